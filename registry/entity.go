@@ -1,0 +1,122 @@
+package registry
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// An Entity is a record the log keeps revisions of.
+type Entity interface {
+	Kind() string // one of Kinds
+	Key() string  // the id, unique within its kind
+	Validate() error
+}
+
+func (*Jurisdiction) Kind() string { return "jurisdiction" }
+func (*Vendor) Kind() string       { return "vendor" }
+func (*Instrument) Kind() string   { return "instrument" }
+func (*Deployment) Kind() string   { return "deployment" }
+func (*Claim) Kind() string        { return "claim" }
+
+func (j *Jurisdiction) Key() string { return j.Code }
+func (v *Vendor) Key() string       { return v.ID }
+func (i *Instrument) Key() string   { return i.ID }
+func (d *Deployment) Key() string   { return d.ID }
+func (c *Claim) Key() string        { return c.ID }
+
+// New returns an empty entity of the given kind, or nil for an unknown kind.
+func New(kind string) Entity {
+	switch kind {
+	case "jurisdiction":
+		return new(Jurisdiction)
+	case "vendor":
+		return new(Vendor)
+	case "instrument":
+		return new(Instrument)
+	case "deployment":
+		return new(Deployment)
+	case "claim":
+		return new(Claim)
+	}
+	return nil
+}
+
+// Decode parses an entity's canonical JSON state.
+func Decode(kind string, state []byte) (Entity, error) {
+	e := New(kind)
+	if e == nil {
+		return nil, &FieldError{Path: "kind", Msg: "unknown kind " + kind, Allowed: Kinds.Values}
+	}
+	if err := json.Unmarshal(state, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Canonical returns the entity's canonical JSON: the encoding of its Go
+// struct, whose field order is fixed, so equal records give equal bytes.
+func Canonical(e Entity) ([]byte, error) { return json.Marshal(e) }
+
+// A Set is a batch of records: the built-in dataset, an import file or an
+// export. Records refer to each other by id (a deployment to its
+// jurisdiction and vendors), so a Set is applied in the order of its fields.
+type Set struct {
+	Jurisdictions []*Jurisdiction `json:"jurisdictions,omitempty"`
+	Vendors       []*Vendor       `json:"vendors,omitempty"`
+	Instruments   []*Instrument   `json:"instruments,omitempty"`
+	Deployments   []*Deployment   `json:"deployments,omitempty"`
+	Claims        []*Claim        `json:"claims,omitempty"`
+}
+
+// Entities lists the set's records in dependency order.
+func (s *Set) Entities() []Entity {
+	var out []Entity
+	for _, e := range s.Jurisdictions {
+		out = append(out, e)
+	}
+	for _, e := range s.Vendors {
+		out = append(out, e)
+	}
+	for _, e := range s.Instruments {
+		out = append(out, e)
+	}
+	for _, e := range s.Deployments {
+		out = append(out, e)
+	}
+	for _, e := range s.Claims {
+		out = append(out, e)
+	}
+	return out
+}
+
+// Add appends an entity to the matching list.
+func (s *Set) Add(e Entity) {
+	switch v := e.(type) {
+	case *Jurisdiction:
+		s.Jurisdictions = append(s.Jurisdictions, v)
+	case *Vendor:
+		s.Vendors = append(s.Vendors, v)
+	case *Instrument:
+		s.Instruments = append(s.Instruments, v)
+	case *Deployment:
+		s.Deployments = append(s.Deployments, v)
+	case *Claim:
+		s.Claims = append(s.Claims, v)
+	}
+}
+
+// A Revision is one accepted change to one entity, as the log records it.
+// Its canonical JSON is the log's leaf.
+type Revision struct {
+	Seq    int64           `json:"seq"` // 0-based position in the log
+	Kind   string          `json:"kind"`
+	ID     string          `json:"id"`
+	Op     string          `json:"op"` // Ops
+	Author string          `json:"author"`
+	Reason string          `json:"reason,omitempty"`
+	Time   time.Time       `json:"time"`
+	State  json.RawMessage `json:"state,omitempty"` // the entity's full new state; absent on retract
+}
+
+// Record returns the bytes the log hashes for this revision.
+func (r *Revision) Record() ([]byte, error) { return json.Marshal(r) }
