@@ -106,23 +106,25 @@ func Parse(name string, data []byte, f Format) (*registry.Set, *Source, error) {
 // A Source remembers where each record of a parsed set came from, so that
 // errors found later (by Check) can name the file and line.
 type Source struct {
-	locate func(path string) (file string, line int) // path such as deployments[2].vendors[0].role
+	// locate maps a path such as deployments[2].vendors[0].role to the file
+	// and line it came from, and to the path within that file.
+	locate func(path string) (file string, line int, local string)
 }
 
 func fileSource(name string, lines func(string) int) *Source {
-	return &Source{locate: func(p string) (string, int) {
+	return &Source{locate: func(p string) (string, int, string) {
 		if lines == nil {
-			return name, 0
+			return name, 0, p
 		}
-		return name, lines(p)
+		return name, lines(p), p
 	}}
 }
 
-// Locate returns the file and line of a field path, or of its nearest
-// enclosing field.
-func (s *Source) Locate(path string) (string, int) {
+// Locate returns the file and line of a field path (or of its nearest
+// enclosing field), and the path as it is within that file.
+func (s *Source) Locate(path string) (file string, line int, local string) {
 	if s == nil || s.locate == nil {
-		return "", 0
+		return "", 0, path
 	}
 	return s.locate(path)
 }
@@ -145,12 +147,12 @@ func Merge(sets []*registry.Set, srcs []*Source) (*registry.Set, *Source) {
 			all.Add(e)
 		}
 	}
-	locate := func(path string) (string, int) {
+	locate := func(path string) (string, int, string) {
 		f, rest, _ := strings.Cut(path, "[")
 		end := strings.Index(rest, "]")
 		n, err := strconv.Atoi(rest[:max(end, 0)])
 		if err != nil || n >= len(origins[f]) {
-			return "", 0
+			return "", 0, path
 		}
 		o := origins[f][n]
 		return o.src.Locate(fmt.Sprintf("%s[%d]%s", f, o.index, rest[end+1:]))
@@ -167,8 +169,8 @@ func Check(set *registry.Set, src *Source, known registry.Known) error {
 		if re.Err.Path != "" {
 			field += "." + re.Err.Path
 		}
-		file, line := src.Locate(field)
-		out = append(out, &Error{File: file, Line: line, Field: field,
+		file, line, local := src.Locate(field)
+		out = append(out, &Error{File: file, Line: line, Field: local,
 			Msg: fmt.Sprintf("%s %q: %s", re.Kind, re.ID, re.Err.Msg), Allowed: re.Err.Allowed})
 	}
 	if len(out) == 0 {

@@ -1,0 +1,258 @@
+// Package cli implements the oversight command: serve, import, export,
+// verify and rebuild. Every command that reads the register takes --data
+// and --db and creates and fills the register on first use.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"oversight/export"
+	"oversight/ingest"
+	"oversight/registry"
+	"oversight/store"
+	"oversight/web"
+)
+
+// Main runs the command line and returns the process's exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			usage(stdout)
+			return 0
+		}
+		fmt.Fprintf(stderr, "oversight: unknown command %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	fs := flag.NewFlagSet("oversight "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	run := cmd.setup(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := run(ctx, fs.Args(), stdout, stderr); err != nil {
+		var ex exitError
+		if errors.As(err, &ex) {
+			return int(ex)
+		}
+		fmt.Fprintf(stderr, "oversight %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+// exitError is returned by a command that has already said what is wrong.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+type runFunc func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+type command struct {
+	summary string
+	setup   func(fs *flag.FlagSet) runFunc
+}
+
+var commands = map[string]command{
+	"serve":   {"serve the register over HTTP (JSON API)", serveCmd},
+	"import":  {"import records from YAML, JSON, CSV or the AIGS index CSV", importCmd},
+	"export":  {"write the register as csv, json or geojson", exportCmd},
+	"verify":  {"check the log's signature and tree, and the tables against the log", verifyCmd},
+	"rebuild": {"recreate the tables from the log", rebuildCmd},
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: oversight COMMAND [flags] [args]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nrun 'oversight COMMAND -h' for a command's flags")
+}
+
+func serveCmd(fs *flag.FlagSet) runFunc {
+	var r registerFlags
+	r.register(fs)
+	addr := fs.String("addr", ":8080", "address to listen on")
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		db, err := r.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		srv := &http.Server{Addr: *addr, Handler: web.New(db), ReadHeaderTimeout: 10 * time.Second}
+		errc := make(chan error, 1)
+		go func() { errc <- srv.ListenAndServe() }()
+		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+			shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			return srv.Shutdown(shut)
+		}
+	}
+}
+
+func importCmd(fs *flag.FlagSet) runFunc {
+	var r registerFlags
+	r.register(fs)
+	format := fs.String("format", "", "input format: "+strings.Join(ingest.Formats, ", ")+" (default: from the file name)")
+	author := fs.String("author", "cli", "pseudonymous author recorded in the log")
+	reason := fs.String("reason", "", "why the change is made, recorded in the log")
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(args) == 0 {
+			return errors.New("name at least one file to import")
+		}
+		var sets []*registry.Set
+		var srcs []*ingest.Source
+		for _, name := range args {
+			f := ingest.Format(*format)
+			if f == "" {
+				var err error
+				if f, err = ingest.FormatOf(name); err != nil {
+					return err
+				}
+			}
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			set, src, err := ingest.Parse(name, b, f)
+			if err != nil {
+				return err
+			}
+			sets = append(sets, set)
+			srcs = append(srcs, src)
+		}
+		set, src := ingest.Merge(sets, srcs)
+		db, err := r.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := ingest.Check(set, src, db.Known(ctx)); err != nil {
+			fmt.Fprintln(stderr, err)
+			fmt.Fprintln(stderr, "oversight import: nothing was imported")
+			return exitError(1)
+		}
+		res, err := db.Apply(ctx, set, store.Meta{Author: *author, Reason: *reason}, progressBar(stderr))
+		if err != nil {
+			return fmt.Errorf("%w (nothing was imported)", err)
+		}
+		fmt.Fprintf(stdout, "imported %d records: %d created, %d updated, %d unchanged; log size %d\n",
+			res.Created+res.Updated+res.Unchanged, res.Created, res.Updated, res.Unchanged, res.Size)
+		return nil
+	}
+}
+
+// progressBar reports import progress on a terminal and stays quiet
+// otherwise, so logs and pipes get only the summary line.
+func progressBar(w io.Writer) store.Progress {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func(done, total int) {
+		fmt.Fprintf(w, "\rimporting %d/%d records", done, total)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func exportCmd(fs *flag.FlagSet) runFunc {
+	var r registerFlags
+	r.register(fs)
+	format := fs.String("format", "json", "output format: "+strings.Join(export.Formats, ", "))
+	out := fs.String("o", "", "write to this file instead of standard output")
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		db, err := r.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		w := stdout
+		if *out != "" {
+			f, err := os.Create(*out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			w = f
+		}
+		return export.Write(ctx, w, db, *format, store.DeploymentFilter{})
+	}
+}
+
+func verifyCmd(fs *flag.FlagSet) runFunc {
+	var r registerFlags
+	r.register(fs)
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		db, err := r.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		rep, err := db.Verify(ctx)
+		if err != nil {
+			return err
+		}
+		if !rep.OK() {
+			for _, m := range rep.Mismatches {
+				fmt.Fprintln(stderr, "MISMATCH", m)
+			}
+			fmt.Fprintf(stderr, "verify: FAILED: %d mismatches in a log of %d revisions\n", len(rep.Mismatches), rep.Size)
+			return exitError(1)
+		}
+		fmt.Fprintf(stdout, "verify: OK: %d revisions; checkpoint signed by %s, root %s; tables match the log\n",
+			rep.Size, rep.Checkpoint.Origin, rep.Checkpoint.Hash)
+		return nil
+	}
+}
+
+func rebuildCmd(fs *flag.FlagSet) runFunc {
+	var r registerFlags
+	r.register(fs)
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		db, err := r.open(ctx, false)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		n, err := db.Rebuild(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "rebuild: %d entities projected from the log\n", n)
+		return nil
+	}
+}

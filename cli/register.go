@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"oversight/data"
+	"oversight/ledger"
+	"oversight/store"
+)
+
+// registerFlags are the flags of every command that reads the register.
+type registerFlags struct {
+	dir string
+	db  string
+}
+
+func (r *registerFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.dir, "data", "./oversight-data", "directory for the embedded database and the log's signing key")
+	fs.StringVar(&r.db, "db", "", "database URL; empty for the embedded SQLite database in the data directory")
+}
+
+// open opens the register, creating the data directory, the signing key and
+// the database on first use, and filling an empty register with the
+// built-in dataset.
+func (r *registerFlags) open(ctx context.Context, seed bool) (*store.DB, error) {
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return nil, err
+	}
+	key, err := ledger.LoadOrCreateKey(r.dir, ledger.DefaultOrigin)
+	if err != nil {
+		return nil, err
+	}
+	var db *store.DB
+	switch {
+	case r.db == "" || strings.HasPrefix(r.db, "sqlite:"):
+		path := strings.TrimPrefix(r.db, "sqlite:")
+		if path == "" {
+			path = filepath.Join(r.dir, "oversight.db")
+		}
+		db, err = store.OpenSQLite(ctx, path, key)
+	default:
+		return nil, fmt.Errorf("--db %q: only the embedded SQLite database (empty, or sqlite:PATH) is supported in this version", r.db)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if seed {
+		if err := seedBuiltin(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// seedBuiltin loads the built-in dataset into an empty register. A register
+// that already has revisions is left alone: its log, not the files, is the
+// source of truth.
+func seedBuiltin(ctx context.Context, db *store.DB) error {
+	n, err := db.Size(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	set, err := data.Load()
+	if err != nil {
+		return fmt.Errorf("built-in dataset: %w", err)
+	}
+	_, err = db.Apply(ctx, set, store.Meta{Author: "oversight-builtin", Reason: "built-in dataset"}, nil)
+	return err
+}

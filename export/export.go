@@ -1,0 +1,183 @@
+// Package export writes the register, or the deployments a filter selects,
+// as JSON (the project's own import format), CSV (one row per deployment,
+// the layout import reads back) or GeoJSON (deployments with coordinates).
+// It streams page by page, so memory stays flat however large the register.
+package export
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+
+	"oversight/ingest"
+	"oversight/registry"
+	"oversight/store"
+)
+
+// Formats lists the export formats.
+var Formats = []string{"csv", "json", "geojson"}
+
+// Register is what export reads.
+type Register interface {
+	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
+	Deployments(ctx context.Context, f store.DeploymentFilter) (store.Page[*registry.Deployment], error)
+}
+
+// Write writes the register in a format. JSON with a zero filter is the
+// whole register, every kind, and imports back into an empty register to
+// reproduce it; otherwise only the deployments the filter selects are
+// written.
+func Write(ctx context.Context, w io.Writer, r Register, format string, f store.DeploymentFilter) error {
+	bw := bufio.NewWriter(w)
+	var err error
+	switch format {
+	case "json":
+		if reflect.ValueOf(f).IsZero() {
+			err = writeAll(ctx, bw, r)
+		} else {
+			err = writeJSONDeployments(ctx, bw, r, f)
+		}
+	case "csv":
+		err = writeCSV(ctx, bw, r, f)
+	case "geojson":
+		err = writeGeoJSON(ctx, bw, r, f)
+	default:
+		return fmt.Errorf("unknown format %q (allowed: csv, json, geojson)", format)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// eachDeployment walks the deployments a filter selects, page by page.
+func eachDeployment(ctx context.Context, r Register, f store.DeploymentFilter, fn func(*registry.Deployment) error) error {
+	f.Limit = store.MaxLimit
+	for {
+		p, err := r.Deployments(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, d := range p.Items {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if p.Next == "" {
+			return nil
+		}
+		f.Cursor = p.Next
+	}
+}
+
+func writeAll(ctx context.Context, w *bufio.Writer, r Register) error {
+	w.WriteString("{")
+	for i, kind := range registry.Kinds.Values {
+		if i > 0 {
+			w.WriteString(",")
+		}
+		fmt.Fprintf(w, "\n%q: [", registry.Field(kind))
+		n := 0
+		err := r.Each(ctx, kind, func(e registry.Entity) error {
+			return writeItem(w, &n, e)
+		})
+		if err != nil {
+			return err
+		}
+		w.WriteString("\n]")
+	}
+	w.WriteString("\n}\n")
+	return nil
+}
+
+func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter) error {
+	w.WriteString("{\"deployments\": [")
+	n := 0
+	if err := eachDeployment(ctx, r, f, func(d *registry.Deployment) error { return writeItem(w, &n, d) }); err != nil {
+		return err
+	}
+	w.WriteString("\n]}\n")
+	return nil
+}
+
+func writeItem(w *bufio.Writer, n *int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if *n > 0 {
+		w.WriteByte(',')
+	}
+	w.WriteString("\n")
+	w.Write(b)
+	*n++
+	return nil
+}
+
+func writeCSV(ctx context.Context, w io.Writer, r Register, f store.DeploymentFilter) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ingest.CSVColumns); err != nil {
+		return err
+	}
+	err := eachDeployment(ctx, r, f, func(d *registry.Deployment) error {
+		rec, err := ingest.CSVRecord(d)
+		if err != nil {
+			return err
+		}
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// feature is a GeoJSON Feature with a Point geometry.
+type feature struct {
+	Type       string         `json:"type"`
+	ID         string         `json:"id"`
+	Geometry   geometry       `json:"geometry"`
+	Properties map[string]any `json:"properties"`
+}
+
+type geometry struct {
+	Type        string     `json:"type"`
+	Coordinates [2]float64 `json:"coordinates"` // longitude, latitude (RFC 7946)
+}
+
+func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter) error {
+	w.WriteString(`{"type": "FeatureCollection", "features": [`)
+	n := 0
+	err := eachDeployment(ctx, r, f, func(d *registry.Deployment) error {
+		if d.Place.Lat == nil {
+			return nil
+		}
+		vendors := make([]string, len(d.Vendors))
+		for i, v := range d.Vendors {
+			vendors[i] = v.Vendor
+		}
+		urls := make([]string, len(d.Sources))
+		for i, s := range d.Sources {
+			urls[i] = s.URL
+		}
+		return writeItem(w, &n, feature{
+			Type: "Feature", ID: d.ID,
+			Geometry: geometry{"Point", [2]float64{*d.Place.Lon, *d.Place.Lat}},
+			Properties: map[string]any{
+				"title": d.Title, "jurisdiction": d.Jurisdiction, "place": d.Place.Name, "place_level": d.Place.Level,
+				"status": d.Status.Value, "certainty": d.Certainty, "year": d.Year(),
+				"capabilities": d.System.Capabilities, "vendors": vendors, "sources": urls,
+			},
+		})
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteString("\n]}\n")
+	return nil
+}

@@ -1,0 +1,228 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"oversight/ledger"
+	"oversight/registry"
+)
+
+// Meta says who made a change and why. Author is a pseudonym.
+type Meta struct {
+	Author string
+	Reason string
+	Time   time.Time // zero means now
+}
+
+// Result counts what Apply did.
+type Result struct {
+	Created, Updated, Unchanged int
+	Size                        int64 // log size after the change
+}
+
+// Progress is told how many records of a batch have been applied.
+type Progress func(done, total int)
+
+// A CheckError lists the records of a batch that failed their checks
+// against the register inside the write transaction.
+type CheckError struct{ Errs []*registry.RecordError }
+
+func (e *CheckError) Error() string {
+	parts := make([]string, len(e.Errs))
+	for i, re := range e.Errs {
+		parts[i] = re.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Apply records every record of set that differs from the register as a
+// revision, appends the revisions to the log, projects them into the tables
+// and signs a new checkpoint, all in one transaction: a failure anywhere
+// leaves the register as it was. Records equal to their current state are
+// counted as unchanged and not logged again.
+func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress Progress) (Result, error) {
+	if meta.Author == "" {
+		return Result{}, errors.New("a change needs an author")
+	}
+	if meta.Time.IsZero() {
+		meta.Time = time.Now()
+	}
+	meta.Time = meta.Time.UTC().Truncate(time.Second)
+	var res Result
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var size int64
+		if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
+			return fmt.Errorf("lock log head: %w", err)
+		}
+		if errs := set.Check(func(kind, id string) bool { return exists(ctx, tx, kind, id) }); len(errs) > 0 {
+			return &CheckError{errs}
+		}
+		w := &writer{ctx: ctx, tx: tx, size: size, hashes: hashCache{tx: tx, ctx: ctx, mem: map[int64]tlog.Hash{}}}
+		ents := set.Entities()
+		for i, e := range ents {
+			state, err := registry.Canonical(e)
+			if err != nil {
+				return err
+			}
+			var cur []byte
+			err = tx.QueryRowContext(ctx, "SELECT state FROM entities WHERE kind = $1 AND id = $2", e.Kind(), e.Key()).Scan(&cur)
+			op := "update"
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				op = "create"
+			case err != nil:
+				return err
+			case bytes.Equal(cur, state):
+				res.Unchanged++
+				continue
+			}
+			rev := &registry.Revision{Seq: w.size, Kind: e.Kind(), ID: e.Key(), Op: op, Author: meta.Author, Reason: meta.Reason, Time: meta.Time, State: state}
+			if err := w.append(rev); err != nil {
+				return err
+			}
+			if err := s.replace(ctx, tx, e.Kind(), e.Key(), project(e, rev.Seq, state)); err != nil {
+				return err
+			}
+			if op == "create" {
+				res.Created++
+			} else {
+				res.Updated++
+			}
+			if progress != nil && (i%256 == 255 || i == len(ents)-1) {
+				progress(i+1, len(ents))
+			}
+		}
+		res.Size = w.size
+		if w.size == size {
+			return nil
+		}
+		return w.finish(s.key)
+	})
+	return res, err
+}
+
+func exists(ctx context.Context, tx *sql.Tx, kind, id string) bool {
+	var one int
+	return tx.QueryRowContext(ctx, "SELECT 1 FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&one) == nil
+}
+
+// replace deletes an entity's rows from its tables and inserts new ones.
+func (s *DB) replace(ctx context.Context, tx *sql.Tx, kind, id string, rows []row) error {
+	for _, t := range kindTables[kind] {
+		q := "DELETE FROM " + t.name + " WHERE " + t.owner + " = $1"
+		args := []any{id}
+		if t.kindCol {
+			q += " AND kind = $2"
+			args = append(args, kind)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return insertRows(ctx, tx, rows)
+}
+
+func insertRows(ctx context.Context, tx *sql.Tx, rows []row) error {
+	for _, r := range rows {
+		ph := make([]string, len(r.t.cols))
+		for i := range ph {
+			ph[i] = fmt.Sprintf("$%d", i+1)
+		}
+		q := "INSERT INTO " + r.t.name + " (" + strings.Join(r.t.cols, ", ") + ") VALUES (" + strings.Join(ph, ", ") + ")"
+		if _, err := tx.ExecContext(ctx, q, r.vals...); err != nil {
+			return fmt.Errorf("insert into %s: %w", r.t.name, err)
+		}
+	}
+	return nil
+}
+
+// writer appends revisions to the log within one transaction.
+type writer struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	size   int64
+	hashes hashCache
+}
+
+func (w *writer) append(rev *registry.Revision) error {
+	rec, err := rev.Record()
+	if err != nil {
+		return err
+	}
+	hs, err := ledger.Append(rev.Seq, rec, &w.hashes)
+	if err != nil {
+		return err
+	}
+	if _, err := w.tx.ExecContext(w.ctx,
+		"INSERT INTO revisions (seq, kind, entity_id, op, author, created_at, record) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		rev.Seq, rev.Kind, rev.ID, rev.Op, rev.Author, rev.Time.Format(time.RFC3339), string(rec)); err != nil {
+		return err
+	}
+	base := tlog.StoredHashIndex(0, rev.Seq)
+	for i, h := range hs {
+		idx := base + int64(i)
+		w.hashes.mem[idx] = h
+		if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO tree_hashes (idx, hash) VALUES ($1, $2)", idx, h[:]); err != nil {
+			return err
+		}
+	}
+	w.size++
+	return nil
+}
+
+// finish moves the log head and stores a signed checkpoint of the new tree.
+func (w *writer) finish(key *ledger.Key) error {
+	root, err := tlog.TreeHash(w.size, &w.hashes)
+	if err != nil {
+		return err
+	}
+	signed, err := key.Sign(ledger.Checkpoint{Origin: key.Verifier.Name(), Size: w.size, Hash: root})
+	if err != nil {
+		return err
+	}
+	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO checkpoints (size, signed) VALUES ($1, $2)", w.size, string(signed)); err != nil {
+		return err
+	}
+	_, err = w.tx.ExecContext(w.ctx, "UPDATE log_head SET size = $1 WHERE id = 1", w.size)
+	return err
+}
+
+// hashCache reads stored hashes from the transaction, remembering the ones
+// this transaction wrote so a large import does not read them back.
+type hashCache struct {
+	ctx context.Context
+	tx  interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}
+	mem map[int64]tlog.Hash
+}
+
+func (c *hashCache) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(idx))
+	for i, x := range idx {
+		if h, ok := c.mem[x]; ok {
+			out[i] = h
+			continue
+		}
+		var b []byte
+		if err := c.tx.QueryRowContext(c.ctx, "SELECT hash FROM tree_hashes WHERE idx = $1", x).Scan(&b); err != nil {
+			return nil, fmt.Errorf("tree hash %d: %w", x, err)
+		}
+		if len(b) != tlog.HashSize {
+			return nil, fmt.Errorf("tree hash %d: %d bytes", x, len(b))
+		}
+		copy(out[i][:], b)
+		if c.mem != nil {
+			c.mem[x] = out[i]
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"oversight/registry"
+)
+
+// A table is one projection table: its columns, and the column that holds
+// the id of the entity each row belongs to.
+type table struct {
+	name    string
+	cols    []string
+	owner   string // column with the entity id
+	kindCol bool   // rows of several kinds share the table; its first column is kind
+}
+
+var (
+	tEntities     = &table{"entities", []string{"kind", "id", "seq", "state"}, "id", true}
+	tSources      = &table{"sources", []string{"kind", "entity_id", "key", "url", "title", "publisher", "published", "accessed"}, "entity_id", true}
+	tJurisdiction = &table{"jurisdictions", []string{"code", "name", "subregion"}, "code", false}
+	tVendors      = &table{"vendors", []string{"id", "name", "type", "headquarters", "ownership"}, "id", false}
+	tInstruments  = &table{"instruments", []string{"id", "jurisdiction", "type", "status"}, "id", false}
+	tClaims       = &table{"claims", []string{"id", "jurisdiction", "dataset", "indicator"}, "id", false}
+	tDeployments  = &table{"deployments", []string{"id", "jurisdiction", "title", "status", "certainty", "year", "cameras", "lat", "lon"}, "id", false}
+	tDepVendors   = &table{"deployment_vendors", []string{"deployment_id", "vendor_id", "role"}, "deployment_id", false}
+	tDepCaps      = &table{"deployment_capabilities", []string{"deployment_id", "capability"}, "deployment_id", false}
+	tDepFTS       = &table{"deployments_fts", []string{"id", "body"}, "id", false}
+)
+
+// allTables lists every projection table, in the order verify reports them.
+var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS}
+
+// kindTables lists the tables that hold rows of each kind.
+var kindTables = map[string][]*table{
+	"jurisdiction": {tEntities, tSources, tJurisdiction},
+	"vendor":       {tEntities, tSources, tVendors},
+	"instrument":   {tEntities, tSources, tInstruments},
+	"claim":        {tEntities, tSources, tClaims},
+	"deployment":   {tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepFTS},
+}
+
+// A row is one row of one projection table.
+type row struct {
+	t    *table
+	vals []any
+}
+
+// project returns the rows an entity's state puts in the tables. It is the
+// one definition of the projection: writes insert these rows, and verify
+// compares the tables with them.
+func project(e registry.Entity, seq int64, state []byte) []row {
+	kind, id := e.Kind(), e.Key()
+	rows := []row{{tEntities, []any{kind, id, seq, string(state)}}}
+	addSources := func(srcs []registry.Source) {
+		for _, s := range srcs {
+			rows = append(rows, row{tSources, []any{kind, id, s.Key, s.URL, null(s.Title), null(s.Publisher), null(s.Published.String()), null(s.Accessed.String())}})
+		}
+	}
+	switch v := e.(type) {
+	case *registry.Jurisdiction:
+		rows = append(rows, row{tJurisdiction, []any{v.Code, v.Name, v.Subregion}})
+		addSources(v.Sources)
+	case *registry.Vendor:
+		rows = append(rows, row{tVendors, []any{v.ID, v.Name, v.Type, null(v.Headquarters), v.Ownership}})
+		addSources(v.Sources)
+	case *registry.Instrument:
+		rows = append(rows, row{tInstruments, []any{v.ID, v.Jurisdiction, v.Type, v.Status}})
+		addSources(v.Sources)
+	case *registry.Claim:
+		rows = append(rows, row{tClaims, []any{v.ID, v.Jurisdiction, v.Dataset, v.Indicator}})
+		addSources(v.Sources)
+	case *registry.Deployment:
+		var year, cameras, lat, lon any
+		if y := v.Year(); y != 0 {
+			year = int64(y)
+		}
+		if v.Scale.Cameras != nil {
+			cameras = *v.Scale.Cameras
+		}
+		if v.Place.Lat != nil {
+			lat, lon = *v.Place.Lat, *v.Place.Lon
+		}
+		rows = append(rows, row{tDeployments, []any{v.ID, v.Jurisdiction, v.Title, v.Status.Value, v.Certainty, year, cameras, lat, lon}})
+		for _, vr := range v.Vendors {
+			rows = append(rows, row{tDepVendors, []any{v.ID, vr.Vendor, vr.Role}})
+		}
+		for _, f := range v.Financing {
+			if f.Lender != "" && !hasVendor(v, f.Lender) {
+				rows = append(rows, row{tDepVendors, []any{v.ID, f.Lender, "financier"}})
+			}
+		}
+		for _, c := range v.System.Capabilities {
+			rows = append(rows, row{tDepCaps, []any{v.ID, c}})
+		}
+		rows = append(rows, row{tDepFTS, []any{v.ID, searchText(v)}})
+		addSources(v.Sources)
+	}
+	return rows
+}
+
+// hasVendor reports whether a deployment lists an organisation as a
+// financier already, so that a lender is linked once.
+func hasVendor(d *registry.Deployment, id string) bool {
+	for _, vr := range d.Vendors {
+		if vr.Vendor == id && vr.Role == "financier" {
+			return true
+		}
+	}
+	return false
+}
+
+// searchText is what full-text search matches a deployment on.
+func searchText(d *registry.Deployment) string {
+	parts := []string{d.Title, d.Summary, d.Place.Name, d.Place.Subdivision, d.Operator.Name, d.System.Description, d.Notes}
+	for _, v := range d.Vendors {
+		parts = append(parts, strings.ReplaceAll(v.Vendor, "-", " "))
+	}
+	for _, c := range d.System.Capabilities {
+		parts = append(parts, strings.ReplaceAll(c, "_", " "))
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p != "" {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(p)
+		}
+	}
+	return b.String()
+}
+
+// null maps an empty string to SQL NULL: unknown is stored as NULL.
+func null(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// cell renders a column value the same way whichever driver returned it,
+// so that verify compares values, not Go types.
+func cell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "\x00"
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case int32:
+		return strconv.FormatInt(int64(x), 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'g', -1, 32)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,372 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"oversight/ledger"
+	"oversight/registry"
+)
+
+// MaxLimit is the largest page a list returns.
+const MaxLimit = 1000
+
+// Page is one page of a list and the cursor of the next, empty at the end.
+type Page[T any] struct {
+	Items []T
+	Next  string
+}
+
+// DeploymentFilter selects deployments. Zero fields do not filter.
+type DeploymentFilter struct {
+	Jurisdictions []string // ISO alpha-2 codes
+	Vendor        string   // vendor id, in any role
+	VendorHQ      string   // headquarters country of any vendor
+	Capability    string
+	Status        string
+	Certainty     string
+	YearFrom      int // earliest dated event in [YearFrom, YearTo]
+	YearTo        int
+	Q             string // full-text query: every word must match
+	Cursor        string
+	Limit         int
+}
+
+// Get returns the current state of one entity.
+func (s *DB) Get(ctx context.Context, kind, id string) (registry.Entity, error) {
+	var state []byte
+	err := s.db.QueryRowContext(ctx, "SELECT state FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return registry.Decode(kind, state)
+}
+
+// Deployments lists deployments matching f, ordered by id.
+func (s *DB) Deployments(ctx context.Context, f DeploymentFilter) (Page[*registry.Deployment], error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if len(f.Jurisdictions) > 0 {
+		ph := make([]string, len(f.Jurisdictions))
+		for i, j := range f.Jurisdictions {
+			ph[i] = arg(j)
+		}
+		where = append(where, "d.jurisdiction IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Vendor != "" {
+		where = append(where, "d.id IN (SELECT deployment_id FROM deployment_vendors WHERE vendor_id = "+arg(f.Vendor)+")")
+	}
+	if f.VendorHQ != "" {
+		where = append(where, "d.id IN (SELECT dv.deployment_id FROM deployment_vendors dv JOIN vendors v ON v.id = dv.vendor_id WHERE v.headquarters = "+arg(f.VendorHQ)+")")
+	}
+	if f.Capability != "" {
+		where = append(where, "d.id IN (SELECT deployment_id FROM deployment_capabilities WHERE capability = "+arg(f.Capability)+")")
+	}
+	if f.Status != "" {
+		where = append(where, "d.status = "+arg(f.Status))
+	}
+	if f.Certainty != "" {
+		where = append(where, "d.certainty = "+arg(f.Certainty))
+	}
+	if f.YearFrom != 0 {
+		where = append(where, "d.year >= "+arg(f.YearFrom))
+	}
+	if f.YearTo != 0 {
+		where = append(where, "d.year <= "+arg(f.YearTo))
+	}
+	if q := ftsQuery(f.Q); q != "" {
+		where = append(where, "d.id IN (SELECT id FROM deployments_fts WHERE deployments_fts MATCH "+arg(q)+")")
+	}
+	return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", where, args, f.Cursor, f.Limit)
+}
+
+// ftsQuery turns free text into an FTS5 query in which every word must
+// match, as a prefix. Punctuation is dropped, so user input cannot reach
+// FTS5's query syntax.
+func ftsQuery(q string) string {
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i, w := range words {
+		words[i] = `"` + w + `"*`
+	}
+	return strings.Join(words, " AND ")
+}
+
+// List lists the entities of one kind, ordered by id, optionally only those
+// of one jurisdiction (for claims and instruments).
+func (s *DB) List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (Page[registry.Entity], error) {
+	var where []string
+	var args []any
+	from, key := "entities e", "e.id"
+	where = append(where, "e.kind = $1")
+	args = append(args, kind)
+	if jurisdiction != "" {
+		t := map[string]string{"claim": "claims", "instrument": "instruments", "deployment": "deployments"}[kind]
+		if t == "" {
+			return Page[registry.Entity]{}, fmt.Errorf("%s cannot be listed by jurisdiction", kind)
+		}
+		where = append(where, "e.id IN (SELECT id FROM "+t+" WHERE jurisdiction = $2)")
+		args = append(args, jurisdiction)
+	}
+	return pageOf[registry.Entity](ctx, s, kind, from, key, where, args, cursor, limit)
+}
+
+// pageOf runs a keyset-paginated query for entities of kind whose table is
+// aliased in from and keyed by key.
+func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []string, args []any, cursor string, limit int) (Page[T], error) {
+	var p Page[T]
+	if limit <= 0 || limit > MaxLimit {
+		limit = MaxLimit
+	}
+	if cursor != "" {
+		after, err := base64.RawURLEncoding.DecodeString(cursor)
+		if err != nil {
+			return p, fmt.Errorf("cursor: not a cursor this server returned")
+		}
+		args = append(args, string(after))
+		where = append(where, fmt.Sprintf("%s > $%d", key, len(args)))
+	}
+	if !strings.HasPrefix(from, "entities ") {
+		// kind is one of registry.Kinds, never user input.
+		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s", kind, key)
+	}
+	q := "SELECT e.state FROM " + from
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", key, limit+1)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var state []byte
+		if err := rows.Scan(&state); err != nil {
+			return p, err
+		}
+		e, err := registry.Decode(kind, state)
+		if err != nil {
+			return p, err
+		}
+		p.Items = append(p.Items, any(e).(T))
+	}
+	if err := rows.Err(); err != nil {
+		return p, err
+	}
+	if len(p.Items) > limit {
+		p.Items = p.Items[:limit]
+		last := any(p.Items[limit-1]).(registry.Entity)
+		p.Next = base64.RawURLEncoding.EncodeToString([]byte(last.Key()))
+	}
+	return p, nil
+}
+
+// Each calls fn for every entity of a kind in id order, reading in pages so
+// that memory stays bounded however large the register is.
+func (s *DB) Each(ctx context.Context, kind string, fn func(registry.Entity) error) error {
+	cursor := ""
+	for {
+		p, err := s.List(ctx, kind, "", cursor, MaxLimit)
+		if err != nil {
+			return err
+		}
+		for _, e := range p.Items {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if p.Next == "" {
+			return nil
+		}
+		cursor = p.Next
+	}
+}
+
+// SourceUse is one source as cited by the register: its URL and the
+// records that cite it.
+type SourceUse struct {
+	URL       string     `json:"url"`
+	Title     string     `json:"title,omitempty"`
+	Publisher string     `json:"publisher,omitempty"`
+	Published string     `json:"published,omitempty"`
+	CitedBy   []EntityID `json:"cited_by"`
+}
+
+// EntityID names an entity.
+type EntityID struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+// Sources lists the distinct source URLs the register cites, ordered by URL.
+func (s *DB) Sources(ctx context.Context, cursor string, limit int) (Page[SourceUse], error) {
+	var p Page[SourceUse]
+	if limit <= 0 || limit > MaxLimit {
+		limit = MaxLimit
+	}
+	args := []any{}
+	q := "SELECT DISTINCT url FROM sources"
+	if cursor != "" {
+		after, err := base64.RawURLEncoding.DecodeString(cursor)
+		if err != nil {
+			return p, fmt.Errorf("cursor: not a cursor this server returned")
+		}
+		q += " WHERE url > $1"
+		args = append(args, string(after))
+	}
+	q += fmt.Sprintf(" ORDER BY url LIMIT %d", limit+1)
+	urls, err := queryStrings(ctx, s.db, q, args...)
+	if err != nil {
+		return p, err
+	}
+	if len(urls) > limit {
+		urls = urls[:limit]
+		p.Next = base64.RawURLEncoding.EncodeToString([]byte(urls[limit-1]))
+	}
+	for _, u := range urls {
+		use := SourceUse{URL: u}
+		rows, err := s.db.QueryContext(ctx, "SELECT kind, entity_id, title, publisher, published FROM sources WHERE url = $1 ORDER BY kind, entity_id", u)
+		if err != nil {
+			return p, err
+		}
+		for rows.Next() {
+			var id EntityID
+			var title, pub, published sql.NullString
+			if err := rows.Scan(&id.Kind, &id.ID, &title, &pub, &published); err != nil {
+				rows.Close()
+				return p, err
+			}
+			use.CitedBy = append(use.CitedBy, id)
+			use.Title = cmp(use.Title, title.String)
+			use.Publisher = cmp(use.Publisher, pub.String)
+			use.Published = cmp(use.Published, published.String)
+		}
+		rows.Close()
+		p.Items = append(p.Items, use)
+	}
+	return p, nil
+}
+
+func cmp(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func queryStrings(ctx context.Context, db *sql.DB, q string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Count returns the number of entities of a kind.
+func (s *DB) Count(ctx context.Context, kind string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM entities WHERE kind = $1", kind).Scan(&n)
+	return n, err
+}
+
+// History returns the revisions of one entity, oldest first.
+func (s *DB) History(ctx context.Context, kind, id string) ([]*registry.Revision, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT record FROM revisions WHERE kind = $1 AND entity_id = $2 ORDER BY seq", kind, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*registry.Revision
+	for rows.Next() {
+		var rec []byte
+		if err := rows.Scan(&rec); err != nil {
+			return nil, err
+		}
+		var r registry.Revision
+		if err := json.Unmarshal(rec, &r); err != nil {
+			return nil, err
+		}
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// Revision returns the revision at a log position and its canonical record.
+func (s *DB) Revision(ctx context.Context, seq int64) (*registry.Revision, []byte, error) {
+	var rec []byte
+	err := s.db.QueryRowContext(ctx, "SELECT record FROM revisions WHERE seq = $1", seq).Scan(&rec)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var r registry.Revision
+	if err := json.Unmarshal(rec, &r); err != nil {
+		return nil, nil, err
+	}
+	return &r, rec, nil
+}
+
+// Checkpoint returns the latest signed checkpoint, or ErrNotFound for an
+// empty log.
+func (s *DB) Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error) {
+	var signed []byte
+	err := s.db.QueryRowContext(ctx, "SELECT signed FROM checkpoints ORDER BY size DESC LIMIT 1").Scan(&signed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ledger.Checkpoint{}, ErrNotFound
+	}
+	if err != nil {
+		return nil, ledger.Checkpoint{}, err
+	}
+	c, err := ledger.Open(signed, s.key.Verifier)
+	return signed, c, err
+}
+
+// InclusionProof proves that revision seq is in the tree of the given size.
+func (s *DB) InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error) {
+	if seq < 0 || seq >= size {
+		return nil, fmt.Errorf("revision %d is not in a tree of size %d", seq, size)
+	}
+	return ledger.ProveRecord(size, seq, &hashCache{ctx: ctx, tx: s.db})
+}
+
+// Size returns the number of revisions in the log.
+func (s *DB) Size(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, "SELECT size FROM log_head WHERE id = 1").Scan(&n)
+	return n, err
+}
+
+// Known answers whether the register holds an entity, for checking a batch
+// before it is applied.
+func (s *DB) Known(ctx context.Context) registry.Known {
+	return func(kind, id string) bool {
+		var one int
+		return s.db.QueryRowContext(ctx, "SELECT 1 FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&one) == nil
+	}
+}

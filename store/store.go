@@ -1,0 +1,140 @@
+// Package store keeps the register in a SQL database: the log of revisions
+// with its Merkle tree and signed checkpoints, and the current-state tables
+// projected from it, written together in one transaction. The embedded
+// default is SQLite (modernc.org/sqlite, pure Go). SQL is kept to what
+// SQLite and PostgreSQL share; what differs lives in the dialect.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers driver "sqlite"
+
+	"oversight/ledger"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// ErrNotFound is returned when an entity or revision does not exist.
+var ErrNotFound = errors.New("not found")
+
+// dialect holds what differs between database engines.
+type dialect struct {
+	name       string
+	lockHead   string // statement that takes the writers' lock on the log head
+	migrations string // directory under migrations/
+}
+
+var sqlite = dialect{
+	name: "sqlite",
+	// SQLite write transactions already hold the database lock from BEGIN
+	// IMMEDIATE (set in the DSN), so reading the head is enough.
+	lockHead:   "SELECT size FROM log_head WHERE id = 1",
+	migrations: "migrations/sqlite",
+}
+
+// DB is the register's database.
+type DB struct {
+	db  *sql.DB
+	d   dialect
+	key *ledger.Key
+}
+
+// OpenSQLite opens (creating if needed) the SQLite database at path and
+// brings its schema up to date. Checkpoints are signed with key.
+func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) {
+	q := url.Values{}
+	// WAL lets readers run beside the writer. synchronous=FULL makes every
+	// commit durable before its signed checkpoint can be read: a checkpoint
+	// lost to a power cut after publication would look like a forked log.
+	// _txlock=immediate takes the write lock at BEGIN, so concurrent
+	// writers queue instead of failing with SQLITE_BUSY.
+	for _, p := range []string{"busy_timeout(30000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	s := &DB{db: db, d: sqlite, key: key}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *DB) Close() error { return s.db.Close() }
+
+// Key returns the log's signing key.
+func (s *DB) Key() *ledger.Key { return s.key }
+
+// migrate applies the embedded migrations not yet applied, each in its own
+// transaction, recording the version reached.
+func (s *DB) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, s.d.migrations+"/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var v int
+		err := tx.QueryRowContext(ctx, "SELECT version FROM schema_version").Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_version (version) VALUES (0)"); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		for _, name := range names {
+			base := name[strings.LastIndex(name, "/")+1:]
+			n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+			if err != nil {
+				return fmt.Errorf("migration %s: name must start with its number", name)
+			}
+			if n <= v {
+				continue
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", base, err)
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE schema_version SET version = $1", n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// tx runs fn in a transaction, committing if it returns nil.
+func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

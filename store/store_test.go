@@ -1,0 +1,306 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"oversight/internal/fixture"
+	"oversight/ledger"
+	"oversight/registry"
+)
+
+func open(t testing.TB) *DB {
+	t.Helper()
+	dir := t.TempDir()
+	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := OpenSQLite(context.Background(), filepath.Join(dir, "test.db"), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func apply(t testing.TB, db *DB, set *registry.Set) Result {
+	t.Helper()
+	res, err := db.Apply(context.Background(), set, Meta{Author: "test"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func verifyOK(t *testing.T, db *DB) {
+	t.Helper()
+	rep, err := db.Verify(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("verify failed: %v", rep.Mismatches)
+	}
+}
+
+func TestApplyListAndFilter(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	res := apply(t, db, fixture.Set(30))
+	if res.Created != 35 || res.Size != 35 {
+		t.Fatalf("apply: %+v, want 35 created", res)
+	}
+	verifyOK(t, db)
+
+	all, err := db.Deployments(ctx, DeploymentFilter{})
+	if err != nil || len(all.Items) != 30 || all.Next != "" {
+		t.Fatalf("all: %d items, next %q, err %v", len(all.Items), all.Next, err)
+	}
+	cases := []struct {
+		name string
+		f    DeploymentFilter
+		want func(*registry.Deployment) bool
+	}{
+		{"jurisdiction", DeploymentFilter{Jurisdictions: []string{"PH"}}, func(d *registry.Deployment) bool { return d.Jurisdiction == "PH" }},
+		{"two jurisdictions", DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}}, func(d *registry.Deployment) bool { return d.Jurisdiction != "PK" }},
+		{"vendor", DeploymentFilter{Vendor: "vendor-b"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-b" }},
+		{"vendor hq", DeploymentFilter{VendorHQ: "CN"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-a" }},
+		{"capability", DeploymentFilter{Capability: "lpr_anpr"}, func(d *registry.Deployment) bool { return d.System.Capabilities[0] == "lpr_anpr" }},
+		{"status", DeploymentFilter{Status: "pilot"}, func(d *registry.Deployment) bool { return d.Status.Value == "pilot" }},
+		{"certainty", DeploymentFilter{Certainty: "reported"}, func(d *registry.Deployment) bool { return d.Certainty == "reported" }},
+		{"years", DeploymentFilter{YearFrom: 2012, YearTo: 2014}, func(d *registry.Deployment) bool { return d.Year() >= 2012 && d.Year() <= 2014 }},
+		{"text", DeploymentFilter{Q: "harbour"}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
+		{"text prefix and punctuation", DeploymentFilter{Q: `"harb" (`}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
+		{"combined", DeploymentFilter{Jurisdictions: []string{"PK"}, Vendor: "vendor-a"}, func(d *registry.Deployment) bool {
+			return d.Jurisdiction == "PK" && d.Vendors[0].Vendor == "vendor-a"
+		}},
+	}
+	for _, c := range cases {
+		p, err := db.Deployments(ctx, c.f)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		want := 0
+		for _, d := range all.Items {
+			if c.want(d) {
+				want++
+			}
+		}
+		if want == 0 || len(p.Items) != want {
+			t.Errorf("%s: got %d deployments, want %d (of 30)", c.name, len(p.Items), want)
+		}
+		for _, d := range p.Items {
+			if !c.want(d) {
+				t.Errorf("%s: %s does not match", c.name, d.ID)
+			}
+		}
+	}
+}
+
+func TestPagination(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(25))
+	var ids []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		p, err := db.Deployments(ctx, DeploymentFilter{Limit: 10, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range p.Items {
+			ids = append(ids, d.ID)
+		}
+		if p.Next == "" {
+			if pages != 2 {
+				t.Errorf("got %d pages, want 3", pages+1)
+			}
+			break
+		}
+		cursor = p.Next
+	}
+	if len(ids) != 25 {
+		t.Fatalf("paged through %d deployments, want 25", len(ids))
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1] >= ids[i] {
+			t.Fatalf("ids out of order or repeated: %s, %s", ids[i-1], ids[i])
+		}
+	}
+	if _, err := db.Deployments(ctx, DeploymentFilter{Cursor: "!!"}); err == nil {
+		t.Error("a malformed cursor was accepted")
+	}
+}
+
+func TestApplyUnchangedAndUpdate(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	set := fixture.Set(3)
+	apply(t, db, set)
+	res := apply(t, db, set)
+	if res.Unchanged != 8 || res.Created+res.Updated != 0 || res.Size != 8 {
+		t.Fatalf("second apply of the same set: %+v", res)
+	}
+	set.Deployments[1].Title = "Renamed synthetic deployment"
+	res = apply(t, db, &registry.Set{Deployments: []*registry.Deployment{set.Deployments[1]}})
+	if res.Updated != 1 || res.Size != 9 {
+		t.Fatalf("update: %+v", res)
+	}
+	hist, err := db.History(ctx, "deployment", set.Deployments[1].ID)
+	if err != nil || len(hist) != 2 || hist[0].Op != "create" || hist[1].Op != "update" {
+		t.Fatalf("history: %+v, %v", hist, err)
+	}
+	e, _ := db.Get(ctx, "deployment", set.Deployments[1].ID)
+	if e.(*registry.Deployment).Title != "Renamed synthetic deployment" {
+		t.Error("update not projected")
+	}
+	verifyOK(t, db)
+}
+
+func TestBadBatchWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(2))
+	bad := &registry.Set{Deployments: []*registry.Deployment{fixture.Deployment(100, "PK", "vendor-a"), fixture.Deployment(101, "XX", "no-such-vendor")}}
+	_, err := db.Apply(ctx, bad, Meta{Author: "test"}, nil)
+	var ce *CheckError
+	if !errors.As(err, &ce) || len(ce.Errs) != 2 {
+		t.Fatalf("want a CheckError naming 2 problems, got %v", err)
+	}
+	if n, _ := db.Size(ctx); n != 7 {
+		t.Fatalf("log size %d after a refused batch, want 7", n)
+	}
+	if _, err := db.Get(ctx, "deployment", bad.Deployments[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Error("the valid half of a refused batch was written")
+	}
+	verifyOK(t, db)
+}
+
+// TestVerifyCatchesTampering changes the database behind the program's
+// back in each way that matters and checks that verify names it, and that
+// rebuild repairs what is only a projection.
+func TestVerifyCatchesTampering(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name, sql, want string
+		rebuildFixes    bool
+	}{
+		{"row edited", "UPDATE deployments SET title = 'Edited' WHERE id = (SELECT MIN(id) FROM deployments)", "deployments: row not in the log", true},
+		{"state edited", "UPDATE entities SET state = replace(state, 'Synthetic', 'Edited') WHERE kind = 'vendor'", "entities:", true},
+		{"source url edited", "UPDATE sources SET url = 'https://example.org/other' WHERE kind = 'deployment' AND entity_id = (SELECT MIN(id) FROM deployments)", "sources:", true},
+		{"row added", "INSERT INTO deployment_vendors VALUES ('synthetic-pk-0000000', 'vendor-b', 'integrator')", "deployment_vendors: row not in the log", true},
+		{"row deleted", "DELETE FROM deployment_capabilities WHERE deployment_id = (SELECT MIN(id) FROM deployments)", "deployment_capabilities: missing", true},
+		{"search index edited", "UPDATE deployments_fts SET body = 'nothing' WHERE id = (SELECT MIN(id) FROM deployments)", "deployments_fts", true},
+		{"last revision deleted", "DELETE FROM revisions WHERE seq = (SELECT MAX(seq) FROM revisions)", "log: the log head says", false},
+		{"middle revision deleted", "DELETE FROM revisions WHERE seq = 3", "log: revision 3 is missing", false},
+		{"revision altered", "UPDATE revisions SET record = replace(record, 'Synthetic', 'Forged') WHERE seq = 4", "checkpoint: signed root", false},
+		{"checkpoint forged", "UPDATE checkpoints SET signed = replace(signed, char(10) || '9' || char(10), char(10) || '8' || char(10))", "checkpoint", false},
+		{"tree hash altered", "UPDATE tree_hashes SET hash = zeroblob(32) WHERE idx = 2", "tree: stored hash 2", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			db := open(t)
+			apply(t, db, fixture.Set(4))
+			verifyOK(t, db)
+			if _, err := db.db.ExecContext(ctx, c.sql); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := db.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.OK() {
+				t.Fatal("verify passed after tampering")
+			}
+			found := false
+			for _, m := range rep.Mismatches {
+				found = found || strings.Contains(m.String(), c.want)
+			}
+			if !found {
+				t.Errorf("no mismatch mentions %q: %v", c.want, rep.Mismatches)
+			}
+			if c.rebuildFixes {
+				if _, err := db.Rebuild(ctx); err != nil {
+					t.Fatal(err)
+				}
+				verifyOK(t, db)
+			}
+		})
+	}
+}
+
+func TestConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(0))
+	const writers, each = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				d := fixture.Deployment(1000+w*each+i, "PK", "vendor-a")
+				if _, err := db.Apply(ctx, &registry.Set{Deployments: []*registry.Deployment{d}}, Meta{Author: fmt.Sprint("writer-", w)}, nil); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n, _ := db.Size(ctx); n != 5+writers*each {
+		t.Fatalf("log size %d, want %d", n, 5+writers*each)
+	}
+	verifyOK(t, db)
+}
+
+func TestInclusionProof(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(20))
+	_, cp, err := db.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, seq := range []int64{0, 7, cp.Size - 1} {
+		_, rec, err := db.Revision(ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.InclusionProof(ctx, seq, cp.Size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ledger.CheckRecord(p, cp.Size, cp.Hash, seq, rec); err != nil {
+			t.Errorf("revision %d: %v", seq, err)
+		}
+		if err := ledger.CheckRecord(p, cp.Size, cp.Hash, seq, append(rec, ' ')); err == nil {
+			t.Errorf("revision %d: proof accepted an altered record", seq)
+		}
+	}
+}
+
+func TestSources(t *testing.T) {
+	db := open(t)
+	apply(t, db, fixture.Set(3))
+	p, err := db.Sources(context.Background(), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fixture cites two URLs: s1 (jurisdictions and vendors) and a (deployments).
+	if len(p.Items) != 2 || len(p.Items[0].CitedBy) != 3 || len(p.Items[1].CitedBy) != 5 {
+		t.Fatalf("sources: %+v", p.Items)
+	}
+}
