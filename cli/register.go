@@ -15,13 +15,15 @@ import (
 
 // registerFlags are the flags of every command that reads the register.
 type registerFlags struct {
-	dir string
-	db  string
+	dir    string
+	db     string
+	noSeed bool
 }
 
 func (r *registerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.dir, "data", "./oversight-data", "directory for the embedded database and the log's signing key")
 	fs.StringVar(&r.db, "db", "", "database URL; empty for the embedded SQLite database in the data directory")
+	fs.BoolVar(&r.noSeed, "no-builtin", false, "create a new register empty instead of filling it with the built-in dataset")
 }
 
 // open opens the register, creating the data directory, the signing key and
@@ -49,7 +51,7 @@ func (r *registerFlags) open(ctx context.Context, seed bool) (*store.DB, error) 
 	if err != nil {
 		return nil, err
 	}
-	if seed {
+	if seed && !r.noSeed {
 		if err := seedBuiltin(ctx, db); err != nil {
 			db.Close()
 			return nil, err

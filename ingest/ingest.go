@@ -93,8 +93,10 @@ func FormatOf(name string) (Format, error) {
 // between records are checked by Check, which sees the register.
 func Parse(name string, data []byte, f Format) (*registry.Set, *Source, error) {
 	switch f {
-	case YAML, JSON:
+	case YAML:
 		return parseDocument(name, data)
+	case JSON:
+		return parseJSON(name, data)
 	case CSV:
 		return parseCSV(name, data)
 	case AIGS:

@@ -104,7 +104,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		problem(w, status, fmt.Sprintf("no endpoint %s %s", r.Method, r.URL.Path), nil)
 		return
 	}
-	h.ServeHTTP(w, r)
+	// The mux, not h, sets the request's path values.
+	s.mux.ServeHTTP(w, r)
 }
 
 // headerRecorder captures the status and headers of the mux's own 404/405.

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"oversight/internal/fixture"
+)
+
+// binary is the oversight command built once for the tests that run it as
+// a separate process.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "oversight-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "oversight")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	return out.String(), errb.String(), err
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errs, err := run(t, args...)
+	if err != nil {
+		t.Fatalf("oversight %s: %v\n%s%s", strings.Join(args, " "), err, out, errs)
+	}
+	return out
+}
+
+// TestExportImportRoundTrip exports the built-in register, imports the
+// export into an empty register and checks that exporting that gives the
+// same bytes, and that both verify.
+func TestExportImportRoundTrip(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	first := filepath.Join(t.TempDir(), "register.json")
+	mustRun(t, "export", "--data", a, "--format", "json", "-o", first)
+	mustRun(t, "import", "--data", b, "--no-builtin", first)
+	second := mustRun(t, "export", "--data", b, "--format", "json")
+	want, _ := os.ReadFile(first)
+	if second != string(want) {
+		t.Fatal("the re-exported register differs from the export it was imported from")
+	}
+	var set struct{ Deployments, Jurisdictions []json.RawMessage }
+	if err := json.Unmarshal(want, &set); err != nil || len(set.Deployments) == 0 {
+		t.Fatalf("export: %v, %d deployments", err, len(set.Deployments))
+	}
+	for _, dir := range []string{a, b} {
+		if out := mustRun(t, "verify", "--data", dir); !strings.Contains(out, "verify: OK") {
+			t.Errorf("verify %s: %s", dir, out)
+		}
+	}
+	// The CSV and GeoJSON exports are well formed.
+	csv := mustRun(t, "export", "--data", a, "--format", "csv")
+	if rows := strings.Count(csv, "\n"); rows < len(set.Deployments)+1 {
+		t.Errorf("csv has %d lines for %d deployments", rows, len(set.Deployments))
+	}
+	var fc struct{ Type string }
+	if err := json.Unmarshal([]byte(mustRun(t, "export", "--data", a, "--format", "geojson")), &fc); err != nil || fc.Type != "FeatureCollection" {
+		t.Errorf("geojson: %v %q", err, fc.Type)
+	}
+}
+
+// TestMalformedImportChangesNothing imports files with errors and checks
+// that each is refused with file, line and field, and nothing is written.
+func TestMalformedImportChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	before := mustRun(t, "export", "--data", dir, "--format", "json")
+	files := map[string]struct{ body, want string }{
+		"syntax.yaml":      {"deployments:\n  - id: x\n    title: [unclosed\n", "syntax.yaml:3"},
+		"enum.yaml":        {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: live}\n    certainty: documented\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "enum.yaml:5: deployments[0].status.value"},
+		"nosource.yaml":    {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: unknown}\n    certainty: documented\n", "nosource.yaml:2: deployments[0].sources: deployment \"pk-test\": at least one source is required"},
+		"date.yaml":        {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: unknown}\n    certainty: documented\n    dates: [{event: live, date: 2019-02-30, sources: [a]}]\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "date.yaml:7: deployments[0].dates[0].date"},
+		"duplicate.yaml":   {"vendors:\n  - {id: v-one, name: V, type: company, ownership: unknown}\n  - {id: v-one, name: W, type: company, ownership: unknown}\n", "duplicate.yaml:3: vendors[1].id"},
+		"unknownref.yaml":  {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: ZZ\n    status: {value: unknown}\n    certainty: documented\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "unknownref.yaml:4: deployments[0].jurisdiction"},
+		"unknownfield.json": {"{\"deployments\": [{\"id\": \"pk-test\", \"titel\": \"T\"}]}", "unknownfield.json:1"},
+	}
+	for name, f := range files {
+		path := filepath.Join(t.TempDir(), name)
+		os.WriteFile(path, []byte(f.body), 0o644)
+		_, stderr, err := run(t, "import", "--data", dir, path)
+		if err == nil {
+			t.Errorf("%s was accepted", name)
+			continue
+		}
+		if !strings.Contains(stderr, f.want) {
+			t.Errorf("%s: error does not name %q:\n%s", name, f.want, stderr)
+		}
+	}
+	// A batch with one bad record among good ones writes none of them.
+	good := fixture.Deployment(1, "PK", "huawei")
+	bad := fixture.Deployment(2, "PK", "huawei")
+	bad.Certainty = "rumoured"
+	body, _ := json.Marshal(map[string]any{"deployments": []any{good, bad}})
+	path := filepath.Join(t.TempDir(), "half.json")
+	os.WriteFile(path, body, 0o644)
+	if _, stderr, err := run(t, "import", "--data", dir, path); err == nil || !strings.Contains(stderr, "deployments[1].certainty") || !strings.Contains(stderr, "allowed: documented, reported, unconfirmed") {
+		t.Errorf("half-bad batch: %v\n%s", err, stderr)
+	}
+	if after := mustRun(t, "export", "--data", dir, "--format", "json"); after != before {
+		t.Error("a refused import changed the register")
+	}
+	mustRun(t, "verify", "--data", dir)
+}
+
+// TestCrashDuringImport kills the process in the middle of a large import
+// and checks that the register holds all of the import or none of it, and
+// that verify passes.
+func TestCrashDuringImport(t *testing.T) {
+	const n = 12000
+	body, err := json.Marshal(fixture.Set(n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(file, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	killedMidway := 0
+	for try := range 4 {
+		dir := t.TempDir()
+		mustRun(t, "verify", "--data", dir, "--no-builtin") // creates the empty register
+		cmd := exec.Command(binary, "import", "--data", dir, "--no-builtin", file)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(300+rand.IntN(700)+try*200) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signaled() {
+			killedMidway++
+		}
+		if out := mustRun(t, "verify", "--data", dir, "--no-builtin"); !strings.Contains(out, "verify: OK") {
+			t.Fatalf("verify after a kill: %s", out)
+		}
+		var got struct{ Deployments []json.RawMessage }
+		json.Unmarshal([]byte(mustRun(t, "export", "--data", dir, "--no-builtin", "--format", "json")), &got)
+		if len(got.Deployments) != 0 && len(got.Deployments) != n {
+			t.Fatalf("after a kill the register holds %d of %d deployments", len(got.Deployments), n)
+		}
+		// The interrupted import can simply be run again.
+		mustRun(t, "import", "--data", dir, "--no-builtin", file)
+		mustRun(t, "verify", "--data", dir, "--no-builtin")
+	}
+	if killedMidway == 0 {
+		t.Fatal("no import was still running when killed; the test proved nothing")
+	}
+	t.Logf("%d of 4 imports were killed mid-way", killedMidway)
+}
