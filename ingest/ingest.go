@@ -6,6 +6,8 @@
 package ingest
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -181,6 +183,10 @@ func Check(set *registry.Set, src *Source, known registry.Known) error {
 	return out
 }
 
+// parseDocument reads a YAML document. goccy/go-yaml parses quickly but
+// decodes into structs in time quadratic in the document's size, so the
+// document is converted to JSON and decoded by encoding/json; the strict
+// YAML decoder runs only to explain a failure with its line.
 func parseDocument(name string, data []byte) (*registry.Set, *Source, error) {
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
@@ -189,9 +195,19 @@ func parseDocument(name string, data []byte) (*registry.Set, *Source, error) {
 	if len(file.Docs) != 1 || file.Docs[0].Body == nil {
 		return nil, nil, ErrorList{{File: name, Line: 1, Msg: "expected one document with lists named jurisdictions, vendors, instruments, deployments or claims"}}
 	}
+	js, err := yaml.YAMLToJSON(data)
 	var set registry.Set
-	if err := yaml.NodeToValue(file.Docs[0].Body, &set, yaml.Strict(), yaml.UseJSONUnmarshaler()); err != nil {
-		return nil, nil, yamlError(name, err)
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(js))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&set)
+	}
+	if err != nil {
+		set = registry.Set{}
+		if yerr := yaml.NodeToValue(file.Docs[0].Body, &set, yaml.Strict(), yaml.UseJSONUnmarshaler()); yerr != nil {
+			return nil, nil, yamlError(name, yerr)
+		}
+		return nil, nil, ErrorList{{File: name, Msg: err.Error()}}
 	}
 	return &set, fileSource(name, func(path string) int { return lineOf(file, path) }), nil
 }

@@ -88,7 +88,7 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 			if err := w.append(rev); err != nil {
 				return err
 			}
-			if err := s.replace(ctx, tx, e.Kind(), e.Key(), project(e, rev.Seq, state)); err != nil {
+			if err := s.replace(ctx, tx, e.Kind(), e.Key(), op == "create", project(e, rev.Seq, state)); err != nil {
 				return err
 			}
 			if op == "create" {
@@ -114,12 +114,18 @@ func exists(ctx context.Context, tx *sql.Tx, kind, id string) bool {
 	return tx.QueryRowContext(ctx, "SELECT 1 FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&one) == nil
 }
 
-// replace deletes an entity's rows from its tables and inserts new ones.
-func (s *DB) replace(ctx context.Context, tx *sql.Tx, kind, id string, rows []row) error {
+// replace deletes an entity's rows from its tables, unless it is new, and
+// inserts new ones.
+func (s *DB) replace(ctx context.Context, tx *sql.Tx, kind, id string, isNew bool, rows []row) error {
 	for _, t := range kindTables[kind] {
+		if isNew {
+			break
+		}
 		q := "DELETE FROM " + t.name + " WHERE " + t.owner + " = $1"
 		args := []any{id}
-		if t.kindCol {
+		if t.delete != "" {
+			q = t.delete
+		} else if t.kindCol {
 			q += " AND kind = $2"
 			args = append(args, kind)
 		}

@@ -15,19 +15,24 @@ type table struct {
 	cols    []string
 	owner   string // column with the entity id
 	kindCol bool   // rows of several kinds share the table; its first column is kind
+	delete  string // statement deleting an entity's rows ($1 = id), when not by owner
 }
 
 var (
-	tEntities     = &table{"entities", []string{"kind", "id", "seq", "state"}, "id", true}
-	tSources      = &table{"sources", []string{"kind", "entity_id", "key", "url", "title", "publisher", "published", "accessed"}, "entity_id", true}
-	tJurisdiction = &table{"jurisdictions", []string{"code", "name", "subregion"}, "code", false}
-	tVendors      = &table{"vendors", []string{"id", "name", "type", "headquarters", "ownership"}, "id", false}
-	tInstruments  = &table{"instruments", []string{"id", "jurisdiction", "type", "status"}, "id", false}
-	tClaims       = &table{"claims", []string{"id", "jurisdiction", "dataset", "indicator"}, "id", false}
-	tDeployments  = &table{"deployments", []string{"id", "jurisdiction", "title", "status", "certainty", "year", "cameras", "lat", "lon"}, "id", false}
-	tDepVendors   = &table{"deployment_vendors", []string{"deployment_id", "vendor_id", "role"}, "deployment_id", false}
-	tDepCaps      = &table{"deployment_capabilities", []string{"deployment_id", "capability"}, "deployment_id", false}
-	tDepFTS       = &table{"deployments_fts", []string{"id", "body"}, "id", false}
+	tEntities     = &table{name: "entities", cols: []string{"kind", "id", "seq", "state"}, owner: "id", kindCol: true}
+	tSources      = &table{name: "sources", cols: []string{"kind", "entity_id", "key", "url", "title", "publisher", "published", "accessed"}, owner: "entity_id", kindCol: true}
+	tJurisdiction = &table{name: "jurisdictions", cols: []string{"code", "name", "subregion"}, owner: "code"}
+	tVendors      = &table{name: "vendors", cols: []string{"id", "name", "type", "headquarters", "ownership"}, owner: "id"}
+	tInstruments  = &table{name: "instruments", cols: []string{"id", "jurisdiction", "type", "status"}, owner: "id"}
+	tClaims       = &table{name: "claims", cols: []string{"id", "jurisdiction", "dataset", "indicator"}, owner: "id"}
+	tDeployments  = &table{name: "deployments", cols: []string{"id", "jurisdiction", "title", "status", "certainty", "year", "cameras", "lat", "lon"}, owner: "id"}
+	tDepVendors   = &table{name: "deployment_vendors", cols: []string{"deployment_id", "vendor_id", "role"}, owner: "deployment_id"}
+	tDepCaps      = &table{name: "deployment_capabilities", cols: []string{"deployment_id", "capability"}, owner: "deployment_id"}
+	// The search index's rowid is the seq of the deployment's latest
+	// revision, so a row is found by rowid instead of by scanning the
+	// unindexed id column. It must be deleted before the entities row.
+	tDepFTS = &table{name: "deployments_fts", cols: []string{"rowid", "id", "body"}, owner: "id",
+		delete: "DELETE FROM deployments_fts WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $1)"}
 )
 
 // allTables lists every projection table, in the order verify reports them.
@@ -39,7 +44,7 @@ var kindTables = map[string][]*table{
 	"vendor":       {tEntities, tSources, tVendors},
 	"instrument":   {tEntities, tSources, tInstruments},
 	"claim":        {tEntities, tSources, tClaims},
-	"deployment":   {tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepFTS},
+	"deployment":   {tDepFTS, tEntities, tSources, tDeployments, tDepVendors, tDepCaps},
 }
 
 // A row is one row of one projection table.
@@ -95,7 +100,7 @@ func project(e registry.Entity, seq int64, state []byte) []row {
 		for _, c := range v.System.Capabilities {
 			rows = append(rows, row{tDepCaps, []any{v.ID, c}})
 		}
-		rows = append(rows, row{tDepFTS, []any{v.ID, searchText(v)}})
+		rows = append(rows, row{tDepFTS, []any{seq, v.ID, searchText(v)}})
 		addSources(v.Sources)
 	}
 	return rows

@@ -91,12 +91,12 @@ func TestMalformedImportChangesNothing(t *testing.T) {
 	dir := t.TempDir()
 	before := mustRun(t, "export", "--data", dir, "--format", "json")
 	files := map[string]struct{ body, want string }{
-		"syntax.yaml":      {"deployments:\n  - id: x\n    title: [unclosed\n", "syntax.yaml:3"},
-		"enum.yaml":        {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: live}\n    certainty: documented\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "enum.yaml:5: deployments[0].status.value"},
-		"nosource.yaml":    {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: unknown}\n    certainty: documented\n", "nosource.yaml:2: deployments[0].sources: deployment \"pk-test\": at least one source is required"},
-		"date.yaml":        {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: unknown}\n    certainty: documented\n    dates: [{event: live, date: 2019-02-30, sources: [a]}]\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "date.yaml:7: deployments[0].dates[0].date"},
-		"duplicate.yaml":   {"vendors:\n  - {id: v-one, name: V, type: company, ownership: unknown}\n  - {id: v-one, name: W, type: company, ownership: unknown}\n", "duplicate.yaml:3: vendors[1].id"},
-		"unknownref.yaml":  {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: ZZ\n    status: {value: unknown}\n    certainty: documented\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "unknownref.yaml:4: deployments[0].jurisdiction"},
+		"syntax.yaml":       {"deployments:\n  - id: x\n    title: [unclosed\n", "syntax.yaml:3"},
+		"enum.yaml":         {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: live}\n    certainty: documented\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "enum.yaml:5: deployments[0].status.value"},
+		"nosource.yaml":     {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: unknown}\n    certainty: documented\n", "nosource.yaml:2: deployments[0].sources: deployment \"pk-test\": at least one source is required"},
+		"date.yaml":         {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: PK\n    status: {value: unknown}\n    certainty: documented\n    dates: [{event: live, date: 2019-02-30, sources: [a]}]\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "date.yaml:7: deployments[0].dates[0].date"},
+		"duplicate.yaml":    {"vendors:\n  - {id: v-one, name: V, type: company, ownership: unknown}\n  - {id: v-one, name: W, type: company, ownership: unknown}\n", "duplicate.yaml:3: vendors[1].id"},
+		"unknownref.yaml":   {"deployments:\n  - id: pk-test\n    title: T\n    jurisdiction: ZZ\n    status: {value: unknown}\n    certainty: documented\n    sources: [{key: a, url: 'https://example.org/a'}]\n", "unknownref.yaml:4: deployments[0].jurisdiction"},
 		"unknownfield.json": {"{\"deployments\": [{\"id\": \"pk-test\", \"titel\": \"T\"}]}", "unknownfield.json:1"},
 	}
 	for name, f := range files {
