@@ -1,0 +1,120 @@
+package registry
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestParseDate(t *testing.T) {
+	good := map[string]Date{"2016": {Year: 2016}, "2016-06": {Year: 2016, Month: 6}, "2024-02-29": {Year: 2024, Month: 2, Day: 29}}
+	for s, want := range good {
+		d, err := ParseDate(s)
+		if err != nil || d != want || d.String() != s {
+			t.Errorf("ParseDate(%q) = %v, %v", s, d, err)
+		}
+	}
+	for _, s := range []string{"2019-02-30", "2023-02-29", "2016-13", "16-06-01", "2016-6-1", "1850", "soon", "2016-06-01-01"} {
+		if _, err := ParseDate(s); err == nil {
+			t.Errorf("ParseDate(%q) accepted an impossible date", s)
+		}
+	}
+}
+
+func TestDateJSON(t *testing.T) {
+	var v struct{ A, B, C Date }
+	if err := json.Unmarshal([]byte(`{"A": 2016, "B": "2016-06", "C": "2019-02-30"}`), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.A.String() != "2016" || v.B.String() != "2016-06" {
+		t.Errorf("decoded %v %v", v.A, v.B)
+	}
+	// An impossible date decodes, so that validation can name its field.
+	if v.C.Err() == nil || v.C.IsZero() {
+		t.Error("an impossible date was not kept for validation")
+	}
+}
+
+func TestDateBefore(t *testing.T) {
+	if !(Date{Year: 2015}).Before(Date{Year: 2016, Month: 1}) || (Date{Year: 2016}).Before(Date{Year: 2016, Month: 3}) {
+		t.Error("Before compares at the coarser precision")
+	}
+}
+
+func valid() *Deployment {
+	return &Deployment{
+		ID: "pk-test", Title: "Test", Jurisdiction: "PK", Certainty: "reported",
+		Status:  Status{Value: "active", Sources: []string{"a"}},
+		Vendors: []VendorRole{{Vendor: "huawei", Role: "prime", Sources: []string{"a"}}},
+		Dates:   []DatedEvent{{Event: "live", Date: Date{Year: 2016}, Sources: []string{"a"}}},
+		Sources: []Source{{Key: "a", URL: "https://example.org/a"}},
+	}
+}
+
+func TestDeploymentValidate(t *testing.T) {
+	if err := valid().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		edit func(*Deployment)
+		want string
+	}{
+		{func(d *Deployment) { d.ID = "Not A Slug" }, "id: "},
+		{func(d *Deployment) { d.Jurisdiction = "Pakistan" }, "jurisdiction: "},
+		{func(d *Deployment) { d.Sources = nil; d.Status.Sources = nil; d.Vendors = nil; d.Dates = nil }, "sources: at least one source is required"},
+		{func(d *Deployment) { d.Sources[0].URL = "ftp://x" }, "sources[0].url"},
+		{func(d *Deployment) { d.Sources = append(d.Sources, d.Sources[0]) }, "duplicate source key"},
+		{func(d *Deployment) { d.Vendors[0].Sources = nil }, "vendors[0].sources: a stated fact needs"},
+		{func(d *Deployment) { d.Vendors[0].Sources = []string{"b"} }, `vendors[0].sources[0]: "b" is not the key`},
+		{func(d *Deployment) { d.Vendors[0].Role = "seller" }, "vendors[0].role"},
+		{func(d *Deployment) { d.System.Capabilities = []string{"mind_reading"}; d.System.Sources = []string{"a"} }, "allowed: cctv"},
+		{func(d *Deployment) { d.Certainty = "" }, "certainty: is required"},
+		{func(d *Deployment) { d.Dates[0].Date = Date{bad: "2019-02-30"} }, "dates[0].date: date \"2019-02-30\" does not exist"},
+		{func(d *Deployment) {
+			d.Dates = append(d.Dates, DatedEvent{Event: "ended", Date: Date{Year: 2015}, Sources: []string{"a"}})
+		}, "ended 2015 is before live 2016"},
+		{func(d *Deployment) {
+			n := -1.0
+			d.Financing = []Financing{{Instrument: "grant", Amount: &n, Sources: []string{"a"}}}
+		}, "financing[0].amount: must not be negative"},
+	}
+	for _, c := range cases {
+		d := valid()
+		c.edit(d)
+		err := d.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("want an error containing %q, got %v", c.want, err)
+		}
+	}
+}
+
+func TestJurisdictionNeedsEverySafeguard(t *testing.T) {
+	j := &Jurisdiction{Code: "PK", Name: "Pakistan", Region: "asia_pacific", Subregion: "south_asia"}
+	err := j.Validate()
+	if err == nil || !strings.Contains(err.Error(), `safeguard "ai_law" is missing`) {
+		t.Fatalf("got %v", err)
+	}
+	for _, k := range SafeguardKinds.Values[:7] {
+		j.Safeguards = append(j.Safeguards, Safeguard{Kind: k, Status: "unknown"})
+	}
+	if err := j.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	j.Safeguards[0].Status = "yes"
+	if err := j.Validate(); err == nil {
+		t.Error("a known safeguard without a source was accepted")
+	}
+}
+
+func TestSetCheckReferences(t *testing.T) {
+	s := &Set{Deployments: []*Deployment{valid(), valid()}}
+	errs := s.Check(func(kind, id string) bool { return kind == "jurisdiction" })
+	var msgs []string
+	for _, e := range errs {
+		msgs = append(msgs, e.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	if !strings.Contains(all, `duplicate id "pk-test"`) || !strings.Contains(all, `no vendor "huawei"`) {
+		t.Errorf("got:\n%s", all)
+	}
+}
