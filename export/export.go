@@ -25,6 +25,7 @@ var Formats = []string{"csv", "json", "geojson"}
 type Register interface {
 	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
 	Deployments(ctx context.Context, f store.DeploymentFilter) (store.Page[*registry.Deployment], error)
+	EachDeployment(ctx context.Context, f store.DeploymentFilter, fn func(*registry.Deployment) error) error
 }
 
 // Write writes the register in a format. JSON with a zero filter is the
@@ -54,26 +55,6 @@ func Write(ctx context.Context, w io.Writer, r Register, format string, f store.
 	return bw.Flush()
 }
 
-// eachDeployment walks the deployments a filter selects, page by page.
-func eachDeployment(ctx context.Context, r Register, f store.DeploymentFilter, fn func(*registry.Deployment) error) error {
-	f.Limit = store.MaxLimit
-	for {
-		p, err := r.Deployments(ctx, f)
-		if err != nil {
-			return err
-		}
-		for _, d := range p.Items {
-			if err := fn(d); err != nil {
-				return err
-			}
-		}
-		if p.Next == "" {
-			return nil
-		}
-		f.Cursor = p.Next
-	}
-}
-
 func writeAll(ctx context.Context, w *bufio.Writer, r Register) error {
 	w.WriteString("{")
 	for i, kind := range registry.Kinds.Values {
@@ -97,7 +78,7 @@ func writeAll(ctx context.Context, w *bufio.Writer, r Register) error {
 func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter) error {
 	w.WriteString("{\"deployments\": [")
 	n := 0
-	if err := eachDeployment(ctx, r, f, func(d *registry.Deployment) error { return writeItem(w, &n, d) }); err != nil {
+	if err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error { return writeItem(w, &n, d) }); err != nil {
 		return err
 	}
 	w.WriteString("\n]}\n")
@@ -123,7 +104,7 @@ func writeCSV(ctx context.Context, w io.Writer, r Register, f store.DeploymentFi
 	if err := cw.Write(ingest.CSVColumns); err != nil {
 		return err
 	}
-	err := eachDeployment(ctx, r, f, func(d *registry.Deployment) error {
+	err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error {
 		rec, err := ingest.CSVRecord(d)
 		if err != nil {
 			return err
@@ -153,7 +134,7 @@ type geometry struct {
 func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter) error {
 	w.WriteString(`{"type": "FeatureCollection", "features": [`)
 	n := 0
-	err := eachDeployment(ctx, r, f, func(d *registry.Deployment) error {
+	err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error {
 		if d.Place.Lat == nil {
 			return nil
 		}

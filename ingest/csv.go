@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,29 +34,19 @@ var CSVColumns = []string{
 
 // CSVRecord renders a deployment as a CSV row under CSVColumns.
 func CSVRecord(d *registry.Deployment) ([]string, error) {
-	js := func(v any) (string, error) {
-		if reflectEmpty(v) {
-			return "", nil
+	// Lists of structured facts go into their cells as JSON.
+	cells := make([]string, 4)
+	for i, v := range []any{d.Vendors, d.Dates, d.Financing, d.Sources} {
+		if reflect.ValueOf(v).Len() == 0 {
+			continue
 		}
 		b, err := json.Marshal(v)
-		return string(b), err
+		if err != nil {
+			return nil, err
+		}
+		cells[i] = string(b)
 	}
-	vendors, err := js(d.Vendors)
-	if err != nil {
-		return nil, err
-	}
-	dates, err := js(d.Dates)
-	if err != nil {
-		return nil, err
-	}
-	fin, err := js(d.Financing)
-	if err != nil {
-		return nil, err
-	}
-	srcs, err := js(d.Sources)
-	if err != nil {
-		return nil, err
-	}
+	vendors, dates, fin, srcs := cells[0], cells[1], cells[2], cells[3]
 	urls := make([]string, len(d.Sources))
 	for i, s := range d.Sources {
 		urls[i] = s.URL
@@ -74,20 +65,6 @@ func CSVRecord(d *registry.Deployment) ([]string, error) {
 		fin, d.Certainty, d.Notes, srcs,
 		year, strings.Join(urls, " "),
 	}, nil
-}
-
-func reflectEmpty(v any) bool {
-	switch x := v.(type) {
-	case []registry.VendorRole:
-		return len(x) == 0
-	case []registry.DatedEvent:
-		return len(x) == 0
-	case []registry.Financing:
-		return len(x) == 0
-	case []registry.Source:
-		return len(x) == 0
-	}
-	return false
 }
 
 func list(vs []string) string { return strings.Join(vs, "; ") }

@@ -67,7 +67,10 @@ func TestDeploymentValidate(t *testing.T) {
 		{func(d *Deployment) { d.Vendors[0].Sources = nil }, "vendors[0].sources: a stated fact needs"},
 		{func(d *Deployment) { d.Vendors[0].Sources = []string{"b"} }, `vendors[0].sources[0]: "b" is not the key`},
 		{func(d *Deployment) { d.Vendors[0].Role = "seller" }, "vendors[0].role"},
-		{func(d *Deployment) { d.System.Capabilities = []string{"mind_reading"}; d.System.Sources = []string{"a"} }, "allowed: cctv"},
+		{func(d *Deployment) {
+			d.System.Capabilities = []string{"mind_reading"}
+			d.System.Sources = []string{"a"}
+		}, "allowed: cctv"},
 		{func(d *Deployment) { d.Certainty = "" }, "certainty: is required"},
 		{func(d *Deployment) { d.Dates[0].Date = Date{bad: "2019-02-30"} }, "dates[0].date: date \"2019-02-30\" does not exist"},
 		{func(d *Deployment) {

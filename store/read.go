@@ -197,6 +197,27 @@ func (s *DB) Each(ctx context.Context, kind string, fn func(registry.Entity) err
 	}
 }
 
+// EachDeployment calls fn for every deployment f selects, in id order,
+// page by page.
+func (s *DB) EachDeployment(ctx context.Context, f DeploymentFilter, fn func(*registry.Deployment) error) error {
+	f.Limit = MaxLimit
+	for {
+		p, err := s.Deployments(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, d := range p.Items {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if p.Next == "" {
+			return nil
+		}
+		f.Cursor = p.Next
+	}
+}
+
 // SourceUse is one source as cited by the register: its URL and the
 // records that cite it.
 type SourceUse struct {

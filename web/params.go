@@ -62,6 +62,14 @@ func contains(vs []string, v string) bool {
 	return false
 }
 
+// pageParams checks a list's parameters and returns its page size.
+func pageParams(r *http.Request, allowed ...string) (int, error) {
+	if err := onlyParams(r, allowed...); err != nil {
+		return 0, err
+	}
+	return limitParam(r)
+}
+
 func limitParam(r *http.Request) (int, error) {
 	s := r.URL.Query().Get("limit")
 	if s == "" {

@@ -280,11 +280,7 @@ func (s *server) list(kind string) http.HandlerFunc {
 		if kind == "claim" || kind == "instrument" {
 			allowed = append(allowed, "jurisdiction")
 		}
-		if err := onlyParams(r, allowed...); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		limit, err := limitParam(r)
+		limit, err := pageParams(r, allowed...)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -329,31 +325,22 @@ type deploymentRef struct {
 
 func (s *server) refs(ctx context.Context, f store.DeploymentFilter, vendor string) ([]deploymentRef, error) {
 	out := []deploymentRef{}
-	f.Limit = store.MaxLimit
-	for {
-		p, err := s.reg.Deployments(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range p.Items {
-			ref := deploymentRef{ID: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, URL: "/api/v1/deployments/" + d.ID}
-			for _, v := range d.Vendors {
-				if v.Vendor == vendor {
-					ref.Roles = append(ref.Roles, v.Role)
-				}
+	err := s.reg.EachDeployment(ctx, f, func(d *registry.Deployment) error {
+		ref := deploymentRef{ID: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, URL: "/api/v1/deployments/" + d.ID}
+		for _, v := range d.Vendors {
+			if v.Vendor == vendor {
+				ref.Roles = append(ref.Roles, v.Role)
 			}
-			for _, fin := range d.Financing {
-				if vendor != "" && fin.Lender == vendor && !slices.Contains(ref.Roles, "financier") {
-					ref.Roles = append(ref.Roles, "financier")
-				}
+		}
+		for _, fin := range d.Financing {
+			if vendor != "" && fin.Lender == vendor && !slices.Contains(ref.Roles, "financier") {
+				ref.Roles = append(ref.Roles, "financier")
 			}
-			out = append(out, ref)
 		}
-		if p.Next == "" {
-			return out, nil
-		}
-		f.Cursor = p.Next
-	}
+		out = append(out, ref)
+		return nil
+	})
+	return out, err
 }
 
 func (s *server) jurisdiction(w http.ResponseWriter, r *http.Request) {
@@ -420,11 +407,7 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) sources(w http.ResponseWriter, r *http.Request) {
-	if err := onlyParams(r, "limit", "cursor"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	limit, err := limitParam(r)
+	limit, err := pageParams(r, "limit", "cursor")
 	if err != nil {
 		s.fail(w, r, err)
 		return
