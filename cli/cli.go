@@ -21,6 +21,7 @@ import (
 
 	"oversight/export"
 	"oversight/ingest"
+	"oversight/ledger"
 	"oversight/registry"
 	"oversight/store"
 	"oversight/web"
@@ -216,13 +217,30 @@ func exportCmd(fs *flag.FlagSet) runFunc {
 func verifyCmd(fs *flag.FlagSet) runFunc {
 	var r registerFlags
 	r.register(fs)
+	var saved []string
+	fs.Func("checkpoint", "a checkpoint saved earlier from /api/v1/log/checkpoint, which the log must still extend (repeatable)", func(v string) error {
+		saved = append(saved, v)
+		return nil
+	})
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		db, err := r.open(ctx, true)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		rep, err := db.Verify(ctx)
+		var earlier []ledger.Checkpoint
+		for _, name := range saved {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			c, err := ledger.Open(b, db.Key().Verifier)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			earlier = append(earlier, c)
+		}
+		rep, err := db.Verify(ctx, earlier...)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"oversight/internal/fixture"
 	"oversight/ledger"
 	"oversight/registry"
@@ -302,5 +304,45 @@ func TestSources(t *testing.T) {
 	// The fixture cites two URLs: s1 (jurisdictions and vendors) and a (deployments).
 	if len(p.Items) != 2 || len(p.Items[0].CitedBy) != 3 || len(p.Items[1].CitedBy) != 5 {
 		t.Fatalf("sources: %+v", p.Items)
+	}
+}
+
+// TestVerifyAgainstEarlierCheckpoint removes the newest change together
+// with its revision, tree hashes and checkpoint. What remains is a valid,
+// shorter log under an older signed checkpoint, so verify alone cannot see
+// it; a checkpoint a reader saved before does.
+func TestVerifyAgainstEarlierCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(0)) // 5 revisions, checkpoint of size 5
+	d := fixture.Deployment(1, "PH", "vendor-a")
+	apply(t, db, &registry.Set{Deployments: []*registry.Deployment{d}}) // checkpoint of size 6
+	_, saved, err := db.Checkpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"DELETE FROM deployments_fts",
+		"DELETE FROM deployment_capabilities",
+		"DELETE FROM deployment_vendors",
+		"DELETE FROM deployments",
+		"DELETE FROM sources WHERE kind = 'deployment'",
+		"DELETE FROM entities WHERE kind = 'deployment'",
+		"DELETE FROM revisions WHERE seq = 5",
+		fmt.Sprintf("DELETE FROM tree_hashes WHERE idx >= %d", tlog.StoredHashIndex(0, 5)),
+		"DELETE FROM checkpoints WHERE size = 6",
+		"UPDATE log_head SET size = 5",
+	} {
+		if _, err := db.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	verifyOK(t, db) // the gap: nothing in the database shows the removal
+	rep, err := db.Verify(ctx, saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK() || !strings.Contains(rep.Mismatches[0].String(), "an earlier checkpoint was signed for 6 revisions; the log now holds 5") {
+		t.Fatalf("the removal was not reported: %v", rep.Mismatches)
 	}
 }

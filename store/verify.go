@@ -42,7 +42,12 @@ const most = 20
 // projection table, which must hold exactly the rows that replaying the log
 // gives. It reads all revisions but keeps only the current state of each
 // entity in memory.
-func (s *DB) Verify(ctx context.Context) (*Report, error) {
+//
+// Checkpoints published earlier (saved by readers from the API) can be
+// given too: the log must still extend each of them, which catches the
+// one change the latest checkpoint cannot show, the removal of the newest
+// revisions together with their checkpoints.
+func (s *DB) Verify(ctx context.Context, earlier ...ledger.Checkpoint) (*Report, error) {
 	rep := &Report{}
 	bad := func(what, format string, args ...any) {
 		rep.Mismatches = append(rep.Mismatches, Mismatch{what, fmt.Sprintf(format, args...)})
@@ -115,6 +120,17 @@ func (s *DB) Verify(ctx context.Context) (*Report, error) {
 			return nil, err
 		} else if root != rep.Checkpoint.Hash {
 			bad("checkpoint", "signed root %s differs from the root of the stored revisions %s", rep.Checkpoint.Hash, root)
+		}
+	}
+	for _, old := range earlier {
+		if old.Size > rep.Size {
+			bad("checkpoint", "an earlier checkpoint was signed for %d revisions; the log now holds %d", old.Size, rep.Size)
+			continue
+		}
+		if root, err := tree.Root(old.Size); err != nil {
+			return nil, err
+		} else if root != old.Hash {
+			bad("checkpoint", "the first %d revisions no longer hash to the root of the earlier checkpoint of that size", old.Size)
 		}
 	}
 	if err := s.verifyHashes(ctx, &tree, bad); err != nil {
