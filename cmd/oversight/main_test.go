@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"oversight/internal/fixture"
+	"oversight/ledger"
+	"oversight/store"
 )
 
 // binary is the oversight command built once for the tests that run it as
@@ -180,5 +184,34 @@ func TestImportAIGS(t *testing.T) {
 	out := mustRun(t, "import", "--data", dir, "--format", "aigs", "../../../shared/data/aigs-2022/aigs_2022_sheet1.csv")
 	if !strings.Contains(out, "0 created, 0 updated, 256 unchanged") {
 		t.Errorf("import --format aigs: %s", out)
+	}
+}
+
+// TestVerifyCheckpointFlag passes a saved checkpoint to verify: the
+// current one passes, one with an altered size is refused as unsigned.
+func TestVerifyCheckpointFlag(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, "verify", "--data", dir)
+	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "oversight.db"), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, cp, err := db.Checkpoint(context.Background())
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "checkpoint")
+	os.WriteFile(good, signed, 0o644)
+	mustRun(t, "verify", "--data", dir, "--checkpoint", good)
+
+	forged := filepath.Join(t.TempDir(), "forged")
+	os.WriteFile(forged, bytes.Replace(signed, []byte(fmt.Sprintf("\n%d\n", cp.Size)), []byte(fmt.Sprintf("\n%d\n", cp.Size+1)), 1), 0o644)
+	if _, stderr, err := run(t, "verify", "--data", dir, "--checkpoint", forged); err == nil || !strings.Contains(stderr, "signature") {
+		t.Errorf("a forged checkpoint was accepted: %v %s", err, stderr)
 	}
 }
