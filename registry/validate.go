@@ -47,6 +47,7 @@ var (
 	alpha2RE   = regexp.MustCompile(`^[A-Z]{2}$`)
 	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 	keyRE      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	sha256RE   = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
 
 // checker collects field errors for one record.
@@ -126,7 +127,7 @@ func (c *checker) sources(srcs []Source, required bool) map[string]bool {
 		if !s.Published.IsZero() && !s.Accessed.IsZero() && s.Accessed.Before(s.Published) {
 			c.add(p+".accessed", "accessed %s is before published %s", s.Accessed, s.Published)
 		}
-		if s.SHA256 != "" && !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(s.SHA256) {
+		if s.SHA256 != "" && !sha256RE.MatchString(s.SHA256) {
 			c.add(p+".sha256", "is not 64 lower-case hex digits")
 		}
 	}

@@ -179,14 +179,31 @@ func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []s
 // Each calls fn for every entity of a kind in id order, reading in pages so
 // that memory stays bounded however large the register is.
 func (s *DB) Each(ctx context.Context, kind string, fn func(registry.Entity) error) error {
+	return walk(func(cursor string) (Page[registry.Entity], error) {
+		return s.List(ctx, kind, "", cursor, MaxLimit)
+	}, fn)
+}
+
+// EachDeployment calls fn for every deployment f selects, in id order,
+// page by page.
+func (s *DB) EachDeployment(ctx context.Context, f DeploymentFilter, fn func(*registry.Deployment) error) error {
+	f.Limit = MaxLimit
+	return walk(func(cursor string) (Page[*registry.Deployment], error) {
+		f.Cursor = cursor
+		return s.Deployments(ctx, f)
+	}, fn)
+}
+
+// walk follows a paginated list from its first page to its last.
+func walk[T any](page func(cursor string) (Page[T], error), fn func(T) error) error {
 	cursor := ""
 	for {
-		p, err := s.List(ctx, kind, "", cursor, MaxLimit)
+		p, err := page(cursor)
 		if err != nil {
 			return err
 		}
-		for _, e := range p.Items {
-			if err := fn(e); err != nil {
+		for _, item := range p.Items {
+			if err := fn(item); err != nil {
 				return err
 			}
 		}
@@ -194,27 +211,6 @@ func (s *DB) Each(ctx context.Context, kind string, fn func(registry.Entity) err
 			return nil
 		}
 		cursor = p.Next
-	}
-}
-
-// EachDeployment calls fn for every deployment f selects, in id order,
-// page by page.
-func (s *DB) EachDeployment(ctx context.Context, f DeploymentFilter, fn func(*registry.Deployment) error) error {
-	f.Limit = MaxLimit
-	for {
-		p, err := s.Deployments(ctx, f)
-		if err != nil {
-			return err
-		}
-		for _, d := range p.Items {
-			if err := fn(d); err != nil {
-				return err
-			}
-		}
-		if p.Next == "" {
-			return nil
-		}
-		f.Cursor = p.Next
 	}
 }
 
@@ -273,9 +269,9 @@ func (s *DB) Sources(ctx context.Context, cursor string, limit int) (Page[Source
 				return p, err
 			}
 			use.CitedBy = append(use.CitedBy, id)
-			use.Title = cmp(use.Title, title.String)
-			use.Publisher = cmp(use.Publisher, pub.String)
-			use.Published = cmp(use.Published, published.String)
+			use.Title = firstNonEmpty(use.Title, title.String)
+			use.Publisher = firstNonEmpty(use.Publisher, pub.String)
+			use.Published = firstNonEmpty(use.Published, published.String)
 		}
 		rows.Close()
 		p.Items = append(p.Items, use)
@@ -283,7 +279,7 @@ func (s *DB) Sources(ctx context.Context, cursor string, limit int) (Page[Source
 	return p, nil
 }
 
-func cmp(a, b string) string {
+func firstNonEmpty(a, b string) string {
 	if a != "" {
 		return a
 	}
