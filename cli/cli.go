@@ -78,11 +78,14 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":   {"serve the register over HTTP (JSON API)", serveCmd},
-	"import":  {"import records from YAML, JSON, CSV or the AIGS index CSV", importCmd},
-	"export":  {"write the register as csv, json or geojson", exportCmd},
-	"verify":  {"check the log's signature and tree, and the tables against the log", verifyCmd},
-	"rebuild": {"recreate the tables from the log", rebuildCmd},
+	"serve":      {"serve the register over HTTP (JSON API)", serveCmd},
+	"import":     {"import records from YAML, JSON, CSV or the AIGS index CSV", importCmd},
+	"export":     {"write the register as csv, json or geojson", exportCmd},
+	"verify":     {"check the log's signature and tree, and the tables against the log", verifyCmd},
+	"rebuild":    {"recreate the tables from the log", rebuildCmd},
+	"classify":   {"classify a fact document (or a deployment) under every framework, with reasons", classifyCmd},
+	"simulate":   {"show what a framework would change, deployment by deployment", simulateCmd},
+	"frameworks": {"list the built-in frameworks, or test framework directories", frameworksCmd},
 }
 
 func usage(w io.Writer) {
@@ -93,7 +96,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nrun 'oversight COMMAND -h' for a command's flags")
 }
@@ -108,7 +111,12 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 			return err
 		}
 		defer db.Close()
-		srv := &http.Server{Addr: *addr, Handler: web.New(db), ReadHeaderTimeout: 10 * time.Second}
+		var ff frameworkFlags
+		c, _, err := ff.classifier()
+		if err != nil {
+			return err
+		}
+		srv := &http.Server{Addr: *addr, Handler: web.New(db, c), ReadHeaderTimeout: 10 * time.Second}
 		errc := make(chan error, 1)
 		go func() { errc <- srv.ListenAndServe() }()
 		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)
@@ -195,12 +203,18 @@ func exportCmd(fs *flag.FlagSet) runFunc {
 	r.register(fs)
 	format := fs.String("format", "json", "output format: "+strings.Join(export.Formats, ", "))
 	out := fs.String("o", "", "write to this file instead of standard output")
+	var ff frameworkFlags
+	fs.StringVar(&ff.asOf, "as-of", "", "date of the tiers the export adds, YYYY-MM-DD (default: today)")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		db, err := r.open(ctx, true)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
+		tiers, err := tierTable(ctx, db, &ff)
+		if err != nil {
+			return err
+		}
 		w := stdout
 		if *out != "" {
 			f, err := os.Create(*out)
@@ -210,7 +224,7 @@ func exportCmd(fs *flag.FlagSet) runFunc {
 			defer f.Close()
 			w = f
 		}
-		return export.Write(ctx, w, db, *format, store.DeploymentFilter{})
+		return export.Write(ctx, w, db, *format, store.DeploymentFilter{}, tiers)
 	}
 }
 

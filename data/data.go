@@ -4,11 +4,17 @@ package data
 
 import (
 	"embed"
+	"errors"
+	"fmt"
 	"io/fs"
+	"path"
+	"slices"
 	"sort"
+	"strings"
 
 	"oversight/ingest"
 	"oversight/registry"
+	"oversight/rules"
 )
 
 //go:embed */*.yaml
@@ -28,6 +34,7 @@ func LoadFS(fsys fs.FS) (*registry.Set, error) {
 		return nil, err
 	}
 	sort.Strings(names)
+	names = slices.DeleteFunc(names, func(n string) bool { return strings.HasPrefix(n, "facts/") })
 	var sets []*registry.Set
 	var srcs []*ingest.Source
 	var errs ingest.ErrorList
@@ -55,4 +62,39 @@ func LoadFS(fsys fs.FS) (*registry.Set, error) {
 		return nil, err
 	}
 	return set, nil
+}
+
+// Facts parses the built-in fact documents, data/facts/<deployment-id>.yaml,
+// which classification reads, keyed by deployment id.
+func Facts() (map[string]*rules.Facts, error) { return FactsFS(files) }
+
+// FactsFS parses the fact documents of a tree laid out like the built-in data.
+func FactsFS(fsys fs.FS) (map[string]*rules.Facts, error) {
+	schema, err := rules.FactSchema()
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(fsys, "facts/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*rules.Facts{}
+	var errs []error
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		f, err := schema.ParseFacts("data/"+name, b)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if want := strings.TrimSuffix(path.Base(name), ".yaml"); f.ID() != want {
+			errs = append(errs, fmt.Errorf("data/%s: deployment.id %q must equal the file name %q", name, f.ID(), want))
+			continue
+		}
+		out[f.ID()] = f
+	}
+	return out, errors.Join(errs...)
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 
 	"oversight/ingest"
 	"oversight/registry"
@@ -28,24 +29,33 @@ type Register interface {
 	EachDeployment(ctx context.Context, f store.DeploymentFilter, fn func(*registry.Deployment) error) error
 }
 
+// Tiers gives deployments' tiers under frameworks, which an export adds:
+// as "tier:<framework>" columns in CSV, properties in GeoJSON, and a
+// top-level "classification" object in JSON. Import ignores all three.
+type Tiers interface {
+	AsOf() string
+	FrameworkIDs() []string
+	Tier(deployment, framework string) string
+}
+
 // Write writes the register in a format. JSON with a zero filter is the
 // whole register, every kind, and imports back into an empty register to
 // reproduce it; otherwise only the deployments the filter selects are
-// written.
-func Write(ctx context.Context, w io.Writer, r Register, format string, f store.DeploymentFilter) error {
+// written. tiers may be nil.
+func Write(ctx context.Context, w io.Writer, r Register, format string, f store.DeploymentFilter, tiers Tiers) error {
 	bw := bufio.NewWriter(w)
 	var err error
 	switch format {
 	case "json":
 		if reflect.ValueOf(f).IsZero() {
-			err = writeAll(ctx, bw, r)
+			err = writeAll(ctx, bw, r, tiers)
 		} else {
-			err = writeJSONDeployments(ctx, bw, r, f)
+			err = writeJSONDeployments(ctx, bw, r, f, tiers)
 		}
 	case "csv":
-		err = writeCSV(ctx, bw, r, f)
+		err = writeCSV(ctx, bw, r, f, tiers)
 	case "geojson":
-		err = writeGeoJSON(ctx, bw, r, f)
+		err = writeGeoJSON(ctx, bw, r, f, tiers)
 	default:
 		return fmt.Errorf("unknown format %q (allowed: csv, json, geojson)", format)
 	}
@@ -55,7 +65,7 @@ func Write(ctx context.Context, w io.Writer, r Register, format string, f store.
 	return bw.Flush()
 }
 
-func writeAll(ctx context.Context, w *bufio.Writer, r Register) error {
+func writeAll(ctx context.Context, w *bufio.Writer, r Register, tiers Tiers) error {
 	w.WriteString("{")
 	for i, kind := range registry.Kinds.Values {
 		if i > 0 {
@@ -71,17 +81,72 @@ func writeAll(ctx context.Context, w *bufio.Writer, r Register) error {
 		}
 		w.WriteString("\n]")
 	}
+	each := func(fn func(id string) error) error {
+		return r.Each(ctx, "deployment", func(e registry.Entity) error { return fn(e.Key()) })
+	}
+	if err := writeClassification(w, tiers, each); err != nil {
+		return err
+	}
 	w.WriteString("\n}\n")
 	return nil
 }
 
-func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter) error {
+// writeClassification writes the "classification" member: the date, the
+// frameworks and the tier of each deployment each yields, under each
+// framework. It walks the deployments again rather than hold their ids.
+func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(id string) error) error) error {
+	if tiers == nil {
+		return nil
+	}
+	fws := tiers.FrameworkIDs()
+	head, err := json.Marshal(map[string]any{"as_of": tiers.AsOf(), "frameworks": fws})
+	if err != nil {
+		return err
+	}
+	w.WriteString(",\n\"classification\": ")
+	w.Write(head[:len(head)-1])
+	w.WriteString(`,"tiers":{`)
+	n := 0
+	err = each(func(id string) error {
+		row := make(map[string]string, len(fws))
+		for _, fw := range fws {
+			row[fw] = tiers.Tier(id, fw)
+		}
+		b, err := json.Marshal(row)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			w.WriteByte(',')
+		}
+		n++
+		k, _ := json.Marshal(id)
+		w.Write(k)
+		w.WriteByte(':')
+		w.Write(b)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteString("}}")
+	return nil
+}
+
+func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter, tiers Tiers) error {
 	w.WriteString("{\"deployments\": [")
 	n := 0
 	if err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error { return writeItem(w, &n, d) }); err != nil {
 		return err
 	}
-	w.WriteString("\n]}\n")
+	w.WriteString("\n]")
+	each := func(fn func(id string) error) error {
+		return r.EachDeployment(ctx, f, func(d *registry.Deployment) error { return fn(d.ID) })
+	}
+	if err := writeClassification(w, tiers, each); err != nil {
+		return err
+	}
+	w.WriteString("}\n")
 	return nil
 }
 
@@ -99,15 +164,27 @@ func writeItem(w *bufio.Writer, n *int, v any) error {
 	return nil
 }
 
-func writeCSV(ctx context.Context, w io.Writer, r Register, f store.DeploymentFilter) error {
+func writeCSV(ctx context.Context, w io.Writer, r Register, f store.DeploymentFilter, tiers Tiers) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(ingest.CSVColumns); err != nil {
+	header := ingest.CSVColumns
+	var fws []string
+	if tiers != nil {
+		fws = tiers.FrameworkIDs()
+		header = slices.Clone(header)
+		for _, fw := range fws {
+			header = append(header, ingest.TierColumnPrefix+fw)
+		}
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error {
 		rec, err := ingest.CSVRecord(d)
 		if err != nil {
 			return err
+		}
+		for _, fw := range fws {
+			rec = append(rec, tiers.Tier(d.ID, fw))
 		}
 		return cw.Write(rec)
 	})
@@ -131,7 +208,7 @@ type geometry struct {
 	Coordinates [2]float64 `json:"coordinates"` // longitude, latitude (RFC 7946)
 }
 
-func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter) error {
+func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter, tiers Tiers) error {
 	w.WriteString(`{"type": "FeatureCollection", "features": [`)
 	n := 0
 	err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error {
@@ -146,14 +223,20 @@ func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f store.Depl
 		for i, s := range d.Sources {
 			urls[i] = s.URL
 		}
+		props := map[string]any{
+			"title": d.Title, "jurisdiction": d.Jurisdiction, "place": d.Place.Name, "place_level": d.Place.Level,
+			"status": d.Status.Value, "certainty": d.Certainty, "year": d.Year(),
+			"capabilities": d.System.Capabilities, "vendors": vendors, "sources": urls,
+		}
+		if tiers != nil {
+			for _, fw := range tiers.FrameworkIDs() {
+				props[ingest.TierColumnPrefix+fw] = tiers.Tier(d.ID, fw)
+			}
+		}
 		return writeItem(w, &n, feature{
 			Type: "Feature", ID: d.ID,
-			Geometry: geometry{"Point", [2]float64{*d.Place.Lon, *d.Place.Lat}},
-			Properties: map[string]any{
-				"title": d.Title, "jurisdiction": d.Jurisdiction, "place": d.Place.Name, "place_level": d.Place.Level,
-				"status": d.Status.Value, "certainty": d.Certainty, "year": d.Year(),
-				"capabilities": d.System.Capabilities, "vendors": vendors, "sources": urls,
-			},
+			Geometry:   geometry{"Point", [2]float64{*d.Place.Lon, *d.Place.Lat}},
+			Properties: props,
 		})
 	})
 	if err != nil {

@@ -32,6 +32,11 @@ var CSVColumns = []string{
 	"year", "source_urls",
 }
 
+// TierColumnPrefix starts the names of the columns an export adds with each
+// deployment's tier under a framework ("tier:eu-ai-act"). They are computed,
+// so import skips them.
+const TierColumnPrefix = "tier:"
+
 // CSVRecord renders a deployment as a CSV row under CSVColumns.
 func CSVRecord(d *registry.Deployment) ([]string, error) {
 	// Lists of structured facts go into their cells as JSON.
@@ -108,6 +113,9 @@ func parseCSV(name string, data []byte) (*registry.Set, *Source, error) {
 	var errs ErrorList
 	for i, h := range header {
 		h = strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")
+		if strings.HasPrefix(h, TierColumnPrefix) {
+			continue // computed by Oversight, not data
+		}
 		if !slices.Contains(CSVColumns, h) {
 			errs = append(errs, &Error{File: name, Line: 1, Field: h, Msg: "unknown column", Allowed: CSVColumns})
 		}

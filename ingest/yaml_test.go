@@ -21,6 +21,9 @@ func TestYAMLFastPathMatchesStrictDecoder(t *testing.T) {
 		t.Fatalf("only %d data files found", len(names))
 	}
 	for _, name := range names {
+		if filepath.Base(filepath.Dir(name)) == "facts" {
+			continue // fact documents are read by package rules
+		}
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

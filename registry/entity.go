@@ -66,6 +66,9 @@ type Set struct {
 	Instruments   []*Instrument   `json:"instruments,omitempty"`
 	Deployments   []*Deployment   `json:"deployments,omitempty"`
 	Claims        []*Claim        `json:"claims,omitempty"`
+	// Classification, in an export, holds tiers Oversight computed from the
+	// records; import ignores it, since rules, not files, decide tiers.
+	Classification json.RawMessage `json:"classification,omitempty"`
 }
 
 // Entities lists the set's records in dependency order.

@@ -35,7 +35,8 @@ type DeploymentFilter struct {
 	Certainty     string
 	YearFrom      int // earliest dated event in [YearFrom, YearTo]
 	YearTo        int
-	Q             string // full-text query: every word must match
+	Q             string   // full-text query: every word must match
+	IDs           []string // only these deployments, when not nil (an empty list matches none)
 	Cursor        string
 	Limit         int
 }
@@ -88,6 +89,13 @@ func (s *DB) Deployments(ctx context.Context, f DeploymentFilter) (Page[*registr
 	}
 	if f.YearTo != 0 {
 		where = append(where, "d.year <= "+arg(f.YearTo))
+	}
+	if f.IDs != nil {
+		ids, err := json.Marshal(f.IDs)
+		if err != nil {
+			return Page[*registry.Deployment]{}, err
+		}
+		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
 	}
 	if q := ftsQuery(f.Q); q != "" {
 		where = append(where, "d.id IN (SELECT id FROM deployments_fts WHERE deployments_fts MATCH "+arg(q)+")")

@@ -33,6 +33,9 @@ type dialect struct {
 	name       string
 	lockHead   string // statement that takes the writers' lock on the log head
 	migrations string // directory under migrations/
+	// inJSON is a condition true when column is in the JSON array of
+	// strings bound to placeholder: one parameter, however long the list.
+	inJSON func(column, placeholder string) string
 }
 
 var sqlite = dialect{
@@ -41,6 +44,9 @@ var sqlite = dialect{
 	// IMMEDIATE (set in the DSN), so reading the head is enough.
 	lockHead:   "SELECT size FROM log_head WHERE id = 1",
 	migrations: "migrations/sqlite",
+	inJSON: func(column, ph string) string {
+		return column + " IN (SELECT value FROM json_each(" + ph + "))"
+	},
 }
 
 // DB is the register's database.

@@ -21,12 +21,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"oversight/analysis"
 	"oversight/export"
 	"oversight/ledger"
 	"oversight/registry"
+	"oversight/rules"
 	"oversight/store"
 )
 
@@ -48,12 +51,13 @@ type Register interface {
 
 type server struct {
 	reg Register
+	cls *analysis.Classifier
 	mux *http.ServeMux
 }
 
 // New returns the HTTP handler for a register.
-func New(reg Register) http.Handler {
-	s := &server{reg: reg, mux: http.NewServeMux()}
+func New(reg Register, cls *analysis.Classifier) http.Handler {
+	s := &server{reg: reg, cls: cls, mux: http.NewServeMux()}
 	for _, rt := range s.routes() {
 		s.mux.HandleFunc(rt.pattern, rt.handler)
 	}
@@ -72,6 +76,12 @@ func (s *server) routes() []route {
 		{"GET /openapi.json", s.openapi},
 		{"GET /api/v1/deployments", s.deployments},
 		{"GET /api/v1/deployments/{id}", s.deployment},
+		{"GET /api/v1/deployments/{id}/classification", s.classification},
+		{"POST /api/v1/classify", s.classify},
+		{"GET /api/v1/frameworks", s.frameworks},
+		{"GET /api/v1/frameworks/{id}", s.framework},
+		{"GET /api/v1/scenarios", s.scenario},
+		{"GET /api/v1/schema/facts", s.factSchema},
 		{"GET /api/v1/jurisdictions", s.list("jurisdiction")},
 		{"GET /api/v1/jurisdictions/{id}", s.jurisdiction},
 		{"GET /api/v1/vendors", s.list("vendor")},
@@ -210,8 +220,23 @@ func (s *server) openapi(w http.ResponseWriter, r *http.Request) {
 	send(w, r, "application/json", openapi)
 }
 
+// deploymentItem is a deployment with its tier under each framework.
+type deploymentItem struct {
+	*registry.Deployment
+	Tiers map[string]rules.Tier `json:"tiers"`
+}
+
 func (s *server) deployments(w http.ResponseWriter, r *http.Request) {
-	f, err := deploymentFilter(r, "limit", "cursor")
+	f, err := deploymentFilter(r, "limit", "cursor", "tier", "as_of")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.tierFilter(r, &f.IDs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	asOf, err := asOfParam(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -221,7 +246,23 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sendJSON(w, r, collection[*registry.Deployment]{Items: nonNil(p.Items), Next: p.Next})
+	table, err := s.cls.Tiers(r.Context(), s.reg, asOf)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items := make([]deploymentItem, len(p.Items))
+	for i, d := range p.Items {
+		items[i] = deploymentItem{d, nonNilMap(table[d.ID])}
+	}
+	sendJSON(w, r, collection[deploymentItem]{Items: items, Next: p.Next})
+}
+
+func nonNilMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return map[K]V{}
+	}
+	return m
 }
 
 func nonNil[T any](s []T) []T {
@@ -268,10 +309,17 @@ func (s *server) deployment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	table, err := s.cls.Tiers(r.Context(), s.reg, time.Now().UTC())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	sendJSON(w, r, struct {
 		*registry.Deployment
-		Revisions []revisionSummary `json:"revisions"`
-	}{e.(*registry.Deployment), hist})
+		Tiers          map[string]rules.Tier `json:"tiers"`
+		Classification string                `json:"classification"`
+		Revisions      []revisionSummary     `json:"revisions"`
+	}{e.(*registry.Deployment), nonNilMap(table[e.Key()]), "/api/v1/deployments/" + e.Key() + "/classification", hist})
 }
 
 func (s *server) list(kind string) http.HandlerFunc {
@@ -421,7 +469,21 @@ func (s *server) sources(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) export(w http.ResponseWriter, r *http.Request) {
-	f, err := deploymentFilter(r, "format")
+	f, err := deploymentFilter(r, "format", "tier", "as_of")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.tierFilter(r, &f.IDs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	asOf, err := asOfParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tiers, err := s.cls.Table(r.Context(), s.reg, asOf)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -435,7 +497,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 	// Exports are buffered to give them an ETag; the filter bounds them
 	// to the deployments asked for.
 	var buf bytes.Buffer
-	if err := export.Write(r.Context(), &buf, s.reg, format, f); err != nil {
+	if err := export.Write(r.Context(), &buf, s.reg, format, f, tiers); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -14,6 +14,8 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"oversight/analysis"
+	"oversight/frameworks"
 	"oversight/internal/fixture"
 	"oversight/ledger"
 	"oversight/registry"
@@ -35,7 +37,15 @@ func newServer(t *testing.T, n int) (*httptest.Server, *store.DB) {
 	if _, err := db.Apply(context.Background(), fixture.Set(n), store.Meta{Author: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(db))
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls, err := analysis.NewClassifier(fws, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(db, cls))
 	t.Cleanup(srv.Close)
 	return srv, db
 }

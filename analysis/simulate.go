@@ -1,0 +1,220 @@
+package analysis
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"oversight/registry"
+	"oversight/rules"
+	"oversight/store"
+)
+
+// Scenario is what a framework would change if it applied everywhere it
+// is run against: each deployment's tier under its jurisdiction's current
+// law beside its tier under the framework.
+type Scenario struct {
+	Framework      string         `json:"framework"`
+	Title          string         `json:"title"`
+	AsOf           string         `json:"as_of"`
+	Jurisdictions  []string       `json:"jurisdictions"` // the filter; empty for all
+	Deployments    int            `json:"deployments"`
+	Changed        int            `json:"changed"` // stricter + looser
+	Stricter       int            `json:"stricter"`
+	Looser         int            `json:"looser"`
+	Undecided      int            `json:"undecided"` // either side indeterminate
+	PeopleCovered  int64          `json:"people_covered_changed"`
+	PeopleUnknown  int            `json:"people_covered_unknown"` // changed deployments with no figure
+	ByJurisdiction []Jurisdiction `json:"by_jurisdiction"`
+	Drivers        []Driver       `json:"drivers"`
+	Items          []Item         `json:"items"`
+}
+
+// Jurisdiction sums a scenario for one jurisdiction.
+type Jurisdiction struct {
+	Code          string   `json:"code"`
+	CurrentLaw    []string `json:"current_law"` // frameworks in the set that bind it
+	Deployments   int      `json:"deployments"`
+	Stricter      int      `json:"stricter"`
+	Looser        int      `json:"looser"`
+	Undecided     int      `json:"undecided"`
+	PeopleCovered int64    `json:"people_covered_changed"`
+}
+
+// Driver is a rule behind changes, with how many deployments it moves.
+type Driver struct {
+	Rule        string `json:"rule"`
+	Citation    string `json:"citation"`
+	Title       string `json:"title"`
+	Deployments int    `json:"deployments"`
+}
+
+// Item is one deployment in a scenario.
+type Item struct {
+	Deployment    string     `json:"deployment"`
+	Title         string     `json:"title"`
+	Jurisdiction  string     `json:"jurisdiction"`
+	Facts         string     `json:"facts"` // curated or derived
+	Current       rules.Tier `json:"current"`
+	CurrentLaw    []string   `json:"current_law"` // the binding frameworks that give the current tier
+	Proposed      rules.Tier `json:"proposed"`
+	Change        string     `json:"change"` // stricter, looser, same or undecided
+	PeopleCovered *int64     `json:"people_covered,omitempty"`
+	Rules         []string   `json:"rules"` // the rules behind the proposed tier
+	Missing       []string   `json:"missing,omitempty"`
+}
+
+// Changes.
+const (
+	Stricter  = "stricter"
+	Looser    = "looser"
+	Same      = "same"
+	Undecided = "undecided"
+)
+
+// Simulate runs fw against every deployment of the jurisdictions given (all
+// when none), comparing with the classifier's frameworks that bind each
+// deployment's jurisdiction today.
+func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Framework, jurisdictions []string, asOf time.Time) (*Scenario, error) {
+	sc := &Scenario{Framework: fw.ID, Title: fw.Title, AsOf: asOf.Format(time.DateOnly), Jurisdictions: nonNilStrings(jurisdictions),
+		ByJurisdiction: []Jurisdiction{}, Drivers: []Driver{}, Items: []Item{}}
+	byJ := map[string]*Jurisdiction{}
+	drivers := map[string]*Driver{}
+	err := reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) error {
+		f, origin, err := c.FactsFor(d)
+		if err != nil {
+			return err
+		}
+		it := Item{Deployment: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, Facts: origin, PeopleCovered: d.Scale.PeopleCovered, CurrentLaw: []string{}, Rules: []string{}}
+		it.Current, it.CurrentLaw = c.currentTier(f, asOf, fw.ID)
+		proposed := fw.Evaluate(f, asOf)
+		it.Proposed, it.Missing = proposed.Tier, proposed.Missing
+		for _, r := range proposed.Rules {
+			if (r.Status == rules.Fired && r.Tier == proposed.Tier) || (proposed.Tier == rules.Indeterminate && r.Status == rules.Possible) {
+				it.Rules = append(it.Rules, r.ID)
+			}
+		}
+		j := byJ[d.Jurisdiction]
+		if j == nil {
+			j = &Jurisdiction{Code: d.Jurisdiction, CurrentLaw: c.binding(d.Jurisdiction, fw.ID)}
+			byJ[d.Jurisdiction] = j
+		}
+		j.Deployments++
+		sc.Deployments++
+		switch {
+		case it.Current == rules.Indeterminate || it.Proposed == rules.Indeterminate:
+			it.Change = Undecided
+			sc.Undecided++
+			j.Undecided++
+		case it.Proposed.Severity() > it.Current.Severity():
+			it.Change = Stricter
+			sc.Stricter++
+			j.Stricter++
+		case it.Proposed.Severity() < it.Current.Severity():
+			it.Change = Looser
+			sc.Looser++
+			j.Looser++
+		default:
+			it.Change = Same
+		}
+		if it.Change == Stricter || it.Change == Looser {
+			sc.Changed++
+			if d.Scale.PeopleCovered != nil {
+				sc.PeopleCovered += *d.Scale.PeopleCovered
+				j.PeopleCovered += *d.Scale.PeopleCovered
+			} else {
+				sc.PeopleUnknown++
+			}
+			for _, r := range proposed.Rules {
+				if !contains(it.Rules, r.ID) {
+					continue
+				}
+				dr := drivers[r.ID]
+				if dr == nil {
+					dr = &Driver{Rule: r.ID, Citation: r.Rule().Citation.Article, Title: r.Rule().Title}
+					drivers[r.ID] = dr
+				}
+				dr.Deployments++
+			}
+		}
+		sc.Items = append(sc.Items, it)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range byJ {
+		sc.ByJurisdiction = append(sc.ByJurisdiction, *j)
+	}
+	sort.Slice(sc.ByJurisdiction, func(a, b int) bool { return sc.ByJurisdiction[a].Code < sc.ByJurisdiction[b].Code })
+	for _, d := range drivers {
+		sc.Drivers = append(sc.Drivers, *d)
+	}
+	sort.Slice(sc.Drivers, func(a, b int) bool {
+		if sc.Drivers[a].Deployments != sc.Drivers[b].Deployments {
+			return sc.Drivers[a].Deployments > sc.Drivers[b].Deployments
+		}
+		return sc.Drivers[a].Rule < sc.Drivers[b].Rule
+	})
+	return sc, nil
+}
+
+// currentTier is a document's tier under the frameworks that bind its
+// jurisdiction (other than the one simulated): the most severe of them,
+// indeterminate if an undecided one could be more severe still, and
+// not_applicable when none binds.
+func (c *Classifier) currentTier(f *rules.Facts, asOf time.Time, except string) (rules.Tier, []string) {
+	tier := rules.NotApplicable
+	var most rules.Tier
+	law := []string{}
+	for _, fw := range c.frameworks {
+		if fw.ID == except {
+			continue
+		}
+		r := fw.Evaluate(f, asOf)
+		if r.Applicability != rules.Applies {
+			continue
+		}
+		law = append(law, fw.ID)
+		if r.Tier == rules.Indeterminate {
+			if r.Bounds != nil && r.Bounds.Most.Severity() > most.Severity() {
+				most = r.Bounds.Most
+			}
+			continue
+		}
+		if r.Tier.Severity() > tier.Severity() {
+			tier = r.Tier
+		}
+	}
+	if most != "" && most.Severity() > tier.Severity() {
+		return rules.Indeterminate, law
+	}
+	return tier, law
+}
+
+// binding lists the frameworks that bind a jurisdiction.
+func (c *Classifier) binding(code, except string) []string {
+	out := []string{}
+	for _, fw := range c.frameworks {
+		if fw.ID != except && contains(fw.Binds, code) {
+			out = append(out, fw.ID)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,326 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"oversight/analysis"
+	"oversight/data"
+	"oversight/frameworks"
+	"oversight/registry"
+	"oversight/rules"
+	"oversight/store"
+)
+
+// frameworkFlags select frameworks by built-in id or by the path of a
+// framework directory a user wrote.
+type frameworkFlags struct {
+	names []string
+	asOf  string
+}
+
+func (f *frameworkFlags) register(fs *flag.FlagSet, what string) {
+	fs.Func("framework", what+": a built-in framework id or the path of a framework directory (repeatable)", func(v string) error {
+		f.names = append(f.names, v)
+		return nil
+	})
+	fs.StringVar(&f.asOf, "as-of", "", "date the law is read at, YYYY-MM-DD (default: today)")
+}
+
+func (f *frameworkFlags) date() (time.Time, error) {
+	if f.asOf == "" {
+		y, m, d := time.Now().UTC().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse(time.DateOnly, f.asOf)
+	if err != nil {
+		return t, fmt.Errorf("--as-of %q: want a date YYYY-MM-DD", f.asOf)
+	}
+	return t, nil
+}
+
+// classifier loads the built-in frameworks and fact documents, and any
+// framework directories named, returning the classifier over the built-in
+// ones and the selection asked for (all built-in ones when none is named).
+func (f *frameworkFlags) classifier() (*analysis.Classifier, []*rules.Framework, error) {
+	builtin, err := frameworks.Load()
+	if err != nil {
+		return nil, nil, fmt.Errorf("built-in frameworks: %w", err)
+	}
+	curated, err := data.Facts()
+	if err != nil {
+		return nil, nil, fmt.Errorf("built-in fact documents: %w", err)
+	}
+	c, err := analysis.NewClassifier(builtin, curated)
+	if err != nil {
+		return nil, nil, err
+	}
+	var sel []*rules.Framework
+	for _, name := range f.names {
+		if isDir(name) {
+			fw, err := rules.Load(os.DirFS(name), ".")
+			if err != nil {
+				return nil, nil, err
+			}
+			sel = append(sel, fw)
+			continue
+		}
+		fws, err := c.Select([]string{name})
+		if err != nil {
+			return nil, nil, fmt.Errorf("--framework: %w, or the path of a framework directory", err)
+		}
+		sel = append(sel, fws...)
+	}
+	if len(sel) == 0 {
+		sel = builtin
+	}
+	return c, sel, nil
+}
+
+func isDir(name string) bool {
+	st, err := os.Stat(name)
+	return err == nil && st.IsDir() && (strings.ContainsRune(name, filepath.Separator) || strings.HasPrefix(name, "."))
+}
+
+func classifyCmd(fs *flag.FlagSet) runFunc {
+	var ff frameworkFlags
+	ff.register(fs, "classify under this framework")
+	var r registerFlags
+	r.register(fs)
+	deployment := fs.String("deployment", "", "classify this deployment of the register instead of a fact document")
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		asOf, err := ff.date()
+		if err != nil {
+			return err
+		}
+		c, sel, err := ff.classifier()
+		if err != nil {
+			return err
+		}
+		var out analysis.Classification
+		if *deployment != "" {
+			if len(args) > 0 {
+				return errors.New("give either --deployment or a fact document, not both")
+			}
+			db, err := r.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			e, err := db.Get(ctx, "deployment", *deployment)
+			if err != nil {
+				return fmt.Errorf("deployment %q: %w", *deployment, err)
+			}
+			if out, err = c.Deployment(e.(*registry.Deployment), sel, asOf); err != nil {
+				return err
+			}
+		} else {
+			name, in := "standard input", io.Reader(os.Stdin)
+			switch len(args) {
+			case 0:
+			case 1:
+				f, err := os.Open(args[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				name, in = args[0], f
+			default:
+				return errors.New("classify reads one fact document")
+			}
+			b, err := io.ReadAll(in)
+			if err != nil {
+				return err
+			}
+			schema, err := rules.FactSchema()
+			if err != nil {
+				return err
+			}
+			facts, err := schema.ParseFacts(name, b)
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				fmt.Fprintf(stderr, "oversight classify: %s is not a valid %s document\n", name, rules.SchemaID)
+				return exitError(1)
+			}
+			out = analysis.Classify(facts, sel, asOf)
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+}
+
+func simulateCmd(fs *flag.FlagSet) runFunc {
+	var ff frameworkFlags
+	ff.register(fs, "the framework to simulate")
+	var r registerFlags
+	r.register(fs)
+	var juris []string
+	fs.Func("jurisdiction", "only deployments in this jurisdiction, ISO alpha-2 (repeatable)", func(v string) error {
+		juris = append(juris, strings.ToUpper(v))
+		return nil
+	})
+	format := fs.String("format", "text", "output: text or json")
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(ff.names) != 1 {
+			return errors.New("name exactly one --framework to simulate")
+		}
+		if *format != "text" && *format != "json" {
+			return fmt.Errorf("--format %q: allowed: text, json", *format)
+		}
+		asOf, err := ff.date()
+		if err != nil {
+			return err
+		}
+		c, sel, err := ff.classifier()
+		if err != nil {
+			return err
+		}
+		db, err := r.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		known := db.Known(ctx)
+		for _, j := range juris {
+			if !known("jurisdiction", j) {
+				return fmt.Errorf("--jurisdiction %q: not a jurisdiction of the register", j)
+			}
+		}
+		sc, err := c.Simulate(ctx, db, sel[0], juris, asOf)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(sc)
+		}
+		writeScenario(stdout, sc)
+		return nil
+	}
+}
+
+func writeScenario(w io.Writer, sc *analysis.Scenario) {
+	fmt.Fprintf(w, "Scenario: %s (%s), as of %s\n", sc.Title, sc.Framework, sc.AsOf)
+	fmt.Fprintf(w, "%d deployments: %d change tier (%d stricter, %d looser), %d undecided on the known facts.\n",
+		sc.Deployments, sc.Changed, sc.Stricter, sc.Looser, sc.Undecided)
+	fmt.Fprintf(w, "People covered by the deployments that change: %d where reported; %d of them report no figure.\n\n", sc.PeopleCovered, sc.PeopleUnknown)
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "JURISDICTION\tCURRENT LAW\tDEPLOYMENTS\tSTRICTER\tLOOSER\tUNDECIDED")
+	for _, j := range sc.ByJurisdiction {
+		law := strings.Join(j.CurrentLaw, ", ")
+		if law == "" {
+			law = "(none in the register)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\n", j.Code, law, j.Deployments, j.Stricter, j.Looser, j.Undecided)
+	}
+	tw.Flush()
+	if len(sc.Drivers) > 0 {
+		fmt.Fprintln(w, "\nRules that drive the changes:")
+		for _, d := range sc.Drivers {
+			fmt.Fprintf(w, "  %-28s %-34s %d deployments  %s\n", d.Rule, d.Citation, d.Deployments, d.Title)
+		}
+	}
+	fmt.Fprintln(w, "\nDeployments:")
+	tw = tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "DEPLOYMENT\tCURRENT\tPROPOSED\tCHANGE\tRULES")
+	for _, it := range sc.Items {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.Deployment, it.Current, it.Proposed, it.Change, strings.Join(it.Rules, " "))
+	}
+	tw.Flush()
+}
+
+func frameworksCmd(fs *flag.FlagSet) runFunc {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(args) > 0 && args[0] == "test" {
+			return testFrameworks(args[1:], stdout, stderr)
+		}
+		if len(args) > 0 {
+			return fmt.Errorf("unknown argument %q (usage: oversight frameworks [test DIR...])", args[0])
+		}
+		fws, err := frameworks.Load()
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 2, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tKIND\tSTATUS\tBINDS\tRULES\tTITLE")
+		for _, fw := range fws {
+			binds := strings.Join(fw.Binds, " ")
+			if len(fw.Binds) > 6 {
+				binds = fmt.Sprintf("%s … (%d)", strings.Join(fw.Binds[:3], " "), len(fw.Binds))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", fw.ID, fw.Kind, fw.Status, binds, len(fw.Rules), fw.ShortTitle)
+		}
+		return tw.Flush()
+	}
+}
+
+// testFrameworks runs the golden cases of framework directories.
+func testFrameworks(dirs []string, stdout, stderr io.Writer) error {
+	if len(dirs) == 0 {
+		return errors.New("name the framework directories to test")
+	}
+	failed := false
+	for _, dir := range dirs {
+		fw, err := rules.Load(os.DirFS(dir), ".")
+		if err != nil {
+			fmt.Fprintln(stderr, prefixLines(dir, err.Error()))
+			failed = true
+			continue
+		}
+		rep, err := fw.Test(os.DirFS(dir))
+		if err != nil {
+			fmt.Fprintln(stderr, prefixLines(dir, err.Error()))
+			failed = true
+			continue
+		}
+		for _, f := range rep.Failures {
+			fmt.Fprintln(stderr, prefixLines(dir, f))
+		}
+		for _, id := range rep.Untested {
+			fmt.Fprintf(stderr, "%s: rule %s: no golden case fires it\n", dir, id)
+		}
+		ok := len(rep.Failures) == 0 && len(rep.Untested) == 0 && rep.Cases > 0
+		failed = failed || !ok
+		verdict := "ok"
+		if !ok {
+			verdict = "FAIL"
+		}
+		fmt.Fprintf(stdout, "%s\t%s: %d rules, %d cases, %d failures\n", verdict, fw.ID, len(fw.Rules), rep.Cases, len(rep.Failures))
+	}
+	if failed {
+		return exitError(1)
+	}
+	return nil
+}
+
+func prefixLines(dir, s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = filepath.Join(dir, l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// tierTable is the register's tier table for exports.
+func tierTable(ctx context.Context, db *store.DB, ff *frameworkFlags) (*analysis.Table, error) {
+	asOf, err := ff.date()
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := ff.classifier()
+	if err != nil {
+		return nil, err
+	}
+	return c.Table(ctx, db, asOf)
+}

@@ -1,0 +1,339 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+)
+
+// activation resolves the variables of one evaluation from the fact
+// document, the framework's constants and its derived values.
+type activation struct {
+	c       *compiled
+	f       *Facts
+	derived []ref.Val // derived values for cel-go programs, when any runs
+	asOf    ref.Val
+	frame   *interpreter.ExecutionFrame // shared by every cel-go program of one evaluation
+	n       nenv                        // the native evaluator's state
+}
+
+func (a *activation) ResolveName(name string) (any, bool) {
+	s, ok := a.c.slots[name]
+	if !ok {
+		return nil, false
+	}
+	switch s.kind {
+	case factSlot:
+		return a.f.val(s.idx), true
+	case constSlot:
+		return a.c.consts[s.idx], true
+	case derivedSlot:
+		return a.derived[s.idx], true
+	}
+	return a.asOf, true
+}
+
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+// truth is a three-valued result.
+type truth uint8
+
+const (
+	tFalse truth = iota
+	tTrue
+	tUnknown
+	tError
+)
+
+// eval evaluates an expression natively where it can, else with cel-go.
+func (a *activation) eval(e *expr) (truth, val) {
+	if e.native != nil {
+		v := e.native(&a.n)
+		switch {
+		case v.unk.any():
+			return tUnknown, v
+		case v.b:
+			return tTrue, v
+		}
+		return tFalse, v
+	}
+	if a.frame == nil {
+		frame, err := interpreter.NewExecutionFrame(a)
+		if err != nil {
+			return tError, val{s: err.Error()}
+		}
+		a.frame = frame
+	}
+	rv, _, err := e.prg.Eval(a.frame)
+	if err != nil && !types.IsUnknown(rv) {
+		return tError, val{s: err.Error()}
+	}
+	v, ok := fromRef(rv)
+	switch {
+	case !ok:
+		return tError, val{s: fmt.Sprintf("unexpected value %v", rv)}
+	case v.unk.any():
+		return tUnknown, v
+	case rv == types.True:
+		return tTrue, v
+	}
+	return tFalse, v
+}
+
+// hit is a rule that fired or might fire in one evaluation.
+type hit struct {
+	cr      *compiledRule
+	tier    Tier
+	outcome *Outcome
+	missing unknowns
+	conds   []ConditionResult
+}
+
+// Evaluate classifies a fact document under the framework as of a date.
+// Unknown facts follow Kleene logic: a rule that holds or fails whatever
+// they turn out to be is decided; otherwise the rule is possible, and the
+// result is indeterminate only if a possible rule could change the tier.
+func (fw *Framework) Evaluate(f *Facts, asOf time.Time) Result {
+	c := fw.compiled
+	res := Result{Framework: fw.ID, Applicability: fw.applicability(f)}
+	if !fw.inForce(asOf) {
+		res.Tier, res.Label = NotApplicable, fw.Label(string(NotApplicable))
+		res.Note = fmt.Sprintf("not in force on %s (in force from %s)", asOf.Format(time.DateOnly), fw.EffectiveFrom)
+		res.Missing, res.Rules, res.Conditions, res.Obligations = []string{}, []RuleResult{}, []ConditionResult{}, []ObligationResult{}
+		return res
+	}
+	act := fw.pool.Get().(*activation)
+	defer fw.release(act)
+	act.f, act.n.f = f, f
+	act.asOf = types.Timestamp{Time: asOf}
+	for i, d := range c.derived {
+		_, v := act.eval(d)
+		act.n.derived[i] = v
+		if c.celOnly {
+			act.derived[i] = toRef(v)
+		}
+	}
+
+	var buf [2][24]hit // fired and possible, on the stack for most frameworks
+	fired, possible := buf[0][:0], buf[1][:0]
+	stopped := -1
+	var missing unknowns
+	for _, cr := range c.rules {
+		t, v := act.eval(cr.when)
+		if t == tFalse {
+			continue
+		}
+		live := !asOf.Before(cr.from) && (cr.to.IsZero() || asOf.Before(cr.to))
+		h := hit{cr: cr, outcome: &cr.rule.Outcome}
+		if t == tError {
+			res.Note = fmt.Sprintf("rule %s could not be evaluated: %s", cr.rule.ID, v.s)
+			possible = append(possible, h)
+			continue
+		}
+		h.missing = f.unknownSet(v, cr.requires)
+		if t == tTrue && !h.missing.any() {
+			h.outcome, h.conds = act.conditions(cr)
+			h.tier = Tier(h.outcome.Tier)
+			if !live {
+				if asOf.Before(cr.from) {
+					res.Later = append(res.Later, fw.explain(h, f, NotYetInForce))
+				}
+				continue
+			}
+			fired = append(fired, h)
+			if cr.rule.Stop {
+				stopped = len(fired) - 1
+				break
+			}
+			continue
+		}
+		if !live {
+			continue
+		}
+		h.tier = Tier(h.outcome.Tier)
+		possible = append(possible, h)
+	}
+
+	// The tier the known facts settle, and the outcomes unknown facts could add.
+	certain := Tier(fw.DefaultTier)
+	decider := -1
+	if stopped >= 0 {
+		certain, decider = fired[stopped].tier, stopped
+		if a := fired[stopped].outcome.Applicability; a != "" {
+			res.Applicability = a
+		}
+	} else {
+		for i := range fired {
+			if decider < 0 || fired[i].tier.Severity() > certain.Severity() {
+				certain, decider = fired[i].tier, i
+			}
+		}
+	}
+	least, most := certain, certain
+	n := 0
+	for _, p := range possible {
+		if stopped >= 0 && !p.cr.rule.Stop {
+			continue // a settled stop rule ends evaluation before these
+		}
+		possible[n] = p
+		n++
+		if p.tier.Severity() <= certain.Severity() && !(p.cr.rule.Stop && p.tier != certain) {
+			continue // cannot change the tier
+		}
+		missing = missing.or(p.missing)
+		if p.tier.Severity() > most.Severity() {
+			most = p.tier
+		}
+		if p.tier.Severity() < least.Severity() {
+			least = p.tier
+		}
+	}
+	possible = possible[:n]
+	if least != most {
+		res.Tier, res.Label = Indeterminate, fw.Label(string(Indeterminate))
+		res.Bounds = &Bounds{Least: least, Most: most}
+	} else {
+		res.Tier = certain
+		res.Label = fw.Label(string(certain))
+		if decider >= 0 && fired[decider].outcome.Label != "" {
+			res.Label = fired[decider].outcome.Label
+		}
+	}
+
+	res.Rules = make([]RuleResult, 0, len(fired)+len(possible))
+	res.Conditions, res.Obligations = []ConditionResult{}, []ObligationResult{}
+	for _, h := range fired {
+		res.Rules = append(res.Rules, fw.explain(h, f, Fired))
+		for _, cond := range h.conds {
+			res.Conditions = append(res.Conditions, cond)
+			if cond.Status == Unknown && h.tier == ProhibitedUnless {
+				missing = missing.or(cond.missing)
+			}
+		}
+	outcome:
+		for i := range h.outcome.Obligations {
+			ob := &h.outcome.Obligations[i]
+			for _, have := range res.Obligations {
+				if have.ID == ob.ID {
+					continue outcome
+				}
+			}
+			res.Obligations = append(res.Obligations, ObligationResult{ob, h.cr.rule.ID})
+		}
+	}
+	for _, h := range possible {
+		res.Rules = append(res.Rules, fw.explain(h, f, Possible))
+	}
+	res.Missing = f.schema.paths(missing)
+	return res
+}
+
+func (fw *Framework) release(a *activation) {
+	if a.frame != nil {
+		a.frame.Close()
+		a.frame = nil
+	}
+	a.f, a.n.f = nil, nil
+	fw.pool.Put(a)
+}
+
+// conditions evaluates an exception path's conditions and picks the
+// outcome: any failed gives on_condition_failure, all met on_conditions_met.
+func (a *activation) conditions(cr *compiledRule) (*Outcome, []ConditionResult) {
+	if len(cr.conds) == 0 {
+		return &cr.rule.Outcome, nil
+	}
+	out := make([]ConditionResult, len(cr.conds))
+	failed, unknown := false, false
+	for i, e := range cr.conds {
+		c := cr.rule.Conditions[i]
+		out[i] = ConditionResult{Rule: cr.rule.ID, ID: c.ID, Text: c.Text, Citation: c.Citation}
+		t, v := a.eval(e)
+		switch t {
+		case tTrue:
+			out[i].Status = Met
+		case tFalse:
+			out[i].Status, failed = Failed, true
+		default:
+			out[i].Status, unknown = Unknown, true
+			out[i].missing = v.unk
+			out[i].Missing = a.f.schema.paths(v.unk)
+		}
+	}
+	switch {
+	case failed:
+		if cr.rule.OnConditionFailure != nil {
+			return cr.rule.OnConditionFailure, out
+		}
+		return &Outcome{Tier: string(Prohibited)}, out
+	case !unknown:
+		if cr.rule.OnConditionsMet != nil {
+			return cr.rule.OnConditionsMet, out
+		}
+		return &Outcome{Tier: string(HighRisk)}, out
+	}
+	return &cr.rule.Outcome, out
+}
+
+func (fw *Framework) explain(h hit, f *Facts, status string) RuleResult {
+	rr := RuleResult{ID: h.cr.rule.ID, Status: status, Tier: h.tier, Label: h.outcome.Label,
+		Facts: FactValues{f, h.cr.when.facts}, Conditions: h.conds, rule: h.cr.rule, schema: f.schema}
+	if status == Possible {
+		rr.missing = h.missing
+	}
+	if rr.Label == "" {
+		rr.Label = fw.Label(string(h.tier))
+	}
+	return rr
+}
+
+// unknownSet is the set of facts an unknown value turns on, with the
+// required facts that are unknown.
+func (f *Facts) unknownSet(v val, requires []*Leaf) unknowns {
+	u := v.unk
+	for _, leaf := range requires {
+		u = u.or(f.nvals[leaf.id-1].unk)
+	}
+	return u
+}
+
+// paths names the facts in a set, in path order.
+func (s *Schema) paths(u unknowns) []string {
+	out := []string{}
+	for _, id := range u.ids() {
+		if id >= 1 && int(id) <= len(s.leaves) {
+			out = append(out, s.leaves[id-1].Path)
+		}
+	}
+	return out
+}
+
+// applicability says whether the framework binds the document's jurisdiction.
+func (fw *Framework) applicability(f *Facts) string {
+	j := f.Jurisdiction()
+	switch {
+	case j != "" && slices.Contains(fw.Binds, j):
+		return Applies
+	case j != "" && slices.Contains(fw.Signatories, j):
+		return SignatoryNotBound
+	}
+	return BenchmarkOnly
+}
+
+func (fw *Framework) inForce(asOf time.Time) bool {
+	if fw.EffectiveFrom != "" {
+		if from, _ := time.Parse(time.DateOnly, fw.EffectiveFrom); asOf.Before(from) {
+			return false
+		}
+	}
+	if fw.EffectiveTo != "" {
+		if to, _ := time.Parse(time.DateOnly, fw.EffectiveTo); !asOf.Before(to) {
+			return false
+		}
+	}
+	return true
+}
