@@ -48,9 +48,19 @@ func (f *frameworkFlags) date() (time.Time, error) {
 	return t, nil
 }
 
-// classifier loads the built-in frameworks and fact documents, and any
-// framework directories named, returning the classifier over the built-in
-// ones and the selection asked for (all built-in ones when none is named).
+// load reads the date, loads the built-in frameworks and fact documents
+// and any framework directories named, and returns the classifier over the
+// built-in ones and the selection asked for (all built-in ones when none is
+// named).
+func (f *frameworkFlags) load() (time.Time, *analysis.Classifier, []*rules.Framework, error) {
+	asOf, err := f.date()
+	if err != nil {
+		return asOf, nil, nil, err
+	}
+	c, sel, err := f.classifier()
+	return asOf, c, sel, err
+}
+
 func (f *frameworkFlags) classifier() (*analysis.Classifier, []*rules.Framework, error) {
 	builtin, err := frameworks.Load()
 	if err != nil {
@@ -69,7 +79,7 @@ func (f *frameworkFlags) classifier() (*analysis.Classifier, []*rules.Framework,
 		if isDir(name) {
 			fw, err := rules.Load(os.DirFS(name), ".")
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, errors.New(prefixLines(name, err.Error()))
 			}
 			sel = append(sel, fw)
 			continue
@@ -98,11 +108,7 @@ func classifyCmd(fs *flag.FlagSet) runFunc {
 	r.register(fs)
 	deployment := fs.String("deployment", "", "classify this deployment of the register instead of a fact document")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		asOf, err := ff.date()
-		if err != nil {
-			return err
-		}
-		c, sel, err := ff.classifier()
+		asOf, c, sel, err := ff.load()
 		if err != nil {
 			return err
 		}
@@ -177,11 +183,7 @@ func simulateCmd(fs *flag.FlagSet) runFunc {
 		if *format != "text" && *format != "json" {
 			return fmt.Errorf("--format %q: allowed: text, json", *format)
 		}
-		asOf, err := ff.date()
-		if err != nil {
-			return err
-		}
-		c, sel, err := ff.classifier()
+		asOf, c, sel, err := ff.load()
 		if err != nil {
 			return err
 		}
@@ -314,11 +316,7 @@ func prefixLines(dir, s string) string {
 
 // tierTable is the register's tier table for exports.
 func tierTable(ctx context.Context, db *store.DB, ff *frameworkFlags) (*analysis.Table, error) {
-	asOf, err := ff.date()
-	if err != nil {
-		return nil, err
-	}
-	c, _, err := ff.classifier()
+	asOf, c, _, err := ff.load()
 	if err != nil {
 		return nil, err
 	}

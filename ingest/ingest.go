@@ -8,16 +8,14 @@ package ingest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
+	"oversight/internal/yamldoc"
 	"oversight/registry"
 )
 
@@ -188,60 +186,31 @@ func Check(set *registry.Set, src *Source, known registry.Known) error {
 // document is converted to JSON and decoded by encoding/json; the strict
 // YAML decoder runs only to explain a failure with its line.
 func parseDocument(name string, data []byte) (*registry.Set, *Source, error) {
-	file, err := parser.ParseBytes(data, 0)
+	doc, err := yamldoc.Parse(data)
 	if err != nil {
 		return nil, nil, yamlError(name, err)
 	}
-	if len(file.Docs) != 1 || file.Docs[0].Body == nil {
+	if len(doc.File.Docs) != 1 || doc.File.Docs[0].Body == nil {
 		return nil, nil, ErrorList{{File: name, Line: 1, Msg: "expected one document with lists named jurisdictions, vendors, instruments, deployments or claims"}}
 	}
-	js, err := yaml.YAMLToJSON(data)
 	var set registry.Set
-	if err == nil {
-		dec := json.NewDecoder(bytes.NewReader(js))
-		dec.DisallowUnknownFields()
-		err = dec.Decode(&set)
-	}
-	if err != nil {
+	dec := json.NewDecoder(bytes.NewReader(doc.JSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&set); err != nil {
 		set = registry.Set{}
-		if yerr := yaml.NodeToValue(file.Docs[0].Body, &set, yaml.Strict(), yaml.UseJSONUnmarshaler()); yerr != nil {
-			return nil, nil, yamlError(name, yerr)
+		if yerr := yaml.NodeToValue(doc.File.Docs[0].Body, &set, yaml.Strict(), yaml.UseJSONUnmarshaler()); yerr != nil {
+			return nil, nil, yamlError(name, yamldoc.Explain(yerr))
 		}
 		return nil, nil, ErrorList{{File: name, Msg: err.Error()}}
 	}
-	return &set, fileSource(name, func(path string) int { return lineOf(file, path) }), nil
+	return &set, fileSource(name, func(path string) int { line, _ := doc.Position(path); return line }), nil
 }
 
 func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		line := 0
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line = tk.Position.Line
-		}
-		return ErrorList{{File: name, Line: line, Msg: ye.GetMessage()}}
+	if ye, ok := err.(*yamldoc.Error); ok {
+		return ErrorList{{File: name, Line: ye.Line, Msg: ye.Msg}}
 	}
 	return ErrorList{{File: name, Msg: err.Error()}}
-}
-
-// lineOf finds the line of a field path in a parsed document, walking up to
-// the nearest field that is there when the path itself is absent (a missing
-// required field is reported at its record).
-func lineOf(file *ast.File, path string) int {
-	for p := path; p != ""; p = parent(p) {
-		yp, err := yaml.PathString("$." + p)
-		if err != nil {
-			continue
-		}
-		node, err := yp.FilterFile(file)
-		if err != nil || node == nil {
-			continue
-		}
-		if tk := node.GetToken(); tk != nil && tk.Position != nil {
-			return tk.Position.Line
-		}
-	}
-	return 0
 }
 
 func parent(p string) string {

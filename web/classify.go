@@ -11,6 +11,7 @@ import (
 	"oversight/analysis"
 	"oversight/registry"
 	"oversight/rules"
+	"oversight/store"
 )
 
 // asOfParam reads ?as_of=YYYY-MM-DD, defaulting to today (UTC).
@@ -78,19 +79,37 @@ func tierNames() []string {
 	return out
 }
 
-// classification answers with a deployment's classification under every
-// framework (or those asked for), with reasons.
-func (s *server) classification(w http.ResponseWriter, r *http.Request) {
+// classifyParams reads the parameters of the classification endpoints.
+func (s *server) classifyParams(r *http.Request) (time.Time, []*rules.Framework, error) {
 	if err := onlyParams(r, "framework", "as_of"); err != nil {
-		s.fail(w, r, err)
-		return
+		return time.Time{}, nil, err
 	}
 	asOf, err := asOfParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return asOf, nil, err
 	}
 	fws, err := s.frameworksParam(r)
+	return asOf, fws, err
+}
+
+// deploymentQuery reads the deployment filters, the tier filter and the
+// date tiers are read at, plus the extra parameters an endpoint allows.
+func (s *server) deploymentQuery(r *http.Request, extra ...string) (store.DeploymentFilter, time.Time, error) {
+	f, err := deploymentFilter(r, append(extra, "tier", "as_of")...)
+	if err != nil {
+		return f, time.Time{}, err
+	}
+	if err := s.tierFilter(r, &f.IDs); err != nil {
+		return f, time.Time{}, err
+	}
+	asOf, err := asOfParam(r)
+	return f, asOf, err
+}
+
+// classification answers with a deployment's classification under every
+// framework (or those asked for), with reasons.
+func (s *server) classification(w http.ResponseWriter, r *http.Request) {
+	asOf, fws, err := s.classifyParams(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -110,16 +129,7 @@ func (s *server) classification(w http.ResponseWriter, r *http.Request) {
 
 // classify classifies a fact document sent in the request body.
 func (s *server) classify(w http.ResponseWriter, r *http.Request) {
-	if err := onlyParams(r, "framework", "as_of"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	asOf, err := asOfParam(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	fws, err := s.frameworksParam(r)
+	asOf, fws, err := s.classifyParams(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -227,16 +227,7 @@ type deploymentItem struct {
 }
 
 func (s *server) deployments(w http.ResponseWriter, r *http.Request) {
-	f, err := deploymentFilter(r, "limit", "cursor", "tier", "as_of")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.tierFilter(r, &f.IDs); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	asOf, err := asOfParam(r)
+	f, asOf, err := s.deploymentQuery(r, "limit", "cursor")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -469,16 +460,7 @@ func (s *server) sources(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) export(w http.ResponseWriter, r *http.Request) {
-	f, err := deploymentFilter(r, "format", "tier", "as_of")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.tierFilter(r, &f.IDs); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	asOf, err := asOfParam(r)
+	f, asOf, err := s.deploymentQuery(r, "format")
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,0 +1,202 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func post(t *testing.T, url, body string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Post(url, "application/yaml", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp, []byte(b.String())
+}
+
+type result struct {
+	Framework, Applicability, Tier string
+	Rules                          []struct {
+		ID, Citation, Status string
+		Facts                map[string]any
+	}
+	Missing []string
+}
+
+func TestClassifyEndpoint(t *testing.T) {
+	srv, _ := newServer(t, 5)
+	doc := `schema: observatory.facts/v0
+deployment: {jurisdiction: KR}
+operator: {type: police, is_law_enforcement_authority: true, is_public_body: true}
+system: {capabilities: [remote_biometric_identification]}
+identification: {mode: identification, remote: true, timing: real_time}
+setting: {spaces: [street_square], publicly_accessible: true, intimate_private_space: false}
+purposes: [protest_public_order, criminal_investigation]
+`
+	resp, b := post(t, srv.URL+"/api/v1/classify?as_of=2026-11-24", doc)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	var c struct {
+		AsOf    string `json:"as_of"`
+		Results []result
+	}
+	json.Unmarshal(b, &c)
+	byID := map[string]result{}
+	for _, r := range c.Results {
+		byID[r.Framework] = r
+	}
+	if eu := byID["eu-ai-act"]; eu.Tier != "prohibited" || eu.Rules[0].Citation != "Art. 5(1)(h)" || eu.Rules[0].Facts["identification.timing"] != "real_time" {
+		t.Errorf("eu-ai-act: %+v", eu)
+	}
+	if kr := byID["kr-ai-basic-act"]; kr.Applicability != "applies" || kr.Tier != "high_risk" {
+		t.Errorf("kr-ai-basic-act: %+v", kr)
+	}
+
+	resp, b = post(t, srv.URL+"/api/v1/classify", strings.Replace(doc, "real_time", "live", 1))
+	var p struct {
+		Errors []fieldError
+	}
+	json.Unmarshal(b, &p)
+	if resp.StatusCode != 422 || len(p.Errors) != 1 || p.Errors[0].Location != "body/identification/timing" || !strings.Contains(p.Errors[0].Message, "'real_time'") {
+		t.Errorf("bad value: %d %s", resp.StatusCode, b)
+	}
+	resp, b = post(t, srv.URL+"/api/v1/classify?framework=eu-ai-akt", doc)
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "query.framework") {
+		t.Errorf("unknown framework: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestDeploymentClassificationAndTierFilter(t *testing.T) {
+	srv, _ := newServer(t, 30)
+	var list struct {
+		Items []struct {
+			ID    string
+			Tiers map[string]string
+		}
+	}
+	getJSON(t, srv, "/api/v1/deployments?limit=1000", &list)
+	if len(list.Items) != 30 {
+		t.Fatalf("%d deployments", len(list.Items))
+	}
+	counts := map[string]int{}
+	for _, d := range list.Items {
+		var c struct {
+			Deployment, Facts string
+			Results           []result
+		}
+		getJSON(t, srv, "/api/v1/deployments/"+d.ID+"/classification", &c)
+		if c.Deployment != d.ID || c.Facts != "derived" || len(c.Results) != len(d.Tiers) {
+			t.Fatalf("%s: %+v", d.ID, c)
+		}
+		for _, r := range c.Results {
+			if d.Tiers[r.Framework] != r.Tier {
+				t.Errorf("%s: list says %s under %s, classification %s", d.ID, d.Tiers[r.Framework], r.Framework, r.Tier)
+			}
+		}
+		counts[d.Tiers["eu-ai-act"]]++
+	}
+	for tier, n := range counts {
+		var f struct{ Items []struct{ ID string } }
+		getJSON(t, srv, "/api/v1/deployments?limit=1000&tier=eu-ai-act:"+tier, &f)
+		if len(f.Items) != n {
+			t.Errorf("tier=eu-ai-act:%s: %d deployments, want %d", tier, len(f.Items), n)
+		}
+	}
+	resp, b := get(t, srv, "/api/v1/deployments?tier=eu-ai-act:banned")
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "prohibited_unless_conditions_met") {
+		t.Errorf("bad tier: %d %s", resp.StatusCode, b)
+	}
+	resp, _ = get(t, srv, "/api/v1/deployments/"+list.Items[0].ID+"/classification?as_of=24-11-2026")
+	if resp.StatusCode != 400 {
+		t.Errorf("bad date: %d", resp.StatusCode)
+	}
+
+	// The CSV export adds a tier column per framework, filtered like the list.
+	var tier string
+	for k := range counts {
+		tier = k
+	}
+	resp, b = get(t, srv, "/api/v1/export?format=csv&tier=eu-ai-act:"+tier)
+	rows, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode, err)
+	}
+	col := slices.Index(rows[0], "tier:eu-ai-act")
+	if col < 0 || len(rows)-1 != counts[tier] {
+		t.Fatalf("export: column %d, %d rows, want %d", col, len(rows)-1, counts[tier])
+	}
+	for _, r := range rows[1:] {
+		if r[col] != tier {
+			t.Errorf("row %s: tier %s", r[0], r[col])
+		}
+	}
+}
+
+func TestFrameworksAndScenarios(t *testing.T) {
+	srv, _ := newServer(t, 12)
+	var fws struct {
+		Items []struct {
+			ID    string
+			Rules int
+			Link  string
+		}
+	}
+	getJSON(t, srv, "/api/v1/frameworks", &fws)
+	if len(fws.Items) < 15 {
+		t.Fatalf("%d frameworks", len(fws.Items))
+	}
+	for _, f := range fws.Items {
+		var full struct {
+			ID      string
+			Sources []struct{ URL string }
+			Rules   []struct{ ID, When string }
+		}
+		getJSON(t, srv, f.Link, &full)
+		if full.ID != f.ID || len(full.Rules) != f.Rules || len(full.Sources) == 0 || full.Rules[0].When == "" {
+			t.Errorf("%s: %d rules, %d sources", f.ID, len(full.Rules), len(full.Sources))
+		}
+	}
+	if resp, _ := get(t, srv, "/api/v1/frameworks/nope"); resp.StatusCode != 404 {
+		t.Errorf("unknown framework: %d", resp.StatusCode)
+	}
+	var sc struct {
+		Deployments, Changed, Stricter, Looser, Undecided int
+		Items                                             []struct{ Change string }
+		ByJurisdiction                                    []struct{ Code string } `json:"by_jurisdiction"`
+	}
+	getJSON(t, srv, "/api/v1/scenarios?framework=apac-baseline", &sc)
+	if sc.Deployments != 12 || len(sc.Items) != 12 || sc.Changed != sc.Stricter+sc.Looser || len(sc.ByJurisdiction) == 0 {
+		t.Errorf("scenario: %+v", sc)
+	}
+	n := 0
+	for _, it := range sc.Items {
+		if it.Change != "same" {
+			n++
+		}
+	}
+	if n != sc.Changed+sc.Undecided {
+		t.Errorf("items changed %d, summary %d + %d undecided", n, sc.Changed, sc.Undecided)
+	}
+	if resp, _ := get(t, srv, "/api/v1/scenarios"); resp.StatusCode != 400 {
+		t.Errorf("no framework: %d", resp.StatusCode)
+	}
+	resp, b := get(t, srv, "/api/v1/schema/facts")
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "observatory.facts/v0") {
+		t.Errorf("schema: %d", resp.StatusCode)
+	}
+}
