@@ -86,6 +86,7 @@ var commands = map[string]command{
 	"classify":   {"classify a fact document (or a deployment) under every framework, with reasons", classifyCmd},
 	"simulate":   {"show what a framework would change, deployment by deployment", simulateCmd},
 	"frameworks": {"list the built-in frameworks, or test framework directories", frameworksCmd},
+	"index":      {"compute the governance-gap index, its sensitivity and its series", indexCmd},
 }
 
 func usage(w io.Writer) {

@@ -459,3 +459,47 @@ func (r *aigsRow) regime() *registry.Claim {
 	c.Period = "2021"
 	return c
 }
+
+// DigitalRepression reads the Digital Repression Index 2021 from either
+// sheet of the AIGS 2022 workbook as CSV (sheet 1's "Feldstein Digital
+// Repression Index 2021" column or sheet 2's "Digital Repression Index
+// 2021"), keyed by jurisdiction code, for the Asia-Pacific countries.
+func DigitalRepression(name string, data []byte) (map[string]float64, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, csvError(name, 1, err)
+	}
+	country, dri := -1, -1
+	for i, h := range header {
+		switch strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) {
+		case "Country":
+			country = i
+		case "Feldstein Digital Repression Index 2021", "Digital Repression Index 2021":
+			dri = i
+		}
+	}
+	if country < 0 || dri < 0 {
+		return nil, ErrorList{{File: name, Line: 1, Msg: "no Country and Digital Repression Index 2021 columns"}}
+	}
+	out := map[string]float64{}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, csvError(name, line, err)
+		}
+		code, ok := aigsCountries[strings.TrimSpace(rec[country])]
+		if !ok || dri >= len(rec) || strings.TrimSpace(rec[dri]) == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(rec[dri]), 64)
+		if err != nil {
+			return nil, &Error{File: name, Line: line, Field: header[dri], Msg: fmt.Sprintf("%q is not a number", rec[dri])}
+		}
+		out[code] = v
+	}
+}

@@ -200,3 +200,38 @@ func TestFrameworksAndScenarios(t *testing.T) {
 		t.Errorf("schema: %d", resp.StatusCode)
 	}
 }
+
+func TestIndexEndpoint(t *testing.T) {
+	srv, _ := newServer(t, 20)
+	var rep struct {
+		Index struct {
+			Version       string
+			Jurisdictions []struct {
+				Code     string
+				Score    *float64
+				Rank     int
+				Coverage float64
+			}
+		}
+		Sensitivity struct {
+			Draws         int
+			Jurisdictions []struct{ Code string }
+		}
+		Series map[string][]struct{ Year int }
+	}
+	getJSON(t, srv, "/api/v1/index?as_of=2026-11-24", &rep)
+	if rep.Index.Version == "" || len(rep.Index.Jurisdictions) != 3 || rep.Sensitivity.Draws != 1000 {
+		t.Fatalf("%+v", rep.Index)
+	}
+	for _, j := range rep.Index.Jurisdictions {
+		if j.Score == nil || *j.Score < 0 || *j.Score > 100 || j.Coverage <= 0 || j.Coverage > 1 {
+			t.Errorf("%+v", j)
+		}
+		if s := rep.Series[j.Code]; len(s) != 15 || s[0].Year != 2012 {
+			t.Errorf("%s series: %d points", j.Code, len(s))
+		}
+	}
+	if resp, _ := get(t, srv, "/api/v1/index?weights=x"); resp.StatusCode != 400 {
+		t.Errorf("unknown parameter: %d", resp.StatusCode)
+	}
+}

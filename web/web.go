@@ -50,9 +50,10 @@ type Register interface {
 }
 
 type server struct {
-	reg Register
-	cls *analysis.Classifier
-	mux *http.ServeMux
+	reg     Register
+	cls     *analysis.Classifier
+	mux     *http.ServeMux
+	indexes indexCache
 }
 
 // New returns the HTTP handler for a register.
@@ -82,6 +83,7 @@ func (s *server) routes() []route {
 		{"GET /api/v1/frameworks/{id}", s.framework},
 		{"GET /api/v1/scenarios", s.scenario},
 		{"GET /api/v1/schema/facts", s.factSchema},
+		{"GET /api/v1/index", s.index},
 		{"GET /api/v1/jurisdictions", s.list("jurisdiction")},
 		{"GET /api/v1/jurisdictions/{id}", s.jurisdiction},
 		{"GET /api/v1/vendors", s.list("vendor")},

@@ -1,0 +1,381 @@
+package analysis
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"oversight/registry"
+	"oversight/store"
+)
+
+// NetworkRegister is the part of the store the vendor network reads.
+// *store.DB satisfies it.
+type NetworkRegister interface {
+	EachDeployment(ctx context.Context, f store.DeploymentFilter, fn func(*registry.Deployment) error) error
+	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
+}
+
+// NetworkQuery selects the deployments a network or trend table is built
+// from. Zero fields do not filter. A year range leaves out undated
+// deployments, since they cannot be placed in it.
+type NetworkQuery struct {
+	Subregion     string   `json:"subregion,omitempty"`     // registry.Subregions
+	Jurisdictions []string `json:"jurisdictions,omitempty"` // ISO alpha-2 codes
+	Certainty     string   `json:"certainty,omitempty"`     // registry.Certainties
+	Capability    string   `json:"technology,omitempty"`    // registry.Capabilities
+	YearFrom      int      `json:"year_from,omitempty"`     // earliest dated event in [YearFrom, YearTo]
+	YearTo        int      `json:"year_to,omitempty"`
+}
+
+// Validate reports the first field whose value is not in its vocabulary.
+func (q NetworkQuery) Validate() error {
+	for _, c := range []struct {
+		e registry.Enum
+		v string
+	}{{registry.Subregions, q.Subregion}, {registry.Certainties, q.Certainty}, {registry.Capabilities, q.Capability}} {
+		if c.v != "" && !c.e.Has(c.v) {
+			return fmt.Errorf("%q is not a known %s (allowed: %s)", c.v, c.e.Name, c.e)
+		}
+	}
+	if q.YearFrom != 0 && q.YearTo != 0 && q.YearFrom > q.YearTo {
+		return fmt.Errorf("year range %d-%d is empty", q.YearFrom, q.YearTo)
+	}
+	return nil
+}
+
+// UnknownValue is written where the register does not state a value: a
+// vendor's headquarters, a jurisdiction's subregion, a deployment's year
+// or technology. It is never replaced by a guess.
+const UnknownValue = "unknown"
+
+// SupplierRoles are the vendor roles that count as supplying a deployment.
+// Financiers and donors are counted under lenders instead, and a vendor of
+// role unknown is counted apart, since it may have done either.
+var SupplierRoles = []string{"prime", "equipment", "software", "integrator", "operator_support"}
+
+// LenderRoles are the vendor roles that make a vendor a lender even where
+// no financing entry names it.
+var LenderRoles = []string{"financier", "donor"}
+
+// Network is the vendor network of the selected deployments.
+type Network struct {
+	Query       NetworkQuery `json:"query"`
+	Deployments []string     `json:"deployments"` // every selected deployment
+	Overall     Shares       `json:"overall"`
+	BySubregion []Shares     `json:"by_subregion"` // in the order of registry.Subregions
+	Edges       []Edge       `json:"edges"`        // most deployments first
+	Lenders     []Lender     `json:"lenders"`      // largest known amount first
+	// Unattributed are financing entries that name no lender.
+	Unattributed []Flow `json:"unattributed_financing"`
+}
+
+// Shares splits a set of deployments by the headquarters country of their
+// suppliers. Every deployment falls in exactly one of Supplied, UnknownHQ,
+// UnknownRole and NoSupplier.
+type Shares struct {
+	Subregion   string   `json:"subregion,omitempty"` // empty for all subregions
+	Deployments []string `json:"deployments"`         // the denominator of Share
+	// Supplied have at least one supplier of known headquarters: the
+	// denominator of ShareOfKnown.
+	Supplied []string `json:"supplied_known_hq"`
+	// AlsoUnknownHQ are Supplied deployments that also have a supplier of
+	// unknown headquarters, whose country might change the count.
+	AlsoUnknownHQ []string  `json:"also_unknown_hq"`
+	UnknownHQ     []string  `json:"unknown_hq"`      // suppliers recorded, none with known headquarters
+	UnknownRole   []string  `json:"unknown_role"`    // no supplier, but a vendor whose role is unknown
+	NoSupplier    []string  `json:"no_supplier"`     // no supplier and no vendor of unknown role
+	ByHQ          []HQShare `json:"by_headquarters"` // most deployments first
+}
+
+// HQShare is the part of a set of deployments supplied by at least one
+// vendor headquartered in one country. A deployment with suppliers from
+// several countries counts for each.
+type HQShare struct {
+	Country      string   `json:"country"`
+	Deployments  []string `json:"deployments"` // the numerator
+	N            int      `json:"n"`
+	Of           int      `json:"of"`             // all deployments of the set
+	Share        float64  `json:"share"`          // N / Of
+	OfKnown      int      `json:"of_known"`       // deployments with a supplier of known headquarters
+	ShareOfKnown float64  `json:"share_of_known"` // N / OfKnown
+}
+
+// HQ returns the share of a country, with N zero if none of the set's
+// deployments has a supplier headquartered there.
+func (s *Shares) HQ(country string) HQShare {
+	for _, h := range s.ByHQ {
+		if h.Country == country {
+			return h
+		}
+	}
+	h := HQShare{Country: country, Deployments: []string{}, Of: len(s.Deployments), OfKnown: len(s.Supplied)}
+	return h
+}
+
+// Edge links a vendor to a jurisdiction it supplied or financed.
+type Edge struct {
+	Vendor       string   `json:"vendor"`
+	Name         string   `json:"name"`
+	Headquarters string   `json:"headquarters"` // ISO alpha-2, or unknown
+	Ownership    string   `json:"ownership"`
+	Jurisdiction string   `json:"jurisdiction"`
+	Subregion    string   `json:"subregion"`
+	Deployments  []string `json:"deployments"`
+	Roles        []string `json:"roles"`        // as recorded; empty for a lender no vendor role names
+	Technologies []string `json:"technologies"` // capabilities of the deployments
+	Financing    []Flow   `json:"financing"`    // entries that name this vendor as lender
+}
+
+// Flow is one financing entry of a deployment, amounts as recorded.
+type Flow struct {
+	Lender        string   `json:"lender,omitempty"`
+	Deployment    string   `json:"deployment"`
+	Jurisdiction  string   `json:"jurisdiction"`
+	Instrument    string   `json:"instrument"`
+	Amount        *float64 `json:"amount,omitempty"`
+	Currency      string   `json:"currency,omitempty"`
+	Year          int      `json:"year,omitempty"`
+	AmountUSD2021 *float64 `json:"amount_usd_2021,omitempty"`
+	AidDataID     int      `json:"aiddata_id,omitempty"`
+}
+
+// Lender is a financier or donor: a vendor named by a financing entry or
+// given role financier or donor.
+type Lender struct {
+	Vendor        string   `json:"vendor"`
+	Name          string   `json:"name"`
+	Type          string   `json:"type"`
+	Headquarters  string   `json:"headquarters"`
+	Ownership     string   `json:"ownership"`
+	Jurisdictions []string `json:"jurisdictions"`
+	Deployments   []string `json:"deployments"`
+	// USD2021 sums amount_usd_2021 over the USD2021Flows entries that give
+	// it; other amounts are in Flows, in their own currency, never added.
+	USD2021       float64 `json:"amount_usd_2021"`
+	USD2021Flows  int     `json:"amount_usd_2021_entries"`
+	UnknownAmount int     `json:"unknown_amount_entries"` // entries with no amount at all
+	Flows         []Flow  `json:"financing"`
+}
+
+// netWorld is what a network reads besides deployments.
+type netWorld struct {
+	subregion map[string]string // jurisdiction code → subregion
+	vendors   map[string]*registry.Vendor
+}
+
+func loadNetWorld(ctx context.Context, reg NetworkRegister) (*netWorld, error) {
+	w := &netWorld{subregion: map[string]string{}, vendors: map[string]*registry.Vendor{}}
+	err := reg.Each(ctx, "jurisdiction", func(e registry.Entity) error {
+		j := e.(*registry.Jurisdiction)
+		w.subregion[j.Code] = cmp.Or(j.Subregion, UnknownValue)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = reg.Each(ctx, "vendor", func(e registry.Entity) error {
+		v := e.(*registry.Vendor)
+		w.vendors[v.ID] = v
+		return nil
+	})
+	return w, err
+}
+
+func (w *netWorld) sub(code string) string { return cmp.Or(w.subregion[code], UnknownValue) }
+
+// vendor returns a vendor, or a stand-in of unknown headquarters for an id
+// the register does not hold.
+func (w *netWorld) vendor(id string) *registry.Vendor {
+	if v := w.vendors[id]; v != nil {
+		return v
+	}
+	return &registry.Vendor{ID: id, Type: UnknownValue, Ownership: UnknownValue}
+}
+
+func hqOf(v *registry.Vendor) string { return cmp.Or(v.Headquarters, UnknownValue) }
+
+// each calls fn for every deployment q selects, in id order.
+func (q NetworkQuery) each(ctx context.Context, reg NetworkRegister, w *netWorld, fn func(*registry.Deployment) error) error {
+	f := store.DeploymentFilter{Jurisdictions: q.Jurisdictions, Certainty: q.Certainty, Capability: q.Capability, YearFrom: q.YearFrom, YearTo: q.YearTo}
+	return reg.EachDeployment(ctx, f, func(d *registry.Deployment) error {
+		if q.Subregion != "" && w.sub(d.Jurisdiction) != q.Subregion {
+			return nil
+		}
+		return fn(d)
+	})
+}
+
+// BuildNetwork builds the vendor network of the deployments q selects.
+func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Network, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	w, err := loadNetWorld(ctx, reg)
+	if err != nil {
+		return nil, err
+	}
+	n := &Network{Query: q, Deployments: []string{}, Edges: []Edge{}, Lenders: []Lender{}, Unattributed: []Flow{}}
+	overall := newHQTally("")
+	bySub := map[string]*hqTally{}
+	edges := map[[2]string]*Edge{}
+	lenders := map[string]*Lender{}
+	edge := func(vendor string, d *registry.Deployment) *Edge {
+		k := [2]string{vendor, d.Jurisdiction}
+		e := edges[k]
+		if e == nil {
+			v := w.vendor(vendor)
+			e = &Edge{Vendor: v.ID, Name: v.Name, Headquarters: hqOf(v), Ownership: cmp.Or(v.Ownership, UnknownValue),
+				Jurisdiction: d.Jurisdiction, Subregion: w.sub(d.Jurisdiction), Roles: []string{}, Financing: []Flow{}}
+			edges[k] = e
+		}
+		e.Deployments = appendNew(e.Deployments, d.ID)
+		for _, c := range d.System.Capabilities {
+			e.Technologies = appendNew(e.Technologies, c)
+		}
+		return e
+	}
+	lender := func(vendor string, d *registry.Deployment) *Lender {
+		l := lenders[vendor]
+		if l == nil {
+			v := w.vendor(vendor)
+			l = &Lender{Vendor: v.ID, Name: v.Name, Type: cmp.Or(v.Type, UnknownValue), Headquarters: hqOf(v), Ownership: cmp.Or(v.Ownership, UnknownValue), Flows: []Flow{}}
+			lenders[vendor] = l
+		}
+		l.Jurisdictions = appendNew(l.Jurisdictions, d.Jurisdiction)
+		l.Deployments = appendNew(l.Deployments, d.ID)
+		return l
+	}
+	err = q.each(ctx, reg, w, func(d *registry.Deployment) error {
+		n.Deployments = append(n.Deployments, d.ID)
+		sub := w.sub(d.Jurisdiction)
+		if bySub[sub] == nil {
+			bySub[sub] = newHQTally(sub)
+		}
+		overall.add(d, w)
+		bySub[sub].add(d, w)
+		for _, vr := range d.Vendors {
+			e := edge(vr.Vendor, d)
+			e.Roles = appendNew(e.Roles, vr.Role)
+			if slices.Contains(LenderRoles, vr.Role) {
+				lender(vr.Vendor, d)
+			}
+		}
+		for _, f := range d.Financing {
+			fl := Flow{Lender: f.Lender, Deployment: d.ID, Jurisdiction: d.Jurisdiction, Instrument: f.Instrument,
+				Amount: f.Amount, Currency: f.Currency, Year: f.Year, AmountUSD2021: f.AmountUSD2021, AidDataID: f.AidDataID}
+			if f.Lender == "" {
+				n.Unattributed = append(n.Unattributed, fl)
+				continue
+			}
+			e := edge(f.Lender, d)
+			e.Financing = append(e.Financing, fl)
+			l := lender(f.Lender, d)
+			l.Flows = append(l.Flows, fl)
+			switch {
+			case f.AmountUSD2021 != nil:
+				l.USD2021 += *f.AmountUSD2021
+				l.USD2021Flows++
+			case f.Amount == nil:
+				l.UnknownAmount++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	n.Overall = overall.shares()
+	n.BySubregion = []Shares{}
+	for _, sub := range append(slices.Clone(registry.Subregions.Values), UnknownValue) {
+		if t := bySub[sub]; t != nil {
+			n.BySubregion = append(n.BySubregion, t.shares())
+		}
+	}
+	for _, e := range edges {
+		slices.Sort(e.Deployments)
+		slices.Sort(e.Roles)
+		slices.Sort(e.Technologies)
+		e.Technologies = nonNilStrings(e.Technologies)
+		n.Edges = append(n.Edges, *e)
+	}
+	slices.SortFunc(n.Edges, func(a, b Edge) int {
+		return cmp.Or(cmp.Compare(len(b.Deployments), len(a.Deployments)), cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Jurisdiction, b.Jurisdiction))
+	})
+	for _, l := range lenders {
+		slices.Sort(l.Jurisdictions)
+		slices.Sort(l.Deployments)
+		n.Lenders = append(n.Lenders, *l)
+	}
+	slices.SortFunc(n.Lenders, func(a, b Lender) int {
+		return cmp.Or(cmp.Compare(b.USD2021, a.USD2021), cmp.Compare(len(b.Deployments), len(a.Deployments)), cmp.Compare(a.Vendor, b.Vendor))
+	})
+	return n, nil
+}
+
+// hqTally accumulates the shares of one set of deployments.
+type hqTally struct {
+	s    Shares
+	byHQ map[string][]string
+}
+
+func newHQTally(subregion string) *hqTally {
+	return &hqTally{s: Shares{Subregion: subregion, Deployments: []string{}, Supplied: []string{}, AlsoUnknownHQ: []string{},
+		UnknownHQ: []string{}, UnknownRole: []string{}, NoSupplier: []string{}}, byHQ: map[string][]string{}}
+}
+
+func (t *hqTally) add(d *registry.Deployment, w *netWorld) {
+	t.s.Deployments = append(t.s.Deployments, d.ID)
+	var countries []string
+	suppliers, unknownHQ, unknownRole := false, false, false
+	for _, vr := range d.Vendors {
+		switch {
+		case slices.Contains(SupplierRoles, vr.Role):
+			suppliers = true
+			if c := w.vendor(vr.Vendor).Headquarters; c != "" {
+				countries = appendNew(countries, c)
+			} else {
+				unknownHQ = true
+			}
+		case vr.Role == "unknown":
+			unknownRole = true
+		}
+	}
+	for _, c := range countries {
+		t.byHQ[c] = append(t.byHQ[c], d.ID)
+	}
+	switch {
+	case len(countries) > 0:
+		t.s.Supplied = append(t.s.Supplied, d.ID)
+		if unknownHQ {
+			t.s.AlsoUnknownHQ = append(t.s.AlsoUnknownHQ, d.ID)
+		}
+	case suppliers:
+		t.s.UnknownHQ = append(t.s.UnknownHQ, d.ID)
+	case unknownRole:
+		t.s.UnknownRole = append(t.s.UnknownRole, d.ID)
+	default:
+		t.s.NoSupplier = append(t.s.NoSupplier, d.ID)
+	}
+}
+
+func (t *hqTally) shares() Shares {
+	s := t.s
+	s.ByHQ = []HQShare{}
+	all, known := len(s.Deployments), len(s.Supplied)
+	for c, ids := range t.byHQ {
+		s.ByHQ = append(s.ByHQ, HQShare{Country: c, Deployments: ids, N: len(ids), Of: all, OfKnown: known,
+			Share: float64(len(ids)) / float64(all), ShareOfKnown: float64(len(ids)) / float64(known)})
+	}
+	slices.SortFunc(s.ByHQ, func(a, b HQShare) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Country, b.Country)) })
+	return s
+}
+
+// appendNew appends v to list unless it is there already.
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
