@@ -46,8 +46,8 @@ func (q NetworkQuery) Validate() error {
 }
 
 // UnknownValue is written where the register does not state a value: a
-// vendor's headquarters, a jurisdiction's subregion, a deployment's year
-// or technology. It is never replaced by a guess.
+// vendor's headquarters, ownership or type, a jurisdiction's subregion, a
+// deployment's technology. It is never replaced by a guess.
 const UnknownValue = "unknown"
 
 // SupplierRoles are the vendor roles that count as supplying a deployment.
@@ -110,8 +110,7 @@ func (s *Shares) HQ(country string) HQShare {
 			return h
 		}
 	}
-	h := HQShare{Country: country, Deployments: []string{}, Of: len(s.Deployments), OfKnown: len(s.Supplied)}
-	return h
+	return HQShare{Country: country, Deployments: []string{}, Of: len(s.Deployments), OfKnown: len(s.Supplied)}
 }
 
 // Edge links a vendor to a jurisdiction it supplied or financed.

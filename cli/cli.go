@@ -87,6 +87,8 @@ var commands = map[string]command{
 	"simulate":   {"show what a framework would change, deployment by deployment", simulateCmd},
 	"frameworks": {"list the built-in frameworks, or test framework directories", frameworksCmd},
 	"index":      {"compute the governance-gap index, its sensitivity and its series", indexCmd},
+	"vendors":    {"vendor network: shares by supplier headquarters, edges, lenders", vendorsCmd},
+	"trends":     {"deployments per year by subregion and by technology", trendsCmd},
 }
 
 func usage(w io.Writer) {

@@ -41,9 +41,6 @@ func (f *networkFlags) run(ctx context.Context, build func(analysis.NetworkRegis
 	if f.format != "text" && f.format != "json" {
 		return fmt.Errorf("--format %q: allowed: text, json", f.format)
 	}
-	if f.q.Capability != "" && !registry.Capabilities.Has(f.q.Capability) {
-		return fmt.Errorf("--technology %q: allowed: %s", f.q.Capability, registry.Capabilities)
-	}
 	if err := f.q.Validate(); err != nil {
 		return err
 	}
@@ -98,7 +95,8 @@ func trendsCmd(fs *flag.FlagSet) runFunc {
 	}
 }
 
-// describeQuery says in words which deployments a query selects.
+// describeQuery says in words which deployments a query selects, as
+// " with subregion x; certainty y", or "" for all.
 func describeQuery(q analysis.NetworkQuery) string {
 	var parts []string
 	add := func(name, v string) {
@@ -117,16 +115,16 @@ func describeQuery(q analysis.NetworkQuery) string {
 		add("to", strconv.Itoa(q.YearTo))
 	}
 	if len(parts) == 0 {
-		return "all deployments"
+		return ""
 	}
-	return "deployments with " + strings.Join(parts, "; ")
+	return " with " + strings.Join(parts, "; ")
 }
 
 func writeNetwork(w io.Writer, n *analysis.Network, maxEdges int) {
-	fmt.Fprintf(w, "Vendor network of %d %s.\n", len(n.Deployments), describeQuery(n.Query))
+	fmt.Fprintf(w, "Vendor network of %d deployments%s.\n", len(n.Deployments), describeQuery(n.Query))
 	fmt.Fprintln(w, "Shares count a deployment for a country when at least one supplier (prime, equipment, software,")
 	fmt.Fprintln(w, "integrator or operator support) is headquartered there; one deployment can count for several.")
-	writeShares(w, "All subregions", n.Overall)
+	writeShares(w, "All selected", n.Overall)
 	if len(n.BySubregion) > 1 {
 		for _, s := range n.BySubregion {
 			writeShares(w, s.Subregion, s)
@@ -182,7 +180,7 @@ func writeShares(w io.Writer, title string, s analysis.Shares) {
 	if len(s.AlsoUnknownHQ) > 0 {
 		fmt.Fprintf(w, " (%d of them also one of unknown headquarters)", len(s.AlsoUnknownHQ))
 	}
-	fmt.Fprintf(w, ", %d with suppliers of unknown headquarters only, %d with vendors of unknown role only, %d with no supplier recorded.\n",
+	fmt.Fprintf(w, ",\n  %d with suppliers of unknown headquarters only, %d with vendors of unknown role only, %d with no supplier recorded.\n",
 		len(s.UnknownHQ), len(s.UnknownRole), len(s.NoSupplier))
 	if len(s.ByHQ) == 0 {
 		return
@@ -196,7 +194,7 @@ func writeShares(w io.Writer, title string, s analysis.Shares) {
 }
 
 func writeTrends(w io.Writer, t *analysis.TrendTable) {
-	fmt.Fprintf(w, "Deployments per year (earliest dated event) of %d %s.\n", t.Totals.Total, describeQuery(t.Query))
+	fmt.Fprintf(w, "Deployments per year (earliest dated event) of %d deployments%s.\n", t.Totals.Total, describeQuery(t.Query))
 	fmt.Fprintln(w, "\nBy subregion:")
 	writeTrendRows(w, "SUBREGION", t.Years, append(t.BySubregion, t.Totals))
 	fmt.Fprintln(w, "\nBy technology (a deployment counts once for each of its capabilities):")

@@ -84,6 +84,8 @@ func (s *server) routes() []route {
 		{"GET /api/v1/scenarios", s.scenario},
 		{"GET /api/v1/schema/facts", s.factSchema},
 		{"GET /api/v1/index", s.index},
+		{"GET /api/v1/network", s.network},
+		{"GET /api/v1/trends", s.trends},
 		{"GET /api/v1/jurisdictions", s.list("jurisdiction")},
 		{"GET /api/v1/jurisdictions/{id}", s.jurisdiction},
 		{"GET /api/v1/vendors", s.list("vendor")},

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"oversight/analysis"
+)
+
+// In fixture.Set(12), PH (southeast_asia) has deployments 1, 4, 7 and 10:
+// 1 and 7 supplied by vendor-b (JP, reported), 4 and 10 by vendor-a (CN,
+// documented). Deployment i is dated 2010+i.
+func TestNetworkEndpoint(t *testing.T) {
+	srv, _ := newServer(t, 12)
+	var n analysis.Network
+	getJSON(t, srv, "/api/v1/network?subregion=southeast_asia", &n)
+	cn := n.Overall.HQ("CN")
+	if cn.N != 2 || cn.Of != 4 || cn.OfKnown != 4 || cn.Share != 0.5 ||
+		!slices.Equal(cn.Deployments, []string{"synthetic-ph-0000004", "synthetic-ph-0000010"}) {
+		t.Errorf("southeast_asia CN: %+v", cn)
+	}
+	if len(n.Edges) != 2 || len(n.BySubregion) != 1 || n.BySubregion[0].Subregion != "southeast_asia" {
+		t.Errorf("edges %+v, subregions %+v", n.Edges, n.BySubregion)
+	}
+	n = analysis.Network{}
+	getJSON(t, srv, "/api/v1/network?jurisdiction=ph,kz&certainty=documented", &n)
+	for _, id := range n.Deployments {
+		if !strings.HasPrefix(id, "synthetic-ph-") && !strings.HasPrefix(id, "synthetic-kz-") {
+			t.Errorf("%s is not in PH or KZ", id)
+		}
+	}
+	if cn := n.Overall.HQ("CN"); cn.N != len(n.Deployments) || cn.Of != len(n.Deployments) {
+		t.Errorf("documented deployments are all vendor-a's: %+v of %v", cn, n.Deployments)
+	}
+}
+
+func TestNetworkEndpointErrors(t *testing.T) {
+	srv, _ := newServer(t, 3)
+	for _, c := range []struct {
+		path, location, allowed string
+	}{
+		{"/api/v1/network?subregion=europe", "query.subregion", "southeast_asia"},
+		{"/api/v1/network?certainty=likely", "query.certainty", "documented"},
+		{"/api/v1/trends?technology=faces", "query.technology", "remote_biometric_identification"},
+		{"/api/v1/trends?jurisdiction=PH,Philippines", "query.jurisdiction", ""},
+		{"/api/v1/network?year_from=2020&year_to=2010", "query.year_from", ""},
+		{"/api/v1/network?vendor=vendor-a", "query.vendor", "subregion"},
+	} {
+		resp, b := get(t, srv, c.path)
+		var p struct{ Errors []fieldError }
+		json.Unmarshal(b, &p)
+		if resp.StatusCode != 400 || len(p.Errors) != 1 || p.Errors[0].Location != c.location ||
+			(c.allowed != "" && !slices.Contains(p.Errors[0].Allowed, c.allowed)) {
+			t.Errorf("%s: %d %s", c.path, resp.StatusCode, b)
+		}
+	}
+}
+
+func TestTrendsEndpoint(t *testing.T) {
+	srv, _ := newServer(t, 12)
+	var tt analysis.TrendTable
+	getJSON(t, srv, "/api/v1/trends?jurisdiction=PH", &tt)
+	// PH: 2011, 2014, 2017, 2020, one each.
+	want := []string{"2011", "2012", "2013", "2014", "2015", "2016", "2017", "2018", "2019", "2020", "undated"}
+	if !slices.Equal(tt.Years, want) || tt.Totals.Total != 4 {
+		t.Fatalf("years %v, total %d", tt.Years, tt.Totals.Total)
+	}
+	if c := tt.Totals.Cells[3]; c.Year != "2014" || c.N != 1 || !slices.Equal(c.Deployments, []string{"synthetic-ph-0000004"}) {
+		t.Errorf("2014: %+v", c)
+	}
+	if len(tt.BySubregion) != 1 || tt.BySubregion[0].Key != "southeast_asia" || tt.BySubregion[0].Total != 4 {
+		t.Errorf("by subregion: %+v", tt.BySubregion)
+	}
+	sum := 0
+	for _, r := range tt.ByTechnology {
+		sum += r.Total
+	}
+	if sum != 4 { // each synthetic deployment has one capability
+		t.Errorf("technology rows add to %d", sum)
+	}
+}
