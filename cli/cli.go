@@ -119,7 +119,11 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		srv := &http.Server{Addr: *addr, Handler: web.New(db, c), ReadHeaderTimeout: 10 * time.Second}
+		h, err := web.New(db, c)
+		if err != nil {
+			return err
+		}
+		srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		errc := make(chan error, 1)
 		go func() { errc <- srv.ListenAndServe() }()
 		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)

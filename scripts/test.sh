@@ -7,6 +7,16 @@ cd "$(dirname "$0")/.."
 command -v go >/dev/null || { echo "test.sh: Go is not installed (go 1.26 or later is needed)" >&2; exit 1; }
 go mod download
 
+# The browser tests drive Debian's Chromium; install it when it is missing.
+if ! command -v chromium >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing chromium for the browser tests" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test.sh: chromium is missing and cannot be installed here (need root and apt-get)" >&2
+  fi
+fi
+
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "test.sh: gofmt would change: $unformatted" >&2

@@ -30,6 +30,7 @@ import (
 	"oversight/ledger"
 	"oversight/registry"
 	"oversight/rules"
+	"oversight/site"
 	"oversight/store"
 )
 
@@ -57,12 +58,19 @@ type server struct {
 }
 
 // New returns the HTTP handler for a register.
-func New(reg Register, cls *analysis.Classifier) http.Handler {
+func New(reg Register, cls *analysis.Classifier) (http.Handler, error) {
 	s := &server{reg: reg, cls: cls, mux: http.NewServeMux()}
 	for _, rt := range s.routes() {
 		s.mux.HandleFunc(rt.pattern, rt.handler)
 	}
-	return s
+	pages, err := site.New(reg, cls)
+	if err != nil {
+		return nil, err
+	}
+	for pattern, h := range pages.Routes() {
+		s.mux.HandleFunc(pattern, h)
+	}
+	return s, nil
 }
 
 type route struct {

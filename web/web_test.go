@@ -45,7 +45,11 @@ func newServer(t *testing.T, n int) (*httptest.Server, *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(db, cls))
+	h, err := New(db, cls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, db
 }

@@ -1,0 +1,125 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+
+	"oversight/analysis"
+	"oversight/rules"
+)
+
+// Colours of the scale, from narrow to wide gap (ColorBrewer PuOr-like
+// oranges, chosen for contrast with the grey of no data).
+var scale = []string{"#fee6ce", "#fdae6b", "#f16913", "#d94801", "#8c2d04"}
+
+const noData = "#d9d9d9"
+
+func scoreColour(score float64) string {
+	i := int(score / 20)
+	return scale[min(max(i, 0), len(scale)-1)]
+}
+
+type legendItem struct{ Colour, Label string }
+
+func legend() []legendItem {
+	var out []legendItem
+	for i, c := range scale {
+		out = append(out, legendItem{c, fmt.Sprintf("%d–%d", i*20, i*20+20)})
+	}
+	return append(out, legendItem{noData, "no score"})
+}
+
+func rankText(rank int) string {
+	if rank == 0 {
+		return "not ranked (too few inputs known)"
+	}
+	return fmt.Sprintf("rank %d", rank)
+}
+
+// seriesChart draws a jurisdiction's score by year as an SVG line; the page
+// gives the same numbers in a table.
+func seriesChart(points []analysis.Point) template.HTML {
+	const w, h, pad = 560, 180, 30
+	if len(points) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="series-title"><title id="series-title">Gap score by year, %d to %d</title>`, w, h, points[0].Year, points[len(points)-1].Year)
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, pad, h-pad, w-10, h-pad)
+	for _, v := range []int{0, 50, 100} {
+		y := float64(h-pad) - float64(v)/100*float64(h-2*pad)
+		fmt.Fprintf(&b, `<text x="2" y="%.0f" class="tick">%d</text><line x1="%d" y1="%.0f" x2="%d" y2="%.0f" class="grid"/>`, y+4, v, pad, y, w-10, y)
+	}
+	step := float64(w-pad-20) / math.Max(1, float64(len(points)-1))
+	var path []string
+	for i, p := range points {
+		x := float64(pad) + float64(i)*step
+		if i%2 == 0 || i == len(points)-1 {
+			fmt.Fprintf(&b, `<text x="%.0f" y="%d" class="tick" text-anchor="middle">%d</text>`, x, h-10, p.Year)
+		}
+		if p.Score == nil {
+			continue
+		}
+		y := float64(h-pad) - *p.Score/100*float64(h-2*pad)
+		path = append(path, fmt.Sprintf("%.1f,%.1f", x, y))
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3"><title>%d: %.1f</title></circle>`, x, y, p.Year, *p.Score)
+	}
+	if len(path) > 1 {
+		fmt.Fprintf(&b, `<polyline points="%s" class="line"/>`, strings.Join(path, " "))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+var funcs = template.FuncMap{
+	"score": func(v *float64) string {
+		if v == nil {
+			return "unknown"
+		}
+		return fmt.Sprintf("%.1f", *v)
+	},
+	"frac": func(v *float64) string {
+		if v == nil {
+			return "unknown"
+		}
+		return fmt.Sprintf("%.2f", *v)
+	},
+	"pct": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
+	"bar": func(v *float64) string { // width in % for a component bar
+		if v == nil {
+			return "0"
+		}
+		return fmt.Sprintf("%.0f", *v*100)
+	},
+	"colour":    scoreColour,
+	"tierClass": func(t any) string { return "tier-" + strings.ReplaceAll(fmt.Sprint(t), "_", "-") },
+	"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"join":      strings.Join,
+	"rankText":  rankText,
+	"tierOf": func(results []rules.Result, id string) rules.Result {
+		for _, r := range results {
+			if r.Framework == id {
+				return r
+			}
+		}
+		return rules.Result{}
+	},
+	"deref": func(v *int64) int64 {
+		if v == nil {
+			return 0
+		}
+		return *v
+	},
+	"derefF": func(v *float64) float64 {
+		if v == nil {
+			return 0
+		}
+		return *v
+	},
+	"add": func(a, b int) int { return a + b },
+	"component": func(name string) string {
+		return map[string]string{"exposure": "exposure", "safeguards": "safeguard gap", "context": "regime context"}[name]
+	},
+}

@@ -1,0 +1,418 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"oversight/analysis"
+	"oversight/registry"
+	"oversight/rules"
+	"oversight/site/atlas"
+	"oversight/store"
+)
+
+// change is a line of the register's latest changes.
+type change struct {
+	Seq               int64
+	Kind, ID, Op      string
+	Author, Reason    string
+	Time, Href, Proof string
+}
+
+func (s *Site) home(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	rep, _, err := s.indexReport(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	regions := map[string]atlas.Region{}
+	for _, j := range rep.Index.Jurisdictions {
+		label := j.Name + ": no score"
+		fill := noData
+		switch {
+		case j.Score != nil && j.Rank == 0:
+			label = fmt.Sprintf("%s: not scored on the map, %.0f%% of its inputs known", j.Name, j.Coverage*100)
+		case j.Score != nil:
+			label = fmt.Sprintf("%s: gap %.1f of 100, %s", j.Name, *j.Score, rankText(j.Rank))
+			fill = scoreColour(*j.Score)
+		}
+		regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: fill, Href: "/countries/" + j.Code, Label: label}
+	}
+	var m bytes.Buffer
+	if err := atlas.Render(&m, regions, atlas.Options{Title: "Governance gap by jurisdiction",
+		Desc: "Choropleth of the governance-gap index, 0 (narrow) to 100 (wide); the table below gives the same figures.", SmallArea: 40}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	counts := map[string]int{}
+	for _, k := range []string{"deployment", "jurisdiction", "vendor", "instrument"} {
+		n := 0
+		if err := s.reg.Each(ctx, k, func(registry.Entity) error { n++; return nil }); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		counts[k] = n
+	}
+	net, err := analysis.BuildNetwork(ctx, s.reg, analysis.NetworkQuery{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes, err := s.latest(ctx, 10)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", map[string]any{
+		"Title": "AI surveillance in the Asia-Pacific", "Map": template.HTML(m.String()), "Disputed": atlas.DisputedNote,
+		"Index": rep.Index, "Counts": counts, "Frameworks": len(s.cls.Frameworks()), "PRC": net.Overall.HQ("CN"),
+		"Changes": changes, "Legend": legend(),
+	})
+}
+
+// latest lists the newest revisions of the log.
+func (s *Site) latest(ctx context.Context, n int) ([]change, error) {
+	size, err := s.reg.Size(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []change
+	for seq := size - 1; seq >= 0 && seq >= size-int64(n); seq-- {
+		rev, _, err := s.reg.Revision(ctx, seq)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, change{Seq: rev.Seq, Kind: rev.Kind, ID: rev.ID, Op: rev.Op, Author: rev.Author, Reason: rev.Reason,
+			Time: rev.Time.Format("2006-01-02 15:04 UTC"), Href: entityHref(rev.Kind, rev.ID), Proof: fmt.Sprintf("/api/v1/log/revisions/%d", rev.Seq)})
+	}
+	return out, nil
+}
+
+func entityHref(kind, id string) string {
+	switch kind {
+	case "deployment":
+		return "/deployments/" + id
+	case "jurisdiction":
+		return "/countries/" + id
+	case "vendor":
+		return "/vendors/" + id
+	}
+	return fmt.Sprintf("/api/v1/%ss/%s", kind, id)
+}
+
+func (s *Site) country(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	e, err := s.reg.Get(ctx, "jurisdiction", strings.ToUpper(r.PathValue("code")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	j := e.(*registry.Jurisdiction)
+	rep, _, err := s.indexReport(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var score analysis.Score
+	for _, sc := range rep.Index.Jurisdictions {
+		if sc.Code == j.Code {
+			score = sc
+		}
+	}
+	var stab *analysis.Stability
+	for _, st := range rep.Sensitivity.Jurisdictions {
+		if st.Code == j.Code {
+			stab = &st
+		}
+	}
+	type row struct {
+		D     *registry.Deployment
+		Tiers []rules.Result
+	}
+	var rows []row
+	err = s.reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: []string{j.Code}}, func(d *registry.Deployment) error {
+		cl, err := s.cls.Deployment(d, s.cls.Frameworks(), today())
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{d, cl.Results})
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	claims, err := s.reg.List(ctx, "claim", j.Code, "", store.MaxLimit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	binding := []string{}
+	for _, fw := range s.cls.Frameworks() {
+		if slices.Contains(fw.Binds, j.Code) {
+			binding = append(binding, fw.ShortTitle)
+		}
+	}
+	s.render(w, r, http.StatusOK, "country", map[string]any{
+		"Title": j.Name, "J": j, "Score": score, "Stability": stab, "Rows": rows, "Frameworks": s.cls.Frameworks(),
+		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
+		"Binding": binding, "Sources": sourceIndex(j.Sources),
+	})
+}
+
+func (s *Site) deployment(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	e, err := s.reg.Get(ctx, "deployment", r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := e.(*registry.Deployment)
+	cl, err := s.cls.Deployment(d, s.cls.Frameworks(), today())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	hist, err := s.reg.History(ctx, "deployment", d.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	size, err := s.reg.Size(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	vendors := map[string]*registry.Vendor{}
+	for _, v := range d.Vendors {
+		if e, err := s.reg.Get(ctx, "vendor", v.Vendor); err == nil {
+			vendors[v.Vendor] = e.(*registry.Vendor)
+		}
+	}
+	for _, f := range d.Financing {
+		if e, err := s.reg.Get(ctx, "vendor", f.Lender); err == nil && f.Lender != "" {
+			vendors[f.Lender] = e.(*registry.Vendor)
+		}
+	}
+	j, _ := s.reg.Get(ctx, "jurisdiction", d.Jurisdiction)
+	s.render(w, r, http.StatusOK, "deployment", map[string]any{
+		"Title": d.Title, "D": d, "J": j, "C": cl, "History": hist, "Size": size, "Vendors": vendors, "FW": s.shortTitles(),
+		"Sources": sourceIndex(d.Sources),
+	})
+}
+
+func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	e, err := s.reg.Get(ctx, "vendor", r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := e.(*registry.Vendor)
+	var deps []*registry.Deployment
+	where := map[string]int{}
+	err = s.reg.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
+		hit := slices.ContainsFunc(d.Vendors, func(x registry.VendorRole) bool { return x.Vendor == v.ID }) ||
+			slices.ContainsFunc(d.Financing, func(f registry.Financing) bool { return f.Lender == v.ID })
+		if hit {
+			deps = append(deps, d)
+			where[d.Jurisdiction]++
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	regions := map[string]atlas.Region{}
+	err = s.reg.Each(ctx, "jurisdiction", func(e registry.Entity) error {
+		j := e.(*registry.Jurisdiction)
+		reg := atlas.Region{Code: j.Code, Name: j.Name, Fill: noData, Href: "/countries/" + j.Code, Label: j.Name + ": none recorded"}
+		if n := where[j.Code]; n > 0 {
+			reg.Fill, reg.Label = "#b35806", fmt.Sprintf("%s: %d deployment(s)", j.Name, n)
+		}
+		regions[j.Code] = reg
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var m bytes.Buffer
+	if err := atlas.Render(&m, regions, atlas.Options{Title: "Where " + v.Name + " appears", Desc: "Jurisdictions where the register records this organisation, listed in the table below.", SmallArea: 40}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "vendor", map[string]any{
+		"Title": v.Name, "V": v, "Deployments": deps, "Map": template.HTML(m.String()), "Disputed": atlas.DisputedNote,
+		"Sources": sourceIndex(v.Sources),
+	})
+}
+
+func (s *Site) frameworks(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "frameworks", map[string]any{"Title": "Frameworks", "Frameworks": s.cls.Frameworks()})
+}
+
+func (s *Site) framework(w http.ResponseWriter, r *http.Request) {
+	fw, ok := s.cls.Framework(r.PathValue("id"))
+	if !ok {
+		s.fail(w, r, store.ErrNotFound)
+		return
+	}
+	s.render(w, r, http.StatusOK, "framework", map[string]any{"Title": fw.ShortTitle, "F": fw})
+}
+
+func (s *Site) scenario(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("framework")
+	data := map[string]any{"Title": "What would a framework change?", "Frameworks": s.cls.Frameworks(), "Selected": id}
+	if id != "" {
+		fw, ok := s.cls.Framework(id)
+		if !ok {
+			s.fail(w, r, badRequest("Choose one of the frameworks listed."))
+			return
+		}
+		sc, err := s.cls.Simulate(r.Context(), s.reg, fw, nil, today())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data["S"], data["F"] = sc, fw
+	}
+	s.render(w, r, http.StatusOK, "scenario", data)
+}
+
+// search lists deployments with facets; the download links carry the same
+// filters to the export endpoint.
+func (s *Site) search(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	f := store.DeploymentFilter{Vendor: q.Get("vendor"), VendorHQ: strings.ToUpper(q.Get("vendor_hq")), Capability: q.Get("technology"),
+		Status: q.Get("status"), Q: q.Get("q"), Cursor: q.Get("cursor"), Limit: 50}
+	if j := q.Get("jurisdiction"); j != "" {
+		f.Jurisdictions = []string{strings.ToUpper(j)}
+	}
+	for _, c := range []struct {
+		v string
+		e registry.Enum
+	}{{f.Capability, registry.Capabilities}, {f.Status, registry.Statuses}} {
+		if c.v != "" && !c.e.Has(c.v) {
+			s.fail(w, r, badRequest(fmt.Sprintf("%q is not a known %s.", c.v, c.e.Name)))
+			return
+		}
+	}
+	var yf, yt int
+	fmt.Sscan(q.Get("year_from"), &yf)
+	fmt.Sscan(q.Get("year_to"), &yt)
+	f.YearFrom, f.YearTo = yf, yt
+	tiers, err := s.cls.Tiers(ctx, s.reg, today())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if t := q.Get("tier"); t != "" {
+		fw, tier, _ := strings.Cut(t, ":")
+		if _, ok := s.cls.Framework(fw); !ok || rules.Tier(tier).Severity() == 0 && rules.Tier(tier) != rules.Indeterminate {
+			s.fail(w, r, badRequest("Choose a tier from the list."))
+			return
+		}
+		f.IDs = tiers.Matching(fw, []rules.Tier{rules.Tier(tier)})
+		if f.IDs == nil {
+			f.IDs = []string{}
+		}
+	}
+	page, err := s.reg.Deployments(ctx, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	facets, err := s.facets(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	export := r.URL.Query()
+	export.Del("cursor")
+	next := ""
+	if page.Next != "" {
+		nq := r.URL.Query()
+		nq.Set("cursor", page.Next)
+		next = "/search?" + nq.Encode()
+	}
+	s.render(w, r, http.StatusOK, "search", map[string]any{
+		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
+		"Export": export.Encode(), "TierOptions": tierOptions(s.cls),
+	})
+}
+
+// facets lists the values the search form offers.
+type facetValues struct {
+	Jurisdictions []*registry.Jurisdiction
+	Vendors       []*registry.Vendor
+	HQ            []string
+	Technologies  []string
+	Statuses      []string
+}
+
+func (s *Site) facets(ctx context.Context) (facetValues, error) {
+	var f facetValues
+	err := s.reg.Each(ctx, "jurisdiction", func(e registry.Entity) error {
+		f.Jurisdictions = append(f.Jurisdictions, e.(*registry.Jurisdiction))
+		return nil
+	})
+	if err != nil {
+		return f, err
+	}
+	hq := map[string]bool{}
+	err = s.reg.Each(ctx, "vendor", func(e registry.Entity) error {
+		v := e.(*registry.Vendor)
+		f.Vendors = append(f.Vendors, v)
+		if v.Headquarters != "" {
+			hq[v.Headquarters] = true
+		}
+		return nil
+	})
+	for c := range hq {
+		f.HQ = append(f.HQ, c)
+	}
+	sort.Strings(f.HQ)
+	sort.Slice(f.Vendors, func(a, b int) bool { return f.Vendors[a].Name < f.Vendors[b].Name })
+	f.Technologies, f.Statuses = registry.Capabilities.Values, registry.Statuses.Values
+	return f, err
+}
+
+type tierOption struct{ Value, Label string }
+
+func tierOptions(c *analysis.Classifier) []tierOption {
+	var out []tierOption
+	for _, fw := range c.Frameworks() {
+		for _, t := range rules.AllTiers {
+			out = append(out, tierOption{fw.ID + ":" + string(t), fw.ShortTitle + ": " + strings.ReplaceAll(string(t), "_", " ")})
+		}
+	}
+	return out
+}
+
+// sourceIndex maps a record's source keys to its sources.
+func sourceIndex(srcs []registry.Source) map[string]registry.Source {
+	m := make(map[string]registry.Source, len(srcs))
+	for _, s := range srcs {
+		m[s.Key] = s
+	}
+	return m
+}
+
+// shortTitles maps framework ids to their short titles.
+func (s *Site) shortTitles() map[string]string {
+	m := map[string]string{}
+	for _, fw := range s.cls.Frameworks() {
+		m[fw.ID] = fw.ShortTitle
+	}
+	return m
+}

@@ -1,0 +1,308 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"oversight/analysis"
+	"oversight/data"
+	"oversight/frameworks"
+	"oversight/ledger"
+	"oversight/store"
+)
+
+// builtinServer serves the built-in register, with its curated facts.
+func builtinServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.OpenSQLite(ctx, filepath.Join(dir, "t.db"), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Apply(ctx, set, store.Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts, err := data.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls, err := analysis.NewClassifier(fws, facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(db, cls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// pages are the pages every test visits.
+var pages = []string{
+	"/", "/countries/PK", "/countries/MO", "/deployments/pk-islamabad-safe-city", "/deployments/in-delhi-police-afrs-protests",
+	"/vendors/huawei", "/frameworks/", "/frameworks/eu-ai-act", "/scenarios?framework=apac-baseline", "/assess", "/search",
+	"/search?technology=remote_biometric_identification&tier=eu-ai-act:prohibited",
+}
+
+// TestPageSizes keeps every page, with what it loads, under 500 KB.
+func TestPageSizes(t *testing.T) {
+	srv := builtinServer(t)
+	for _, p := range pages {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		css, _ := http.Get(srv.URL + "/static/style.css")
+		cb, _ := io.ReadAll(css.Body)
+		css.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %s", p, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if n := len(b) + len(cb); n > 500_000 {
+			t.Errorf("%s: %d bytes with its stylesheet, over 500 KB", p, n)
+		}
+	}
+	for _, p := range []string{"/countries/ZZ", "/deployments/nope", "/vendors/nope", "/frameworks/nope"} {
+		if resp, _ := http.Get(srv.URL + p); resp.StatusCode != 404 {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+	}
+}
+
+// browser starts headless Chromium, or skips the test when there is none,
+// except under CI, where a missing browser is a failure.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; scripts/test.sh installs it")
+		}
+		t.Skip("chromium is not installed")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// waitFor polls a JavaScript condition until it holds, across navigations.
+func waitFor(ctx context.Context, cond string) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("waiting for %s: %v", cond, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// console collects what pages write to the console.
+type console struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func watchConsole(ctx context.Context) *console {
+	c := &console{}
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleWarning {
+				c.mu.Lock()
+				c.msgs = append(c.msgs, fmt.Sprintf("%s (%s:%d)", m.String(), m.URL, m.Line))
+				c.mu.Unlock()
+			}
+		}
+	}()
+	return c
+}
+
+func (c *console) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.msgs
+	c.msgs = nil
+	return out
+}
+
+// screenshotOnFailure keeps a screenshot of the page when the test fails,
+// in $BROWSER_ARTIFACTS (default: browser-failures/ in the repository).
+func screenshotOnFailure(t *testing.T, ctx context.Context) {
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		dir := os.Getenv("BROWSER_ARTIFACTS")
+		if dir == "" {
+			dir = filepath.Join("..", "browser-failures")
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Logf("no screenshot: %v", err)
+			return
+		}
+		os.MkdirAll(dir, 0o755)
+		name := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".png")
+		if err := os.WriteFile(name, png, 0o644); err == nil {
+			t.Logf("screenshot of the failing page: %s", name)
+		}
+	})
+}
+
+func TestBrowser(t *testing.T) {
+	srv := builtinServer(t)
+	ctx := browser(t)
+	con := watchConsole(ctx)
+	screenshotOnFailure(t, ctx)
+
+	t.Run("every page loads without console errors", func(t *testing.T) {
+		for _, p := range pages {
+			step, cancel := context.WithTimeout(ctx, 20*time.Second)
+			err := chromedp.Do(step, chromedp.Navigate(srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
+			cancel()
+			if err != nil {
+				t.Errorf("%s: %v", p, err)
+				continue
+			}
+			time.Sleep(100 * time.Millisecond) // let late messages arrive
+			for _, m := range con.take() {
+				t.Errorf("%s: console: %s", p, m)
+			}
+		}
+	})
+
+	t.Run("the map draws at least 30 jurisdictions", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+			t.Fatal(err)
+		}
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`new Set([...document.querySelectorAll('figure.map svg a [data-code]')].filter(e => e.getAttribute('fill') !== '#d9d9d9' && e.getBBox().width > 0).map(e => e.dataset.code)).size`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n < 30 {
+			t.Errorf("%d jurisdictions drawn with a score", n)
+		}
+	})
+
+	t.Run("two clicks reach a deployment and its sources", func(t *testing.T) {
+		err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"),
+			chromedp.Click(chromedp.CSS(`table.index a[href="/countries/PK"]`)),
+			chromedp.WaitVisible(chromedp.CSS("table.matrix")),
+			chromedp.Click(chromedp.CSS(`table.matrix a[href="/deployments/pk-islamabad-safe-city"]`)),
+			chromedp.WaitVisible(chromedp.CSS("ol.sources a[href^='http']")))
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("a facet filters the list", func(t *testing.T) {
+		count := `document.querySelectorAll('table.results tbody tr td a[href^="/deployments/"]').length`
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/search")); err != nil {
+			t.Fatal(err)
+		}
+		all, err := chromedp.Run(ctx, chromedp.Evaluate[int](count))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("technology"), "lpr_anpr"),
+			chromedp.Click(chromedp.CSS(`form.facets button[type=submit]`)))
+		if err == nil {
+			err = waitFor(ctx, `location.search.includes('technology=lpr_anpr') && document.readyState === 'complete' && !!document.querySelector('table.results')`)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		some, err := chromedp.Run(ctx, chromedp.Evaluate[int](count))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('table.results tbody tr td:nth-child(3)')].map(td => td.textContent)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if some == 0 || some >= all {
+			t.Errorf("technology filter: %d of %d", some, all)
+		}
+		for _, c := range cells {
+			if !strings.Contains(c, "lpr_anpr") {
+				t.Errorf("row without lpr_anpr: %q", c)
+			}
+		}
+	})
+
+	t.Run("the assessment form returns a classification", func(t *testing.T) {
+		step, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		err := chromedp.Do(step, chromedp.Navigate(srv.URL+"/assess"),
+			chromedp.SetValue(chromedp.ID("f-operator-type"), "police"),
+			chromedp.SetValue(chromedp.ID("f-operator-is_law_enforcement_authority"), "yes"),
+			chromedp.Click(chromedp.CSS(`input[name="system.capabilities"][value="remote_biometric_identification"]`)),
+			chromedp.SetValue(chromedp.ID("f-identification-mode"), "identification"),
+			chromedp.SetValue(chromedp.ID("f-identification-remote"), "yes"),
+			chromedp.SetValue(chromedp.ID("f-identification-timing"), "real_time"),
+			chromedp.SetValue(chromedp.ID("f-setting-publicly_accessible"), "yes"),
+			chromedp.Click(chromedp.CSS(`input[name="purposes"][value="protest_public_order"]`)),
+			chromedp.Click(chromedp.CSS("form.assess > button[type=submit]")),
+			chromedp.WaitVisible(chromedp.ID("result-h")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		row, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('section.assessment tbody tr')].filter(tr => tr.textContent.includes('eu-ai-act')).map(tr => tr.className + ' ' + tr.textContent).join('')`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(row, "tier-prohibited ") || !strings.Contains(row, "prohibited AI practice") {
+			t.Errorf("EU AI Act row: %q", row)
+		}
+	})
+}
