@@ -29,7 +29,7 @@ type group struct {
 // no rule reads as a condition.
 var skipped = map[string]bool{"deployment.id": true, "deployment.title": true, "deployment.subdivision": true,
 	"deployment.start_date": true, "deployment.end_date": true, "operator.name": true, "system.vendors": true,
-	"legal_basis.exception_claimed": true}
+	"legal_basis.exception_claimed": true, "as_of": true, "notes": true}
 
 func formGroups(r *http.Request) ([]group, error) {
 	schema, err := rules.FactSchema()

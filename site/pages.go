@@ -32,35 +32,46 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	regions := map[string]atlas.Region{}
-	for _, j := range rep.Index.Jurisdictions {
-		label := j.Name + ": no score"
-		fill := noData
-		switch {
-		case j.Score != nil && j.Rank == 0:
-			label = fmt.Sprintf("%s: not scored on the map, %.0f%% of its inputs known", j.Name, j.Coverage*100)
-		case j.Score != nil:
-			label = fmt.Sprintf("%s: gap %.1f of 100, %s", j.Name, *j.Score, rankText(j.Rank))
-			fill = scoreColour(*j.Score)
+	type homeData struct {
+		Map    template.HTML
+		Counts map[string]int
+		PRC    analysis.HQShare
+	}
+	h, err := memo(s, ctx, "home", func() (homeData, error) {
+		var h homeData
+		regions := map[string]atlas.Region{}
+		for _, j := range rep.Index.Jurisdictions {
+			label := j.Name + ": no score"
+			fill := noData
+			switch {
+			case j.Score != nil && j.Rank == 0:
+				label = fmt.Sprintf("%s: not scored on the map, %.0f%% of its inputs known", j.Name, j.Coverage*100)
+			case j.Score != nil:
+				label = fmt.Sprintf("%s: gap %.1f of 100, %s", j.Name, *j.Score, rankText(j.Rank))
+				fill = scoreColour(*j.Score)
+			}
+			regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: fill, Href: "/countries/" + j.Code, Label: label}
 		}
-		regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: fill, Href: "/countries/" + j.Code, Label: label}
-	}
-	var m bytes.Buffer
-	if err := atlas.Render(&m, regions, atlas.Options{Title: "Governance gap by jurisdiction",
-		Desc: "Choropleth of the governance-gap index, 0 (narrow) to 100 (wide); the table below gives the same figures.", SmallArea: 40}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	counts := map[string]int{}
-	for _, k := range []string{"deployment", "jurisdiction", "vendor", "instrument"} {
-		n := 0
-		if err := s.reg.Each(ctx, k, func(registry.Entity) error { n++; return nil }); err != nil {
-			s.fail(w, r, err)
-			return
+		var m bytes.Buffer
+		if err := atlas.Render(&m, regions, atlas.Options{Title: "Governance gap by jurisdiction",
+			Desc: "Choropleth of the governance-gap index, 0 (narrow) to 100 (wide); the table below gives the same figures.", SmallArea: 40}); err != nil {
+			return h, err
 		}
-		counts[k] = n
-	}
-	net, err := analysis.BuildNetwork(ctx, s.reg, analysis.NetworkQuery{})
+		h.Map, h.Counts = template.HTML(m.String()), map[string]int{}
+		for _, k := range []string{"deployment", "jurisdiction", "vendor", "instrument"} {
+			n, err := s.reg.Count(ctx, k)
+			if err != nil {
+				return h, err
+			}
+			h.Counts[k] = n
+		}
+		net, err := analysis.BuildNetwork(ctx, s.reg, analysis.NetworkQuery{})
+		if err != nil {
+			return h, err
+		}
+		h.PRC = net.Overall.HQ("CN")
+		return h, nil
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -71,8 +82,8 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "home", map[string]any{
-		"Title": "AI surveillance in the Asia-Pacific", "Map": template.HTML(m.String()), "Disputed": atlas.DisputedNote,
-		"Index": rep.Index, "Counts": counts, "Frameworks": len(s.cls.Frameworks()), "PRC": net.Overall.HQ("CN"),
+		"Title": "AI surveillance in the Asia-Pacific", "Map": h.Map, "Disputed": atlas.DisputedNote,
+		"Index": rep.Index, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
 		"Changes": changes, "Legend": legend(),
 	})
 }
@@ -332,13 +343,23 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	facets, err := s.facets(ctx)
+	facets, err := memo(s, ctx, "facets", func() (facetValues, error) { return s.facets(ctx) })
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	export := r.URL.Query()
 	export.Del("cursor")
+	for k, v := range export {
+		if len(v) == 0 || v[0] == "" {
+			export.Del(k)
+		}
+	}
+	downloads := map[string]template.URL{}
+	for _, f := range []string{"csv", "json", "geojson"} {
+		export.Set("format", f)
+		downloads[f] = template.URL("/api/v1/export?" + export.Encode())
+	}
 	next := ""
 	if page.Next != "" {
 		nq := r.URL.Query()
@@ -347,7 +368,7 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "search", map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
-		"Export": export.Encode(), "TierOptions": tierOptions(s.cls),
+		"Downloads": downloads, "TierOptions": tierOptions(s.cls),
 	})
 }
 

@@ -45,6 +45,7 @@ type Register interface {
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
 	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
 	Size(ctx context.Context) (int64, error)
+	Count(ctx context.Context, kind string) (int, error)
 }
 
 // Site serves the pages.
@@ -57,6 +58,40 @@ type Site struct {
 	cached string // register size and day of the cached report
 	report *analysis.Report
 	inputs *analysis.Inputs
+
+	memoMu  sync.Mutex
+	memoKey string         // register size and day the memos hold for
+	memos   map[string]any // what pages compute from the whole register
+}
+
+// memo returns what fn computes from the whole register, once per register
+// size and day: the register changes only by appending to its log.
+func memo[T any](s *Site, ctx context.Context, name string, fn func() (T, error)) (T, error) {
+	var zero T
+	size, err := s.reg.Size(ctx)
+	if err != nil {
+		return zero, err
+	}
+	key := fmt.Sprintf("%d@%s", size, today().Format(time.DateOnly))
+	s.memoMu.Lock()
+	if s.memoKey != key {
+		s.memoKey, s.memos = key, map[string]any{}
+	}
+	v, ok := s.memos[name]
+	s.memoMu.Unlock()
+	if ok {
+		return v.(T), nil
+	}
+	t, err := fn()
+	if err != nil {
+		return zero, err
+	}
+	s.memoMu.Lock()
+	if s.memoKey == key {
+		s.memos[name] = t
+	}
+	s.memoMu.Unlock()
+	return t, nil
 }
 
 // New parses the templates and returns the site.

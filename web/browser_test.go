@@ -306,3 +306,35 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchDownloads checks that the search page's download links export
+// exactly the deployments the page lists.
+func TestSearchDownloads(t *testing.T) {
+	srv := builtinServer(t)
+	resp, err := http.Get(srv.URL + "/search?jurisdiction=MM&vendor=&technology=remote_biometric_identification&tier=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(b)
+	listed := strings.Count(page, `<tr><td><a href="/deployments/`)
+	i := strings.Index(page, `href="/api/v1/export?`)
+	if i < 0 || listed == 0 {
+		t.Fatalf("no download link or no rows (%d)", listed)
+	}
+	href := page[i+6 : i+6+strings.IndexByte(page[i+6:], '"')]
+	href = strings.ReplaceAll(href, "&amp;", "&")
+	if !strings.Contains(href, "format=csv") || !strings.Contains(href, "jurisdiction=MM") || strings.Contains(href, "vendor=") {
+		t.Errorf("download link %s", href)
+	}
+	resp, err = http.Get(srv.URL + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvb, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if rows := strings.Count(strings.TrimSpace(string(csvb)), "\nmm-"); resp.StatusCode != 200 || rows != listed {
+		t.Errorf("export: %d, %d rows for %d listed", resp.StatusCode, rows, listed)
+	}
+}

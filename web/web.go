@@ -48,6 +48,7 @@ type Register interface {
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
 	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
 	Size(ctx context.Context) (int64, error)
+	Count(ctx context.Context, kind string) (int, error)
 }
 
 type server struct {
