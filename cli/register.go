@@ -22,7 +22,7 @@ type registerFlags struct {
 
 func (r *registerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.dir, "data", "./oversight-data", "directory for the embedded database and the log's signing key")
-	fs.StringVar(&r.db, "db", "", "database URL; empty for the embedded SQLite database in the data directory")
+	fs.StringVar(&r.db, "db", "", "database: empty for the embedded SQLite database in the data directory, sqlite:PATH, or postgres://USER@HOST:PORT/DB")
 	fs.BoolVar(&r.noSeed, "no-builtin", false, "create a new register empty instead of filling it with the built-in dataset")
 }
 
@@ -45,8 +45,12 @@ func (r *registerFlags) open(ctx context.Context, seed bool) (*store.DB, error) 
 			path = filepath.Join(r.dir, "oversight.db")
 		}
 		db, err = store.OpenSQLite(ctx, path, key)
+	case strings.HasPrefix(r.db, "postgres://") || strings.HasPrefix(r.db, "postgresql://"):
+		// Every process sharing the database must sign with the same key:
+		// give them the same --data directory, or a copy of its log.key.
+		db, err = store.OpenPostgres(ctx, r.db, key)
 	default:
-		return nil, fmt.Errorf("--db %q: only the embedded SQLite database (empty, or sqlite:PATH) is supported in this version", r.db)
+		return nil, fmt.Errorf("--db %q: want empty (SQLite in --data), sqlite:PATH or postgres://…", r.db)
 	}
 	if err != nil {
 		return nil, err

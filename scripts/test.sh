@@ -17,6 +17,30 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
+# The store's conformance suite also runs on PostgreSQL: start a throwaway
+# cluster on loopback (Debian's postgresql, installed when missing) unless
+# OBS_TEST_POSTGRES already names one.
+if [ -z "${OBS_TEST_POSTGRES:-}" ]; then
+  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing postgresql" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  if PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1) && [ -n "$PGBIN" ]; then
+    PGDIR=$(mktemp -d /tmp/oversight-pg.XXXXXX)
+    PGPORT=$(( 20000 + RANDOM % 20000 ))
+    RUNAS=()
+    if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDIR"; RUNAS=(runuser -u postgres --); fi
+    "${RUNAS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U app --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+    "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+    "${RUNAS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U app oversight
+    export OBS_TEST_POSTGRES="postgres://app@127.0.0.1:$PGPORT/oversight?sslmode=disable"
+    trap 'kill -INT "$(head -1 "$PGDIR/data/postmaster.pid")" 2>/dev/null; sleep 1; rm -rf "$PGDIR"' EXIT
+  else
+    echo "test.sh: PostgreSQL is missing and cannot be installed here; its tests will be skipped (or fail under CI=true)" >&2
+  fi
+fi
+
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "test.sh: gofmt would change: $unformatted" >&2

@@ -97,21 +97,17 @@ func (s *DB) Deployments(ctx context.Context, f DeploymentFilter) (Page[*registr
 		}
 		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
 	}
-	if q := ftsQuery(f.Q); q != "" {
-		where = append(where, "d.id IN (SELECT id FROM deployments_fts WHERE deployments_fts MATCH "+arg(q)+")")
+	if words := searchWords(f.Q); len(words) > 0 {
+		where = append(where, s.d.search("d.id", arg(s.d.query(words))))
 	}
 	return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", where, args, f.Cursor, f.Limit)
 }
 
-// ftsQuery turns free text into an FTS5 query in which every word must
-// match, as a prefix. Punctuation is dropped, so user input cannot reach
-// FTS5's query syntax.
-func ftsQuery(q string) string {
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for i, w := range words {
-		words[i] = `"` + w + `"*`
-	}
-	return strings.Join(words, " AND ")
+// searchWords splits free text into the words a full-text query must all
+// match. Punctuation is dropped, so user input cannot reach the engine's
+// query syntax.
+func searchWords(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // List lists the entities of one kind, ordered by id, optionally only those

@@ -36,6 +36,14 @@ type dialect struct {
 	// inJSON is a condition true when column is in the JSON array of
 	// strings bound to placeholder: one parameter, however long the list.
 	inJSON func(column, placeholder string) string
+	// search is a condition true when the deployment id column matches the
+	// full-text query bound to placeholder; query builds that query from
+	// free text, in which every word must match as a prefix.
+	search func(column, placeholder string) string
+	query  func(words []string) string
+	// migrateLock, run first in the migration transaction, keeps two
+	// processes from migrating at once.
+	migrateLock string
 }
 
 var sqlite = dialect{
@@ -46,6 +54,17 @@ var sqlite = dialect{
 	migrations: "migrations/sqlite",
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
+	},
+	search: func(column, ph string) string {
+		return column + " IN (SELECT id FROM deployments_fts WHERE deployments_fts MATCH " + ph + ")"
+	},
+	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
+	query: func(words []string) string {
+		q := make([]string, len(words))
+		for i, w := range words {
+			q[i] = `"` + w + `"*`
+		}
+		return strings.Join(q, " AND ")
 	},
 }
 
@@ -99,6 +118,11 @@ func (s *DB) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if s.d.migrateLock != "" {
+			if _, err := tx.ExecContext(ctx, s.d.migrateLock); err != nil {
+				return err
+			}
+		}
 		var v int
 		err := tx.QueryRowContext(ctx, "SELECT version FROM schema_version").Scan(&v)
 		if errors.Is(err, sql.ErrNoRows) {

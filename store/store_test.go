@@ -2,33 +2,115 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"oversight/data"
 	"oversight/internal/fixture"
 	"oversight/ledger"
 	"oversight/registry"
 )
 
+// engine opens a fresh, empty register on one database engine. The tests
+// below run on SQLite; TestPostgres runs them again on PostgreSQL.
+type engine struct {
+	name string
+	open func(t testing.TB, key *ledger.Key) *DB
+}
+
+var sqliteEngine = engine{"sqlite", func(t testing.TB, key *ledger.Key) *DB {
+	db, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "test.db"), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}}
+
+// postgresEngine gives each test its own schema in the database
+// $OBS_TEST_POSTGRES names.
+func postgresEngine(url string) engine {
+	return engine{"postgres", func(t testing.TB, key *ledger.Key) *DB {
+		ctx := context.Background()
+		admin, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		schema := fmt.Sprintf("t%d_%d", time.Now().UnixNano(), rand.IntN(1e6))
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
+			admin.Close()
+		})
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		db, err := OpenPostgres(ctx, url+sep+"search_path="+schema, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}}
+}
+
+var engineInUse = sqliteEngine
+
 func open(t testing.TB) *DB {
 	t.Helper()
-	dir := t.TempDir()
-	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
+	key, err := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := OpenSQLite(context.Background(), filepath.Join(dir, "test.db"), key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := engineInUse.open(t, key)
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// dialectSQL writes the few SQL functions the tamper cases need in the
+// current engine's words.
+func dialectSQL(q string) string {
+	if engineInUse.name == "postgres" {
+		return strings.NewReplacer("{nl}", "chr(10)", "{zero32}", "decode(repeat('00', 32), 'hex')").Replace(q)
+	}
+	return strings.NewReplacer("{nl}", "char(10)", "{zero32}", "zeroblob(32)").Replace(q)
+}
+
+// TestPostgres runs the store's conformance suite on PostgreSQL. Under CI
+// the database must be there; elsewhere the test is skipped without it.
+func TestPostgres(t *testing.T) {
+	url := os.Getenv("OBS_TEST_POSTGRES")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("OBS_TEST_POSTGRES is not set; scripts/test.sh starts a PostgreSQL cluster")
+		}
+		t.Skip("OBS_TEST_POSTGRES is not set")
+	}
+	engineInUse = postgresEngine(url)
+	defer func() { engineInUse = sqliteEngine }()
+	for _, c := range []struct {
+		name string
+		fn   func(*testing.T)
+	}{
+		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination},
+		{"ApplyUnchangedAndUpdate", TestApplyUnchangedAndUpdate}, {"BadBatchWritesNothing", TestBadBatchWritesNothing},
+		{"VerifyCatchesTampering", TestVerifyCatchesTampering}, {"ConcurrentWriters", TestConcurrentWriters},
+		{"InclusionProof", TestInclusionProof}, {"Sources", TestSources},
+		{"VerifyAgainstEarlierCheckpoint", TestVerifyAgainstEarlierCheckpoint},
+	} {
+		t.Run(c.name, c.fn)
+	}
 }
 
 func apply(t testing.TB, db *DB, set *registry.Set) Result {
@@ -202,15 +284,15 @@ func TestVerifyCatchesTampering(t *testing.T) {
 		{"last revision deleted", "DELETE FROM revisions WHERE seq = (SELECT MAX(seq) FROM revisions)", "log: the log head says", false},
 		{"middle revision deleted", "DELETE FROM revisions WHERE seq = 3", "log: revision 3 is missing", false},
 		{"revision altered", "UPDATE revisions SET record = replace(record, 'Synthetic', 'Forged') WHERE seq = 4", "checkpoint: signed root", false},
-		{"checkpoint forged", "UPDATE checkpoints SET signed = replace(signed, char(10) || '9' || char(10), char(10) || '8' || char(10))", "checkpoint", false},
-		{"tree hash altered", "UPDATE tree_hashes SET hash = zeroblob(32) WHERE idx = 2", "tree: stored hash 2", false},
+		{"checkpoint forged", "UPDATE checkpoints SET signed = replace(signed, {nl} || '9' || {nl}, {nl} || '8' || {nl})", "checkpoint", false},
+		{"tree hash altered", "UPDATE tree_hashes SET hash = {zero32} WHERE idx = 2", "tree: stored hash 2", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			db := open(t)
 			apply(t, db, fixture.Set(4))
 			verifyOK(t, db)
-			if _, err := db.db.ExecContext(ctx, c.sql); err != nil {
+			if _, err := db.db.ExecContext(ctx, dialectSQL(c.sql)); err != nil {
 				t.Fatal(err)
 			}
 			rep, err := db.Verify(ctx)
@@ -345,4 +427,52 @@ func TestVerifyAgainstEarlierCheckpoint(t *testing.T) {
 	if rep.OK() || !strings.Contains(rep.Mismatches[0].String(), "an earlier checkpoint was signed for 6 revisions; the log now holds 5") {
 		t.Fatalf("the removal was not reported: %v", rep.Mismatches)
 	}
+}
+
+// TestSearchSameOnBothEngines runs the same full-text queries over the
+// built-in register on SQLite (FTS5) and PostgreSQL (tsvector) and requires
+// the same deployments.
+func TestSearchSameOnBothEngines(t *testing.T) {
+	url := os.Getenv("OBS_TEST_POSTGRES")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("OBS_TEST_POSTGRES is not set; scripts/test.sh starts a PostgreSQL cluster")
+		}
+		t.Skip("OBS_TEST_POSTGRES is not set")
+	}
+	set := builtinSet(t)
+	key, _ := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
+	lite := sqliteEngine.open(t, key)
+	pg := postgresEngine(url).open(t, key)
+	defer lite.Close()
+	defer pg.Close()
+	apply(t, lite, set)
+	apply(t, pg, set)
+	ctx := context.Background()
+	for _, q := range []string{"facial recognition", "huawei", "safe city", "police", "camera", "protest", "Islamabad", "smart", "recogn", "cctv command", "Lahore"} {
+		var got [2][]string
+		for i, db := range []*DB{lite, pg} {
+			err := db.EachDeployment(ctx, DeploymentFilter{Q: q}, func(d *registry.Deployment) error {
+				got[i] = append(got[i], d.ID)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if strings.Join(got[0], " ") != strings.Join(got[1], " ") {
+			t.Errorf("%q: sqlite %v\npostgres %v", q, got[0], got[1])
+		}
+		if len(got[0]) == 0 && q != "recogn" {
+			t.Errorf("%q matches nothing", q)
+		}
+	}
+}
+
+func builtinSet(t testing.TB) *registry.Set {
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }

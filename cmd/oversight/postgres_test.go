@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"oversight/internal/fixture"
+)
+
+// postgresURL gives a fresh schema in the database $OBS_TEST_POSTGRES
+// names, or skips (fails under CI) when there is none.
+func postgresURL(t *testing.T) string {
+	url := os.Getenv("OBS_TEST_POSTGRES")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("OBS_TEST_POSTGRES is not set; scripts/test.sh starts a PostgreSQL cluster")
+		}
+		t.Skip("OBS_TEST_POSTGRES is not set")
+	}
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("cmd%d", time.Now().UnixNano())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() })
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "search_path=" + schema
+}
+
+// TestSeveralProcessesOnePostgres runs two imports at once against one
+// PostgreSQL database, then two servers: the log stays whole and both
+// servers answer the same.
+func TestSeveralProcessesOnePostgres(t *testing.T) {
+	db := postgresURL(t)
+	data := t.TempDir()                                                                                            // the processes share its signing key
+	mustRun(t, "export", "--data", data, "--db", db, "--format", "csv", "-o", filepath.Join(t.TempDir(), "x.csv")) // seeds the built-in register
+
+	var files []string
+	for i, prefix := range []string{"a", "b"} {
+		set := fixture.Set(150)
+		for _, d := range set.Deployments {
+			d.ID = prefix + "-" + d.ID
+		}
+		body, _ := json.Marshal(set)
+		f := filepath.Join(t.TempDir(), fmt.Sprintf("set%d.json", i))
+		os.WriteFile(f, body, 0o644)
+		files = append(files, f)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	outs := make([]string, 2)
+	for i, f := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, stderr, err := run(t, "import", "--data", data, "--db", db, f)
+			outs[i], errs[i] = out+stderr, err
+		}()
+	}
+	wg.Wait()
+	for i := range errs {
+		if errs[i] != nil {
+			t.Fatalf("import %d: %v\n%s", i, errs[i], outs[i])
+		}
+	}
+	if out := mustRun(t, "verify", "--data", data, "--db", db); !strings.Contains(out, "verify: OK") {
+		t.Fatalf("verify: %s", out)
+	}
+
+	var counts []string
+	for range 2 {
+		port := freePort(t)
+		cmd := exec.Command(binary, "serve", "--data", data, "--db", db, "--addr", "127.0.0.1:"+port)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		body := waitGet(t, "http://127.0.0.1:"+port+"/api/v1/deployments?jurisdiction=PK&limit=1000")
+		var page struct{ Items []struct{ ID string } }
+		json.Unmarshal([]byte(body), &page)
+		counts = append(counts, fmt.Sprint(len(page.Items)))
+	}
+	if counts[0] != counts[1] || counts[0] == "0" {
+		t.Errorf("the two servers list %v PK deployments", counts)
+	}
+}
+
+func freePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+func waitGet(t *testing.T, url string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		resp, err := http.Get(url)
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return string(b)
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s did not answer", url)
+	return ""
+}

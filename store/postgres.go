@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
+
+	"oversight/ledger"
+)
+
+var postgres = dialect{
+	name: "postgres",
+	// Every writer takes this row lock first, so one process at a time
+	// appends to the log however many servers share the database; readers
+	// are not blocked.
+	lockHead:   "SELECT size FROM log_head WHERE id = 1 FOR UPDATE",
+	migrations: "migrations/postgres",
+	inJSON: func(column, ph string) string {
+		return column + " IN (SELECT jsonb_array_elements_text(" + ph + "::jsonb))"
+	},
+	search: func(column, ph string) string {
+		return column + " IN (SELECT id FROM deployments_fts WHERE tsv @@ to_tsquery('english', " + ph + "))"
+	},
+	// to_tsquery: word:* for a prefix. The words hold only letters and
+	// digits, so they cannot reach its syntax.
+	query: func(words []string) string {
+		q := make([]string, len(words))
+		for i, w := range words {
+			q[i] = w + ":*"
+		}
+		return strings.Join(q, " & ")
+	},
+	migrateLock: "SELECT pg_advisory_xact_lock(727269)",
+}
+
+// OpenPostgres opens the register in the PostgreSQL database at url
+// (postgres://…) and brings its schema up to date. Several processes may
+// share it: writes take a row lock on the log head, migrations an advisory
+// lock.
+func OpenPostgres(ctx context.Context, url string, key *ledger.Key) (*DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &DB{db: db, d: postgres, key: key}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return s, nil
+}
