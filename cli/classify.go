@@ -107,12 +107,21 @@ func classifyCmd(fs *flag.FlagSet) runFunc {
 	var r registerFlags
 	r.register(fs)
 	deployment := fs.String("deployment", "", "classify this deployment of the register instead of a fact document")
+	all := fs.Bool("all", false, "classify every deployment of the register and print the count per framework and tier")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		asOf, c, sel, err := ff.load()
 		if err != nil {
 			return err
 		}
 		var out analysis.Classification
+		if *all {
+			db, err := r.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return classifyAll(ctx, db, c, sel, asOf, stdout)
+		}
 		if *deployment != "" {
 			if len(args) > 0 {
 				return errors.New("give either --deployment or a fact document, not both")
@@ -321,4 +330,47 @@ func tierTable(ctx context.Context, db *store.DB, ff *frameworkFlags) (*analysis
 		return nil, err
 	}
 	return c.Table(ctx, db, asOf)
+}
+
+// classifyAll classifies every deployment and prints, per framework, how
+// many fall in each tier, with the time it took.
+func classifyAll(ctx context.Context, db *store.DB, c *analysis.Classifier, sel []*rules.Framework, asOf time.Time, w io.Writer) error {
+	counts := map[string]map[rules.Tier]int{}
+	n := 0
+	start := time.Now()
+	err := db.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
+		cl, err := c.Deployment(d, sel, asOf)
+		if err != nil {
+			return err
+		}
+		for _, r := range cl.Results {
+			if counts[r.Framework] == nil {
+				counts[r.Framework] = map[rules.Tier]int{}
+			}
+			counts[r.Framework][r.Tier]++
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprint(tw, "FRAMEWORK")
+	for _, t := range rules.AllTiers {
+		fmt.Fprintf(tw, "\t%s", strings.ToUpper(strings.ReplaceAll(string(t), "_", " ")))
+	}
+	fmt.Fprintln(tw)
+	for _, fw := range sel {
+		fmt.Fprint(tw, fw.ID)
+		for _, t := range rules.AllTiers {
+			fmt.Fprintf(tw, "\t%d", counts[fw.ID][t])
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "classified %d deployments under %d frameworks in %.2f s (%.0f pairs/s, reading the register included)\n",
+		n, len(sel), took.Seconds(), float64(n*len(sel))/took.Seconds())
+	return nil
 }

@@ -89,6 +89,7 @@ var commands = map[string]command{
 	"index":      {"compute the governance-gap index, its sensitivity and its series", indexCmd},
 	"vendors":    {"vendor network: shares by supplier headquarters, edges, lenders", vendorsCmd},
 	"trends":     {"deployments per year by subregion and by technology", trendsCmd},
+	"gen":        {"fill a register of its own with synthetic deployments, for load tests", genCmd},
 }
 
 func usage(w io.Writer) {

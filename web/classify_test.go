@@ -1,12 +1,17 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"oversight/internal/fixture"
+	"oversight/store"
 )
 
 func post(t *testing.T, url, body string) (*http.Response, []byte) {
@@ -233,5 +238,22 @@ func TestIndexEndpoint(t *testing.T) {
 	}
 	if resp, _ := get(t, srv, "/api/v1/index?weights=x"); resp.StatusCode != 400 {
 		t.Errorf("unknown parameter: %d", resp.StatusCode)
+	}
+}
+
+// TestCacheFollowsTheLog checks that a cached answer is replaced as soon
+// as the log grows.
+func TestCacheFollowsTheLog(t *testing.T) {
+	srv, db := newServer(t, 3)
+	var a, b struct{ Items []struct{ ID string } }
+	getJSON(t, srv, "/api/v1/deployments?limit=1000", &a)
+	getJSON(t, srv, "/api/v1/deployments?limit=1000", &a)
+	if _, err := db.Apply(context.Background(), fixture.Set(5), store.Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(sizeTTL)
+	getJSON(t, srv, "/api/v1/deployments?limit=1000", &b)
+	if len(a.Items) != 3 || len(b.Items) != 5 {
+		t.Errorf("before %d, after %d deployments", len(a.Items), len(b.Items))
 	}
 }

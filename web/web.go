@@ -56,6 +56,7 @@ type server struct {
 	cls     *analysis.Classifier
 	mux     *http.ServeMux
 	indexes indexCache
+	cache   responseCache
 }
 
 // New returns the HTTP handler for a register.
@@ -128,6 +129,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The mux, not h, sets the request's path values.
+	if cacheable(r) {
+		if size, err := s.cache.logSize(func() (int64, error) { return s.reg.Size(r.Context()) }); err == nil {
+			s.cache.serve(w, r, size, s.mux)
+			return
+		}
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// responseCache keeps GET responses while the register is unchanged. The
+// register changes only by appending to its log, so a response stays right
+// until the log grows; one read of the log size per request tells.
+type responseCache struct {
+	mu      sync.Mutex
+	size    int64 // log size the entries were made at
+	entries map[string]*cachedResponse
+	bytes   int
+
+	seen   int64     // the log size last read
+	seenAt time.Time // when; it is read again after sizeTTL
+}
+
+// sizeTTL bounds how long a change made by another process may take to
+// show: the log size is read at most this often under load.
+const sizeTTL = 50 * time.Millisecond
+
+// logSize returns the log size, reading it at most every sizeTTL.
+func (c *responseCache) logSize(read func() (int64, error)) (int64, error) {
+	c.mu.Lock()
+	if time.Since(c.seenAt) < sizeTTL {
+		n := c.seen
+		c.mu.Unlock()
+		return n, nil
+	}
+	c.mu.Unlock()
+	n, err := read()
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	c.seen, c.seenAt = n, time.Now()
+	c.mu.Unlock()
+	return n, nil
+}
+
+type cachedResponse struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+const (
+	cacheMaxBytes = 64 << 20 // all entries
+	cacheMaxEntry = 4 << 20  // one response
+)
+
+func cacheable(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/static/")
+}
+
+// serve answers from the cache, or runs next and keeps what it answered.
+func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64, next http.Handler) {
+	// Pages and answers that default to today's date change with the day.
+	key := time.Now().UTC().Format(time.DateOnly) + " " + r.URL.RequestURI()
+	c.mu.Lock()
+	if c.size != size {
+		c.size, c.entries, c.bytes = size, map[string]*cachedResponse{}, 0
+	}
+	e := c.entries[key]
+	c.mu.Unlock()
+	if e != nil {
+		for k, v := range e.header {
+			w.Header()[k] = v
+		}
+		if etag := e.header.Get("ETag"); etag != "" && etagMatches(r.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.WriteHeader(e.status)
+		w.Write(e.body)
+		return
+	}
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	next.ServeHTTP(rec, r)
+	if rec.status != http.StatusOK || rec.buf.Len() > cacheMaxEntry || r.Header.Get("If-None-Match") != "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.size != size {
+		return
+	}
+	if c.bytes+rec.buf.Len() > cacheMaxBytes {
+		c.entries, c.bytes = map[string]*cachedResponse{}, 0
+	}
+	c.entries[key] = &cachedResponse{status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes()}
+	c.bytes += rec.buf.Len()
+}
+
+// recorder passes a response through and keeps a copy of it.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.buf.Write(b)
+	return r.ResponseWriter.Write(b)
+}
