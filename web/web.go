@@ -27,7 +27,6 @@ import (
 
 	"oversight/analysis"
 	"oversight/export"
-	"oversight/ledger"
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/site"
@@ -37,18 +36,11 @@ import (
 //go:embed openapi.json
 var openapi []byte
 
-// Register is what the server reads.
+// Register is what the server reads: what the pages read, and the cited
+// sources.
 type Register interface {
-	export.Register
-	Get(ctx context.Context, kind, id string) (registry.Entity, error)
-	List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (store.Page[registry.Entity], error)
+	site.Register
 	Sources(ctx context.Context, cursor string, limit int) (store.Page[store.SourceUse], error)
-	History(ctx context.Context, kind, id string) ([]*registry.Revision, error)
-	Revision(ctx context.Context, seq int64) (*registry.Revision, []byte, error)
-	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
-	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
-	Size(ctx context.Context) (int64, error)
-	Count(ctx context.Context, kind string) (int, error)
 }
 
 type server struct {
