@@ -6,6 +6,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -212,19 +213,50 @@ var schemaCapabilities = func() map[string]bool {
 	return m
 }()
 
-// Tiers maps deployment id → framework id → tier.
-type Tiers map[string]map[string]rules.Tier
+// Tiers is the tier of every deployment under every framework, packed as
+// one byte per pair so that a large register stays small in memory.
+type Tiers struct {
+	frameworks []string       // in the classifier's order
+	fwIndex    map[string]int // framework id → column
+	row        map[string]int // deployment id → row
+	cells      []uint8        // row*len(frameworks)+column → index in rules.AllTiers, +1
+}
+
+// Get returns a deployment's tier under a framework, or "" when unknown.
+func (t *Tiers) Get(deployment, framework string) rules.Tier {
+	r, ok := t.row[deployment]
+	c, ok2 := t.fwIndex[framework]
+	if !ok || !ok2 {
+		return ""
+	}
+	if v := t.cells[r*len(t.frameworks)+c]; v > 0 {
+		return rules.AllTiers[v-1]
+	}
+	return ""
+}
+
+// Of returns a deployment's tiers by framework id; empty when unknown.
+func (t *Tiers) Of(deployment string) map[string]rules.Tier {
+	out := map[string]rules.Tier{}
+	if _, ok := t.row[deployment]; !ok {
+		return out
+	}
+	for _, fw := range t.frameworks {
+		out[fw] = t.Get(deployment, fw)
+	}
+	return out
+}
 
 type tierCache struct {
 	size  int64
 	asOf  string
-	tiers Tiers
+	tiers *Tiers
 }
 
 // Tiers classifies every deployment in the register under every framework.
 // The table is kept until the register grows or the date changes: the
 // register only changes by appending to its log.
-func (c *Classifier) Tiers(ctx context.Context, reg Register, asOf time.Time) (Tiers, error) {
+func (c *Classifier) Tiers(ctx context.Context, reg Register, asOf time.Time) (*Tiers, error) {
 	size, err := reg.Size(ctx)
 	if err != nil {
 		return nil, err
@@ -237,17 +269,23 @@ func (c *Classifier) Tiers(ctx context.Context, reg Register, asOf time.Time) (T
 		return t, nil
 	}
 	c.mu.Unlock()
-	tiers := Tiers{}
+	tiers := &Tiers{frameworks: c.FrameworkIDs(), fwIndex: map[string]int{}, row: map[string]int{}}
+	for i, fw := range tiers.frameworks {
+		tiers.fwIndex[fw] = i
+	}
+	code := map[rules.Tier]uint8{}
+	for i, t := range rules.AllTiers {
+		code[t] = uint8(i + 1)
+	}
 	err = reg.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
-		cl, err := c.Deployment(d, c.frameworks, asOf)
+		f, _, err := c.FactsFor(d)
 		if err != nil {
 			return err
 		}
-		row := make(map[string]rules.Tier, len(cl.Results))
-		for _, r := range cl.Results {
-			row[r.Framework] = r.Tier
+		tiers.row[d.ID] = len(tiers.row)
+		for _, fw := range c.frameworks {
+			tiers.cells = append(tiers.cells, code[fw.Evaluate(f, asOf).Tier])
 		}
-		tiers[d.ID] = row
 		return nil
 	})
 	if err != nil {
@@ -261,14 +299,11 @@ func (c *Classifier) Tiers(ctx context.Context, reg Register, asOf time.Time) (T
 
 // Matching returns the ids of deployments whose tier under framework is one
 // of tiers, sorted.
-func (t Tiers) Matching(framework string, tiers []rules.Tier) []string {
+func (t *Tiers) Matching(framework string, tiers []rules.Tier) []string {
 	var ids []string
-	for id, row := range t {
-		for _, want := range tiers {
-			if row[framework] == want {
-				ids = append(ids, id)
-				break
-			}
+	for id := range t.row {
+		if slices.Contains(tiers, t.Get(id, framework)) {
+			ids = append(ids, id)
 		}
 	}
 	sort.Strings(ids)
@@ -279,7 +314,7 @@ func (t Tiers) Matching(framework string, tiers []rules.Tier) []string {
 type Table struct {
 	asOf  string
 	ids   []string
-	tiers Tiers
+	tiers *Tiers
 }
 
 // Table returns the register's tier table as of a date.
@@ -299,5 +334,5 @@ func (t *Table) FrameworkIDs() []string { return t.ids }
 
 // Tier returns a deployment's tier under a framework, or "" if unknown.
 func (t *Table) Tier(deployment, framework string) string {
-	return string(t.tiers[deployment][framework])
+	return string(t.tiers.Get(deployment, framework))
 }

@@ -256,16 +256,9 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]deploymentItem, len(p.Items))
 	for i, d := range p.Items {
-		items[i] = deploymentItem{d, nonNilMap(table[d.ID])}
+		items[i] = deploymentItem{d, table.Of(d.ID)}
 	}
 	sendJSON(w, r, collection[deploymentItem]{Items: items, Next: p.Next})
-}
-
-func nonNilMap[K comparable, V any](m map[K]V) map[K]V {
-	if m == nil {
-		return map[K]V{}
-	}
-	return m
 }
 
 func nonNil[T any](s []T) []T {
@@ -322,7 +315,7 @@ func (s *server) deployment(w http.ResponseWriter, r *http.Request) {
 		Tiers          map[string]rules.Tier `json:"tiers"`
 		Classification string                `json:"classification"`
 		Revisions      []revisionSummary     `json:"revisions"`
-	}{e.(*registry.Deployment), nonNilMap(table[e.Key()]), "/api/v1/deployments/" + e.Key() + "/classification", hist})
+	}{e.(*registry.Deployment), table.Of(e.Key()), "/api/v1/deployments/" + e.Key() + "/classification", hist})
 }
 
 func (s *server) list(kind string) http.HandlerFunc {
