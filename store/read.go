@@ -136,6 +136,14 @@ func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []s
 	if limit <= 0 || limit > MaxLimit {
 		limit = MaxLimit
 	}
+	if !strings.HasPrefix(from, "entities ") {
+		// kind is one of registry.Kinds, never user input. Paging on the
+		// entities key lets the planner walk (kind, id) in order from the
+		// cursor; paging on the projected table's key made it scan every
+		// entity of the kind for each page.
+		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s", kind, key)
+		key = "e.id"
+	}
 	if cursor != "" {
 		after, err := base64.RawURLEncoding.DecodeString(cursor)
 		if err != nil {
@@ -143,10 +151,6 @@ func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []s
 		}
 		args = append(args, string(after))
 		where = append(where, fmt.Sprintf("%s > $%d", key, len(args)))
-	}
-	if !strings.HasPrefix(from, "entities ") {
-		// kind is one of registry.Kinds, never user input.
-		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s", kind, key)
 	}
 	q := "SELECT e.state FROM " + from
 	if len(where) > 0 {
