@@ -16,35 +16,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"oversight/analysis"
 	"oversight/data"
-	"oversight/frameworks"
-	"oversight/ledger"
-	"oversight/store"
 )
 
 // builtinServer serves the built-in register, with its curated facts.
 func builtinServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.OpenSQLite(ctx, filepath.Join(dir, "t.db"), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	set, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Apply(ctx, set, store.Meta{Author: "test"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	fws, err := frameworks.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,16 +30,7 @@ func builtinServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cls, err := analysis.NewClassifier(fws, facts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(db, cls)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv, _ := serveSet(t, set, facts)
 	return srv
 }
 

@@ -19,10 +19,19 @@ import (
 	"oversight/internal/fixture"
 	"oversight/ledger"
 	"oversight/registry"
+	"oversight/rules"
 	"oversight/store"
 )
 
+// newServer serves a synthetic register of n deployments, classified on
+// facts derived from the records.
 func newServer(t *testing.T, n int) (*httptest.Server, *store.DB) {
+	t.Helper()
+	return serveSet(t, fixture.Set(n), nil)
+}
+
+// serveSet serves a register holding set, with curated fact documents.
+func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*httptest.Server, *store.DB) {
 	t.Helper()
 	dir := t.TempDir()
 	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
@@ -34,14 +43,14 @@ func newServer(t *testing.T, n int) (*httptest.Server, *store.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Apply(context.Background(), fixture.Set(n), store.Meta{Author: "test"}, nil); err != nil {
+	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	fws, err := frameworks.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cls, err := analysis.NewClassifier(fws, nil)
+	cls, err := analysis.NewClassifier(fws, facts)
 	if err != nil {
 		t.Fatal(err)
 	}
