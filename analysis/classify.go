@@ -33,8 +33,9 @@ type Classifier struct {
 	curated    map[string]*rules.Facts
 	schema     *rules.Schema
 
-	mu    sync.Mutex
-	cache tierCache
+	mu     sync.Mutex
+	cache  tierCache
+	report reportCache
 }
 
 // Fact origins.

@@ -2,6 +2,9 @@ package analysis
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -118,18 +121,46 @@ const (
 )
 
 // IndexReport computes the index as of a date with its sensitivity (Draws
-// draws within ±Spread) and its series from SeriesFrom.
+// draws within ±Spread) and its series from SeriesFrom. The last report is
+// kept until the register grows or the date or weights change, since the
+// sensitivity alone is a thousand recomputations. Callers must not modify
+// the report.
 func (c *Classifier) IndexReport(ctx context.Context, reg IndexRegister, w *Weights, asOf time.Time) (*Report, error) {
+	size, err := reg.Size(ctx)
+	if err != nil {
+		return nil, err
+	}
+	wj, err := json.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%d@%s@%x", size, asOf.Format(time.DateOnly), sha256.Sum256(wj))
+	c.mu.Lock()
+	if c.report.key == key {
+		rep := c.report.rep
+		c.mu.Unlock()
+		return rep, nil
+	}
+	c.mu.Unlock()
 	in, err := c.IndexInputs(ctx, reg, w, asOf)
 	if err != nil {
 		return nil, err
 	}
-	return &Report{
+	rep := &Report{
 		Index:       Compute(in, w, asOf.Year()),
 		Sensitivity: SensitivityOf(in, w, asOf.Year(), Draws, Spread, Seed),
 		Series:      Series(in, w, SeriesFrom),
 		Weights:     w,
-	}, nil
+	}
+	c.mu.Lock()
+	c.report = reportCache{key, rep}
+	c.mu.Unlock()
+	return rep, nil
+}
+
+type reportCache struct {
+	key string
+	rep *Report
 }
 
 // Validate correlates the exposure component with the AIGS technology

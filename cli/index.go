@@ -59,7 +59,9 @@ func indexCmd(fs *flag.FlagSet) runFunc {
 			if err != nil {
 				return err
 			}
-			rep.Validate(dri, "Digital Repression Index 2021")
+			v := *rep // the classifier keeps rep; validate a copy
+			v.Validate(dri, "Digital Repression Index 2021")
+			rep = &v
 		}
 		if *format == "json" {
 			enc := json.NewEncoder(stdout)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"oversight/analysis"
-	"oversight/rules"
 )
 
 // Colours of the scale, from narrow to wide gap (ColorBrewer PuOr-like
@@ -93,19 +92,10 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f", *v*100)
 	},
-	"colour":    scoreColour,
 	"tierClass": func(t any) string { return "tier-" + strings.ReplaceAll(fmt.Sprint(t), "_", "-") },
 	"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"join":      strings.Join,
 	"rankText":  rankText,
-	"tierOf": func(results []rules.Result, id string) rules.Result {
-		for _, r := range results {
-			if r.Framework == id {
-				return r
-			}
-		}
-		return rules.Result{}
-	},
 	"deref": func(v *int64) int64 {
 		if v == nil {
 			return 0
@@ -118,7 +108,6 @@ var funcs = template.FuncMap{
 		}
 		return *v
 	},
-	"add": func(a, b int) int { return a + b },
 	"component": func(name string) string {
 		return map[string]string{"exposure": "exposure", "safeguards": "safeguard gap", "context": "regime context"}[name]
 	},

@@ -27,7 +27,7 @@ type change struct {
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	rep, _, err := s.indexReport(ctx)
+	rep, err := s.indexReport(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -126,7 +126,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j := e.(*registry.Jurisdiction)
-	rep, _, err := s.indexReport(ctx)
+	rep, err := s.indexReport(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -54,11 +54,6 @@ type Site struct {
 	cls   *analysis.Classifier
 	pages map[string]*template.Template
 
-	mu     sync.Mutex
-	cached string // register size and day of the cached report
-	report *analysis.Report
-	inputs *analysis.Inputs
-
 	memoMu  sync.Mutex
 	memoKey string         // register size and day the memos hold for
 	memos   map[string]any // what pages compute from the whole register
@@ -185,34 +180,11 @@ func today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// indexReport returns the index as of today, computed once per register
-// size and day.
-func (s *Site) indexReport(ctx context.Context) (*analysis.Report, *analysis.Inputs, error) {
-	size, err := s.reg.Size(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	asOf := today()
-	key := fmt.Sprintf("%d@%s", size, asOf.Format(time.DateOnly))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cached == key {
-		return s.report, s.inputs, nil
-	}
+// indexReport returns the index as of today with the built-in weights.
+func (s *Site) indexReport(ctx context.Context) (*analysis.Report, error) {
 	w, err := analysis.DefaultWeights()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	in, err := s.cls.IndexInputs(ctx, s.reg, w, asOf)
-	if err != nil {
-		return nil, nil, err
-	}
-	rep := &analysis.Report{
-		Index:       analysis.Compute(in, w, asOf.Year()),
-		Sensitivity: analysis.SensitivityOf(in, w, asOf.Year(), analysis.Draws, analysis.Spread, analysis.Seed),
-		Series:      analysis.Series(in, w, analysis.SeriesFrom),
-		Weights:     w,
-	}
-	s.cached, s.report, s.inputs = key, rep, in
-	return rep, in, nil
+	return s.cls.IndexReport(ctx, s.reg, w, today())
 }

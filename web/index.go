@@ -2,19 +2,9 @@ package web
 
 import (
 	"net/http"
-	"strconv"
-	"sync"
 
 	"oversight/analysis"
 )
-
-// indexCache keeps the last report: computing the sensitivity takes a
-// thousand recomputations, and the register changes only by appending.
-type indexCache struct {
-	mu   sync.Mutex
-	key  string
-	body *analysis.Report
-}
 
 // index answers with the governance-gap index, its sensitivity and series.
 func (s *server) index(w http.ResponseWriter, r *http.Request) {
@@ -27,26 +17,15 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	size, err := s.reg.Size(r.Context())
+	weights, err := analysis.DefaultWeights()
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	key := asOf.Format("2006-01-02") + "@" + strconv.FormatInt(size, 10)
-	s.indexes.mu.Lock()
-	defer s.indexes.mu.Unlock()
-	if s.indexes.key != key {
-		weights, err := analysis.DefaultWeights()
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rep, err := s.cls.IndexReport(r.Context(), s.reg, weights, asOf)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.indexes.key, s.indexes.body = key, rep
+	rep, err := s.cls.IndexReport(r.Context(), s.reg, weights, asOf)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	sendJSON(w, r, s.indexes.body)
+	sendJSON(w, r, rep)
 }

@@ -44,11 +44,10 @@ type Register interface {
 }
 
 type server struct {
-	reg     Register
-	cls     *analysis.Classifier
-	mux     *http.ServeMux
-	indexes indexCache
-	cache   responseCache
+	reg   Register
+	cls   *analysis.Classifier
+	mux   *http.ServeMux
+	cache responseCache
 }
 
 // New returns the HTTP handler for a register.
