@@ -34,15 +34,8 @@ func genCmd(fs *flag.FlagSet) runFunc {
 		}
 		defer db.Close()
 		// Refuse a register that holds real deployments.
-		real := ""
-		err = db.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
-			if !synth.IsSynthetic(d.ID) {
-				real = d.ID
-				return errStop
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStop) {
+		real, err := db.AnyWithout(ctx, "deployment", synth.Prefix)
+		if err != nil {
 			return err
 		}
 		if real != "" {
@@ -71,5 +64,3 @@ func genCmd(fs *flag.FlagSet) runFunc {
 		return nil
 	}
 }
-
-var errStop = errors.New("stop")

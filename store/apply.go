@@ -62,10 +62,21 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 		if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
 			return fmt.Errorf("lock log head: %w", err)
 		}
-		if errs := set.Check(func(kind, id string) bool { return exists(ctx, tx, kind, id) }); len(errs) > 0 {
+		tw := newTxWriter(ctx, s.d, tx)
+		defer tw.wait()              // on an early return; flush already waited otherwise
+		known := map[EntityID]bool{} // a batch refers to few jurisdictions and vendors, many times
+		errs := set.Check(func(kind, id string) bool {
+			k := EntityID{kind, id}
+			if !known[k] {
+				var one int
+				known[k] = tw.queryRow("SELECT 1 FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&one) == nil
+			}
+			return known[k]
+		})
+		if len(errs) > 0 {
 			return &CheckError{errs}
 		}
-		w := &writer{ctx: ctx, tx: tx, size: size, hashes: hashCache{tx: tx, ctx: ctx, mem: map[int64]tlog.Hash{}}}
+		w := &writer{txWriter: tw, size: size, hashes: hashCache{read: tw.queryRow, mem: map[int64]tlog.Hash{}}}
 		ents := set.Entities()
 		for i, e := range ents {
 			state, err := registry.Canonical(e)
@@ -73,7 +84,7 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 				return err
 			}
 			var cur []byte
-			err = tx.QueryRowContext(ctx, "SELECT state FROM entities WHERE kind = $1 AND id = $2", e.Kind(), e.Key()).Scan(&cur)
+			err = tw.queryRow("SELECT state FROM entities WHERE kind = $1 AND id = $2", e.Kind(), e.Key()).Scan(&cur)
 			op := "update"
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
@@ -88,7 +99,12 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 			if err := w.append(rev); err != nil {
 				return err
 			}
-			if err := s.replace(ctx, tx, e.Kind(), e.Key(), op == "create", project(e, rev.Seq, state)); err != nil {
+			if op == "update" {
+				if err := w.deleteRows(e.Kind(), e.Key()); err != nil {
+					return err
+				}
+			}
+			if err := w.insert(project(e, rev.Seq, state)...); err != nil {
 				return err
 			}
 			if op == "create" {
@@ -104,23 +120,17 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 		if w.size == size {
 			return nil
 		}
+		if err := w.flush(); err != nil {
+			return err
+		}
 		return w.finish(s.key)
 	})
 	return res, err
 }
 
-func exists(ctx context.Context, tx *sql.Tx, kind, id string) bool {
-	var one int
-	return tx.QueryRowContext(ctx, "SELECT 1 FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&one) == nil
-}
-
-// replace deletes an entity's rows from its tables, unless it is new, and
-// inserts new ones.
-func (s *DB) replace(ctx context.Context, tx *sql.Tx, kind, id string, isNew bool, rows []row) error {
+// deleteRows deletes an entity's rows from the tables of its kind.
+func (w *txWriter) deleteRows(kind, id string) error {
 	for _, t := range kindTables[kind] {
-		if isNew {
-			break
-		}
 		q := "DELETE FROM " + t.name + " WHERE " + t.owner + " = $1"
 		args := []any{id}
 		if t.delete != "" {
@@ -129,22 +139,8 @@ func (s *DB) replace(ctx context.Context, tx *sql.Tx, kind, id string, isNew boo
 			q += " AND kind = $2"
 			args = append(args, kind)
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if err := w.exec(q, args...); err != nil {
 			return err
-		}
-	}
-	return insertRows(ctx, tx, rows)
-}
-
-func insertRows(ctx context.Context, tx *sql.Tx, rows []row) error {
-	for _, r := range rows {
-		ph := make([]string, len(r.t.cols))
-		for i := range ph {
-			ph[i] = fmt.Sprintf("$%d", i+1)
-		}
-		q := "INSERT INTO " + r.t.name + " (" + strings.Join(r.t.cols, ", ") + ") VALUES (" + strings.Join(ph, ", ") + ")"
-		if _, err := tx.ExecContext(ctx, q, r.vals...); err != nil {
-			return fmt.Errorf("insert into %s: %w", r.t.name, err)
 		}
 	}
 	return nil
@@ -152,8 +148,7 @@ func insertRows(ctx context.Context, tx *sql.Tx, rows []row) error {
 
 // writer appends revisions to the log within one transaction.
 type writer struct {
-	ctx    context.Context
-	tx     *sql.Tx
+	*txWriter
 	size   int64
 	hashes hashCache
 }
@@ -167,16 +162,14 @@ func (w *writer) append(rev *registry.Revision) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.tx.ExecContext(w.ctx,
-		"INSERT INTO revisions (seq, kind, entity_id, op, author, created_at, record) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-		rev.Seq, rev.Kind, rev.ID, rev.Op, rev.Author, rev.Time.Format(time.RFC3339), string(rec)); err != nil {
+	if err := w.insert(row{tRevisions, []any{rev.Seq, rev.Kind, rev.ID, rev.Op, rev.Author, rev.Time.Format(time.RFC3339), string(rec)}}); err != nil {
 		return err
 	}
 	base := tlog.StoredHashIndex(0, rev.Seq)
 	for i, h := range hs {
 		idx := base + int64(i)
 		w.hashes.mem[idx] = h
-		if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO tree_hashes (idx, hash) VALUES ($1, $2)", idx, h[:]); err != nil {
+		if err := w.insert(row{tTreeHashes, []any{idx, h[:]}}); err != nil {
 			return err
 		}
 	}
@@ -194,21 +187,17 @@ func (w *writer) finish(key *ledger.Key) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO checkpoints (size, signed) VALUES ($1, $2)", w.size, string(signed)); err != nil {
+	if err := w.exec("INSERT INTO checkpoints (size, signed) VALUES ($1, $2)", w.size, string(signed)); err != nil {
 		return err
 	}
-	_, err = w.tx.ExecContext(w.ctx, "UPDATE log_head SET size = $1 WHERE id = 1", w.size)
-	return err
+	return w.exec("UPDATE log_head SET size = $1 WHERE id = 1", w.size)
 }
 
-// hashCache reads stored hashes from the transaction, remembering the ones
-// this transaction wrote so a large import does not read them back.
+// hashCache reads stored hashes with read, remembering the ones this
+// transaction wrote, which may not be in the table yet.
 type hashCache struct {
-	ctx context.Context
-	tx  interface {
-		QueryRowContext(context.Context, string, ...any) *sql.Row
-	}
-	mem map[int64]tlog.Hash
+	read func(q string, args ...any) *sql.Row
+	mem  map[int64]tlog.Hash
 }
 
 func (c *hashCache) ReadHashes(idx []int64) ([]tlog.Hash, error) {
@@ -219,7 +208,7 @@ func (c *hashCache) ReadHashes(idx []int64) ([]tlog.Hash, error) {
 			continue
 		}
 		var b []byte
-		if err := c.tx.QueryRowContext(c.ctx, "SELECT hash FROM tree_hashes WHERE idx = $1", x).Scan(&b); err != nil {
+		if err := c.read("SELECT hash FROM tree_hashes WHERE idx = $1", x).Scan(&b); err != nil {
 			return nil, fmt.Errorf("tree hash %d: %w", x, err)
 		}
 		if len(b) != tlog.HashSize {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
@@ -18,6 +19,7 @@ var postgres = dialect{
 	// are not blocked.
 	lockHead:   "SELECT size FROM log_head WHERE id = 1 FOR UPDATE",
 	migrations: "migrations/postgres",
+	param:      func(i int) string { return "$" + strconv.Itoa(i) },
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT jsonb_array_elements_text(" + ph + "::jsonb))"
 	},

@@ -35,6 +35,12 @@ var (
 		delete: "DELETE FROM deployments_fts WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $1)"}
 )
 
+// The log's own tables, written through the same batched inserts.
+var (
+	tRevisions  = &table{name: "revisions", cols: []string{"seq", "kind", "entity_id", "op", "author", "created_at", "record"}}
+	tTreeHashes = &table{name: "tree_hashes", cols: []string{"idx", "hash"}}
+)
+
 // allTables lists every projection table, in the order verify reports them.
 var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS}
 

@@ -318,6 +318,17 @@ func (s *DB) Count(ctx context.Context, kind string) (int, error) {
 	return n, err
 }
 
+// AnyWithout returns the id of an entity of a kind whose id does not start
+// with prefix, or "" when every id does. It reads ids only.
+func (s *DB) AnyWithout(ctx context.Context, kind, prefix string) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, "SELECT id FROM entities WHERE kind = $1 AND substr(id, 1, $2) <> $3 LIMIT 1", kind, len(prefix), prefix).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
 // History returns the revisions of one entity, oldest first.
 func (s *DB) History(ctx context.Context, kind, id string) ([]*registry.Revision, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT record FROM revisions WHERE kind = $1 AND entity_id = $2 ORDER BY seq", kind, id)
@@ -377,7 +388,7 @@ func (s *DB) InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordPr
 	if seq < 0 || seq >= size {
 		return nil, fmt.Errorf("revision %d is not in a tree of size %d", seq, size)
 	}
-	return ledger.ProveRecord(size, seq, &hashCache{ctx: ctx, tx: s.db})
+	return ledger.ProveRecord(size, seq, &hashCache{read: func(q string, args ...any) *sql.Row { return s.db.QueryRowContext(ctx, q, args...) }})
 }
 
 // Size returns the number of revisions in the log.

@@ -288,6 +288,8 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
+		tw := newTxWriter(ctx, s.d, tx)
+		defer tw.wait() // on an early return; flush already waited otherwise
 		latest := map[EntityID]*current{}
 		var order []EntityID
 		rows, err := tx.QueryContext(ctx, "SELECT record FROM revisions ORDER BY seq")
@@ -328,12 +330,12 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", key.Kind, key.ID, err)
 			}
-			if err := insertRows(ctx, tx, project(e, c.seq, c.state)); err != nil {
+			if err := tw.insert(project(e, c.seq, c.state)...); err != nil {
 				return err
 			}
 			n++
 		}
-		return nil
+		return tw.flush()
 	})
 	return n, err
 }

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// A txWriter writes within one transaction. It prepares each statement
+// once and gathers inserts into multi-row statements: parsing SQL and one
+// round trip per row were most of an import's time. Full batches are
+// written by a goroutine of their own while the caller goes on encoding,
+// hashing and projecting the next records.
+//
+// Rows wait until flush, so nothing in the same transaction may read a
+// table after adding rows to it without flushing first. Apply never does:
+// a batch holds each entity once, and it only reads and deletes rows that
+// were there before the batch.
+type txWriter struct {
+	d       dialect
+	ctx     context.Context
+	tx      *sql.Tx
+	stmts   map[string]*sql.Stmt
+	inserts map[insertKey]*sql.Stmt
+	pending map[*table][]any // flattened values of rows not yet inserted
+	order   []*table         // tables in the order their first row came
+
+	jobs chan insertJob // to the inserting goroutine; nil until the first batch
+	done chan error     // its first error, or nil, once jobs is closed
+}
+
+type insertKey struct {
+	t *table
+	n int
+}
+
+type insertJob struct {
+	t    *table
+	stmt *sql.Stmt
+	vals []any
+}
+
+func newTxWriter(ctx context.Context, d dialect, tx *sql.Tx) *txWriter {
+	return &txWriter{d: d, ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, inserts: map[insertKey]*sql.Stmt{}, pending: map[*table][]any{}}
+}
+
+// stmt returns the prepared form of q, preparing it on first use. The
+// statements close with the transaction.
+func (w *txWriter) stmt(q string) (*sql.Stmt, error) {
+	if s, ok := w.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := w.tx.PrepareContext(w.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[q] = s
+	return s, nil
+}
+
+func (w *txWriter) exec(q string, args ...any) error {
+	s, err := w.stmt(q)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(w.ctx, args...)
+	return err
+}
+
+func (w *txWriter) queryRow(q string, args ...any) *sql.Row {
+	s, err := w.stmt(q)
+	if err != nil {
+		// A failed prepare surfaces at Scan, as a failed query would.
+		return w.tx.QueryRowContext(w.ctx, q, args...)
+	}
+	return s.QueryRowContext(w.ctx, args...)
+}
+
+// batchRows is how many rows one INSERT carries. SQLite allows 32,766
+// parameters a statement and PostgreSQL 65,535; the widest table has 9
+// columns. Past a few dozen rows a statement the gain is small.
+const batchRows = 64
+
+// insert adds rows, writing full batches as they fill.
+func (w *txWriter) insert(rows ...row) error {
+	for _, r := range rows {
+		vals, ok := w.pending[r.t]
+		if !ok {
+			w.order = append(w.order, r.t)
+		}
+		vals = append(vals, r.vals...)
+		w.pending[r.t] = vals
+		if len(vals) == batchRows*len(r.t.cols) {
+			if err := w.flushTable(r.t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flush writes every row added and waits until all are written. It must
+// be called, and its error checked, before the transaction ends.
+func (w *txWriter) flush() error {
+	for _, t := range w.order {
+		if err := w.flushTable(t); err != nil {
+			w.wait()
+			return err
+		}
+	}
+	return w.wait()
+}
+
+// wait stops the inserting goroutine, returning its error.
+func (w *txWriter) wait() error {
+	if w.jobs == nil {
+		return nil
+	}
+	close(w.jobs)
+	err := <-w.done
+	w.jobs = nil
+	return err
+}
+
+// flushTable hands t's pending rows to the inserting goroutine.
+func (w *txWriter) flushTable(t *table) error {
+	vals := w.pending[t]
+	n := len(vals) / len(t.cols)
+	if n == 0 {
+		return nil
+	}
+	k := insertKey{t, n}
+	st, ok := w.inserts[k]
+	if !ok {
+		var err error
+		if st, err = w.tx.PrepareContext(w.ctx, insertSQL(t, n, w.d.param)); err != nil {
+			return fmt.Errorf("insert into %s: %w", t.name, err)
+		}
+		w.inserts[k] = st
+	}
+	if w.jobs == nil {
+		w.jobs, w.done = make(chan insertJob, 4), make(chan error, 1)
+		go w.insertAll(w.jobs, w.done)
+	}
+	w.jobs <- insertJob{t, st, vals}
+	w.pending[t] = make([]any, 0, cap(vals))
+	return nil
+}
+
+// insertAll runs the inserts it is sent; after a failure it only drains.
+func (w *txWriter) insertAll(jobs <-chan insertJob, done chan<- error) {
+	var first error
+	for j := range jobs {
+		if first != nil {
+			continue
+		}
+		if _, err := j.stmt.ExecContext(w.ctx, j.vals...); err != nil {
+			first = fmt.Errorf("insert into %s: %w", j.t.name, err)
+		}
+	}
+	done <- first
+}
+
+// insertSQL is the statement inserting n rows into t, with param naming
+// each placeholder.
+func insertSQL(t *table, n int, param func(int) string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
+	p := 1
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range t.cols {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(param(p))
+			p++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}

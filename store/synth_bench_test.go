@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	"oversight/data"
+	"oversight/registry"
+	"oversight/synth"
+)
+
+// BenchmarkImportSynthetic measures importing 10,000 synthetic deployments
+// (as `oversight gen` makes them) in one transaction.
+func BenchmarkImportSynthetic(b *testing.B) {
+	base, err := data.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	const n = 10000
+	for b.Loop() {
+		b.StopTimer()
+		db := open(b)
+		apply(b, db, synth.Reference(base))
+		set := &registry.Set{Deployments: synth.Batch(base, 1, 0, n)}
+		b.StartTimer()
+		if _, err := db.Apply(ctx, set, Meta{Author: "bench"}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "deployments/s")
+}
+
+// BenchmarkVerifySynthetic measures verifying a log of 20,000 synthetic
+// deployments.
+func BenchmarkVerifySynthetic(b *testing.B) {
+	base, err := data.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	const n = 20000
+	db := open(b)
+	apply(b, db, synth.Reference(base))
+	apply(b, db, &registry.Set{Deployments: synth.Batch(base, 1, 0, n)})
+	size, _ := db.Size(ctx)
+	for b.Loop() {
+		rep, err := db.Verify(ctx)
+		if err != nil || !rep.OK() {
+			b.Fatal(err, rep.Mismatches)
+		}
+	}
+	b.ReportMetric(float64(size*int64(b.N))/b.Elapsed().Seconds(), "revisions/s")
+}
