@@ -55,8 +55,12 @@ const (
 	cacheMaxEntry = 4 << 20  // one response
 )
 
+// cacheable reports whether the cache may answer a request. Exports are
+// not cached: one can be the whole register, far over cacheMaxEntry, and
+// a client that has one revalidates it without a byte of it being made
+// (see server.export).
 func cacheable(r *http.Request) bool {
-	return r.Method == http.MethodGet && r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/static/")
+	return r.Method == http.MethodGet && r.URL.Path != "/healthz" && r.URL.Path != "/api/v1/export" && !strings.HasPrefix(r.URL.Path, "/static/")
 }
 
 // serve answers from the cache, or runs next and keeps what it answered.
@@ -83,7 +87,7 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 	}
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	next.ServeHTTP(rec, r)
-	if rec.status != http.StatusOK || rec.buf.Len() > cacheMaxEntry || r.Header.Get("If-None-Match") != "" {
+	if rec.status != http.StatusOK || rec.tooBig || r.Header.Get("If-None-Match") != "" {
 		return
 	}
 	c.mu.Lock()
@@ -98,11 +102,14 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 	c.bytes += rec.buf.Len()
 }
 
-// recorder passes a response through and keeps a copy of it.
+// recorder passes a response through and keeps a copy of it, up to
+// cacheMaxEntry bytes: past that it drops the copy, so that a response too
+// large to cache passes through in constant memory.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	buf    bytes.Buffer
+	tooBig bool // the response exceeded cacheMaxEntry; buf is empty
 }
 
 func (r *recorder) WriteHeader(status int) {
@@ -111,6 +118,12 @@ func (r *recorder) WriteHeader(status int) {
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
-	r.buf.Write(b)
+	if !r.tooBig {
+		if r.buf.Len()+len(b) > cacheMaxEntry {
+			r.tooBig, r.buf = true, bytes.Buffer{}
+		} else {
+			r.buf.Write(b)
+		}
+	}
 	return r.ResponseWriter.Write(b)
 }

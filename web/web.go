@@ -26,7 +26,6 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"oversight/analysis"
-	"oversight/export"
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/site"
@@ -461,34 +460,6 @@ func (s *server) sources(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sendJSON(w, r, collection[store.SourceUse]{Items: nonNil(p.Items), Next: p.Next})
-}
-
-func (s *server) export(w http.ResponseWriter, r *http.Request) {
-	f, asOf, err := s.deploymentQuery(r, "format")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	tiers, err := s.cls.Table(r.Context(), s.reg, asOf)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	format := r.URL.Query().Get("format")
-	ctype := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "geojson": "application/geo+json"}[format]
-	if ctype == "" {
-		s.fail(w, r, queryErrors{{Location: "query.format", Message: fmt.Sprintf("%q is not an export format", format), Allowed: export.Formats}})
-		return
-	}
-	// Exports are buffered to give them an ETag; the filter bounds them
-	// to the deployments asked for.
-	var buf bytes.Buffer
-	if err := export.Write(r.Context(), &buf, s.reg, format, f, tiers); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="oversight-deployments.%s"`, format))
-	send(w, r, ctype, buf.Bytes())
 }
 
 func (s *server) checkpoint(w http.ResponseWriter, r *http.Request) {

@@ -33,6 +33,14 @@ func newServer(t *testing.T, n int) (*httptest.Server, *store.DB) {
 // serveSet serves a register holding set, with curated fact documents.
 func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*httptest.Server, *store.DB) {
 	t.Helper()
+	db := openSet(t, set)
+	srv, _ := serveRegister(t, db, facts)
+	return srv, db
+}
+
+// openSet opens a new register holding set.
+func openSet(t *testing.T, set *registry.Set) *store.DB {
+	t.Helper()
 	dir := t.TempDir()
 	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
 	if err != nil {
@@ -46,6 +54,13 @@ func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*
 	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// serveRegister serves reg, with curated fact documents, and returns the
+// server too.
+func serveRegister(t *testing.T, reg Register, facts map[string]*rules.Facts) (*httptest.Server, *server) {
+	t.Helper()
 	fws, err := frameworks.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -54,13 +69,13 @@ func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(db, cls)
+	h, err := New(reg, cls)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv, db
+	return srv, h.(*server)
 }
 
 func get(t *testing.T, srv *httptest.Server, path string, hdr ...string) (*http.Response, []byte) {

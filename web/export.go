@@ -1,0 +1,148 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"oversight/export"
+	"oversight/ledger"
+	"oversight/store"
+)
+
+// export streams the deployments a filter selects, in a format, straight
+// to the client: memory stays flat however large the file. Its ETag cannot
+// be a hash of bytes not yet written, so it is derived from what the bytes
+// are a function of (see exportETag).
+//
+// The store has no read snapshot: export.Write pages through it in several
+// queries, so a change committed while a file streams can show in its later
+// pages and not its earlier ones. Such a file is sent under the ETag of the
+// state it began at. That is safe because the log only grows: once the
+// change is committed no request derives that ETag again, so no 304 ever
+// vouches for the mixed file, and the response cache does not keep exports
+// (see cacheable).
+func (s *server) export(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	// The state is read before anything else that reads the register, so
+	// that nothing streamed is older than the ETag says.
+	_, cp, err := s.reg.Checkpoint(ctx)
+	if err != nil && !errors.Is(err, store.ErrNotFound) { // not found: an empty log
+		s.fail(w, r, err)
+		return
+	}
+	f, asOf, err := s.deploymentQuery(r, "format")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	ctype := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "geojson": "application/geo+json"}[format]
+	if ctype == "" {
+		s.fail(w, r, queryErrors{{Location: "query.format", Message: fmt.Sprintf("%q is not an export format", format), Allowed: export.Formats}})
+		return
+	}
+	etag := exportETag(cp, r, asOf)
+	// Answered before the tier table is read, which may have to be
+	// computed for the whole register.
+	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", "no-cache")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	tiers, err := s.cls.Table(ctx, s.reg, asOf)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sw := &streamWriter{w: w, header: func(h http.Header) {
+		h.Set("ETag", etag)
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Content-Type", ctype)
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="oversight-deployments.%s"`, format))
+	}}
+	if r.Method == http.MethodHead {
+		sw.header(w.Header())
+		return
+	}
+	if err := export.Write(ctx, sw, s.reg, format, f, tiers); err != nil {
+		if !sw.started {
+			s.fail(w, r, err)
+			return
+		}
+		// A 200 has been sent. Ending the response normally would leave
+		// the client a short file that looks whole; dropping the
+		// connection makes it a truncated transfer.
+		if ctx.Err() == nil {
+			slog.Error("export failed mid-stream", "path", r.URL.RequestURI(), "err", err)
+		}
+		panic(http.ErrAbortHandler)
+	}
+	if n, err := s.reg.Size(ctx); err == nil && n != cp.Size {
+		slog.Info("export spanned a change to the register", "path", r.URL.RequestURI(), "size_before", cp.Size, "size_after", n)
+	}
+}
+
+// exportETag derives a strong ETag for an export from everything its bytes
+// depend on: the program (its code, and the frameworks and curated facts
+// compiled into it, which the classifier is built from), the log's size and
+// root hash, the query and the date tiers are read at. The root makes it
+// change if the database is replaced by another with a log of the same
+// size. The query is re-encoded in key order, so the order parameters are
+// given in does not matter.
+func exportETag(cp ledger.Checkpoint, r *http.Request, asOf time.Time) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%x\n%d\n%x\n%s\n%s\n", buildID(), cp.Size, cp.Hash, asOf.Format(time.DateOnly), r.URL.Query().Encode())
+	sum := h.Sum(nil)
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// buildID identifies the running program, so that a new release, which may
+// write different bytes for the same register, does not answer 304 to a
+// file the old one wrote. It hashes the executable once; /proc/self/exe is
+// the running image even if the file was replaced since. If the executable
+// cannot be read, a random value makes export ETags last one process.
+var buildID = sync.OnceValue(func() []byte {
+	f, err := os.Open("/proc/self/exe")
+	if err != nil {
+		var path string
+		if path, err = os.Executable(); err == nil {
+			f, err = os.Open(path)
+		}
+	}
+	if err == nil {
+		defer f.Close()
+		h := sha256.New()
+		if _, err = io.Copy(h, f); err == nil {
+			return h.Sum(nil)
+		}
+	}
+	slog.Warn("export ETags will not outlast this process", "err", err)
+	return []byte(rand.Text())
+})
+
+// streamWriter sets the response's headers on the first write, so that an
+// error before any byte is written can still be answered with a problem
+// response that carries no ETag or Content-Disposition.
+type streamWriter struct {
+	w       http.ResponseWriter
+	header  func(http.Header)
+	started bool // the status and headers are sent
+}
+
+func (s *streamWriter) Write(b []byte) (int, error) {
+	if !s.started {
+		s.started = true
+		s.header(s.w.Header())
+	}
+	return s.w.Write(b)
+}
