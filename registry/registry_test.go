@@ -1,9 +1,11 @@
 package registry
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseDate(t *testing.T) {
@@ -119,5 +121,55 @@ func TestSetCheckReferences(t *testing.T) {
 	all := strings.Join(msgs, "\n")
 	if !strings.Contains(all, `duplicate id "pk-test"`) || !strings.Contains(all, `no vendor "huawei"`) {
 		t.Errorf("got:\n%s", all)
+	}
+}
+
+// TestParseRecord checks that the fast reading of records gives what a
+// full decode gives, for records of the usual shape and others.
+func TestParseRecord(t *testing.T) {
+	at := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
+	revs := []Revision{
+		{Seq: 0, Kind: "deployment", ID: "pk-a", Op: "create", Author: "someone", Time: at, State: json.RawMessage(`{"id":"pk-a","title":"A \"quoted\" title"}`)},
+		{Seq: 12345, Kind: "vendor", ID: "v", Op: "update", Author: "a", Reason: "fix", Time: at.Add(1500 * time.Millisecond), State: json.RawMessage(`{"id":"v"}`)},
+		{Seq: 7, Kind: "deployment", ID: "pk-a", Op: "retract", Author: "Zoë", Reason: "duplicate of pk-b", Time: at},
+		{Seq: 8, Kind: "claim", ID: "c", Op: "create", Author: `back\slash`, Time: at, State: json.RawMessage(`{}`)},
+	}
+	for _, r := range revs {
+		rec, err := r.Record()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want Revision
+		if err := json.Unmarshal(rec, &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseRecord(rec)
+		if err != nil {
+			t.Fatalf("%s: %v", rec, err)
+		}
+		if got.Seq != want.Seq || got.Kind != want.Kind || got.ID != want.ID || got.Op != want.Op || got.Author != want.Author ||
+			got.Reason != want.Reason || !got.Time.Equal(want.Time) || !bytes.Equal(got.State, want.State) {
+			t.Errorf("%s:\n got %+v\nwant %+v", rec, got, want)
+		}
+	}
+	// The usual fields in another order, spaces, a leading zero, and
+	// trailing bytes are not the usual shape: decoded in full or refused.
+	for _, rec := range []string{
+		`{"kind":"vendor","seq":3,"id":"v","op":"create","author":"a","time":"2026-11-24T19:00:00Z"}`,
+		`{"seq": 3,"kind":"vendor","id":"v","op":"create","author":"a","time":"2026-11-24T19:00:00Z"}`,
+	} {
+		got, err := ParseRecord([]byte(rec))
+		if err != nil || got.Seq != 3 || got.Kind != "vendor" {
+			t.Errorf("%s: %+v, %v", rec, got, err)
+		}
+	}
+	for _, rec := range []string{
+		`{"seq":03,"kind":"vendor","id":"v","op":"create","author":"a","time":"2026-11-24T19:00:00Z"}`,
+		`{"seq":3,"kind":"vendor","id":"v","op":"create","author":"a","time":"2026-11-24T19:00:00Z"}x`,
+		`{"seq":3,"kind":"vendor","id":"v","op":"create","author":"a","time":"2026-11-24T19:00:00Z","state":{"id":"v"}`,
+	} {
+		if got, err := ParseRecord([]byte(rec)); err == nil {
+			t.Errorf("%s: accepted as %+v", rec, got)
+		}
 	}
 }

@@ -20,6 +20,9 @@ var postgres = dialect{
 	lockHead:   "SELECT size FROM log_head WHERE id = 1 FOR UPDATE",
 	migrations: "migrations/postgres",
 	param:      func(i int) string { return "$" + strconv.Itoa(i) },
+	// The database's collation may not be bytewise.
+	collate:  ` COLLATE "C"`,
+	snapshot: sql.LevelRepeatableRead,
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT jsonb_array_elements_text(" + ph + "::jsonb))"
 	},

@@ -16,18 +16,21 @@ type table struct {
 	owner   string // column with the entity id
 	kindCol bool   // rows of several kinds share the table; its first column is kind
 	delete  string // statement deleting an entity's rows ($1 = id), when not by owner
+	// key is how many leading columns make the primary key, which orders
+	// the table for verify; 0 orders it by rowid instead.
+	key int
 }
 
 var (
-	tEntities     = &table{name: "entities", cols: []string{"kind", "id", "seq", "state"}, owner: "id", kindCol: true}
-	tSources      = &table{name: "sources", cols: []string{"kind", "entity_id", "key", "url", "title", "publisher", "published", "accessed"}, owner: "entity_id", kindCol: true}
-	tJurisdiction = &table{name: "jurisdictions", cols: []string{"code", "name", "subregion"}, owner: "code"}
-	tVendors      = &table{name: "vendors", cols: []string{"id", "name", "type", "headquarters", "ownership"}, owner: "id"}
-	tInstruments  = &table{name: "instruments", cols: []string{"id", "jurisdiction", "type", "status"}, owner: "id"}
-	tClaims       = &table{name: "claims", cols: []string{"id", "jurisdiction", "dataset", "indicator"}, owner: "id"}
-	tDeployments  = &table{name: "deployments", cols: []string{"id", "jurisdiction", "title", "status", "certainty", "year", "cameras", "lat", "lon"}, owner: "id"}
-	tDepVendors   = &table{name: "deployment_vendors", cols: []string{"deployment_id", "vendor_id", "role"}, owner: "deployment_id"}
-	tDepCaps      = &table{name: "deployment_capabilities", cols: []string{"deployment_id", "capability"}, owner: "deployment_id"}
+	tEntities     = &table{name: "entities", cols: []string{"kind", "id", "seq", "state"}, owner: "id", kindCol: true, key: 2}
+	tSources      = &table{name: "sources", cols: []string{"kind", "entity_id", "key", "url", "title", "publisher", "published", "accessed"}, owner: "entity_id", kindCol: true, key: 3}
+	tJurisdiction = &table{name: "jurisdictions", cols: []string{"code", "name", "subregion"}, owner: "code", key: 1}
+	tVendors      = &table{name: "vendors", cols: []string{"id", "name", "type", "headquarters", "ownership"}, owner: "id", key: 1}
+	tInstruments  = &table{name: "instruments", cols: []string{"id", "jurisdiction", "type", "status"}, owner: "id", key: 1}
+	tClaims       = &table{name: "claims", cols: []string{"id", "jurisdiction", "dataset", "indicator"}, owner: "id", key: 1}
+	tDeployments  = &table{name: "deployments", cols: []string{"id", "jurisdiction", "title", "status", "certainty", "year", "cameras", "lat", "lon"}, owner: "id", key: 1}
+	tDepVendors   = &table{name: "deployment_vendors", cols: []string{"deployment_id", "vendor_id", "role"}, owner: "deployment_id", key: 3}
+	tDepCaps      = &table{name: "deployment_capabilities", cols: []string{"deployment_id", "capability"}, owner: "deployment_id", key: 2}
 	// The search index's rowid is the seq of the deployment's latest
 	// revision, so a row is found by rowid instead of by scanning the
 	// unindexed id column. It must be deleted before the entities row.

@@ -47,6 +47,12 @@ type dialect struct {
 	// param is the placeholder for parameter i (from 1) in generated
 	// statements.
 	param func(i int) string
+	// collate follows a text column in ORDER BY to sort by bytes, the
+	// order Go compares strings in.
+	collate string
+	// snapshot is the isolation level at which every query of a read-only
+	// transaction sees the same state.
+	snapshot sql.IsolationLevel
 }
 
 var sqlite = dialect{
@@ -58,6 +64,9 @@ var sqlite = dialect{
 	// Anonymous parameters: the driver looks each named one up by a
 	// linear search, which made a 64-row INSERT quadratic.
 	param: func(int) string { return "?" },
+	// TEXT compares by bytes unless told otherwise, and a transaction
+	// reads one snapshot of a WAL database from its first read.
+	snapshot: sql.LevelDefault,
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},
