@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +33,6 @@ type Classifier struct {
 	schema     *rules.Schema
 
 	mu     sync.Mutex
-	cache  tierCache
 	report reportCache
 }
 
@@ -214,126 +212,64 @@ var schemaCapabilities = func() map[string]bool {
 	return m
 }()
 
-// Tiers is the tier of every deployment under every framework, packed as
-// one byte per pair so that a large register stays small in memory.
-type Tiers struct {
-	frameworks []string       // in the classifier's order
-	fwIndex    map[string]int // framework id → column
-	row        map[string]int // deployment id → row
-	cells      []uint8        // row*len(frameworks)+column → index in rules.AllTiers, +1
-}
-
-// Get returns a deployment's tier under a framework, or "" when unknown.
-func (t *Tiers) Get(deployment, framework string) rules.Tier {
-	r, ok := t.row[deployment]
-	c, ok2 := t.fwIndex[framework]
-	if !ok || !ok2 {
-		return ""
-	}
-	if v := t.cells[r*len(t.frameworks)+c]; v > 0 {
-		return rules.AllTiers[v-1]
-	}
-	return ""
-}
-
-// Of returns a deployment's tiers by framework id; empty when unknown.
-func (t *Tiers) Of(deployment string) map[string]rules.Tier {
-	out := map[string]rules.Tier{}
-	if _, ok := t.row[deployment]; !ok {
-		return out
-	}
-	for _, fw := range t.frameworks {
-		out[fw] = t.Get(deployment, fw)
-	}
-	return out
-}
-
-type tierCache struct {
-	size  int64
-	asOf  string
-	tiers *Tiers
-}
-
-// Tiers classifies every deployment in the register under every framework.
-// The table is kept until the register grows or the date changes: the
-// register only changes by appending to its log.
-func (c *Classifier) Tiers(ctx context.Context, reg Register, asOf time.Time) (*Tiers, error) {
-	size, err := reg.Size(ctx)
+// TiersOf returns a deployment's tier under every framework as of a date.
+// It classifies the one deployment: lists show the tiers of the page they
+// return, and nothing classifies the whole register to serve a request.
+func (c *Classifier) TiersOf(d *registry.Deployment, asOf time.Time) (map[string]rules.Tier, error) {
+	f, _, err := c.FactsFor(d)
 	if err != nil {
 		return nil, err
 	}
-	day := asOf.Format(time.DateOnly)
-	c.mu.Lock()
-	if c.cache.tiers != nil && c.cache.size == size && c.cache.asOf == day {
-		t := c.cache.tiers
-		c.mu.Unlock()
-		return t, nil
+	out := make(map[string]rules.Tier, len(c.frameworks))
+	for _, fw := range c.frameworks {
+		out[fw.ID] = fw.Evaluate(f, asOf).Tier
 	}
-	c.mu.Unlock()
-	tiers := &Tiers{frameworks: c.FrameworkIDs(), fwIndex: map[string]int{}, row: map[string]int{}}
-	for i, fw := range tiers.frameworks {
-		tiers.fwIndex[fw] = i
+	return out, nil
+}
+
+// TierMatch returns a test that accepts the deployments whose tier under a
+// framework is one of tiers, as of a date, for store.DeploymentFilter.Match.
+// Only that framework is evaluated.
+func (c *Classifier) TierMatch(framework string, tiers []rules.Tier, asOf time.Time) (func(*registry.Deployment) (bool, error), error) {
+	fw, ok := c.byID[framework]
+	if !ok {
+		return nil, fmt.Errorf("unknown framework %q (known: %s)", framework, strings.Join(c.FrameworkIDs(), ", "))
 	}
-	code := map[rules.Tier]uint8{}
-	for i, t := range rules.AllTiers {
-		code[t] = uint8(i + 1)
-	}
-	err = reg.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
+	return func(d *registry.Deployment) (bool, error) {
 		f, _, err := c.FactsFor(d)
 		if err != nil {
-			return err
+			return false, err
 		}
-		tiers.row[d.ID] = len(tiers.row)
-		for _, fw := range c.frameworks {
-			tiers.cells = append(tiers.cells, code[fw.Evaluate(f, asOf).Tier])
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	c.cache = tierCache{size: size, asOf: day, tiers: tiers}
-	c.mu.Unlock()
-	return tiers, nil
+		return slices.Contains(tiers, fw.Evaluate(f, asOf).Tier), nil
+	}, nil
 }
 
-// Matching returns the ids of deployments whose tier under framework is one
-// of tiers, sorted.
-func (t *Tiers) Matching(framework string, tiers []rules.Tier) []string {
-	var ids []string
-	for id := range t.row {
-		if slices.Contains(tiers, t.Get(id, framework)) {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// Table is the tier table for one date, in the form export reads.
+// Table gives exports the tiers of each deployment they write, classifying
+// it as it is written.
 type Table struct {
-	asOf  string
-	ids   []string
-	tiers *Tiers
+	c    *Classifier
+	asOf time.Time
 }
 
-// Table returns the register's tier table as of a date.
-func (c *Classifier) Table(ctx context.Context, reg Register, asOf time.Time) (*Table, error) {
-	t, err := c.Tiers(ctx, reg, asOf)
-	if err != nil {
-		return nil, err
-	}
-	return &Table{asOf: asOf.Format(time.DateOnly), ids: c.FrameworkIDs(), tiers: t}, nil
-}
+// Table returns the tier view of the register as of a date.
+func (c *Classifier) Table(asOf time.Time) *Table { return &Table{c, asOf} }
 
 // AsOf returns the date the tiers hold on.
-func (t *Table) AsOf() string { return t.asOf }
+func (t *Table) AsOf() string { return t.asOf.Format(time.DateOnly) }
 
 // FrameworkIDs lists the frameworks, in id order.
-func (t *Table) FrameworkIDs() []string { return t.ids }
+func (t *Table) FrameworkIDs() []string { return t.c.FrameworkIDs() }
 
-// Tier returns a deployment's tier under a framework, or "" if unknown.
-func (t *Table) Tier(deployment, framework string) string {
-	return string(t.tiers.Get(deployment, framework))
+// Of returns a deployment's tier under each framework, in FrameworkIDs'
+// order.
+func (t *Table) Of(d *registry.Deployment) ([]string, error) {
+	f, _, err := t.c.FactsFor(d)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(t.c.frameworks))
+	for i, fw := range t.c.frameworks {
+		out[i] = string(fw.Evaluate(f, t.asOf).Tier)
+	}
+	return out, nil
 }

@@ -329,7 +329,7 @@ func tierTable(ctx context.Context, db *store.DB, ff *frameworkFlags) (*analysis
 	if err != nil {
 		return nil, err
 	}
-	return c.Table(ctx, db, asOf)
+	return c.Table(asOf), nil
 }
 
 // classifyAll classifies every deployment and prints, per framework, how

@@ -35,7 +35,9 @@ type Register interface {
 type Tiers interface {
 	AsOf() string
 	FrameworkIDs() []string
-	Tier(deployment, framework string) string
+	// Of returns a deployment's tier under each framework, in the order
+	// of FrameworkIDs.
+	Of(d *registry.Deployment) ([]string, error)
 }
 
 // Write writes the register in a format. JSON with a zero filter is the
@@ -81,8 +83,8 @@ func writeAll(ctx context.Context, w *bufio.Writer, r Register, tiers Tiers) err
 		}
 		w.WriteString("\n]")
 	}
-	each := func(fn func(id string) error) error {
-		return r.Each(ctx, "deployment", func(e registry.Entity) error { return fn(e.Key()) })
+	each := func(fn func(*registry.Deployment) error) error {
+		return r.Each(ctx, "deployment", func(e registry.Entity) error { return fn(e.(*registry.Deployment)) })
 	}
 	if err := writeClassification(w, tiers, each); err != nil {
 		return err
@@ -93,8 +95,8 @@ func writeAll(ctx context.Context, w *bufio.Writer, r Register, tiers Tiers) err
 
 // writeClassification writes the "classification" member: the date, the
 // frameworks and the tier of each deployment each yields, under each
-// framework. It walks the deployments again rather than hold their ids.
-func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(id string) error) error) error {
+// framework. It walks the deployments again rather than hold them.
+func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(*registry.Deployment) error) error) error {
 	if tiers == nil {
 		return nil
 	}
@@ -107,10 +109,14 @@ func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(id stri
 	w.Write(head[:len(head)-1])
 	w.WriteString(`,"tiers":{`)
 	n := 0
-	err = each(func(id string) error {
+	err = each(func(d *registry.Deployment) error {
+		of, err := tiers.Of(d)
+		if err != nil {
+			return err
+		}
 		row := make(map[string]string, len(fws))
-		for _, fw := range fws {
-			row[fw] = tiers.Tier(id, fw)
+		for i, fw := range fws {
+			row[fw] = of[i]
 		}
 		b, err := json.Marshal(row)
 		if err != nil {
@@ -120,7 +126,7 @@ func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(id stri
 			w.WriteByte(',')
 		}
 		n++
-		k, _ := json.Marshal(id)
+		k, _ := json.Marshal(d.ID)
 		w.Write(k)
 		w.WriteByte(':')
 		w.Write(b)
@@ -140,8 +146,8 @@ func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f st
 		return err
 	}
 	w.WriteString("\n]")
-	each := func(fn func(id string) error) error {
-		return r.EachDeployment(ctx, f, func(d *registry.Deployment) error { return fn(d.ID) })
+	each := func(fn func(*registry.Deployment) error) error {
+		return r.EachDeployment(ctx, f, fn)
 	}
 	if err := writeClassification(w, tiers, each); err != nil {
 		return err
@@ -183,8 +189,12 @@ func writeCSV(ctx context.Context, w io.Writer, r Register, f store.DeploymentFi
 		if err != nil {
 			return err
 		}
-		for _, fw := range fws {
-			rec = append(rec, tiers.Tier(d.ID, fw))
+		if tiers != nil {
+			of, err := tiers.Of(d)
+			if err != nil {
+				return err
+			}
+			rec = append(rec, of...)
 		}
 		return cw.Write(rec)
 	})
@@ -229,8 +239,12 @@ func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f store.Depl
 			"capabilities": d.System.Capabilities, "vendors": vendors, "sources": urls,
 		}
 		if tiers != nil {
-			for _, fw := range tiers.FrameworkIDs() {
-				props[ingest.TierColumnPrefix+fw] = tiers.Tier(d.ID, fw)
+			of, err := tiers.Of(d)
+			if err != nil {
+				return err
+			}
+			for i, fw := range tiers.FrameworkIDs() {
+				props[ingest.TierColumnPrefix+fw] = of[i]
 			}
 		}
 		return writeItem(w, &n, feature{

@@ -322,21 +322,18 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request) {
 	fmt.Sscan(q.Get("year_from"), &yf)
 	fmt.Sscan(q.Get("year_to"), &yt)
 	f.YearFrom, f.YearTo = yf, yt
-	tiers, err := s.cls.Tiers(ctx, s.reg, today())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if t := q.Get("tier"); t != "" {
 		fw, tier, _ := strings.Cut(t, ":")
 		if _, ok := s.cls.Framework(fw); !ok || rules.Tier(tier).Severity() == 0 && rules.Tier(tier) != rules.Indeterminate {
 			s.fail(w, r, badRequest("Choose a tier from the list."))
 			return
 		}
-		f.IDs = tiers.Matching(fw, []rules.Tier{rules.Tier(tier)})
-		if f.IDs == nil {
-			f.IDs = []string{}
+		match, err := s.cls.TierMatch(fw, []rules.Tier{rules.Tier(tier)}, today())
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
+		f.Match = match
 	}
 	page, err := s.reg.Deployments(ctx, f)
 	if err != nil {
@@ -365,6 +362,16 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request) {
 		nq := r.URL.Query()
 		nq.Set("cursor", page.Next)
 		next = "/search?" + nq.Encode()
+	}
+	// The list shows each deployment's tier under the EU AI Act.
+	tiers := map[string]rules.Tier{}
+	for _, d := range page.Items {
+		all, err := s.cls.TiersOf(d, today())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		tiers[d.ID] = all["eu-ai-act"]
 	}
 	s.render(w, r, http.StatusOK, "search", map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,

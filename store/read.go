@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -37,9 +38,19 @@ type DeploymentFilter struct {
 	YearTo        int
 	Q             string   // full-text query: every word must match
 	IDs           []string // only these deployments, when not nil (an empty list matches none)
-	Cursor        string
-	Limit         int
+	// Match, when set, keeps only the deployments it accepts: a test the
+	// database cannot run, such as a deployment's tier under a framework.
+	// Deployments then reads past Limit rows, but at most MatchScan a
+	// page, so that no request walks the whole register: a page may hold
+	// fewer than Limit items, or none, and still have a next one.
+	Match  func(*registry.Deployment) (bool, error)
+	Cursor string
+	Limit  int
 }
+
+// MatchScan is how many deployments one page of a list with a Match test
+// reads at most.
+const MatchScan = 10000
 
 // Get returns the current state of one entity.
 func (s *DB) Get(ctx context.Context, kind, id string) (registry.Entity, error) {
@@ -100,7 +111,49 @@ func (s *DB) Deployments(ctx context.Context, f DeploymentFilter) (Page[*registr
 	if words := searchWords(f.Q); len(words) > 0 {
 		where = append(where, s.d.search("d.id", arg(s.d.query(words))))
 	}
-	return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", where, args, f.Cursor, f.Limit)
+	if f.Match == nil {
+		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", where, args, f.Cursor, f.Limit)
+	}
+	return s.matching(ctx, f, where, args)
+}
+
+// matching reads pages of what the SQL conditions select and keeps what
+// f.Match accepts, until the page is full or MatchScan were read.
+func (s *DB) matching(ctx context.Context, f DeploymentFilter, where []string, args []any) (Page[*registry.Deployment], error) {
+	var out Page[*registry.Deployment]
+	limit := f.Limit
+	if limit <= 0 || limit > MaxLimit {
+		limit = MaxLimit
+	}
+	cursor, read := f.Cursor, 0
+	for {
+		p, err := pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", slices.Clip(where), slices.Clip(args), cursor, MaxLimit)
+		if err != nil {
+			return out, err
+		}
+		for i, d := range p.Items {
+			read++
+			ok, err := f.Match(d)
+			if err != nil {
+				return out, err
+			}
+			if !ok {
+				continue
+			}
+			out.Items = append(out.Items, d)
+			if len(out.Items) == limit {
+				if i < len(p.Items)-1 || p.Next != "" {
+					out.Next = base64.RawURLEncoding.EncodeToString([]byte(d.ID))
+				}
+				return out, nil
+			}
+		}
+		if p.Next == "" || read >= MatchScan {
+			out.Next = p.Next
+			return out, nil
+		}
+		cursor = p.Next
+	}
 }
 
 // searchWords splits free text into the words a full-text query must all

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -103,7 +104,7 @@ func TestPostgres(t *testing.T) {
 		name string
 		fn   func(*testing.T)
 	}{
-		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination},
+		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination}, {"MatchPaging", TestMatchPaging},
 		{"ApplyUnchangedAndUpdate", TestApplyUnchangedAndUpdate}, {"BadBatchWritesNothing", TestBadBatchWritesNothing},
 		{"VerifyCatchesTampering", TestVerifyCatchesTampering}, {"ConcurrentWriters", TestConcurrentWriters},
 		{"InclusionProof", TestInclusionProof}, {"Sources", TestSources},
@@ -219,6 +220,62 @@ func TestPagination(t *testing.T) {
 	}
 	if _, err := db.Deployments(ctx, DeploymentFilter{Cursor: "!!"}); err == nil {
 		t.Error("a malformed cursor was accepted")
+	}
+}
+
+// TestMatchPaging pages through a list with a test the database cannot
+// run, with SQL conditions too, and checks every accepted deployment comes
+// once, in order, and no other.
+func TestMatchPaging(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(40))
+	var want []string
+	all := DeploymentFilter{Jurisdictions: []string{"PK", "PH"}}
+	if err := db.EachDeployment(ctx, all, func(d *registry.Deployment) error {
+		if d.ID[len(d.ID)-1]%3 == 0 {
+			want = append(want, d.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 5 {
+		t.Fatalf("fixture gives %d matches; the test needs several pages", len(want))
+	}
+	f := all
+	f.Limit = 2
+	f.Match = func(d *registry.Deployment) (bool, error) { return d.ID[len(d.ID)-1]%3 == 0, nil }
+	var got []string
+	for pages := 0; pages < 100; pages++ {
+		p, err := db.Deployments(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Items) > 2 {
+			t.Fatalf("page of %d items, limit 2", len(p.Items))
+		}
+		for _, d := range p.Items {
+			got = append(got, d.ID)
+		}
+		if p.Next == "" {
+			break
+		}
+		f.Cursor = p.Next
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paged %v, want %v", got, want)
+	}
+	f.Cursor, got = "", nil
+	if err := db.EachDeployment(ctx, f, func(d *registry.Deployment) error { got = append(got, d.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("walked %v, want %v", got, want)
+	}
+	f.Match = func(*registry.Deployment) (bool, error) { return false, errors.New("no facts") }
+	if _, err := db.Deployments(ctx, f); err == nil || err.Error() != "no facts" {
+		t.Errorf("the test's error was not returned: %v", err)
 	}
 }
 

@@ -41,9 +41,10 @@ func (s *server) frameworksParam(r *http.Request) ([]*rules.Framework, error) {
 	return fws, nil
 }
 
-// tierFilter applies ?tier=FRAMEWORK:TIER[,TIER...] to a deployment filter,
-// classifying the register as of ?as_of.
-func (s *server) tierFilter(r *http.Request, ids *[]string) error {
+// tierFilter applies ?tier=FRAMEWORK:TIER[,TIER...] to a deployment filter:
+// each deployment the other filters select is classified as of ?as_of as
+// the list reads it.
+func (s *server) tierFilter(r *http.Request, f *store.DeploymentFilter) error {
 	v := r.URL.Query().Get("tier")
 	if v == "" {
 		return nil
@@ -63,12 +64,9 @@ func (s *server) tierFilter(r *http.Request, ids *[]string) error {
 		}
 		tiers = append(tiers, rules.Tier(t))
 	}
-	table, err := s.cls.Tiers(r.Context(), s.reg, asOf)
-	if err != nil {
-		return err
-	}
-	*ids = nonNil(table.Matching(fw, tiers))
-	return nil
+	match, err := s.cls.TierMatch(fw, tiers, asOf)
+	f.Match = match
+	return err
 }
 
 func tierNames() []string {
@@ -99,7 +97,7 @@ func (s *server) deploymentQuery(r *http.Request, extra ...string) (store.Deploy
 	if err != nil {
 		return f, time.Time{}, err
 	}
-	if err := s.tierFilter(r, &f.IDs); err != nil {
+	if err := s.tierFilter(r, &f); err != nil {
 		return f, time.Time{}, err
 	}
 	asOf, err := asOfParam(r)

@@ -51,19 +51,14 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	etag := exportETag(cp, r, asOf)
-	// Answered before the tier table is read, which may have to be
-	// computed for the whole register.
+	// Answered before any deployment is read or classified.
 	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "no-cache")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	tiers, err := s.cls.Table(ctx, s.reg, asOf)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	tiers := s.cls.Table(asOf)
 	sw := &streamWriter{w: w, header: func(h http.Header) {
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "no-cache")

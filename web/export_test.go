@@ -26,12 +26,8 @@ func buffered(t *testing.T, s *server, reg export.Register, path string) []byte 
 	if err != nil {
 		t.Fatal(err)
 	}
-	tiers, err := s.cls.Table(context.Background(), s.reg, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
-	if err := export.Write(context.Background(), &buf, reg, r.URL.Query().Get("format"), f, tiers); err != nil {
+	if err := export.Write(context.Background(), &buf, reg, r.URL.Query().Get("format"), f, s.cls.Table(asOf)); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

@@ -247,14 +247,14 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	table, err := s.cls.Tiers(r.Context(), s.reg, asOf)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	items := make([]deploymentItem, len(p.Items))
 	for i, d := range p.Items {
-		items[i] = deploymentItem{d, table.Of(d.ID)}
+		tiers, err := s.cls.TiersOf(d, asOf)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		items[i] = deploymentItem{d, tiers}
 	}
 	sendJSON(w, r, collection[deploymentItem]{Items: items, Next: p.Next})
 }
@@ -303,7 +303,7 @@ func (s *server) deployment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	table, err := s.cls.Tiers(r.Context(), s.reg, time.Now().UTC())
+	tiers, err := s.cls.TiersOf(e.(*registry.Deployment), time.Now().UTC())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -313,7 +313,7 @@ func (s *server) deployment(w http.ResponseWriter, r *http.Request) {
 		Tiers          map[string]rules.Tier `json:"tiers"`
 		Classification string                `json:"classification"`
 		Revisions      []revisionSummary     `json:"revisions"`
-	}{e.(*registry.Deployment), table.Of(e.Key()), "/api/v1/deployments/" + e.Key() + "/classification", hist})
+	}{e.(*registry.Deployment), tiers, "/api/v1/deployments/" + e.Key() + "/classification", hist})
 }
 
 func (s *server) list(kind string) http.HandlerFunc {
