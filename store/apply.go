@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -78,19 +79,20 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 		}
 		w := &writer{txWriter: tw, size: size, hashes: hashCache{read: tw.queryRow, mem: map[int64]tlog.Hash{}}}
 		ents := set.Entities()
+		have, err := currentStates(tw, ents)
+		if err != nil {
+			return err
+		}
 		for i, e := range ents {
 			state, err := registry.Canonical(e)
 			if err != nil {
 				return err
 			}
-			var cur []byte
-			err = tw.queryRow("SELECT state FROM entities WHERE kind = $1 AND id = $2", e.Kind(), e.Key()).Scan(&cur)
+			cur, ok := have[EntityID{e.Kind(), e.Key()}]
 			op := "update"
 			switch {
-			case errors.Is(err, sql.ErrNoRows):
+			case !ok:
 				op = "create"
-			case err != nil:
-				return err
 			case bytes.Equal(cur, state):
 				res.Unchanged++
 				continue
@@ -126,6 +128,49 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 		return w.finish(s.key)
 	})
 	return res, err
+}
+
+// currentStates reads the current state of those of ents the register
+// holds, a few hundred a query. Reading them before any row is written
+// leaves the writing goroutine the connection to itself.
+func currentStates(tw *txWriter, ents []registry.Entity) (map[EntityID][]byte, error) {
+	byKind := map[string][]string{}
+	for _, e := range ents {
+		byKind[e.Kind()] = append(byKind[e.Kind()], e.Key())
+	}
+	out := map[EntityID][]byte{}
+	for kind, ids := range byKind {
+		for len(ids) > 0 {
+			n := min(len(ids), 500)
+			list, err := json.Marshal(ids[:n])
+			if err != nil {
+				return nil, err
+			}
+			ids = ids[n:]
+			st, err := tw.stmt("SELECT id, state FROM entities WHERE kind = $1 AND " + tw.d.inJSON("id", "$2"))
+			if err != nil {
+				return nil, err
+			}
+			rows, err := st.QueryContext(tw.ctx, kind, string(list))
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id string
+				var state []byte
+				if err := rows.Scan(&id, &state); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[EntityID{kind, id}] = state
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // deleteRows deletes an entity's rows from the tables of its kind.
