@@ -712,7 +712,9 @@ func describe(t *table, tup string) string {
 }
 
 // Rebuild recreates every projection table from the log, in one
-// transaction.
+// transaction. It reads the log twice, first to find each entity's latest
+// revision and then to project those, so that memory holds a revision
+// number per entity rather than every state.
 func (s *DB) Rebuild(ctx context.Context) (int, error) {
 	n := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -724,27 +726,73 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		tw := newTxWriter(ctx, s.d, tx)
-		defer tw.wait() // on an early return; flush already waited otherwise
-		latest, order, err := replay(ctx, tx)
-		if err != nil {
+		latest := map[string]int64{} // by entityKey; -1 once retracted
+		if err := eachRecord(ctx, tx, func(r *registry.Revision) error {
+			if r.Op == "retract" {
+				latest[entityKey(r.Kind, r.ID)] = -1
+			} else {
+				latest[entityKey(r.Kind, r.ID)] = r.Seq
+			}
+			return nil
+		}); err != nil {
 			return err
 		}
-		for _, key := range order {
-			c := latest[key]
-			if c == nil {
-				continue
+		tw := newTxWriter(ctx, s.d, tx)
+		defer tw.wait() // on an early return; flush already waited otherwise
+		if err := eachRecord(ctx, tx, func(r *registry.Revision) error {
+			if latest[entityKey(r.Kind, r.ID)] != r.Seq {
+				return nil
 			}
-			e, err := registry.Decode(key.Kind, c.state)
+			e, err := registry.Decode(r.Kind, r.State)
 			if err != nil {
-				return fmt.Errorf("%s %s: %w", key.Kind, key.ID, err)
-			}
-			if err := tw.insert(project(e, c.seq, c.state)...); err != nil {
-				return err
+				return fmt.Errorf("%s %s: %w", r.Kind, r.ID, err)
 			}
 			n++
+			return tw.insert(project(e, r.Seq, r.State)...)
+		}); err != nil {
+			return err
 		}
 		return tw.flush()
 	})
 	return n, err
+}
+
+// eachRecord calls fn with every revision of the log, in order. It reads
+// a page of records at a time and calls fn between reads, so that fn may
+// write in the same transaction: PostgreSQL serves one query at a time on
+// a connection.
+func eachRecord(ctx context.Context, tx *sql.Tx, fn func(*registry.Revision) error) error {
+	const page = 1000
+	for last := int64(-1); ; {
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT seq, record FROM revisions WHERE seq > $1 ORDER BY seq LIMIT %d", page), last)
+		if err != nil {
+			return err
+		}
+		var revs []*registry.Revision
+		for rows.Next() {
+			var rec []byte
+			if err := rows.Scan(&last, &rec); err != nil {
+				rows.Close()
+				return err
+			}
+			r, err := registry.ParseRecord(rec)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("revision %d: record is not valid JSON: %w", last, err)
+			}
+			revs = append(revs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range revs {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(revs) < page {
+			return nil
+		}
+	}
 }
