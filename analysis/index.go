@@ -4,7 +4,9 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -134,12 +136,56 @@ func ParseWeights(name string, data []byte) (*Weights, error) {
 }
 
 // Inputs are what the index reads from the register, gathered once so that
-// the index can be computed for many years and many weightings.
+// the index can be computed for many years and many weightings. Deployments
+// are held as totals by year rather than one by one (see Add), so that a
+// year's index costs the same however many deployments the register holds.
 type Inputs struct {
 	AsOf          time.Time
 	Jurisdictions []*registry.Jurisdiction
-	Deployments   map[string][]DeploymentInput // by jurisdiction code
+	Deployments   map[string]*DeploymentTotals // by jurisdiction code
 	AIGS          map[string]map[string]bool   // jurisdiction → indicator → value
+
+	// factors are the weights the deployments were scored with; scored is
+	// the *Weights Add last read them from, to skip comparing them for
+	// every deployment. Only Add writes either.
+	factors *deploymentFactors
+	scored  *Weights
+}
+
+// ListedDeployments is how many deployments a score lists at most: the
+// heaviest, as they move its exposure most. The count and total weight
+// always cover every deployment; the list is cut so that a report on a
+// large register stays small. No jurisdiction of the built-in register has
+// nearly this many.
+const ListedDeployments = 100
+
+// DeploymentTotals are one jurisdiction's deployments as the index reads
+// them: their weights and factors summed by the year they count from, and
+// the heaviest of them (at most ListedDeployments) to list.
+type DeploymentTotals struct {
+	years   []yearTotal // ascending by year
+	undated yearTotal
+	// top is in the order the deployments were added, which is the
+	// register's order (by id); lightest indexes the one a heavier
+	// deployment would replace.
+	top      []DeploymentScore
+	lightest int
+}
+
+// yearTotal sums the deployments that count from one year.
+type yearTotal struct {
+	year   int
+	weight float64 // Σ DeploymentScore.Weight
+	known  int     // deployment factors known
+	inputs int     // deployment factors, three a deployment
+	count  int
+}
+
+func (t *yearTotal) add(o yearTotal) {
+	t.weight += o.weight
+	t.known += o.known
+	t.inputs += o.inputs
+	t.count += o.count
 }
 
 // DeploymentInput is a deployment as the index reads it.
@@ -154,6 +200,148 @@ type DeploymentInput struct {
 	Certainty    string
 }
 
+// deploymentFactors are the weights a deployment's own weight is made of
+// and the framework its tier is read under: everything scoreDeployment
+// reads. The deployment totals are scored once, under the weights given to
+// IndexInputs, and Compute reuses them under any weights whose
+// deploymentFactors are equal, as perturb's are; it refuses others.
+type deploymentFactors struct {
+	TierFramework     string
+	Capability        map[string]float64
+	CapabilityUnknown float64
+	Tier              map[string]float64
+	CamerasFull       float64
+	ScaleUnknown      float64
+	Certainty         map[string]float64
+}
+
+func factorsOf(w *Weights) *deploymentFactors {
+	return &deploymentFactors{w.Exposure.TierFramework, w.Exposure.Capability, w.Exposure.CapabilityUnknown,
+		w.Exposure.Tier, w.Exposure.CamerasFull, w.Exposure.ScaleUnknown, w.Exposure.Certainty}
+}
+
+// checkFactors panics unless w's deployment factors are those the inputs'
+// deployments were scored with: the totals cannot be rescored without the
+// deployments, and a silent mismatch would give wrong scores.
+func (in *Inputs) checkFactors(w *Weights) {
+	if in.factors == nil || w == in.scored {
+		return
+	}
+	if !reflect.DeepEqual(in.factors, factorsOf(w)) {
+		panic("analysis: the weights' deployment factors (exposure capability, tier, scale, certainty or tier_framework) differ from those the index inputs were gathered under")
+	}
+}
+
+// Add counts a deployment of a jurisdiction in the inputs, scored under w;
+// in.AsOf must be set first, as it decides which are kept to list. Every
+// deployment must be added under the same deployment factors, since only
+// their totals are kept; Add and Compute panic otherwise.
+func (in *Inputs) Add(jurisdiction string, d DeploymentInput, w *Weights) {
+	if in.factors == nil {
+		f := factorsOf(w)
+		// Copied, so that changing w later cannot change what the totals
+		// are checked against.
+		f.Capability, f.Tier, f.Certainty = maps.Clone(f.Capability), maps.Clone(f.Tier), maps.Clone(f.Certainty)
+		in.factors, in.scored = f, w
+	}
+	in.checkFactors(w)
+	in.scored = w
+	if in.Deployments == nil {
+		in.Deployments = map[string]*DeploymentTotals{}
+	}
+	t := in.Deployments[jurisdiction]
+	if t == nil {
+		t = &DeploymentTotals{}
+		in.Deployments[jurisdiction] = t
+	}
+	ds := scoreDeployment(d, in.factors)
+	yt := yearTotal{year: d.Year, weight: ds.Weight, known: 3 - len(ds.Unknown), inputs: 3, count: 1}
+	if d.Year == 0 {
+		t.undated.add(yt)
+	} else if i, ok := slices.BinarySearchFunc(t.years, d.Year, func(y yearTotal, year int) int { return y.year - year }); ok {
+		t.years[i].add(yt)
+	} else {
+		t.years = slices.Insert(t.years, i, yt)
+	}
+	t.keep(ds, in.AsOf.Year())
+}
+
+// keep puts ds among the listed deployments if it is among the heaviest.
+func (t *DeploymentTotals) keep(ds DeploymentScore, asOfYear int) {
+	if len(t.top) < ListedDeployments {
+		t.top = append(t.top, ds)
+		if len(t.top) == 1 || lighter(ds, t.top[t.lightest], asOfYear) {
+			t.lightest = len(t.top) - 1
+		}
+		return
+	}
+	if !lighter(t.top[t.lightest], ds, asOfYear) {
+		return
+	}
+	// The newcomer was added last, so appending it keeps the order added.
+	t.top = append(slices.Delete(t.top, t.lightest, t.lightest+1), ds)
+	t.lightest = 0
+	for i := range t.top {
+		if lighter(t.top[i], t.top[t.lightest], asOfYear) {
+			t.lightest = i
+		}
+	}
+}
+
+// lighter orders deployments for listing: those not counted in the as-of
+// year first, as they show in no list the report makes; then by weight,
+// ties by id (the lower id is the heavier), so that which are listed does
+// not depend on the order added.
+func lighter(a, b DeploymentScore, asOfYear int) bool {
+	if ca, cb := counts(a.Year, asOfYear, true), counts(b.Year, asOfYear, true); ca != cb {
+		return cb
+	}
+	if a.Weight != b.Weight {
+		return a.Weight < b.Weight
+	}
+	return a.ID > b.ID
+}
+
+// counts reports whether a deployment from year dy counts in year: from
+// its year on, and when undated only in the current year.
+func counts(dy, year int, current bool) bool {
+	return dy <= year && (dy != 0 || current)
+}
+
+// at sums the deployments counted in year; t may be nil.
+func (t *DeploymentTotals) at(year int, current bool) yearTotal {
+	var sum yearTotal
+	if t == nil {
+		return sum
+	}
+	for _, y := range t.years {
+		if y.year > year {
+			break
+		}
+		sum.add(y)
+	}
+	if current {
+		sum.add(t.undated)
+	}
+	return sum
+}
+
+// listed is the listed deployments counted in year, in the order added;
+// t may be nil.
+func (t *DeploymentTotals) listed(year int, current bool) []DeploymentScore {
+	out := []DeploymentScore{}
+	if t == nil {
+		return out
+	}
+	for _, ds := range t.top {
+		if counts(ds.Year, year, current) {
+			ds.Unknown = slices.Clone(ds.Unknown) // each index its own, as before
+			out = append(out, ds)
+		}
+	}
+	return out
+}
+
 // IndexRegister is what the index reads from the store.
 type IndexRegister interface {
 	Register
@@ -161,13 +349,15 @@ type IndexRegister interface {
 }
 
 // IndexInputs gathers the index's inputs, classifying each deployment under
-// the weights' yardstick framework as of asOf.
+// the weights' yardstick framework as of asOf and scoring it under w. It
+// reads the deployments as a stream and keeps only their totals and the
+// heaviest few of each jurisdiction.
 func (c *Classifier) IndexInputs(ctx context.Context, reg IndexRegister, w *Weights, asOf time.Time) (*Inputs, error) {
 	fw, ok := c.Framework(w.Exposure.TierFramework)
 	if !ok {
 		return nil, fmt.Errorf("weights: tier_framework %q is not a framework (known: %s)", w.Exposure.TierFramework, strings.Join(c.FrameworkIDs(), ", "))
 	}
-	in := &Inputs{AsOf: asOf, Deployments: map[string][]DeploymentInput{}, AIGS: map[string]map[string]bool{}}
+	in := &Inputs{AsOf: asOf, Deployments: map[string]*DeploymentTotals{}, AIGS: map[string]map[string]bool{}}
 	err := reg.Each(ctx, "jurisdiction", func(e registry.Entity) error {
 		in.Jurisdictions = append(in.Jurisdictions, e.(*registry.Jurisdiction))
 		return nil
@@ -194,10 +384,10 @@ func (c *Classifier) IndexInputs(ctx context.Context, reg IndexRegister, w *Weig
 			return err
 		}
 		r := fw.Evaluate(f, asOf)
-		in.Deployments[d.Jurisdiction] = append(in.Deployments[d.Jurisdiction], DeploymentInput{
+		in.Add(d.Jurisdiction, DeploymentInput{
 			ID: d.ID, Title: d.Title, Year: d.Year(), Capabilities: d.System.Capabilities,
 			Tier: r.Tier, Bounds: r.Bounds, Cameras: d.Scale.Cameras, Certainty: d.Certainty,
-		})
+		}, w)
 		return nil
 	})
 	return in, err
@@ -221,12 +411,18 @@ type Score struct {
 	Rank      int      `json:"rank"`  // 1 is the widest gap; 0 when unscored or under min_coverage
 	// Coverage is the share of the index's inputs for this jurisdiction
 	// that are known.
-	Coverage    float64              `json:"coverage"`
-	Components  map[string]Component `json:"components"`
-	Deployments []DeploymentScore    `json:"deployments"`
-	Safeguards  []SafeguardScore     `json:"safeguards"`
-	AIGS        map[string]bool      `json:"aigs"`
-	Regime      string               `json:"regime,omitempty"`
+	Coverage   float64              `json:"coverage"`
+	Components map[string]Component `json:"components"`
+	// Deployments lists the deployments counted, in the register's order.
+	// A jurisdiction with more than ListedDeployments keeps only the
+	// heaviest of those counted at the as-of date, so the list may be cut:
+	// DeploymentCount and DeploymentWeight cover every deployment counted.
+	Deployments      []DeploymentScore `json:"deployments"`
+	DeploymentCount  int               `json:"deployment_count"`
+	DeploymentWeight float64           `json:"deployment_weight"` // Σ weight, what the deployments part saturates
+	Safeguards       []SafeguardScore  `json:"safeguards"`
+	AIGS             map[string]bool   `json:"aigs"`
+	Regime           string            `json:"regime,omitempty"`
 }
 
 // Component is one component's value (0-1, higher = wider gap) and how
@@ -268,25 +464,30 @@ type SafeguardScore struct {
 // into force; AIGS claims from their period. The yardstick tiers are those
 // of the inputs' as-of date, so that a year's score changes only with what
 // existed that year.
-func Compute(in *Inputs, w *Weights, year int) *Index {
+//
+// The deployments were scored when they were added to in, so w must have
+// the same deployment factors as the weights they were added under (it may
+// differ in every weight perturb draws); Compute panics otherwise.
+func Compute(in *Inputs, w *Weights, year int) *Index { return compute(in, w, year, true) }
+
+// compute is Compute; without list it leaves Score.Deployments nil, for the
+// many recomputations that read only scores and ranks.
+func compute(in *Inputs, w *Weights, year int, list bool) *Index {
+	in.checkFactors(w)
 	idx := &Index{Method: w.Method, Version: w.Version, AsOf: in.AsOf.Format(time.DateOnly), Year: year}
 	current := year >= in.AsOf.Year()
 	for _, j := range in.Jurisdictions {
 		s := Score{Code: j.Code, Name: j.Name, Subregion: j.Subregion, Components: map[string]Component{},
-			Deployments: []DeploymentScore{}, Safeguards: []SafeguardScore{}, AIGS: map[string]bool{}}
+			Safeguards: []SafeguardScore{}, AIGS: map[string]bool{}}
 		known, inputs := 0, 0
 
 		// Exposure: deployments and AIGS claims.
-		sum, depKnown, depInputs := 0.0, 0, 0
-		for _, d := range in.Deployments[j.Code] {
-			if d.Year > year || (d.Year == 0 && !current) {
-				continue
-			}
-			ds := scoreDeployment(d, w)
-			s.Deployments = append(s.Deployments, ds)
-			sum += ds.Weight
-			depInputs += 3
-			depKnown += 3 - len(ds.Unknown)
+		dt := in.Deployments[j.Code]
+		tot := dt.at(year, current)
+		sum, depKnown, depInputs := tot.weight, tot.known, tot.inputs
+		s.DeploymentCount, s.DeploymentWeight = tot.count, tot.weight
+		if list {
+			s.Deployments = dt.listed(year, current)
 		}
 		// The deployments part measures documented exposure: what the
 		// register records, zero when it records nothing. It is always
@@ -366,34 +567,36 @@ func Compute(in *Inputs, w *Weights, year int) *Index {
 	return idx
 }
 
-func scoreDeployment(d DeploymentInput, w *Weights) DeploymentScore {
+// scoreDeployment weighs a deployment. It reads only the deployment
+// factors, so that its result holds under every weighting Compute accepts.
+func scoreDeployment(d DeploymentInput, f *deploymentFactors) DeploymentScore {
 	ds := DeploymentScore{ID: d.ID, Title: d.Title, Year: d.Year, Tier: d.Tier}
 	ds.Capability = -1
 	for _, c := range d.Capabilities {
-		if v, ok := w.Exposure.Capability[c]; ok && v > ds.Capability {
+		if v, ok := f.Capability[c]; ok && v > ds.Capability {
 			ds.Capability = v
 		}
 	}
 	if ds.Capability < 0 {
-		ds.Capability = w.Exposure.CapabilityUnknown
+		ds.Capability = f.CapabilityUnknown
 		ds.Unknown = append(ds.Unknown, "capability")
 	}
 	if d.Tier == rules.Indeterminate && d.Bounds != nil {
-		ds.TierWeight = (w.Exposure.Tier[string(d.Bounds.Least)] + w.Exposure.Tier[string(d.Bounds.Most)]) / 2
+		ds.TierWeight = (f.Tier[string(d.Bounds.Least)] + f.Tier[string(d.Bounds.Most)]) / 2
 		ds.Unknown = append(ds.Unknown, "tier")
-	} else if v, ok := w.Exposure.Tier[string(d.Tier)]; ok {
+	} else if v, ok := f.Tier[string(d.Tier)]; ok {
 		ds.TierWeight = v
 	} else {
-		ds.TierWeight = (w.Exposure.Tier[string(rules.Prohibited)] + w.Exposure.Tier[string(rules.NotApplicable)]) / 2
+		ds.TierWeight = (f.Tier[string(rules.Prohibited)] + f.Tier[string(rules.NotApplicable)]) / 2
 		ds.Unknown = append(ds.Unknown, "tier")
 	}
 	if d.Cameras != nil {
-		ds.Scale = math.Min(1, math.Log10(1+float64(*d.Cameras))/math.Log10(1+w.Exposure.CamerasFull))
+		ds.Scale = math.Min(1, math.Log10(1+float64(*d.Cameras))/math.Log10(1+f.CamerasFull))
 	} else {
-		ds.Scale = w.Exposure.ScaleUnknown
+		ds.Scale = f.ScaleUnknown
 		ds.Unknown = append(ds.Unknown, "scale")
 	}
-	ds.Certainty = w.Exposure.Certainty[d.Certainty]
+	ds.Certainty = f.Certainty[d.Certainty]
 	ds.Weight = ds.Capability * ds.TierWeight * ds.Scale * ds.Certainty
 	return ds
 }

@@ -37,13 +37,18 @@ type Sensitivity struct {
 // weight between components, between exposure's parts and between
 // safeguards by a factor drawn uniformly from [1-spread, 1+spread]. The
 // seed makes it reproducible.
+//
+// Every draw reuses the deployment totals in holds, scored once under w.
+// That is right because perturb never touches the deployment factors
+// (capability, tier, scale, certainty: see deploymentFactors), which
+// TestPerturbKeepsDeploymentFactors checks and Compute enforces.
 func SensitivityOf(in *Inputs, w *Weights, year, draws int, spread float64, seed uint64) *Sensitivity {
-	base := Compute(in, w, year)
+	base := compute(in, w, year, false)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	ranks := map[string][]int{}
 	for range draws {
 		d := perturb(w, rng, spread)
-		for _, s := range Compute(in, d, year).Jurisdictions {
+		for _, s := range compute(in, d, year, false).Jurisdictions {
 			ranks[s.Code] = append(ranks[s.Code], s.Rank)
 		}
 	}
@@ -61,7 +66,8 @@ func SensitivityOf(in *Inputs, w *Weights, year, draws int, spread float64, seed
 	return out
 }
 
-// perturb copies w with its weights scaled by random factors.
+// perturb copies w with its weights scaled by random factors. It leaves the
+// deployment factors alone, and must: SensitivityOf relies on it.
 func perturb(w *Weights, rng *rand.Rand, spread float64) *Weights {
 	d := *w
 	f := func(v float64) float64 { return v * (1 - spread + 2*spread*rng.Float64()) }
@@ -95,7 +101,7 @@ type Point struct {
 func Series(in *Inputs, w *Weights, first int) map[string][]Point {
 	out := map[string][]Point{}
 	for y := first; y <= in.AsOf.Year(); y++ {
-		for _, s := range Compute(in, w, y).Jurisdictions {
+		for _, s := range compute(in, w, y, false).Jurisdictions {
 			out[s.Code] = append(out[s.Code], Point{y, s.Score, s.Rank, s.Coverage})
 		}
 	}
@@ -186,11 +192,8 @@ func (r *Report) Validate(outside map[string]float64, outsideName string) {
 	}
 	deps := map[string]float64{}
 	for _, s := range r.Index.Jurisdictions {
-		sum := 0.0
-		for _, d := range s.Deployments {
-			sum += d.Weight
-		}
-		deps[s.Code] = 1 - math.Exp(-sum/r.Weights.Exposure.Saturation)
+		// The total, not the listed deployments, which may be cut.
+		deps[s.Code] = 1 - math.Exp(-s.DeploymentWeight/r.Weights.Exposure.Saturation)
 	}
 	r.Validation = []Correlation{
 		Correlate("exposure ~ AIGS 2022 technology count", exposure, aigs),
