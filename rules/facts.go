@@ -108,6 +108,17 @@ func (s *Schema) NewFacts(doc any) (*Facts, error) {
 		}
 		return nil, FieldErrors{{Msg: err.Error()}}
 	}
+	return s.facts(doc), nil
+}
+
+// DerivedFacts prepares a document this program built for evaluation
+// without validating it against the JSON Schema, which costs most of the
+// time of reading facts. It is for documents that cannot be invalid by
+// construction: a test must show that every value the builder can emit is
+// valid (see analysis.TestDerivedFactsValid). Numbers must be float64.
+func (s *Schema) DerivedFacts(doc map[string]any) *Facts { return s.facts(doc) }
+
+func (s *Schema) facts(doc any) *Facts {
 	m, _ := doc.(map[string]any)
 	n := len(s.leaves)
 	f := &Facts{doc: m, values: make([]ref.Val, n), raw: make([]any, n), nvals: make([]val, n), schema: s}
@@ -119,7 +130,7 @@ func (s *Schema) NewFacts(doc any) (*Facts, error) {
 			f.raw[i] = v
 		}
 	}
-	return f, nil
+	return f
 }
 
 // Doc returns the document as read.
@@ -148,7 +159,7 @@ func (f *Facts) Value(path string) (any, bool) {
 func (f *Facts) val(id int64) ref.Val { return f.values[id-1] }
 
 func toVal(l *Leaf, v any) ref.Val {
-	unknown := types.NewUnknown(l.id, nil)
+	unknown := l.unknown
 	if v == nil {
 		return unknown
 	}

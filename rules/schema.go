@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -39,7 +41,8 @@ type Leaf struct {
 	MaxItems    int      // bound on a list's length, for cost estimation
 	MaxLength   int      // bound on a string's (or list item's) length, likewise
 	Description string
-	id          int64 // index+1: the id carried by an unknown value of this leaf
+	id          int64   // index+1: the id carried by an unknown value of this leaf
+	unknown     ref.Val // this leaf's unknown value, made once: cel-go never changes one
 }
 
 // Schema is the fact schema: the JSON Schema that validates documents and
@@ -186,6 +189,7 @@ func compileSchema(raw []byte) (*Schema, error) {
 	}
 	for i, l := range s.leaves {
 		l.id = int64(i + 1)
+		l.unknown = types.NewUnknown(l.id, nil)
 		s.byPath[l.Path] = l
 	}
 	c := jsonschema.NewCompiler()
