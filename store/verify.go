@@ -372,7 +372,19 @@ func (s *DB) readTable(ctx context.Context, t *table, d *tableDigest) error {
 	}
 	defer tx.Rollback()
 	d.size = head
-	rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(t.cols, ", ")+" FROM "+t.name+" ORDER BY "+s.orderBy(t))
+	return eachRow(ctx, tx, t, " ORDER BY "+s.orderBy(t), func(vals []any) {
+		if t.key == 0 {
+			d.addFTS(vals)
+		} else {
+			d.add(vals)
+		}
+	})
+}
+
+// eachRow calls fn with the values of every row of t, read in one query
+// ending in tail. fn must not keep vals, which the next row overwrites.
+func eachRow(ctx context.Context, tx *sql.Tx, t *table, tail string, fn func(vals []any)) error {
+	rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(t.cols, ", ")+" FROM "+t.name+tail)
 	if err != nil {
 		return err
 	}
@@ -386,11 +398,7 @@ func (s *DB) readTable(ctx context.Context, t *table, d *tableDigest) error {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		if t.key == 0 {
-			d.addFTS(vals)
-		} else {
-			d.add(vals)
-		}
+		fn(vals)
 	}
 	return rows.Err()
 }
@@ -633,24 +641,9 @@ func replay(ctx context.Context, tx *sql.Tx) (map[EntityID]*current, []EntityID,
 }
 
 func tableTuples(ctx context.Context, tx *sql.Tx, t *table) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+strings.Join(t.cols, ", ")+" FROM "+t.name)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []string
-	vals := make([]any, len(t.cols))
-	ptrs := make([]any, len(t.cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		out = append(out, tuple(vals))
-	}
-	return out, rows.Err()
+	err := eachRow(ctx, tx, t, "", func(vals []any) { out = append(out, tuple(vals)) })
+	return out, err
 }
 
 // tuple renders a row as one comparable string.
