@@ -59,47 +59,79 @@ var SupplierRoles = []string{"prime", "equipment", "software", "integrator", "op
 // no financing entry names it.
 var LenderRoles = []string{"financier", "donor"}
 
-// Network is the vendor network of the selected deployments.
+// ListMax is how many deployment ids, scenario items or financing entries
+// a result lists behind one number. The number counts them all, and each
+// cut list X has beside it X_total, its full length; the list holds the
+// first ListMax in id order, the order deployments are read in. Enough to
+// check a figure or find examples, while the size and memory of a result
+// stay independent of the size of the register.
+const ListMax = 100
+
+// addCapped counts v in *total and appends it to list while the list holds
+// fewer than ListMax. Deployments arrive in id order, so the list keeps the
+// first ListMax of them.
+func addCapped[T any](list []T, total *int, v T) []T {
+	*total++
+	if len(list) < ListMax {
+		list = append(list, v)
+	}
+	return list
+}
+
+// Network is the vendor network of the selected deployments. Its lists of
+// deployments and of financing entries are cut at ListMax; the totals
+// beside them count every one.
 type Network struct {
-	Query       NetworkQuery `json:"query"`
-	Deployments []string     `json:"deployments"` // every selected deployment
-	Overall     Shares       `json:"overall"`
-	BySubregion []Shares     `json:"by_subregion"` // in the order of registry.Subregions
-	Edges       []Edge       `json:"edges"`        // most deployments first
-	Lenders     []Lender     `json:"lenders"`      // largest known amount first
+	Query            NetworkQuery `json:"query"`
+	Deployments      []string     `json:"deployments"` // the first ListMax selected deployments
+	DeploymentsTotal int          `json:"deployments_total"`
+	Overall          Shares       `json:"overall"`
+	BySubregion      []Shares     `json:"by_subregion"` // in the order of registry.Subregions
+	Edges            []Edge       `json:"edges"`        // most deployments first
+	Lenders          []Lender     `json:"lenders"`      // largest known amount first
 	// Unattributed are financing entries that name no lender.
-	Unattributed []Flow `json:"unattributed_financing"`
+	Unattributed      []Flow `json:"unattributed_financing"`
+	UnattributedTotal int    `json:"unattributed_financing_total"`
 }
 
 // Shares splits a set of deployments by the headquarters country of their
 // suppliers. Every deployment falls in exactly one of Supplied, UnknownHQ,
-// UnknownRole and NoSupplier.
+// UnknownRole and NoSupplier, so their totals add up to DeploymentsTotal.
+// Each list holds the first ListMax deployments of its part; its total
+// counts them all.
 type Shares struct {
-	Subregion   string   `json:"subregion,omitempty"` // empty for all subregions
-	Deployments []string `json:"deployments"`         // the denominator of Share
-	// Supplied have at least one supplier of known headquarters: the
-	// denominator of ShareOfKnown.
-	Supplied []string `json:"supplied_known_hq"`
+	Subregion        string   `json:"subregion,omitempty"` // empty for all subregions
+	Deployments      []string `json:"deployments"`
+	DeploymentsTotal int      `json:"deployments_total"` // the denominator of Share
+	// Supplied have at least one supplier of known headquarters: their
+	// total is the denominator of ShareOfKnown.
+	Supplied      []string `json:"supplied_known_hq"`
+	SuppliedTotal int      `json:"supplied_known_hq_total"`
 	// AlsoUnknownHQ are Supplied deployments that also have a supplier of
 	// unknown headquarters, whose country might change the count.
-	AlsoUnknownHQ []string  `json:"also_unknown_hq"`
-	UnknownHQ     []string  `json:"unknown_hq"`      // suppliers recorded, none with known headquarters
-	UnknownRole   []string  `json:"unknown_role"`    // no supplier, but a vendor whose role is unknown
-	NoSupplier    []string  `json:"no_supplier"`     // no supplier and no vendor of unknown role
-	ByHQ          []HQShare `json:"by_headquarters"` // most deployments first
+	AlsoUnknownHQ      []string  `json:"also_unknown_hq"`
+	AlsoUnknownHQTotal int       `json:"also_unknown_hq_total"`
+	UnknownHQ          []string  `json:"unknown_hq"` // suppliers recorded, none with known headquarters
+	UnknownHQTotal     int       `json:"unknown_hq_total"`
+	UnknownRole        []string  `json:"unknown_role"` // no supplier, but a vendor whose role is unknown
+	UnknownRoleTotal   int       `json:"unknown_role_total"`
+	NoSupplier         []string  `json:"no_supplier"` // no supplier and no vendor of unknown role
+	NoSupplierTotal    int       `json:"no_supplier_total"`
+	ByHQ               []HQShare `json:"by_headquarters"` // most deployments first
 }
 
 // HQShare is the part of a set of deployments supplied by at least one
 // vendor headquartered in one country. A deployment with suppliers from
 // several countries counts for each.
 type HQShare struct {
-	Country      string   `json:"country"`
-	Deployments  []string `json:"deployments"` // the numerator
-	N            int      `json:"n"`
-	Of           int      `json:"of"`             // all deployments of the set
-	Share        float64  `json:"share"`          // N / Of
-	OfKnown      int      `json:"of_known"`       // deployments with a supplier of known headquarters
-	ShareOfKnown float64  `json:"share_of_known"` // N / OfKnown
+	Country          string   `json:"country"`
+	Deployments      []string `json:"deployments"`       // the first ListMax of the numerator
+	DeploymentsTotal int      `json:"deployments_total"` // equal to N
+	N                int      `json:"n"`
+	Of               int      `json:"of"`             // all deployments of the set
+	Share            float64  `json:"share"`          // N / Of
+	OfKnown          int      `json:"of_known"`       // deployments with a supplier of known headquarters
+	ShareOfKnown     float64  `json:"share_of_known"` // N / OfKnown
 }
 
 // HQ returns the share of a country, with N zero if none of the set's
@@ -110,21 +142,23 @@ func (s *Shares) HQ(country string) HQShare {
 			return h
 		}
 	}
-	return HQShare{Country: country, Deployments: []string{}, Of: len(s.Deployments), OfKnown: len(s.Supplied)}
+	return HQShare{Country: country, Deployments: []string{}, Of: s.DeploymentsTotal, OfKnown: s.SuppliedTotal}
 }
 
 // Edge links a vendor to a jurisdiction it supplied or financed.
 type Edge struct {
-	Vendor       string   `json:"vendor"`
-	Name         string   `json:"name"`
-	Headquarters string   `json:"headquarters"` // ISO alpha-2, or unknown
-	Ownership    string   `json:"ownership"`
-	Jurisdiction string   `json:"jurisdiction"`
-	Subregion    string   `json:"subregion"`
-	Deployments  []string `json:"deployments"`
-	Roles        []string `json:"roles"`        // as recorded; empty for a lender no vendor role names
-	Technologies []string `json:"technologies"` // capabilities of the deployments
-	Financing    []Flow   `json:"financing"`    // entries that name this vendor as lender
+	Vendor           string   `json:"vendor"`
+	Name             string   `json:"name"`
+	Headquarters     string   `json:"headquarters"` // ISO alpha-2, or unknown
+	Ownership        string   `json:"ownership"`
+	Jurisdiction     string   `json:"jurisdiction"`
+	Subregion        string   `json:"subregion"`
+	Deployments      []string `json:"deployments"` // the first ListMax
+	DeploymentsTotal int      `json:"deployments_total"`
+	Roles            []string `json:"roles"`        // as recorded; empty for a lender no vendor role names
+	Technologies     []string `json:"technologies"` // capabilities of the deployments
+	Financing        []Flow   `json:"financing"`    // the first ListMax entries that name this vendor as lender
+	FinancingTotal   int      `json:"financing_total"`
 }
 
 // Flow is one financing entry of a deployment, amounts as recorded.
@@ -143,19 +177,21 @@ type Flow struct {
 // Lender is a financier or donor: a vendor named by a financing entry or
 // given role financier or donor.
 type Lender struct {
-	Vendor        string   `json:"vendor"`
-	Name          string   `json:"name"`
-	Type          string   `json:"type"`
-	Headquarters  string   `json:"headquarters"`
-	Ownership     string   `json:"ownership"`
-	Jurisdictions []string `json:"jurisdictions"`
-	Deployments   []string `json:"deployments"`
+	Vendor           string   `json:"vendor"`
+	Name             string   `json:"name"`
+	Type             string   `json:"type"`
+	Headquarters     string   `json:"headquarters"`
+	Ownership        string   `json:"ownership"`
+	Jurisdictions    []string `json:"jurisdictions"`
+	Deployments      []string `json:"deployments"` // the first ListMax
+	DeploymentsTotal int      `json:"deployments_total"`
 	// USD2021 sums amount_usd_2021 over the USD2021Flows entries that give
 	// it; other amounts are in Flows, in their own currency, never added.
 	USD2021       float64 `json:"amount_usd_2021"`
 	USD2021Flows  int     `json:"amount_usd_2021_entries"`
 	UnknownAmount int     `json:"unknown_amount_entries"` // entries with no amount at all
-	Flows         []Flow  `json:"financing"`
+	Flows         []Flow  `json:"financing"`              // the first ListMax entries
+	FlowsTotal    int     `json:"financing_total"`
 }
 
 // netWorld is what a network reads besides deployments.
@@ -206,7 +242,9 @@ func (q NetworkQuery) each(ctx context.Context, reg NetworkRegister, w *netWorld
 	})
 }
 
-// BuildNetwork builds the vendor network of the deployments q selects.
+// BuildNetwork builds the vendor network of the deployments q selects. It
+// reads them once and keeps only aggregates and the lists ListMax cuts, so
+// its memory does not grow with the register.
 func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Network, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -218,36 +256,54 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 	n := &Network{Query: q, Deployments: []string{}, Edges: []Edge{}, Lenders: []Lender{}, Unattributed: []Flow{}}
 	overall := newHQTally("")
 	bySub := map[string]*hqTally{}
-	edges := map[[2]string]*Edge{}
-	lenders := map[string]*Lender{}
-	edge := func(vendor string, d *registry.Deployment) *Edge {
+	// An edge or a lender can be reached several times from one deployment
+	// (a vendor role and financing entries); last is the deployment counted
+	// last, so that each is counted once.
+	type edgeTally struct {
+		Edge
+		last string
+	}
+	type lenderTally struct {
+		Lender
+		last string
+	}
+	edges := map[[2]string]*edgeTally{}
+	lenders := map[string]*lenderTally{}
+	edge := func(vendor string, d *registry.Deployment) *edgeTally {
 		k := [2]string{vendor, d.Jurisdiction}
 		e := edges[k]
 		if e == nil {
 			v := w.vendor(vendor)
-			e = &Edge{Vendor: v.ID, Name: v.Name, Headquarters: hqOf(v), Ownership: cmp.Or(v.Ownership, UnknownValue),
-				Jurisdiction: d.Jurisdiction, Subregion: w.sub(d.Jurisdiction), Roles: []string{}, Financing: []Flow{}}
+			e = &edgeTally{Edge: Edge{Vendor: v.ID, Name: v.Name, Headquarters: hqOf(v), Ownership: cmp.Or(v.Ownership, UnknownValue),
+				Jurisdiction: d.Jurisdiction, Subregion: w.sub(d.Jurisdiction), Deployments: []string{}, Roles: []string{}, Financing: []Flow{}}}
 			edges[k] = e
 		}
-		e.Deployments = appendNew(e.Deployments, d.ID)
-		for _, c := range d.System.Capabilities {
-			e.Technologies = appendNew(e.Technologies, c)
+		if e.last != d.ID {
+			e.last = d.ID
+			e.Deployments = addCapped(e.Deployments, &e.DeploymentsTotal, d.ID)
+			for _, c := range d.System.Capabilities {
+				e.Technologies = appendNew(e.Technologies, c)
+			}
 		}
 		return e
 	}
-	lender := func(vendor string, d *registry.Deployment) *Lender {
+	lender := func(vendor string, d *registry.Deployment) *lenderTally {
 		l := lenders[vendor]
 		if l == nil {
 			v := w.vendor(vendor)
-			l = &Lender{Vendor: v.ID, Name: v.Name, Type: cmp.Or(v.Type, UnknownValue), Headquarters: hqOf(v), Ownership: cmp.Or(v.Ownership, UnknownValue), Flows: []Flow{}}
+			l = &lenderTally{Lender: Lender{Vendor: v.ID, Name: v.Name, Type: cmp.Or(v.Type, UnknownValue), Headquarters: hqOf(v),
+				Ownership: cmp.Or(v.Ownership, UnknownValue), Deployments: []string{}, Flows: []Flow{}}}
 			lenders[vendor] = l
 		}
-		l.Jurisdictions = appendNew(l.Jurisdictions, d.Jurisdiction)
-		l.Deployments = appendNew(l.Deployments, d.ID)
+		if l.last != d.ID {
+			l.last = d.ID
+			l.Jurisdictions = appendNew(l.Jurisdictions, d.Jurisdiction)
+			l.Deployments = addCapped(l.Deployments, &l.DeploymentsTotal, d.ID)
+		}
 		return l
 	}
 	err = q.each(ctx, reg, w, func(d *registry.Deployment) error {
-		n.Deployments = append(n.Deployments, d.ID)
+		n.Deployments = addCapped(n.Deployments, &n.DeploymentsTotal, d.ID)
 		sub := w.sub(d.Jurisdiction)
 		if bySub[sub] == nil {
 			bySub[sub] = newHQTally(sub)
@@ -265,13 +321,13 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 			fl := Flow{Lender: f.Lender, Deployment: d.ID, Jurisdiction: d.Jurisdiction, Instrument: f.Instrument,
 				Amount: f.Amount, Currency: f.Currency, Year: f.Year, AmountUSD2021: f.AmountUSD2021, AidDataID: f.AidDataID}
 			if f.Lender == "" {
-				n.Unattributed = append(n.Unattributed, fl)
+				n.Unattributed = addCapped(n.Unattributed, &n.UnattributedTotal, fl)
 				continue
 			}
 			e := edge(f.Lender, d)
-			e.Financing = append(e.Financing, fl)
+			e.Financing = addCapped(e.Financing, &e.FinancingTotal, fl)
 			l := lender(f.Lender, d)
-			l.Flows = append(l.Flows, fl)
+			l.Flows = addCapped(l.Flows, &l.FlowsTotal, fl)
 			switch {
 			case f.AmountUSD2021 != nil:
 				l.USD2021 += *f.AmountUSD2021
@@ -297,18 +353,18 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 		slices.Sort(e.Roles)
 		slices.Sort(e.Technologies)
 		e.Technologies = nonNilStrings(e.Technologies)
-		n.Edges = append(n.Edges, *e)
+		n.Edges = append(n.Edges, e.Edge)
 	}
 	slices.SortFunc(n.Edges, func(a, b Edge) int {
-		return cmp.Or(cmp.Compare(len(b.Deployments), len(a.Deployments)), cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Jurisdiction, b.Jurisdiction))
+		return cmp.Or(cmp.Compare(b.DeploymentsTotal, a.DeploymentsTotal), cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Jurisdiction, b.Jurisdiction))
 	})
 	for _, l := range lenders {
 		slices.Sort(l.Jurisdictions)
 		slices.Sort(l.Deployments)
-		n.Lenders = append(n.Lenders, *l)
+		n.Lenders = append(n.Lenders, l.Lender)
 	}
 	slices.SortFunc(n.Lenders, func(a, b Lender) int {
-		return cmp.Or(cmp.Compare(b.USD2021, a.USD2021), cmp.Compare(len(b.Deployments), len(a.Deployments)), cmp.Compare(a.Vendor, b.Vendor))
+		return cmp.Or(cmp.Compare(b.USD2021, a.USD2021), cmp.Compare(b.DeploymentsTotal, a.DeploymentsTotal), cmp.Compare(a.Vendor, b.Vendor))
 	})
 	return n, nil
 }
@@ -316,16 +372,17 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 // hqTally accumulates the shares of one set of deployments.
 type hqTally struct {
 	s    Shares
-	byHQ map[string][]string
+	byHQ map[string]*HQShare // Deployments and DeploymentsTotal only
 }
 
 func newHQTally(subregion string) *hqTally {
 	return &hqTally{s: Shares{Subregion: subregion, Deployments: []string{}, Supplied: []string{}, AlsoUnknownHQ: []string{},
-		UnknownHQ: []string{}, UnknownRole: []string{}, NoSupplier: []string{}}, byHQ: map[string][]string{}}
+		UnknownHQ: []string{}, UnknownRole: []string{}, NoSupplier: []string{}}, byHQ: map[string]*HQShare{}}
 }
 
 func (t *hqTally) add(d *registry.Deployment, w *netWorld) {
-	t.s.Deployments = append(t.s.Deployments, d.ID)
+	s := &t.s
+	s.Deployments = addCapped(s.Deployments, &s.DeploymentsTotal, d.ID)
 	var countries []string
 	suppliers, unknownHQ, unknownRole := false, false, false
 	for _, vr := range d.Vendors {
@@ -342,30 +399,36 @@ func (t *hqTally) add(d *registry.Deployment, w *netWorld) {
 		}
 	}
 	for _, c := range countries {
-		t.byHQ[c] = append(t.byHQ[c], d.ID)
+		h := t.byHQ[c]
+		if h == nil {
+			h = &HQShare{Country: c}
+			t.byHQ[c] = h
+		}
+		h.Deployments = addCapped(h.Deployments, &h.DeploymentsTotal, d.ID)
 	}
 	switch {
 	case len(countries) > 0:
-		t.s.Supplied = append(t.s.Supplied, d.ID)
+		s.Supplied = addCapped(s.Supplied, &s.SuppliedTotal, d.ID)
 		if unknownHQ {
-			t.s.AlsoUnknownHQ = append(t.s.AlsoUnknownHQ, d.ID)
+			s.AlsoUnknownHQ = addCapped(s.AlsoUnknownHQ, &s.AlsoUnknownHQTotal, d.ID)
 		}
 	case suppliers:
-		t.s.UnknownHQ = append(t.s.UnknownHQ, d.ID)
+		s.UnknownHQ = addCapped(s.UnknownHQ, &s.UnknownHQTotal, d.ID)
 	case unknownRole:
-		t.s.UnknownRole = append(t.s.UnknownRole, d.ID)
+		s.UnknownRole = addCapped(s.UnknownRole, &s.UnknownRoleTotal, d.ID)
 	default:
-		t.s.NoSupplier = append(t.s.NoSupplier, d.ID)
+		s.NoSupplier = addCapped(s.NoSupplier, &s.NoSupplierTotal, d.ID)
 	}
 }
 
 func (t *hqTally) shares() Shares {
 	s := t.s
 	s.ByHQ = []HQShare{}
-	all, known := len(s.Deployments), len(s.Supplied)
-	for c, ids := range t.byHQ {
-		s.ByHQ = append(s.ByHQ, HQShare{Country: c, Deployments: ids, N: len(ids), Of: all, OfKnown: known,
-			Share: float64(len(ids)) / float64(all), ShareOfKnown: float64(len(ids)) / float64(known)})
+	all, known := s.DeploymentsTotal, s.SuppliedTotal
+	for _, h := range t.byHQ {
+		n := h.DeploymentsTotal
+		s.ByHQ = append(s.ByHQ, HQShare{Country: h.Country, Deployments: h.Deployments, DeploymentsTotal: n, N: n, Of: all, OfKnown: known,
+			Share: float64(n) / float64(all), ShareOfKnown: float64(n) / float64(known)})
 	}
 	slices.SortFunc(s.ByHQ, func(a, b HQShare) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Country, b.Country)) })
 	return s

@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"sort"
 	"time"
 
@@ -12,7 +14,8 @@ import (
 
 // Scenario is what a framework would change if it applied everywhere it
 // is run against: each deployment's tier under its jurisdiction's current
-// law beside its tier under the framework.
+// law beside its tier under the framework. The counts cover every
+// deployment; Items lists one page of them (see ItemPage).
 type Scenario struct {
 	Framework      string         `json:"framework"`
 	Title          string         `json:"title"`
@@ -27,7 +30,31 @@ type Scenario struct {
 	PeopleUnknown  int            `json:"people_covered_unknown"` // changed deployments with no figure
 	ByJurisdiction []Jurisdiction `json:"by_jurisdiction"`
 	Drivers        []Driver       `json:"drivers"`
-	Items          []Item         `json:"items"`
+	Items          []Item         `json:"items"`       // one page, in id order
+	ItemsTotal     int            `json:"items_total"` // items on every page: Deployments
+	// Next is the cursor of the next page of items, empty on the last.
+	Next string `json:"next,omitempty"`
+}
+
+// ItemPage selects the items a scenario lists: at most Limit (ListMax when
+// Limit is 0 or less) deployments, in id order, from the one after the
+// deployment Cursor names. A cursor is the Next of the page before; it is
+// written as the deployment list's are, so it reads the same way.
+type ItemPage struct {
+	Cursor string
+	Limit  int
+}
+
+// after returns the deployment id a cursor names, "" for none.
+func (p ItemPage) after() (string, error) {
+	if p.Cursor == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+	if err != nil || len(b) == 0 {
+		return "", errors.New("cursor: not a cursor this server returned")
+	}
+	return string(b), nil
 }
 
 // Jurisdiction sums a scenario for one jurisdiction.
@@ -74,13 +101,23 @@ const (
 
 // Simulate runs fw against every deployment of the jurisdictions given (all
 // when none), comparing with the classifier's frameworks that bind each
-// deployment's jurisdiction today.
-func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Framework, jurisdictions []string, asOf time.Time) (*Scenario, error) {
+// deployment's jurisdiction today. The counts, the jurisdiction table and
+// the drivers cover every deployment; only the page of items is kept, so
+// that memory does not grow with the register.
+func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Framework, jurisdictions []string, asOf time.Time, page ItemPage) (*Scenario, error) {
+	after, err := page.after()
+	if err != nil {
+		return nil, err
+	}
+	limit := page.Limit
+	if limit <= 0 {
+		limit = ListMax
+	}
 	sc := &Scenario{Framework: fw.ID, Title: fw.Title, AsOf: asOf.Format(time.DateOnly), Jurisdictions: nonNilStrings(jurisdictions),
 		ByJurisdiction: []Jurisdiction{}, Drivers: []Driver{}, Items: []Item{}}
 	byJ := map[string]*Jurisdiction{}
 	drivers := map[string]*Driver{}
-	err := reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) error {
+	err = reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) error {
 		f, origin, err := c.FactsFor(d)
 		if err != nil {
 			return err
@@ -137,7 +174,14 @@ func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Frame
 				dr.Deployments++
 			}
 		}
-		sc.Items = append(sc.Items, it)
+		sc.ItemsTotal++
+		switch {
+		case d.ID <= after:
+		case len(sc.Items) < limit:
+			sc.Items = append(sc.Items, it)
+		case sc.Next == "":
+			sc.Next = base64.RawURLEncoding.EncodeToString([]byte(sc.Items[len(sc.Items)-1].Deployment))
+		}
 		return nil
 	})
 	if err != nil {

@@ -32,14 +32,18 @@ type TrendRow struct {
 	Cells []TrendCell `json:"cells"`
 }
 
-// TrendCell is one cell of a trend table with the deployments behind it.
+// TrendCell is one cell of a trend table with the first ListMax
+// deployments behind it; N counts them all.
 type TrendCell struct {
-	Year        string   `json:"year"`
-	N           int      `json:"n"`
-	Deployments []string `json:"deployments"`
+	Year             string   `json:"year"`
+	N                int      `json:"n"`
+	Deployments      []string `json:"deployments"`
+	DeploymentsTotal int      `json:"deployments_total"` // equal to N
 }
 
-// Trends tabulates the deployments q selects per year.
+// Trends tabulates the deployments q selects per year. It keeps a count and
+// the first ListMax ids per row and year, never every deployment, so its
+// memory does not grow with the register.
 func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTable, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -48,30 +52,42 @@ func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTab
 	if err != nil {
 		return nil, err
 	}
-	type entry struct {
-		year int
-		id   string
+	// A tally is one row by year, 0 for undated, until the range of years
+	// is known.
+	type tally map[int]*TrendCell
+	add := func(t tally, year int, id string) {
+		c := t[year]
+		if c == nil {
+			c = &TrendCell{Deployments: []string{}}
+			t[year] = c
+		}
+		c.Deployments = addCapped(c.Deployments, &c.N, id)
 	}
-	bySub, byTech := map[string][]entry{}, map[string][]entry{}
-	var all []entry
+	all, bySub, byTech := tally{}, map[string]tally{}, map[string]tally{}
 	first, last := 0, 0
 	err = q.each(ctx, reg, w, func(d *registry.Deployment) error {
-		e := entry{d.Year(), d.ID}
-		if e.year != 0 {
-			if first == 0 || e.year < first {
-				first = e.year
+		year := d.Year()
+		if year != 0 {
+			if first == 0 || year < first {
+				first = year
 			}
-			last = max(last, e.year)
+			last = max(last, year)
 		}
-		all = append(all, e)
+		add(all, year, d.ID)
 		sub := w.sub(d.Jurisdiction)
-		bySub[sub] = append(bySub[sub], e)
+		if bySub[sub] == nil {
+			bySub[sub] = tally{}
+		}
+		add(bySub[sub], year, d.ID)
 		caps := d.System.Capabilities
 		if len(caps) == 0 {
 			caps = []string{UnknownValue}
 		}
 		for _, c := range caps {
-			byTech[c] = append(byTech[c], e)
+			if byTech[c] == nil {
+				byTech[c] = tally{}
+			}
+			add(byTech[c], year, d.ID)
 		}
 		return nil
 	})
@@ -85,33 +101,34 @@ func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTab
 		}
 	}
 	t.Years = append(t.Years, Undated)
-	col := func(year int) int {
-		if year == 0 {
-			return len(t.Years) - 1
+	year := func(col int) int {
+		if col == len(t.Years)-1 {
+			return 0
 		}
-		return year - first
+		return first + col
 	}
-	row := func(key string, es []entry) TrendRow {
-		r := TrendRow{Key: key, Total: len(es), Cells: make([]TrendCell, len(t.Years))}
+	row := func(key string, tl tally) TrendRow {
+		r := TrendRow{Key: key, Cells: make([]TrendCell, len(t.Years))}
 		for i, y := range t.Years {
-			r.Cells[i] = TrendCell{Year: y, Deployments: []string{}}
-		}
-		for _, e := range es {
-			c := &r.Cells[col(e.year)]
-			c.N++
-			c.Deployments = append(c.Deployments, e.id)
+			c := TrendCell{Year: y, Deployments: []string{}}
+			if tc := tl[year(i)]; tc != nil {
+				c.N, c.Deployments = tc.N, tc.Deployments
+			}
+			c.DeploymentsTotal = c.N
+			r.Cells[i] = c
+			r.Total += c.N
 		}
 		return r
 	}
 	t.Totals = row("total", all)
 	for _, sub := range append(slices.Clone(registry.Subregions.Values), UnknownValue) {
-		if es, ok := bySub[sub]; ok {
-			t.BySubregion = append(t.BySubregion, row(sub, es))
+		if tl, ok := bySub[sub]; ok {
+			t.BySubregion = append(t.BySubregion, row(sub, tl))
 		}
 	}
 	for _, c := range append(slices.Clone(registry.Capabilities.Values), UnknownValue) {
-		if es, ok := byTech[c]; ok {
-			t.ByTechnology = append(t.ByTechnology, row(c, es))
+		if tl, ok := byTech[c]; ok {
+			t.ByTechnology = append(t.ByTechnology, row(c, tl))
 		}
 	}
 	return t, nil

@@ -185,12 +185,17 @@ func simulateCmd(fs *flag.FlagSet) runFunc {
 		return nil
 	})
 	format := fs.String("format", "text", "output: text or json")
+	limit := fs.Int("limit", analysis.ListMax, "how many deployments to list, from 1 to 1000; the counts cover all of them")
+	cursor := fs.String("cursor", "", "list the deployments after this cursor, the next of the output before")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(ff.names) != 1 {
 			return errors.New("name exactly one --framework to simulate")
 		}
 		if *format != "text" && *format != "json" {
 			return fmt.Errorf("--format %q: allowed: text, json", *format)
+		}
+		if *limit < 1 || *limit > store.MaxLimit {
+			return fmt.Errorf("--limit %d: allowed: 1 to %d", *limit, store.MaxLimit)
 		}
 		asOf, c, sel, err := ff.load()
 		if err != nil {
@@ -207,7 +212,7 @@ func simulateCmd(fs *flag.FlagSet) runFunc {
 				return fmt.Errorf("--jurisdiction %q: not a jurisdiction of the register", j)
 			}
 		}
-		sc, err := c.Simulate(ctx, db, sel[0], juris, asOf)
+		sc, err := c.Simulate(ctx, db, sel[0], juris, asOf, analysis.ItemPage{Cursor: *cursor, Limit: *limit})
 		if err != nil {
 			return err
 		}
@@ -242,7 +247,15 @@ func writeScenario(w io.Writer, sc *analysis.Scenario) {
 			fmt.Fprintf(w, "  %-28s %-34s %d deployments  %s\n", d.Rule, d.Citation, d.Deployments, d.Title)
 		}
 	}
-	fmt.Fprintln(w, "\nDeployments:")
+	if len(sc.Items) < sc.ItemsTotal {
+		fmt.Fprintf(w, "\nDeployments, %d of %d in id order", len(sc.Items), sc.ItemsTotal)
+		if sc.Next != "" {
+			fmt.Fprintf(w, " (--cursor %s for the next)", sc.Next)
+		}
+		fmt.Fprintln(w, ":")
+	} else {
+		fmt.Fprintln(w, "\nDeployments:")
+	}
 	tw = tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEPLOYMENT\tCURRENT\tPROPOSED\tCHANGE\tRULES")
 	for _, it := range sc.Items {

@@ -121,7 +121,7 @@ func describeQuery(q analysis.NetworkQuery) string {
 }
 
 func writeNetwork(w io.Writer, n *analysis.Network, maxEdges int) {
-	fmt.Fprintf(w, "Vendor network of %d deployments%s.\n", len(n.Deployments), describeQuery(n.Query))
+	fmt.Fprintf(w, "Vendor network of %d deployments%s.\n", n.DeploymentsTotal, describeQuery(n.Query))
 	fmt.Fprintln(w, "Shares count a deployment for a country when at least one supplier (prime, equipment, software,")
 	fmt.Fprintln(w, "integrator or operator support) is headquartered there; one deployment can count for several.")
 	writeShares(w, "All selected", n.Overall)
@@ -142,7 +142,7 @@ func writeNetwork(w io.Writer, n *analysis.Network, maxEdges int) {
 		if i == maxEdges {
 			break
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", e.Vendor, e.Headquarters, e.Jurisdiction, len(e.Deployments),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", e.Vendor, e.Headquarters, e.Jurisdiction, e.DeploymentsTotal,
 			orDash(strings.Join(e.Roles, " ")), orDash(strings.Join(e.Technologies, " ")))
 	}
 	tw.Flush()
@@ -166,29 +166,36 @@ func writeNetwork(w io.Writer, n *analysis.Network, maxEdges int) {
 				amounts = append(amounts, a)
 			}
 		}
+		if more := l.FlowsTotal - len(l.Flows); more > 0 {
+			amounts = append(amounts, fmt.Sprintf("… %d more entries in --format json", more))
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", l.Vendor, l.Headquarters, l.Type, strings.Join(l.Jurisdictions, " "),
-			len(l.Deployments), usd, l.UnknownAmount, orDash(strings.Join(amounts, "; ")))
+			l.DeploymentsTotal, usd, l.UnknownAmount, orDash(strings.Join(amounts, "; ")))
 	}
 	tw.Flush()
-	if len(n.Unattributed) > 0 {
-		fmt.Fprintf(w, "\n%d financing entries name no lender; --format json lists them.\n", len(n.Unattributed))
+	if n.UnattributedTotal > 0 {
+		fmt.Fprintf(w, "\n%d financing entries name no lender; --format json lists them.\n", n.UnattributedTotal)
 	}
 }
 
 func writeShares(w io.Writer, title string, s analysis.Shares) {
-	fmt.Fprintf(w, "\n%s: %d deployments; %d with a supplier of known headquarters", title, len(s.Deployments), len(s.Supplied))
-	if len(s.AlsoUnknownHQ) > 0 {
-		fmt.Fprintf(w, " (%d of them also one of unknown headquarters)", len(s.AlsoUnknownHQ))
+	fmt.Fprintf(w, "\n%s: %d deployments; %d with a supplier of known headquarters", title, s.DeploymentsTotal, s.SuppliedTotal)
+	if s.AlsoUnknownHQTotal > 0 {
+		fmt.Fprintf(w, " (%d of them also one of unknown headquarters)", s.AlsoUnknownHQTotal)
 	}
 	fmt.Fprintf(w, ",\n  %d with suppliers of unknown headquarters only, %d with vendors of unknown role only, %d with no supplier recorded.\n",
-		len(s.UnknownHQ), len(s.UnknownRole), len(s.NoSupplier))
+		s.UnknownHQTotal, s.UnknownRoleTotal, s.NoSupplierTotal)
 	if len(s.ByHQ) == 0 {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "  HQ\tOF ALL\t\tOF KNOWN HQ\t\tDEPLOYMENTS")
 	for _, h := range s.ByHQ {
-		fmt.Fprintf(tw, "  %s\t%d/%d\t%s\t%d/%d\t%s\t%s\n", h.Country, h.N, h.Of, pct(h.Share), h.N, h.OfKnown, pct(h.ShareOfKnown), strings.Join(h.Deployments, " "))
+		ids := strings.Join(h.Deployments, " ")
+		if more := h.DeploymentsTotal - len(h.Deployments); more > 0 {
+			ids += fmt.Sprintf(" … %d more", more)
+		}
+		fmt.Fprintf(tw, "  %s\t%d/%d\t%s\t%d/%d\t%s\t%s\n", h.Country, h.N, h.Of, pct(h.Share), h.N, h.OfKnown, pct(h.ShareOfKnown), ids)
 	}
 	tw.Flush()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -147,18 +148,20 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request) {
 		D     *registry.Deployment
 		Tiers []rules.Result
 	}
-	var rows []row
-	err = s.reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: []string{j.Code}}, func(d *registry.Deployment) error {
-		cl, err := s.cls.Deployment(d, s.cls.Frameworks(), today())
-		if err != nil {
-			return err
-		}
-		rows = append(rows, row{d, cl.Results})
-		return nil
-	})
+	// The matrix shows a page of deployments; search lists them all.
+	page, err := s.reg.Deployments(ctx, store.DeploymentFilter{Jurisdictions: []string{j.Code}, Limit: countryRows})
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	var rows []row
+	for _, d := range page.Items {
+		cl, err := s.cls.Deployment(d, s.cls.Frameworks(), today())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rows = append(rows, row{d, cl.Results})
 	}
 	claims, err := s.reg.List(ctx, "claim", j.Code, "", store.MaxLimit)
 	if err != nil {
@@ -174,9 +177,12 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "country", map[string]any{
 		"Title": j.Name, "J": j, "Score": score, "Stability": stab, "Rows": rows, "Frameworks": s.cls.Frameworks(),
 		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
-		"Binding": binding, "Sources": sourceIndex(j.Sources),
+		"Binding": binding, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
 	})
 }
+
+// countryRows is how many deployments a country page classifies and shows.
+const countryRows = 100
 
 func (s *Site) deployment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -227,13 +233,21 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := e.(*registry.Vendor)
+	// The map counts every deployment that names the vendor; the table
+	// lists the first analysis.ListMax and links to the search for the rest,
+	// so that the page does not grow with the register. The store's vendor
+	// filter (any role, lenders included) reads only those deployments.
 	var deps []*registry.Deployment
+	total := 0
 	where := map[string]int{}
-	err = s.reg.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
+	err = s.reg.EachDeployment(ctx, store.DeploymentFilter{Vendor: v.ID}, func(d *registry.Deployment) error {
 		hit := slices.ContainsFunc(d.Vendors, func(x registry.VendorRole) bool { return x.Vendor == v.ID }) ||
 			slices.ContainsFunc(d.Financing, func(f registry.Financing) bool { return f.Lender == v.ID })
 		if hit {
-			deps = append(deps, d)
+			if len(deps) < analysis.ListMax {
+				deps = append(deps, d)
+			}
+			total++
 			where[d.Jurisdiction]++
 		}
 		return nil
@@ -262,7 +276,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "vendor", map[string]any{
-		"Title": v.Name, "V": v, "Deployments": deps, "Map": template.HTML(m.String()), "Disputed": atlas.DisputedNote,
+		"Title": v.Name, "V": v, "Deployments": deps, "DeploymentsTotal": total, "Map": template.HTML(m.String()), "Disputed": atlas.DisputedNote,
 		"Sources": sourceIndex(v.Sources),
 	})
 }
@@ -289,12 +303,21 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, badRequest("Choose one of the frameworks listed."))
 			return
 		}
-		sc, err := s.cls.Simulate(r.Context(), s.reg, fw, nil, today())
+		// The counts cover the whole register; the table shows one page
+		// of deployments, ListMax long, with a link to the next.
+		sc, err := s.cls.Simulate(r.Context(), s.reg, fw, nil, today(), analysis.ItemPage{Cursor: r.URL.Query().Get("cursor")})
 		if err != nil {
+			if strings.HasPrefix(err.Error(), "cursor:") {
+				err = badRequest("That page link is not one this site made; start from the first page.")
+			}
 			s.fail(w, r, err)
 			return
 		}
 		data["S"], data["F"] = sc, fw
+		if sc.Next != "" {
+			nq := url.Values{"framework": {id}, "cursor": {sc.Next}}
+			data["Next"] = "/scenarios?" + nq.Encode()
+		}
 	}
 	s.render(w, r, http.StatusOK, "scenario", data)
 }

@@ -204,9 +204,12 @@ func (s *server) framework(w http.ResponseWriter, r *http.Request) {
 	sendJSON(w, r, fw)
 }
 
-// scenario answers what a framework would change in the jurisdictions asked.
+// scenario answers what a framework would change in the jurisdictions asked:
+// the counts over every deployment, and one page of the deployments, as
+// lists are paged, so that no answer holds the whole register.
 func (s *server) scenario(w http.ResponseWriter, r *http.Request) {
-	if err := onlyParams(r, "framework", "jurisdiction", "as_of"); err != nil {
+	limit, err := pageParams(r, "framework", "jurisdiction", "as_of", "limit", "cursor")
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -232,7 +235,7 @@ func (s *server) scenario(w http.ResponseWriter, r *http.Request) {
 			juris = append(juris, c)
 		}
 	}
-	sc, err := s.cls.Simulate(r.Context(), s.reg, fw, juris, asOf)
+	sc, err := s.cls.Simulate(r.Context(), s.reg, fw, juris, asOf, analysis.ItemPage{Cursor: r.URL.Query().Get("cursor"), Limit: limit})
 	if err != nil {
 		s.fail(w, r, err)
 		return

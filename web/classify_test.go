@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"oversight/analysis"
 	"oversight/internal/fixture"
 	"oversight/store"
 )
@@ -255,5 +256,62 @@ func TestCacheFollowsTheLog(t *testing.T) {
 	getJSON(t, srv, "/api/v1/deployments?limit=1000", &b)
 	if len(a.Items) != 3 || len(b.Items) != 5 {
 		t.Errorf("before %d, after %d deployments", len(a.Items), len(b.Items))
+	}
+}
+
+// TestScenarioPages checks that a scenario lists one page of deployments,
+// analysis.ListMax by default, and that the pages add up to the counts.
+func TestScenarioPages(t *testing.T) {
+	const size = 2*analysis.ListMax + 50
+	srv, _ := newServer(t, size)
+	type scenario struct {
+		Deployments, Stricter, Looser, Undecided int
+		Items                                    []struct{ Deployment, Change string }
+		ItemsTotal                               int    `json:"items_total"`
+		Next                                     string `json:"next"`
+	}
+	var first scenario
+	changes, seen := map[string]int{}, map[string]bool{}
+	path := "/api/v1/scenarios?framework=apac-baseline"
+	for pages := 1; ; pages++ {
+		var sc scenario
+		getJSON(t, srv, path, &sc)
+		if pages == 1 {
+			first = sc
+			if len(sc.Items) != analysis.ListMax || sc.Next == "" {
+				t.Errorf("first page: %d items, next %q", len(sc.Items), sc.Next)
+			}
+		}
+		if sc.Deployments != size || sc.ItemsTotal != size || sc.Stricter != first.Stricter || sc.Undecided != first.Undecided {
+			t.Errorf("page %d: %+v", pages, sc)
+		}
+		for _, it := range sc.Items {
+			if seen[it.Deployment] {
+				t.Errorf("%s listed twice", it.Deployment)
+			}
+			seen[it.Deployment] = true
+			changes[it.Change]++
+		}
+		if sc.Next == "" {
+			break
+		}
+		if pages == 5 {
+			t.Fatal("no last page")
+		}
+		path = "/api/v1/scenarios?framework=apac-baseline&limit=120&cursor=" + sc.Next
+	}
+	if len(seen) != size || changes["stricter"] != first.Stricter || changes["looser"] != first.Looser || changes["undecided"] != first.Undecided {
+		t.Errorf("pages list %d deployments, changes %v; counts %+v", len(seen), changes, first)
+	}
+	for _, q := range []string{"limit=0", "limit=1001", "cursor=%21%21"} {
+		if resp, b := get(t, srv, "/api/v1/scenarios?framework=apac-baseline&"+q); resp.StatusCode != 400 {
+			t.Errorf("%s: %d %s", q, resp.StatusCode, b)
+		}
+	}
+	// The page lists the first ListMax and links to the next.
+	resp, b := get(t, srv, "/scenarios?framework=apac-baseline")
+	if page := string(b); resp.StatusCode != 200 || strings.Count(page, `<tr><td><a href="/deployments/`) != analysis.ListMax ||
+		!strings.Contains(page, "100 of 250 on this page") || !strings.Contains(page, `rel="next"`) {
+		t.Errorf("scenario page: %d", resp.StatusCode)
 	}
 }

@@ -81,3 +81,67 @@ func TestTrendsEndpoint(t *testing.T) {
 		t.Errorf("technology rows add to %d", sum)
 	}
 }
+
+// TestNetworkAndTrendsCut checks on a register of more than
+// analysis.ListMax deployments per list that the answers list ListMax ids
+// and give the totals, that the network's size does not grow with the
+// register, and that the vendor page lists ListMax deployments but counts
+// them all.
+func TestNetworkAndTrendsCut(t *testing.T) {
+	const size = 7 * analysis.ListMax // each (vendor, jurisdiction) a sixth
+	srv, _ := newServer(t, size)
+	var n analysis.Network
+	getJSON(t, srv, "/api/v1/network", &n)
+	if n.DeploymentsTotal != size || len(n.Deployments) != analysis.ListMax || n.Deployments[0] != "synthetic-kz-0000002" {
+		t.Errorf("deployments: %d listed of %d, from %v", len(n.Deployments), n.DeploymentsTotal, n.Deployments[:1])
+	}
+	cn := n.Overall.HQ("CN") // the even deployments
+	if cn.N != size/2 || cn.DeploymentsTotal != size/2 || len(cn.Deployments) != analysis.ListMax || cn.Of != size || cn.Share != 0.5 {
+		t.Errorf("CN: n %d, %d listed of %d, of %d", cn.N, len(cn.Deployments), cn.DeploymentsTotal, cn.Of)
+	}
+	if o := n.Overall; o.SuppliedTotal != size || len(o.Supplied) != analysis.ListMax || o.NoSupplierTotal != 0 {
+		t.Errorf("supplied: %d listed of %d", len(o.Supplied), o.SuppliedTotal)
+	}
+	// Six edges, of 116 or 117 deployments each.
+	sum := 0
+	for _, e := range n.Edges {
+		sum += e.DeploymentsTotal
+		if e.DeploymentsTotal < size/6 || len(e.Deployments) != analysis.ListMax {
+			t.Errorf("edge %s/%s: %d listed of %d", e.Vendor, e.Jurisdiction, len(e.Deployments), e.DeploymentsTotal)
+		}
+	}
+	if len(n.Edges) != 6 || sum != size {
+		t.Errorf("%d edges of %d deployments", len(n.Edges), sum)
+	}
+
+	// The response does not grow with the register: twice the deployments,
+	// no more bytes than a few counts' digits.
+	_, small := get(t, srv, "/api/v1/network")
+	srv2, _ := newServer(t, 2*size)
+	_, large := get(t, srv2, "/api/v1/network")
+	if len(large) > len(small)+200 {
+		t.Errorf("network: %d bytes for %d deployments, %d for %d", len(small), size, len(large), 2*size)
+	}
+
+	// Trend cells are cut too (analysis tests cells of more than ListMax);
+	// here each year has fewer.
+	var tt analysis.TrendTable
+	getJSON(t, srv, "/api/v1/trends", &tt)
+	sum = 0
+	for _, c := range tt.Totals.Cells {
+		sum += c.N
+		if c.DeploymentsTotal != c.N || len(c.Deployments) != min(c.N, analysis.ListMax) {
+			t.Errorf("%s: %d listed of %d (total %d)", c.Year, len(c.Deployments), c.N, c.DeploymentsTotal)
+		}
+	}
+	if tt.Totals.Total != size || sum != size {
+		t.Errorf("trends: total %d, cells add to %d", tt.Totals.Total, sum)
+	}
+
+	resp, b := get(t, srv, "/vendors/vendor-a")
+	page := string(b)
+	if resp.StatusCode != 200 || strings.Count(page, `<tr><td><a href="/deployments/`) != analysis.ListMax ||
+		!strings.Contains(page, "the first 100 of 350") || !strings.Contains(page, `href="/search?vendor=vendor-a"`) {
+		t.Errorf("vendor page: %d, %d rows", resp.StatusCode, strings.Count(page, `<tr><td><a href="/deployments/`))
+	}
+}
