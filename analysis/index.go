@@ -416,9 +416,9 @@ type Score struct {
 	// Deployments lists the deployments counted, in the register's order.
 	// A jurisdiction with more than ListedDeployments keeps only the
 	// heaviest of those counted at the as-of date, so the list may be cut:
-	// DeploymentCount and DeploymentWeight cover every deployment counted.
+	// DeploymentsTotal and DeploymentWeight cover every deployment counted.
 	Deployments      []DeploymentScore `json:"deployments"`
-	DeploymentCount  int               `json:"deployment_count"`
+	DeploymentsTotal int               `json:"deployments_total"`
 	DeploymentWeight float64           `json:"deployment_weight"` // Σ weight, what the deployments part saturates
 	Safeguards       []SafeguardScore  `json:"safeguards"`
 	AIGS             map[string]bool   `json:"aigs"`
@@ -485,7 +485,7 @@ func compute(in *Inputs, w *Weights, year int, list bool) *Index {
 		dt := in.Deployments[j.Code]
 		tot := dt.at(year, current)
 		sum, depKnown, depInputs := tot.weight, tot.known, tot.inputs
-		s.DeploymentCount, s.DeploymentWeight = tot.count, tot.weight
+		s.DeploymentsTotal, s.DeploymentWeight = tot.count, tot.weight
 		if list {
 			s.Deployments = dt.listed(year, current)
 		}

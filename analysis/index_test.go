@@ -101,8 +101,8 @@ func TestIndexByHand(t *testing.T) {
 	if d := a.Deployments[0]; len(a.Deployments) != 1 || d.Weight != 0.5 || d.Capability != 1 || d.Scale != 0.5 || len(d.Unknown) != 1 || d.Unknown[0] != "scale" {
 		t.Errorf("deployment: %+v", a.Deployments)
 	}
-	if a.DeploymentCount != 1 || a.DeploymentWeight != 0.5 {
-		t.Errorf("deployment count %d, weight %v", a.DeploymentCount, a.DeploymentWeight)
+	if a.DeploymentsTotal != 1 || a.DeploymentWeight != 0.5 {
+		t.Errorf("deployment count %d, weight %v", a.DeploymentsTotal, a.DeploymentWeight)
 	}
 	// Deployments part 1 - e^(-0.5/2) = 0.2212; AIGS part 2/4 = 0.5;
 	// exposure 0.7 × 0.2212 + 0.3 × 0.5 = 0.3048.
@@ -448,8 +448,8 @@ func TestTotalsMatchReference(t *testing.T) {
 					for _, d := range r.Deployments {
 						sum += d.Weight
 					}
-					if g.DeploymentCount != len(r.Deployments) || math.Abs(g.DeploymentWeight-sum) > 1e-9 {
-						t.Fatalf("seed %d, year %d, %s: count %d weight %v, want %d %v", seed, year, g.Code, g.DeploymentCount, g.DeploymentWeight, len(r.Deployments), sum)
+					if g.DeploymentsTotal != len(r.Deployments) || math.Abs(g.DeploymentWeight-sum) > 1e-9 {
+						t.Fatalf("seed %d, year %d, %s: count %d weight %v, want %d %v", seed, year, g.Code, g.DeploymentsTotal, g.DeploymentWeight, len(r.Deployments), sum)
 					}
 					if len(reg.deployments[g.Code]) <= ListedDeployments && !reflect.DeepEqual(g.Deployments, r.Deployments) {
 						t.Fatalf("seed %d, year %d, %s: listed %+v, want %+v", seed, year, g.Code, g.Deployments, r.Deployments)
@@ -507,8 +507,8 @@ func TestListedDeployments(t *testing.T) {
 				asOf = append(asOf, ds)
 			}
 		}
-		if a.DeploymentCount != len(counted) {
-			t.Errorf("%d: count %d, want %d", year, a.DeploymentCount, len(counted))
+		if a.DeploymentsTotal != len(counted) {
+			t.Errorf("%d: count %d, want %d", year, a.DeploymentsTotal, len(counted))
 		}
 		// The heaviest of those counted at the as-of date, those of them
 		// counted in the year, in the register's order.
@@ -533,8 +533,8 @@ func TestListedDeployments(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%d: listed %v,\nwant %v", year, got, want)
 		}
-		if year == 2026 && (len(got) != ListedDeployments || a.DeploymentCount <= ListedDeployments) {
-			t.Errorf("as of: %d listed of %d", len(got), a.DeploymentCount)
+		if year == 2026 && (len(got) != ListedDeployments || a.DeploymentsTotal <= ListedDeployments) {
+			t.Errorf("as of: %d listed of %d", len(got), a.DeploymentsTotal)
 		}
 	}
 }
@@ -582,7 +582,7 @@ func TestOtherFactorsRefused(t *testing.T) {
 		}()
 	}
 	// Equal weights read anew are accepted.
-	if a := byCode(Compute(in, weights(t), 2026), "AA"); a.DeploymentCount != 1 {
+	if a := byCode(Compute(in, weights(t), 2026), "AA"); a.DeploymentsTotal != 1 {
 		t.Errorf("%+v", a)
 	}
 }

@@ -90,7 +90,7 @@ func writeIndexCSV(w io.Writer, rep *analysis.Report) error {
 		st, ok := stab[s.Code]
 		row := []string{strconv.Itoa(s.Rank), s.Code, s.Name, s.Subregion, num(s.Score), strconv.FormatFloat(s.Coverage, 'f', 3, 64),
 			num(s.Components["exposure"].Value), num(s.Components["safeguards"].Value), num(s.Components["context"].Value),
-			strconv.Itoa(s.DeploymentCount), "", "", "", "", rep.Index.Version, rep.Index.AsOf}
+			strconv.Itoa(s.DeploymentsTotal), "", "", "", "", rep.Index.Version, rep.Index.AsOf}
 		if ok {
 			row[10], row[11], row[12], row[13] = strconv.Itoa(st.MedianRank), strconv.Itoa(st.Low), strconv.Itoa(st.High), strconv.FormatBool(st.Robust)
 		}
