@@ -50,6 +50,7 @@ func OpenPostgres(ctx context.Context, url string, key *ledger.Key) (*DB, error)
 	if err != nil {
 		return nil, err
 	}
+	db.SetMaxIdleConns(maxIdle)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)

@@ -107,6 +107,7 @@ func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) 
 	if err != nil {
 		return nil, err
 	}
+	db.SetMaxIdleConns(maxIdle)
 	s := &DB{db: db, d: sqlite, key: key}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
@@ -114,6 +115,12 @@ func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) 
 	}
 	return s, nil
 }
+
+// maxIdle is how many connections the pool keeps open between requests.
+// database/sql keeps two by default, so a burst of concurrent reads closed
+// and reopened connections, which on PostgreSQL means a new server process
+// each time.
+const maxIdle = 16
 
 // Close closes the database.
 func (s *DB) Close() error { return s.db.Close() }

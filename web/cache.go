@@ -17,30 +17,36 @@ type responseCache struct {
 	entries map[string]*cachedResponse
 	bytes   int
 
-	seen   int64     // the log size last read
-	seenAt time.Time // when; it is read again after sizeTTL
+	seen    int64     // the log size last read
+	seenAt  time.Time // when; it is read again after sizeTTL
+	reading bool      // a request is reading it now
 }
 
 // sizeTTL bounds how long a change made by another process may take to
 // show: the log size is read at most this often under load.
 const sizeTTL = 50 * time.Millisecond
 
-// logSize returns the log size, reading it at most every sizeTTL.
+// logSize returns the log size, reading it at most every sizeTTL. One
+// request reads it while the others go on with the size last read: when
+// every request that found it stale read it too, a burst of queries every
+// sizeTTL opened database connections and set the tail latency.
 func (c *responseCache) logSize(read func() (int64, error)) (int64, error) {
 	c.mu.Lock()
-	if time.Since(c.seenAt) < sizeTTL {
+	if time.Since(c.seenAt) < sizeTTL || (c.reading && !c.seenAt.IsZero()) {
 		n := c.seen
 		c.mu.Unlock()
 		return n, nil
 	}
+	c.reading = true
 	c.mu.Unlock()
 	n, err := read()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reading = false
 	if err != nil {
 		return 0, err
 	}
-	c.mu.Lock()
 	c.seen, c.seenAt = n, time.Now()
-	c.mu.Unlock()
 	return n, nil
 }
 
