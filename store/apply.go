@@ -64,70 +64,91 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 			return fmt.Errorf("lock log head: %w", err)
 		}
 		tw := newTxWriter(ctx, s.d, tx)
-		defer tw.wait()              // on an early return; flush already waited otherwise
-		known := map[EntityID]bool{} // a batch refers to few jurisdictions and vendors, many times
-		errs := set.Check(func(kind, id string) bool {
-			k := EntityID{kind, id}
-			if !known[k] {
-				var one int
-				known[k] = tw.queryRow("SELECT 1 FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&one) == nil
-			}
-			return known[k]
-		})
-		if len(errs) > 0 {
-			return &CheckError{errs}
-		}
-		w := &writer{txWriter: tw, size: size, hashes: hashCache{read: tw.queryRow, mem: map[int64]tlog.Hash{}}}
-		ents := set.Entities()
-		have, err := currentStates(tw, ents)
+		defer tw.wait() // on an early return; flush already waited otherwise
+		// On SQLite the batch is checked while it is written, and the
+		// transaction commits only once the check has passed: a batch that
+		// fails it still writes nothing, and the writing need not wait.
+		exists, err := tw.stmt("SELECT 1 FROM entities WHERE kind = $1 AND id = $2")
 		if err != nil {
 			return err
 		}
-		for i, e := range ents {
-			state, err := registry.Canonical(e)
-			if err != nil {
-				return err
-			}
-			cur, ok := have[EntityID{e.Kind(), e.Key()}]
-			op := "update"
-			switch {
-			case !ok:
-				op = "create"
-			case bytes.Equal(cur, state):
-				res.Unchanged++
-				continue
-			}
-			rev := &registry.Revision{Seq: w.size, Kind: e.Kind(), ID: e.Key(), Op: op, Author: meta.Author, Reason: meta.Reason, Time: meta.Time, State: state}
-			if err := w.append(rev); err != nil {
-				return err
-			}
-			if op == "update" {
-				if err := w.deleteRows(e.Kind(), e.Key()); err != nil {
-					return err
+		check := func() []*registry.RecordError {
+			known := map[EntityID]bool{} // a batch refers to few jurisdictions and vendors, many times
+			return set.Check(func(kind, id string) bool {
+				k := EntityID{kind, id}
+				if !known[k] {
+					var one int
+					known[k] = exists.QueryRowContext(ctx, kind, id).Scan(&one) == nil
 				}
-			}
-			if err := w.insert(project(e, rev.Seq, state)...); err != nil {
-				return err
-			}
-			if op == "create" {
-				res.Created++
-			} else {
-				res.Updated++
-			}
-			if progress != nil && (i%256 == 255 || i == len(ents)-1) {
-				progress(i+1, len(ents))
-			}
+				return known[k]
+			})
 		}
-		res.Size = w.size
-		if w.size == size {
-			return nil
+		checked := make(chan []*registry.RecordError, 1)
+		if s.d.interleave {
+			go func() { checked <- check() }()
+		} else if errs := check(); len(errs) > 0 {
+			return &CheckError{errs}
+		} else {
+			checked <- nil
 		}
-		if err := w.flush(); err != nil {
+		w, err := fill(tw, set, meta, size, progress, &res)
+		if errs := <-checked; len(errs) > 0 {
+			return &CheckError{errs}
+		}
+		if err != nil || w.size == size {
 			return err
 		}
 		return w.finish(s.key)
 	})
 	return res, err
+}
+
+// fill appends what differs in a batch to the log and projects it,
+// counting the changes in res, and returns the writer to finish with.
+func fill(tw *txWriter, set *registry.Set, meta Meta, size int64, progress Progress, res *Result) (*writer, error) {
+	w := &writer{txWriter: tw, size: size, hashes: hashCache{read: tw.queryRow, mem: map[int64]tlog.Hash{}}}
+	ents := set.Entities()
+	have, err := currentStates(tw, ents)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range ents {
+		state, err := registry.Canonical(e)
+		if err != nil {
+			return nil, err
+		}
+		cur, ok := have[EntityID{e.Kind(), e.Key()}]
+		op := "update"
+		switch {
+		case !ok:
+			op = "create"
+		case bytes.Equal(cur, state):
+			res.Unchanged++
+			continue
+		}
+		rev := &registry.Revision{Seq: w.size, Kind: e.Kind(), ID: e.Key(), Op: op, Author: meta.Author, Reason: meta.Reason, Time: meta.Time, State: state}
+		if err := w.append(rev); err != nil {
+			return nil, err
+		}
+		if op == "update" {
+			if err := w.deleteRows(e.Kind(), e.Key()); err != nil {
+				return nil, err
+			}
+		}
+		if err := w.insert(project(e, rev.Seq, state)...); err != nil {
+			return nil, err
+		}
+		if op == "create" {
+			res.Created++
+		} else {
+			res.Updated++
+		}
+		if progress != nil && (i%256 == 255 || i == len(ents)-1) {
+			progress(i+1, len(ents))
+		}
+	}
+	res.Size = w.size
+	return w, w.flush()
 }
 
 // currentStates reads the current state of those of ents the register

@@ -9,9 +9,9 @@ import (
 
 // A txWriter writes within one transaction. It prepares each statement
 // once and gathers inserts into multi-row statements: parsing SQL and one
-// round trip per row were most of an import's time. Full batches are
-// written by a goroutine of their own while the caller goes on encoding,
-// hashing and projecting the next records.
+// round trip per row were most of an import's time. On SQLite, full
+// batches are written by a goroutine of their own while the caller goes on
+// encoding, hashing and projecting the next records.
 //
 // Rows wait until flush, so nothing in the same transaction may read a
 // table after adding rows to it without flushing first. Apply never does:
@@ -138,6 +138,13 @@ func (w *txWriter) flushTable(t *table) error {
 			return fmt.Errorf("insert into %s: %w", t.name, err)
 		}
 		w.inserts[k] = st
+	}
+	if !w.d.interleave {
+		w.pending[t] = vals[:0]
+		if _, err := st.ExecContext(w.ctx, vals...); err != nil {
+			return fmt.Errorf("insert into %s: %w", t.name, err)
+		}
+		return nil
 	}
 	if w.jobs == nil {
 		w.jobs, w.done = make(chan insertJob, 4), make(chan error, 1)

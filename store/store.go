@@ -53,6 +53,11 @@ type dialect struct {
 	// snapshot is the isolation level at which every query of a read-only
 	// transaction sees the same state.
 	snapshot sql.IsolationLevel
+	// interleave says a connection may run a statement while rows of
+	// another are still being read. SQLite can; PostgreSQL's protocol
+	// serves one query at a time, so a transaction's statements there
+	// run one after another, from one goroutine.
+	interleave bool
 }
 
 var sqlite = dialect{
@@ -66,7 +71,8 @@ var sqlite = dialect{
 	param: func(int) string { return "?" },
 	// TEXT compares by bytes unless told otherwise, and a transaction
 	// reads one snapshot of a WAL database from its first read.
-	snapshot: sql.LevelDefault,
+	snapshot:   sql.LevelDefault,
+	interleave: true,
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},
