@@ -104,7 +104,7 @@ func TestPostgres(t *testing.T) {
 		name string
 		fn   func(*testing.T)
 	}{
-		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination}, {"MatchPaging", TestMatchPaging},
+		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination}, {"MatchPaging", TestMatchPaging}, {"LargeBatchOnLongerLog", TestLargeBatchOnLongerLog},
 		{"ApplyUnchangedAndUpdate", TestApplyUnchangedAndUpdate}, {"BadBatchWritesNothing", TestBadBatchWritesNothing},
 		{"VerifyCatchesTampering", TestVerifyCatchesTampering}, {"ConcurrentWriters", TestConcurrentWriters},
 		{"InclusionProof", TestInclusionProof}, {"Sources", TestSources},
@@ -276,6 +276,30 @@ func TestMatchPaging(t *testing.T) {
 	f.Match = func(*registry.Deployment) (bool, error) { return false, errors.New("no facts") }
 	if _, err := db.Deployments(ctx, f); err == nil || err.Error() != "no facts" {
 		t.Errorf("the test's error was not returned: %v", err)
+	}
+}
+
+// TestLargeBatchOnLongerLog applies a batch big enough that rows are
+// written while the tree reads hashes stored by earlier batches, and
+// updates rows too, then checks everything with verify.
+func TestLargeBatchOnLongerLog(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(37))
+	set := &registry.Set{}
+	for i := range 700 {
+		set.Deployments = append(set.Deployments, fixture.Deployment(1000+i, []string{"PK", "PH", "KZ"}[i%3], "vendor-a"))
+	}
+	old := fixture.Set(37).Deployments[5]
+	old.Title = "Renamed in a large batch"
+	set.Deployments = append(set.Deployments, old)
+	res := apply(t, db, set)
+	if res.Created != 700 || res.Updated != 1 {
+		t.Fatalf("created %d, updated %d; want 700 and 1", res.Created, res.Updated)
+	}
+	verifyOK(t, db)
+	if n, err := db.Count(ctx, "deployment"); err != nil || n != 737 {
+		t.Fatalf("%d deployments, %v; want 737", n, err)
 	}
 }
 
