@@ -153,11 +153,11 @@ type Inputs struct {
 }
 
 // ListedDeployments is how many deployments a score lists at most: the
-// heaviest, as they move its exposure most. The count and total weight
-// always cover every deployment; the list is cut so that a report on a
-// large register stays small. No jurisdiction of the built-in register has
-// nearly this many.
-const ListedDeployments = 100
+// heaviest, as they move its exposure most, where other results list the
+// first (ListMax). The count and total weight always cover every
+// deployment. No jurisdiction of the built-in register has nearly this
+// many.
+const ListedDeployments = ListMax
 
 // DeploymentTotals are one jurisdiction's deployments as the index reads
 // them: their weights and factors summed by the year they count from, and
