@@ -173,3 +173,32 @@ func TestParseRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordOfCanonical checks the short way to a record against Record,
+// for states with characters JSON escapes.
+func TestRecordOfCanonical(t *testing.T) {
+	at := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
+	for _, e := range []Entity{
+		&Vendor{ID: "v", Name: "A <b> & \"c\" \u2028", Type: "company", Ownership: "private", Headquarters: "CN"},
+		&Jurisdiction{Code: "PK", Name: "Pakistan", Subregion: "south_asia"},
+	} {
+		state, err := Canonical(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []Revision{
+			{Seq: 3, Kind: e.Kind(), ID: e.Key(), Op: "create", Author: "a", Time: at, State: state},
+			{Seq: 4, Kind: e.Kind(), ID: e.Key(), Op: "update", Author: "a <b>", Reason: "x & y", Time: at, State: state},
+			{Seq: 5, Kind: e.Kind(), ID: e.Key(), Op: "retract", Author: "a", Time: at},
+		} {
+			want, err := r.Record()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.RecordOfCanonical()
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("got %s, %v\nwant %s", got, err, want)
+			}
+		}
+	}
+}

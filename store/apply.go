@@ -58,7 +58,7 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 	}
 	meta.Time = meta.Time.UTC().Truncate(time.Second)
 	var res Result
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		var size int64
 		if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
 			return fmt.Errorf("lock log head: %w", err)
@@ -220,7 +220,7 @@ type writer struct {
 }
 
 func (w *writer) append(rev *registry.Revision) error {
-	rec, err := rev.Record()
+	rec, err := rev.RecordOfCanonical() // its state is Canonical's
 	if err != nil {
 		return err
 	}

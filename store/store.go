@@ -53,6 +53,9 @@ type dialect struct {
 	// snapshot is the isolation level at which every query of a read-only
 	// transaction sees the same state.
 	snapshot sql.IsolationLevel
+	// writeCache and readCache, when set, size a connection's page cache
+	// while it writes the log and afterwards.
+	writeCache, readCache string
 	// interleave says a connection may run a statement while rows of
 	// another are still being read. SQLite can; PostgreSQL's protocol
 	// serves one query at a time, so a transaction's statements there
@@ -73,6 +76,11 @@ var sqlite = dialect{
 	// reads one snapshot of a WAL database from its first read.
 	snapshot:   sql.LevelDefault,
 	interleave: true,
+	// A batch dirties tens of MB of pages. With SQLite's default 2 MB
+	// cache it spilled them to the log mid-transaction, writing many more
+	// than once: 128 MB took a 1M import from 61-63 s to 59 s.
+	writeCache: "PRAGMA cache_size = -131072",
+	readCache:  "PRAGMA cache_size = -2000",
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},
@@ -186,7 +194,33 @@ func (s *DB) migrate(ctx context.Context) error {
 
 // tx runs fn in a transaction, committing if it returns nil.
 func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return runTx(ctx, s.db, fn)
+}
+
+// writeTx runs fn in a transaction that writes the log, on a connection
+// given the dialect's larger cache for the time of it.
+func (s *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.d.writeCache == "" {
+		return s.tx(ctx, fn)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, s.d.writeCache); err != nil {
+		return err
+	}
+	// The cache goes back to its usual size before the connection serves
+	// readers again: SQLite frees the pages over it.
+	defer conn.ExecContext(context.WithoutCancel(ctx), s.d.readCache)
+	return runTx(ctx, conn, fn)
+}
+
+func runTx(ctx context.Context, db interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -710,7 +710,7 @@ func describe(t *table, tup string) string {
 // number per entity rather than every state.
 func (s *DB) Rebuild(ctx context.Context) (int, error) {
 	n := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
 			return err
 		}
