@@ -32,8 +32,9 @@ type Classifier struct {
 	curated    map[string]*rules.Facts
 	schema     *rules.Schema
 
-	mu     sync.Mutex
-	report reportCache
+	mu        sync.Mutex
+	report    reportCache
+	scenarios scenarioCache
 }
 
 // Fact origins.

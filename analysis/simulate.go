@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -103,33 +104,97 @@ const (
 // when none), comparing with the classifier's frameworks that bind each
 // deployment's jurisdiction today. The counts, the jurisdiction table and
 // the drivers cover every deployment; only the page of items is kept, so
-// that memory does not grow with the register.
+// that memory does not grow with the register. The counts are kept until
+// the register grows or another day is asked for, so that the pages after
+// the first read only their own deployments.
 func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Framework, jurisdictions []string, asOf time.Time, page ItemPage) (*Scenario, error) {
-	after, err := page.after()
+	if _, err := page.after(); err != nil {
+		return nil, err
+	}
+	size, err := reg.Size(ctx)
 	if err != nil {
 		return nil, err
 	}
-	limit := page.Limit
-	if limit <= 0 {
-		limit = ListMax
+	key := fmt.Sprintf("%s\x00%s\x00%q", fw.ID, asOf.Format(time.DateOnly), jurisdictions)
+	c.mu.Lock()
+	counts := c.scenarios.get(size, key)
+	c.mu.Unlock()
+	if counts == nil {
+		return c.simulateAll(ctx, reg, fw, jurisdictions, asOf, page, size, key)
 	}
+	sc := *counts
+	sc.Items, sc.Next = []Item{}, ""
+	limit := page.limit()
+	err = reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: jurisdictions, Cursor: page.Cursor}, func(d *registry.Deployment) error {
+		if len(sc.Items) == limit {
+			sc.Next = base64.RawURLEncoding.EncodeToString([]byte(sc.Items[len(sc.Items)-1].Deployment))
+			return errPageFull
+		}
+		it, _, err := c.item(d, fw, asOf)
+		if err != nil {
+			return err
+		}
+		sc.Items = append(sc.Items, it)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errPageFull) {
+		return nil, err
+	}
+	return &sc, nil
+}
+
+var errPageFull = errors.New("page full")
+
+// limit is the page's number of items.
+func (p ItemPage) limit() int {
+	if p.Limit <= 0 {
+		return ListMax
+	}
+	return p.Limit
+}
+
+// item classifies one deployment for a scenario: its tier under current
+// law and under fw, and the rules that decide the latter.
+func (c *Classifier) item(d *registry.Deployment, fw *rules.Framework, asOf time.Time) (Item, rules.Result, error) {
+	f, origin, err := c.FactsFor(d)
+	if err != nil {
+		return Item{}, rules.Result{}, err
+	}
+	it := Item{Deployment: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, Facts: origin, PeopleCovered: d.Scale.PeopleCovered, CurrentLaw: []string{}, Rules: []string{}}
+	it.Current, it.CurrentLaw = c.currentTier(f, asOf, fw.ID)
+	proposed := fw.Evaluate(f, asOf)
+	it.Proposed, it.Missing = proposed.Tier, proposed.Missing
+	for _, r := range proposed.Rules {
+		if (r.Status == rules.Fired && r.Tier == proposed.Tier) || (proposed.Tier == rules.Indeterminate && r.Status == rules.Possible) {
+			it.Rules = append(it.Rules, r.ID)
+		}
+	}
+	switch {
+	case it.Current == rules.Indeterminate || it.Proposed == rules.Indeterminate:
+		it.Change = Undecided
+	case it.Proposed.Severity() > it.Current.Severity():
+		it.Change = Stricter
+	case it.Proposed.Severity() < it.Current.Severity():
+		it.Change = Looser
+	default:
+		it.Change = Same
+	}
+	return it, proposed, nil
+}
+
+// simulateAll reads every deployment: it counts them all, keeps the page of
+// items asked for, and keeps the counts for the pages after.
+func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Framework, jurisdictions []string, asOf time.Time, page ItemPage, size int64, key string) (*Scenario, error) {
+	after, _ := page.after()
+	limit := page.limit()
 	sc := &Scenario{Framework: fw.ID, Title: fw.Title, AsOf: asOf.Format(time.DateOnly), Jurisdictions: nonNilStrings(jurisdictions),
 		ByJurisdiction: []Jurisdiction{}, Drivers: []Driver{}, Items: []Item{}}
 	byJ := map[string]*Jurisdiction{}
 	drivers := map[string]*Driver{}
-	err = reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) error {
-		f, origin, err := c.FactsFor(d)
+	err := reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) error {
+		it, proposed, err := c.item(d, fw, asOf)
 		if err != nil {
 			return err
-		}
-		it := Item{Deployment: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, Facts: origin, PeopleCovered: d.Scale.PeopleCovered, CurrentLaw: []string{}, Rules: []string{}}
-		it.Current, it.CurrentLaw = c.currentTier(f, asOf, fw.ID)
-		proposed := fw.Evaluate(f, asOf)
-		it.Proposed, it.Missing = proposed.Tier, proposed.Missing
-		for _, r := range proposed.Rules {
-			if (r.Status == rules.Fired && r.Tier == proposed.Tier) || (proposed.Tier == rules.Indeterminate && r.Status == rules.Possible) {
-				it.Rules = append(it.Rules, r.ID)
-			}
 		}
 		j := byJ[d.Jurisdiction]
 		if j == nil {
@@ -138,21 +203,16 @@ func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Frame
 		}
 		j.Deployments++
 		sc.Deployments++
-		switch {
-		case it.Current == rules.Indeterminate || it.Proposed == rules.Indeterminate:
-			it.Change = Undecided
+		switch it.Change {
+		case Undecided:
 			sc.Undecided++
 			j.Undecided++
-		case it.Proposed.Severity() > it.Current.Severity():
-			it.Change = Stricter
+		case Stricter:
 			sc.Stricter++
 			j.Stricter++
-		case it.Proposed.Severity() < it.Current.Severity():
-			it.Change = Looser
+		case Looser:
 			sc.Looser++
 			j.Looser++
-		default:
-			it.Change = Same
 		}
 		if it.Change == Stricter || it.Change == Looser {
 			sc.Changed++
@@ -200,7 +260,35 @@ func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Frame
 		}
 		return sc.Drivers[a].Rule < sc.Drivers[b].Rule
 	})
+	counts := *sc
+	counts.Items, counts.Next = nil, ""
+	c.mu.Lock()
+	c.scenarios.put(size, key, &counts)
+	c.mu.Unlock()
 	return sc, nil
+}
+
+// scenarioCache keeps the counts of recent scenarios for one log size.
+type scenarioCache struct {
+	size   int64
+	counts map[string]*Scenario
+}
+
+// scenarioCacheMax bounds the scenarios kept: frameworks × filters × days.
+const scenarioCacheMax = 64
+
+func (s *scenarioCache) get(size int64, key string) *Scenario {
+	if s.size != size {
+		return nil
+	}
+	return s.counts[key]
+}
+
+func (s *scenarioCache) put(size int64, key string, sc *Scenario) {
+	if s.size != size || len(s.counts) >= scenarioCacheMax {
+		s.size, s.counts = size, map[string]*Scenario{}
+	}
+	s.counts[key] = sc
 }
 
 // currentTier is a document's tier under the frameworks that bind its

@@ -240,24 +240,23 @@ func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []s
 // Each calls fn for every entity of a kind in id order, reading in pages so
 // that memory stays bounded however large the register is.
 func (s *DB) Each(ctx context.Context, kind string, fn func(registry.Entity) error) error {
-	return walk(func(cursor string) (Page[registry.Entity], error) {
+	return walk("", func(cursor string) (Page[registry.Entity], error) {
 		return s.List(ctx, kind, "", cursor, MaxLimit)
 	}, fn)
 }
 
 // EachDeployment calls fn for every deployment f selects, in id order,
-// page by page.
+// page by page, from the one after f.Cursor (from the first when empty).
 func (s *DB) EachDeployment(ctx context.Context, f DeploymentFilter, fn func(*registry.Deployment) error) error {
 	f.Limit = MaxLimit
-	return walk(func(cursor string) (Page[*registry.Deployment], error) {
+	return walk(f.Cursor, func(cursor string) (Page[*registry.Deployment], error) {
 		f.Cursor = cursor
 		return s.Deployments(ctx, f)
 	}, fn)
 }
 
-// walk follows a paginated list from its first page to its last.
-func walk[T any](page func(cursor string) (Page[T], error), fn func(T) error) error {
-	cursor := ""
+// walk follows a paginated list from the page after cursor to its last.
+func walk[T any](cursor string, page func(cursor string) (Page[T], error), fn func(T) error) error {
 	for {
 		p, err := page(cursor)
 		if err != nil {

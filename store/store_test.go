@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -220,6 +221,18 @@ func TestPagination(t *testing.T) {
 	}
 	if _, err := db.Deployments(ctx, DeploymentFilter{Cursor: "!!"}); err == nil {
 		t.Error("a malformed cursor was accepted")
+	}
+	// EachDeployment starts after the cursor it is given.
+	var rest []string
+	from := base64.RawURLEncoding.EncodeToString([]byte(ids[9]))
+	if err := db.EachDeployment(ctx, DeploymentFilter{Cursor: from}, func(d *registry.Deployment) error {
+		rest = append(rest, d.ID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rest, ids[10:]) {
+		t.Errorf("walked from %s: %v, want %v", ids[9], rest, ids[10:])
 	}
 }
 
