@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -172,6 +173,14 @@ func Append(n int64, record []byte, r tlog.HashReader) ([]tlog.Hash, error) {
 type Tree struct {
 	hashes []tlog.Hash // stored hashes, by storage index
 	n      int64
+}
+
+// Reserve makes room for n records in all, so that a tree rebuilt from a
+// long log grows its hashes once instead of by repeated doubling.
+func (t *Tree) Reserve(n int64) {
+	if want := int(2 * n); want > cap(t.hashes) {
+		t.hashes = slices.Grow(t.hashes, want-len(t.hashes))
+	}
 }
 
 // Add appends the next record.

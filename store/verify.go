@@ -193,6 +193,7 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck, earlier []ledger.Checkpo
 	}
 
 	lg.latest = make(map[string]stateRef, head)
+	lg.tree.Reserve(head)
 	rows, err := tx.QueryContext(ctx, "SELECT seq, kind, entity_id, op, record FROM revisions ORDER BY seq")
 	if err != nil {
 		return err
