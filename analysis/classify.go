@@ -120,6 +120,15 @@ func (c *Classifier) Deployment(d *registry.Deployment, frameworks []*rules.Fram
 	return out, nil
 }
 
+// EachClassification classifies every deployment f selects under
+// frameworks, on every core, and calls fn with each classification in id
+// order.
+func (c *Classifier) EachClassification(ctx context.Context, reg Register, f store.DeploymentFilter, frameworks []*rules.Framework, asOf time.Time, fn func(Classification) error) error {
+	return eachInOrder(ctx, reg, f, func(d *registry.Deployment) (Classification, error) {
+		return c.Deployment(d, frameworks, asOf)
+	}, func(_ *registry.Deployment, cl Classification) error { return fn(cl) })
+}
+
 // FactsFor returns the facts rules read for a deployment and their origin.
 func (c *Classifier) FactsFor(d *registry.Deployment) (*rules.Facts, string, error) {
 	if f, ok := c.curated[d.ID]; ok {

@@ -378,12 +378,13 @@ func (c *Classifier) IndexInputs(ctx context.Context, reg IndexRegister, w *Weig
 	if err != nil {
 		return nil, err
 	}
-	err = reg.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
+	err = eachInOrder(ctx, reg, store.DeploymentFilter{}, func(d *registry.Deployment) (rules.Result, error) {
 		f, _, err := c.FactsFor(d)
 		if err != nil {
-			return err
+			return rules.Result{}, err
 		}
-		r := fw.Evaluate(f, asOf)
+		return fw.Evaluate(f, asOf), nil
+	}, func(d *registry.Deployment, r rules.Result) error {
 		in.Add(d.Jurisdiction, DeploymentInput{
 			ID: d.ID, Title: d.Title, Year: d.Year(), Capabilities: d.System.Capabilities,
 			Tier: r.Tier, Bounds: r.Bounds, Cameras: d.Scale.Cameras, Certainty: d.Certainty,

@@ -191,11 +191,15 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 		ByJurisdiction: []Jurisdiction{}, Drivers: []Driver{}, Items: []Item{}}
 	byJ := map[string]*Jurisdiction{}
 	drivers := map[string]*Driver{}
-	err := reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) error {
+	type classified struct {
+		it       Item
+		proposed rules.Result
+	}
+	err := eachInOrder(ctx, reg, store.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) (classified, error) {
 		it, proposed, err := c.item(d, fw, asOf)
-		if err != nil {
-			return err
-		}
+		return classified{it, proposed}, err
+	}, func(d *registry.Deployment, cl classified) error {
+		it, proposed := cl.it, cl.proposed
 		j := byJ[d.Jurisdiction]
 		if j == nil {
 			j = &Jurisdiction{Code: d.Jurisdiction, CurrentLaw: c.binding(d.Jurisdiction, fw.ID)}

@@ -351,11 +351,7 @@ func classifyAll(ctx context.Context, db *store.DB, c *analysis.Classifier, sel 
 	counts := map[string]map[rules.Tier]int{}
 	n := 0
 	start := time.Now()
-	err := db.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
-		cl, err := c.Deployment(d, sel, asOf)
-		if err != nil {
-			return err
-		}
+	err := c.EachClassification(ctx, db, store.DeploymentFilter{}, sel, asOf, func(cl analysis.Classification) error {
 		for _, r := range cl.Results {
 			if counts[r.Framework] == nil {
 				counts[r.Framework] = map[rules.Tier]int{}
