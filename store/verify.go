@@ -11,15 +11,14 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"golang.org/x/mod/sumdb/tlog"
 	"golang.org/x/sync/errgroup"
 
+	"oversight/internal/ordered"
 	"oversight/ledger"
 	"oversight/registry"
 )
@@ -443,73 +442,35 @@ func (s *DB) readEntities(ctx context.Context, e *entityCheck) error {
 		return err
 	}
 	defer rows.Close()
-
-	type batch struct {
-		rows    []*entityRow
-		decoded chan struct{} // closed when every row is projected
-	}
-	const batchSize = 256
-	n := runtime.GOMAXPROCS(0)
-	todo := make(chan *batch, n)
-	inOrder := make(chan *batch, 2*n)
-	var workers sync.WaitGroup
-	for range n {
-		workers.Go(func() {
-			for b := range todo {
-				for _, r := range b.rows {
-					r.project()
-				}
-				close(b.decoded)
+	read := func(ctx context.Context, emit func(*entityRow) error) error {
+		for rows.Next() {
+			r := &entityRow{}
+			if err := rows.Scan(&r.kind, &r.id, &r.seq, &r.state); err != nil {
+				return err
 			}
-		})
-	}
-	folded := make(chan struct{})
-	go func() {
-		defer close(folded)
-		for b := range inOrder {
-			<-b.decoded
-			for _, r := range b.rows {
-				writeEntityLine(e.lines, entityKey(r.kind, r.id), stateRef{r.seq, stateSum(r.state)})
-				for _, pr := range r.rows {
-					switch pr.t {
-					case tEntities: // compared with the log through the lines
-					case tDepFTS:
-						e.want[pr.t].addFTS(pr.vals)
-					default:
-						e.want[pr.t].add(pr.vals)
-					}
-				}
+			if err := emit(r); err != nil {
+				return err
 			}
 		}
-	}()
-	var scanErr error
-	cur := &batch{decoded: make(chan struct{})}
-	send := func() {
-		inOrder <- cur
-		todo <- cur
-		cur = &batch{decoded: make(chan struct{})}
+		return rows.Err()
 	}
-	for rows.Next() {
-		r := &entityRow{}
-		if scanErr = rows.Scan(&r.kind, &r.id, &r.seq, &r.state); scanErr != nil {
-			break
+	project := func(r *entityRow) (struct{}, error) {
+		r.project()
+		return struct{}{}, nil
+	}
+	return ordered.Each(ctx, read, project, func(r *entityRow, _ struct{}) error {
+		writeEntityLine(e.lines, entityKey(r.kind, r.id), stateRef{r.seq, stateSum(r.state)})
+		for _, pr := range r.rows {
+			switch pr.t {
+			case tEntities: // compared with the log through the lines
+			case tDepFTS:
+				e.want[pr.t].addFTS(pr.vals)
+			default:
+				e.want[pr.t].add(pr.vals)
+			}
 		}
-		cur.rows = append(cur.rows, r)
-		if len(cur.rows) == batchSize {
-			send()
-		}
-	}
-	if len(cur.rows) > 0 {
-		send()
-	}
-	close(todo)
-	workers.Wait()
-	close(inOrder)
-	<-folded
-	if scanErr != nil {
-		return scanErr
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // project decodes the state and projects it, each table's rows in the
