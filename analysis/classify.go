@@ -225,13 +225,27 @@ var schemaCapabilities = func() map[string]bool {
 // It classifies the one deployment: lists show the tiers of the page they
 // return, and nothing classifies the whole register to serve a request.
 func (c *Classifier) TiersOf(d *registry.Deployment, asOf time.Time) (map[string]rules.Tier, error) {
-	f, _, err := c.FactsFor(d)
+	tiers, err := c.tiers(d, asOf)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]rules.Tier, len(c.frameworks))
-	for _, fw := range c.frameworks {
-		out[fw.ID] = fw.Evaluate(f, asOf).Tier
+	for i, fw := range c.frameworks {
+		out[fw.ID] = tiers[i]
+	}
+	return out, nil
+}
+
+// tiers is a deployment's tier under each framework, in the classifier's
+// order.
+func (c *Classifier) tiers(d *registry.Deployment, asOf time.Time) ([]rules.Tier, error) {
+	f, _, err := c.FactsFor(d)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rules.Tier, len(c.frameworks))
+	for i, fw := range c.frameworks {
+		out[i] = fw.Evaluate(f, asOf).Tier
 	}
 	return out, nil
 }
@@ -272,13 +286,13 @@ func (t *Table) FrameworkIDs() []string { return t.c.FrameworkIDs() }
 // Of returns a deployment's tier under each framework, in FrameworkIDs'
 // order.
 func (t *Table) Of(d *registry.Deployment) ([]string, error) {
-	f, _, err := t.c.FactsFor(d)
+	tiers, err := t.c.tiers(d, t.asOf)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(t.c.frameworks))
-	for i, fw := range t.c.frameworks {
-		out[i] = string(fw.Evaluate(f, t.asOf).Tier)
+	out := make([]string, len(tiers))
+	for i, tier := range tiers {
+		out[i] = string(tier)
 	}
 	return out, nil
 }

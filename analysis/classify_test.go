@@ -56,3 +56,24 @@ func TestDerivedFactsValid(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFactsFor measures reading the facts of a synthetic deployment
+// that has no curated document (docs/performance.md, "Facts").
+func BenchmarkFactsFor(b *testing.B) {
+	base, err := data.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := NewClassifier(nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds := synth.Batch(base, 1, 0, 1000)
+	i := 0
+	for b.Loop() {
+		if _, _, err := c.FactsFor(ds[i%len(ds)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

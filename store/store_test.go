@@ -381,6 +381,7 @@ func TestVerifyCatchesTampering(t *testing.T) {
 		{"last revision deleted", "DELETE FROM revisions WHERE seq = (SELECT MAX(seq) FROM revisions)", "log: the log head says", false},
 		{"middle revision deleted", "DELETE FROM revisions WHERE seq = 3", "log: revision 3 is missing", false},
 		{"revision altered", "UPDATE revisions SET record = replace(record, 'Synthetic', 'Forged') WHERE seq = 4", "checkpoint: signed root", false},
+		{"revision not JSON", "UPDATE revisions SET record = 'not json' WHERE seq = 4", "log: revision 4 is not valid JSON", false},
 		{"checkpoint forged", "UPDATE checkpoints SET signed = replace(signed, {nl} || '9' || {nl}, {nl} || '8' || {nl})", "checkpoint", false},
 		{"tree hash altered", "UPDATE tree_hashes SET hash = {zero32} WHERE idx = 2", "tree: stored hash 2", false},
 	}

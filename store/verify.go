@@ -541,7 +541,7 @@ func (s *DB) compareTables(ctx context.Context, tables []*table, bad func(string
 		return err
 	}
 	defer tx.Rollback()
-	latest, _, err := replay(ctx, tx)
+	latest, err := replay(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -571,35 +571,21 @@ func (s *DB) compareTables(ctx context.Context, tables []*table, bad func(string
 }
 
 // replay returns the latest state of every entity the log holds, nil for
-// the retracted, and the entities in the order they first appear.
-func replay(ctx context.Context, tx *sql.Tx) (map[EntityID]*current, []EntityID, error) {
+// the retracted. Records that do not decode are left out: verify reports
+// them as altered revisions.
+func replay(ctx context.Context, tx *sql.Tx) (map[EntityID]*current, error) {
 	latest := map[EntityID]*current{}
-	var order []EntityID
-	rows, err := tx.QueryContext(ctx, "SELECT record FROM revisions ORDER BY seq")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var rec []byte
-		if err := rows.Scan(&rec); err != nil {
-			return nil, nil, err
+	err := eachRecord(ctx, tx, func(_ int64, r *registry.Revision, err error) error {
+		switch {
+		case err != nil:
+		case r.Op == "retract":
+			latest[EntityID{r.Kind, r.ID}] = nil
+		default:
+			latest[EntityID{r.Kind, r.ID}] = &current{kind: r.Kind, seq: r.Seq, state: r.State}
 		}
-		r, err := registry.ParseRecord(rec)
-		if err != nil {
-			return nil, nil, fmt.Errorf("revision record is not valid JSON: %w", err)
-		}
-		key := EntityID{r.Kind, r.ID}
-		if _, ok := latest[key]; !ok {
-			order = append(order, key)
-		}
-		if r.Op == "retract" {
-			latest[key] = nil
-		} else {
-			latest[key] = &current{kind: r.Kind, seq: r.Seq, state: r.State}
-		}
-	}
-	return latest, order, rows.Err()
+		return nil
+	})
+	return latest, err
 }
 
 func tableTuples(ctx context.Context, tx *sql.Tx, t *table) ([]string, error) {
@@ -682,7 +668,10 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 			}
 		}
 		latest := map[string]int64{} // by entityKey; -1 once retracted
-		if err := eachRecord(ctx, tx, func(r *registry.Revision) error {
+		if err := eachRecord(ctx, tx, func(seq int64, r *registry.Revision, err error) error {
+			if err != nil {
+				return fmt.Errorf("revision %d: record is not valid JSON: %w", seq, err)
+			}
 			if r.Op == "retract" {
 				latest[entityKey(r.Kind, r.ID)] = -1
 			} else {
@@ -694,7 +683,8 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 		}
 		tw := newTxWriter(ctx, s.d, tx)
 		defer tw.wait() // on an early return; flush already waited otherwise
-		if err := eachRecord(ctx, tx, func(r *registry.Revision) error {
+		if err := eachRecord(ctx, tx, func(_ int64, r *registry.Revision, _ error) error {
+			// The first pass refused records that do not decode.
 			if latest[entityKey(r.Kind, r.ID)] != r.Seq {
 				return nil
 			}
@@ -712,18 +702,23 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// eachRecord calls fn with every revision of the log, in order. It reads
-// a page of records at a time and calls fn between reads, so that fn may
-// write in the same transaction: PostgreSQL serves one query at a time on
-// a connection.
-func eachRecord(ctx context.Context, tx *sql.Tx, fn func(*registry.Revision) error) error {
+// eachRecord calls fn with every revision of the log, in order, or with
+// the error that kept a record from decoding. It reads a page of records
+// at a time and calls fn between reads, so that fn may write in the same
+// transaction: PostgreSQL serves one query at a time on a connection.
+func eachRecord(ctx context.Context, tx *sql.Tx, fn func(seq int64, r *registry.Revision, err error) error) error {
 	const page = 1000
 	for last := int64(-1); ; {
 		rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT seq, record FROM revisions WHERE seq > $1 ORDER BY seq LIMIT %d", page), last)
 		if err != nil {
 			return err
 		}
-		var revs []*registry.Revision
+		type read struct {
+			seq int64
+			r   *registry.Revision
+			err error
+		}
+		var recs []read
 		for rows.Next() {
 			var rec []byte
 			if err := rows.Scan(&last, &rec); err != nil {
@@ -731,22 +726,18 @@ func eachRecord(ctx context.Context, tx *sql.Tx, fn func(*registry.Revision) err
 				return err
 			}
 			r, err := registry.ParseRecord(rec)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("revision %d: record is not valid JSON: %w", last, err)
-			}
-			revs = append(revs, r)
+			recs = append(recs, read{last, r, err})
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, r := range revs {
-			if err := fn(r); err != nil {
+		for _, rd := range recs {
+			if err := fn(rd.seq, rd.r, rd.err); err != nil {
 				return err
 			}
 		}
-		if len(revs) < page {
+		if len(recs) < page {
 			return nil
 		}
 	}
