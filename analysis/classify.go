@@ -13,12 +13,11 @@ import (
 
 	"oversight/registry"
 	"oversight/rules"
-	"oversight/store"
 )
 
 // Register is the part of the store analysis reads.
 type Register interface {
-	EachDeployment(ctx context.Context, f store.DeploymentFilter, fn func(*registry.Deployment) error) error
+	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
 	Size(ctx context.Context) (int64, error)
 }
 
@@ -123,7 +122,7 @@ func (c *Classifier) Deployment(d *registry.Deployment, frameworks []*rules.Fram
 // EachClassification classifies every deployment f selects under
 // frameworks, on every core, and calls fn with each classification in id
 // order.
-func (c *Classifier) EachClassification(ctx context.Context, reg Register, f store.DeploymentFilter, frameworks []*rules.Framework, asOf time.Time, fn func(Classification) error) error {
+func (c *Classifier) EachClassification(ctx context.Context, reg Register, f registry.DeploymentFilter, frameworks []*rules.Framework, asOf time.Time, fn func(Classification) error) error {
 	return eachInOrder(ctx, reg, f, func(d *registry.Deployment) (Classification, error) {
 		return c.Deployment(d, frameworks, asOf)
 	}, func(_ *registry.Deployment, cl Classification) error { return fn(cl) })
@@ -251,7 +250,7 @@ func (c *Classifier) tiers(d *registry.Deployment, asOf time.Time) ([]rules.Tier
 }
 
 // TierMatch returns a test that accepts the deployments whose tier under a
-// framework is one of tiers, as of a date, for store.DeploymentFilter.Match.
+// framework is one of tiers, as of a date, for registry.DeploymentFilter.Match.
 // Only that framework is evaluated.
 func (c *Classifier) TierMatch(framework string, tiers []rules.Tier, asOf time.Time) (func(*registry.Deployment) (bool, error), error) {
 	fw, ok := c.byID[framework]

@@ -16,7 +16,6 @@ import (
 
 	"oversight/registry"
 	"oversight/rules"
-	"oversight/store"
 )
 
 // The governance-gap index scores each jurisdiction from 0 (narrow gap) to
@@ -378,7 +377,7 @@ func (c *Classifier) IndexInputs(ctx context.Context, reg IndexRegister, w *Weig
 	if err != nil {
 		return nil, err
 	}
-	err = eachInOrder(ctx, reg, store.DeploymentFilter{}, func(d *registry.Deployment) (rules.Result, error) {
+	err = eachInOrder(ctx, reg, registry.DeploymentFilter{}, func(d *registry.Deployment) (rules.Result, error) {
 		f, _, err := c.FactsFor(d)
 		if err != nil {
 			return rules.Result{}, err

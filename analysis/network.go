@@ -7,13 +7,12 @@ import (
 	"slices"
 
 	"oversight/registry"
-	"oversight/store"
 )
 
 // NetworkRegister is the part of the store the vendor network reads.
 // *store.DB satisfies it.
 type NetworkRegister interface {
-	EachDeployment(ctx context.Context, f store.DeploymentFilter, fn func(*registry.Deployment) error) error
+	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
 	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
 }
 
@@ -233,7 +232,7 @@ func hqOf(v *registry.Vendor) string { return cmp.Or(v.Headquarters, UnknownValu
 
 // each calls fn for every deployment q selects, in id order.
 func (q NetworkQuery) each(ctx context.Context, reg NetworkRegister, w *netWorld, fn func(*registry.Deployment) error) error {
-	f := store.DeploymentFilter{Jurisdictions: q.Jurisdictions, Certainty: q.Certainty, Capability: q.Capability, YearFrom: q.YearFrom, YearTo: q.YearTo}
+	f := registry.DeploymentFilter{Jurisdictions: q.Jurisdictions, Certainty: q.Certainty, Capability: q.Capability, YearFrom: q.YearFrom, YearTo: q.YearTo}
 	return reg.EachDeployment(ctx, f, func(d *registry.Deployment) error {
 		if q.Subregion != "" && w.sub(d.Jurisdiction) != q.Subregion {
 			return nil

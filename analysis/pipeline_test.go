@@ -8,7 +8,6 @@ import (
 
 	"oversight/internal/fixture"
 	"oversight/registry"
-	"oversight/store"
 )
 
 // TestEachInOrder checks that results are folded in the order the
@@ -19,14 +18,14 @@ func TestEachInOrder(t *testing.T) {
 	db := openNetRegister(t, set)
 	ctx := context.Background()
 	var want []string
-	if err := db.EachDeployment(ctx, store.DeploymentFilter{}, func(d *registry.Deployment) error {
+	if err := db.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {
 		want = append(want, d.ID)
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	err := eachInOrder(ctx, db, store.DeploymentFilter{}, func(d *registry.Deployment) (string, error) {
+	err := eachInOrder(ctx, db, registry.DeploymentFilter{}, func(d *registry.Deployment) (string, error) {
 		return d.ID + "!", nil
 	}, func(d *registry.Deployment, s string) error {
 		if s != d.ID+"!" {
@@ -39,7 +38,7 @@ func TestEachInOrder(t *testing.T) {
 		t.Fatalf("folded %d in another order (%v); want %d in read order", len(got), err, len(want))
 	}
 	bad := errors.New("bad facts")
-	err = eachInOrder(ctx, db, store.DeploymentFilter{}, func(d *registry.Deployment) (int, error) {
+	err = eachInOrder(ctx, db, registry.DeploymentFilter{}, func(d *registry.Deployment) (int, error) {
 		if d.ID == want[300] {
 			return 0, bad
 		}
@@ -49,7 +48,7 @@ func TestEachInOrder(t *testing.T) {
 		t.Errorf("work's error: got %v", err)
 	}
 	folds := 0
-	err = eachInOrder(ctx, db, store.DeploymentFilter{}, func(*registry.Deployment) (int, error) { return 1, nil },
+	err = eachInOrder(ctx, db, registry.DeploymentFilter{}, func(*registry.Deployment) (int, error) { return 1, nil },
 		func(*registry.Deployment, int) error {
 			if folds++; folds == 10 {
 				return bad

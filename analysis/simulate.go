@@ -10,7 +10,6 @@ import (
 
 	"oversight/registry"
 	"oversight/rules"
-	"oversight/store"
 )
 
 // Scenario is what a framework would change if it applied everywhere it
@@ -125,7 +124,7 @@ func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Frame
 	sc := *counts
 	sc.Items, sc.Next = []Item{}, ""
 	limit := page.limit()
-	err = reg.EachDeployment(ctx, store.DeploymentFilter{Jurisdictions: jurisdictions, Cursor: page.Cursor}, func(d *registry.Deployment) error {
+	err = reg.EachDeployment(ctx, registry.DeploymentFilter{Jurisdictions: jurisdictions, Cursor: page.Cursor}, func(d *registry.Deployment) error {
 		if len(sc.Items) == limit {
 			sc.Next = base64.RawURLEncoding.EncodeToString([]byte(sc.Items[len(sc.Items)-1].Deployment))
 			return errPageFull
@@ -195,7 +194,7 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 		it       Item
 		proposed rules.Result
 	}
-	err := eachInOrder(ctx, reg, store.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) (classified, error) {
+	err := eachInOrder(ctx, reg, registry.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) (classified, error) {
 		it, proposed, err := c.item(d, fw, asOf)
 		return classified{it, proposed}, err
 	}, func(d *registry.Deployment, cl classified) error {

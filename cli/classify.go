@@ -194,8 +194,8 @@ func simulateCmd(fs *flag.FlagSet) runFunc {
 		if *format != "text" && *format != "json" {
 			return fmt.Errorf("--format %q: allowed: text, json", *format)
 		}
-		if *limit < 1 || *limit > store.MaxLimit {
-			return fmt.Errorf("--limit %d: allowed: 1 to %d", *limit, store.MaxLimit)
+		if *limit < 1 || *limit > registry.MaxLimit {
+			return fmt.Errorf("--limit %d: allowed: 1 to %d", *limit, registry.MaxLimit)
 		}
 		asOf, c, sel, err := ff.load()
 		if err != nil {
@@ -351,7 +351,7 @@ func classifyAll(ctx context.Context, db *store.DB, c *analysis.Classifier, sel 
 	counts := map[string]map[rules.Tier]int{}
 	n := 0
 	start := time.Now()
-	err := c.EachClassification(ctx, db, store.DeploymentFilter{}, sel, asOf, func(cl analysis.Classification) error {
+	err := c.EachClassification(ctx, db, registry.DeploymentFilter{}, sel, asOf, func(cl analysis.Classification) error {
 		for _, r := range cl.Results {
 			if counts[r.Framework] == nil {
 				counts[r.Framework] = map[rules.Tier]int{}

@@ -232,7 +232,7 @@ func exportCmd(fs *flag.FlagSet) runFunc {
 			defer f.Close()
 			w = f
 		}
-		return export.Write(ctx, w, db, *format, store.DeploymentFilter{}, tiers)
+		return export.Write(ctx, w, db, *format, registry.DeploymentFilter{}, tiers)
 	}
 }
 

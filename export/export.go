@@ -16,7 +16,6 @@ import (
 
 	"oversight/ingest"
 	"oversight/registry"
-	"oversight/store"
 )
 
 // Formats lists the export formats.
@@ -25,8 +24,8 @@ var Formats = []string{"csv", "json", "geojson"}
 // Register is what export reads.
 type Register interface {
 	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
-	Deployments(ctx context.Context, f store.DeploymentFilter) (store.Page[*registry.Deployment], error)
-	EachDeployment(ctx context.Context, f store.DeploymentFilter, fn func(*registry.Deployment) error) error
+	Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error)
+	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
 }
 
 // Tiers gives deployments' tiers under frameworks, which an export adds:
@@ -44,7 +43,7 @@ type Tiers interface {
 // whole register, every kind, and imports back into an empty register to
 // reproduce it; otherwise only the deployments the filter selects are
 // written. tiers may be nil.
-func Write(ctx context.Context, w io.Writer, r Register, format string, f store.DeploymentFilter, tiers Tiers) error {
+func Write(ctx context.Context, w io.Writer, r Register, format string, f registry.DeploymentFilter, tiers Tiers) error {
 	bw := bufio.NewWriter(w)
 	var err error
 	switch format {
@@ -139,7 +138,7 @@ func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(*regist
 	return nil
 }
 
-func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter, tiers Tiers) error {
+func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f registry.DeploymentFilter, tiers Tiers) error {
 	w.WriteString("{\"deployments\": [")
 	n := 0
 	if err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error { return writeItem(w, &n, d) }); err != nil {
@@ -170,7 +169,7 @@ func writeItem(w *bufio.Writer, n *int, v any) error {
 	return nil
 }
 
-func writeCSV(ctx context.Context, w io.Writer, r Register, f store.DeploymentFilter, tiers Tiers) error {
+func writeCSV(ctx context.Context, w io.Writer, r Register, f registry.DeploymentFilter, tiers Tiers) error {
 	cw := csv.NewWriter(w)
 	header := ingest.CSVColumns
 	var fws []string
@@ -218,7 +217,7 @@ type geometry struct {
 	Coordinates [2]float64 `json:"coordinates"` // longitude, latitude (RFC 7946)
 }
 
-func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f store.DeploymentFilter, tiers Tiers) error {
+func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f registry.DeploymentFilter, tiers Tiers) error {
 	w.WriteString(`{"type": "FeatureCollection", "features": [`)
 	n := 0
 	err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error {

@@ -15,7 +15,6 @@ import (
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/site/atlas"
-	"oversight/store"
 )
 
 // change is a line of the register's latest changes.
@@ -149,7 +148,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request) {
 		Tiers []rules.Result
 	}
 	// The matrix shows a page of deployments; search lists them all.
-	page, err := s.reg.Deployments(ctx, store.DeploymentFilter{Jurisdictions: []string{j.Code}, Limit: countryRows})
+	page, err := s.reg.Deployments(ctx, registry.DeploymentFilter{Jurisdictions: []string{j.Code}, Limit: countryRows})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -163,7 +162,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row{d, cl.Results})
 	}
-	claims, err := s.reg.List(ctx, "claim", j.Code, "", store.MaxLimit)
+	claims, err := s.reg.List(ctx, "claim", j.Code, "", registry.MaxLimit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -240,7 +239,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
 	var deps []*registry.Deployment
 	total := 0
 	where := map[string]int{}
-	err = s.reg.EachDeployment(ctx, store.DeploymentFilter{Vendor: v.ID}, func(d *registry.Deployment) error {
+	err = s.reg.EachDeployment(ctx, registry.DeploymentFilter{Vendor: v.ID}, func(d *registry.Deployment) error {
 		hit := slices.ContainsFunc(d.Vendors, func(x registry.VendorRole) bool { return x.Vendor == v.ID }) ||
 			slices.ContainsFunc(d.Financing, func(f registry.Financing) bool { return f.Lender == v.ID })
 		if hit {
@@ -288,7 +287,7 @@ func (s *Site) frameworks(w http.ResponseWriter, r *http.Request) {
 func (s *Site) framework(w http.ResponseWriter, r *http.Request) {
 	fw, ok := s.cls.Framework(r.PathValue("id"))
 	if !ok {
-		s.fail(w, r, store.ErrNotFound)
+		s.fail(w, r, registry.ErrNotFound)
 		return
 	}
 	s.render(w, r, http.StatusOK, "framework", map[string]any{"Title": fw.ShortTitle, "F": fw})
@@ -327,7 +326,7 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request) {
 func (s *Site) search(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := store.DeploymentFilter{Vendor: q.Get("vendor"), VendorHQ: strings.ToUpper(q.Get("vendor_hq")), Capability: q.Get("technology"),
+	f := registry.DeploymentFilter{Vendor: q.Get("vendor"), VendorHQ: strings.ToUpper(q.Get("vendor_hq")), Capability: q.Get("technology"),
 		Status: q.Get("status"), Q: q.Get("q"), Cursor: q.Get("cursor"), Limit: 50}
 	if j := q.Get("jurisdiction"); j != "" {
 		f.Jurisdictions = []string{strings.ToUpper(j)}

@@ -24,7 +24,6 @@ import (
 	"oversight/analysis"
 	"oversight/ledger"
 	"oversight/registry"
-	"oversight/store"
 )
 
 //go:embed templates/*.html
@@ -37,9 +36,9 @@ var staticFS embed.FS
 type Register interface {
 	Get(ctx context.Context, kind, id string) (registry.Entity, error)
 	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
-	EachDeployment(ctx context.Context, f store.DeploymentFilter, fn func(*registry.Deployment) error) error
-	Deployments(ctx context.Context, f store.DeploymentFilter) (store.Page[*registry.Deployment], error)
-	List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (store.Page[registry.Entity], error)
+	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
+	Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error)
+	List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (registry.Page[registry.Entity], error)
 	History(ctx context.Context, kind, id string) ([]*registry.Revision, error)
 	Revision(ctx context.Context, seq int64) (*registry.Revision, []byte, error)
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
@@ -160,7 +159,7 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := http.StatusInternalServerError, "Something went wrong on our side."
 	var bad badRequest
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, registry.ErrNotFound):
 		status, msg = http.StatusNotFound, "There is no such record in the register."
 	case errors.As(err, &bad):
 		status, msg = http.StatusBadRequest, string(bad)

@@ -73,9 +73,9 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 			return err
 		}
 		check := func() []*registry.RecordError {
-			known := map[EntityID]bool{} // a batch refers to few jurisdictions and vendors, many times
+			known := map[registry.EntityID]bool{} // a batch refers to few jurisdictions and vendors, many times
 			return set.Check(func(kind, id string) bool {
-				k := EntityID{kind, id}
+				k := registry.EntityID{Kind: kind, ID: id}
 				if !known[k] {
 					var one int
 					known[k] = exists.QueryRowContext(ctx, kind, id).Scan(&one) == nil
@@ -117,7 +117,7 @@ func fill(tw *txWriter, set *registry.Set, meta Meta, size int64, progress Progr
 		if err != nil {
 			return nil, err
 		}
-		cur, ok := have[EntityID{e.Kind(), e.Key()}]
+		cur, ok := have[registry.EntityID{Kind: e.Kind(), ID: e.Key()}]
 		op := "update"
 		switch {
 		case !ok:
@@ -154,12 +154,12 @@ func fill(tw *txWriter, set *registry.Set, meta Meta, size int64, progress Progr
 // currentStates reads the current state of those of ents the register
 // holds, a few hundred a query. Reading them before any row is written
 // leaves the writing goroutine the connection to itself.
-func currentStates(tw *txWriter, ents []registry.Entity) (map[EntityID][]byte, error) {
+func currentStates(tw *txWriter, ents []registry.Entity) (map[registry.EntityID][]byte, error) {
 	byKind := map[string][]string{}
 	for _, e := range ents {
 		byKind[e.Kind()] = append(byKind[e.Kind()], e.Key())
 	}
-	out := map[EntityID][]byte{}
+	out := map[registry.EntityID][]byte{}
 	for kind, ids := range byKind {
 		for len(ids) > 0 {
 			n := min(len(ids), 500)
@@ -183,7 +183,7 @@ func currentStates(tw *txWriter, ents []registry.Entity) (map[EntityID][]byte, e
 					rows.Close()
 					return nil, err
 				}
-				out[EntityID{kind, id}] = state
+				out[registry.EntityID{Kind: kind, ID: id}] = state
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {

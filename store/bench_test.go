@@ -30,7 +30,7 @@ func BenchmarkListFiltered(b *testing.B) {
 	db := open(b)
 	apply(b, db, fixture.Set(10000))
 	ctx := context.Background()
-	f := DeploymentFilter{Jurisdictions: []string{"PH"}, VendorHQ: "CN", Q: "harbour", Limit: 100}
+	f := registry.DeploymentFilter{Jurisdictions: []string{"PH"}, VendorHQ: "CN", Q: "harbour", Limit: 100}
 	for b.Loop() {
 		p, err := db.Deployments(ctx, f)
 		if err != nil || len(p.Items) == 0 {

@@ -17,47 +17,12 @@ import (
 	"oversight/registry"
 )
 
-// MaxLimit is the largest page a list returns.
-const MaxLimit = 1000
-
-// Page is one page of a list and the cursor of the next, empty at the end.
-type Page[T any] struct {
-	Items []T
-	Next  string
-}
-
-// DeploymentFilter selects deployments. Zero fields do not filter.
-type DeploymentFilter struct {
-	Jurisdictions []string // ISO alpha-2 codes
-	Vendor        string   // vendor id, in any role
-	VendorHQ      string   // headquarters country of any vendor
-	Capability    string
-	Status        string
-	Certainty     string
-	YearFrom      int // earliest dated event in [YearFrom, YearTo]
-	YearTo        int
-	Q             string   // full-text query: every word must match
-	IDs           []string // only these deployments, when not nil (an empty list matches none)
-	// Match, when set, keeps only the deployments it accepts: a test the
-	// database cannot run, such as a deployment's tier under a framework.
-	// Deployments then reads past Limit rows, but at most MatchScan a
-	// page, so that no request walks the whole register: a page may hold
-	// fewer than Limit items, or none, and still have a next one.
-	Match  func(*registry.Deployment) (bool, error)
-	Cursor string
-	Limit  int
-}
-
-// MatchScan is how many deployments one page of a list with a Match test
-// reads at most.
-const MatchScan = 10000
-
 // Get returns the current state of one entity.
 func (s *DB) Get(ctx context.Context, kind, id string) (registry.Entity, error) {
 	var state []byte
 	err := s.db.QueryRowContext(ctx, "SELECT state FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, registry.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -66,7 +31,7 @@ func (s *DB) Get(ctx context.Context, kind, id string) (registry.Entity, error) 
 }
 
 // Deployments lists deployments matching f, ordered by id.
-func (s *DB) Deployments(ctx context.Context, f DeploymentFilter) (Page[*registry.Deployment], error) {
+func (s *DB) Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -104,7 +69,7 @@ func (s *DB) Deployments(ctx context.Context, f DeploymentFilter) (Page[*registr
 	if f.IDs != nil {
 		ids, err := json.Marshal(f.IDs)
 		if err != nil {
-			return Page[*registry.Deployment]{}, err
+			return registry.Page[*registry.Deployment]{}, err
 		}
 		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
 	}
@@ -118,16 +83,16 @@ func (s *DB) Deployments(ctx context.Context, f DeploymentFilter) (Page[*registr
 }
 
 // matching reads pages of what the SQL conditions select and keeps what
-// f.Match accepts, until the page is full or MatchScan were read.
-func (s *DB) matching(ctx context.Context, f DeploymentFilter, where []string, args []any) (Page[*registry.Deployment], error) {
-	var out Page[*registry.Deployment]
+// f.Match accepts, until the page is full or registry.MatchScan were read.
+func (s *DB) matching(ctx context.Context, f registry.DeploymentFilter, where []string, args []any) (registry.Page[*registry.Deployment], error) {
+	var out registry.Page[*registry.Deployment]
 	limit := f.Limit
-	if limit <= 0 || limit > MaxLimit {
-		limit = MaxLimit
+	if limit <= 0 || limit > registry.MaxLimit {
+		limit = registry.MaxLimit
 	}
 	cursor, read := f.Cursor, 0
 	for {
-		p, err := pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", slices.Clip(where), slices.Clip(args), cursor, MaxLimit)
+		p, err := pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", slices.Clip(where), slices.Clip(args), cursor, registry.MaxLimit)
 		if err != nil {
 			return out, err
 		}
@@ -148,7 +113,7 @@ func (s *DB) matching(ctx context.Context, f DeploymentFilter, where []string, a
 				return out, nil
 			}
 		}
-		if p.Next == "" || read >= MatchScan {
+		if p.Next == "" || read >= registry.MatchScan {
 			out.Next = p.Next
 			return out, nil
 		}
@@ -165,7 +130,7 @@ func searchWords(q string) []string {
 
 // List lists the entities of one kind, ordered by id, optionally only those
 // of one jurisdiction (for claims and instruments).
-func (s *DB) List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (Page[registry.Entity], error) {
+func (s *DB) List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (registry.Page[registry.Entity], error) {
 	var where []string
 	var args []any
 	from, key := "entities e", "e.id"
@@ -174,7 +139,7 @@ func (s *DB) List(ctx context.Context, kind, jurisdiction, cursor string, limit 
 	if jurisdiction != "" {
 		t := map[string]string{"claim": "claims", "instrument": "instruments", "deployment": "deployments"}[kind]
 		if t == "" {
-			return Page[registry.Entity]{}, fmt.Errorf("%s cannot be listed by jurisdiction", kind)
+			return registry.Page[registry.Entity]{}, fmt.Errorf("%s cannot be listed by jurisdiction", kind)
 		}
 		where = append(where, "e.id IN (SELECT id FROM "+t+" WHERE jurisdiction = $2)")
 		args = append(args, jurisdiction)
@@ -184,10 +149,10 @@ func (s *DB) List(ctx context.Context, kind, jurisdiction, cursor string, limit 
 
 // pageOf runs a keyset-paginated query for entities of kind whose table is
 // aliased in from and keyed by key.
-func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []string, args []any, cursor string, limit int) (Page[T], error) {
-	var p Page[T]
-	if limit <= 0 || limit > MaxLimit {
-		limit = MaxLimit
+func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []string, args []any, cursor string, limit int) (registry.Page[T], error) {
+	var p registry.Page[T]
+	if limit <= 0 || limit > registry.MaxLimit {
+		limit = registry.MaxLimit
 	}
 	if !strings.HasPrefix(from, "entities ") {
 		// kind is one of registry.Kinds, never user input. Paging on the
@@ -200,7 +165,7 @@ func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []s
 	if cursor != "" {
 		after, err := base64.RawURLEncoding.DecodeString(cursor)
 		if err != nil {
-			return p, fmt.Errorf("cursor: not a cursor this server returned")
+			return p, registry.ErrBadCursor
 		}
 		args = append(args, string(after))
 		where = append(where, fmt.Sprintf("%s > $%d", key, len(args)))
@@ -240,23 +205,23 @@ func pageOf[T any](ctx context.Context, s *DB, kind, from, key string, where []s
 // Each calls fn for every entity of a kind in id order, reading in pages so
 // that memory stays bounded however large the register is.
 func (s *DB) Each(ctx context.Context, kind string, fn func(registry.Entity) error) error {
-	return walk("", func(cursor string) (Page[registry.Entity], error) {
-		return s.List(ctx, kind, "", cursor, MaxLimit)
+	return walk("", func(cursor string) (registry.Page[registry.Entity], error) {
+		return s.List(ctx, kind, "", cursor, registry.MaxLimit)
 	}, fn)
 }
 
 // EachDeployment calls fn for every deployment f selects, in id order,
 // page by page, from the one after f.Cursor (from the first when empty).
-func (s *DB) EachDeployment(ctx context.Context, f DeploymentFilter, fn func(*registry.Deployment) error) error {
-	f.Limit = MaxLimit
-	return walk(f.Cursor, func(cursor string) (Page[*registry.Deployment], error) {
+func (s *DB) EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error {
+	f.Limit = registry.MaxLimit
+	return walk(f.Cursor, func(cursor string) (registry.Page[*registry.Deployment], error) {
 		f.Cursor = cursor
 		return s.Deployments(ctx, f)
 	}, fn)
 }
 
 // walk follows a paginated list from the page after cursor to its last.
-func walk[T any](cursor string, page func(cursor string) (Page[T], error), fn func(T) error) error {
+func walk[T any](cursor string, page func(cursor string) (registry.Page[T], error), fn func(T) error) error {
 	for {
 		p, err := page(cursor)
 		if err != nil {
@@ -274,34 +239,18 @@ func walk[T any](cursor string, page func(cursor string) (Page[T], error), fn fu
 	}
 }
 
-// SourceUse is one source as cited by the register: its URL and the
-// records that cite it.
-type SourceUse struct {
-	URL       string     `json:"url"`
-	Title     string     `json:"title,omitempty"`
-	Publisher string     `json:"publisher,omitempty"`
-	Published string     `json:"published,omitempty"`
-	CitedBy   []EntityID `json:"cited_by"`
-}
-
-// EntityID names an entity.
-type EntityID struct {
-	Kind string `json:"kind"`
-	ID   string `json:"id"`
-}
-
 // Sources lists the distinct source URLs the register cites, ordered by URL.
-func (s *DB) Sources(ctx context.Context, cursor string, limit int) (Page[SourceUse], error) {
-	var p Page[SourceUse]
-	if limit <= 0 || limit > MaxLimit {
-		limit = MaxLimit
+func (s *DB) Sources(ctx context.Context, cursor string, limit int) (registry.Page[registry.SourceUse], error) {
+	var p registry.Page[registry.SourceUse]
+	if limit <= 0 || limit > registry.MaxLimit {
+		limit = registry.MaxLimit
 	}
 	args := []any{}
 	q := "SELECT DISTINCT url FROM sources"
 	if cursor != "" {
 		after, err := base64.RawURLEncoding.DecodeString(cursor)
 		if err != nil {
-			return p, fmt.Errorf("cursor: not a cursor this server returned")
+			return p, registry.ErrBadCursor
 		}
 		q += " WHERE url > $1"
 		args = append(args, string(after))
@@ -316,13 +265,13 @@ func (s *DB) Sources(ctx context.Context, cursor string, limit int) (Page[Source
 		p.Next = base64.RawURLEncoding.EncodeToString([]byte(urls[limit-1]))
 	}
 	for _, u := range urls {
-		use := SourceUse{URL: u}
+		use := registry.SourceUse{URL: u}
 		rows, err := s.db.QueryContext(ctx, "SELECT kind, entity_id, title, publisher, published FROM sources WHERE url = $1 ORDER BY kind, entity_id", u)
 		if err != nil {
 			return p, err
 		}
 		for rows.Next() {
-			var id EntityID
+			var id registry.EntityID
 			var title, pub, published sql.NullString
 			if err := rows.Scan(&id.Kind, &id.ID, &title, &pub, &published); err != nil {
 				rows.Close()
@@ -408,7 +357,7 @@ func (s *DB) Revision(ctx context.Context, seq int64) (*registry.Revision, []byt
 	var rec []byte
 	err := s.db.QueryRowContext(ctx, "SELECT record FROM revisions WHERE seq = $1", seq).Scan(&rec)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, ErrNotFound
+		return nil, nil, registry.ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, err
@@ -426,7 +375,7 @@ func (s *DB) Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error) 
 	var signed []byte
 	err := s.db.QueryRowContext(ctx, "SELECT signed FROM checkpoints ORDER BY size DESC LIMIT 1").Scan(&signed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ledger.Checkpoint{}, ErrNotFound
+		return nil, ledger.Checkpoint{}, registry.ErrNotFound
 	}
 	if err != nil {
 		return nil, ledger.Checkpoint{}, err

@@ -26,9 +26,6 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// ErrNotFound is returned when an entity or revision does not exist.
-var ErrNotFound = errors.New("not found")
-
 // dialect holds what differs between database engines.
 type dialect struct {
 	name       string

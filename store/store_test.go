@@ -144,26 +144,26 @@ func TestApplyListAndFilter(t *testing.T) {
 	}
 	verifyOK(t, db)
 
-	all, err := db.Deployments(ctx, DeploymentFilter{})
+	all, err := db.Deployments(ctx, registry.DeploymentFilter{})
 	if err != nil || len(all.Items) != 30 || all.Next != "" {
 		t.Fatalf("all: %d items, next %q, err %v", len(all.Items), all.Next, err)
 	}
 	cases := []struct {
 		name string
-		f    DeploymentFilter
+		f    registry.DeploymentFilter
 		want func(*registry.Deployment) bool
 	}{
-		{"jurisdiction", DeploymentFilter{Jurisdictions: []string{"PH"}}, func(d *registry.Deployment) bool { return d.Jurisdiction == "PH" }},
-		{"two jurisdictions", DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}}, func(d *registry.Deployment) bool { return d.Jurisdiction != "PK" }},
-		{"vendor", DeploymentFilter{Vendor: "vendor-b"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-b" }},
-		{"vendor hq", DeploymentFilter{VendorHQ: "CN"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-a" }},
-		{"capability", DeploymentFilter{Capability: "lpr_anpr"}, func(d *registry.Deployment) bool { return d.System.Capabilities[0] == "lpr_anpr" }},
-		{"status", DeploymentFilter{Status: "pilot"}, func(d *registry.Deployment) bool { return d.Status.Value == "pilot" }},
-		{"certainty", DeploymentFilter{Certainty: "reported"}, func(d *registry.Deployment) bool { return d.Certainty == "reported" }},
-		{"years", DeploymentFilter{YearFrom: 2012, YearTo: 2014}, func(d *registry.Deployment) bool { return d.Year() >= 2012 && d.Year() <= 2014 }},
-		{"text", DeploymentFilter{Q: "harbour"}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
-		{"text prefix and punctuation", DeploymentFilter{Q: `"harb" (`}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
-		{"combined", DeploymentFilter{Jurisdictions: []string{"PK"}, Vendor: "vendor-a"}, func(d *registry.Deployment) bool {
+		{"jurisdiction", registry.DeploymentFilter{Jurisdictions: []string{"PH"}}, func(d *registry.Deployment) bool { return d.Jurisdiction == "PH" }},
+		{"two jurisdictions", registry.DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}}, func(d *registry.Deployment) bool { return d.Jurisdiction != "PK" }},
+		{"vendor", registry.DeploymentFilter{Vendor: "vendor-b"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-b" }},
+		{"vendor hq", registry.DeploymentFilter{VendorHQ: "CN"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-a" }},
+		{"capability", registry.DeploymentFilter{Capability: "lpr_anpr"}, func(d *registry.Deployment) bool { return d.System.Capabilities[0] == "lpr_anpr" }},
+		{"status", registry.DeploymentFilter{Status: "pilot"}, func(d *registry.Deployment) bool { return d.Status.Value == "pilot" }},
+		{"certainty", registry.DeploymentFilter{Certainty: "reported"}, func(d *registry.Deployment) bool { return d.Certainty == "reported" }},
+		{"years", registry.DeploymentFilter{YearFrom: 2012, YearTo: 2014}, func(d *registry.Deployment) bool { return d.Year() >= 2012 && d.Year() <= 2014 }},
+		{"text", registry.DeploymentFilter{Q: "harbour"}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
+		{"text prefix and punctuation", registry.DeploymentFilter{Q: `"harb" (`}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
+		{"combined", registry.DeploymentFilter{Jurisdictions: []string{"PK"}, Vendor: "vendor-a"}, func(d *registry.Deployment) bool {
 			return d.Jurisdiction == "PK" && d.Vendors[0].Vendor == "vendor-a"
 		}},
 	}
@@ -196,7 +196,7 @@ func TestPagination(t *testing.T) {
 	var ids []string
 	cursor := ""
 	for pages := 0; ; pages++ {
-		p, err := db.Deployments(ctx, DeploymentFilter{Limit: 10, Cursor: cursor})
+		p, err := db.Deployments(ctx, registry.DeploymentFilter{Limit: 10, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,13 +219,13 @@ func TestPagination(t *testing.T) {
 			t.Fatalf("ids out of order or repeated: %s, %s", ids[i-1], ids[i])
 		}
 	}
-	if _, err := db.Deployments(ctx, DeploymentFilter{Cursor: "!!"}); err == nil {
+	if _, err := db.Deployments(ctx, registry.DeploymentFilter{Cursor: "!!"}); err == nil {
 		t.Error("a malformed cursor was accepted")
 	}
 	// EachDeployment starts after the cursor it is given.
 	var rest []string
 	from := base64.RawURLEncoding.EncodeToString([]byte(ids[9]))
-	if err := db.EachDeployment(ctx, DeploymentFilter{Cursor: from}, func(d *registry.Deployment) error {
+	if err := db.EachDeployment(ctx, registry.DeploymentFilter{Cursor: from}, func(d *registry.Deployment) error {
 		rest = append(rest, d.ID)
 		return nil
 	}); err != nil {
@@ -244,7 +244,7 @@ func TestMatchPaging(t *testing.T) {
 	db := open(t)
 	apply(t, db, fixture.Set(40))
 	var want []string
-	all := DeploymentFilter{Jurisdictions: []string{"PK", "PH"}}
+	all := registry.DeploymentFilter{Jurisdictions: []string{"PK", "PH"}}
 	if err := db.EachDeployment(ctx, all, func(d *registry.Deployment) error {
 		if d.ID[len(d.ID)-1]%3 == 0 {
 			want = append(want, d.ID)
@@ -354,7 +354,7 @@ func TestBadBatchWritesNothing(t *testing.T) {
 	if n, _ := db.Size(ctx); n != 7 {
 		t.Fatalf("log size %d after a refused batch, want 7", n)
 	}
-	if _, err := db.Get(ctx, "deployment", bad.Deployments[0].ID); !errors.Is(err, ErrNotFound) {
+	if _, err := db.Get(ctx, "deployment", bad.Deployments[0].ID); !errors.Is(err, registry.ErrNotFound) {
 		t.Error("the valid half of a refused batch was written")
 	}
 	verifyOK(t, db)
@@ -550,7 +550,7 @@ func TestSearchSameOnBothEngines(t *testing.T) {
 	for _, q := range []string{"facial recognition", "huawei", "safe city", "police", "camera", "protest", "Islamabad", "smart", "recogn", "cctv command", "Lahore"} {
 		var got [2][]string
 		for i, db := range []*DB{lite, pg} {
-			err := db.EachDeployment(ctx, DeploymentFilter{Q: q}, func(d *registry.Deployment) error {
+			err := db.EachDeployment(ctx, registry.DeploymentFilter{Q: q}, func(d *registry.Deployment) error {
 				got[i] = append(got[i], d.ID)
 				return nil
 			})

@@ -573,15 +573,15 @@ func (s *DB) compareTables(ctx context.Context, tables []*table, bad func(string
 // replay returns the latest state of every entity the log holds, nil for
 // the retracted. Records that do not decode are left out: verify reports
 // them as altered revisions.
-func replay(ctx context.Context, tx *sql.Tx) (map[EntityID]*current, error) {
-	latest := map[EntityID]*current{}
+func replay(ctx context.Context, tx *sql.Tx) (map[registry.EntityID]*current, error) {
+	latest := map[registry.EntityID]*current{}
 	err := eachRecord(ctx, tx, func(_ int64, r *registry.Revision, err error) error {
 		switch {
 		case err != nil:
 		case r.Op == "retract":
-			latest[EntityID{r.Kind, r.ID}] = nil
+			latest[registry.EntityID{Kind: r.Kind, ID: r.ID}] = nil
 		default:
-			latest[EntityID{r.Kind, r.ID}] = &current{kind: r.Kind, seq: r.Seq, state: r.State}
+			latest[registry.EntityID{Kind: r.Kind, ID: r.ID}] = &current{kind: r.Kind, seq: r.Seq, state: r.State}
 		}
 		return nil
 	})

@@ -11,7 +11,6 @@ import (
 	"oversight/analysis"
 	"oversight/registry"
 	"oversight/rules"
-	"oversight/store"
 )
 
 // asOfParam reads ?as_of=YYYY-MM-DD, defaulting to today (UTC).
@@ -44,7 +43,7 @@ func (s *server) frameworksParam(r *http.Request) ([]*rules.Framework, error) {
 // tierFilter applies ?tier=FRAMEWORK:TIER[,TIER...] to a deployment filter:
 // each deployment the other filters select is classified as of ?as_of as
 // the list reads it.
-func (s *server) tierFilter(r *http.Request, f *store.DeploymentFilter) error {
+func (s *server) tierFilter(r *http.Request, f *registry.DeploymentFilter) error {
 	v := r.URL.Query().Get("tier")
 	if v == "" {
 		return nil
@@ -92,7 +91,7 @@ func (s *server) classifyParams(r *http.Request) (time.Time, []*rules.Framework,
 
 // deploymentQuery reads the deployment filters, the tier filter and the
 // date tiers are read at, plus the extra parameters an endpoint allows.
-func (s *server) deploymentQuery(r *http.Request, extra ...string) (store.DeploymentFilter, time.Time, error) {
+func (s *server) deploymentQuery(r *http.Request, extra ...string) (registry.DeploymentFilter, time.Time, error) {
 	f, err := deploymentFilter(r, append(extra, "tier", "as_of")...)
 	if err != nil {
 		return f, time.Time{}, err

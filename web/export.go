@@ -15,7 +15,7 @@ import (
 
 	"oversight/export"
 	"oversight/ledger"
-	"oversight/store"
+	"oversight/registry"
 )
 
 // export streams the deployments a filter selects, in a format, straight
@@ -35,7 +35,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 	// The state is read before anything else that reads the register, so
 	// that nothing streamed is older than the ETag says.
 	_, cp, err := s.reg.Checkpoint(ctx)
-	if err != nil && !errors.Is(err, store.ErrNotFound) { // not found: an empty log
+	if err != nil && !errors.Is(err, registry.ErrNotFound) { // not found: an empty log
 		s.fail(w, r, err)
 		return
 	}

@@ -181,7 +181,7 @@ type failingRegister struct {
 
 var errWalk = errors.New("walk failed")
 
-func (f failingRegister) EachDeployment(ctx context.Context, filter store.DeploymentFilter, fn func(*registry.Deployment) error) error {
+func (f failingRegister) EachDeployment(ctx context.Context, filter registry.DeploymentFilter, fn func(*registry.Deployment) error) error {
 	if len(filter.Jurisdictions) == 0 {
 		return f.DB.EachDeployment(ctx, filter, fn)
 	}

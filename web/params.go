@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"oversight/registry"
-	"oversight/store"
 )
 
 // queryErrors lists what is wrong with a request's query parameters.
@@ -76,16 +75,16 @@ func limitParam(r *http.Request) (int, error) {
 		return 100, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > store.MaxLimit {
-		return 0, queryErrors{{Location: "query.limit", Message: fmt.Sprintf("must be a whole number from 1 to %d", store.MaxLimit)}}
+	if err != nil || n < 1 || n > registry.MaxLimit {
+		return 0, queryErrors{{Location: "query.limit", Message: fmt.Sprintf("must be a whole number from 1 to %d", registry.MaxLimit)}}
 	}
 	return n, nil
 }
 
 // deploymentFilter reads and checks the deployment filters, plus the extra
 // parameters an endpoint allows.
-func deploymentFilter(r *http.Request, extra ...string) (store.DeploymentFilter, error) {
-	var f store.DeploymentFilter
+func deploymentFilter(r *http.Request, extra ...string) (registry.DeploymentFilter, error) {
+	var f registry.DeploymentFilter
 	if err := onlyParams(r, append(append([]string{}, deploymentParams...), extra...)...); err != nil {
 		return f, err
 	}

@@ -29,7 +29,6 @@ import (
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/site"
-	"oversight/store"
 )
 
 //go:embed openapi.json
@@ -39,7 +38,7 @@ var openapi []byte
 // sources.
 type Register interface {
 	site.Register
-	Sources(ctx context.Context, cursor string, limit int) (store.Page[store.SourceUse], error)
+	Sources(ctx context.Context, cursor string, limit int) (registry.Page[registry.SourceUse], error)
 }
 
 type server struct {
@@ -164,7 +163,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &qe):
 		problem(w, http.StatusBadRequest, "invalid query parameters", qe)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, registry.ErrNotFound):
 		problem(w, http.StatusNotFound, "no such record: "+r.URL.Path, nil)
 	case strings.HasPrefix(err.Error(), "cursor:"):
 		problem(w, http.StatusBadRequest, err.Error(), []fieldError{{Location: "query.cursor", Message: "not a cursor this server returned"}})
@@ -365,7 +364,7 @@ type deploymentRef struct {
 	URL          string   `json:"url"`
 }
 
-func (s *server) refs(ctx context.Context, f store.DeploymentFilter, vendor string) ([]deploymentRef, error) {
+func (s *server) refs(ctx context.Context, f registry.DeploymentFilter, vendor string) ([]deploymentRef, error) {
 	out := []deploymentRef{}
 	err := s.reg.EachDeployment(ctx, f, func(d *registry.Deployment) error {
 		ref := deploymentRef{ID: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, URL: "/api/v1/deployments/" + d.ID}
@@ -397,12 +396,12 @@ func (s *server) jurisdiction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j := e.(*registry.Jurisdiction)
-	deps, err := s.refs(ctx, store.DeploymentFilter{Jurisdictions: []string{j.Code}}, "")
+	deps, err := s.refs(ctx, registry.DeploymentFilter{Jurisdictions: []string{j.Code}}, "")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	claims, err := s.reg.List(ctx, "claim", j.Code, "", store.MaxLimit)
+	claims, err := s.reg.List(ctx, "claim", j.Code, "", registry.MaxLimit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -431,7 +430,7 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	deps, err := s.refs(ctx, store.DeploymentFilter{Vendor: e.Key()}, e.Key())
+	deps, err := s.refs(ctx, registry.DeploymentFilter{Vendor: e.Key()}, e.Key())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -459,7 +458,7 @@ func (s *server) sources(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sendJSON(w, r, collection[store.SourceUse]{Items: nonNil(p.Items), Next: p.Next})
+	sendJSON(w, r, collection[registry.SourceUse]{Items: nonNil(p.Items), Next: p.Next})
 }
 
 func (s *server) checkpoint(w http.ResponseWriter, r *http.Request) {

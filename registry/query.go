@@ -1,0 +1,55 @@
+package registry
+
+// This file holds the types the register's readers and writers share: how
+// a list is asked for and paged, whatever the database behind it.
+
+// MaxLimit is the largest page a list returns.
+const MaxLimit = 1000
+
+// MatchScan is how many deployments one page of a list with a Match test
+// reads at most.
+const MatchScan = 10000
+
+// Page is one page of a list and the cursor of the next, empty at the end.
+type Page[T any] struct {
+	Items []T
+	Next  string
+}
+
+// DeploymentFilter selects deployments. Zero fields do not filter.
+type DeploymentFilter struct {
+	Jurisdictions []string // ISO alpha-2 codes
+	Vendor        string   // vendor id, in any role
+	VendorHQ      string   // headquarters country of any vendor
+	Capability    string
+	Status        string
+	Certainty     string
+	YearFrom      int // earliest dated event in [YearFrom, YearTo]
+	YearTo        int
+	Q             string   // full-text query: every word must match
+	IDs           []string // only these deployments, when not nil (an empty list matches none)
+	// Match, when set, keeps only the deployments it accepts: a test the
+	// database cannot run, such as a deployment's tier under a framework.
+	// Deployments then reads past Limit rows, but at most MatchScan a
+	// page, so that no request walks the whole register: a page may hold
+	// fewer than Limit items, or none, and still have a next one.
+	Match  func(*Deployment) (bool, error)
+	Cursor string
+	Limit  int
+}
+
+// EntityID names an entity.
+type EntityID struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+// SourceUse is one source as cited by the register: its URL and the
+// records that cite it.
+type SourceUse struct {
+	URL       string     `json:"url"`
+	Title     string     `json:"title,omitempty"`
+	Publisher string     `json:"publisher,omitempty"`
+	Published string     `json:"published,omitempty"`
+	CitedBy   []EntityID `json:"cited_by"`
+}
