@@ -1,0 +1,60 @@
+// Package testenv finds what tests need outside the Go toolchain: a
+// PostgreSQL cluster, a Chromium browser, and the shared data beside the
+// repository. Each helper skips the test when the thing is missing, except
+// under CI=true, where a missing server, browser or file fails it: CI must
+// never pass by skipping.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// CI reports whether the tests run under CI (CI=true).
+func CI() bool { return os.Getenv("CI") == "true" }
+
+// missing fails the test under CI and skips it elsewhere.
+func missing(t testing.TB, what string) {
+	t.Helper()
+	if CI() {
+		t.Fatal(what + " (scripts/test.sh provides it)")
+	}
+	t.Skip(what)
+}
+
+// Postgres returns the URL of the PostgreSQL database in $OBS_TEST_POSTGRES,
+// which scripts/test.sh starts on loopback.
+func Postgres(t testing.TB) string {
+	t.Helper()
+	url := os.Getenv("OBS_TEST_POSTGRES")
+	if url == "" {
+		missing(t, "OBS_TEST_POSTGRES is not set")
+	}
+	return url
+}
+
+// Chromium returns the path of Debian's Chromium.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		missing(t, "chromium is not installed")
+	}
+	return path
+}
+
+// Shared returns the path of a file under shared/, the directory beside
+// the repository that holds the datasets the importers are tested on.
+func Shared(t testing.TB, rel string) string {
+	t.Helper()
+	_, here, _, _ := runtime.Caller(0)
+	// here is <repo>/internal/testenv/testenv.go; shared/ is beside <repo>.
+	path := filepath.Join(filepath.Dir(here), "..", "..", "..", "shared", filepath.FromSlash(rel))
+	if _, err := os.Stat(path); err != nil {
+		missing(t, "shared data missing: "+path)
+	}
+	return path
+}
