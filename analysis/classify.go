@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"oversight/registry"
@@ -18,7 +17,6 @@ import (
 // Register is the part of the store analysis reads.
 type Register interface {
 	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
-	Size(ctx context.Context) (int64, error)
 }
 
 // Classifier classifies deployments under a set of frameworks. A curated
@@ -30,10 +28,6 @@ type Classifier struct {
 	byID       map[string]*rules.Framework
 	curated    map[string]*rules.Facts
 	schema     *rules.Schema
-
-	mu        sync.Mutex
-	report    reportCache
-	scenarios scenarioCache
 }
 
 // Fact origins.
@@ -109,14 +103,11 @@ func Classify(f *rules.Facts, frameworks []*rules.Framework, asOf time.Time) Cla
 }
 
 // Deployment classifies a register deployment.
-func (c *Classifier) Deployment(d *registry.Deployment, frameworks []*rules.Framework, asOf time.Time) (Classification, error) {
-	f, origin, err := c.FactsFor(d)
-	if err != nil {
-		return Classification{}, err
-	}
+func (c *Classifier) Deployment(d *registry.Deployment, frameworks []*rules.Framework, asOf time.Time) Classification {
+	f, origin := c.FactsFor(d)
 	out := Classify(f, frameworks, asOf)
 	out.Deployment, out.Facts = d.ID, origin
-	return out, nil
+	return out
 }
 
 // EachClassification classifies every deployment f selects under
@@ -124,19 +115,19 @@ func (c *Classifier) Deployment(d *registry.Deployment, frameworks []*rules.Fram
 // order.
 func (c *Classifier) EachClassification(ctx context.Context, reg Register, f registry.DeploymentFilter, frameworks []*rules.Framework, asOf time.Time, fn func(Classification) error) error {
 	return eachInOrder(ctx, reg, f, func(d *registry.Deployment) (Classification, error) {
-		return c.Deployment(d, frameworks, asOf)
+		return c.Deployment(d, frameworks, asOf), nil
 	}, func(_ *registry.Deployment, cl Classification) error { return fn(cl) })
 }
 
 // FactsFor returns the facts rules read for a deployment and their origin.
-func (c *Classifier) FactsFor(d *registry.Deployment) (*rules.Facts, string, error) {
+func (c *Classifier) FactsFor(d *registry.Deployment) (*rules.Facts, string) {
 	if f, ok := c.curated[d.ID]; ok {
-		return f, Curated, nil
+		return f, Curated
 	}
 	// Not validated again: DeriveFacts emits only schema values for any
 	// record the register accepts (TestDerivedFactsValid), and validating
 	// was half the time of classifying a deployment.
-	return c.schema.DerivedFacts(DeriveFacts(d)), Derived, nil
+	return c.schema.DerivedFacts(DeriveFacts(d)), Derived
 }
 
 // DeriveFacts maps a register record onto the fact schema. The register's
@@ -223,30 +214,31 @@ var schemaCapabilities = func() map[string]bool {
 // TiersOf returns a deployment's tier under every framework as of a date.
 // It classifies the one deployment: lists show the tiers of the page they
 // return, and nothing classifies the whole register to serve a request.
-func (c *Classifier) TiersOf(d *registry.Deployment, asOf time.Time) (map[string]rules.Tier, error) {
-	tiers, err := c.tiers(d, asOf)
-	if err != nil {
-		return nil, err
-	}
+func (c *Classifier) TiersOf(d *registry.Deployment, asOf time.Time) map[string]rules.Tier {
+	tiers := c.tiers(d, asOf)
 	out := make(map[string]rules.Tier, len(c.frameworks))
 	for i, fw := range c.frameworks {
 		out[fw.ID] = tiers[i]
 	}
-	return out, nil
+	return out
 }
 
 // tiers is a deployment's tier under each framework, in the classifier's
 // order.
-func (c *Classifier) tiers(d *registry.Deployment, asOf time.Time) ([]rules.Tier, error) {
-	f, _, err := c.FactsFor(d)
-	if err != nil {
-		return nil, err
-	}
+func (c *Classifier) tiers(d *registry.Deployment, asOf time.Time) []rules.Tier {
+	f, _ := c.FactsFor(d)
 	out := make([]rules.Tier, len(c.frameworks))
 	for i, fw := range c.frameworks {
 		out[i] = fw.Evaluate(f, asOf).Tier
 	}
-	return out, nil
+	return out
+}
+
+// TierOf returns a deployment's tier under one framework as of a date,
+// evaluating that framework alone.
+func (c *Classifier) TierOf(d *registry.Deployment, fw *rules.Framework, asOf time.Time) rules.Tier {
+	f, _ := c.FactsFor(d)
+	return fw.Evaluate(f, asOf).Tier
 }
 
 // TierMatch returns a test that accepts the deployments whose tier under a
@@ -258,11 +250,7 @@ func (c *Classifier) TierMatch(framework string, tiers []rules.Tier, asOf time.T
 		return nil, fmt.Errorf("unknown framework %q (known: %s)", framework, strings.Join(c.FrameworkIDs(), ", "))
 	}
 	return func(d *registry.Deployment) (bool, error) {
-		f, _, err := c.FactsFor(d)
-		if err != nil {
-			return false, err
-		}
-		return slices.Contains(tiers, fw.Evaluate(f, asOf).Tier), nil
+		return slices.Contains(tiers, c.TierOf(d, fw, asOf)), nil
 	}, nil
 }
 
@@ -285,10 +273,7 @@ func (t *Table) FrameworkIDs() []string { return t.c.FrameworkIDs() }
 // Of returns a deployment's tier under each framework, in FrameworkIDs'
 // order.
 func (t *Table) Of(d *registry.Deployment) ([]string, error) {
-	tiers, err := t.c.tiers(d, t.asOf)
-	if err != nil {
-		return nil, err
-	}
+	tiers := t.c.tiers(d, t.asOf)
 	out := make([]string, len(tiers))
 	for i, tier := range tiers {
 		out[i] = string(tier)

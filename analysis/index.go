@@ -351,7 +351,7 @@ type IndexRegister interface {
 // the weights' yardstick framework as of asOf and scoring it under w. It
 // reads the deployments as a stream and keeps only their totals and the
 // heaviest few of each jurisdiction.
-func (c *Classifier) IndexInputs(ctx context.Context, reg IndexRegister, w *Weights, asOf time.Time) (*Inputs, error) {
+func IndexInputs(ctx context.Context, reg IndexRegister, c *Classifier, w *Weights, asOf time.Time) (*Inputs, error) {
 	fw, ok := c.Framework(w.Exposure.TierFramework)
 	if !ok {
 		return nil, fmt.Errorf("weights: tier_framework %q is not a framework (known: %s)", w.Exposure.TierFramework, strings.Join(c.FrameworkIDs(), ", "))
@@ -378,10 +378,7 @@ func (c *Classifier) IndexInputs(ctx context.Context, reg IndexRegister, w *Weig
 		return nil, err
 	}
 	err = eachInOrder(ctx, reg, registry.DeploymentFilter{}, func(d *registry.Deployment) (rules.Result, error) {
-		f, _, err := c.FactsFor(d)
-		if err != nil {
-			return rules.Result{}, err
-		}
+		f, _ := c.FactsFor(d)
 		return fw.Evaluate(f, asOf), nil
 	}, func(d *registry.Deployment, r rules.Result) error {
 		in.Add(d.Jurisdiction, DeploymentInput{

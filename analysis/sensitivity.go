@@ -2,9 +2,6 @@ package analysis
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/json"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -127,46 +124,20 @@ const (
 )
 
 // IndexReport computes the index as of a date with its sensitivity (Draws
-// draws within ±Spread) and its series from SeriesFrom. The last report is
-// kept until the register grows or the date or weights change, since the
-// sensitivity alone is a thousand recomputations. Callers must not modify
-// the report.
-func (c *Classifier) IndexReport(ctx context.Context, reg IndexRegister, w *Weights, asOf time.Time) (*Report, error) {
-	size, err := reg.Size(ctx)
+// draws within ±Spread) and its series from SeriesFrom. It reads the whole
+// register, and the sensitivity alone is a thousand recomputations: the
+// serving layer keeps the report per register state (api.IndexReport).
+func IndexReport(ctx context.Context, reg IndexRegister, c *Classifier, w *Weights, asOf time.Time) (*Report, error) {
+	in, err := IndexInputs(ctx, reg, c, w, asOf)
 	if err != nil {
 		return nil, err
 	}
-	wj, err := json.Marshal(w)
-	if err != nil {
-		return nil, err
-	}
-	key := fmt.Sprintf("%d@%s@%x", size, asOf.Format(time.DateOnly), sha256.Sum256(wj))
-	c.mu.Lock()
-	if c.report.key == key {
-		rep := c.report.rep
-		c.mu.Unlock()
-		return rep, nil
-	}
-	c.mu.Unlock()
-	in, err := c.IndexInputs(ctx, reg, w, asOf)
-	if err != nil {
-		return nil, err
-	}
-	rep := &Report{
+	return &Report{
 		Index:       Compute(in, w, asOf.Year()),
 		Sensitivity: SensitivityOf(in, w, asOf.Year(), Draws, Spread, Seed),
 		Series:      Series(in, w, SeriesFrom),
 		Weights:     w,
-	}
-	c.mu.Lock()
-	c.report = reportCache{key, rep}
-	c.mu.Unlock()
-	return rep, nil
-}
-
-type reportCache struct {
-	key string
-	rep *Report
+	}, nil
 }
 
 // Validate correlates the exposure component with the AIGS technology

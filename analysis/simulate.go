@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"sort"
 	"time"
 
@@ -52,7 +51,7 @@ func (p ItemPage) after() (string, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
 	if err != nil || len(b) == 0 {
-		return "", errors.New("cursor: not a cursor this server returned")
+		return "", registry.ErrBadCursor
 	}
 	return string(b), nil
 }
@@ -103,36 +102,43 @@ const (
 // when none), comparing with the classifier's frameworks that bind each
 // deployment's jurisdiction today. The counts, the jurisdiction table and
 // the drivers cover every deployment; only the page of items is kept, so
-// that memory does not grow with the register. The counts are kept until
-// the register grows or another day is asked for, so that the pages after
-// the first read only their own deployments.
-func (c *Classifier) Simulate(ctx context.Context, reg Register, fw *rules.Framework, jurisdictions []string, asOf time.Time, page ItemPage) (*Scenario, error) {
+// that memory does not grow with the register. It reads the whole
+// register: a server keeps ScenarioCounts per register state and serves
+// each page with ScenarioPage.
+func Simulate(ctx context.Context, reg Register, c *Classifier, fw *rules.Framework, jurisdictions []string, asOf time.Time, page ItemPage) (*Scenario, error) {
 	if _, err := page.after(); err != nil {
 		return nil, err
 	}
-	size, err := reg.Size(ctx)
+	return c.simulateAll(ctx, reg, fw, jurisdictions, asOf, page)
+}
+
+// ScenarioCounts is Simulate without items: the counts over every
+// deployment, for ScenarioPage. Callers must not modify it.
+func ScenarioCounts(ctx context.Context, reg Register, c *Classifier, fw *rules.Framework, jurisdictions []string, asOf time.Time) (*Scenario, error) {
+	sc, err := c.simulateAll(ctx, reg, fw, jurisdictions, asOf, ItemPage{Limit: 1})
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("%s\x00%s\x00%q", fw.ID, asOf.Format(time.DateOnly), jurisdictions)
-	c.mu.Lock()
-	counts := c.scenarios.get(size, key)
-	c.mu.Unlock()
-	if counts == nil {
-		return c.simulateAll(ctx, reg, fw, jurisdictions, asOf, page, size, key)
+	sc.Items, sc.Next = nil, ""
+	return sc, nil
+}
+
+// ScenarioPage returns the scenario of counts (from ScenarioCounts for the
+// same arguments) with one page of items, reading only the page's
+// deployments.
+func ScenarioPage(ctx context.Context, reg Register, c *Classifier, counts *Scenario, fw *rules.Framework, jurisdictions []string, asOf time.Time, page ItemPage) (*Scenario, error) {
+	if _, err := page.after(); err != nil {
+		return nil, err
 	}
 	sc := *counts
 	sc.Items, sc.Next = []Item{}, ""
 	limit := page.limit()
-	err = reg.EachDeployment(ctx, registry.DeploymentFilter{Jurisdictions: jurisdictions, Cursor: page.Cursor}, func(d *registry.Deployment) error {
+	err := reg.EachDeployment(ctx, registry.DeploymentFilter{Jurisdictions: jurisdictions, Cursor: page.Cursor}, func(d *registry.Deployment) error {
 		if len(sc.Items) == limit {
 			sc.Next = base64.RawURLEncoding.EncodeToString([]byte(sc.Items[len(sc.Items)-1].Deployment))
 			return errPageFull
 		}
-		it, _, err := c.item(d, fw, asOf)
-		if err != nil {
-			return err
-		}
+		it, _ := c.item(d, fw, asOf)
 		sc.Items = append(sc.Items, it)
 		return nil
 	})
@@ -154,11 +160,8 @@ func (p ItemPage) limit() int {
 
 // item classifies one deployment for a scenario: its tier under current
 // law and under fw, and the rules that decide the latter.
-func (c *Classifier) item(d *registry.Deployment, fw *rules.Framework, asOf time.Time) (Item, rules.Result, error) {
-	f, origin, err := c.FactsFor(d)
-	if err != nil {
-		return Item{}, rules.Result{}, err
-	}
+func (c *Classifier) item(d *registry.Deployment, fw *rules.Framework, asOf time.Time) (Item, rules.Result) {
+	f, origin := c.FactsFor(d)
 	it := Item{Deployment: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, Facts: origin, PeopleCovered: d.Scale.PeopleCovered, CurrentLaw: []string{}, Rules: []string{}}
 	it.Current, it.CurrentLaw = c.currentTier(f, asOf, fw.ID)
 	proposed := fw.Evaluate(f, asOf)
@@ -178,12 +181,12 @@ func (c *Classifier) item(d *registry.Deployment, fw *rules.Framework, asOf time
 	default:
 		it.Change = Same
 	}
-	return it, proposed, nil
+	return it, proposed
 }
 
-// simulateAll reads every deployment: it counts them all, keeps the page of
-// items asked for, and keeps the counts for the pages after.
-func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Framework, jurisdictions []string, asOf time.Time, page ItemPage, size int64, key string) (*Scenario, error) {
+// simulateAll reads every deployment: it counts them all and keeps the page
+// of items asked for.
+func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Framework, jurisdictions []string, asOf time.Time, page ItemPage) (*Scenario, error) {
 	after, _ := page.after()
 	limit := page.limit()
 	sc := &Scenario{Framework: fw.ID, Title: fw.Title, AsOf: asOf.Format(time.DateOnly), Jurisdictions: nonNilStrings(jurisdictions),
@@ -195,8 +198,8 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 		proposed rules.Result
 	}
 	err := eachInOrder(ctx, reg, registry.DeploymentFilter{Jurisdictions: jurisdictions}, func(d *registry.Deployment) (classified, error) {
-		it, proposed, err := c.item(d, fw, asOf)
-		return classified{it, proposed}, err
+		it, proposed := c.item(d, fw, asOf)
+		return classified{it, proposed}, nil
 	}, func(d *registry.Deployment, cl classified) error {
 		it, proposed := cl.it, cl.proposed
 		j := byJ[d.Jurisdiction]
@@ -263,35 +266,7 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 		}
 		return sc.Drivers[a].Rule < sc.Drivers[b].Rule
 	})
-	counts := *sc
-	counts.Items, counts.Next = nil, ""
-	c.mu.Lock()
-	c.scenarios.put(size, key, &counts)
-	c.mu.Unlock()
 	return sc, nil
-}
-
-// scenarioCache keeps the counts of recent scenarios for one log size.
-type scenarioCache struct {
-	size   int64
-	counts map[string]*Scenario
-}
-
-// scenarioCacheMax bounds the scenarios kept: frameworks × filters × days.
-const scenarioCacheMax = 64
-
-func (s *scenarioCache) get(size int64, key string) *Scenario {
-	if s.size != size {
-		return nil
-	}
-	return s.counts[key]
-}
-
-func (s *scenarioCache) put(size int64, key string, sc *Scenario) {
-	if s.size != size || len(s.counts) >= scenarioCacheMax {
-		s.size, s.counts = size, map[string]*Scenario{}
-	}
-	s.counts[key] = sc
 }
 
 // currentTier is a document's tier under the frameworks that bind its

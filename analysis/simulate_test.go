@@ -43,7 +43,7 @@ func TestSimulatePages(t *testing.T) {
 	changes := map[string]int{}
 	page := ItemPage{}
 	for pages := 1; ; pages++ {
-		sc, err := c.Simulate(ctx, db, fw, nil, asOf, page)
+		sc, err := Simulate(ctx, db, c, fw, nil, asOf, page)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,14 +86,14 @@ func TestSimulatePages(t *testing.T) {
 	}
 
 	// A page of all of them is the pages laid end to end.
-	all, err := c.Simulate(ctx, db, fw, nil, asOf, ItemPage{Limit: size})
+	all, err := Simulate(ctx, db, c, fw, nil, asOf, ItemPage{Limit: size})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(all.Items) != size || all.Next != "" || all.Items[ListMax].Deployment != want[ListMax] {
 		t.Errorf("one page of %d: %d items, next %q", size, len(all.Items), all.Next)
 	}
-	if _, err := c.Simulate(ctx, db, fw, nil, asOf, ItemPage{Cursor: "not base64!"}); err == nil || !strings.HasPrefix(err.Error(), "cursor:") {
+	if _, err := Simulate(ctx, db, c, fw, nil, asOf, ItemPage{Cursor: "not base64!"}); err == nil || !strings.HasPrefix(err.Error(), "cursor:") {
 		t.Errorf("bad cursor: %v", err)
 	}
 }

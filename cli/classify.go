@@ -16,6 +16,7 @@ import (
 	"oversight/analysis"
 	"oversight/data"
 	"oversight/frameworks"
+	"oversight/internal/memo"
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/store"
@@ -38,8 +39,7 @@ func (f *frameworkFlags) register(fs *flag.FlagSet, what string) {
 
 func (f *frameworkFlags) date() (time.Time, error) {
 	if f.asOf == "" {
-		y, m, d := time.Now().UTC().Date()
-		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+		return memo.Day(time.Now()), nil
 	}
 	t, err := time.Parse(time.DateOnly, f.asOf)
 	if err != nil {
@@ -135,9 +135,7 @@ func classifyCmd(fs *flag.FlagSet) runFunc {
 			if err != nil {
 				return fmt.Errorf("deployment %q: %w", *deployment, err)
 			}
-			if out, err = c.Deployment(e.(*registry.Deployment), sel, asOf); err != nil {
-				return err
-			}
+			out = c.Deployment(e.(*registry.Deployment), sel, asOf)
 		} else {
 			name, in := "standard input", io.Reader(os.Stdin)
 			switch len(args) {
@@ -212,7 +210,7 @@ func simulateCmd(fs *flag.FlagSet) runFunc {
 				return fmt.Errorf("--jurisdiction %q: not a jurisdiction of the register", j)
 			}
 		}
-		sc, err := c.Simulate(ctx, db, sel[0], juris, asOf, analysis.ItemPage{Cursor: *cursor, Limit: *limit})
+		sc, err := analysis.Simulate(ctx, db, c, sel[0], juris, asOf, analysis.ItemPage{Cursor: *cursor, Limit: *limit})
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func indexCmd(fs *flag.FlagSet) runFunc {
 			return err
 		}
 		defer db.Close()
-		rep, err := c.IndexReport(ctx, db, w, asOf)
+		rep, err := analysis.IndexReport(ctx, db, c, w, asOf)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"oversight/analysis"
+	"oversight/registry"
 	"oversight/rules"
 )
 
@@ -112,7 +113,7 @@ func (s *Site) assessForm(w http.ResponseWriter, r *http.Request) {
 func (s *Site) assess(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, badRequest("The form could not be read."))
+		s.fail(w, r, registry.Invalid("The form could not be read."))
 		return
 	}
 	groups, err := formGroups(r)
@@ -166,7 +167,7 @@ func (s *Site) assess(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "assess", map[string]any{"Title": "Assess a system", "Groups": groups, "Error": err.Error()})
 		return
 	}
-	cl := analysis.Classify(facts, s.cls.Frameworks(), today())
+	cl := analysis.Classify(facts, s.cls.Frameworks(), s.today())
 	s.render(w, r, http.StatusOK, "assess", map[string]any{"Title": "Assess a system", "Groups": groups, "C": cl, "Frameworks": s.cls})
 }
 

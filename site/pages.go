@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"oversight/analysis"
+	"oversight/internal/cached"
+	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/site/atlas"
@@ -25,19 +27,18 @@ type change struct {
 	Time, Href, Proof string
 }
 
-func (s *Site) home(w http.ResponseWriter, r *http.Request) {
+func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	rep, err := s.indexReport(ctx)
+	rep, err := s.indexReport(ctx, rd)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	type homeData struct {
 		Map    template.HTML
 		Counts map[string]int
 		PRC    analysis.HQShare
 	}
-	h, err := memo(s, ctx, "home", func() (homeData, error) {
+	h, err := memoize(s, ctx, rd, "home", func() (homeData, error) {
 		var h homeData
 		regions := map[string]atlas.Region{}
 		for _, j := range rep.Index.Jurisdictions {
@@ -59,13 +60,13 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		}
 		h.Map, h.Counts = template.HTML(m.String()), map[string]int{}
 		for _, k := range []string{"deployment", "jurisdiction", "vendor", "instrument"} {
-			n, err := s.reg.Count(ctx, k)
+			n, err := rd.Count(ctx, k)
 			if err != nil {
 				return h, err
 			}
 			h.Counts[k] = n
 		}
-		net, err := analysis.BuildNetwork(ctx, s.reg, analysis.NetworkQuery{})
+		net, err := analysis.BuildNetwork(ctx, rd, analysis.NetworkQuery{})
 		if err != nil {
 			return h, err
 		}
@@ -73,30 +74,29 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		return h, nil
 	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	changes, err := s.latest(ctx, 10)
+	changes, err := latest(ctx, rd, 10)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "home", map[string]any{
 		"Title": "AI surveillance in the Asia-Pacific", "Map": h.Map, "Disputed": atlas.DisputedNote,
 		"Index": rep.Index, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
 		"Changes": changes, "Legend": legend(),
 	})
+	return nil
 }
 
 // latest lists the newest revisions of the log.
-func (s *Site) latest(ctx context.Context, n int) ([]change, error) {
-	size, err := s.reg.Size(ctx)
+func latest(ctx context.Context, rd Reader, n int) ([]change, error) {
+	size, err := rd.Size(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []change
 	for seq := size - 1; seq >= 0 && seq >= size-int64(n); seq-- {
-		rev, _, err := s.reg.Revision(ctx, seq)
+		rev, _, err := rd.Revision(ctx, seq)
 		if err != nil {
 			return nil, err
 		}
@@ -118,18 +118,16 @@ func entityHref(kind, id string) string {
 	return fmt.Sprintf("/api/v1/%ss/%s", kind, id)
 }
 
-func (s *Site) country(w http.ResponseWriter, r *http.Request) {
+func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	e, err := s.reg.Get(ctx, "jurisdiction", strings.ToUpper(r.PathValue("code")))
+	e, err := rd.Get(ctx, "jurisdiction", strings.ToUpper(r.PathValue("code")))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	j := e.(*registry.Jurisdiction)
-	rep, err := s.indexReport(ctx)
+	rep, err := s.indexReport(ctx, rd)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var score analysis.Score
 	for _, sc := range rep.Index.Jurisdictions {
@@ -148,24 +146,17 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request) {
 		Tiers []rules.Result
 	}
 	// The matrix shows a page of deployments; search lists them all.
-	page, err := s.reg.Deployments(ctx, registry.DeploymentFilter{Jurisdictions: []string{j.Code}, Limit: countryRows})
+	page, err := rd.Deployments(ctx, registry.DeploymentFilter{Jurisdictions: []string{j.Code}, Limit: countryRows})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var rows []row
 	for _, d := range page.Items {
-		cl, err := s.cls.Deployment(d, s.cls.Frameworks(), today())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rows = append(rows, row{d, cl.Results})
+		rows = append(rows, row{d, s.cls.Deployment(d, s.cls.Frameworks(), s.today()).Results})
 	}
-	claims, err := s.reg.List(ctx, "claim", j.Code, "", registry.MaxLimit)
+	claims, err := rd.List(ctx, "claim", j.Code, "", registry.MaxLimit)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	binding := []string{}
 	for _, fw := range s.cls.Frameworks() {
@@ -178,58 +169,63 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request) {
 		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
 		"Binding": binding, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
 	})
+	return nil
 }
 
 // countryRows is how many deployments a country page classifies and shows.
 const countryRows = 100
 
-func (s *Site) deployment(w http.ResponseWriter, r *http.Request) {
+func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	e, err := s.reg.Get(ctx, "deployment", r.PathValue("id"))
+	e, err := rd.Get(ctx, "deployment", r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	d := e.(*registry.Deployment)
-	cl, err := s.cls.Deployment(d, s.cls.Frameworks(), today())
+	hist, err := rd.History(ctx, "deployment", d.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	hist, err := s.reg.History(ctx, "deployment", d.ID)
+	size, err := rd.Size(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	size, err := s.reg.Size(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	vendors := map[string]*registry.Vendor{}
+	// The vendors, lenders and jurisdiction it names, in one query.
+	ids := []registry.EntityID{{Kind: "jurisdiction", ID: d.Jurisdiction}}
 	for _, v := range d.Vendors {
-		if e, err := s.reg.Get(ctx, "vendor", v.Vendor); err == nil {
-			vendors[v.Vendor] = e.(*registry.Vendor)
-		}
+		ids = append(ids, registry.EntityID{Kind: "vendor", ID: v.Vendor})
 	}
 	for _, f := range d.Financing {
-		if e, err := s.reg.Get(ctx, "vendor", f.Lender); err == nil && f.Lender != "" {
-			vendors[f.Lender] = e.(*registry.Vendor)
+		if f.Lender != "" {
+			ids = append(ids, registry.EntityID{Kind: "vendor", ID: f.Lender})
 		}
 	}
-	j, _ := s.reg.Get(ctx, "jurisdiction", d.Jurisdiction)
+	named, err := rd.GetMany(ctx, ids)
+	if err != nil {
+		return err
+	}
+	vendors := map[string]*registry.Vendor{}
+	var j registry.Entity
+	for id, e := range named {
+		switch e := e.(type) {
+		case *registry.Vendor:
+			vendors[id.ID] = e
+		case *registry.Jurisdiction:
+			j = e
+		}
+	}
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
-		"Title": d.Title, "D": d, "J": j, "C": cl, "History": hist, "Size": size, "Vendors": vendors, "FW": s.shortTitles(),
-		"Sources": sourceIndex(d.Sources),
+		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, s.cls.Frameworks(), s.today()), "History": hist, "Size": size,
+		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources),
 	})
+	return nil
 }
 
-func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
+func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	e, err := s.reg.Get(ctx, "vendor", r.PathValue("id"))
+	e, err := rd.Get(ctx, "vendor", r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v := e.(*registry.Vendor)
 	// The map counts every deployment that names the vendor; the table
@@ -239,7 +235,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
 	var deps []*registry.Deployment
 	total := 0
 	where := map[string]int{}
-	err = s.reg.EachDeployment(ctx, registry.DeploymentFilter{Vendor: v.ID}, func(d *registry.Deployment) error {
+	err = rd.EachDeployment(ctx, registry.DeploymentFilter{Vendor: v.ID}, func(d *registry.Deployment) error {
 		hit := slices.ContainsFunc(d.Vendors, func(x registry.VendorRole) bool { return x.Vendor == v.ID }) ||
 			slices.ContainsFunc(d.Financing, func(f registry.Financing) bool { return f.Lender == v.ID })
 		if hit {
@@ -252,11 +248,10 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	regions := map[string]atlas.Region{}
-	err = s.reg.Each(ctx, "jurisdiction", func(e registry.Entity) error {
+	err = rd.Each(ctx, "jurisdiction", func(e registry.Entity) error {
 		j := e.(*registry.Jurisdiction)
 		reg := atlas.Region{Code: j.Code, Name: j.Name, Fill: noData, Href: "/countries/" + j.Code, Label: j.Name + ": none recorded"}
 		if n := where[j.Code]; n > 0 {
@@ -266,18 +261,17 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var m bytes.Buffer
 	if err := atlas.Render(&m, regions, atlas.Options{Title: "Where " + v.Name + " appears", Desc: "Jurisdictions where the register records this organisation, listed in the table below.", SmallArea: 40}); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, "vendor", map[string]any{
 		"Title": v.Name, "V": v, "Deployments": deps, "DeploymentsTotal": total, "Map": template.HTML(m.String()), "Disputed": atlas.DisputedNote,
 		"Sources": sourceIndex(v.Sources),
 	})
+	return nil
 }
 
 func (s *Site) frameworks(w http.ResponseWriter, r *http.Request) {
@@ -287,30 +281,29 @@ func (s *Site) frameworks(w http.ResponseWriter, r *http.Request) {
 func (s *Site) framework(w http.ResponseWriter, r *http.Request) {
 	fw, ok := s.cls.Framework(r.PathValue("id"))
 	if !ok {
-		s.fail(w, r, registry.ErrNotFound)
+		s.fail(w, r, registry.NotFound("framework "+r.PathValue("id")))
 		return
 	}
 	s.render(w, r, http.StatusOK, "framework", map[string]any{"Title": fw.ShortTitle, "F": fw})
 }
 
-func (s *Site) scenario(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("framework")
+func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	p := params.Read(r.URL.Query(), "framework", "cursor")
+	id := p.Get("framework")
 	data := map[string]any{"Title": "What would a framework change?", "Frameworks": s.cls.Frameworks(), "Selected": id}
+	var fw *rules.Framework
 	if id != "" {
-		fw, ok := s.cls.Framework(id)
-		if !ok {
-			s.fail(w, r, badRequest("Choose one of the frameworks listed."))
-			return
-		}
+		fw = p.Framework(s.cls, "from the list")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	if fw != nil {
 		// The counts cover the whole register; the table shows one page
 		// of deployments, ListMax long, with a link to the next.
-		sc, err := s.cls.Simulate(r.Context(), s.reg, fw, nil, today(), analysis.ItemPage{Cursor: r.URL.Query().Get("cursor")})
+		sc, err := cached.Scenario(r.Context(), rd, s.cls, s.Memo, s.Now(), fw, nil, s.today(), analysis.ItemPage{Cursor: p.Get("cursor")})
 		if err != nil {
-			if strings.HasPrefix(err.Error(), "cursor:") {
-				err = badRequest("That page link is not one this site made; start from the first page.")
-			}
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		data["S"], data["F"] = sc, fw
 		if sc.Next != "" {
@@ -319,53 +312,32 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "scenario", data)
+	return nil
 }
+
+// searchParams are the parameters of the search page: the deployment
+// filters the API takes, a tier, and the page.
+var searchParams = append(append([]string{}, params.Deployment...), "tier", "cursor")
 
 // search lists deployments with facets; the download links carry the same
 // filters to the export endpoint.
-func (s *Site) search(w http.ResponseWriter, r *http.Request) {
+func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := registry.DeploymentFilter{Vendor: q.Get("vendor"), VendorHQ: strings.ToUpper(q.Get("vendor_hq")), Capability: q.Get("technology"),
-		Status: q.Get("status"), Q: q.Get("q"), Cursor: q.Get("cursor"), Limit: 50}
-	if j := q.Get("jurisdiction"); j != "" {
-		f.Jurisdictions = []string{strings.ToUpper(j)}
+	p := params.Read(q, searchParams...)
+	f := p.DeploymentFilter()
+	f.Limit = 50
+	p.Tier(s.cls, s.today(), &f)
+	if err := p.Err(); err != nil {
+		return err
 	}
-	for _, c := range []struct {
-		v string
-		e registry.Enum
-	}{{f.Capability, registry.Capabilities}, {f.Status, registry.Statuses}} {
-		if c.v != "" && !c.e.Has(c.v) {
-			s.fail(w, r, badRequest(fmt.Sprintf("%q is not a known %s.", c.v, c.e.Name)))
-			return
-		}
-	}
-	var yf, yt int
-	fmt.Sscan(q.Get("year_from"), &yf)
-	fmt.Sscan(q.Get("year_to"), &yt)
-	f.YearFrom, f.YearTo = yf, yt
-	if t := q.Get("tier"); t != "" {
-		fw, tier, _ := strings.Cut(t, ":")
-		if _, ok := s.cls.Framework(fw); !ok || rules.Tier(tier).Severity() == 0 && rules.Tier(tier) != rules.Indeterminate {
-			s.fail(w, r, badRequest("Choose a tier from the list."))
-			return
-		}
-		match, err := s.cls.TierMatch(fw, []rules.Tier{rules.Tier(tier)}, today())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		f.Match = match
-	}
-	page, err := s.reg.Deployments(ctx, f)
+	page, err := rd.Deployments(ctx, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	facets, err := memo(s, ctx, "facets", func() (facetValues, error) { return s.facets(ctx) })
+	facets, err := memoize(s, ctx, rd, "facets", func() (facetValues, error) { return facetsOf(ctx, rd) })
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	export := r.URL.Query()
 	export.Del("cursor")
@@ -385,20 +357,18 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request) {
 		nq.Set("cursor", page.Next)
 		next = "/search?" + nq.Encode()
 	}
-	// The list shows each deployment's tier under the EU AI Act.
+	// The list shows each deployment's tier under the EU AI Act alone.
 	tiers := map[string]rules.Tier{}
-	for _, d := range page.Items {
-		all, err := s.cls.TiersOf(d, today())
-		if err != nil {
-			s.fail(w, r, err)
-			return
+	if eu, ok := s.cls.Framework("eu-ai-act"); ok {
+		for _, d := range page.Items {
+			tiers[d.ID] = s.cls.TierOf(d, eu, s.today())
 		}
-		tiers[d.ID] = all["eu-ai-act"]
 	}
 	s.render(w, r, http.StatusOK, "search", map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
 		"Downloads": downloads, "TierOptions": tierOptions(s.cls),
 	})
+	return nil
 }
 
 // facets lists the values the search form offers.
@@ -410,9 +380,9 @@ type facetValues struct {
 	Statuses      []string
 }
 
-func (s *Site) facets(ctx context.Context) (facetValues, error) {
+func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
 	var f facetValues
-	err := s.reg.Each(ctx, "jurisdiction", func(e registry.Entity) error {
+	err := rd.Each(ctx, "jurisdiction", func(e registry.Entity) error {
 		f.Jurisdictions = append(f.Jurisdictions, e.(*registry.Jurisdiction))
 		return nil
 	})
@@ -420,7 +390,7 @@ func (s *Site) facets(ctx context.Context) (facetValues, error) {
 		return f, err
 	}
 	hq := map[string]bool{}
-	err = s.reg.Each(ctx, "vendor", func(e registry.Entity) error {
+	err = rd.Each(ctx, "vendor", func(e registry.Entity) error {
 		v := e.(*registry.Vendor)
 		f.Vendors = append(f.Vendors, v)
 		if v.Headquarters != "" {

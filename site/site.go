@@ -9,20 +9,18 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/mod/sumdb/tlog"
-
 	"oversight/analysis"
-	"oversight/ledger"
+	"oversight/internal/cached"
+	"oversight/internal/httperror"
+	"oversight/internal/memo"
 	"oversight/registry"
 )
 
@@ -32,65 +30,56 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Register is what the pages read from the store.
-type Register interface {
+// Reader is one read-only snapshot of the register: what the pages read.
+type Reader interface {
 	Get(ctx context.Context, kind, id string) (registry.Entity, error)
+	GetMany(ctx context.Context, ids []registry.EntityID) (map[registry.EntityID]registry.Entity, error)
 	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
 	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
 	Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error)
 	List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (registry.Page[registry.Entity], error)
 	History(ctx context.Context, kind, id string) ([]*registry.Revision, error)
 	Revision(ctx context.Context, seq int64) (*registry.Revision, []byte, error)
-	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
-	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
 	Size(ctx context.Context) (int64, error)
 	Count(ctx context.Context, kind string) (int, error)
+	Close() error
+}
+
+// Config is what the pages are built from.
+type Config struct {
+	// Open opens a snapshot of the register for one request.
+	Open func(ctx context.Context) (Reader, error)
+	// Classifier classifies deployments under the frameworks.
+	Classifier *analysis.Classifier
+	// Memo keeps whole-register results per register state; the API
+	// shares it.
+	Memo *memo.Cache
+	// Now is the clock; pages classify at its UTC date.
+	Now func() time.Time
 }
 
 // Site serves the pages.
 type Site struct {
-	reg   Register
+	Config
 	cls   *analysis.Classifier
 	pages map[string]*template.Template
-
-	memoMu  sync.Mutex
-	memoKey string         // register size and day the memos hold for
-	memos   map[string]any // what pages compute from the whole register
+	mux   *http.ServeMux
 }
 
 // memo returns what fn computes from the whole register, once per register
-// size and day: the register changes only by appending to its log.
-func memo[T any](s *Site, ctx context.Context, name string, fn func() (T, error)) (T, error) {
-	var zero T
-	size, err := s.reg.Size(ctx)
+// state (rd's log size) and day.
+func memoize[T any](s *Site, ctx context.Context, rd Reader, name string, fn func() (T, error)) (T, error) {
+	size, err := rd.Size(ctx)
 	if err != nil {
+		var zero T
 		return zero, err
 	}
-	key := fmt.Sprintf("%d@%s", size, today().Format(time.DateOnly))
-	s.memoMu.Lock()
-	if s.memoKey != key {
-		s.memoKey, s.memos = key, map[string]any{}
-	}
-	v, ok := s.memos[name]
-	s.memoMu.Unlock()
-	if ok {
-		return v.(T), nil
-	}
-	t, err := fn()
-	if err != nil {
-		return zero, err
-	}
-	s.memoMu.Lock()
-	if s.memoKey == key {
-		s.memos[name] = t
-	}
-	s.memoMu.Unlock()
-	return t, nil
+	return memo.Get(s.Memo, memo.KeyAt(size, s.Now()), "site\x00"+name, fn)
 }
 
-// New parses the templates and returns the site.
-func New(reg Register, cls *analysis.Classifier) (*Site, error) {
-	s := &Site{reg: reg, cls: cls, pages: map[string]*template.Template{}}
+// New parses the templates and returns the pages' handler.
+func New(c Config) (*Site, error) {
+	s := &Site{Config: c, cls: c.Classifier, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -106,30 +95,67 @@ func New(reg Register, cls *analysis.Classifier) (*Site, error) {
 		}
 		s.pages[base] = t
 	}
+	for pattern, h := range s.routes() {
+		s.mux.HandleFunc(pattern, h)
+	}
 	return s, nil
 }
 
-// Routes lists the pages' patterns and handlers, for a ServeMux.
-func (s *Site) Routes() map[string]http.HandlerFunc {
+// routes lists the pages' patterns and handlers.
+func (s *Site) routes() map[string]http.HandlerFunc {
 	static, _ := fs.Sub(staticFS, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	return map[string]http.HandlerFunc{
-		"GET /{$}":              s.home,
-		"GET /countries/{code}": s.country,
-		"GET /deployments/{id}": s.deployment,
-		"GET /vendors/{id}":     s.vendor,
+		"GET /{$}":              s.read(s.home),
+		"GET /countries/{code}": s.read(s.country),
+		"GET /deployments/{id}": s.read(s.deployment),
+		"GET /vendors/{id}":     s.read(s.vendor),
 		"GET /frameworks/{$}":   s.frameworks,
 		"GET /frameworks/{id}":  s.framework,
-		"GET /scenarios":        s.scenario,
+		"GET /scenarios":        s.read(s.scenario),
 		"GET /assess":           s.assessForm,
 		"POST /assess":          s.assess,
-		"GET /search":           s.search,
+		"GET /search":           s.read(s.search),
 		"GET /static/{file...}": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Cache-Control", "public, max-age=3600")
 			files.ServeHTTP(w, r)
 		},
-		"GET /countries/{$}":   s.home,
-		"GET /deployments/{$}": s.search,
+		"GET /countries/{$}":   s.read(s.home),
+		"GET /deployments/{$}": s.read(s.search),
+	}
+}
+
+// ServeHTTP serves a page, and answers a path that is no page with an HTML
+// 404 (or 405) page of its own.
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		status, allow := httperror.Unrouted(s.mux, r)
+		if allow != "" {
+			w.Header().Set("Allow", allow)
+		}
+		s.render(w, r, status, "error", map[string]any{"Title": http.StatusText(status), "Message": "There is no such page."})
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// page is a page handler that reads the register through one snapshot and
+// returns its error for fail to answer.
+type page func(w http.ResponseWriter, r *http.Request, rd Reader) error
+
+// read opens a snapshot for a page, closes it after, and answers the
+// page's error.
+func (s *Site) read(p page) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rd, err := s.Open(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		defer rd.Close()
+		if err := p(w, r, rd); err != nil {
+			s.fail(w, r, err)
+		}
 	}
 }
 
@@ -154,36 +180,48 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, page s
 	w.Write(buf.Bytes())
 }
 
-// fail answers an error as a page.
+// fail answers an error as a page, with the status its code maps to; a bad
+// parameter is named.
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := http.StatusInternalServerError, "Something went wrong on our side."
-	var bad badRequest
+	status := httperror.Status(err)
+	msg := "Something went wrong on our side."
 	switch {
-	case errors.Is(err, registry.ErrNotFound):
-		status, msg = http.StatusNotFound, "There is no such record in the register."
-	case errors.As(err, &bad):
-		status, msg = http.StatusBadRequest, string(bad)
+	case httperror.Gone(r, err):
+		return
+	case status == http.StatusNotFound:
+		msg = "There is no such record in the register."
+	case status == http.StatusBadRequest:
+		msg = badRequestMessage(err)
 	default:
 		slog.Error("page failed", "path", r.URL.Path, "err", err)
 	}
 	s.render(w, r, status, "error", map[string]any{"Title": http.StatusText(status), "Message": msg})
 }
 
-type badRequest string
-
-func (b badRequest) Error() string { return string(b) }
-
-// today is the date pages classify at.
-func today() time.Time {
-	y, m, d := time.Now().UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+// badRequestMessage says in words which parameters are wrong and why.
+func badRequestMessage(err error) string {
+	var e *registry.Error
+	if errors.As(err, &e) && e.Code == registry.EInvalid && e.Message != "" && len(e.Fields) == 0 {
+		return e.Message
+	}
+	var parts []string
+	for _, f := range httperror.Fields(err) {
+		msg := strings.TrimPrefix(f.Path, "query.") + ": " + f.Msg
+		if len(f.Allowed) > 0 && len(f.Allowed) <= 12 {
+			msg += " (allowed: " + strings.Join(f.Allowed, ", ") + ")"
+		}
+		parts = append(parts, msg)
+	}
+	if len(parts) == 0 {
+		return "The request is not one this site understands."
+	}
+	return "This page cannot be shown: " + strings.Join(parts, "; ") + "."
 }
 
+// today is the date pages classify at.
+func (s *Site) today() time.Time { return memo.Day(s.Now()) }
+
 // indexReport returns the index as of today with the built-in weights.
-func (s *Site) indexReport(ctx context.Context) (*analysis.Report, error) {
-	w, err := analysis.DefaultWeights()
-	if err != nil {
-		return nil, err
-	}
-	return s.cls.IndexReport(ctx, s.reg, w, today())
+func (s *Site) indexReport(ctx context.Context, rd Reader) (*analysis.Report, error) {
+	return cached.IndexReport(ctx, rd, s.cls, s.Memo, s.Now(), s.today())
 }

@@ -6,14 +6,19 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"oversight/api"
+	"oversight/internal/memo"
 )
 
 // responseCache keeps GET responses while the register is unchanged. The
 // register changes only by appending to its log, so a response stays right
 // until the log grows; one read of the log size per request tells.
 type responseCache struct {
+	now func() time.Time // the clock pages and answers read the date from
+
 	mu      sync.Mutex
-	size    int64 // log size the entries were made at
+	key     memo.Key // the register state the entries were made at
 	entries map[string]*cachedResponse
 	bytes   int
 
@@ -72,10 +77,11 @@ func cacheable(r *http.Request) bool {
 // serve answers from the cache, or runs next and keeps what it answered.
 func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64, next http.Handler) {
 	// Pages and answers that default to today's date change with the day.
-	key := time.Now().UTC().Format(time.DateOnly) + " " + r.URL.RequestURI()
+	state := memo.KeyAt(size, c.now())
+	key := r.URL.RequestURI()
 	c.mu.Lock()
-	if c.size != size {
-		c.size, c.entries, c.bytes = size, map[string]*cachedResponse{}, 0
+	if c.key != state {
+		c.key, c.entries, c.bytes = state, map[string]*cachedResponse{}, 0
 	}
 	e := c.entries[key]
 	c.mu.Unlock()
@@ -83,7 +89,7 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 		for k, v := range e.header {
 			w.Header()[k] = v
 		}
-		if etag := e.header.Get("ETag"); etag != "" && etagMatches(r.Header.Get("If-None-Match"), etag) {
+		if etag := e.header.Get("ETag"); etag != "" && api.EtagMatches(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -98,7 +104,7 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.size != size {
+	if c.key != state {
 		return
 	}
 	if c.bytes+rec.buf.Len() > cacheMaxBytes {

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,5 +39,42 @@ func TestLogSizeOneReader(t *testing.T) {
 	}
 	if n, _ := c.logSize(slow); n != 7 || reads.Load() != 1 {
 		t.Errorf("after the read: size %d after %d reads; want 7 after 1", n, reads.Load())
+	}
+}
+
+// TestRecorderDropsLargeResponses checks that the response cache holds no
+// more than cacheMaxEntry of a response, and keeps none of a larger one.
+func TestRecorderDropsLargeResponses(t *testing.T) {
+	chunk := bytes.Repeat([]byte("x"), 32<<10)
+	big := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range (5 << 20) / len(chunk) {
+			w.Write(chunk)
+		}
+	})
+	small := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(chunk) })
+
+	out := httptest.NewRecorder()
+	rec := &recorder{ResponseWriter: out, status: http.StatusOK}
+	big(rec, nil)
+	if !rec.tooBig || rec.buf.Len() != 0 || rec.buf.Cap() != 0 {
+		t.Errorf("after 5 MB: tooBig %v, holding %d bytes (capacity %d)", rec.tooBig, rec.buf.Len(), rec.buf.Cap())
+	}
+	if out.Body.Len() != 5<<20 {
+		t.Errorf("%d bytes passed through, want %d", out.Body.Len(), 5<<20)
+	}
+	rec = &recorder{ResponseWriter: httptest.NewRecorder(), status: http.StatusOK}
+	small(rec, nil)
+	if rec.tooBig || !bytes.Equal(rec.buf.Bytes(), chunk) {
+		t.Errorf("a small response is not kept: tooBig %v, %d bytes", rec.tooBig, rec.buf.Len())
+	}
+
+	c := responseCache{now: time.Now}
+	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/big", nil), 1, big)
+	if len(c.entries) != 0 || c.bytes != 0 {
+		t.Errorf("the cache keeps a response over cacheMaxEntry: %d entries, %d bytes", len(c.entries), c.bytes)
+	}
+	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/small", nil), 1, small)
+	if len(c.entries) != 1 || c.bytes != len(chunk) {
+		t.Errorf("the cache does not keep a small response: %d entries, %d bytes", len(c.entries), c.bytes)
 	}
 }

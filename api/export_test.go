@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"oversight/export"
 	"oversight/internal/fixture"
+	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/store"
@@ -22,12 +23,13 @@ import (
 func buffered(t *testing.T, s *server, reg export.Register, path string) []byte {
 	t.Helper()
 	r := httptest.NewRequest("GET", path, nil)
-	f, asOf, err := s.deploymentQuery(r, "format")
-	if err != nil {
+	p := params.Read(r.URL.Query(), append(params.Deployment, "tier", "as_of", "format")...)
+	f, asOf := s.deploymentQuery(p)
+	if err := p.Err(); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := export.Write(context.Background(), &buf, reg, r.URL.Query().Get("format"), f, s.cls.Table(asOf)); err != nil {
+	if err := export.Write(context.Background(), &buf, reg, r.URL.Query().Get("format"), f, s.Classifier.Table(asOf)); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -35,7 +37,7 @@ func buffered(t *testing.T, s *server, reg export.Register, path string) []byte 
 
 func TestExportStreamsTheSameBytes(t *testing.T) {
 	db := openSet(t, fixture.Set(30))
-	srv, s := serveRegister(t, db, nil)
+	srv, s := serveRegister(t, snapshots(db), nil)
 	var all []string
 	for _, tier := range rules.AllTiers {
 		all = append(all, string(tier))
@@ -67,7 +69,7 @@ func TestExportStreamsTheSameBytes(t *testing.T) {
 
 func TestExportETag(t *testing.T) {
 	db := openSet(t, fixture.Set(6))
-	srv, s := serveRegister(t, db, nil)
+	srv, s := serveRegister(t, snapshots(db), nil)
 	const path = "/api/v1/export?format=csv&jurisdiction=PK&as_of=2025-06-01"
 	resp, before := get(t, srv, path)
 	etag := resp.Header.Get("ETag")
@@ -118,75 +120,32 @@ func TestExportETag(t *testing.T) {
 	if !bytes.Contains(after, []byte(d.ID)) || bytes.Contains(before, []byte(d.ID)) || !bytes.Equal(after, buffered(t, s, db, path)) {
 		t.Errorf("after a change the export is not the new state:\n%s", after)
 	}
-	// Served in this goroutine: the cache stores an answer after the
-	// client has it.
-	for _, p := range []string{"/api/v1/deployments", path} {
-		s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
-	}
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
-	if len(s.cache.entries) == 0 {
-		t.Fatal("the response cache was not used; the next check proves nothing")
-	}
-	for key := range s.cache.entries {
-		if strings.Contains(key, "/api/v1/export") {
-			t.Errorf("the response cache holds an export: %s", key)
-		}
-	}
-}
-
-// TestRecorderDropsLargeResponses checks that the response cache holds no
-// more than cacheMaxEntry of a response, and keeps none of a larger one.
-func TestRecorderDropsLargeResponses(t *testing.T) {
-	chunk := bytes.Repeat([]byte("x"), 32<<10)
-	big := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for range (5 << 20) / len(chunk) {
-			w.Write(chunk)
-		}
-	})
-	small := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(chunk) })
-
-	out := httptest.NewRecorder()
-	rec := &recorder{ResponseWriter: out, status: http.StatusOK}
-	big(rec, nil)
-	if !rec.tooBig || rec.buf.Len() != 0 || rec.buf.Cap() != 0 {
-		t.Errorf("after 5 MB: tooBig %v, holding %d bytes (capacity %d)", rec.tooBig, rec.buf.Len(), rec.buf.Cap())
-	}
-	if out.Body.Len() != 5<<20 {
-		t.Errorf("%d bytes passed through, want %d", out.Body.Len(), 5<<20)
-	}
-	rec = &recorder{ResponseWriter: httptest.NewRecorder(), status: http.StatusOK}
-	small(rec, nil)
-	if rec.tooBig || !bytes.Equal(rec.buf.Bytes(), chunk) {
-		t.Errorf("a small response is not kept: tooBig %v, %d bytes", rec.tooBig, rec.buf.Len())
-	}
-
-	var c responseCache
-	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/big", nil), 1, big)
-	if len(c.entries) != 0 || c.bytes != 0 {
-		t.Errorf("the cache keeps a response over cacheMaxEntry: %d entries, %d bytes", len(c.entries), c.bytes)
-	}
-	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/small", nil), 1, small)
-	if len(c.entries) != 1 || c.bytes != len(chunk) {
-		t.Errorf("the cache does not keep a small response: %d entries, %d bytes", len(c.entries), c.bytes)
-	}
 }
 
 // failingRegister fails a filtered walk of the deployments after some of
 // them; the unfiltered walk the tier table is built from succeeds.
 type failingRegister struct {
-	*store.DB
+	*store.Snapshot
 	after int
+}
+
+// failing opens snapshots of db that fail a filtered walk after some
+// deployments.
+func failing(db *store.DB, after int) func(context.Context) (Reader, error) {
+	return func(ctx context.Context) (Reader, error) {
+		sn, err := db.Snapshot(ctx)
+		return failingRegister{sn, after}, err
+	}
 }
 
 var errWalk = errors.New("walk failed")
 
 func (f failingRegister) EachDeployment(ctx context.Context, filter registry.DeploymentFilter, fn func(*registry.Deployment) error) error {
 	if len(filter.Jurisdictions) == 0 {
-		return f.DB.EachDeployment(ctx, filter, fn)
+		return f.Snapshot.EachDeployment(ctx, filter, fn)
 	}
 	n := 0
-	return f.DB.EachDeployment(ctx, filter, func(d *registry.Deployment) error {
+	return f.Snapshot.EachDeployment(ctx, filter, func(d *registry.Deployment) error {
 		if n == f.after {
 			return errWalk
 		}
@@ -201,7 +160,7 @@ func TestExportErrors(t *testing.T) {
 
 	// Before the first byte, an error is a problem response, without the
 	// headers of the file.
-	srv, _ := serveRegister(t, failingRegister{db, 0}, nil)
+	srv, _ := serveRegister(t, failing(db, 0), nil)
 	resp, b := get(t, srv, path)
 	if resp.StatusCode != 500 || resp.Header.Get("Content-Type") != "application/problem+json" ||
 		resp.Header.Get("ETag") != "" || resp.Header.Get("Content-Disposition") != "" {
@@ -210,7 +169,7 @@ func TestExportErrors(t *testing.T) {
 
 	// After it, the transfer is cut short rather than ended as if whole.
 	const after = 80
-	srv, s := serveRegister(t, failingRegister{db, after}, nil)
+	srv, s := serveRegister(t, failing(db, after), nil)
 	full := buffered(t, s, db, path)
 	if n := bytes.Count(full, []byte("\n")); n != 101 {
 		t.Fatalf("the full export has %d lines, want 101", n)

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"crypto/rand"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"oversight/export"
+	"oversight/internal/params"
 	"oversight/ledger"
 	"oversight/registry"
 )
@@ -21,44 +22,34 @@ import (
 // export streams the deployments a filter selects, in a format, straight
 // to the client: memory stays flat however large the file. Its ETag cannot
 // be a hash of bytes not yet written, so it is derived from what the bytes
-// are a function of (see exportETag).
-//
-// The store has no read snapshot: export.Write pages through it in several
-// queries, so a change committed while a file streams can show in its later
-// pages and not its earlier ones. Such a file is sent under the ETag of the
-// state it began at. That is safe because the log only grows: once the
-// change is committed no request derives that ETag again, so no 304 ever
-// vouches for the mixed file, and the response cache does not keep exports
-// (see cacheable).
-func (s *server) export(w http.ResponseWriter, r *http.Request) {
+// are a function of (see exportETag). The file is read from the request's
+// snapshot, so it is the register at the state the ETag names, whatever is
+// written while it streams.
+func (s *server) export(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	// The state is read before anything else that reads the register, so
-	// that nothing streamed is older than the ETag says.
-	_, cp, err := s.reg.Checkpoint(ctx)
+	_, cp, err := rd.Checkpoint(ctx)
 	if err != nil && !errors.Is(err, registry.ErrNotFound) { // not found: an empty log
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	f, asOf, err := s.deploymentQuery(r, "format")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	format := r.URL.Query().Get("format")
+	p := params.Read(r.URL.Query(), append(params.Deployment, "tier", "as_of", "format")...)
+	f, asOf := s.deploymentQuery(p)
+	format := p.Get("format")
 	ctype := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "geojson": "application/geo+json"}[format]
 	if ctype == "" {
-		s.fail(w, r, queryErrors{{Location: "query.format", Message: fmt.Sprintf("%q is not an export format", format), Allowed: export.Formats}})
-		return
+		p.Badf("format", export.Formats, "%q is not an export format", format)
+	}
+	if err := p.Err(); err != nil {
+		return err
 	}
 	etag := exportETag(cp, r, asOf)
 	// Answered before any deployment is read or classified.
-	if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+	if match := r.Header.Get("If-None-Match"); match != "" && EtagMatches(match, etag) {
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "no-cache")
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return nil
 	}
-	tiers := s.cls.Table(asOf)
+	tiers := s.Classifier.Table(asOf)
 	sw := &streamWriter{w: w, header: func(h http.Header) {
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "no-cache")
@@ -67,12 +58,11 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 	}}
 	if r.Method == http.MethodHead {
 		sw.header(w.Header())
-		return
+		return nil
 	}
-	if err := export.Write(ctx, sw, s.reg, format, f, tiers); err != nil {
+	if err := export.Write(ctx, sw, rd, format, f, tiers); err != nil {
 		if !sw.started {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		// A 200 has been sent. Ending the response normally would leave
 		// the client a short file that looks whole; dropping the
@@ -82,9 +72,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
-	if n, err := s.reg.Size(ctx); err == nil && n != cp.Size {
-		slog.Info("export spanned a change to the register", "path", r.URL.RequestURI(), "size_before", cp.Size, "size_after", n)
-	}
+	return nil
 }
 
 // exportETag derives a strong ETag for an export from everything its bytes

@@ -1,0 +1,259 @@
+// Package api serves the register as a read-only JSON API under /api/v1,
+// its OpenAPI description at /openapi.json, downloads, the log's signed
+// checkpoint and inclusion proofs, and /healthz.
+//
+// Every GET answers with an ETag and honours If-None-Match; errors are RFC
+// 9457 problem details that name the parameter at fault. Each request that
+// reads the register reads one snapshot of it.
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"oversight/analysis"
+	"oversight/internal/httperror"
+	"oversight/internal/memo"
+	"oversight/ledger"
+	"oversight/registry"
+)
+
+//go:embed openapi.json
+var openapi []byte
+
+// Reader is one read-only snapshot of the register: what the API reads.
+type Reader interface {
+	Get(ctx context.Context, kind, id string) (registry.Entity, error)
+	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
+	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
+	Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error)
+	List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (registry.Page[registry.Entity], error)
+	History(ctx context.Context, kind, id string) ([]*registry.Revision, error)
+	Revision(ctx context.Context, seq int64) (*registry.Revision, []byte, error)
+	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
+	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
+	Sources(ctx context.Context, cursor string, limit int) (registry.Page[registry.SourceUse], error)
+	Size(ctx context.Context) (int64, error)
+	Close() error
+}
+
+// Config is what the API is built from.
+type Config struct {
+	// Open opens a snapshot of the register for one request.
+	Open func(ctx context.Context) (Reader, error)
+	// Classifier classifies deployments under the frameworks.
+	Classifier *analysis.Classifier
+	// Memo keeps whole-register results (the index, scenario counts) per
+	// register state; the pages share it.
+	Memo *memo.Cache
+	// Now is the clock; answers default to its UTC date.
+	Now func() time.Time
+}
+
+type server struct {
+	Config
+	mux *http.ServeMux
+}
+
+// New returns the API's handler.
+func New(c Config) http.Handler {
+	s := &server{Config: c, mux: http.NewServeMux()}
+	for _, rt := range s.routes() {
+		s.mux.HandleFunc(rt.pattern, rt.handler)
+	}
+	return s
+}
+
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// routes lists every endpoint; the OpenAPI test checks each is documented.
+func (s *server) routes() []route {
+	return []route{
+		{"GET /healthz", s.read(s.healthz)},
+		{"GET /openapi.json", s.openapi},
+		{"GET /api/v1/deployments", s.read(s.deployments)},
+		{"GET /api/v1/deployments/{id}", s.read(s.deployment)},
+		{"GET /api/v1/deployments/{id}/classification", s.read(s.classification)},
+		{"POST /api/v1/classify", s.classify},
+		{"GET /api/v1/frameworks", s.frameworks},
+		{"GET /api/v1/frameworks/{id}", s.framework},
+		{"GET /api/v1/scenarios", s.read(s.scenario)},
+		{"GET /api/v1/schema/facts", s.factSchema},
+		{"GET /api/v1/index", s.read(s.index)},
+		{"GET /api/v1/network", s.read(s.network)},
+		{"GET /api/v1/trends", s.read(s.trends)},
+		{"GET /api/v1/jurisdictions", s.read(s.list("jurisdiction"))},
+		{"GET /api/v1/jurisdictions/{id}", s.read(s.jurisdiction)},
+		{"GET /api/v1/vendors", s.read(s.list("vendor"))},
+		{"GET /api/v1/vendors/{id}", s.read(s.vendor)},
+		{"GET /api/v1/instruments", s.read(s.list("instrument"))},
+		{"GET /api/v1/instruments/{id}", s.read(s.entity("instrument"))},
+		{"GET /api/v1/claims", s.read(s.list("claim"))},
+		{"GET /api/v1/claims/{id}", s.read(s.entity("claim"))},
+		{"GET /api/v1/sources", s.read(s.sources)},
+		{"GET /api/v1/export", s.read(s.export)},
+		{"GET /api/v1/log/checkpoint", s.read(s.checkpoint)},
+		{"GET /api/v1/log/revisions/{seq}", s.read(s.revision)},
+	}
+}
+
+// reading is a handler that reads the register through one snapshot and
+// returns its error for fail to answer.
+type reading func(w http.ResponseWriter, r *http.Request, rd Reader) error
+
+// read opens a snapshot for a handler, closes it after, and answers the
+// handler's error.
+func (s *server) read(h reading) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rd, err := s.Open(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		defer rd.Close()
+		if err := h(w, r, rd); err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}
+
+// today is the date answers classify at by default.
+func (s *server) today() time.Time { return memo.Day(s.Now()) }
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		// ServeMux answers 404 and 405 in plain text; answer in problem
+		// details instead, keeping its Allow header.
+		status, allow := httperror.Unrouted(s.mux, r)
+		if allow != "" {
+			w.Header().Set("Allow", allow)
+		}
+		problem(w, status, fmt.Sprintf("no endpoint %s %s", r.Method, r.URL.Path), nil)
+		return
+	}
+	// The mux, not h, sets the request's path values.
+	s.mux.ServeHTTP(w, r)
+}
+
+// fieldError is a registry.FieldError as problem details write it.
+type fieldError struct {
+	Location string   `json:"location"`
+	Message  string   `json:"message"`
+	Allowed  []string `json:"allowed,omitempty"`
+}
+
+// problem writes an RFC 9457 problem details response.
+func problem(w http.ResponseWriter, status int, detail string, errs registry.Errors) {
+	out := make([]fieldError, len(errs))
+	for i, e := range errs {
+		out[i] = fieldError{e.Path, e.Msg, e.Allowed}
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(struct {
+		Type   string       `json:"type"`
+		Title  string       `json:"title"`
+		Status int          `json:"status"`
+		Detail string       `json:"detail,omitempty"`
+		Errors []fieldError `json:"errors,omitempty"`
+	}{"about:blank", http.StatusText(status), status, detail, out})
+}
+
+// fail answers an error as problem details, with the status its code maps
+// to and the fields it names.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := httperror.Status(err)
+	switch {
+	case httperror.Gone(r, err):
+		return
+	case status == http.StatusNotFound:
+		problem(w, status, "no such record: "+r.URL.Path, httperror.Fields(err))
+	case status == http.StatusBadRequest:
+		problem(w, status, "invalid query parameters", httperror.Fields(err))
+	default:
+		slog.Error("request failed", "path", r.URL.Path, "err", err)
+		problem(w, status, "internal error", nil)
+	}
+}
+
+// send writes a response body with a strong ETag over its bytes, and
+// answers 304 when the client already has them.
+func send(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Content-Type", contentType)
+	if match := r.Header.Get("If-None-Match"); match != "" && EtagMatches(match, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+}
+
+// EtagMatches reports whether an If-None-Match header names etag.
+func EtagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// sendJSON answers v as JSON; it returns an error only if v cannot be
+// encoded, before anything is written.
+func sendJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	send(w, r, "application/json", buf.Bytes())
+	return nil
+}
+
+// collection is the shape of every list: {"items": [...], "next": "CURSOR"}.
+type collection[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (s *server) healthz(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	n, err := rd.Size(r.Context())
+	if err != nil {
+		problem(w, http.StatusServiceUnavailable, "database unavailable", nil)
+		return nil
+	}
+	return sendJSON(w, r, map[string]any{"status": "ok", "log_size": n})
+}
+
+func (s *server) openapi(w http.ResponseWriter, r *http.Request) {
+	send(w, r, "application/json", openapi)
+}

@@ -1,0 +1,225 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"oversight/internal/params"
+	"oversight/registry"
+	"oversight/rules"
+)
+
+// deploymentItem is a deployment with its tier under each framework.
+type deploymentItem struct {
+	*registry.Deployment
+	Tiers map[string]rules.Tier `json:"tiers"`
+}
+
+func (s *server) deployments(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	p := params.Read(r.URL.Query(), append(params.Deployment, "tier", "as_of", "limit", "cursor")...)
+	f, asOf := s.deploymentQuery(p)
+	f.Limit = p.Limit(100)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	page, err := rd.Deployments(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	items := make([]deploymentItem, len(page.Items))
+	for i, d := range page.Items {
+		items[i] = deploymentItem{d, s.Classifier.TiersOf(d, asOf)}
+	}
+	return sendJSON(w, r, collection[deploymentItem]{Items: items, Next: page.Next})
+}
+
+// deploymentQuery reads the deployment filters, the date tiers are read at
+// and the tier filter.
+func (s *server) deploymentQuery(p *params.Reader) (registry.DeploymentFilter, time.Time) {
+	f := p.DeploymentFilter()
+	asOf := p.AsOf(s.today())
+	p.Tier(s.Classifier, asOf, &f)
+	return f, asOf
+}
+
+// revisionSummary is a revision without its state, for histories.
+type revisionSummary struct {
+	Seq    int64  `json:"seq"`
+	Op     string `json:"op"`
+	Author string `json:"author"`
+	Reason string `json:"reason,omitempty"`
+	Time   string `json:"time"`
+	Proof  string `json:"proof"` // URL of the revision with its inclusion proof
+}
+
+func history(ctx context.Context, rd Reader, kind, id string) ([]revisionSummary, error) {
+	revs, err := rd.History(ctx, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]revisionSummary, len(revs))
+	for i, rv := range revs {
+		out[i] = revisionSummary{rv.Seq, rv.Op, rv.Author, rv.Reason, rv.Time.Format("2006-01-02T15:04:05Z"), fmt.Sprintf("/api/v1/log/revisions/%d", rv.Seq)}
+	}
+	return out, nil
+}
+
+// noParams refuses any query parameter.
+func noParams(r *http.Request) error { return params.Read(r.URL.Query()).Err() }
+
+func (s *server) deployment(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	if err := noParams(r); err != nil {
+		return err
+	}
+	e, err := rd.Get(r.Context(), "deployment", r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	hist, err := history(r.Context(), rd, "deployment", e.Key())
+	if err != nil {
+		return err
+	}
+	d := e.(*registry.Deployment)
+	return sendJSON(w, r, struct {
+		*registry.Deployment
+		Tiers          map[string]rules.Tier `json:"tiers"`
+		Classification string                `json:"classification"`
+		Revisions      []revisionSummary     `json:"revisions"`
+	}{d, s.Classifier.TiersOf(d, s.today()), "/api/v1/deployments/" + e.Key() + "/classification", hist})
+}
+
+func (s *server) list(kind string) reading {
+	return func(w http.ResponseWriter, r *http.Request, rd Reader) error {
+		allowed := []string{"limit", "cursor"}
+		if kind == "claim" || kind == "instrument" {
+			allowed = append(allowed, "jurisdiction")
+		}
+		p := params.Read(r.URL.Query(), allowed...)
+		limit := p.Limit(100)
+		if err := p.Err(); err != nil {
+			return err
+		}
+		page, err := rd.List(r.Context(), kind, r.URL.Query().Get("jurisdiction"), r.URL.Query().Get("cursor"), limit)
+		if err != nil {
+			return err
+		}
+		return sendJSON(w, r, collection[registry.Entity]{Items: nonNil(page.Items), Next: page.Next})
+	}
+}
+
+func (s *server) entity(kind string) reading {
+	return func(w http.ResponseWriter, r *http.Request, rd Reader) error {
+		if err := noParams(r); err != nil {
+			return err
+		}
+		e, err := rd.Get(r.Context(), kind, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		hist, err := history(r.Context(), rd, kind, e.Key())
+		if err != nil {
+			return err
+		}
+		return sendJSON(w, r, map[string]any{"item": e, "revisions": hist})
+	}
+}
+
+// deploymentRef is a deployment as a vendor or jurisdiction lists it.
+type deploymentRef struct {
+	ID           string   `json:"id"`
+	Title        string   `json:"title"`
+	Jurisdiction string   `json:"jurisdiction"`
+	Roles        []string `json:"roles,omitempty"`
+	URL          string   `json:"url"`
+}
+
+func refs(ctx context.Context, rd Reader, f registry.DeploymentFilter, vendor string) ([]deploymentRef, error) {
+	out := []deploymentRef{}
+	err := rd.EachDeployment(ctx, f, func(d *registry.Deployment) error {
+		ref := deploymentRef{ID: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, URL: "/api/v1/deployments/" + d.ID}
+		for _, v := range d.Vendors {
+			if v.Vendor == vendor {
+				ref.Roles = append(ref.Roles, v.Role)
+			}
+		}
+		for _, fin := range d.Financing {
+			if vendor != "" && fin.Lender == vendor && !slices.Contains(ref.Roles, "financier") {
+				ref.Roles = append(ref.Roles, "financier")
+			}
+		}
+		out = append(out, ref)
+		return nil
+	})
+	return out, err
+}
+
+func (s *server) jurisdiction(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	if err := noParams(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	e, err := rd.Get(ctx, "jurisdiction", strings.ToUpper(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	j := e.(*registry.Jurisdiction)
+	deps, err := refs(ctx, rd, registry.DeploymentFilter{Jurisdictions: []string{j.Code}}, "")
+	if err != nil {
+		return err
+	}
+	claims, err := rd.List(ctx, "claim", j.Code, "", registry.MaxLimit)
+	if err != nil {
+		return err
+	}
+	hist, err := history(ctx, rd, "jurisdiction", j.Code)
+	if err != nil {
+		return err
+	}
+	return sendJSON(w, r, struct {
+		*registry.Jurisdiction
+		Deployments []deploymentRef   `json:"deployments"`
+		Claims      []registry.Entity `json:"claims"`
+		Revisions   []revisionSummary `json:"revisions"`
+	}{j, deps, nonNil(claims.Items), hist})
+}
+
+func (s *server) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	if err := noParams(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	e, err := rd.Get(ctx, "vendor", r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	deps, err := refs(ctx, rd, registry.DeploymentFilter{Vendor: e.Key()}, e.Key())
+	if err != nil {
+		return err
+	}
+	hist, err := history(ctx, rd, "vendor", e.Key())
+	if err != nil {
+		return err
+	}
+	return sendJSON(w, r, struct {
+		*registry.Vendor
+		Deployments []deploymentRef   `json:"deployments"`
+		Revisions   []revisionSummary `json:"revisions"`
+	}{e.(*registry.Vendor), deps, hist})
+}
+
+func (s *server) sources(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	p := params.Read(r.URL.Query(), "limit", "cursor")
+	limit := p.Limit(100)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	page, err := rd.Sources(r.Context(), r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	return sendJSON(w, r, collection[registry.SourceUse]{Items: nonNil(page.Items), Next: page.Next})
+}

@@ -1,0 +1,79 @@
+// Package httperror maps the register's errors to HTTP statuses, in one
+// place for the API and the pages.
+package httperror
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"oversight/registry"
+)
+
+// Status returns the status an error is answered with: 404 for ENotFound,
+// 400 for EInvalid, 500 for anything else.
+func Status(err error) int {
+	switch registry.ErrorCode(err) {
+	case registry.ENotFound:
+		return http.StatusNotFound
+	case registry.EInvalid:
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
+}
+
+// Fields returns the fields an EInvalid error names, each located in the
+// request: a name without a location ("cursor") is a query parameter.
+func Fields(err error) registry.Errors {
+	var e *registry.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	out := make(registry.Errors, len(e.Fields))
+	for i, f := range e.Fields {
+		g := *f
+		if !hasLocation(g.Path) {
+			g.Path = "query." + g.Path
+		}
+		out[i] = &g
+	}
+	return out
+}
+
+func hasLocation(path string) bool {
+	for _, loc := range []string{"query.", "path.", "body"} {
+		if len(path) >= len(loc) && path[:len(loc)] == loc {
+			return true
+		}
+	}
+	return false
+}
+
+// Gone reports whether a request failed because its client went away:
+// such an error is no fault of the server and is not logged as one.
+func Gone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+}
+
+// Unrouted returns the status a ServeMux gives a request no pattern matches
+// (404, or 405 with the methods it would allow), so that a handler can
+// answer it in its own format instead of the mux's plain text.
+func Unrouted(mux *http.ServeMux, r *http.Request) (status int, allow string) {
+	h, _ := mux.Handler(r)
+	rec := &headerRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	if rec.status == 0 {
+		rec.status = http.StatusNotFound
+	}
+	return rec.status, rec.header.Get("Allow")
+}
+
+// headerRecorder captures the status and headers of the mux's own 404/405.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(status int)      { h.status = status }

@@ -1,0 +1,282 @@
+// Package params reads the query parameters that the API and the pages
+// share: filters on deployments, the network and trend filters, the date
+// tiers are read at, the tier filter, and paging. It is the one parser of
+// them; every value it refuses is reported with the parameter's name
+// ("query.year_from") and, for a vocabulary, the allowed values, as a
+// registry.Error of code EInvalid.
+package params
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"oversight/analysis"
+	"oversight/registry"
+	"oversight/rules"
+)
+
+// Deployment lists the filters of deployment lists, exports and search.
+var Deployment = []string{"jurisdiction", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q"}
+
+// Network lists the filters of the network and trend tables.
+var Network = []string{"subregion", "jurisdiction", "certainty", "technology", "year_from", "year_to"}
+
+var (
+	alpha2 = regexp.MustCompile(`^[A-Z]{2}$`)
+	slug   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// MaxQ bounds the length of a full-text query.
+const MaxQ = 200
+
+// Reader reads the parameters of one request and collects what is wrong
+// with them; Err returns it all at once.
+type Reader struct {
+	v    url.Values
+	errs registry.Errors
+}
+
+// Read returns a reader of v that refuses any parameter not in allowed, and
+// any given more than once: a misspelt filter is an error rather than a
+// silently unfiltered answer.
+func Read(v url.Values, allowed ...string) *Reader {
+	p := &Reader{v: v}
+	names := make([]string, 0, len(v))
+	for name := range v {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		switch {
+		case !slices.Contains(allowed, name):
+			msg := "unknown parameter"
+			if len(allowed) == 0 {
+				msg = "this endpoint takes no parameters"
+			}
+			p.bad(name, msg, allowed...)
+		case len(v[name]) > 1:
+			p.bad(name, "give it once (use commas for several jurisdictions)")
+		}
+	}
+	return p
+}
+
+func (p *Reader) bad(name, msg string, allowed ...string) {
+	p.errs = append(p.errs, &registry.FieldError{Path: "query." + name, Msg: msg, Allowed: allowed})
+}
+
+// Badf records an error about a parameter that the caller checked itself.
+func (p *Reader) Badf(name string, allowed []string, format string, args ...any) {
+	p.bad(name, fmt.Sprintf(format, args...), allowed...)
+}
+
+// Get returns a parameter's value, "" when it is absent.
+func (p *Reader) Get(name string) string { return p.v.Get(name) }
+
+// Err returns everything wrong with the parameters read, or nil.
+func (p *Reader) Err() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	return registry.Invalid("invalid query parameters", p.errs...)
+}
+
+// Enum returns a parameter that must be one of a vocabulary's values.
+func (p *Reader) Enum(name string, e registry.Enum) string {
+	v := p.v.Get(name)
+	if v != "" && !e.Has(v) {
+		p.bad(name, fmt.Sprintf("%q is not a known %s", v, e.Name), e.Values...)
+		return ""
+	}
+	return v
+}
+
+// Year returns a parameter that must be a year, 0 when absent.
+func (p *Reader) Year(name string) int {
+	v := p.v.Get(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1900 || n > 2100 {
+		p.bad(name, "must be a year from 1900 to 2100")
+		return 0
+	}
+	return n
+}
+
+// years reads year_from and year_to, which must not be in reverse order.
+func (p *Reader) years() (from, to int) {
+	from, to = p.Year("year_from"), p.Year("year_to")
+	if from != 0 && to != 0 && from > to {
+		p.bad("year_from", "must not be after year_to")
+	}
+	return from, to
+}
+
+// Jurisdictions returns a comma-separated list of ISO 3166-1 alpha-2 codes,
+// upper-cased.
+func (p *Reader) Jurisdictions(name string) []string {
+	v := p.v.Get(name)
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, c := range strings.Split(v, ",") {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		if !alpha2.MatchString(c) {
+			p.bad(name, fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 code", c))
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Country returns one ISO 3166-1 alpha-2 code, upper-cased.
+func (p *Reader) Country(name string) string {
+	v := strings.ToUpper(p.v.Get(name))
+	if v != "" && !alpha2.MatchString(v) {
+		p.bad(name, "must be an ISO 3166-1 alpha-2 code")
+		return ""
+	}
+	return v
+}
+
+// ID returns a parameter that must be a record id (a slug).
+func (p *Reader) ID(name, what string) string {
+	v := p.v.Get(name)
+	if v != "" && !slug.MatchString(v) {
+		p.bad(name, "must be "+what)
+		return ""
+	}
+	return v
+}
+
+// Limit returns the page size, def when absent.
+func (p *Reader) Limit(def int) int {
+	v := p.v.Get("limit")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > registry.MaxLimit {
+		p.bad("limit", fmt.Sprintf("must be a whole number from 1 to %d", registry.MaxLimit))
+		return def
+	}
+	return n
+}
+
+// AsOf returns ?as_of=YYYY-MM-DD, or today when absent.
+func (p *Reader) AsOf(today time.Time) time.Time {
+	v := p.v.Get("as_of")
+	if v == "" {
+		return today
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		p.bad("as_of", fmt.Sprintf("%q is not a date YYYY-MM-DD", v))
+		return today
+	}
+	return t
+}
+
+// DeploymentFilter reads the deployment filters (Deployment) and the
+// cursor.
+func (p *Reader) DeploymentFilter() registry.DeploymentFilter {
+	f := registry.DeploymentFilter{
+		Jurisdictions: p.Jurisdictions("jurisdiction"),
+		Vendor:        p.ID("vendor", "a vendor id (see /api/v1/vendors)"),
+		VendorHQ:      p.Country("vendor_hq"),
+		Capability:    p.Enum("technology", registry.Capabilities),
+		Status:        p.Enum("status", registry.Statuses),
+		Certainty:     p.Enum("certainty", registry.Certainties),
+		Q:             p.v.Get("q"),
+		Cursor:        p.v.Get("cursor"),
+	}
+	f.YearFrom, f.YearTo = p.years()
+	if len(f.Q) > MaxQ {
+		p.bad("q", fmt.Sprintf("at most %d characters", MaxQ))
+	}
+	return f
+}
+
+// NetworkQuery reads the network and trend filters (Network).
+func (p *Reader) NetworkQuery() analysis.NetworkQuery {
+	q := analysis.NetworkQuery{
+		Subregion:     p.Enum("subregion", registry.Subregions),
+		Jurisdictions: p.Jurisdictions("jurisdiction"),
+		Certainty:     p.Enum("certainty", registry.Certainties),
+		Capability:    p.Enum("technology", registry.Capabilities),
+	}
+	q.YearFrom, q.YearTo = p.years()
+	return q
+}
+
+// Frameworks reads ?framework=a,b; none means every framework.
+func (p *Reader) Frameworks(c *analysis.Classifier) []*rules.Framework {
+	var ids []string
+	if v := p.v.Get("framework"); v != "" {
+		ids = strings.Split(v, ",")
+	}
+	fws, err := c.Select(ids)
+	if err != nil {
+		p.bad("framework", err.Error(), c.FrameworkIDs()...)
+		return nil
+	}
+	return fws
+}
+
+// Framework reads ?framework=ID, which must name one framework; what says
+// what it is for in the message.
+func (p *Reader) Framework(c *analysis.Classifier, what string) *rules.Framework {
+	id := p.v.Get("framework")
+	fw, ok := c.Framework(id)
+	if !ok {
+		p.bad("framework", fmt.Sprintf("%q: name one framework %s", id, what), c.FrameworkIDs()...)
+		return nil
+	}
+	return fw
+}
+
+// Tier reads ?tier=FRAMEWORK:TIER[,TIER...] into f's Match test, which
+// classifies each deployment the other filters select as of asOf.
+func (p *Reader) Tier(c *analysis.Classifier, asOf time.Time, f *registry.DeploymentFilter) {
+	v := p.v.Get("tier")
+	if v == "" {
+		return
+	}
+	fw, list, ok := strings.Cut(v, ":")
+	if _, known := c.Framework(fw); !ok || !known {
+		p.bad("tier", fmt.Sprintf("%q: want FRAMEWORK:TIER[,TIER...] with a known framework", v), c.FrameworkIDs()...)
+		return
+	}
+	var tiers []rules.Tier
+	for _, t := range strings.Split(list, ",") {
+		if !slices.Contains(TierNames(), t) {
+			p.bad("tier", fmt.Sprintf("%q is not a tier", t), TierNames()...)
+			return
+		}
+		tiers = append(tiers, rules.Tier(t))
+	}
+	match, err := c.TierMatch(fw, tiers, asOf)
+	if err != nil {
+		p.bad("tier", err.Error())
+		return
+	}
+	f.Match = match
+}
+
+// TierNames lists the tiers, most severe first.
+func TierNames() []string {
+	out := make([]string, len(rules.AllTiers))
+	for i, t := range rules.AllTiers {
+		out[i] = string(t)
+	}
+	return out
+}

@@ -1,0 +1,84 @@
+// Package testreg opens registers for tests: a new SQLite register in a
+// test's temporary directory, and a classifier over the built-in
+// frameworks.
+package testreg
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"oversight/analysis"
+	"oversight/frameworks"
+	"oversight/ledger"
+	"oversight/registry"
+	"oversight/rules"
+	"oversight/store"
+)
+
+// Open opens a new register holding set.
+func Open(t testing.TB, set *registry.Set) *store.DB {
+	t.Helper()
+	dir := t.TempDir()
+	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "t.db"), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// Classifier returns a classifier over the built-in frameworks, with
+// curated fact documents keyed by deployment id.
+func Classifier(t testing.TB, facts map[string]*rules.Facts) *analysis.Classifier {
+	t.Helper()
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls, err := analysis.NewClassifier(fws, facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cls
+}
+
+// Serve serves h until the test ends.
+func Serve(t testing.TB, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Get requests path from srv with the headers given as name, value pairs,
+// and returns the response and its body.
+func Get(t testing.TB, srv *httptest.Server, path string, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("GET", srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading the body: %v", path, err)
+	}
+	return resp, b
+}
