@@ -33,20 +33,12 @@ import (
 //go:embed openapi.json
 var openapi []byte
 
-// Reader is one read-only snapshot of the register: what the API reads.
+// Reader is one snapshot of the register, with the log's checkpoint and
+// proofs: what the API reads.
 type Reader interface {
-	Get(ctx context.Context, kind, id string) (registry.Entity, error)
-	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
-	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
-	Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error)
-	List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (registry.Page[registry.Entity], error)
-	History(ctx context.Context, kind, id string) ([]*registry.Revision, error)
-	Revision(ctx context.Context, seq int64) (*registry.Revision, []byte, error)
+	registry.Snapshot
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
 	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
-	Sources(ctx context.Context, cursor string, limit int) (registry.Page[registry.SourceUse], error)
-	Size(ctx context.Context) (int64, error)
-	Close() error
 }
 
 // Config is what the API is built from.
@@ -95,8 +87,8 @@ func (s *server) routes() []route {
 		{"GET /api/v1/scenarios", s.read(s.scenario)},
 		{"GET /api/v1/schema/facts", s.factSchema},
 		{"GET /api/v1/index", s.read(s.index)},
-		{"GET /api/v1/network", s.read(s.network)},
-		{"GET /api/v1/trends", s.read(s.trends)},
+		{"GET /api/v1/network", s.read(table(analysis.BuildNetwork))},
+		{"GET /api/v1/trends", s.read(table(analysis.Trends))},
 		{"GET /api/v1/jurisdictions", s.read(s.list("jurisdiction"))},
 		{"GET /api/v1/jurisdictions/{id}", s.read(s.jurisdiction)},
 		{"GET /api/v1/vendors", s.read(s.list("vendor"))},

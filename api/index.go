@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"oversight/analysis"
@@ -22,33 +23,22 @@ func (s *server) index(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	return sendJSON(w, r, rep)
 }
 
-// network answers with the vendor network of the deployments selected:
-// vendor → jurisdiction edges, shares by supplier headquarters overall and
-// per subregion with the deployments behind them, and lenders.
-func (s *server) network(w http.ResponseWriter, r *http.Request, rd Reader) error {
-	p := params.Read(r.URL.Query(), params.Network...)
-	q := p.NetworkQuery()
-	if err := p.Err(); err != nil {
-		return err
+// table answers a table built from the deployments the network filters
+// select: the vendor network (vendor → jurisdiction edges, shares by
+// supplier headquarters overall and per subregion, lenders) or the trends
+// (deployments per year by subregion and technology), each with the
+// deployments behind its cells.
+func table[T any](build func(context.Context, analysis.NetworkRegister, analysis.NetworkQuery) (T, error)) reading {
+	return func(w http.ResponseWriter, r *http.Request, rd Reader) error {
+		p := params.Read(r.URL.Query(), params.Network...)
+		q := p.NetworkQuery()
+		if err := p.Err(); err != nil {
+			return err
+		}
+		t, err := build(r.Context(), rd, q)
+		if err != nil {
+			return err
+		}
+		return sendJSON(w, r, t)
 	}
-	n, err := analysis.BuildNetwork(r.Context(), rd, q)
-	if err != nil {
-		return err
-	}
-	return sendJSON(w, r, n)
-}
-
-// trends answers with the deployments selected per year, by subregion and
-// by technology, with the deployments behind each cell.
-func (s *server) trends(w http.ResponseWriter, r *http.Request, rd Reader) error {
-	p := params.Read(r.URL.Query(), params.Network...)
-	q := p.NetworkQuery()
-	if err := p.Err(); err != nil {
-		return err
-	}
-	t, err := analysis.Trends(r.Context(), rd, q)
-	if err != nil {
-		return err
-	}
-	return sendJSON(w, r, t)
 }

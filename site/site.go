@@ -30,20 +30,8 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Reader is one read-only snapshot of the register: what the pages read.
-type Reader interface {
-	Get(ctx context.Context, kind, id string) (registry.Entity, error)
-	GetMany(ctx context.Context, ids []registry.EntityID) (map[registry.EntityID]registry.Entity, error)
-	Each(ctx context.Context, kind string, fn func(registry.Entity) error) error
-	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
-	Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error)
-	List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (registry.Page[registry.Entity], error)
-	History(ctx context.Context, kind, id string) ([]*registry.Revision, error)
-	Revision(ctx context.Context, seq int64) (*registry.Revision, []byte, error)
-	Size(ctx context.Context) (int64, error)
-	Count(ctx context.Context, kind string) (int, error)
-	Close() error
-}
+// Reader is one snapshot of the register: what the pages read.
+type Reader = registry.Snapshot
 
 // Config is what the pages are built from.
 type Config struct {
