@@ -55,7 +55,7 @@ func OpenPostgres(ctx context.Context, url string, key *ledger.Key) (*DB, error)
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &DB{db: db, d: postgres, key: key}
+	s := &DB{reader: reader{db, postgres, key}, db: db}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)

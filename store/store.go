@@ -3,18 +3,17 @@
 // projected from it, written together in one transaction. The embedded
 // default is SQLite (modernc.org/sqlite, pure Go). SQL is kept to what
 // SQLite and PostgreSQL share; what differs lives in the dialect.
+//
+// DB reads through a pool of connections, each query seeing the register
+// as it then is; a Snapshot reads through one read-only transaction, every
+// query seeing the register as it was when the snapshot opened.
 package store
 
 import (
 	"context"
 	"database/sql"
-	"embed"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -22,9 +21,6 @@ import (
 
 	"oversight/ledger"
 )
-
-//go:embed migrations
-var migrations embed.FS
 
 // dialect holds what differs between database engines.
 type dialect struct {
@@ -96,9 +92,8 @@ var sqlite = dialect{
 
 // DB is the register's database.
 type DB struct {
-	db  *sql.DB
-	d   dialect
-	key *ledger.Key
+	reader // reads through db, outside any transaction
+	db     *sql.DB
 
 	writeMu sync.Mutex
 	writer  *sql.Conn // see writeTx
@@ -122,7 +117,7 @@ func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) 
 		return nil, err
 	}
 	db.SetMaxIdleConns(maxIdle)
-	s := &DB{db: db, d: sqlite, key: key}
+	s := &DB{reader: reader{db, sqlite, key}, db: db}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -148,56 +143,6 @@ func (s *DB) Close() error {
 
 // Key returns the log's signing key.
 func (s *DB) Key() *ledger.Key { return s.key }
-
-// migrate applies the embedded migrations not yet applied, each in its own
-// transaction, recording the version reached.
-func (s *DB) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"); err != nil {
-		return err
-	}
-	names, err := fs.Glob(migrations, s.d.migrations+"/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if s.d.migrateLock != "" {
-			if _, err := tx.ExecContext(ctx, s.d.migrateLock); err != nil {
-				return err
-			}
-		}
-		var v int
-		err := tx.QueryRowContext(ctx, "SELECT version FROM schema_version").Scan(&v)
-		if errors.Is(err, sql.ErrNoRows) {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO schema_version (version) VALUES (0)"); err != nil {
-				return err
-			}
-		} else if err != nil {
-			return err
-		}
-		for _, name := range names {
-			base := name[strings.LastIndex(name, "/")+1:]
-			n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-			if err != nil {
-				return fmt.Errorf("migration %s: name must start with its number", name)
-			}
-			if n <= v {
-				continue
-			}
-			body, err := migrations.ReadFile(name)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("migration %s: %w", base, err)
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE schema_version SET version = $1", n); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
 
 // tx runs fn in a transaction, committing if it returns nil.
 func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"oversight/internal/fixture"
+	"oversight/registry"
+)
+
+// TestLargeBatchOnLongerLog applies a batch big enough that rows are
+// written while the tree reads hashes stored by earlier batches, and
+// updates rows too, then checks everything with verify.
+func TestLargeBatchOnLongerLog(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(37))
+	set := &registry.Set{}
+	for i := range 700 {
+		set.Deployments = append(set.Deployments, fixture.Deployment(1000+i, []string{"PK", "PH", "KZ"}[i%3], "vendor-a"))
+	}
+	old := fixture.Set(37).Deployments[5]
+	old.Title = "Renamed in a large batch"
+	set.Deployments = append(set.Deployments, old)
+	res := apply(t, db, set)
+	if res.Created != 700 || res.Updated != 1 {
+		t.Fatalf("created %d, updated %d; want 700 and 1", res.Created, res.Updated)
+	}
+	verifyOK(t, db)
+	if n, err := db.Count(ctx, "deployment"); err != nil || n != 737 {
+		t.Fatalf("%d deployments, %v; want 737", n, err)
+	}
+}
+
+func TestApplyUnchangedAndUpdate(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	set := fixture.Set(3)
+	apply(t, db, set)
+	res := apply(t, db, set)
+	if res.Unchanged != 8 || res.Created+res.Updated != 0 || res.Size != 8 {
+		t.Fatalf("second apply of the same set: %+v", res)
+	}
+	set.Deployments[1].Title = "Renamed synthetic deployment"
+	res = apply(t, db, &registry.Set{Deployments: []*registry.Deployment{set.Deployments[1]}})
+	if res.Updated != 1 || res.Size != 9 {
+		t.Fatalf("update: %+v", res)
+	}
+	hist, err := db.History(ctx, "deployment", set.Deployments[1].ID)
+	if err != nil || len(hist) != 2 || hist[0].Op != "create" || hist[1].Op != "update" {
+		t.Fatalf("history: %+v, %v", hist, err)
+	}
+	e, _ := db.Get(ctx, "deployment", set.Deployments[1].ID)
+	if e.(*registry.Deployment).Title != "Renamed synthetic deployment" {
+		t.Error("update not projected")
+	}
+	verifyOK(t, db)
+}
+
+func TestBadBatchWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(2))
+	bad := &registry.Set{Deployments: []*registry.Deployment{fixture.Deployment(100, "PK", "vendor-a"), fixture.Deployment(101, "XX", "no-such-vendor")}}
+	_, err := db.Apply(ctx, bad, Meta{Author: "test"}, nil)
+	var ce *CheckError
+	if !errors.As(err, &ce) || len(ce.Errs) != 2 {
+		t.Fatalf("want a CheckError naming 2 problems, got %v", err)
+	}
+	if n, _ := db.Size(ctx); n != 7 {
+		t.Fatalf("log size %d after a refused batch, want 7", n)
+	}
+	if _, err := db.Get(ctx, "deployment", bad.Deployments[0].ID); !errors.Is(err, registry.ErrNotFound) {
+		t.Error("the valid half of a refused batch was written")
+	}
+	verifyOK(t, db)
+}
+
+func TestConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(0))
+	const writers, each = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				d := fixture.Deployment(1000+w*each+i, "PK", "vendor-a")
+				if _, err := db.Apply(ctx, &registry.Set{Deployments: []*registry.Deployment{d}}, Meta{Author: fmt.Sprint("writer-", w)}, nil); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n, _ := db.Size(ctx); n != 5+writers*each {
+		t.Fatalf("log size %d, want %d", n, 5+writers*each)
+	}
+	verifyOK(t, db)
+}

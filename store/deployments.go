@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"oversight/registry"
+)
+
+// Deployments lists deployments matching f, ordered by id.
+func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if len(f.Jurisdictions) > 0 {
+		ph := make([]string, len(f.Jurisdictions))
+		for i, j := range f.Jurisdictions {
+			ph[i] = arg(j)
+		}
+		where = append(where, "d.jurisdiction IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Vendor != "" {
+		where = append(where, "d.id IN (SELECT deployment_id FROM deployment_vendors WHERE vendor_id = "+arg(f.Vendor)+")")
+	}
+	if f.VendorHQ != "" {
+		where = append(where, "d.id IN (SELECT dv.deployment_id FROM deployment_vendors dv JOIN vendors v ON v.id = dv.vendor_id WHERE v.headquarters = "+arg(f.VendorHQ)+")")
+	}
+	if f.Capability != "" {
+		where = append(where, "d.id IN (SELECT deployment_id FROM deployment_capabilities WHERE capability = "+arg(f.Capability)+")")
+	}
+	if f.Status != "" {
+		where = append(where, "d.status = "+arg(f.Status))
+	}
+	if f.Certainty != "" {
+		where = append(where, "d.certainty = "+arg(f.Certainty))
+	}
+	if f.YearFrom != 0 {
+		where = append(where, "d.year >= "+arg(f.YearFrom))
+	}
+	if f.YearTo != 0 {
+		where = append(where, "d.year <= "+arg(f.YearTo))
+	}
+	if f.IDs != nil {
+		ids, err := json.Marshal(f.IDs)
+		if err != nil {
+			return registry.Page[*registry.Deployment]{}, err
+		}
+		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
+	}
+	if words := searchWords(f.Q); len(words) > 0 {
+		where = append(where, s.d.search("d.id", arg(s.d.query(words))))
+	}
+	if f.Match == nil {
+		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", where, args, f.Cursor, f.Limit)
+	}
+	return s.matching(ctx, f, where, args)
+}
+
+// matching reads pages of what the SQL conditions select and keeps what
+// f.Match accepts, until the page is full or registry.MatchScan were read.
+func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, where []string, args []any) (registry.Page[*registry.Deployment], error) {
+	var out registry.Page[*registry.Deployment]
+	limit := f.Limit
+	if limit <= 0 || limit > registry.MaxLimit {
+		limit = registry.MaxLimit
+	}
+	cursor, read := f.Cursor, 0
+	for {
+		p, err := pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", "d.id", slices.Clip(where), slices.Clip(args), cursor, registry.MaxLimit)
+		if err != nil {
+			return out, err
+		}
+		for i, d := range p.Items {
+			read++
+			ok, err := f.Match(d)
+			if err != nil {
+				return out, err
+			}
+			if !ok {
+				continue
+			}
+			out.Items = append(out.Items, d)
+			if len(out.Items) == limit {
+				if i < len(p.Items)-1 || p.Next != "" {
+					out.Next = base64.RawURLEncoding.EncodeToString([]byte(d.ID))
+				}
+				return out, nil
+			}
+		}
+		if p.Next == "" || read >= registry.MatchScan {
+			out.Next = p.Next
+			return out, nil
+		}
+		cursor = p.Next
+	}
+}
+
+// searchWords splits free text into the words a full-text query must all
+// match. Punctuation is dropped, so user input cannot reach the engine's
+// query syntax.
+func searchWords(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// List lists the entities of one kind, ordered by id, optionally only those
+// of one jurisdiction (for claims and instruments).
+func (s *reader) List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (registry.Page[registry.Entity], error) {
+	var where []string
+	var args []any
+	from, key := "entities e", "e.id"
+	where = append(where, "e.kind = $1")
+	args = append(args, kind)
+	if jurisdiction != "" {
+		t := map[string]string{"claim": "claims", "instrument": "instruments", "deployment": "deployments"}[kind]
+		if t == "" {
+			return registry.Page[registry.Entity]{}, fmt.Errorf("%s cannot be listed by jurisdiction", kind)
+		}
+		where = append(where, "e.id IN (SELECT id FROM "+t+" WHERE jurisdiction = $2)")
+		args = append(args, jurisdiction)
+	}
+	return pageOf[registry.Entity](ctx, s, kind, from, key, where, args, cursor, limit)
+}
+
+// pageOf runs a keyset-paginated query for entities of kind whose table is
+// aliased in from and keyed by key.
+func pageOf[T any](ctx context.Context, s *reader, kind, from, key string, where []string, args []any, cursor string, limit int) (registry.Page[T], error) {
+	var p registry.Page[T]
+	if limit <= 0 || limit > registry.MaxLimit {
+		limit = registry.MaxLimit
+	}
+	if !strings.HasPrefix(from, "entities ") {
+		// kind is one of registry.Kinds, never user input. Paging on the
+		// entities key lets the planner walk (kind, id) in order from the
+		// cursor; paging on the projected table's key made it scan every
+		// entity of the kind for each page.
+		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s", kind, key)
+		key = "e.id"
+	}
+	if cursor != "" {
+		after, err := base64.RawURLEncoding.DecodeString(cursor)
+		if err != nil {
+			return p, registry.ErrBadCursor
+		}
+		args = append(args, string(after))
+		where = append(where, fmt.Sprintf("%s > $%d", key, len(args)))
+	}
+	q := "SELECT e.state FROM " + from
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", key, limit+1)
+	rows, err := s.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var state []byte
+		if err := rows.Scan(&state); err != nil {
+			return p, err
+		}
+		e, err := registry.Decode(kind, state)
+		if err != nil {
+			return p, err
+		}
+		p.Items = append(p.Items, any(e).(T))
+	}
+	if err := rows.Err(); err != nil {
+		return p, err
+	}
+	if len(p.Items) > limit {
+		p.Items = p.Items[:limit]
+		last := any(p.Items[limit-1]).(registry.Entity)
+		p.Next = base64.RawURLEncoding.EncodeToString([]byte(last.Key()))
+	}
+	return p, nil
+}
+
+// Each calls fn for every entity of a kind in id order, reading in pages so
+// that memory stays bounded however large the register is.
+func (s *reader) Each(ctx context.Context, kind string, fn func(registry.Entity) error) error {
+	return walk("", func(cursor string) (registry.Page[registry.Entity], error) {
+		return s.List(ctx, kind, "", cursor, registry.MaxLimit)
+	}, fn)
+}
+
+// EachDeployment calls fn for every deployment f selects, in id order,
+// page by page, from the one after f.Cursor (from the first when empty).
+func (s *reader) EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error {
+	f.Limit = registry.MaxLimit
+	return walk(f.Cursor, func(cursor string) (registry.Page[*registry.Deployment], error) {
+		f.Cursor = cursor
+		return s.Deployments(ctx, f)
+	}, fn)
+}
+
+// walk follows a paginated list from the page after cursor to its last.
+func walk[T any](cursor string, page func(cursor string) (registry.Page[T], error), fn func(T) error) error {
+	for {
+		p, err := page(cursor)
+		if err != nil {
+			return err
+		}
+		for _, item := range p.Items {
+			if err := fn(item); err != nil {
+				return err
+			}
+		}
+		if p.Next == "" {
+			return nil
+		}
+		cursor = p.Next
+	}
+}

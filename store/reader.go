@@ -1,0 +1,25 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"oversight/ledger"
+)
+
+// A querier runs the queries of reads: *sql.DB, each query on a connection
+// of the pool, or a transaction, every query in it.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// A reader holds the read methods that DB and Snapshot share: DB reads
+// through its pool, Snapshot through its transaction. On PostgreSQL a
+// transaction serves one query at a time, so no method runs a query while
+// the rows of another are open, nor calls back while they are.
+type reader struct {
+	q   querier
+	d   dialect
+	key *ledger.Key // verifies checkpoints
+}

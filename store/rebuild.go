@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"oversight/registry"
+)
+
+// Rebuild recreates every projection table from the log, in one
+// transaction. It reads the log twice, first to find each entity's latest
+// revision and then to project those, so that memory holds a revision
+// number per entity rather than every state.
+func (s *DB) Rebuild(ctx context.Context) (int, error) {
+	n := 0
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
+			return err
+		}
+		for _, t := range allTables {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name); err != nil {
+				return err
+			}
+		}
+		latest := map[string]int64{} // by entityKey; -1 once retracted
+		if err := eachRecord(ctx, tx, func(seq int64, r *registry.Revision, err error) error {
+			if err != nil {
+				return fmt.Errorf("revision %d: record is not valid JSON: %w", seq, err)
+			}
+			if r.Op == "retract" {
+				latest[entityKey(r.Kind, r.ID)] = -1
+			} else {
+				latest[entityKey(r.Kind, r.ID)] = r.Seq
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		tw := newTxWriter(ctx, s.d, tx)
+		defer tw.wait() // on an early return; flush already waited otherwise
+		if err := eachRecord(ctx, tx, func(_ int64, r *registry.Revision, _ error) error {
+			// The first pass refused records that do not decode.
+			if latest[entityKey(r.Kind, r.ID)] != r.Seq {
+				return nil
+			}
+			e, err := registry.Decode(r.Kind, r.State)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", r.Kind, r.ID, err)
+			}
+			n++
+			return tw.insert(project(e, r.Seq, r.State)...)
+		}); err != nil {
+			return err
+		}
+		return tw.flush()
+	})
+	return n, err
+}
+
+// eachRecord calls fn with every revision of the log, in order, or with
+// the error that kept a record from decoding. It reads a page of records
+// at a time and calls fn between reads, so that fn may write in the same
+// transaction: PostgreSQL serves one query at a time on a connection.
+func eachRecord(ctx context.Context, tx querier, fn func(seq int64, r *registry.Revision, err error) error) error {
+	const page = 1000
+	for last := int64(-1); ; {
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT seq, record FROM revisions WHERE seq > $1 ORDER BY seq LIMIT %d", page), last)
+		if err != nil {
+			return err
+		}
+		type read struct {
+			seq int64
+			r   *registry.Revision
+			err error
+		}
+		var recs []read
+		for rows.Next() {
+			var rec []byte
+			if err := rows.Scan(&last, &rec); err != nil {
+				rows.Close()
+				return err
+			}
+			r, err := registry.ParseRecord(rec)
+			recs = append(recs, read{last, r, err})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, rd := range recs {
+			if err := fn(rd.seq, rd.r, rd.err); err != nil {
+				return err
+			}
+		}
+		if len(recs) < page {
+			return nil
+		}
+	}
+}
