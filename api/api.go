@@ -26,6 +26,7 @@ import (
 	"oversight/analysis"
 	"oversight/internal/httperror"
 	"oversight/internal/memo"
+	"oversight/internal/params"
 	"oversight/ledger"
 	"oversight/registry"
 )
@@ -108,10 +109,14 @@ func (s *server) routes() []route {
 // returns its error for fail to answer.
 type reading func(w http.ResponseWriter, r *http.Request, rd Reader) error
 
-// read opens a snapshot for a handler, closes it after, and answers the
-// handler's error.
+// read checks the path parameters (params.Path), opens a snapshot for a
+// handler, closes it after, and answers the handler's error.
 func (s *server) read(h reading) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if err := params.Path(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		rd, err := s.Open(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
@@ -121,6 +126,26 @@ func (s *server) read(h reading) http.HandlerFunc {
 		if err := h(w, r, rd); err != nil {
 			s.fail(w, r, err)
 		}
+	}
+}
+
+// state is the register state rd reads, as of today: what whole-register
+// results are kept for.
+func (s *server) state(ctx context.Context, rd Reader) (memo.Key, error) {
+	size, err := rd.Size(ctx)
+	return memo.KeyAt(size, s.Now()), err
+}
+
+// open opens a snapshot for a computation that outlives the request.
+func (s *server) open(ctx context.Context) (registry.Snapshot, error) { return s.Open(ctx) }
+
+// stale marks an answer computed from an earlier state of the register
+// than the request's, while a newer one is computed: the header names the
+// log size it was computed at, and no cache keeps it.
+func stale[T any](w http.ResponseWriter, v memo.Value[T]) {
+	if v.Stale {
+		w.Header().Set("Oversight-Computed-At", fmt.Sprintf("log-size=%d; stale", v.Key.Size))
+		w.Header().Set("Cache-Control", "no-store")
 	}
 }
 
@@ -178,6 +203,9 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		problem(w, status, "no such record: "+r.URL.Path, httperror.Fields(err))
 	case status == http.StatusBadRequest:
 		problem(w, status, "invalid query parameters", httperror.Fields(err))
+	case status == http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", httperror.RetryAfter)
+		problem(w, status, "the answer is being computed; retry after the time in Retry-After", nil)
 	default:
 		slog.Error("request failed", "path", r.URL.Path, "err", err)
 		problem(w, status, "internal error", nil)
@@ -190,7 +218,9 @@ func send(w http.ResponseWriter, r *http.Request, contentType string, body []byt
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
 	w.Header().Set("Content-Type", contentType)
 	if match := r.Header.Get("If-None-Match"); match != "" && EtagMatches(match, etag) {
 		w.WriteHeader(http.StatusNotModified)

@@ -126,14 +126,20 @@ func (s *server) scenario(w http.ResponseWriter, r *http.Request, rd Reader) err
 	fw := p.Framework(s.Classifier, "to simulate")
 	asOf := p.AsOf(s.today())
 	juris := p.Jurisdictions("jurisdiction")
+	cursor := p.Cursor()
 	if err := p.Err(); err != nil {
 		return err
 	}
-	sc, err := cached.Scenario(r.Context(), rd, s.Classifier, s.Memo, s.Now(), fw, juris, asOf, analysis.ItemPage{Cursor: p.Get("cursor"), Limit: limit})
+	key, err := s.state(r.Context(), rd)
 	if err != nil {
 		return err
 	}
-	return sendJSON(w, r, sc)
+	sc, err := cached.Scenario(r.Context(), s.Memo, key, s.open, rd, s.Classifier, fw, juris, asOf, analysis.ItemPage{Cursor: cursor, Limit: limit})
+	if err != nil {
+		return err
+	}
+	stale(w, sc)
+	return sendJSON(w, r, sc.Val)
 }
 
 func (s *server) factSchema(w http.ResponseWriter, r *http.Request) {

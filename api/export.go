@@ -127,5 +127,11 @@ func (s *streamWriter) Write(b []byte) (int, error) {
 		s.started = true
 		s.header(s.w.Header())
 	}
+	// A file takes as long as it takes to write; a client that stops
+	// reading is still cut after writeGrace without progress.
+	http.NewResponseController(s.w).SetWriteDeadline(time.Now().Add(writeGrace))
 	return s.w.Write(b)
 }
+
+// writeGrace is how long one write of an export may wait for the client.
+const writeGrace = 60 * time.Second

@@ -16,11 +16,16 @@ func (s *server) index(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	if err := p.Err(); err != nil {
 		return err
 	}
-	rep, err := cached.IndexReport(r.Context(), rd, s.Classifier, s.Memo, s.Now(), asOf)
+	key, err := s.state(r.Context(), rd)
 	if err != nil {
 		return err
 	}
-	return sendJSON(w, r, rep)
+	rep, err := cached.IndexReport(r.Context(), s.Memo, key, s.open, s.Classifier, asOf)
+	if err != nil {
+		return err
+	}
+	stale(w, rep)
+	return sendJSON(w, r, rep.Val)
 }
 
 // table answers a table built from the deployments the network filters

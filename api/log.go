@@ -11,6 +11,9 @@ import (
 )
 
 func (s *server) checkpoint(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	if err := noParams(r); err != nil {
+		return err
+	}
 	signed, _, err := rd.Checkpoint(r.Context())
 	if err != nil {
 		return err

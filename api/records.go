@@ -99,11 +99,11 @@ func (s *server) list(kind string) reading {
 			allowed = append(allowed, "jurisdiction")
 		}
 		p := params.Read(r.URL.Query(), allowed...)
-		limit := p.Limit(100)
+		limit, juris, cursor := p.Limit(100), p.Country("jurisdiction"), p.Cursor()
 		if err := p.Err(); err != nil {
 			return err
 		}
-		page, err := rd.List(r.Context(), kind, r.URL.Query().Get("jurisdiction"), r.URL.Query().Get("cursor"), limit)
+		page, err := rd.List(r.Context(), kind, juris, cursor, limit)
 		if err != nil {
 			return err
 		}
@@ -213,11 +213,11 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error
 
 func (s *server) sources(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	p := params.Read(r.URL.Query(), "limit", "cursor")
-	limit := p.Limit(100)
+	limit, cursor := p.Limit(100), p.Cursor()
 	if err := p.Err(); err != nil {
 		return err
 	}
-	page, err := rd.Sources(r.Context(), r.URL.Query().Get("cursor"), limit)
+	page, err := rd.Sources(r.Context(), cursor, limit)
 	if err != nil {
 		return err
 	}

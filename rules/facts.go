@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -84,6 +85,9 @@ func (s *Schema) ParseFacts(name string, data []byte) (*Facts, error) {
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil {
 		return nil, FieldErrors{{File: name, Msg: "not a JSON or YAML document: " + err.Error()}}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, FieldErrors{{File: name, Msg: "not a JSON or YAML document: more than one value"}}
 	}
 	f, err := s.NewFacts(doc)
 	if fe, ok := err.(FieldErrors); ok {

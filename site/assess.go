@@ -1,9 +1,12 @@
 package site
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"oversight/analysis"
 	"oversight/registry"
@@ -122,8 +125,16 @@ func (s *Site) assess(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc := map[string]any{"schema": rules.SchemaID}
+	// A value the form could not have sent is refused, naming the field,
+	// rather than read as unknown.
+	var bad []string
+	refuse := func(name, format string, args ...any) { bad = append(bad, name+": "+fmt.Sprintf(format, args...)) }
 	for _, g := range groups {
 		for _, f := range g.Fields {
+			if text := strings.Join(r.Form[f.Name], ""); !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+				refuse(f.Name, "must be UTF-8 text without NUL characters")
+				continue
+			}
 			var v any
 			switch f.Kind {
 			case "bool":
@@ -132,12 +143,29 @@ func (s *Site) assess(w http.ResponseWriter, r *http.Request) {
 					v = true
 				case "no":
 					v = false
+				case "":
+				default:
+					refuse(f.Name, "%q is not yes, no or unknown (empty)", f.Value)
 				}
 			case "int":
-				if n, err := strconv.ParseInt(strings.TrimSpace(f.Value), 10, 64); err == nil {
+				if t := strings.TrimSpace(f.Value); t != "" {
+					n, err := strconv.ParseInt(t, 10, 64)
+					if err != nil {
+						refuse(f.Name, "%q is not a whole number", f.Value)
+						continue
+					}
 					v = n
 				}
 			case "list":
+				for _, o := range r.Form[f.Name] {
+					if !slices.Contains(f.Options, o) {
+						refuse(f.Name, "%q is not one of the choices", o)
+					}
+				}
+				none := r.Form.Get(f.Name + ".none")
+				if none != "" && none != "on" {
+					refuse(f.Name+".none", "must be on or absent")
+				}
 				// A list is known when an item is ticked or "none" is.
 				var items []any
 				for _, o := range f.Options {
@@ -145,7 +173,7 @@ func (s *Site) assess(w http.ResponseWriter, r *http.Request) {
 						items = append(items, o)
 					}
 				}
-				if len(items) > 0 || r.Form.Get(f.Name+".none") == "on" {
+				if len(items) > 0 || none == "on" {
 					if items == nil {
 						items = []any{}
 					}
@@ -160,6 +188,10 @@ func (s *Site) assess(w http.ResponseWriter, r *http.Request) {
 				set(doc, f.Name, v)
 			}
 		}
+	}
+	if len(bad) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "assess", map[string]any{"Title": "Assess a system", "Groups": groups, "Error": strings.Join(bad, "; ")})
+		return
 	}
 	schema, _ := rules.FactSchema()
 	facts, err := schema.NewFacts(doc)

@@ -29,16 +29,17 @@ type change struct {
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	rep, err := s.indexReport(ctx, rd)
+	rv, err := s.indexReport(ctx, rd)
 	if err != nil {
 		return err
 	}
+	rep := rv.Val
 	type homeData struct {
 		Map    template.HTML
 		Counts map[string]int
 		PRC    analysis.HQShare
 	}
-	h, err := memoize(s, ctx, rd, "home", func() (homeData, error) {
+	hv, err := memoize(s, ctx, rd, "home", func(ctx context.Context, rd Reader) (homeData, error) {
 		var h homeData
 		regions := map[string]atlas.Region{}
 		for _, j := range rep.Index.Jurisdictions {
@@ -76,15 +77,19 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	if err != nil {
 		return err
 	}
+	h := hv.Val
 	changes, err := latest(ctx, rd, 10)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "home", map[string]any{
+	data := map[string]any{
 		"Title": "AI surveillance in the Asia-Pacific", "Map": h.Map, "Disputed": atlas.DisputedNote,
 		"Index": rep.Index, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
 		"Changes": changes, "Legend": legend(),
-	})
+	}
+	stale(w, data, rv)
+	stale(w, data, hv)
+	s.render(w, r, http.StatusOK, "home", data)
 	return nil
 }
 
@@ -125,10 +130,11 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 		return err
 	}
 	j := e.(*registry.Jurisdiction)
-	rep, err := s.indexReport(ctx, rd)
+	rv, err := s.indexReport(ctx, rd)
 	if err != nil {
 		return err
 	}
+	rep := rv.Val
 	var score analysis.Score
 	for _, sc := range rep.Index.Jurisdictions {
 		if sc.Code == j.Code {
@@ -164,11 +170,13 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 			binding = append(binding, fw.ShortTitle)
 		}
 	}
-	s.render(w, r, http.StatusOK, "country", map[string]any{
+	data := map[string]any{
 		"Title": j.Name, "J": j, "Score": score, "Stability": stab, "Rows": rows, "Frameworks": s.cls.Frameworks(),
 		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
 		"Binding": binding, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
-	})
+	}
+	stale(w, data, rv)
+	s.render(w, r, http.StatusOK, "country", data)
 	return nil
 }
 
@@ -295,16 +303,23 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 	if id != "" {
 		fw = p.Framework(s.cls, "from the list")
 	}
+	cursor := p.Cursor()
 	if err := p.Err(); err != nil {
 		return err
 	}
 	if fw != nil {
 		// The counts cover the whole register; the table shows one page
 		// of deployments, ListMax long, with a link to the next.
-		sc, err := cached.Scenario(r.Context(), rd, s.cls, s.Memo, s.Now(), fw, nil, s.today(), analysis.ItemPage{Cursor: p.Get("cursor")})
+		key, err := s.state(r.Context(), rd)
 		if err != nil {
 			return err
 		}
+		sv, err := cached.Scenario(r.Context(), s.Memo, key, cached.Opener(s.Open), rd, s.cls, fw, nil, s.today(), analysis.ItemPage{Cursor: cursor})
+		if err != nil {
+			return err
+		}
+		sc := sv.Val
+		stale(w, data, sv)
 		data["S"], data["F"] = sc, fw
 		if sc.Next != "" {
 			nq := url.Values{"framework": {id}, "cursor": {sc.Next}}
@@ -335,10 +350,11 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	if err != nil {
 		return err
 	}
-	facets, err := memoize(s, ctx, rd, "facets", func() (facetValues, error) { return facetsOf(ctx, rd) })
+	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
 	if err != nil {
 		return err
 	}
+	facets := fv.Val
 	export := r.URL.Query()
 	export.Del("cursor")
 	for k, v := range export {

@@ -12,7 +12,9 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"oversight/internal/cached"
 	"oversight/internal/httperror"
 	"oversight/internal/memo"
+	"oversight/internal/params"
 	"oversight/registry"
 )
 
@@ -54,15 +57,39 @@ type Site struct {
 	mux   *http.ServeMux
 }
 
-// memo returns what fn computes from the whole register, once per register
-// state (rd's log size) and day.
-func memoize[T any](s *Site, ctx context.Context, rd Reader, name string, fn func() (T, error)) (T, error) {
+// state is the register state rd reads, as of today: what whole-register
+// results are kept for.
+func (s *Site) state(ctx context.Context, rd Reader) (memo.Key, error) {
 	size, err := rd.Size(ctx)
+	return memo.KeyAt(size, s.Now()), err
+}
+
+// memoize returns what fn computes from the whole register at the state rd
+// reads, computed once per state on a snapshot of its own (see memo.Get).
+func memoize[T any](s *Site, ctx context.Context, rd Reader, name string, fn func(context.Context, Reader) (T, error)) (memo.Value[T], error) {
+	key, err := s.state(ctx, rd)
 	if err != nil {
-		var zero T
-		return zero, err
+		return memo.Value[T]{}, err
 	}
-	return memo.Get(s.Memo, memo.KeyAt(size, s.Now()), "site\x00"+name, fn)
+	return memo.Get(ctx, s.Memo, key, "site\x00"+name, func(ctx context.Context) (T, error) {
+		sn, err := s.Open(ctx)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		defer sn.Close()
+		return fn(ctx, sn)
+	})
+}
+
+// stale notes on a page that some of its figures come from an earlier
+// state of the register while newer ones are computed, and keeps the page
+// out of caches.
+func stale[T any](w http.ResponseWriter, data map[string]any, v memo.Value[T]) {
+	if v.Stale {
+		data["Stale"] = v.Key.Size
+		w.Header().Set("Cache-Control", "no-store")
+	}
 }
 
 // New parses the templates and returns the pages' handler.
@@ -105,12 +132,24 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"POST /assess":          s.assess,
 		"GET /search":           s.read(s.search),
 		"GET /static/{file...}": func(w http.ResponseWriter, r *http.Request) {
+			// Files only: a directory would be listed, and a name that
+			// is no file (or no valid name: the file server answers
+			// 500 to invalid UTF-8) gets the site's own 404.
+			if st, err := fs.Stat(static, r.PathValue("file")); err != nil || st.IsDir() {
+				s.fail(w, r, registry.NotFound("file"))
+				return
+			}
 			w.Header().Set("Cache-Control", "public, max-age=3600")
 			files.ServeHTTP(w, r)
 		},
 		"GET /countries/{$}":   s.read(s.home),
 		"GET /deployments/{$}": s.read(s.search),
 	}
+}
+
+// Routes lists the patterns of the pages, sorted.
+func Routes() []string {
+	return slices.Sorted(maps.Keys((&Site{}).routes()))
 }
 
 // ServeHTTP serves a page, and answers a path that is no page with an HTML
@@ -131,10 +170,14 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // returns its error for fail to answer.
 type page func(w http.ResponseWriter, r *http.Request, rd Reader) error
 
-// read opens a snapshot for a page, closes it after, and answers the
-// page's error.
+// read checks the path parameters (params.Path), opens a snapshot for a
+// page, closes it after, and answers the page's error.
 func (s *Site) read(p page) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if err := params.Path(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		rd, err := s.Open(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
@@ -180,6 +223,9 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "There is no such record in the register."
 	case status == http.StatusBadRequest:
 		msg = badRequestMessage(err)
+	case status == http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", httperror.RetryAfter)
+		msg = "The figures for this page are being computed. Please reload it in a few seconds."
 	default:
 		slog.Error("page failed", "path", r.URL.Path, "err", err)
 	}
@@ -210,6 +256,10 @@ func badRequestMessage(err error) string {
 func (s *Site) today() time.Time { return memo.Day(s.Now()) }
 
 // indexReport returns the index as of today with the built-in weights.
-func (s *Site) indexReport(ctx context.Context, rd Reader) (*analysis.Report, error) {
-	return cached.IndexReport(ctx, rd, s.cls, s.Memo, s.Now(), s.today())
+func (s *Site) indexReport(ctx context.Context, rd Reader) (memo.Value[*analysis.Report], error) {
+	key, err := s.state(ctx, rd)
+	if err != nil {
+		return memo.Value[*analysis.Report]{}, err
+	}
+	return cached.IndexReport(ctx, s.Memo, key, cached.Opener(s.Open), s.cls, s.today())
 }

@@ -62,9 +62,22 @@ type cachedResponse struct {
 }
 
 const (
-	cacheMaxBytes = 64 << 20 // all entries
+	cacheMaxBytes = 64 << 20 // all entries: keys, headers and bodies
 	cacheMaxEntry = 4 << 20  // one response
+	cacheMaxKey   = 2 << 10  // a longer URL is served, never kept
 )
+
+// size is what an entry costs the cache: its key, headers and body.
+func (e *cachedResponse) size(key string) int {
+	n := len(key) + len(e.body)
+	for k, vs := range e.header {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	return n
+}
 
 // cacheable reports whether the cache may answer a request. Exports are
 // not cached: one can be the whole register, far over cacheMaxEntry, and
@@ -99,19 +112,27 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 	}
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	next.ServeHTTP(rec, r)
-	if rec.status != http.StatusOK || rec.tooBig || r.Header.Get("If-None-Match") != "" {
+	// Only whole 200s are kept, and none that asks not to be (answers
+	// computed from an earlier state of the register say no-store).
+	if rec.status != http.StatusOK || rec.tooBig || r.Header.Get("If-None-Match") != "" ||
+		len(key) > cacheMaxKey || strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
 		return
 	}
+	e = &cachedResponse{status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.key != state {
 		return
 	}
-	if c.bytes+rec.buf.Len() > cacheMaxBytes {
+	n := e.size(key)
+	if c.bytes+n > cacheMaxBytes {
 		c.entries, c.bytes = map[string]*cachedResponse{}, 0
 	}
-	c.entries[key] = &cachedResponse{status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes()}
-	c.bytes += rec.buf.Len()
+	if old := c.entries[key]; old != nil {
+		c.bytes -= old.size(key)
+	}
+	c.entries[key] = e
+	c.bytes += n
 }
 
 // recorder passes a response through and keeps a copy of it, up to

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -74,7 +76,45 @@ func TestRecorderDropsLargeResponses(t *testing.T) {
 		t.Errorf("the cache keeps a response over cacheMaxEntry: %d entries, %d bytes", len(c.entries), c.bytes)
 	}
 	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/small", nil), 1, small)
-	if len(c.entries) != 1 || c.bytes != len(chunk) {
+	if len(c.entries) != 1 || c.bytes < len(chunk)+len("/small") || c.bytes > len(chunk)+512 {
 		t.Errorf("the cache does not keep a small response: %d entries, %d bytes", len(c.entries), c.bytes)
+	}
+}
+
+// TestCacheBoundedWithKeys checks that the cache counts keys and headers,
+// not only bodies, against its bound: many requests with long distinct
+// query strings and small answers cannot grow it past cacheMaxBytes.
+func TestCacheBoundedWithKeys(t *testing.T) {
+	c := responseCache{now: time.Now}
+	small := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("{}")) })
+	long := strings.Repeat("x", cacheMaxKey-100)
+	for i := range 2 * cacheMaxBytes / cacheMaxKey {
+		c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", fmt.Sprintf("/api/v1/deployments?q=%s%d", long, i), nil), 1, small)
+	}
+	if c.bytes > cacheMaxBytes {
+		t.Errorf("the cache holds %d bytes, over its bound of %d", c.bytes, cacheMaxBytes)
+	}
+	sum := 0
+	for k, e := range c.entries {
+		sum += e.size(k)
+	}
+	if sum != c.bytes || len(c.entries) == 0 {
+		t.Errorf("%d entries cost %d bytes; the cache counts %d", len(c.entries), sum, c.bytes)
+	}
+	// A key over cacheMaxKey is served, not kept.
+	n := len(c.entries)
+	rec := httptest.NewRecorder()
+	c.serve(rec, httptest.NewRequest("GET", "/api/v1/deployments?q="+strings.Repeat("y", cacheMaxKey), nil), 1, small)
+	if rec.Body.String() != "{}" || len(c.entries) > n {
+		t.Errorf("a long URL: answered %q, entries %d then %d", rec.Body.String(), n, len(c.entries))
+	}
+	// An answer marked no-store is not kept.
+	noStore := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write([]byte("stale"))
+	})
+	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/v1/index", nil), 1, noStore)
+	if _, ok := c.entries["/api/v1/index"]; ok {
+		t.Errorf("the cache kept a no-store answer")
 	}
 }

@@ -6,6 +6,8 @@ package web
 import (
 	"context"
 	"net/http"
+	"runtime"
+	"strings"
 	"time"
 
 	"oversight/analysis"
@@ -26,9 +28,27 @@ type Register interface {
 // frameworks × jurisdiction filters × dates asked for.
 const memoMax = 64
 
+// Limits of the serving layer.
+const (
+	// RequestDeadline bounds the time one request reads the register
+	// (exports excepted, see withDeadline); whole-register results are
+	// computed apart from requests, so no page needs longer.
+	RequestDeadline = 30 * time.Second
+	// shedWait is how long a request waits for a place before it is shed:
+	// short, so that the requests accepted keep their latency.
+	shedWait = 250 * time.Millisecond
+	// shedRetry is the Retry-After of a shed request.
+	shedRetry = 2 * time.Second
+)
+
+// readers is how many requests read the register at once. Reads are CPU
+// bound (SQLite in process, classification), so a few per core keep the
+// cores busy; more would only queue inside the database pool.
+var readers = 4 * runtime.GOMAXPROCS(0)
+
 type server struct {
 	reg   Register
-	mux   *http.ServeMux
+	inner http.Handler // the mux behind the shedder and the deadline
 	cache responseCache
 }
 
@@ -52,18 +72,31 @@ func NewWithClock(reg Register, cls *analysis.Classifier, now func() time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	s := &server{reg: reg, mux: http.NewServeMux()}
-	s.cache.now = now
-	routes(s.mux, a, pages)
+	mux := http.NewServeMux()
+	routes(mux, a, pages)
+	shed := newShedder(readers, shedWait, shedRetry)
+	deadline := withDeadline(RequestDeadline, mux)
+	s := &server{reg: reg, cache: responseCache{now: now}}
+	s.inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		shed.serve(w, r, deadline)
+	})
 	return s, nil
 }
 
+// ServeHTTP answers from the response cache where it can, and otherwise
+// runs the request if the register has room for it (see shedder). Every
+// response carries the security headers.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header())
 	if cacheable(r) {
 		if size, err := s.cache.logSize(func() (int64, error) { return s.reg.Size(r.Context()) }); err == nil {
-			s.cache.serve(w, r, size, s.mux)
+			s.cache.serve(w, r, size, s.inner)
 			return
 		}
 	}
-	s.mux.ServeHTTP(w, r)
+	s.inner.ServeHTTP(w, r)
 }

@@ -115,3 +115,54 @@ func TestPagesCut(t *testing.T) {
 		t.Errorf("vendor page: %d, %d rows", resp.StatusCode, rows(page))
 	}
 }
+
+// TestSecurityHeaders checks that every response carries the security
+// headers (pages, API, files, errors, and answers from the cache) and that
+// /static/ lists no directory.
+func TestSecurityHeaders(t *testing.T) {
+	srv, _ := serveSet(t, fixture.Set(2), nil)
+	for _, path := range []string{"/", "/", "/api/v1/deployments", "/api/v1/deployments", "/static/style.css", "/nothing", "/api/v1/nothing", "/static/", "/search?year_from=abc"} {
+		resp, _ := testreg.Get(t, srv, path)
+		for k, v := range securityHeaders {
+			if got := resp.Header.Get(k); got != v {
+				t.Errorf("%s: %s %q, want %q", path, k, got, v)
+			}
+		}
+	}
+	if resp, b := testreg.Get(t, srv, "/static/"); resp.StatusCode != 404 || strings.Contains(string(b), `href="style.css"`) {
+		t.Errorf("/static/: %d, lists the directory: %v", resp.StatusCode, strings.Contains(string(b), `href="style.css"`))
+	}
+	if !strings.Contains(securityHeaders["Content-Security-Policy"], "frame-ancestors 'none'") {
+		t.Error("the policy lets other sites frame the pages")
+	}
+}
+
+// TestShedding checks that requests past the shedder's bound wait briefly
+// and are then answered 503 with Retry-After, while the ones admitted are
+// served.
+func TestShedding(t *testing.T) {
+	sh := newShedder(1, 20*time.Millisecond, 3*time.Second)
+	release := make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release; w.Write([]byte("ok")) })
+	first := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() { sh.serve(first, httptest.NewRequest("GET", "/", nil), slow); close(done) }()
+	for len(sh.slots) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	shedRec := httptest.NewRecorder()
+	sh.serve(shedRec, httptest.NewRequest("GET", "/", nil), slow)
+	if shedRec.Code != 503 || shedRec.Header().Get("Retry-After") != "3" {
+		t.Errorf("past the bound: %d, Retry-After %q", shedRec.Code, shedRec.Header().Get("Retry-After"))
+	}
+	close(release)
+	<-done
+	if first.Code != 200 || first.Body.String() != "ok" {
+		t.Errorf("the admitted request: %d %q", first.Code, first.Body.String())
+	}
+	again := httptest.NewRecorder()
+	sh.serve(again, httptest.NewRequest("GET", "/", nil), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	if again.Code != 200 {
+		t.Errorf("after the place freed: %d", again.Code)
+	}
+}

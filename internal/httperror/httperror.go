@@ -7,12 +7,20 @@ import (
 	"errors"
 	"net/http"
 
+	"oversight/internal/memo"
 	"oversight/registry"
 )
 
+// RetryAfter is what a 503 tells the client to wait, in seconds.
+const RetryAfter = "5"
+
 // Status returns the status an error is answered with: 404 for ENotFound,
-// 400 for EInvalid, 500 for anything else.
+// 400 for EInvalid, 503 for an answer still being computed or a request
+// that ran out of time (send RetryAfter with it), 500 for anything else.
 func Status(err error) int {
+	if errors.Is(err, memo.ErrPending) || errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable
+	}
 	switch registry.ErrorCode(err) {
 	case registry.ENotFound:
 		return http.StatusNotFound
@@ -50,9 +58,10 @@ func hasLocation(path string) bool {
 }
 
 // Gone reports whether a request failed because its client went away:
-// such an error is no fault of the server and is not logged as one.
+// such an error is no fault of the server, is not logged as one, and has
+// nobody to be answered to.
 func Gone(r *http.Request, err error) bool {
-	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+	return errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled)
 }
 
 // Unrouted returns the status a ServeMux gives a request no pattern matches

@@ -1,14 +1,24 @@
 // Package memo keeps what is computed from the whole register, for as long
-// as the register and the day it was computed for stay the same.
+// as the register and the day it was computed for stay the same, and
+// computes it away from the requests that ask for it.
 //
 // The register changes only by appending to its log, so a value computed
 // from it at log size N holds until the log grows; values that classify
 // deployments also depend on the date they are read at. A Key names both,
 // and every cache of the serving layer keys on it: the response cache, the
 // pages' aggregates, the index report and scenario counts.
+//
+// A whole-register computation can take longer than any request should (a
+// minute at a million deployments). So a value is computed in a goroutine
+// of its own, on a context no request can cancel, and kept once done.
+// Meanwhile requests are answered with the newest value computed from an
+// earlier state, marked stale; only when there is none does a request wait,
+// and then no longer than its own deadline.
 package memo
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -31,70 +41,131 @@ func Day(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// Cache keeps named values for the newest key it was asked about, at most
-// max of them; a newer key drops them all. A value is computed once however
-// many requests ask for it at the same time: the others wait for it.
+// older reports whether a names an earlier state of the register than b: a
+// shorter log, or the same log on an earlier day.
+func older(a, b Key) bool {
+	return a.Size < b.Size || a.Size == b.Size && a.Day < b.Day
+}
+
+// ErrPending is returned to a request that gave up waiting for a value
+// that is still being computed; it is kept when done.
+var ErrPending = errors.New("being computed; ask again shortly")
+
+// MaxCompute bounds one computation, so that a stuck one cannot hold its
+// place for ever.
+const MaxCompute = 10 * time.Minute
+
+// Cache keeps named values, each for the newest state it was computed at.
+// It holds at most max names; past that the least recently used goes.
 type Cache struct {
 	max int
 
-	mu   sync.Mutex
-	key  Key
-	vals map[string]*entry
+	mu    sync.Mutex
+	names map[string]*slot
+	tick  uint64 // advances with each use, for eviction
 }
 
-type entry struct {
-	done chan struct{} // closed when val and err are set
-	val  any
-	err  error
+// slot is one name's newest value and the computation in flight, if any.
+type slot struct {
+	done    *result // newest value computed, nil before the first
+	pending *result // the computation in flight, nil when none
+	used    uint64
 }
 
-// New returns a cache that keeps at most max values.
-func New(max int) *Cache { return &Cache{max: max, vals: map[string]*entry{}} }
+type result struct {
+	key   Key
+	val   any
+	err   error
+	ready chan struct{} // closed when val or err is set
+}
 
-// Get returns the value named name for key, computing it with fn if the
-// cache does not hold it. An error is returned, not kept: the next request
-// computes again. A request for an older key than the cache's computes
-// without keeping the value.
-func Get[T any](c *Cache, key Key, name string, fn func() (T, error)) (T, error) {
+// New returns a cache that keeps at most max names.
+func New(max int) *Cache { return &Cache{max: max, names: map[string]*slot{}} }
+
+// Value is a value and the state of the register it was computed at.
+type Value[T any] struct {
+	Val T
+	Key Key
+	// Stale is set when the value was computed at an earlier state than
+	// asked for; a newer one is being computed.
+	Stale bool
+}
+
+// Get returns the value named name for the register at key. If the cache
+// holds it, it returns it. Otherwise it starts fn, unless it is already
+// running for key or a later state, and returns the newest earlier value,
+// marked stale; with none, it waits for fn until ctx is done, and then
+// returns ErrPending.
+//
+// fn runs on a context of its own that no request cancels (bounded by
+// MaxCompute), so it must open what it reads itself rather than use the
+// request's. An error of fn is returned to those waiting for it and not
+// kept: the next request starts fn again.
+func Get[T any](ctx context.Context, c *Cache, key Key, name string, fn func(context.Context) (T, error)) (Value[T], error) {
 	c.mu.Lock()
-	if newer(key, c.key) {
-		c.key, c.vals = key, map[string]*entry{}
+	s := c.names[name]
+	if s == nil {
+		c.evict()
+		s = &slot{}
+		c.names[name] = s
 	}
-	if key != c.key {
+	c.tick++
+	s.used = c.tick
+	if d := s.done; d != nil && !older(d.key, key) {
 		c.mu.Unlock()
-		return fn()
+		return Value[T]{Val: d.val.(T), Key: d.key}, nil
 	}
-	e := c.vals[name]
-	if e == nil {
-		if len(c.vals) >= c.max {
-			c.vals = map[string]*entry{}
+	p := s.pending
+	if p == nil || older(p.key, key) {
+		p = &result{key: key, ready: make(chan struct{})}
+		s.pending = p
+		go c.compute(s, p, func(ctx context.Context) (any, error) { return fn(ctx) })
+	}
+	d := s.done
+	c.mu.Unlock()
+	if d != nil {
+		return Value[T]{Val: d.val.(T), Key: d.key, Stale: true}, nil
+	}
+	select {
+	case <-p.ready:
+		if p.err != nil {
+			return Value[T]{}, p.err
 		}
-		e = &entry{done: make(chan struct{})}
-		c.vals[name] = e
-		c.mu.Unlock()
-		v, err := fn()
-		e.val, e.err = v, err
-		if err != nil {
-			c.mu.Lock()
-			if c.vals[name] == e {
-				delete(c.vals, name)
-			}
-			c.mu.Unlock()
-		}
-		close(e.done)
-		return v, err
+		return Value[T]{Val: p.val.(T), Key: p.key}, nil
+	case <-ctx.Done():
+		return Value[T]{}, ErrPending
+	}
+}
+
+// compute runs fn for p and keeps its value as s's newest, unless a value
+// for a later state was kept meanwhile.
+func (c *Cache) compute(s *slot, p *result, fn func(context.Context) (any, error)) {
+	ctx, cancel := context.WithTimeout(context.Background(), MaxCompute)
+	defer cancel()
+	p.val, p.err = fn(ctx)
+	c.mu.Lock()
+	if s.pending == p {
+		s.pending = nil
+	}
+	if p.err == nil && (s.done == nil || older(s.done.key, p.key)) {
+		s.done = p
 	}
 	c.mu.Unlock()
-	<-e.done
-	if e.err != nil {
-		var zero T
-		return zero, e.err
-	}
-	return e.val.(T), nil
+	close(p.ready)
 }
 
-// newer reports whether a names a later state of the register than b: a
-// longer log, or the same log on a later day.
-func newer(a, b Key) bool {
-	return a.Size > b.Size || a.Size == b.Size && a.Day > b.Day
+// evict drops the least recently used name when the cache is full. A
+// computation in flight for it finishes and is dropped.
+func (c *Cache) evict() {
+	if len(c.names) < c.max {
+		return
+	}
+	var oldest string
+	var used uint64
+	for name, s := range c.names {
+		if oldest == "" || s.used < used {
+			oldest, used = name, s.used
+		}
+	}
+	delete(c.names, oldest)
 }

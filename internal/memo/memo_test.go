@@ -1,22 +1,29 @@
 package memo
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
-func TestGetOncePerKey(t *testing.T) {
+var (
+	k1 = Key{Size: 1, Day: "2026-12-04"}
+	k2 = Key{Size: 2, Day: "2026-12-04"}
+)
+
+func TestComputedOncePerKey(t *testing.T) {
 	c := New(4)
 	var calls atomic.Int32
-	fn := func() (int, error) { calls.Add(1); return 7, nil }
-	k := Key{Size: 3, Day: "2026-12-04"}
+	fn := func(context.Context) (int, error) { calls.Add(1); time.Sleep(10 * time.Millisecond); return 7, nil }
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			if v, err := Get(c, k, "a", fn); v != 7 || err != nil {
-				t.Errorf("got %d, %v", v, err)
+			v, err := Get(context.Background(), c, k1, "a", fn)
+			if v.Val != 7 || err != nil || v.Stale || v.Key != k1 {
+				t.Errorf("got %+v, %v", v, err)
 			}
 		})
 	}
@@ -24,38 +31,78 @@ func TestGetOncePerKey(t *testing.T) {
 	if calls.Load() != 1 {
 		t.Errorf("computed %d times for one key, want 1", calls.Load())
 	}
-	// A longer log drops what the shorter one held.
-	Get(c, Key{Size: 4, Day: "2026-12-04"}, "a", fn)
-	if calls.Load() != 2 {
-		t.Errorf("a newer key reused the older value")
+}
+
+// TestStaleWhileComputing checks that once the register grows, requests get
+// the older value at once, marked stale, while the newer one is computed.
+func TestStaleWhileComputing(t *testing.T) {
+	c := New(4)
+	Get(context.Background(), c, k1, "a", func(context.Context) (int, error) { return 1, nil })
+	release := make(chan struct{})
+	slow := func(context.Context) (int, error) { <-release; return 2, nil }
+	v, err := Get(context.Background(), c, k2, "a", slow)
+	if err != nil || v.Val != 1 || !v.Stale || v.Key != k1 {
+		t.Fatalf("while computing: %+v, %v; want the stale value 1", v, err)
 	}
-	// An older key computes without replacing the newer one.
-	Get(c, k, "a", fn)
-	Get(c, Key{Size: 4, Day: "2026-12-04"}, "a", fn)
-	if calls.Load() != 3 {
-		t.Errorf("calls %d, want 3: the older key computes once, the newer stays kept", calls.Load())
+	close(release)
+	for range 100 {
+		if v, _ = Get(context.Background(), c, k2, "a", slow); !v.Stale {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if v.Val != 2 || v.Stale || v.Key != k2 {
+		t.Errorf("after computing: %+v", v)
+	}
+	// An older key is answered with the newer value, not computed again.
+	if v, _ := Get(context.Background(), c, k1, "a", slow); v.Val != 2 {
+		t.Errorf("an older key: %+v", v)
+	}
+}
+
+// TestWaitBoundedByRequest checks that a request with no older value waits
+// only until its own deadline, and that the computation goes on without it.
+func TestWaitBoundedByRequest(t *testing.T) {
+	c := New(4)
+	release := make(chan struct{})
+	var ran atomic.Bool
+	fn := func(ctx context.Context) (int, error) {
+		<-release
+		ran.Store(ctx.Err() == nil) // the request's deadline did not cancel it
+		return 3, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := Get(ctx, c, k1, "a", fn); !errors.Is(err, ErrPending) {
+		t.Fatalf("err %v, want ErrPending", err)
+	}
+	close(release)
+	v, err := Get(context.Background(), c, k1, "a", fn)
+	if err != nil || v.Val != 3 || !ran.Load() {
+		t.Errorf("after: %+v, %v, ran on a live context %v", v, err, ran.Load())
 	}
 }
 
 func TestErrorsAreNotKept(t *testing.T) {
 	c := New(4)
-	k := Key{Size: 1, Day: "2026-12-04"}
 	bad := errors.New("bad")
-	if _, err := Get(c, k, "a", func() (int, error) { return 0, bad }); err != bad {
+	if _, err := Get(context.Background(), c, k1, "a", func(context.Context) (int, error) { return 0, bad }); err != bad {
 		t.Fatalf("err %v", err)
 	}
-	if v, err := Get(c, k, "a", func() (int, error) { return 2, nil }); v != 2 || err != nil {
-		t.Errorf("after an error: %d, %v; want it computed again", v, err)
+	if v, err := Get(context.Background(), c, k1, "a", func(context.Context) (int, error) { return 2, nil }); v.Val != 2 || err != nil {
+		t.Errorf("after an error: %+v, %v; want it computed again", v, err)
 	}
 }
 
 func TestBounded(t *testing.T) {
 	c := New(2)
-	k := Key{Size: 1, Day: "2026-12-04"}
 	for _, n := range []string{"a", "b", "c"} {
-		Get(c, k, n, func() (int, error) { return 1, nil })
+		Get(context.Background(), c, k1, n, func(context.Context) (int, error) { return 1, nil })
 	}
-	if len(c.vals) > 2 {
-		t.Errorf("%d values kept, max 2", len(c.vals))
+	if len(c.names) > 2 {
+		t.Errorf("%d names kept, max 2", len(c.names))
+	}
+	if _, ok := c.names["a"]; ok {
+		t.Errorf("the least recently used name was kept")
 	}
 }

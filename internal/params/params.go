@@ -7,13 +7,17 @@
 package params
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"oversight/analysis"
 	"oversight/registry"
@@ -41,29 +45,59 @@ type Reader struct {
 	errs registry.Errors
 }
 
-// Read returns a reader of v that refuses any parameter not in allowed, and
-// any given more than once: a misspelt filter is an error rather than a
-// silently unfiltered answer.
+// Read returns a reader of v that refuses any parameter not in allowed, any
+// given more than once, and any value that is not UTF-8 text or holds a NUL
+// (which no parameter takes, and which a database refuses with an error of
+// its own): a misspelt filter is an error rather than a silently unfiltered
+// answer. A parameter refused here reads as absent.
 func Read(v url.Values, allowed ...string) *Reader {
-	p := &Reader{v: v}
+	p := &Reader{v: url.Values{}}
 	names := make([]string, 0, len(v))
 	for name := range v {
 		names = append(names, name)
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		switch {
+		switch val := v[name]; {
 		case !slices.Contains(allowed, name):
 			msg := "unknown parameter"
 			if len(allowed) == 0 {
 				msg = "this endpoint takes no parameters"
 			}
 			p.bad(name, msg, allowed...)
-		case len(v[name]) > 1:
+		case len(val) > 1:
 			p.bad(name, "give it once (use commas for several jurisdictions)")
+		case !isText(val[0]):
+			p.bad(name, notText)
+		default:
+			p.v[name] = val
 		}
 	}
 	return p
+}
+
+// notText says what is wrong with a value that is not text.
+const notText = "must be UTF-8 text without NUL characters"
+
+// isText reports whether a value is text a parameter may hold.
+func isText(v string) bool { return utf8.ValidString(v) && !strings.ContainsRune(v, 0) }
+
+var wildcard = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(\.\.\.)?\}`)
+
+// Path checks the path parameters of the pattern r was routed by: like a
+// query value, each must be UTF-8 text without NUL, which no record's key
+// holds and which a database refuses with an error of its own.
+func Path(r *http.Request) error {
+	var errs registry.Errors
+	for _, m := range wildcard.FindAllStringSubmatch(r.Pattern, -1) {
+		if !isText(r.PathValue(m[1])) {
+			errs = append(errs, &registry.FieldError{Path: "path." + m[1], Msg: notText})
+		}
+	}
+	if errs == nil {
+		return nil
+	}
+	return registry.Invalid("invalid path", errs...)
 }
 
 func (p *Reader) bad(name, msg string, allowed ...string) {
@@ -183,7 +217,27 @@ func (p *Reader) AsOf(today time.Time) time.Time {
 		p.bad("as_of", fmt.Sprintf("%q is not a date YYYY-MM-DD", v))
 		return today
 	}
+	if t.Year() < 1900 || t.Year() > 2100 {
+		p.bad("as_of", "must be a date from 1900 to 2100")
+		return today
+	}
 	return t
+}
+
+// Cursor returns ?cursor=, which must be one the server could have
+// returned: the unpadded base64url of a record's key, which is UTF-8 text
+// without NUL. Anything else is refused here, before a database reads it.
+func (p *Reader) Cursor() string {
+	v := p.v.Get("cursor")
+	if v == "" {
+		return ""
+	}
+	key, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil || len(key) == 0 || !utf8.Valid(key) || bytes.IndexByte(key, 0) >= 0 {
+		p.bad("cursor", registry.ErrBadCursor.Fields[0].Msg)
+		return ""
+	}
+	return v
 }
 
 // DeploymentFilter reads the deployment filters (Deployment) and the
@@ -197,7 +251,7 @@ func (p *Reader) DeploymentFilter() registry.DeploymentFilter {
 		Status:        p.Enum("status", registry.Statuses),
 		Certainty:     p.Enum("certainty", registry.Certainties),
 		Q:             p.v.Get("q"),
-		Cursor:        p.v.Get("cursor"),
+		Cursor:        p.Cursor(),
 	}
 	f.YearFrom, f.YearTo = p.years()
 	if len(f.Q) > MaxQ {

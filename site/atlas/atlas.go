@@ -152,7 +152,6 @@ func Render(w io.Writer, regions map[string]Region, opts Options) error {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="atlas" viewBox="0 0 %s %s" role="%s">`,
 		num(a.Width), num(a.Height), role)
 	b.WriteString("<title>" + esc(opts.Title) + "</title><desc>" + esc(opts.Desc) + "</desc>")
-	b.WriteString(`<style>.atlas a:focus-visible>*,.atlas a:hover>*{stroke:#111;stroke-width:1.5}</style>`)
 	fmt.Fprintf(&b, `<g class="context" fill="%s" stroke="#fff" stroke-width="0.5">`, ContextFill)
 	var drawn []*feature
 	for _, f := range a.Features {
