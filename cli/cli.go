@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"sort"
@@ -124,7 +123,7 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		srv := web.NewServer(*addr, h)
 		errc := make(chan error, 1)
 		go func() { errc <- srv.ListenAndServe() }()
 		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)
@@ -244,9 +243,25 @@ func verifyCmd(fs *flag.FlagSet) runFunc {
 		saved = append(saved, v)
 		return nil
 	})
+	pinned := fs.String("key", "", "a pinned public key (log.pub's text, kept from a trusted copy) to check every checkpoint with, instead of the key in the data directory; nothing is then created or signed")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		db, err := r.open(ctx, true)
-		if err != nil {
+		var db *store.DB
+		var err error
+		whose := "the data directory's key"
+		if *pinned != "" {
+			// The key in the data directory is whatever its last writer
+			// put there: a register re-signed with a new key passes
+			// against it, and fails against a key pinned before.
+			key, err := ledger.ReadPublicKey(*pinned)
+			if err != nil {
+				return err
+			}
+			db, err = r.openWith(ctx, false, key)
+			if err != nil {
+				return err
+			}
+			whose = "the key pinned with --key"
+		} else if db, err = r.open(ctx, true); err != nil {
 			return err
 		}
 		defer db.Close()
@@ -270,11 +285,17 @@ func verifyCmd(fs *flag.FlagSet) runFunc {
 			for _, m := range rep.Mismatches {
 				fmt.Fprintln(stderr, "MISMATCH", m)
 			}
-			fmt.Fprintf(stderr, "verify: FAILED: %d mismatches in a log of %d revisions\n", len(rep.Mismatches), rep.Size)
+			for _, n := range rep.Notes {
+				fmt.Fprintln(stderr, "verify: note:", n)
+			}
+			fmt.Fprintf(stderr, "verify: FAILED: %d mismatches in a log of %d revisions, checked with %s %s\n", len(rep.Mismatches), rep.Size, whose, db.Key().ID())
 			return exitError(1)
 		}
-		fmt.Fprintf(stdout, "verify: OK: %d revisions; checkpoint signed by %s, root %s; tables match the log\n",
-			rep.Size, rep.Checkpoint.Origin, rep.Checkpoint.Hash)
+		fmt.Fprintf(stdout, "verify: OK: %d revisions; checkpoints: %d, signed by %s (%s), the latest with root %s; tables, search index and schema match the log\n",
+			rep.Size, rep.Checkpoints, db.Key().ID(), whose, rep.Checkpoint.Hash)
+		for _, n := range rep.Notes {
+			fmt.Fprintln(stdout, "verify: note:", n)
+		}
 		return nil
 	}
 }

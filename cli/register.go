@@ -15,29 +15,39 @@ import (
 
 // registerFlags are the flags of every command that reads the register.
 type registerFlags struct {
-	dir    string
-	db     string
-	noSeed bool
+	dir        string
+	db         string
+	noSeed     bool
+	signingKey string
 }
 
 func (r *registerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.dir, "data", "./oversight-data", "directory for the embedded database and the log's signing key")
 	fs.StringVar(&r.db, "db", "", "database: empty for the embedded SQLite database in the data directory, sqlite:PATH, or postgres://USER@HOST:PORT/DB")
 	fs.BoolVar(&r.noSeed, "no-builtin", false, "create a new register empty instead of filling it with the built-in dataset")
+	fs.StringVar(&r.signingKey, "signing-key", "", "file holding the log's private signing key, kept off the data directory (a mounted secret, say), which then holds only log.pub (default: log.key in the data directory, created on first use)")
 }
 
 // open opens the register, creating the data directory, the signing key and
 // the database on first use, and filling an empty register with the
-// built-in dataset.
+// built-in dataset. The key is the one --signing-key names, else the data
+// directory's: see ledger.LoadKey.
 func (r *registerFlags) open(ctx context.Context, seed bool) (*store.DB, error) {
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
 		return nil, err
 	}
-	key, err := ledger.LoadOrCreateKey(r.dir, ledger.DefaultOrigin)
+	key, err := ledger.LoadKey(r.dir, r.signingKey, ledger.DefaultOrigin)
 	if err != nil {
 		return nil, err
 	}
+	return r.openWith(ctx, seed, key)
+}
+
+// openWith opens the register with the key given, which verifies its
+// checkpoints and, when it can, signs new ones.
+func (r *registerFlags) openWith(ctx context.Context, seed bool, key *ledger.Key) (*store.DB, error) {
 	var db *store.DB
+	var err error
 	switch {
 	case r.db == "" || strings.HasPrefix(r.db, "sqlite:"):
 		path := strings.TrimPrefix(r.db, "sqlite:")
@@ -47,7 +57,7 @@ func (r *registerFlags) open(ctx context.Context, seed bool) (*store.DB, error) 
 		db, err = store.OpenSQLite(ctx, path, key)
 	case strings.HasPrefix(r.db, "postgres://") || strings.HasPrefix(r.db, "postgresql://"):
 		// Every process sharing the database must sign with the same key:
-		// give them the same --data directory, or a copy of its log.key.
+		// give them the same --data directory, or the same --signing-key.
 		db, err = store.OpenPostgres(ctx, r.db, key)
 	default:
 		return nil, fmt.Errorf("--db %q: want empty (SQLite in --data), sqlite:PATH or postgres://…", r.db)

@@ -62,12 +62,19 @@ func ParseCheckpoint(body []byte) (Checkpoint, error) {
 }
 
 // A Key signs checkpoints. Its verifier key is what a reader needs to check
-// them.
+// them. A key read from a public key alone (log.pub, or a key a verifier
+// pinned) has no Signer: it verifies and cannot sign.
 type Key struct {
 	Signer   note.Signer
 	Verifier note.Verifier
 	Public   string // the verifier key in note's text form
 }
+
+// ID names a key in messages as note names it in a signature line: the
+// key's name and the hash that tells it from other keys of that name.
+func (k *Key) ID() string { return keyID(k.Verifier.Name(), k.Verifier.KeyHash()) }
+
+func keyID(name string, hash uint32) string { return fmt.Sprintf("%s+%08x", name, hash) }
 
 // Key files in a data directory. The private key is readable by its owner
 // only.
@@ -75,6 +82,72 @@ const (
 	privateKeyFile = "log.key"
 	publicKeyFile  = "log.pub"
 )
+
+// ErrNoSigningKey says that a key can verify checkpoints but not sign them:
+// its private half is kept elsewhere.
+var ErrNoSigningKey = errors.New("no signing key: the data directory holds only the log's public key, log.pub; the private key is kept elsewhere (oversight --signing-key FILE)")
+
+// LoadKey returns the log's key for the data directory dir.
+//
+// With signing set, the private key is read from that file, which lives
+// outside the data directory (a mounted secret, say), so that a copy of the
+// directory or a break-in on the database host does not carry it; dir then
+// holds only log.pub, written if missing and refused if it is another
+// key's. Without it, the key is dir's log.key, created with log.pub on
+// first use, as LoadOrCreateKey does; but a directory holding log.pub
+// alone has its private key elsewhere, and gets a key that verifies and
+// cannot sign, rather than a new key that would fork the log.
+func LoadKey(dir, signing, origin string) (*Key, error) {
+	pub := filepath.Join(dir, publicKeyFile)
+	if signing == "" {
+		_, errPriv := os.Stat(filepath.Join(dir, privateKeyFile))
+		if _, err := os.Stat(pub); errors.Is(errPriv, os.ErrNotExist) && err == nil {
+			return ReadPublicKey(pub)
+		}
+		return LoadOrCreateKey(dir, origin)
+	}
+	priv, err := os.ReadFile(signing)
+	if err != nil {
+		return nil, err
+	}
+	k, err := privateKey(string(priv), signing)
+	if err != nil {
+		return nil, err
+	}
+	if inDir, err := os.ReadFile(filepath.Join(dir, privateKeyFile)); err == nil && strings.TrimSpace(string(inDir)) != strings.TrimSpace(string(priv)) {
+		return nil, fmt.Errorf("%s is another key than %s: the log must be signed with one key", filepath.Join(dir, privateKeyFile), signing)
+	}
+	have, err := os.ReadFile(pub)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(pub, []byte(k.Public+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	case strings.TrimSpace(string(have)) != k.Public:
+		return nil, fmt.Errorf("%s is not the public key of %s: the log must be signed with one key", pub, signing)
+	}
+	return k, nil
+}
+
+// ReadPublicKey reads a verifier key, in the text form log.pub holds, from
+// a file. The key verifies checkpoints and cannot sign them.
+func ReadPublicKey(file string) (*Key, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	text := strings.TrimSpace(string(b))
+	v, err := note.NewVerifier(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a public key in the form log.pub holds (name+hash+key): %w", file, err)
+	}
+	return &Key{Verifier: v, Public: text}, nil
+}
 
 // LoadOrCreateKey reads the log's signing key from dir, creating an Ed25519
 // key for origin on first use.
@@ -111,15 +184,22 @@ func LoadOrCreateKey(dir, origin string) (*Key, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	signer, err := note.NewSigner(strings.TrimSpace(string(priv)))
+	return privateKey(string(priv), filepath.Join(dir, privateKeyFile))
+}
+
+// privateKey makes a Key from the text of a note private key, read from
+// the file named where.
+func privateKey(text, where string) (*Key, error) {
+	text = strings.TrimSpace(text)
+	signer, err := note.NewSigner(text)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, privateKeyFile), err)
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	// The public key is derived from the private one rather than trusted
 	// from log.pub, which is only a copy for readers.
-	vkey, err := verifierKey(strings.TrimSpace(string(priv)))
+	vkey, err := verifierKey(text)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	verifier, err := note.NewVerifier(vkey)
 	if err != nil {
@@ -133,23 +213,36 @@ func LoadOrCreateKey(dir, origin string) (*Key, error) {
 func verifierKey(skey string) (string, error) {
 	parts := strings.SplitN(skey, "+", 5)
 	if len(parts) != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY" {
-		return "", errors.New("log.key: not a note private key")
+		return "", errors.New("not a note private key")
 	}
 	raw, err := base64.StdEncoding.DecodeString(parts[4])
 	if err != nil || len(raw) != 33 || raw[0] != 1 {
-		return "", errors.New("log.key: not an Ed25519 note key")
+		return "", errors.New("not an Ed25519 note key")
 	}
 	return note.NewEd25519VerifierKey(parts[2], ed25519Public(raw[1:]))
 }
 
 // Sign signs a checkpoint.
 func (k *Key) Sign(c Checkpoint) ([]byte, error) {
+	if k.Signer == nil {
+		return nil, ErrNoSigningKey
+	}
 	return note.Sign(&note.Note{Text: string(c.Body())}, k.Signer)
 }
 
-// Open checks a signed checkpoint against verifier and parses it.
+// Open checks a signed checkpoint against verifier and parses it. A
+// checkpoint signed by other keys only is refused naming them and the key
+// expected, so that a log re-signed with a new key says so.
 func Open(signed []byte, verifier note.Verifier) (Checkpoint, error) {
 	n, err := note.Open(signed, note.VerifierList(verifier))
+	var unverified *note.UnverifiedNoteError
+	if errors.As(err, &unverified) {
+		var by []string
+		for _, s := range unverified.Note.UnverifiedSigs {
+			by = append(by, keyID(s.Name, s.Hash))
+		}
+		return Checkpoint{}, fmt.Errorf("checkpoint signature: not signed by the key %s (signed by %s)", keyID(verifier.Name(), verifier.KeyHash()), strings.Join(by, ", "))
+	}
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("checkpoint signature: %w", err)
 	}

@@ -228,7 +228,7 @@ func (w *writer) append(rev *registry.Revision) error {
 	if err != nil {
 		return err
 	}
-	if err := w.insert(row{tRevisions, []any{rev.Seq, rev.Kind, rev.ID, rev.Op, rev.Author, rev.Time.Format(time.RFC3339), string(rec)}}); err != nil {
+	if err := w.insert(row{tRevisions, []any{rev.Seq, rev.Kind, rev.ID, rev.Op, rev.Author, createdAt(rev.Time), string(rec)}}); err != nil {
 		return err
 	}
 	base := tlog.StoredHashIndex(0, rev.Seq)

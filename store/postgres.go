@@ -38,7 +38,10 @@ var postgres = dialect{
 		}
 		return strings.Join(q, " & ")
 	},
-	migrateLock: "SELECT pg_advisory_xact_lock(727269)",
+	migrateLock:  "SELECT pg_advisory_xact_lock(727269)",
+	describe:     postgresSchema,
+	scratch:      postgresScratch,
+	checkStorage: postgresStorage,
 }
 
 // OpenPostgres opens the register in the PostgreSQL database at url

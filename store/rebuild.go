@@ -9,14 +9,21 @@ import (
 )
 
 // Rebuild recreates every projection table from the log, in one
-// transaction. It reads the log twice, first to find each entity's latest
-// revision and then to project those, so that memory holds a revision
-// number per entity rather than every state.
+// transaction. It writes nothing else: not the log, its tree hashes or
+// checkpoints, nor the schema, so that evidence of tampering with those
+// stays for verify to find. It reads the log twice, first to find each
+// entity's latest revision and then to project those, so that memory
+// holds a revision number per entity rather than every state.
 func (s *DB) Rebuild(ctx context.Context) (int, error) {
 	n := 0
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
 			return err
+		}
+		if s.d.resetSearch != "" {
+			if _, err := tx.ExecContext(ctx, s.d.resetSearch); err != nil {
+				return err
+			}
 		}
 		for _, t := range allTables {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name); err != nil {

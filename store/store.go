@@ -55,6 +55,18 @@ type dialect struct {
 	// serves one query at a time, so a transaction's statements there
 	// run one after another, from one goroutine.
 	interleave bool
+	// describe lists the objects of the register's schema, as verify
+	// compares them with those the migrations create (schema.go); scratch
+	// opens a transaction on an empty schema for the migrations to run
+	// in, which done rolls back.
+	describe string
+	scratch  func(ctx context.Context, s *DB) (tx *sql.Tx, done func(), err error)
+	// checkStorage checks the database's own storage and the search
+	// index against the index's rows (storage.go).
+	checkStorage func(ctx context.Context, sn *Snapshot, want schema, c *storeCheck) error
+	// resetSearch, when set, runs before rebuild deletes the search
+	// index's rows.
+	resetSearch string
 }
 
 var sqlite = dialect{
@@ -88,6 +100,13 @@ var sqlite = dialect{
 		}
 		return strings.Join(q, " AND ")
 	},
+	describe:     sqliteSchema,
+	scratch:      sqliteScratch,
+	checkStorage: sqliteStorage,
+	// An FTS5 index whose inverted index disagrees with its content
+	// fails a DELETE as malformed. Rebuilding it from the content first
+	// lets the rows be deleted.
+	resetSearch: "INSERT INTO deployments_fts (deployments_fts) VALUES ('rebuild')",
 }
 
 // DB is the register's database.

@@ -97,6 +97,7 @@ func TestPostgres(t *testing.T) {
 		{"VerifyCatchesTampering", TestVerifyCatchesTampering}, {"ConcurrentWriters", TestConcurrentWriters},
 		{"InclusionProof", TestInclusionProof}, {"Sources", TestSources},
 		{"VerifyAgainstEarlierCheckpoint", TestVerifyAgainstEarlierCheckpoint}, {"MigrationsOwnTransaction", TestMigrationsOwnTransaction},
+		{"VerifyWithPinnedKey", TestVerifyWithPinnedKey}, {"SchemaDescribesWhatMatters", TestSchemaDescribesWhatMatters},
 		{"SnapshotSameAsDB", TestSnapshotSameAsDB}, {"SnapshotIsolation", TestSnapshotIsolation}, {"SnapshotGetMany", TestSnapshotGetMany}, {"SnapshotClose", TestSnapshotClose},
 	} {
 		t.Run(c.name, c.fn)

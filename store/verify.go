@@ -3,13 +3,13 @@ package store
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"slices"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 	"golang.org/x/sync/errgroup"
@@ -20,7 +20,7 @@ import (
 
 // A Mismatch is one difference verify found.
 type Mismatch struct {
-	What   string // log, checkpoint, tree, or a table name
+	What   string // log, revisions, checkpoints, checkpoint (one given), tree, schema, database, or a table name
 	Detail string
 }
 
@@ -28,28 +28,53 @@ func (m Mismatch) String() string { return m.What + ": " + m.Detail }
 
 // Report is what Verify found.
 type Report struct {
-	Size       int64 // revisions in the log
-	Checkpoint ledger.Checkpoint
-	Mismatches []Mismatch
+	Size        int64             // revisions in the log
+	Checkpoint  ledger.Checkpoint // the latest, as the API serves it
+	Checkpoints int               // stored checkpoints whose signature verified
+	Mismatches  []Mismatch
+	// Notes say what verify could not check on this engine.
+	Notes []string
 }
 
 // OK reports whether nothing differed.
 func (r *Report) OK() bool { return len(r.Mismatches) == 0 }
 
-// most is how many mismatches of one table are listed before the rest are
+// most is how many mismatches of one kind are listed before the rest are
 // counted.
 const most = 20
 
-// Verify checks the register against its log: the latest checkpoint's
-// signature; the revisions, which must be numbered 0..n-1 without gaps and
-// hash to the checkpoint's root; the stored tree hashes; and every
-// projection table, which must hold exactly the rows that replaying the log
-// gives.
+// findings collects the mismatches of one check.
+type findings []Mismatch
+
+// add records a mismatch. Its signature is that of every check's bad.
+func (f *findings) add(what, format string, args ...any) {
+	*f = append(*f, Mismatch{what, fmt.Sprintf(format, args...)})
+}
+
+// badFunc records a mismatch: what differs, and how.
+type badFunc func(what, format string, args ...any)
+
+// Verify checks the register against its log, and the log against its
+// signed checkpoints:
+//
+//   - every stored checkpoint: its signature (by the key the DB was opened
+//     with), the size its row is stored under, and its root, which must be
+//     the root of the tree of the revisions at its size; the latest must
+//     cover the whole log;
+//   - the revisions, which must be numbered 0..n-1 without gaps, and whose
+//     columns (kind, id, op, author, time) must say what their records say;
+//   - the stored tree hashes;
+//   - every projection table, which must hold exactly the rows that
+//     replaying the log gives, and the full-text index, which must index
+//     exactly its rows' text;
+//   - the schema, which must be the one the migrations create: no extra
+//     trigger, view, index or column, none missing or changed;
+//   - on SQLite, the database file itself (PRAGMA integrity_check).
 //
 // Checkpoints published earlier (saved by readers from the API) can be
 // given too: the log must still extend each of them, which catches the
-// one change the latest checkpoint cannot show, the removal of the newest
-// revisions together with their checkpoints.
+// one change the database cannot show, the removal of the newest revisions
+// together with their checkpoints.
 //
 // It streams: the log, the current states and each table are read at once
 // on connections of their own, and compared through digests of rows in
@@ -73,11 +98,15 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	var (
 		lg   logCheck
 		ents entityCheck
+		cps  checkpointCheck
+		db   storeCheck
 		got  = make([]tableDigest, len(allTables))
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.readLog(gctx, &lg, earlier) })
+	g.Go(func() error { return s.readLog(gctx, &lg) })
 	g.Go(func() error { return s.readEntities(gctx, &ents) })
+	g.Go(func() error { return s.readCheckpoints(gctx, &cps) })
+	g.Go(func() error { return s.checkStore(gctx, &db) })
 	g.Go(func() error {
 		for i, t := range allTables {
 			if t != tEntities {
@@ -96,10 +125,20 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 			return nil, errMoved
 		}
 	}
-	if ents.head != lg.head {
+	if ents.head != lg.head || cps.head != lg.head || db.head != lg.head {
 		return nil, errMoved
 	}
-	rep := &Report{Size: lg.tree.Size(), Checkpoint: lg.checkpoint, Mismatches: lg.bad}
+	rep := &Report{Size: lg.tree.Size(), Mismatches: lg.bad, Notes: db.notes}
+	// With a revision missing, the tree stops at the gap, which is the
+	// finding: the roots of every later size would only repeat it.
+	if !lg.gap {
+		if err := cps.against(&lg.tree, earlier); err != nil {
+			return nil, err
+		}
+		rep.Checkpoint, rep.Checkpoints = cps.latest, cps.good
+	}
+	rep.Mismatches = append(rep.Mismatches, cps.bad...)
+	rep.Mismatches = append(rep.Mismatches, db.bad...)
 	if lg.gap {
 		return rep, nil
 	}
@@ -113,9 +152,8 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		}
 	}
 	if len(differ) > 0 {
-		if err := s.compareTables(ctx, differ, func(what, format string, args ...any) {
-			rep.Mismatches = append(rep.Mismatches, Mismatch{what, fmt.Sprintf(format, args...)})
-		}); err != nil {
+		f := (*findings)(&rep.Mismatches)
+		if err := s.compareTables(ctx, differ, f.add); err != nil {
 			return nil, err
 		}
 	}
@@ -124,12 +162,11 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 
 // A logCheck is what reading the log found.
 type logCheck struct {
-	head       int64 // the log head's size
-	checkpoint ledger.Checkpoint
-	tree       ledger.Tree
-	latest     map[string]stateRef // by entityKey, for entities not retracted
-	bad        []Mismatch
-	gap        bool // a revision is missing: the tables were not compared
+	head   int64 // the log head's size
+	tree   ledger.Tree
+	latest map[string]stateRef // by entityKey, for entities not retracted
+	bad    findings
+	gap    bool // a revision is missing: the tables were not compared
 }
 
 // A stateRef is an entity's latest revision: its number and a digest of
@@ -147,10 +184,11 @@ func stateSum(state []byte) [16]byte {
 	return [16]byte(h[:16])
 }
 
-func (s *DB) readLog(ctx context.Context, lg *logCheck, earlier []ledger.Checkpoint) error {
-	bad := func(what, format string, args ...any) {
-		lg.bad = append(lg.bad, Mismatch{what, fmt.Sprintf(format, args...)})
-	}
+// createdAt is how the revisions table stores a revision's time.
+func createdAt(t time.Time) string { return t.Format(time.RFC3339) }
+
+func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
+	bad := lg.bad.add
 	sn, err := s.Snapshot(ctx)
 	if err != nil {
 		return err
@@ -158,32 +196,22 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck, earlier []ledger.Checkpo
 	defer sn.Close()
 	tx, head := sn.q, sn.size
 	lg.head = head
-	var signed []byte
-	err = tx.QueryRowContext(ctx, "SELECT signed FROM checkpoints ORDER BY size DESC LIMIT 1").Scan(&signed)
-	switch {
-	case errors.Is(err, sql.ErrNoRows) && head == 0:
-	case errors.Is(err, sql.ErrNoRows):
-		bad("checkpoint", "the log holds %d revisions but there is no checkpoint", head)
-	case err != nil:
-		return err
-	default:
-		if lg.checkpoint, err = ledger.Open(signed, s.key.Verifier); err != nil {
-			bad("checkpoint", "%v", err)
-		}
-	}
-
 	lg.latest = make(map[string]stateRef, head)
 	lg.tree.Reserve(head)
-	rows, err := tx.QueryContext(ctx, "SELECT seq, kind, entity_id, op, record FROM revisions ORDER BY seq")
+	// The leaf hash covers the record only. The other columns are there
+	// to be searched (History selects by kind and id) and read by SQL
+	// users, so each must say what the record says.
+	rows, err := tx.QueryContext(ctx, "SELECT seq, kind, entity_id, op, author, created_at, record FROM revisions ORDER BY seq")
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var seq int64
-	var kind, id, op string
+	var kind, id, op, author, at string
 	var rec []byte
+	shown := 0
 	for rows.Next() {
-		if err := rows.Scan(&seq, &kind, &id, &op, &rec); err != nil {
+		if err := rows.Scan(&seq, &kind, &id, &op, &author, &at, &rec); err != nil {
 			return err
 		}
 		if seq != lg.tree.Size() {
@@ -199,8 +227,19 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck, earlier []ledger.Checkpo
 			bad("log", "revision %d is not valid JSON: %v", seq, err)
 			continue
 		}
-		if r.Seq != seq || r.Kind != kind || r.ID != id || r.Op != op {
-			bad("log", "revision %d: its columns (seq %d, %s %s, %s) differ from its record (seq %d, %s %s, %s)", seq, seq, kind, id, op, r.Seq, r.Kind, r.ID, r.Op)
+		cols := [...]struct{ name, col, rec string }{
+			{"kind", kind, r.Kind}, {"entity_id", id, r.ID}, {"op", op, r.Op}, {"author", author, r.Author}, {"created_at", at, createdAt(r.Time)},
+		}
+		if r.Seq != seq {
+			bad("revisions", "revision %d: its record says seq %d", seq, r.Seq)
+		}
+		for _, c := range cols {
+			if c.col != c.rec {
+				if shown < most {
+					bad("revisions", "revision %d: column %s is %q, its record says %q", seq, c.name, c.col, c.rec)
+				}
+				shown++
+			}
 		}
 		if r.Op == "retract" {
 			delete(lg.latest, entityKey(r.Kind, r.ID))
@@ -212,29 +251,11 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck, earlier []ledger.Checkpo
 		return err
 	}
 	rows.Close()
-	size := lg.tree.Size()
-	if head != size {
+	if shown > most {
+		bad("revisions", "and %d more columns differ from their records", shown-most)
+	}
+	if size := lg.tree.Size(); head != size {
 		bad("log", "the log head says %d revisions, the table holds %d", head, size)
-	}
-	if cp := lg.checkpoint; cp.Size != 0 || head != 0 {
-		if cp.Size != size {
-			bad("checkpoint", "signed for %d revisions, the log holds %d", cp.Size, size)
-		} else if root, err := lg.tree.Root(size); err != nil {
-			return err
-		} else if root != cp.Hash {
-			bad("checkpoint", "signed root %s differs from the root of the stored revisions %s", cp.Hash, root)
-		}
-	}
-	for _, old := range earlier {
-		if old.Size > size {
-			bad("checkpoint", "an earlier checkpoint was signed for %d revisions; the log now holds %d", old.Size, size)
-			continue
-		}
-		if root, err := lg.tree.Root(old.Size); err != nil {
-			return err
-		} else if root != old.Hash {
-			bad("checkpoint", "the first %d revisions no longer hash to the root of the earlier checkpoint of that size", old.Size)
-		}
 	}
 	return verifyHashes(ctx, tx, &lg.tree, bad)
 }
@@ -265,7 +286,7 @@ func writeEntityLine(h hash.Hash, key string, ref stateRef) {
 	h.Write(ref.sum[:])
 }
 
-func verifyHashes(ctx context.Context, tx querier, tree *ledger.Tree, bad func(string, string, ...any)) error {
+func verifyHashes(ctx context.Context, tx querier, tree *ledger.Tree, bad badFunc) error {
 	rows, err := tx.QueryContext(ctx, "SELECT idx, hash FROM tree_hashes ORDER BY idx")
 	if err != nil {
 		return err

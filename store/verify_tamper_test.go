@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"oversight/internal/fixture"
+	"oversight/ledger"
+)
+
+// A tamperCase changes the database behind the program's back.
+type tamperCase struct {
+	name   string
+	engine string // the engine it applies to; empty for both
+	// sql is run on the database; {nl} and {zero32} are written in the
+	// engine's words (dialectSQL). fn does what SQL alone cannot.
+	sql string
+	fn  func(t *testing.T, db *DB)
+	// want is found in a mismatch; it names what was changed.
+	want string
+	// rebuildFixes says the change was to a projection, which rebuild
+	// recreates; otherwise it must leave the evidence for verify.
+	rebuildFixes bool
+}
+
+// tamperedRegister is the register every case starts from: 10 revisions,
+// with checkpoints of size 9 and 10.
+func tamperedRegister(t *testing.T) *DB {
+	db := open(t)
+	apply(t, db, fixture.Set(4))
+	apply(t, db, fixture.Set(5))
+	return db
+}
+
+var tamperCases = []tamperCase{
+	// The projection tables.
+	{name: "row edited", sql: "UPDATE deployments SET title = 'Edited' WHERE id = (SELECT MIN(id) FROM deployments)", want: "deployments: row not in the log", rebuildFixes: true},
+	{name: "state edited", sql: "UPDATE entities SET state = replace(state, 'Synthetic', 'Edited') WHERE kind = 'vendor'", want: "entities:", rebuildFixes: true},
+	{name: "source url edited", sql: "UPDATE sources SET url = 'https://example.org/other' WHERE kind = 'deployment' AND entity_id = (SELECT MIN(id) FROM deployments)", want: "sources:", rebuildFixes: true},
+	{name: "row added", sql: "INSERT INTO deployment_vendors VALUES ('synthetic-pk-0000000', 'vendor-b', 'integrator')", want: "deployment_vendors: row not in the log", rebuildFixes: true},
+	{name: "row deleted", sql: "DELETE FROM deployment_capabilities WHERE deployment_id = (SELECT MIN(id) FROM deployments)", want: "deployment_capabilities: missing", rebuildFixes: true},
+	{name: "entity deleted", sql: "DELETE FROM entities WHERE kind = 'vendor' AND id = (SELECT MIN(id) FROM vendors)", want: "entities: missing", rebuildFixes: true},
+	{name: "rows swapped between deployments", sql: "UPDATE deployment_capabilities SET deployment_id = CASE WHEN deployment_id = (SELECT MIN(id) FROM deployments) THEN (SELECT MAX(id) FROM deployments) ELSE (SELECT MIN(id) FROM deployments) END WHERE deployment_id IN ((SELECT MIN(id) FROM deployments), (SELECT MAX(id) FROM deployments))", want: "deployment_capabilities", rebuildFixes: true},
+
+	// The search index: its rows, and the index search reads.
+	{name: "search row deleted", sql: "DELETE FROM deployments_fts WHERE id = (SELECT MAX(id) FROM deployments)", want: "deployments_fts: missing", rebuildFixes: true},
+	{name: "search text edited", sql: "UPDATE deployments_fts SET body = 'nothing' WHERE id = (SELECT MIN(id) FROM deployments)", want: "deployments_fts", rebuildFixes: true},
+	// FTS5 rebuilt from poisoned content, whose text is then put back:
+	// the rows read right, and search finds the row for a word it lacks.
+	{name: "search index poisoned, content restored", engine: "sqlite", sql: `
+		CREATE TEMP TABLE kept AS SELECT id, c1 FROM deployments_fts_content WHERE id = (SELECT MIN(id) FROM deployments_fts_content);
+		UPDATE deployments_fts_content SET c1 = 'poisonword' WHERE id = (SELECT id FROM kept);
+		INSERT INTO deployments_fts (deployments_fts) VALUES ('rebuild');
+		UPDATE deployments_fts_content SET c1 = (SELECT c1 FROM kept) WHERE id = (SELECT id FROM kept);
+		DROP TABLE kept`,
+		want: `deployments_fts: the search index of row rowid=5 (id synthetic-pk-0000000) holds the terms "poisonword"`, rebuildFixes: true},
+	{name: "search index poisoned, body kept", engine: "postgres", sql: `
+		ALTER TABLE deployments_fts ALTER COLUMN tsv DROP EXPRESSION;
+		UPDATE deployments_fts SET tsv = to_tsvector('english', 'poisonword') WHERE rowid = (SELECT MIN(rowid) FROM deployments_fts)`,
+		want: "deployments_fts: the search index of row rowid=5 (id synthetic-pk-0000000) is not the one its body gives"},
+
+	// The log.
+	{name: "last revision deleted", sql: "DELETE FROM revisions WHERE seq = (SELECT MAX(seq) FROM revisions)", want: "log: the log head says"},
+	{name: "middle revision deleted", sql: "DELETE FROM revisions WHERE seq = 3", want: "log: revision 3 is missing"},
+	{name: "revision altered", sql: "UPDATE revisions SET record = replace(record, 'Synthetic', 'Forged') WHERE seq = 4", want: "checkpoints: row size 9: signed root"},
+	{name: "revision not JSON", sql: "UPDATE revisions SET record = 'not json' WHERE seq = 4", want: "log: revision 4 is not valid JSON"},
+	{name: "tree hash altered", sql: "UPDATE tree_hashes SET hash = {zero32} WHERE idx = 2", want: "tree: stored hash 2"},
+	// Columns beside the record, which the leaf hash does not cover.
+	{name: "revision author edited", sql: "UPDATE revisions SET author = 'mallory' WHERE seq = 2", want: `revisions: revision 2: column author is "mallory", its record says "test"`},
+	{name: "revision time edited", sql: "UPDATE revisions SET created_at = '2001-01-01T00:00:00Z' WHERE seq = 2", want: `revisions: revision 2: column created_at is "2001-01-01T00:00:00Z"`},
+	{name: "revision op edited", sql: "UPDATE revisions SET op = 'retract' WHERE seq = 9", want: `revisions: revision 9: column op is "retract", its record says "create"`},
+
+	// The checkpoints, every one of them.
+	{name: "latest checkpoint forged", sql: "UPDATE checkpoints SET signed = replace(signed, {nl} || '10' || {nl}, {nl} || '11' || {nl}) WHERE size = 10", want: "checkpoints: row size 10: checkpoint signature"},
+	{name: "older checkpoint's text rewritten", sql: "UPDATE checkpoints SET signed = replace(signed, {nl} || '9' || {nl}, {nl} || '8' || {nl}) WHERE size = 9", want: "checkpoints: row size 9: checkpoint signature"},
+	{name: "older checkpoint re-signed over another root", fn: resign(9, nil), want: "checkpoints: row size 9: signed root"},
+	{name: "checkpoint re-signed by another key", fn: resign(10, otherKey), want: "checkpoints: row size 10: checkpoint signature: not signed by the key oversight.local/register+"},
+	{name: "checkpoint row for a size never signed", sql: "INSERT INTO checkpoints (size, signed) SELECT 5, signed FROM checkpoints WHERE size = 9", want: "checkpoints: row size 5: holds the checkpoint signed for 9 revisions"},
+	{name: "checkpoint row beyond the log", sql: "INSERT INTO checkpoints (size, signed) SELECT 11, signed FROM checkpoints WHERE size = 10", want: "checkpoints: row size 11: holds the checkpoint signed for 10 revisions"},
+	{name: "latest checkpoint deleted", sql: "DELETE FROM checkpoints WHERE size = 10", want: "checkpoints: the latest row, size 9, does not cover the log of 10 revisions"},
+
+	// The schema.
+	{name: "trigger rewriting rows", engine: "sqlite", sql: "CREATE TRIGGER forge AFTER INSERT ON deployments BEGIN UPDATE deployments SET title = 'Forged' WHERE id = NEW.id; END", want: "schema: trigger deployments.forge is not one the migrations create"},
+	{name: "trigger rewriting rows", engine: "postgres", sql: "CREATE FUNCTION forge() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.title := 'Forged'; RETURN NEW; END $$; CREATE TRIGGER forge BEFORE INSERT OR UPDATE ON deployments FOR EACH ROW EXECUTE FUNCTION forge()", want: "schema: trigger deployments.forge is not one the migrations create"},
+	{name: "view rewriting rows on read in a table's place", sql: "ALTER TABLE vendors RENAME TO vendors_kept; CREATE VIEW vendors AS SELECT id, name, type, 'US' AS headquarters, ownership FROM vendors_kept", want: "schema: view vendors is not one the migrations create"},
+	{name: "index dropped", sql: "DROP INDEX deployments_year", want: "schema: index deployments.deployments_year is missing"},
+	{name: "column added", engine: "sqlite", sql: "ALTER TABLE deployments ADD COLUMN note TEXT", want: "schema: table deployments differs from the one the migrations create"},
+	{name: "column added", engine: "postgres", sql: "ALTER TABLE deployments ADD COLUMN note TEXT", want: "schema: column deployments.note is not one the migrations create"},
+	{name: "schema version changed", sql: "UPDATE schema_version SET version = 1", want: "schema: version schema_version differs"},
+	{name: "row security hiding checkpoints", engine: "postgres", sql: "ALTER TABLE checkpoints ENABLE ROW LEVEL SECURITY; CREATE POLICY hide ON checkpoints USING (size < 10)", want: "schema: policy checkpoints.hide is not one the migrations create"},
+
+	// The file: an index whose definition was rewritten in place, so
+	// that it no longer matches its table.
+	{name: "index out of step with its table", engine: "sqlite", fn: rewriteIndex, want: "database: integrity_check: "},
+}
+
+// TestVerifyCatchesTampering changes the database behind the program's
+// back in each way that matters and checks that verify names it; that
+// rebuild repairs what is only a projection and leaves all other evidence
+// in place; and that rebuild never writes the log or its checkpoints.
+func TestVerifyCatchesTampering(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range tamperCases {
+		if c.engine != "" && c.engine != engineInUse.name {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			db := tamperedRegister(t)
+			verifyOK(t, db)
+			if c.fn != nil {
+				c.fn(t, db)
+			} else if _, err := db.db.ExecContext(ctx, dialectSQL(c.sql)); err != nil {
+				t.Fatal(err)
+			}
+			mentions(t, db, c.want)
+			log := logContents(t, db)
+			_, err := db.Rebuild(ctx)
+			if after := logContents(t, db); after != log {
+				t.Error("rebuild changed the log, its tree hashes or its checkpoints")
+			}
+			if c.rebuildFixes {
+				if err != nil {
+					t.Fatal(err)
+				}
+				verifyOK(t, db)
+			} else {
+				mentions(t, db, c.want) // whether rebuild failed or not
+			}
+		})
+	}
+}
+
+// mentions verifies db and requires a mismatch that mentions want.
+func mentions(t *testing.T, db *DB, want string) {
+	t.Helper()
+	rep, err := db.Verify(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range rep.Mismatches {
+		if strings.Contains(m.String(), want) {
+			return
+		}
+	}
+	t.Errorf("no mismatch mentions %q: %v", want, rep.Mismatches)
+}
+
+// logContents renders the log's tables: what rebuild must never write.
+func logContents(t *testing.T, db *DB) string {
+	var b strings.Builder
+	for _, q := range []string{
+		"SELECT seq, kind, entity_id, op, author, created_at, record FROM revisions ORDER BY seq",
+		"SELECT idx, hash FROM tree_hashes ORDER BY idx",
+		"SELECT size, signed FROM checkpoints ORDER BY size",
+		"SELECT size FROM log_head",
+	} {
+		rows, err := db.db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(tuple(vals) + "\n")
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+// otherKey makes a key of the register's name that is not its key.
+func otherKey(t *testing.T, _ *DB) *ledger.Key {
+	k, err := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// resign signs the checkpoint stored under size again: with the key from
+// by, or else with the register's own key over another root, as someone
+// holding log.key could.
+func resign(size int64, by func(*testing.T, *DB) *ledger.Key) func(*testing.T, *DB) {
+	return func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		var signed []byte
+		if err := db.db.QueryRowContext(ctx, fmt.Sprintf("SELECT signed FROM checkpoints WHERE size = %d", size)).Scan(&signed); err != nil {
+			t.Fatal(err)
+		}
+		cp, err := ledger.Open(signed, db.key.Verifier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := db.key
+		if by != nil {
+			key = by(t, db)
+		} else {
+			cp.Hash[0] ^= 1
+		}
+		if signed, err = key.Sign(cp); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.db.ExecContext(ctx, fmt.Sprintf("UPDATE checkpoints SET signed = $1 WHERE size = %d", size), string(signed)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// rewriteIndex rewrites the definition of an index in sqlite_schema, as a
+// hand with PRAGMA writable_schema (or a hex editor) can, leaving its
+// entries as they were: the index and its table no longer agree.
+func rewriteIndex(t *testing.T, db *DB) {
+	ctx := context.Background()
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var v int
+	if err := conn.QueryRowContext(ctx, "PRAGMA schema_version").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"PRAGMA writable_schema = ON",
+		"UPDATE sqlite_schema SET sql = replace(sql, '(kind, entity_id, seq)', '(entity_id, kind, seq)') WHERE name = 'revisions_entity'",
+		fmt.Sprintf("PRAGMA schema_version = %d", v+1), // other connections read the schema again
+		"PRAGMA writable_schema = OFF",
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
