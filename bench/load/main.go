@@ -1,0 +1,216 @@
+// Command load drives an Oversight server with a mix of cached and
+// uncached requests and prints what it answered.
+//
+// With -rate 0 it measures capacity: -conns clients send requests one
+// after another for -for, and it prints the rate they were served at. With
+// -rate R it sends R requests a second on a fixed schedule whatever the
+// server does (open loop: a slow server does not slow the load down, as
+// real users do not wait for each other), and prints the answers by status,
+// the latency of the requests the server accepted (p50, p99, max), and the
+// server's peak resident memory when -pid names it.
+//
+//	go run ./bench/load -url http://127.0.0.1:8080 -rate 0 -for 10s
+//	go run ./bench/load -url http://127.0.0.1:8080 -rate 400 -for 60s -pid 1234
+//
+// Requests go only to -url, which must be on this machine.
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "the server, on loopback")
+	rate := flag.Float64("rate", 0, "requests per second (0: measure capacity with -conns clients)")
+	conns := flag.Int("conns", 16, "clients when measuring capacity")
+	dur := flag.Duration("for", 10*time.Second, "how long to send")
+	n := flag.Int("deployments", 1000, "how many synthetic deployments the register holds (ids synthetic-00000000…)")
+	cached := flag.Float64("cached", 0.5, "share of requests for URLs asked again and again")
+	pid := flag.Int("pid", 0, "the server's process id, to read its peak resident memory")
+	timeout := flag.Duration("timeout", 10*time.Second, "a request not answered by then counts as a timeout")
+	flag.Parse()
+	u, err := url.Parse(*base)
+	if err != nil || !loopback(u.Hostname()) {
+		log.Fatalf("-url %s: must be a server on loopback", *base)
+	}
+	client := &http.Client{Timeout: *timeout, Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 1024}}
+	mix := &mix{n: *n, cached: *cached}
+	var res results
+	ctx, cancel := context.WithTimeout(context.Background(), *dur)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	if *rate <= 0 {
+		for c := range *conns {
+			r := rand.New(rand.NewPCG(uint64(c), 7))
+			wg.Go(func() {
+				for ctx.Err() == nil {
+					res.do(client, *base+mix.next(r))
+				}
+			})
+		}
+		wg.Wait()
+		el := time.Since(start).Seconds()
+		fmt.Printf("capacity: %.0f req/s with %d clients (%d requests in %.1f s)\n", float64(res.total.Load())/el, *conns, res.total.Load(), el)
+		res.print()
+		return
+	}
+	r := rand.New(rand.NewPCG(1, 7))
+	interval := time.Duration(float64(time.Second) / *rate)
+	next := time.Now()
+	for ctx.Err() == nil {
+		if d := time.Until(next); d > 0 {
+			time.Sleep(d)
+		}
+		path := mix.next(r)
+		wg.Go(func() { res.do(client, *base+path) })
+		next = next.Add(interval)
+	}
+	sent := res.total.Load()
+	wg.Wait()
+	el := time.Since(start).Seconds()
+	fmt.Printf("offered: %.0f req/s for %s (%d requests; all answered after %.1f s)\n", *rate, *dur, sent, el)
+	res.print()
+	if *pid != 0 {
+		fmt.Printf("server peak RSS: %s\n", peakRSS(*pid))
+	}
+}
+
+func loopback(host string) bool {
+	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1"
+}
+
+// mix makes the request paths: a share of them from a small set asked
+// again and again (the response cache answers those), the rest distinct
+// (filters, cursors, records, searches no one asked for before).
+type mix struct {
+	n      int
+	cached float64
+}
+
+var (
+	hot = []string{"/", "/countries/IN", "/search", "/api/v1/deployments", "/api/v1/jurisdictions", "/frameworks/",
+		"/api/v1/deployments?jurisdiction=PK", "/api/v1/vendors/huawei", "/countries/MM", "/api/v1/network"}
+	codes = []string{"IN", "PK", "CN", "KZ", "MM", "TH", "MY", "ID", "PH", "VN", "KH", "LA", "SG", "KR", "JP", "AU", "NZ", "BD", "LK", "UZ", "KG"}
+	techs = []string{"face_detection", "remote_biometric_identification", "lpr_anpr", "cctv", "crowd_analytics"}
+	words = []string{"safe", "city", "police", "camera", "metro", "harbour", "border", "airport"}
+)
+
+func (m *mix) next(r *rand.Rand) string {
+	if r.Float64() < m.cached {
+		return hot[r.IntN(len(hot))]
+	}
+	id := fmt.Sprintf("synthetic-%08d", r.IntN(m.n))
+	switch r.IntN(8) {
+	case 0:
+		return "/deployments/" + id
+	case 1:
+		return "/api/v1/deployments/" + id
+	case 2:
+		return fmt.Sprintf("/api/v1/deployments?jurisdiction=%s&technology=%s&year_from=%d&limit=50",
+			codes[r.IntN(len(codes))], techs[r.IntN(len(techs))], 2010+r.IntN(10))
+	case 3:
+		return "/api/v1/deployments?limit=50&cursor=" + base64.RawURLEncoding.EncodeToString([]byte(id))
+	case 4:
+		return fmt.Sprintf("/search?q=%s&jurisdiction=%s&cursor=%s", words[r.IntN(len(words))], codes[r.IntN(len(codes))],
+			base64.RawURLEncoding.EncodeToString([]byte(id)))
+	case 5:
+		return fmt.Sprintf("/api/v1/deployments?q=%s%d&limit=20", words[r.IntN(len(words))], r.IntN(10))
+	case 6:
+		return fmt.Sprintf("/api/v1/deployments/%s/classification?as_of=20%02d-0%d-1%d", id, 20+r.IntN(7), 1+r.IntN(9), r.IntN(10))
+	default:
+		return fmt.Sprintf("/api/v1/index?as_of=20%02d-01-01", 20+r.IntN(7))
+	}
+}
+
+// results counts answers by status and keeps the latencies of the
+// accepted ones.
+type results struct {
+	total, timeouts, errs atomic.Int64
+	mu                    sync.Mutex
+	status                map[int]int
+	noRetryAfter          int // 503s without Retry-After
+	lat                   []time.Duration
+}
+
+func (res *results) do(c *http.Client, u string) {
+	res.total.Add(1)
+	t := time.Now()
+	resp, err := c.Get(u)
+	if err != nil {
+		if os.IsTimeout(err) || strings.Contains(err.Error(), "Timeout") {
+			res.timeouts.Add(1)
+		} else {
+			res.errs.Add(1)
+		}
+		return
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	d := time.Since(t)
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	if res.status == nil {
+		res.status = map[int]int{}
+	}
+	res.status[resp.StatusCode]++
+	if resp.StatusCode == 503 && resp.Header.Get("Retry-After") == "" {
+		res.noRetryAfter++
+	}
+	if resp.StatusCode < 500 {
+		res.lat = append(res.lat, d)
+	}
+}
+
+func (res *results) print() {
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	var codes []int
+	for c := range res.status {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	var parts []string
+	other5xx := 0
+	for _, c := range codes {
+		parts = append(parts, fmt.Sprintf("%d: %d", c, res.status[c]))
+		if c >= 500 && c != 503 {
+			other5xx += res.status[c]
+		}
+	}
+	fmt.Printf("answers: %s; timeouts: %d; connection errors: %d\n", strings.Join(parts, ", "), res.timeouts.Load(), res.errs.Load())
+	fmt.Printf("5xx other than 503: %d; 503 without Retry-After: %d\n", other5xx, res.noRetryAfter)
+	if len(res.lat) > 0 {
+		slices.Sort(res.lat)
+		q := func(p float64) time.Duration { return res.lat[min(len(res.lat)-1, int(p*float64(len(res.lat))))] }
+		fmt.Printf("accepted: %d; latency p50 %s, p99 %s, max %s\n", len(res.lat), q(0.5).Round(time.Microsecond), q(0.99).Round(time.Microsecond), res.lat[len(res.lat)-1].Round(time.Millisecond))
+	}
+}
+
+// peakRSS reads a process's peak resident memory from /proc.
+func peakRSS(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+		}
+	}
+	return "unknown"
+}

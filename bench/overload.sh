@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Overload: measures the server's capacity on a mix of cached and uncached
+# requests, then offers twice that rate for a minute, open loop, and prints
+# what it answered: statuses (5xx other than 503 with Retry-After should be
+# 0), the latency of the requests it accepted, and its peak memory.
+#
+#   bash bench/overload.sh                    # 100k synthetic deployments
+#   SIZE=1000000 bash bench/overload.sh       # 1M (the import takes a minute)
+#   DATA=/path/to/dir bash bench/overload.sh  # a register already generated
+#
+# The register is generated with `oversight gen` and served on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${SIZE:-100000}
+LOAD_FOR=${LOAD_FOR:-60s}
+PORT=${PORT:-$(( 20000 + RANDOM % 20000 ))}
+WORK=$(mktemp -d /tmp/oversight-overload.XXXXXX)
+trap 'kill $(cat "$WORK"/server.pid 2>/dev/null) 2>/dev/null || true; [ -z "${KEEP:-}" ] && rm -rf "$WORK"' EXIT
+go build -o "$WORK/oversight" ./cmd/oversight
+go build -o "$WORK/load" ./bench/load
+DATA=${DATA:-$WORK/data}
+if [ ! -e "$DATA/oversight.db" ]; then
+  echo "overload: generating $SIZE deployments" >&2
+  "$WORK/oversight" gen --deployments "$SIZE" --data "$DATA" >/dev/null
+fi
+"$WORK/oversight" serve --data "$DATA" --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+echo $! >"$WORK/server.pid"
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+URL="http://127.0.0.1:$PORT"
+# Warm the whole-register figures, as a running server has them.
+curl -s -o /dev/null "$URL/" ; curl -s -o /dev/null "$URL/api/v1/index"
+echo "== capacity (closed loop, 16 clients, 15 s)"
+CAP=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s | tee /dev/stderr | sed -n 's/^capacity: \([0-9]*\) req\/s.*/\1/p')
+RATE=$(( CAP * 2 ))
+echo "== overload: $RATE req/s offered (twice capacity) for $LOAD_FOR, open loop"
+"$WORK/load" -url "$URL" -deployments "$SIZE" -rate "$RATE" -for "$LOAD_FOR" -pid "$(cat "$WORK/server.pid")"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); size: $SIZE deployments"
