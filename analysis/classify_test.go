@@ -16,6 +16,7 @@ import (
 // reads, the derived document must pass the fact schema and read the
 // same, leaf by leaf, either way.
 func TestDerivedFactsValid(t *testing.T) {
+	t.Parallel()
 	base, err := data.Load()
 	if err != nil {
 		t.Fatal(err)

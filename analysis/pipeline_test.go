@@ -14,6 +14,7 @@ import (
 // deployments are read, however the work is spread, and that the first
 // error of work or fold stops the walk and is returned.
 func TestEachInOrder(t *testing.T) {
+	t.Parallel()
 	set := fixture.Set(700)
 	db := openNetRegister(t, set)
 	ctx := context.Background()

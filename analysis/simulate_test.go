@@ -16,6 +16,7 @@ import (
 // that following Next lists each deployment once, in id order, with the
 // same counts on every page.
 func TestSimulatePages(t *testing.T) {
+	t.Parallel()
 	const size = 2*ListMax + 30
 	set := fixture.Set(size)
 	db := openNetRegister(t, set)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"oversight/data"
+	"oversight/internal/testenv"
 )
 
 // builtinServer serves the built-in register, with its curated facts.
@@ -43,6 +43,7 @@ var pages = []string{
 
 // TestPageSizes keeps every page, with what it loads, under 500 KB.
 func TestPageSizes(t *testing.T) {
+	t.Parallel()
 	srv := builtinServer(t)
 	for _, p := range pages {
 		resp, err := http.Get(srv.URL + p)
@@ -68,17 +69,11 @@ func TestPageSizes(t *testing.T) {
 	}
 }
 
-// browser starts headless Chromium, or skips the test when there is none,
-// except under CI, where a missing browser is a failure.
+// browser starts headless Chromium (see testenv.Chromium for when there
+// is none).
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/test.sh installs it")
-		}
-		t.Skip("chromium is not installed")
-	}
+	path := testenv.Chromium(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
@@ -169,6 +164,7 @@ func screenshotOnFailure(t *testing.T, ctx context.Context) {
 }
 
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	srv := builtinServer(t)
 	ctx := browser(t)
 	con := watchConsole(ctx)
@@ -279,6 +275,7 @@ func TestBrowser(t *testing.T) {
 // TestSearchDownloads checks that the search page's download links export
 // exactly the deployments the page lists.
 func TestSearchDownloads(t *testing.T) {
+	t.Parallel()
 	srv := builtinServer(t)
 	resp, err := http.Get(srv.URL + "/search?jurisdiction=MM&vendor=&technology=remote_biometric_identification&tier=")
 	if err != nil {

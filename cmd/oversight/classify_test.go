@@ -35,6 +35,7 @@ type classification struct {
 // TestClassifyCommand classifies a fact document from a file and from
 // standard input, in the shape DESIGN.md gives.
 func TestClassifyCommand(t *testing.T) {
+	t.Parallel()
 	doc := filepath.Join(t.TempDir(), "delhi.yaml")
 	os.WriteFile(doc, []byte(delhiFacts), 0o644)
 	var c classification
@@ -59,7 +60,9 @@ func TestClassifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = classification{}
-	json.Unmarshal(b, &c)
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
 	seen := map[string]bool{}
 	for _, r := range c.Results {
 		seen[r.Framework] = true
@@ -74,6 +77,7 @@ func TestClassifyCommand(t *testing.T) {
 // TestClassifyBadInput checks that a wrong fact document and a broken
 // framework are refused with the field, or the file, line and column.
 func TestClassifyBadInput(t *testing.T) {
+	t.Parallel()
 	doc := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(doc, []byte(strings.Replace(delhiFacts, "real_time", "realtime", 1)), 0o644)
 	_, errs, err := run(t, "classify", doc)
@@ -98,12 +102,13 @@ func TestClassifyBadInput(t *testing.T) {
 // TestUserFramework copies a built-in framework as a user would, edits
 // it, tests it and simulates it against the register.
 func TestUserFramework(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "my-baseline")
 	copyDir(t, "../../frameworks/apac-baseline", dir)
 	if out := mustRun(t, "frameworks", "test", dir); !strings.Contains(out, "ok\tapac-baseline") {
 		t.Errorf("frameworks test: %s", out)
 	}
-	data := t.TempDir()
+	data := builtinData(t)
 	out := mustRun(t, "simulate", "--data", data, "--framework", dir, "--jurisdiction", "PK", "--format", "json")
 	var sc struct {
 		Framework      string
@@ -134,26 +139,5 @@ func TestUserFramework(t *testing.T) {
 	os.WriteFile(names[0], []byte(strings.Replace(string(b), "tier: prohibited\n", "tier: minimal_risk\n", 1)), 0o644)
 	if out, errs, err := run(t, "frameworks", "test", dir); err == nil || !strings.Contains(out, "FAIL") || !strings.Contains(errs, "tier: got") {
 		t.Errorf("a broken golden case passed: %v\n%s%s", err, out, errs)
-	}
-}
-
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

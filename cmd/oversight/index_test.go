@@ -7,13 +7,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"oversight/internal/testenv"
 )
 
 // TestIndexCommand runs the index on the built-in register: every
 // jurisdiction appears, a user's weights change it, bad weights are
 // refused naming the field, and the validation reads the AIGS workbook.
 func TestIndexCommand(t *testing.T) {
-	data := t.TempDir()
+	t.Parallel()
+	data := builtinData(t)
 	out := mustRun(t, "index", "--data", data, "--format", "csv", "--as-of", "2026-11-24")
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	if err != nil {
@@ -23,7 +26,10 @@ func TestIndexCommand(t *testing.T) {
 		t.Fatalf("%d rows; first %v %v", len(rows), rows[0], rows[1])
 	}
 
-	weights, _ := os.ReadFile("../../analysis/weights.yaml")
+	weights, err := os.ReadFile("../../analysis/weights.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	mine := filepath.Join(t.TempDir(), "w.yaml")
 	os.WriteFile(mine, []byte(strings.Replace(string(weights), "  context: 0.2", "  context: 0.0", 1)), 0o644)
 	if other := mustRun(t, "index", "--data", data, "--format", "csv", "--as-of", "2026-11-24", "--weights", mine); other == out {
@@ -34,18 +40,20 @@ func TestIndexCommand(t *testing.T) {
 		t.Errorf("bad weights: %v %s", err, errs)
 	}
 
-	b := mustRun(t, "index", "--data", data, "--validate", "../../../shared/data/aigs-2022/aigs_2022_sheet1.csv")
-	var rep struct {
-		Validation []struct {
-			Measure string
-			N       int
-			Pearson *float64
+	t.Run("validation against the AIGS sheet", func(t *testing.T) {
+		b := mustRun(t, "index", "--data", data, "--validate", testenv.Shared(t, "data/aigs-2022/aigs_2022_sheet1.csv"))
+		var rep struct {
+			Validation []struct {
+				Measure string
+				N       int
+				Pearson *float64
+			}
 		}
-	}
-	if err := json.Unmarshal([]byte(b), &rep); err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Validation) != 4 || rep.Validation[0].N != 27 || rep.Validation[2].N != 27 || rep.Validation[0].Pearson == nil {
-		t.Errorf("validation: %+v", rep.Validation)
-	}
+		if err := json.Unmarshal([]byte(b), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Validation) != 4 || rep.Validation[0].N != 27 || rep.Validation[2].N != 27 || rep.Validation[0].Pearson == nil {
+			t.Errorf("validation: %+v", rep.Validation)
+		}
+	})
 }

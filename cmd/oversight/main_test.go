@@ -4,37 +4,35 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
+	"sync"
 	"testing"
-	"time"
 
 	"oversight/internal/fixture"
+	"oversight/internal/testenv"
 	"oversight/ledger"
 	"oversight/store"
 )
 
 // binary is the oversight command built once for the tests that run it as
-// a separate process.
-var binary string
+// a separate process; tmp holds it and the built-in register's template.
+var binary, tmp string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "oversight-bin")
-	if err != nil {
+	var err error
+	if tmp, err = os.MkdirTemp("", "oversight-bin"); err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "oversight")
+	binary = filepath.Join(tmp, "oversight")
 	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
 		panic(string(out))
 	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	os.RemoveAll(tmp)
 	os.Exit(code)
 }
 
@@ -56,11 +54,59 @@ func mustRun(t *testing.T, args ...string) string {
 	return out
 }
 
+// builtinTemplate is a data directory that the first start filled with the
+// built-in register, made once for the package by builtinData.
+var builtinTemplate = sync.OnceValues(func() (string, error) {
+	dir := filepath.Join(tmp, "builtin")
+	out, err := exec.Command(binary, "verify", "--data", dir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "verify: OK") {
+		return "", fmt.Errorf("creating the built-in register: %v\n%s", err, out)
+	}
+	return dir, nil
+})
+
+// builtinData returns a new data directory holding the built-in register:
+// a copy of one filled once, rather than a register filled again by every
+// test that starts from it.
+func builtinData(t *testing.T) string {
+	t.Helper()
+	tmpl, err := builtinTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	copyDir(t, tmpl, dir)
+	return dir
+}
+
+// copyDir copies the files under from to to, keeping their modes.
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestExportImportRoundTrip exports the built-in register, imports the
 // export into an empty register and checks that exporting that gives the
 // same bytes, and that both verify.
 func TestExportImportRoundTrip(t *testing.T) {
-	a, b := t.TempDir(), t.TempDir()
+	t.Parallel()
+	a, b := builtinData(t), t.TempDir()
 	first := filepath.Join(t.TempDir(), "register.json")
 	mustRun(t, "export", "--data", a, "--format", "json", "-o", first)
 	mustRun(t, "import", "--data", b, "--no-builtin", first)
@@ -92,7 +138,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 // TestMalformedImportChangesNothing imports files with errors and checks
 // that each is refused with file, line and field, and nothing is written.
 func TestMalformedImportChangesNothing(t *testing.T) {
-	dir := t.TempDir()
+	t.Parallel()
+	dir := builtinData(t)
 	before := mustRun(t, "export", "--data", dir, "--format", "json")
 	files := map[string]struct{ body, want string }{
 		"syntax.yaml":       {"deployments:\n  - id: x\n    title: [unclosed\n", "syntax.yaml:3"},
@@ -131,57 +178,12 @@ func TestMalformedImportChangesNothing(t *testing.T) {
 	mustRun(t, "verify", "--data", dir)
 }
 
-// TestCrashDuringImport kills the process in the middle of a large import
-// and checks that the register holds all of the import or none of it, and
-// that verify passes.
-func TestCrashDuringImport(t *testing.T) {
-	const n = 12000
-	body, err := json.Marshal(fixture.Set(n))
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "big.json")
-	if err := os.WriteFile(file, body, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	killedMidway := 0
-	for try := range 4 {
-		dir := t.TempDir()
-		mustRun(t, "verify", "--data", dir, "--no-builtin") // creates the empty register
-		cmd := exec.Command(binary, "import", "--data", dir, "--no-builtin", file)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(300+rand.IntN(700)+try*200) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signaled() {
-			killedMidway++
-		}
-		if out := mustRun(t, "verify", "--data", dir, "--no-builtin"); !strings.Contains(out, "verify: OK") {
-			t.Fatalf("verify after a kill: %s", out)
-		}
-		var got struct{ Deployments []json.RawMessage }
-		json.Unmarshal([]byte(mustRun(t, "export", "--data", dir, "--no-builtin", "--format", "json")), &got)
-		if len(got.Deployments) != 0 && len(got.Deployments) != n {
-			t.Fatalf("after a kill the register holds %d of %d deployments", len(got.Deployments), n)
-		}
-		// The interrupted import can simply be run again.
-		mustRun(t, "import", "--data", dir, "--no-builtin", file)
-		mustRun(t, "verify", "--data", dir, "--no-builtin")
-	}
-	if killedMidway == 0 {
-		t.Fatal("no import was still running when killed; the test proved nothing")
-	}
-	t.Logf("%d of 4 imports were killed mid-way", killedMidway)
-}
-
 // TestImportAIGS imports the original AIGS 2022 sheet into the built-in
 // register, whose claims were transcribed from it: nothing changes.
 func TestImportAIGS(t *testing.T) {
-	dir := t.TempDir()
-	out := mustRun(t, "import", "--data", dir, "--format", "aigs", "../../../shared/data/aigs-2022/aigs_2022_sheet1.csv")
+	t.Parallel()
+	sheet := testenv.Shared(t, "data/aigs-2022/aigs_2022_sheet1.csv")
+	out := mustRun(t, "import", "--data", builtinData(t), "--format", "aigs", sheet)
 	if !strings.Contains(out, "0 created, 0 updated, 256 unchanged") {
 		t.Errorf("import --format aigs: %s", out)
 	}
@@ -190,7 +192,8 @@ func TestImportAIGS(t *testing.T) {
 // TestVerifyCheckpointFlag passes a saved checkpoint to verify: the
 // current one passes, one with an altered size is refused as unsigned.
 func TestVerifyCheckpointFlag(t *testing.T) {
-	dir := t.TempDir()
+	t.Parallel()
+	dir := builtinData(t)
 	mustRun(t, "verify", "--data", dir)
 	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
 	if err != nil {

@@ -19,18 +19,13 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"oversight/internal/fixture"
+	"oversight/internal/testenv"
 )
 
 // postgresURL gives a fresh schema in the database $OBS_TEST_POSTGRES
-// names, or skips (fails under CI) when there is none.
+// names (see testenv.Postgres).
 func postgresURL(t *testing.T) string {
-	url := os.Getenv("OBS_TEST_POSTGRES")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("OBS_TEST_POSTGRES is not set; scripts/test.sh starts a PostgreSQL cluster")
-		}
-		t.Skip("OBS_TEST_POSTGRES is not set")
-	}
+	url := testenv.Postgres(t)
 	admin, err := sql.Open("pgx", url)
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +46,7 @@ func postgresURL(t *testing.T) string {
 // PostgreSQL database, then two servers: the log stays whole and both
 // servers answer the same.
 func TestSeveralProcessesOnePostgres(t *testing.T) {
+	t.Parallel()
 	db := postgresURL(t)
 	data := t.TempDir()                                                                                            // the processes share its signing key
 	mustRun(t, "export", "--data", data, "--db", db, "--format", "csv", "-o", filepath.Join(t.TempDir(), "x.csv")) // seeds the built-in register
@@ -87,7 +83,8 @@ func TestSeveralProcessesOnePostgres(t *testing.T) {
 		t.Fatalf("verify: %s", out)
 	}
 
-	var counts []string
+	// Both servers start at once; each then lists the same deployments.
+	var urls []string
 	for range 2 {
 		port := freePort(t)
 		cmd := exec.Command(binary, "serve", "--data", data, "--db", db, "--addr", "127.0.0.1:"+port)
@@ -95,9 +92,14 @@ func TestSeveralProcessesOnePostgres(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		body := waitGet(t, "http://127.0.0.1:"+port+"/api/v1/deployments?jurisdiction=PK&limit=1000")
+		urls = append(urls, "http://127.0.0.1:"+port+"/api/v1/deployments?jurisdiction=PK&limit=1000")
+	}
+	var counts []string
+	for _, url := range urls {
 		var page struct{ Items []struct{ ID string } }
-		json.Unmarshal([]byte(body), &page)
+		if err := json.Unmarshal([]byte(waitGet(t, url)), &page); err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
 		counts = append(counts, fmt.Sprint(len(page.Items)))
 	}
 	if counts[0] != counts[1] || counts[0] == "0" {
@@ -126,7 +128,7 @@ func waitGet(t *testing.T, url string) string {
 				return string(b)
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("%s did not answer", url)
 	return ""
