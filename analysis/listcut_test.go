@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"oversight/internal/fixture"
+	"oversight/internal/testreg"
 	"oversight/registry"
 )
 
@@ -48,7 +49,7 @@ func TestNetworkListsCut(t *testing.T) {
 	t.Parallel()
 	const size = 7*ListMax - 50 // an edge (vendor, jurisdiction) gets a sixth: more than ListMax
 	set := bigNetSet(size)
-	n, err := BuildNetwork(context.Background(), openNetRegister(t, set), NetworkQuery{})
+	n, err := BuildNetwork(context.Background(), testreg.Open(t, set), NetworkQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestTrendsListsCut(t *testing.T) {
 	t.Parallel()
 	const size = 5 * ListMax
 	set := bigNetSet(size)
-	tt, err := Trends(context.Background(), openNetRegister(t, set), NetworkQuery{})
+	tt, err := Trends(context.Background(), testreg.Open(t, set), NetworkQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

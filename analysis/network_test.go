@@ -2,36 +2,15 @@ package analysis
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"oversight/data"
 	"oversight/internal/fixture"
-	"oversight/ledger"
+	"oversight/internal/testreg"
 	"oversight/registry"
-	"oversight/store"
 )
-
-// openNetRegister applies set to a new SQLite register in a temporary directory.
-func openNetRegister(t *testing.T, set *registry.Set) *store.DB {
-	t.Helper()
-	dir := t.TempDir()
-	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "t.db"), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 func netF64(v float64) *float64 { return &v }
 
@@ -98,7 +77,7 @@ func netIDs(s ...string) []string { return s }
 func TestNetworkShares(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openNetRegister(t, networkSet())
+	db := testreg.Open(t, networkSet())
 	n, err := BuildNetwork(ctx, db, NetworkQuery{})
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +153,7 @@ func TestNetworkShares(t *testing.T) {
 
 func TestNetworkEdgesAndLenders(t *testing.T) {
 	t.Parallel()
-	n, err := BuildNetwork(context.Background(), openNetRegister(t, networkSet()), NetworkQuery{})
+	n, err := BuildNetwork(context.Background(), testreg.Open(t, networkSet()), NetworkQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +221,7 @@ func TestBuiltinSoutheastAsiaPRC(t *testing.T) {
 	for _, d := range set.Deployments {
 		juris[d.ID] = d.Jurisdiction
 	}
-	db := openNetRegister(t, set)
+	db := testreg.Open(t, set)
 	for _, cert := range []string{"", "documented"} {
 		n, err := BuildNetwork(context.Background(), db, NetworkQuery{Subregion: "southeast_asia", Certainty: cert})
 		if err != nil {

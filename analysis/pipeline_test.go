@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"oversight/internal/fixture"
+	"oversight/internal/testreg"
 	"oversight/registry"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestEachInOrder(t *testing.T) {
 	t.Parallel()
 	set := fixture.Set(700)
-	db := openNetRegister(t, set)
+	db := testreg.Open(t, set)
 	ctx := context.Background()
 	var want []string
 	if err := db.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {

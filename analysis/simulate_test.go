@@ -9,6 +9,7 @@ import (
 
 	"oversight/frameworks"
 	"oversight/internal/fixture"
+	"oversight/internal/testreg"
 )
 
 // TestSimulatePages checks on a register of more than ListMax deployments
@@ -19,7 +20,7 @@ func TestSimulatePages(t *testing.T) {
 	t.Parallel()
 	const size = 2*ListMax + 30
 	set := fixture.Set(size)
-	db := openNetRegister(t, set)
+	db := testreg.Open(t, set)
 	fws, err := frameworks.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"oversight/internal/testreg"
 )
 
 func TestTrends(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openNetRegister(t, networkSet())
+	db := testreg.Open(t, networkSet())
 	tt, err := Trends(ctx, db, NetworkQuery{})
 	if err != nil {
 		t.Fatal(err)

@@ -26,7 +26,6 @@ import (
 	"oversight/analysis"
 	"oversight/internal/httperror"
 	"oversight/internal/memo"
-	"oversight/internal/params"
 	"oversight/ledger"
 	"oversight/registry"
 )
@@ -109,25 +108,8 @@ func (s *server) routes() []route {
 // returns its error for fail to answer.
 type reading func(w http.ResponseWriter, r *http.Request, rd Reader) error
 
-// read checks the path parameters (params.Path), opens a snapshot for a
-// handler, closes it after, and answers the handler's error.
-func (s *server) read(h reading) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := params.Path(r); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rd, err := s.Open(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		defer rd.Close()
-		if err := h(w, r, rd); err != nil {
-			s.fail(w, r, err)
-		}
-	}
-}
+// read adapts a reading handler (see httperror.Reading).
+func (s *server) read(h reading) http.HandlerFunc { return httperror.Reading(s.Open, s.fail, h) }
 
 // state is the register state rd reads, as of today: what whole-register
 // results are kept for.

@@ -17,6 +17,7 @@ import (
 	"oversight/internal/fixture"
 	"oversight/internal/memo"
 	"oversight/internal/params"
+	"oversight/internal/testcls"
 	"oversight/internal/testreg"
 	"oversight/registry"
 	"oversight/rules"
@@ -50,7 +51,7 @@ func snapshots(db *store.DB) func(context.Context) (Reader, error) {
 // documents, and returns the server too.
 func serveRegister(t *testing.T, open func(context.Context) (Reader, error), facts map[string]*rules.Facts) (*httptest.Server, *server) {
 	t.Helper()
-	h := New(Config{Open: open, Classifier: testreg.Classifier(t, facts), Memo: memo.New(64), Now: time.Now})
+	h := New(Config{Open: open, Classifier: testcls.New(t, facts), Memo: memo.New(64), Now: time.Now})
 	return testreg.Serve(t, h), h.(*server)
 }
 

@@ -23,7 +23,6 @@ import (
 	"oversight/internal/cached"
 	"oversight/internal/httperror"
 	"oversight/internal/memo"
-	"oversight/internal/params"
 	"oversight/registry"
 )
 
@@ -170,25 +169,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // returns its error for fail to answer.
 type page func(w http.ResponseWriter, r *http.Request, rd Reader) error
 
-// read checks the path parameters (params.Path), opens a snapshot for a
-// page, closes it after, and answers the page's error.
-func (s *Site) read(p page) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := params.Path(r); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rd, err := s.Open(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		defer rd.Close()
-		if err := p(w, r, rd); err != nil {
-			s.fail(w, r, err)
-		}
-	}
-}
+// read adapts a page (see httperror.Reading).
+func (s *Site) read(p page) http.HandlerFunc { return httperror.Reading(s.Open, s.fail, p) }
 
 // render executes a page into a buffer first, so that a template error
 // becomes a clean 500 rather than half a page.

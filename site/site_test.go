@@ -9,6 +9,7 @@ import (
 
 	"oversight/internal/fixture"
 	"oversight/internal/memo"
+	"oversight/internal/testcls"
 	"oversight/internal/testreg"
 	"oversight/registry"
 	"oversight/store"
@@ -31,7 +32,7 @@ func TestDeploymentPageQueries(t *testing.T) {
 			snaps = append(snaps, sn)
 			return sn, err
 		},
-		Classifier: testreg.Classifier(t, nil), Memo: memo.New(8), Now: time.Now,
+		Classifier: testcls.New(t, nil), Memo: memo.New(8), Now: time.Now,
 	})
 	if err != nil {
 		t.Fatal(err)

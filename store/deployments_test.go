@@ -175,11 +175,11 @@ func TestMatchPaging(t *testing.T) {
 // built-in register on SQLite (FTS5) and PostgreSQL (tsvector) and requires
 // the same deployments.
 func TestSearchSameOnBothEngines(t *testing.T) {
-	url := testenv.Postgres(t)
+	testenv.Postgres(t) // fails under CI, skips elsewhere, when there is none
 	set := builtinSet(t)
 	key, _ := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
 	lite := sqliteEngine.open(t, key)
-	pg := postgresEngine(url).open(t, key)
+	pg := postgresEngine.open(t, key)
 	defer lite.Close()
 	defer pg.Close()
 	apply(t, lite, set)

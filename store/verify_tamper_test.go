@@ -107,6 +107,7 @@ func TestVerifyCatchesTampering(t *testing.T) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each case has a register (on PostgreSQL a schema) of its own
 			db := tamperedRegister(t)
 			verifyOK(t, db)
 			if c.fn != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -25,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"oversight/internal/fixture"
+	"oversight/internal/testcls"
 	"oversight/internal/testenv"
 	"oversight/internal/testreg"
 	"oversight/ledger"
@@ -63,25 +63,12 @@ func TestNoServerErrorForBadInput(t *testing.T) {
 // servePostgres serves a register holding set in a schema of its own in
 // the database $OBS_TEST_POSTGRES names.
 func servePostgres(t *testing.T, set *registry.Set) *httptest.Server {
-	url := testenv.Postgres(t)
-	admin, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("badinput%d", time.Now().UnixNano())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() })
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
+	url := testenv.PostgresSchema(t, "badinput")
 	key, err := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.OpenPostgres(context.Background(), url+sep+"search_path="+schema, key)
+	db, err := store.OpenPostgres(context.Background(), url, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +76,7 @@ func servePostgres(t *testing.T, set *registry.Set) *httptest.Server {
 	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(db, testreg.Classifier(t, nil))
+	h, err := New(db, testcls.New(t, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

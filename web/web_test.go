@@ -10,6 +10,7 @@ import (
 
 	"oversight/analysis"
 	"oversight/internal/fixture"
+	"oversight/internal/testcls"
 	"oversight/internal/testreg"
 	"oversight/registry"
 	"oversight/rules"
@@ -20,7 +21,7 @@ import (
 func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*httptest.Server, *store.DB) {
 	t.Helper()
 	db := testreg.Open(t, set)
-	h, err := New(db, testreg.Classifier(t, facts))
+	h, err := New(db, testcls.New(t, facts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestSideBySide(t *testing.T) {
 // as the log grows, and that exports are never cached.
 func TestCacheFollowsTheLog(t *testing.T) {
 	db := testreg.Open(t, fixture.Set(3))
-	h, err := New(db, testreg.Classifier(t, nil))
+	h, err := New(db, testcls.New(t, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,23 +23,7 @@ import (
 
 // postgresURL gives a fresh schema in the database $OBS_TEST_POSTGRES
 // names (see testenv.Postgres).
-func postgresURL(t *testing.T) string {
-	url := testenv.Postgres(t)
-	admin, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("cmd%d", time.Now().UnixNano())
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() })
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	return url + sep + "search_path=" + schema
-}
+func postgresURL(t *testing.T) string { return testenv.PostgresSchema(t, "cmd") }
 
 // TestSeveralProcessesOnePostgres runs two imports at once against one
 // PostgreSQL database, then two servers: the log stays whole and both

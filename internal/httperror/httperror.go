@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"oversight/internal/memo"
+	"oversight/internal/params"
 	"oversight/registry"
 )
 
@@ -86,3 +87,26 @@ type headerRecorder struct {
 func (h *headerRecorder) Header() http.Header         { return h.header }
 func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
+
+// Reading adapts a handler that reads one snapshot of the register: it
+// checks the path parameters (see params.Path), opens the snapshot, closes
+// it after the handler, and answers any error with fail. The API and the
+// pages each pass their own fail, which answers in their format.
+func Reading[R interface{ Close() error }](open func(context.Context) (R, error), fail func(http.ResponseWriter, *http.Request, error),
+	h func(http.ResponseWriter, *http.Request, R) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := params.Path(r); err != nil {
+			fail(w, r, err)
+			return
+		}
+		rd, err := open(r.Context())
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		defer rd.Close()
+		if err := h(w, r, rd); err != nil {
+			fail(w, r, err)
+		}
+	}
+}

@@ -6,11 +6,18 @@
 package testenv
 
 import (
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
 )
 
 // CI reports whether the tests run under CI (CI=true).
@@ -57,4 +64,27 @@ func Shared(t testing.TB, rel string) string {
 		missing(t, "shared data missing: "+path)
 	}
 	return path
+}
+
+// PostgresSchema returns the URL of the PostgreSQL database in
+// $OBS_TEST_POSTGRES with a new, empty schema of its own first in the
+// search path, dropped when the test ends: tests on one database then do
+// not see each other's tables.
+func PostgresSchema(t testing.TB, prefix string) string {
+	t.Helper()
+	url := Postgres(t)
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("%s%d_%d", prefix, time.Now().UnixNano(), rand.IntN(1e6))
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() })
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "search_path=" + schema
 }

@@ -1,6 +1,5 @@
 // Package testreg opens registers for tests: a new SQLite register in a
-// test's temporary directory, and a classifier over the built-in
-// frameworks.
+// test's temporary directory, served over HTTP.
 package testreg
 
 import (
@@ -11,11 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"oversight/analysis"
-	"oversight/frameworks"
 	"oversight/ledger"
 	"oversight/registry"
-	"oversight/rules"
 	"oversight/store"
 )
 
@@ -36,21 +32,6 @@ func Open(t testing.TB, set *registry.Set) *store.DB {
 		t.Fatal(err)
 	}
 	return db
-}
-
-// Classifier returns a classifier over the built-in frameworks, with
-// curated fact documents keyed by deployment id.
-func Classifier(t testing.TB, facts map[string]*rules.Facts) *analysis.Classifier {
-	t.Helper()
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cls, err := analysis.NewClassifier(fws, facts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cls
 }
 
 // Serve serves h until the test ends.

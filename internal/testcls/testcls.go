@@ -1,0 +1,27 @@
+// Package testcls gives tests a classifier over the built-in frameworks.
+// It is apart from internal/testreg so that analysis's own tests can open
+// registers with testreg without importing analysis.
+package testcls
+
+import (
+	"testing"
+
+	"oversight/analysis"
+	"oversight/frameworks"
+	"oversight/rules"
+)
+
+// New returns a classifier over the built-in frameworks, with curated fact
+// documents keyed by deployment id.
+func New(t testing.TB, facts map[string]*rules.Facts) *analysis.Classifier {
+	t.Helper()
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls, err := analysis.NewClassifier(fws, facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cls
+}
