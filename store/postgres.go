@@ -40,6 +40,7 @@ var postgres = dialect{
 	},
 	migrateLock:  "SELECT pg_advisory_xact_lock(727269)",
 	describe:     postgresSchema,
+	version:      "SHOW server_version_num",
 	scratch:      postgresScratch,
 	checkStorage: postgresStorage,
 }

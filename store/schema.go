@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // A schemaItem is one object of a database's schema as verify compares
@@ -65,10 +66,32 @@ func (s *DB) checkStore(ctx context.Context, c *storeCheck) error {
 	return s.d.checkStorage(ctx, sn, want, c)
 }
 
+// migratedSchemas keeps, by engine and server version, the schema the
+// migrations create (a schema, read only): a process that verifies several
+// registers (the tests, a monitor) runs the migrations on scratch once.
+var migratedSchemas sync.Map
+
 // migratedSchema runs the migrations on an empty schema in a transaction
 // that is rolled back, and describes what they made: the one definition
 // of the schema, rather than a copy of it kept beside them.
 func (s *DB) migratedSchema(ctx context.Context) (schema, error) {
+	var version string
+	if err := s.db.QueryRowContext(ctx, s.d.version).Scan(&version); err != nil {
+		return nil, err
+	}
+	key := s.d.name + " " + version
+	if v, ok := migratedSchemas.Load(key); ok {
+		return v.(schema), nil
+	}
+	want, err := s.runMigrations(ctx)
+	if err == nil {
+		migratedSchemas.Store(key, want)
+	}
+	return want, err
+}
+
+// runMigrations describes the schema the migrations create on scratch.
+func (s *DB) runMigrations(ctx context.Context) (schema, error) {
 	tx, done, err := s.d.scratch(ctx, s)
 	if err != nil {
 		return nil, err

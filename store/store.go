@@ -60,7 +60,10 @@ type dialect struct {
 	// opens a transaction on an empty schema for the migrations to run
 	// in, which done rolls back.
 	describe string
-	scratch  func(ctx context.Context, s *DB) (tx *sql.Tx, done func(), err error)
+	// version is a query for the engine's version, which the described
+	// schema may depend on.
+	version string
+	scratch func(ctx context.Context, s *DB) (tx *sql.Tx, done func(), err error)
 	// checkStorage checks the database's own storage and the search
 	// index against the index's rows (storage.go).
 	checkStorage func(ctx context.Context, sn *Snapshot, want schema, c *storeCheck) error
@@ -101,6 +104,7 @@ var sqlite = dialect{
 		return strings.Join(q, " AND ")
 	},
 	describe:     sqliteSchema,
+	version:      "SELECT sqlite_version()",
 	scratch:      sqliteScratch,
 	checkStorage: sqliteStorage,
 	// An FTS5 index whose inverted index disagrees with its content

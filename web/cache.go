@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,7 +16,8 @@ import (
 // register changes only by appending to its log, so a response stays right
 // until the log grows; one read of the log size per request tells.
 type responseCache struct {
-	now func() time.Time // the clock pages and answers read the date from
+	now      func() time.Time // the clock pages and answers read the date from
+	maxBytes int              // the bound of all entries; cacheMaxBytes when 0
 
 	mu      sync.Mutex
 	key     memo.Key // the register state the entries were made at
@@ -125,7 +127,7 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 		return
 	}
 	n := e.size(key)
-	if c.bytes+n > cacheMaxBytes {
+	if c.bytes+n > cmp.Or(c.maxBytes, cacheMaxBytes) {
 		c.entries, c.bytes = map[string]*cachedResponse{}, 0
 	}
 	if old := c.entries[key]; old != nil {

@@ -83,16 +83,17 @@ func TestRecorderDropsLargeResponses(t *testing.T) {
 
 // TestCacheBoundedWithKeys checks that the cache counts keys and headers,
 // not only bodies, against its bound: many requests with long distinct
-// query strings and small answers cannot grow it past cacheMaxBytes.
+// query strings and small answers cannot grow it past its bound.
 func TestCacheBoundedWithKeys(t *testing.T) {
-	c := responseCache{now: time.Now}
+	const bound = 1 << 20
+	c := responseCache{now: time.Now, maxBytes: bound}
 	small := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("{}")) })
 	long := strings.Repeat("x", cacheMaxKey-100)
-	for i := range 2 * cacheMaxBytes / cacheMaxKey {
+	for i := range 2 * bound / cacheMaxKey {
 		c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", fmt.Sprintf("/api/v1/deployments?q=%s%d", long, i), nil), 1, small)
 	}
-	if c.bytes > cacheMaxBytes {
-		t.Errorf("the cache holds %d bytes, over its bound of %d", c.bytes, cacheMaxBytes)
+	if c.bytes > bound {
+		t.Errorf("the cache holds %d bytes, over its bound of %d", c.bytes, bound)
 	}
 	sum := 0
 	for k, e := range c.entries {
