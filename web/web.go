@@ -33,7 +33,7 @@ const (
 	// RequestDeadline bounds the time one request reads the register
 	// (exports excepted, see withDeadline); whole-register results are
 	// computed apart from requests, so no page needs longer.
-	RequestDeadline = 30 * time.Second
+	RequestDeadline = 10 * time.Second
 	// shedWait is how long a request waits for a place before it is shed:
 	// short, so that the requests accepted keep their latency.
 	shedWait = 250 * time.Millisecond
