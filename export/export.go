@@ -169,6 +169,8 @@ func writeItem(w *bufio.Writer, n *int, v any) error {
 	return nil
 }
 
+// writeCSV writes one row per deployment, every cell escaped against
+// spreadsheet formulas (ingest.EscapeCell), which import undoes.
 func writeCSV(ctx context.Context, w io.Writer, r Register, f registry.DeploymentFilter, tiers Tiers) error {
 	cw := csv.NewWriter(w)
 	header := ingest.CSVColumns
@@ -193,7 +195,9 @@ func writeCSV(ctx context.Context, w io.Writer, r Register, f registry.Deploymen
 			if err != nil {
 				return err
 			}
-			rec = append(rec, of...)
+			for _, t := range of {
+				rec = append(rec, ingest.EscapeCell(t))
+			}
 		}
 		return cw.Write(rec)
 	})

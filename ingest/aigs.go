@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"oversight/registry"
 )
@@ -134,6 +132,9 @@ const blankNote = "blank in AIGS: not documented, which is not evidence of absen
 // outside the values the index uses. The returned Source locates
 // "claims[i]..." at the line of the row claim i came from.
 func parseAIGS(name string, data []byte) (*registry.Set, *Source, error) {
+	if err := longCell(name, data); err != nil {
+		return nil, nil, ErrorList{err}
+	}
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	header, err := r.Read()
 	if err != nil {
@@ -145,22 +146,27 @@ func parseAIGS(name string, data []byte) (*registry.Set, *Source, error) {
 	}
 	var set registry.Set
 	var lines []int // line of the row each claim came from
-	for {
+	var cost budget
+	for more := true; more; {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			errs = append(errs, csvError(name, line, err))
-			if !errors.Is(err, csv.ErrFieldCount) {
-				break // the reader cannot resynchronise after a quoting error
-			}
-			continue
+			// A ParseError names its line; FieldPos has no record to read.
+			more = errs.add(csvError(name, 0, err)) && errors.Is(err, csv.ErrFieldCount)
+			continue // after a quoting error the reader cannot resynchronise
+		}
+		line, _ := r.FieldPos(0)
+		if err := cost.add(claimsPerRow * recordBytes); err != nil {
+			errs.add(&Error{File: name, Line: line, Msg: err.Error()})
+			break
 		}
 		row := cols.row(name, line, rec)
 		claims, rowErrs := row.claims()
-		errs = append(errs, rowErrs...)
+		for _, e := range rowErrs {
+			more = more && errs.add(e)
+		}
 		for _, c := range claims {
 			set.Claims = append(set.Claims, c)
 			lines = append(lines, line)
@@ -169,7 +175,7 @@ func parseAIGS(name string, data []byte) (*registry.Set, *Source, error) {
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
-	return &set, fileSource(name, claimLines(lines)), nil
+	return &set, rowSource(name, "claims", lines), nil
 }
 
 // csvError turns an encoding/csv error into an Error at its line.
@@ -182,23 +188,6 @@ func csvError(file string, line int, err error) *Error {
 		return &Error{File: file, Line: line, Msg: "empty file: expected the AIGS 2022 sheet 1 header", Allowed: aigsColumns}
 	}
 	return &Error{File: file, Line: line, Msg: err.Error()}
-}
-
-// claimLines returns a locator for fileSource that maps a path under
-// claims[i] to lines[i], and anything else to 0 (unknown).
-func claimLines(lines []int) func(string) int {
-	return func(path string) int {
-		rest, ok := strings.CutPrefix(path, "claims[")
-		if !ok {
-			return 0
-		}
-		end := strings.IndexByte(rest, ']')
-		i, err := strconv.Atoi(rest[:max(end, 0)])
-		if err != nil || i < 0 || i >= len(lines) {
-			return 0
-		}
-		return lines[i]
-	}
 }
 
 // aigsCols maps each expected column to its position in the header.
@@ -217,7 +206,7 @@ func aigsHeader(file string, header []string) (aigsCols, ErrorList) {
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		if !expected[h] {
-			unexpected = append(unexpected, strconv.Quote(h))
+			unexpected = append(unexpected, strconv.Quote(registry.Clip(h)))
 			continue
 		}
 		if _, dup := cols[h]; dup {
@@ -232,7 +221,9 @@ func aigsHeader(file string, header []string) (aigsCols, ErrorList) {
 			continue
 		}
 		msg := "missing column " + strconv.Quote(c) + " in the AIGS 2022 sheet 1 header"
-		if len(unexpected) > 0 {
+		if n := len(unexpected); n > 10 {
+			msg += fmt.Sprintf("; the header has %d unexpected columns: %s, ...", n, strings.Join(unexpected[:10], ", "))
+		} else if n > 0 {
 			msg += "; the header has unexpected " + strings.Join(unexpected, ", ")
 		}
 		errs = append(errs, &Error{File: file, Line: 1, Field: c, Msg: msg, Allowed: aigsColumns})
@@ -241,223 +232,23 @@ func aigsHeader(file string, header []string) (aigsCols, ErrorList) {
 }
 
 // row returns a record's cells by column, trimmed, as read and with the
-// find-and-replace artefact undone.
+// find-and-replace artefact undone. A cell that is not UTF-8 is an error
+// of its column, and reads as blank.
 func (cols aigsCols) row(file string, line int, rec []string) *aigsRow {
 	r := &aigsRow{file: file, line: line, raw: map[string]string{}, cells: map[string]string{}}
-	for c, i := range cols {
-		if i < len(rec) {
-			r.raw[c] = strings.TrimSpace(rec[i])
-			r.cells[c] = repairAIGSText(r.raw[c])
-		}
-	}
-	return r
-}
-
-// artefactRE finds the V-Dem regime names that a find-and-replace pasted
-// into words of the workbook ("Unit|Electoral Democracy| States"), by the
-// lower-case letter they follow: a genuine use of the name starts a word.
-var artefactRE = regexp.MustCompile(`[a-z](Electoral Democracy|Electoral Autocracy|Closed Autocracy)`)
-
-// artefactCodes are the letters each name replaced.
-var artefactCodes = map[string]string{
-	"Electoral Democracy": "ed",
-	"Electoral Autocracy": "ea",
-	"Closed Autocracy":    "ca",
-}
-
-// repairAIGSText undoes the find-and-replace artefact of the AIGS 2022
-// workbook, which replaced the letters "ed", "ea" and "ca" inside words
-// with "Electoral Democracy", "Electoral Autocracy" and "Closed Autocracy"
-// (so "United States of America" reads "UnitElectoral Democracy States of
-// AmeriClosed Autocracy"). Only a name that follows a lower-case letter is
-// replaced, by the lower-case letters, so text that uses a name as a name
-// is returned unchanged.
-func repairAIGSText(s string) string {
-	return artefactRE.ReplaceAllStringFunc(s, func(m string) string {
-		return m[:1] + artefactCodes[m[1:]]
-	})
-}
-
-// hasArtefact reports whether text still holds a regime name after
-// repairAIGSText, which in a name or list cell means an artefact that the
-// repair did not recognise.
-func hasArtefact(s string) bool {
-	for name := range artefactCodes {
-		if strings.Contains(s, name) {
-			return true
-		}
-	}
-	return false
-}
-
-// An aigsRow is one data row of sheet 1.
-type aigsRow struct {
-	file  string
-	line  int
-	raw   map[string]string // column → trimmed cell as in the file
-	cells map[string]string // column → raw cell, repaired
-	cc    string            // ISO code, set by claims
-	errs  ErrorList
-}
-
-func (r *aigsRow) fail(col string, allowed []string, format string, args ...any) {
-	r.errs = append(r.errs, &Error{File: r.file, Line: r.line, Field: col,
-		Msg: fmt.Sprintf(format, args...), Allowed: allowed})
-}
-
-// claims returns the row's claims, or none when its region is not
-// Asia-Pacific, and the problems found in it.
-func (r *aigsRow) claims() ([]*registry.Claim, ErrorList) {
-	region := r.cells[colRegion]
-	if !aigsAsiaPacific[region] {
-		if !slices.Contains(aigsRegions, region) {
-			r.fail(colRegion, aigsRegions, "unknown region %q", region)
-		}
-		return nil, r.errs
-	}
-	country := r.cells[colCountry]
-	cc, ok := aigsCountries[country]
-	if !ok {
-		r.fail(colCountry, nil, "Asia-Pacific country %q (region %s) has no ISO 3166-1 code in the AIGS importer's table", country, region)
-		return nil, r.errs
-	}
-	r.cc = cc
-	var out []*registry.Claim
-	add := func(c *registry.Claim) {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	add(r.category("safe_city_system", colSafeCity, "x"))
-	add(r.category("facial_recognition_system", colFacial, "x"))
-	add(r.category("smart_policing", colSmartPolicing, "x"))
-	add(r.category("social_media_surveillance", colSocialMedia, "x"))
-	add(r.vendors())
-	add(r.category("china_tech", colChinaTech, "1"))
-	add(r.category("us_tech", colUSTech, "1"))
-	add(r.otherCountries())
-	add(r.beltAndRoad())
-	add(r.regime())
-	if len(r.errs) > 0 {
-		return nil, r.errs
-	}
-	return out, nil
-}
-
-// claim returns a claim on the row's country with the AIGS source.
-func (r *aigsRow) claim(indicator string, value any, note string) *registry.Claim {
-	return &registry.Claim{
-		ID:           aigsDataset + "-" + strings.ToLower(r.cc) + "-" + strings.ReplaceAll(indicator, "_", "-"),
-		Jurisdiction: r.cc,
-		Dataset:      aigsDataset,
-		Indicator:    indicator,
-		Value:        value,
-		Period:       aigsPeriod,
-		Note:         note,
-		Sources:      []registry.Source{aigsSource},
-	}
-}
-
-// mark reads a cell that holds mark or is blank; anything else is an error
-// and reads as false.
-func (r *aigsRow) mark(col, mark string) bool {
-	v := r.cells[col]
-	switch {
-	case v == "":
-		return false
-	case strings.EqualFold(v, mark):
-		return true
-	}
-	r.fail(col, []string{mark, "(blank)"}, "%q is not a marker", v)
-	return false
-}
-
-// category reads a documented-or-blank column ("x" or "1"). A blank is
-// false with blankNote, since the index records what open sources show.
-func (r *aigsRow) category(indicator, col, mark string) *registry.Claim {
-	if !r.mark(col, mark) {
-		return r.claim(indicator, false, blankNote)
-	}
-	return r.claim(indicator, true, fmt.Sprintf("AIGS %q: %s (documented)", col, mark))
-}
-
-// beltAndRoad reads membership of the Belt and Road Initiative. Its blank
-// is not a gap in the evidence but the index listing no membership.
-func (r *aigsRow) beltAndRoad() *registry.Claim {
-	const ind = "belt_and_road_member"
-	if !r.mark(colBeltAndRoad, "x") {
-		return r.claim(ind, false, fmt.Sprintf("AIGS %q: blank (not listed as a member)", colBeltAndRoad))
-	}
-	return r.claim(ind, true, fmt.Sprintf("AIGS %q: x", colBeltAndRoad))
-}
-
-// vendors lists the Company 1-5 cells as the index spells them (it has
-// "Mult" and "iOmnicient"); "0" is the workbook's empty cell. No claim is
-// made when none is named.
-func (r *aigsRow) vendors() *registry.Claim {
-	var names []any
-	for _, col := range aigsCompanyColumns {
-		v := r.cells[col]
-		if v == "" || v == "0" {
+	for _, c := range aigsColumns { // in the file's order, so errors are too
+		i := cols[c]
+		if i >= len(rec) {
 			continue
 		}
-		if hasArtefact(v) {
-			r.fail(col, nil, "%q holds a V-Dem regime name that could not be undone safely", v)
+		if !utf8.ValidString(rec[i]) {
+			r.fail(c, nil, "invalid UTF-8: the file must be UTF-8")
+			continue
 		}
-		names = append(names, v)
+		r.raw[c] = strings.TrimSpace(rec[i])
+		r.cells[c] = repairAIGSText(r.raw[c])
 	}
-	if len(names) == 0 {
-		return nil
-	}
-	return r.claim("vendors", names, "AIGS Company 1-5, names spelled as in the index")
-}
-
-// otherCountries splits the Other Countries cell (countries other than
-// China and the US whose technology is documented) on commas; no claim is
-// made when it is blank.
-func (r *aigsRow) otherCountries() *registry.Claim {
-	v := r.cells[colOtherCountries]
-	if hasArtefact(v) {
-		r.fail(colOtherCountries, nil, "%q holds a V-Dem regime name that could not be undone safely", v)
-	}
-	var names []any
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" && p != "0" {
-			names = append(names, p)
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	return r.claim("other_countries", names, fmt.Sprintf("AIGS %q: %q%s", colOtherCountries, v, r.repairNote(colOtherCountries)))
-}
-
-// repairNote says when a cell's text was repaired, quoting what the file
-// has, so a reader can match the claim to the raw data.
-func (r *aigsRow) repairNote(col string) string {
-	raw := r.raw[col]
-	if raw == r.cells[col] {
-		return ""
-	}
-	return fmt.Sprintf(" (the file reads %q, a find-and-replace artefact undone on import)", raw)
-}
-
-// regime maps V-Dem's Regime Type 2021 code. It is V-Dem's value, carried
-// by the index, and dated 2021 rather than the index's span. A blank cell
-// makes no claim.
-func (r *aigsRow) regime() *registry.Claim {
-	code := r.cells[colRegime]
-	if code == "" {
-		return nil
-	}
-	name, ok := aigsRegimes[code]
-	if !ok {
-		r.fail(colRegime, slices.Sorted(maps.Keys(aigsRegimes)), "unknown V-Dem regime type %q", code)
-		return nil
-	}
-	c := r.claim("regime_type", name, fmt.Sprintf("AIGS %q: %s (V-Dem, Varieties of Democracy, as carried by the index)", colRegime, code))
-	c.Period = "2021"
-	return c
+	return r
 }
 
 // DigitalRepression reads the Digital Repression Index 2021 from either
@@ -492,13 +283,16 @@ func DigitalRepression(name string, data []byte) (map[string]float64, error) {
 		if err != nil {
 			return nil, csvError(name, line, err)
 		}
+		if country >= len(rec) || dri >= len(rec) {
+			continue // a short row names no country or value
+		}
 		code, ok := aigsCountries[strings.TrimSpace(rec[country])]
-		if !ok || dri >= len(rec) || strings.TrimSpace(rec[dri]) == "" {
+		if !ok || strings.TrimSpace(rec[dri]) == "" {
 			continue
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(rec[dri]), 64)
 		if err != nil {
-			return nil, &Error{File: name, Line: line, Field: header[dri], Msg: fmt.Sprintf("%q is not a number", rec[dri])}
+			return nil, &Error{File: name, Line: line, Field: header[dri], Msg: fmt.Sprintf("%q is not a number", registry.Clip(rec[dri]))}
 		}
 		out[code] = v
 	}

@@ -14,24 +14,30 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"oversight/internal/testenv"
 	"oversight/registry"
 )
 
 var update = flag.Bool("update", false, "rewrite ../data/claims/aigs-2022.yaml from the AIGS CSV")
 
-const (
-	aigsCSV    = "../../shared/data/aigs-2022/aigs_2022_sheet1.csv"
-	aigsClaims = "../data/claims/aigs-2022.yaml"
-)
+const aigsClaims = "../data/claims/aigs-2022.yaml"
+
+// aigsCSV returns the path of the original sheet 1 CSV, in the shared data
+// beside the repository.
+func aigsCSV(t *testing.T) string {
+	t.Helper()
+	return testenv.Shared(t, "data/aigs-2022/aigs_2022_sheet1.csv")
+}
 
 // readAIGS parses the original sheet 1 CSV.
 func readAIGS(t *testing.T) (*registry.Set, *Source) {
 	t.Helper()
-	data, err := os.ReadFile(aigsCSV)
+	path := aigsCSV(t)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, src, err := Parse(aigsCSV, data, AIGS)
+	set, src, err := Parse(path, data, AIGS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,8 +203,8 @@ func TestAIGSLocate(t *testing.T) {
 			continue
 		}
 		file, line, _ := src.Locate(fmt.Sprintf("claims[%d].value", i))
-		if file != aigsCSV || line != 32 { // Malaysia is line 32 of the file
-			t.Errorf("Locate = %s:%d, want %s:32", file, line, aigsCSV)
+		if want := aigsCSV(t); file != want || line != 32 { // Malaysia is line 32 of the file
+			t.Errorf("Locate = %s:%d, want %s:32", file, line, want)
 		}
 		return
 	}
@@ -208,7 +214,7 @@ func TestAIGSLocate(t *testing.T) {
 // aigsFixture returns the original file with edit applied to its text.
 func aigsFixture(t *testing.T, edit func(string) string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(aigsCSV)
+	data, err := os.ReadFile(aigsCSV(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +317,7 @@ func TestAIGSClaimsFile(t *testing.T) {
 	if !reflect.DeepEqual(got, set) {
 		g, _ := json.MarshalIndent(got, "", " ")
 		w, _ := json.MarshalIndent(set, "", " ")
-		t.Errorf("%s is not the import of %s; run with -update\n%s", aigsClaims, aigsCSV, firstDiff(string(g), string(w)))
+		t.Errorf("%s is not the import of %s; run with -update\n%s", aigsClaims, aigsCSV(t), firstDiff(string(g), string(w)))
 	}
 }
 

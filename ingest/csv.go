@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"oversight/registry"
 )
@@ -37,7 +39,8 @@ var CSVColumns = []string{
 // so import skips them.
 const TierColumnPrefix = "tier:"
 
-// CSVRecord renders a deployment as a CSV row under CSVColumns.
+// CSVRecord renders a deployment as a CSV row under CSVColumns, each cell
+// escaped with EscapeCell.
 func CSVRecord(d *registry.Deployment) ([]string, error) {
 	// Lists of structured facts go into their cells as JSON.
 	cells := make([]string, 4)
@@ -60,7 +63,7 @@ func CSVRecord(d *registry.Deployment) ([]string, error) {
 	if y := d.Year(); y != 0 {
 		year = strconv.Itoa(y)
 	}
-	return []string{
+	row := []string{
 		d.ID, d.Title, d.Jurisdiction, d.Summary,
 		d.Place.Name, d.Place.Subdivision, d.Place.Level, floatCell(d.Place.Lat), floatCell(d.Place.Lon),
 		d.Operator.Name, d.Operator.Kind, list(d.Operator.Sources),
@@ -69,7 +72,41 @@ func CSVRecord(d *registry.Deployment) ([]string, error) {
 		dates, d.Status.Value, d.Status.AsOf.String(), d.Status.Note, list(d.Status.Sources),
 		fin, d.Certainty, d.Notes, srcs,
 		year, strings.Join(urls, " "),
-	}, nil
+	}
+	for i, c := range row {
+		row[i] = EscapeCell(c)
+	}
+	return row, nil
+}
+
+// Spreadsheets read a cell that starts with one of formulaStarts as a
+// formula ("CSV injection"), so export escapes such a cell the OWASP way,
+// with a single quote before it. To keep the escape reversible, a cell
+// whose first character after its leading quotes is one of them gets one
+// more quote: import removes exactly one quote from a cell of that shape.
+// A plain JSON number ("-33.87") is left alone: no spreadsheet runs it.
+const formulaStarts = "=+-@\t\r"
+
+// numberRE is a JSON number.
+var numberRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+
+// EscapeCell returns a CSV cell that a spreadsheet will not run as a
+// formula; UnescapeCell undoes it.
+func EscapeCell(s string) string {
+	rest := strings.TrimLeft(s, "'")
+	if rest == "" || strings.IndexByte(formulaStarts, rest[0]) < 0 || rest == s && numberRE.MatchString(s) {
+		return s
+	}
+	return "'" + s
+}
+
+// UnescapeCell returns the value EscapeCell was given.
+func UnescapeCell(s string) string {
+	rest := strings.TrimLeft(s, "'")
+	if rest != s && rest != "" && strings.IndexByte(formulaStarts, rest[0]) >= 0 {
+		return s[1:]
+	}
+	return s
 }
 
 func list(vs []string) string { return strings.Join(vs, "; ") }
@@ -100,9 +137,13 @@ func intCell(n *int64) string {
 }
 
 // parseCSV reads deployments in the CSVColumns layout. Columns may come in
-// any order; unknown columns are an error, so that a misspelt header does
-// not silently drop a fact.
+// any order; an unknown column, or one given twice, is an error, so that a
+// misspelt header does not silently drop a fact. Every cell must be UTF-8,
+// and loses the quote EscapeCell put before it.
 func parseCSV(name string, data []byte) (*registry.Set, *Source, error) {
+	if err := longCell(name, data); err != nil {
+		return nil, nil, ErrorList{err}
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
@@ -112,18 +153,21 @@ func parseCSV(name string, data []byte) (*registry.Set, *Source, error) {
 	col := map[string]int{}
 	var errs ErrorList
 	for i, h := range header {
-		h = strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")
-		if strings.HasPrefix(h, TierColumnPrefix) {
+		h = strings.TrimSpace(h)
+		switch j, dup := col[h]; {
+		case strings.HasPrefix(h, TierColumnPrefix):
 			continue // computed by Oversight, not data
+		case !slices.Contains(CSVColumns, h):
+			errs.add(&Error{File: name, Line: 1, Field: registry.Clip(h), Msg: "unknown column", Allowed: CSVColumns})
+		case dup:
+			errs.add(&Error{File: name, Line: 1, Field: h, Msg: fmt.Sprintf("column given twice (columns %d and %d)", j+1, i+1)})
+		default:
+			col[h] = i
 		}
-		if !slices.Contains(CSVColumns, h) {
-			errs = append(errs, &Error{File: name, Line: 1, Field: h, Msg: "unknown column", Allowed: CSVColumns})
-		}
-		col[h] = i
 	}
 	for _, need := range []string{"id", "title", "jurisdiction", "status", "certainty", "sources"} {
 		if _, ok := col[need]; !ok {
-			errs = append(errs, &Error{File: name, Line: 1, Field: need, Msg: "required column is missing"})
+			errs.add(&Error{File: name, Line: 1, Field: need, Msg: "required column is missing"})
 		}
 	}
 	if len(errs) > 0 {
@@ -131,28 +175,38 @@ func parseCSV(name string, data []byte) (*registry.Set, *Source, error) {
 	}
 	var set registry.Set
 	var lines []int
-	for {
+	var cost budget
+	for more := true; more; {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, nil, ErrorList{{File: name, Msg: err.Error()}} // csv.ParseError names the line
+			errs.add(csvError(name, 0, err)) // after a quoting error the reader cannot resynchronise
+			break
 		}
 		line, _ := r.FieldPos(0)
+		if err := cost.row(rec, col); err != nil {
+			errs.add(&Error{File: name, Line: line, Msg: err.Error()})
+			break
+		}
 		if len(rec) != len(header) {
-			errs = append(errs, &Error{File: name, Line: line, Msg: fmt.Sprintf("row has %d fields, the header %d", len(rec), len(header))})
+			more = errs.add(&Error{File: name, Line: line, Msg: fmt.Sprintf("row has %d fields, the header %d", len(rec), len(header))})
 			continue
 		}
-		get := func(c string) string {
+		for _, c := range CSVColumns {
+			if i, ok := col[c]; ok && !utf8.ValidString(rec[i]) {
+				more = more && errs.add(&Error{File: name, Line: line, Field: c, Msg: "invalid UTF-8: the file must be UTF-8"})
+			}
+		}
+		d, fes := deploymentFromRow(func(c string) string {
 			if i, ok := col[c]; ok {
-				return rec[i]
+				return UnescapeCell(rec[i])
 			}
 			return ""
-		}
-		d, fes := deploymentFromRow(get)
+		})
 		for _, fe := range fes {
-			errs = append(errs, &Error{File: name, Line: line, Field: fe.Path, Msg: fe.Msg})
+			more = more && errs.add(&Error{File: name, Line: line, Field: fe.Path, Msg: fe.Msg})
 		}
 		set.Deployments = append(set.Deployments, d)
 		lines = append(lines, line)
@@ -160,14 +214,64 @@ func parseCSV(name string, data []byte) (*registry.Set, *Source, error) {
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
-	src := &Source{locate: func(path string) (string, int, string) {
-		var i int
-		if _, err := fmt.Sscanf(path, "deployments[%d]", &i); err == nil && i < len(lines) {
-			return name, lines[i], path
+	return &set, rowSource(name, "deployments", lines), nil
+}
+
+// longCell reports the first cell of a CSV file longer than
+// registry.MaxCellBytes, by its line and column, before encoding/csv reads
+// it: the reader holds a record in buffers several times its size.
+func longCell(name string, data []byte) *Error {
+	line, cellLine, col, start := 1, 1, 0, 0
+	quoted := false
+	long := func(end int) *Error {
+		if end-start <= registry.MaxCellBytes {
+			return nil
 		}
-		return name, 0, path
-	}}
-	return &set, src, nil
+		field := fmt.Sprintf("column %d", col+1)
+		first := data[:bytes.IndexByte(data, '\n')+1]
+		if head, err := csv.NewReader(bytes.NewReader(first)).Read(); err == nil && cellLine > 1 && col < len(head) {
+			field = registry.Clip(head[col])
+		}
+		return &Error{File: name, Line: cellLine, Field: field,
+			Msg: fmt.Sprintf("a cell of %d bytes: a cell holds at most %d", end-start, registry.MaxCellBytes)}
+	}
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '\n' {
+			line++
+		}
+		switch {
+		case quoted && c == '"' && i+1 < len(data) && data[i+1] == '"':
+			i++ // "" is a quote in a quoted cell
+		case c == '"':
+			quoted = !quoted
+		case quoted || c != ',' && c != '\n':
+		default: // the end of a cell
+			if err := long(i); err != nil {
+				return err
+			}
+			col, start, cellLine = col+1, i+1, line
+			if c == '\n' {
+				col = 0
+			}
+		}
+	}
+	return long(len(data))
+}
+
+// row adds the cost of decoding a row: a record, and its JSON cells.
+func (b *budget) row(rec []string, col map[string]int) error {
+	cost := recordBytes
+	for _, c := range []string{"vendors", "dates", "financing", "sources"} {
+		if i, ok := col[c]; ok && i < len(rec) {
+			n, err := decodeCost([]byte(rec[i]), -1)
+			if err != nil {
+				return fmt.Errorf("%s%w", c, err)
+			}
+			cost += n
+		}
+	}
+	return b.add(cost)
 }
 
 // deploymentFromRow builds a deployment from one CSV row; get returns a
@@ -186,14 +290,16 @@ func deploymentFromRow(get func(string) string) (*registry.Deployment, []*regist
 		Status:    registry.Status{Value: get("status"), Note: get("status_note"), Sources: unlist(get("status_sources"))},
 		Certainty: get("certainty"), Notes: get("notes"),
 	}
+	// Numbers are JSON's, as export writes them: strconv alone would take
+	// NaN, Inf, hex and a leading +.
 	floatOf := func(c string) *float64 {
 		s := get(c)
 		if s == "" {
 			return nil
 		}
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			fail(c, "%q is not a number", s)
+		if err != nil || !numberRE.MatchString(s) {
+			fail(c, "%q is not a number", registry.Clip(s))
 			return nil
 		}
 		return &f
@@ -204,19 +310,21 @@ func deploymentFromRow(get func(string) string) (*registry.Deployment, []*regist
 			return nil
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			fail(c, "%q is not a whole number", s)
+		if err != nil || !numberRE.MatchString(s) {
+			fail(c, "%q is not a whole number", registry.Clip(s))
 			return nil
 		}
 		return &n
 	}
 	jsonOf := func(c string, v any) {
-		if s := get(c); s != "" {
-			dec := json.NewDecoder(strings.NewReader(s))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(v); err != nil {
-				fail(c, "not a JSON list in this column's layout: %v", err)
-			}
+		s := get(c)
+		if s == "" {
+			return
+		}
+		if err := json.Unmarshal([]byte(s), v); err != nil {
+			fail(c, "not a JSON list in this column's layout: %v", err)
+		} else if err := checkJSON([]byte(s), v); err != nil {
+			fail(c, "%v", err)
 		}
 	}
 	d.Place.Lat, d.Place.Lon = floatOf("lat"), floatOf("lon")

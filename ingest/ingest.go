@@ -6,14 +6,13 @@
 package ingest
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/goccy/go-yaml"
 
 	"oversight/internal/yamldoc"
 	"oversight/registry"
@@ -90,45 +89,129 @@ func FormatOf(name string) (Format, error) {
 }
 
 // Parse reads one file. Records are validated on their own; references
-// between records are checked by Check, which sees the register.
+// between records are checked by Check, which sees the register. A file
+// larger than its format's limit (registry.MaxImportBytes, or
+// registry.MaxYAMLBytes for YAML) is refused before it is read.
 func Parse(name string, data []byte, f Format) (*registry.Set, *Source, error) {
+	if !slices.Contains(Formats, string(f)) {
+		return nil, nil, &Error{File: name, Msg: fmt.Sprintf("unknown format %q", f), Allowed: Formats}
+	}
+	if len(data) > maxBytes(f) {
+		return nil, nil, ErrorList{tooLarge(name, f, int64(len(data)))}
+	}
+	data, err := yamldoc.Text(data)
+	if err != nil {
+		return nil, nil, docError(name, err)
+	}
 	switch f {
 	case YAML:
 		return parseDocument(name, data)
 	case JSON:
-		return parseJSON(name, data)
+		return decodeSet(name, data)
 	case CSV:
 		return parseCSV(name, data)
-	case AIGS:
-		return parseAIGS(name, data)
 	}
-	return nil, nil, &Error{File: name, Msg: fmt.Sprintf("unknown format %q", f), Allowed: Formats}
+	return parseAIGS(name, data)
+}
+
+// ReadFile reads an import file of a format, refusing one larger than the
+// format's limit without reading it, so that memory stays bounded whatever
+// the file.
+func ReadFile(name string, f Format) ([]byte, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	most := maxBytes(f)
+	if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > int64(most) {
+		return nil, ErrorList{tooLarge(name, f, st.Size())}
+	}
+	b, err := io.ReadAll(io.LimitReader(fh, int64(most)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > most {
+		return nil, ErrorList{tooLarge(name, f, int64(len(b)))}
+	}
+	return b, nil
+}
+
+func maxBytes(f Format) int {
+	if f == YAML {
+		return registry.MaxYAMLBytes
+	}
+	return registry.MaxImportBytes
+}
+
+func tooLarge(name string, f Format, size int64) *Error {
+	msg := fmt.Sprintf("the file has %d bytes; a %s file may have at most %d (%d MiB): split it into files imported together", size, f, maxBytes(f), maxBytes(f)>>20)
+	if f == YAML {
+		msg += ", or write it as JSON"
+	}
+	return &Error{File: name, Msg: msg}
 }
 
 // A Source remembers where each record of a parsed set came from, so that
 // errors found later (by Check) can name the file and line.
 type Source struct {
-	// locate maps a path such as deployments[2].vendors[0].role to the file
-	// and line it came from, and to the path within that file.
-	locate func(path string) (file string, line int, local string)
+	// locate finds paths such as deployments[2].vendors[0].role, all in
+	// one pass over the file, and gives each one's file and line and its
+	// path within that file.
+	locate func(paths []string) []Location
 }
 
-func fileSource(name string, lines func(string) int) *Source {
-	return &Source{locate: func(p string) (string, int, string) {
-		if lines == nil {
-			return name, 0, p
-		}
-		return name, lines(p), p
-	}}
+// A Location is where a field is: its file, its line (0 when unknown) and
+// its path within the file.
+type Location struct {
+	File  string
+	Line  int
+	Local string
 }
 
 // Locate returns the file and line of a field path (or of its nearest
 // enclosing field), and the path as it is within that file.
 func (s *Source) Locate(path string) (file string, line int, local string) {
+	l := s.locateAll([]string{path})[0]
+	return l.File, l.Line, l.Local
+}
+
+func (s *Source) locateAll(paths []string) []Location {
 	if s == nil || s.locate == nil {
-		return "", 0, path
+		out := make([]Location, len(paths))
+		for i, p := range paths {
+			out[i].Local = p
+		}
+		return out
 	}
-	return s.locate(path)
+	return s.locate(paths)
+}
+
+// rowSource locates paths under list[i] at lines[i]: the rows of a CSV
+// file, each the record at the same position of the list.
+func rowSource(name, list string, lines []int) *Source {
+	return &Source{locate: func(paths []string) []Location {
+		out := make([]Location, len(paths))
+		for i, p := range paths {
+			out[i] = Location{File: name, Local: p}
+			if n, _, ok := index(p); ok && strings.HasPrefix(p, list+"[") && n < len(lines) {
+				out[i].Line = lines[n]
+			}
+		}
+		return out
+	}}
+}
+
+// index reads the first index of a path: 3 and ".title" from
+// "deployments[3].title".
+func index(p string) (n int, rest string, ok bool) {
+	_, r, _ := strings.Cut(p, "[")
+	end := strings.IndexByte(r, ']')
+	if end < 0 {
+		return 0, "", false
+	}
+	n, err := strconv.Atoi(r[:end])
+	return n, r[end+1:], err == nil && n >= 0
 }
 
 // Merge joins parsed files into one set whose errors still name the file
@@ -149,15 +232,31 @@ func Merge(sets []*registry.Set, srcs []*Source) (*registry.Set, *Source) {
 			all.Add(e)
 		}
 	}
-	locate := func(path string) (string, int, string) {
-		f, rest, _ := strings.Cut(path, "[")
-		end := strings.Index(rest, "]")
-		n, err := strconv.Atoi(rest[:max(end, 0)])
-		if err != nil || n >= len(origins[f]) {
-			return "", 0, path
+	locate := func(paths []string) []Location {
+		out := make([]Location, len(paths))
+		bySrc := map[*Source][]int{} // positions in paths of those in each file
+		local := make([]string, len(paths))
+		for i, p := range paths {
+			f, _, _ := strings.Cut(p, "[")
+			n, rest, ok := index(p)
+			if !ok || n >= len(origins[f]) {
+				out[i] = Location{Local: p}
+				continue
+			}
+			o := origins[f][n]
+			local[i] = fmt.Sprintf("%s[%d]%s", f, o.index, rest)
+			bySrc[o.src] = append(bySrc[o.src], i)
 		}
-		o := origins[f][n]
-		return o.src.Locate(fmt.Sprintf("%s[%d]%s", f, o.index, rest[end+1:]))
+		for src, at := range bySrc {
+			ps := make([]string, len(at))
+			for k, i := range at {
+				ps[k] = local[i]
+			}
+			for k, l := range src.locateAll(ps) {
+				out[at[k]] = l
+			}
+		}
+		return out
 	}
 	return &all, &Source{locate: locate}
 }
@@ -165,58 +264,57 @@ func Merge(sets []*registry.Set, srcs []*Source) (*registry.Set, *Source) {
 // Check runs registry checks over a parsed set and returns them as an
 // ErrorList that names file, line and field, or nil.
 func Check(set *registry.Set, src *Source, known registry.Known) error {
-	var out ErrorList
-	for _, re := range set.Check(known) {
-		field := registry.Field(re.Kind) + fmt.Sprintf("[%d]", re.Index)
-		if re.Err.Path != "" {
-			field += "." + re.Err.Path
-		}
-		file, line, local := src.Locate(field)
-		out = append(out, &Error{File: file, Line: line, Field: local,
-			Msg: fmt.Sprintf("%s %q: %s", re.Kind, re.ID, re.Err.Msg), Allowed: re.Err.Allowed})
-	}
-	if len(out) == 0 {
+	res := set.Check(known)
+	if len(res) == 0 {
 		return nil
+	}
+	fields := make([]string, len(res))
+	for i, re := range res {
+		fields[i] = registry.Field(re.Kind) + fmt.Sprintf("[%d]", re.Index)
+		if re.Err.Path != "" {
+			fields[i] += "." + re.Err.Path
+		}
+	}
+	out := make(ErrorList, len(res))
+	for i, l := range src.locateAll(fields) {
+		re := res[i]
+		out[i] = &Error{File: l.File, Line: l.Line, Field: l.Local,
+			Msg: fmt.Sprintf("%s %q: %s", re.Kind, registry.Clip(re.ID), re.Err.Msg), Allowed: re.Err.Allowed}
 	}
 	return out
 }
 
-// parseDocument reads a YAML document. goccy/go-yaml parses quickly but
-// decodes into structs in time quadratic in the document's size, so the
-// document is converted to JSON and decoded by encoding/json; the strict
-// YAML decoder runs only to explain a failure with its line.
-func parseDocument(name string, data []byte) (*registry.Set, *Source, error) {
-	doc, err := yamldoc.Parse(data)
-	if err != nil {
-		return nil, nil, yamlError(name, err)
+// decoded finishes reading a document: it refuses a null where a record
+// should be, which is no record and would be lost.
+func decoded(name string, set *registry.Set, src *Source) (*registry.Set, *Source, error) {
+	nulls := set.Nulls()
+	if len(nulls) == 0 {
+		return set, src, nil
 	}
-	if len(doc.File.Docs) != 1 || doc.File.Docs[0].Body == nil {
-		return nil, nil, ErrorList{{File: name, Line: 1, Msg: "expected one document with lists named jurisdictions, vendors, instruments, deployments or claims"}}
+	var errs ErrorList
+	for _, l := range src.locateAll(nulls[:min(len(nulls), registry.MaxErrors)]) {
+		errs = append(errs, &Error{File: l.File, Line: l.Line, Field: l.Local, Msg: "is null, or empty: a record needs its fields"})
 	}
-	var set registry.Set
-	dec := json.NewDecoder(bytes.NewReader(doc.JSON))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&set); err != nil {
-		set = registry.Set{}
-		if yerr := yaml.NodeToValue(doc.File.Docs[0].Body, &set, yaml.Strict(), yaml.UseJSONUnmarshaler()); yerr != nil {
-			return nil, nil, yamlError(name, yamldoc.Explain(yerr))
-		}
-		return nil, nil, ErrorList{{File: name, Msg: err.Error()}}
-	}
-	return &set, fileSource(name, func(path string) int { line, _ := doc.Position(path); return line }), nil
+	return nil, nil, errs
 }
 
-func yamlError(name string, err error) error {
+// docError turns a yamldoc error into an ErrorList naming its line and field.
+func docError(name string, err error) error {
 	if ye, ok := err.(*yamldoc.Error); ok {
-		return ErrorList{{File: name, Line: ye.Line, Msg: ye.Msg}}
+		return ErrorList{{File: name, Line: ye.Line, Field: ye.Path, Msg: ye.Msg}}
 	}
 	return ErrorList{{File: name, Msg: err.Error()}}
 }
 
-func parent(p string) string {
-	i := strings.LastIndexAny(p, ".[")
-	if i <= 0 {
-		return ""
+// add appends an error and reports whether there is room for more: past
+// registry.MaxErrors a parser stops, saying so.
+func (l *ErrorList) add(e *Error) bool {
+	if len(*l) == registry.MaxErrors {
+		*l = append(*l, &Error{File: e.File, Msg: fmt.Sprintf("stopped after %d problems", registry.MaxErrors)})
 	}
-	return p[:i]
+	if len(*l) > registry.MaxErrors {
+		return false
+	}
+	*l = append(*l, e)
+	return true
 }

@@ -2,41 +2,178 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
+	"oversight/internal/yamldoc"
 	"oversight/registry"
 )
 
-// parseJSON reads a JSON document with encoding/json, which is fast on
-// large imports; lines for error messages are found only when needed, by
-// one streaming pass over the tokens.
-func parseJSON(name string, data []byte) (*registry.Set, *Source, error) {
+// decodeSet reads a register document's JSON: a JSON file, or a YAML file
+// converted with each value on its YAML line. json.Unmarshal decodes large
+// imports fast; the document is then checked for what it lets through
+// (checkJSON). Before any of it, what decoding would allocate is estimated
+// and bounded. Lines for error messages are found only when needed, by one
+// pass over the document.
+func decodeSet(name string, js []byte) (*registry.Set, *Source, error) {
+	var cost budget
+	n, err := decodeCost(js, 2)
+	if err == nil {
+		err = cost.add(n)
+	}
+	if err != nil {
+		return nil, nil, ErrorList{{File: name, Msg: err.Error()}}
+	}
 	var set registry.Set
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&set); err != nil {
-		return nil, nil, ErrorList{jsonError(name, data, err)}
+	if err := json.Unmarshal(js, &set); err != nil {
+		return nil, nil, ErrorList{jsonError(name, js, err)}
 	}
-	if dec.More() {
-		return nil, nil, ErrorList{{File: name, Line: lineAt(data, dec.InputOffset()), Msg: "extra data after the JSON document"}}
+	if err := checkJSON(js, &set); err != nil {
+		return nil, nil, docError(name, err)
 	}
-	var once sync.Once
-	var lines map[string]int
-	src := fileSource(name, func(path string) int {
-		once.Do(func() { lines = jsonPaths(data) })
-		for p := path; p != ""; p = parent(p) {
-			if l, ok := lines[p]; ok {
-				return l
+	return decoded(name, &set, jsonSource(name, js))
+}
+
+// checkJSON checks JSON that json.Unmarshal decoded into v for what it let
+// through: duplicate keys, invalid UTF-8, nesting past registry.MaxDepth,
+// and keys that name no field of v. Unmarshal skips an unknown field, and
+// matches a field's name in any case ("Title" is read as title, or
+// overwrites it); this is exact. Unmarshal is used rather than a Decoder
+// with DisallowUnknownFields, which copies the whole input into a buffer
+// it grows by doubling.
+func checkJSON(js []byte, v any) error {
+	if err := yamldoc.CheckJSON(js, registry.MaxDepth); err != nil {
+		return err
+	}
+	root := reflect.TypeOf(v)
+	return yamldoc.CheckKeys(js, func(outer []string, key string) bool {
+		t := root
+		for i := 0; ; i++ {
+			fields, free := jsonFields(t)
+			if free {
+				return true
+			}
+			name := key
+			if i < len(outer) {
+				name = outer[i]
+			}
+			if t = fields[name]; t == nil || i == len(outer) {
+				return t != nil
 			}
 		}
-		return 0
 	})
-	return &set, src, nil
+}
+
+var fieldsCache sync.Map // reflect.Type → map[string]reflect.Type
+
+// jsonFields returns the fields, by JSON name, of the objects a value of
+// type t is read from, looking through pointers and lists; free is true
+// when t reads any object (an interface, a map, raw JSON, a
+// json.Unmarshaler).
+func jsonFields(t reflect.Type) (fields map[string]reflect.Type, free bool) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
+		t = t.Elem()
+	}
+	switch {
+	case t.Kind() == reflect.Interface || t.Kind() == reflect.Map || t.Kind() == reflect.Slice:
+		return nil, true
+	case t.Kind() != reflect.Struct:
+		return nil, false
+	case reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()):
+		return nil, true
+	}
+	if f, ok := fieldsCache.Load(t); ok {
+		return f.(map[string]reflect.Type), false
+	}
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.IsExported() && name != "-" {
+			out[cmp.Or(name, f.Name)] = f.Type
+		}
+	}
+	fieldsCache.Store(t, out)
+	return out, false
+}
+
+// What decoding allocates, in bytes, measured with room for the garbage
+// of growing slices: a record, a Go struct with all its fields; another
+// object, a struct in a list (a source, a vendor role); and any other
+// value, a string or a number, or an element of a claim's value.
+const (
+	recordBytes = 1000
+	objectBytes = 400
+	valueBytes  = 48
+)
+
+// maxItems is the longest list a record may hold (registry.ListLimits).
+var maxItems = slices.Max(slices.Collect(maps.Values(registry.ListLimits)))
+
+// decodeCost estimates what decoding a JSON document of records allocates,
+// its records being the values recordDepth deep, and refuses one holding a
+// list longer than any record may have: decoding a list of a million {}
+// allocates a million structs before validation can refuse it.
+func decodeCost(js []byte, recordDepth int) (int, error) {
+	c := yamldoc.Tally(js, maxItems, recordDepth)
+	if c.TooLong {
+		return 0, fmt.Errorf("%s: a list of more than %d items", c.Long, maxItems)
+	}
+	cost := 0
+	for d := range c.Objects {
+		if d == recordDepth { // a whole record, whatever is written there
+			cost += (c.Objects[d] + c.Others[d]) * recordBytes
+		} else {
+			cost += c.Objects[d]*objectBytes + c.Others[d]*valueBytes
+		}
+	}
+	return cost, nil
+}
+
+// A budget adds up the estimated cost of decoding a file, and fails past
+// registry.MaxDecodeBytes.
+type budget int
+
+func (b *budget) add(bytes int) error {
+	if *b += budget(bytes); *b > registry.MaxDecodeBytes {
+		return fmt.Errorf("decoding the file would take more than %d MiB of memory: split it into files imported together", registry.MaxDecodeBytes>>20)
+	}
+	return nil
+}
+
+// jsonSource locates paths in a JSON document, or in the JSON of a YAML
+// document, whose lines are the YAML's: one pass finds every path asked.
+func jsonSource(name string, js []byte) *Source {
+	var mu sync.Mutex
+	return &Source{locate: func(paths []string) []Location {
+		mu.Lock()
+		defer mu.Unlock()
+		want := map[string]bool{}
+		for _, p := range paths {
+			for q := p; q != ""; q = yamldoc.Parent(q) {
+				want[q] = true
+			}
+		}
+		lines := yamldoc.Paths(js, func(p string) bool { return want[p] })
+		out := make([]Location, len(paths))
+		for i, p := range paths {
+			out[i] = Location{File: name, Local: p}
+			for q := p; q != ""; q = yamldoc.Parent(q) {
+				if l, ok := lines[q]; ok {
+					out[i].Line = l
+					break
+				}
+			}
+		}
+		return out
+	}}
 }
 
 func jsonError(name string, data []byte, err error) *Error {
@@ -46,100 +183,13 @@ func jsonError(name string, data []byte, err error) *Error {
 	case errors.As(err, &se):
 		return &Error{File: name, Line: lineAt(data, se.Offset), Msg: se.Error()}
 	case errors.As(err, &te):
-		return &Error{File: name, Line: lineAt(data, te.Offset), Field: te.Field, Msg: fmt.Sprintf("expected %s, found a JSON %s", te.Type, te.Value)}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &Error{File: name, Line: firstKeyLine(data, field), Field: field, Msg: "unknown field"}
+		return &Error{File: name, Line: lineAt(data, te.Offset), Field: te.Field, Msg: fmt.Sprintf("expected %s, found a %s", te.Type, te.Value)}
 	}
 	return &Error{File: name, Msg: err.Error()}
 }
 
 // lineAt returns the 1-based line of a byte offset.
 func lineAt(data []byte, off int64) int {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
+	off = min(max(off, 0), int64(len(data)))
 	return bytes.Count(data[:off], []byte("\n")) + 1
-}
-
-// firstKeyLine finds the line of the first object key with this name.
-func firstKeyLine(data []byte, key string) int {
-	if i := bytes.Index(data, []byte(`"`+key+`"`)); i >= 0 {
-		return lineAt(data, int64(i))
-	}
-	return 0
-}
-
-// jsonPaths maps every value's path (deployments[3].vendors[0].role) to its
-// line, in one pass over the document's tokens.
-func jsonPaths(data []byte) map[string]int {
-	out := map[string]int{}
-	var newlines []int64
-	for i, c := range data {
-		if c == '\n' {
-			newlines = append(newlines, int64(i))
-		}
-	}
-	lineOf := func(off int64) int {
-		return sort.Search(len(newlines), func(i int) bool { return newlines[i] >= off }) + 1
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	type frame struct {
-		path  string
-		array bool
-		index int
-		key   string
-	}
-	var stack []frame
-	expectKey := false
-	child := func() string {
-		if len(stack) == 0 {
-			return ""
-		}
-		f := &stack[len(stack)-1]
-		if f.array {
-			p := fmt.Sprintf("%s[%d]", f.path, f.index)
-			f.index++
-			return p
-		}
-		if f.path == "" {
-			return f.key
-		}
-		return f.path + "." + f.key
-	}
-	for {
-		off := dec.InputOffset()
-		tok, err := dec.Token()
-		if err != nil {
-			return out
-		}
-		if len(stack) > 0 && !stack[len(stack)-1].array && expectKey {
-			if k, ok := tok.(string); ok {
-				stack[len(stack)-1].key = k
-				expectKey = false
-				continue
-			}
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			p := child()
-			out[p] = lineOf(start(data, off))
-			stack = append(stack, frame{path: p, array: tok == json.Delim('[')})
-			expectKey = tok == json.Delim('{')
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-			expectKey = len(stack) > 0 && !stack[len(stack)-1].array
-		default:
-			p := child()
-			out[p] = lineOf(start(data, off))
-			expectKey = len(stack) > 0 && !stack[len(stack)-1].array
-		}
-	}
-}
-
-// start skips the separators between the end of one token and the start
-// of the next.
-func start(data []byte, off int64) int64 {
-	rest := data[off:]
-	return off + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n,:")))
 }

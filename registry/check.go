@@ -11,7 +11,7 @@ type RecordError struct {
 }
 
 func (e *RecordError) Error() string {
-	return fmt.Sprintf("%s %q: %v", e.Kind, e.ID, e.Err)
+	return fmt.Sprintf("%s %q: %v", e.Kind, Clip(e.ID), e.Err)
 }
 
 // Known answers whether the register already holds an entity.
@@ -19,15 +19,19 @@ type Known func(kind, id string) bool
 
 // Check validates every record of the set, finds ids used twice in it, and
 // checks that what deployments, claims and safeguards refer to exists in the
-// set or, through known, in the register. It returns every problem found.
+// set or, through known, in the register. It returns every problem found,
+// up to about MaxErrors: past those it stops validating records.
 func (s *Set) Check(known Known) []*RecordError {
 	var out []*RecordError
-	index := map[string]int{}
 	have := map[string]bool{}
-	for _, e := range s.Entities() {
-		k := e.Kind()
-		i := index[k]
-		index[k]++
+	s.each(func(k string, i int, e Entity) {
+		if len(out) >= MaxErrors {
+			return
+		}
+		if e == nil {
+			out = append(out, &RecordError{k, i, "", &FieldError{Msg: "is null, not a record"}})
+			return
+		}
 		add := func(fe *FieldError) { out = append(out, &RecordError{k, i, e.Key(), fe}) }
 		if err := e.Validate(); err != nil {
 			for _, fe := range err.(Errors) {
@@ -36,19 +40,22 @@ func (s *Set) Check(known Known) []*RecordError {
 		}
 		id := k + "/" + e.Key()
 		if have[id] {
-			add(&FieldError{Path: idField(k), Msg: fmt.Sprintf("duplicate id %q: another %s in this batch has it", e.Key(), k)})
+			add(&FieldError{Path: idField(k), Msg: fmt.Sprintf("duplicate id %q: another %s in this batch has it", Clip(e.Key()), k)})
 		}
 		have[id] = true
-	}
+	})
 	exists := func(kind, id string) bool {
 		return have[kind+"/"+id] || (known != nil && known(kind, id))
 	}
 	ref := func(kind string, i int, id string, path, target, tid string) {
-		if tid != "" && !exists(target, tid) {
-			out = append(out, &RecordError{kind, i, id, &FieldError{Path: path, Msg: fmt.Sprintf("no %s %q in the register or this batch", target, tid)}})
+		if tid != "" && len(out) < MaxErrors && !exists(target, tid) {
+			out = append(out, &RecordError{kind, i, id, &FieldError{Path: path, Msg: fmt.Sprintf("no %s %q in the register or this batch", target, Clip(tid))}})
 		}
 	}
 	for i, d := range s.Deployments {
+		if d == nil {
+			continue
+		}
 		ref("deployment", i, d.ID, "jurisdiction", "jurisdiction", d.Jurisdiction)
 		for j, v := range d.Vendors {
 			ref("deployment", i, d.ID, fmt.Sprintf("vendors[%d].vendor", j), "vendor", v.Vendor)
@@ -58,9 +65,15 @@ func (s *Set) Check(known Known) []*RecordError {
 		}
 	}
 	for i, c := range s.Claims {
+		if c == nil {
+			continue
+		}
 		ref("claim", i, c.ID, "jurisdiction", "jurisdiction", c.Jurisdiction)
 	}
 	for i, j := range s.Jurisdictions {
+		if j == nil {
+			continue
+		}
 		for k, sg := range j.Safeguards {
 			ref("jurisdiction", i, j.Code, fmt.Sprintf("safeguards[%d].instrument", k), "instrument", sg.Instrument)
 		}

@@ -20,33 +20,34 @@ type Date struct {
 // ParseDate parses YYYY, YYYY-MM or YYYY-MM-DD and rejects impossible dates
 // such as 2019-02-30.
 func ParseDate(s string) (Date, error) {
-	parts := strings.Split(s, "-")
+	q := Clip(s) // quoted in errors
+	parts := strings.SplitN(s, "-", 4)
 	if len(parts) > 3 || len(parts[0]) != 4 {
-		return Date{}, fmt.Errorf("date %q is not YYYY, YYYY-MM or YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("date %q is not YYYY, YYYY-MM or YYYY-MM-DD", q)
 	}
 	var d Date
 	var nums [3]int
 	for i, p := range parts {
 		if (i > 0 && len(p) != 2) || p == "" {
-			return Date{}, fmt.Errorf("date %q is not YYYY, YYYY-MM or YYYY-MM-DD", s)
+			return Date{}, fmt.Errorf("date %q is not YYYY, YYYY-MM or YYYY-MM-DD", q)
 		}
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 0 {
-			return Date{}, fmt.Errorf("date %q is not YYYY, YYYY-MM or YYYY-MM-DD", s)
+			return Date{}, fmt.Errorf("date %q is not YYYY, YYYY-MM or YYYY-MM-DD", q)
 		}
 		nums[i] = n
 	}
 	d = Date{Year: nums[0], Month: nums[1], Day: nums[2]}
 	if d.Year < 1900 || d.Year > 2100 {
-		return Date{}, fmt.Errorf("date %q: year out of range 1900-2100", s)
+		return Date{}, fmt.Errorf("date %q: year out of range 1900-2100", q)
 	}
 	if len(parts) >= 2 && (d.Month < 1 || d.Month > 12) {
-		return Date{}, fmt.Errorf("date %q: month must be 01-12", s)
+		return Date{}, fmt.Errorf("date %q: month must be 01-12", q)
 	}
 	if len(parts) == 3 {
 		t := time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC)
 		if d.Day < 1 || t.Day() != d.Day {
-			return Date{}, fmt.Errorf("date %q does not exist", s)
+			return Date{}, fmt.Errorf("date %q does not exist", q)
 		}
 	}
 	return d, nil

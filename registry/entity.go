@@ -2,6 +2,7 @@ package registry
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -71,25 +72,53 @@ type Set struct {
 	Classification json.RawMessage `json:"classification,omitempty"`
 }
 
-// Entities lists the set's records in dependency order.
+// Entities lists the set's records in dependency order. A null in a list
+// (a file may hold one) is left out; Check reports it.
 func (s *Set) Entities() []Entity {
 	var out []Entity
-	for _, e := range s.Jurisdictions {
-		out = append(out, e)
-	}
-	for _, e := range s.Vendors {
-		out = append(out, e)
-	}
-	for _, e := range s.Instruments {
-		out = append(out, e)
-	}
-	for _, e := range s.Deployments {
-		out = append(out, e)
-	}
-	for _, e := range s.Claims {
-		out = append(out, e)
-	}
+	s.each(func(_ string, _ int, e Entity) {
+		if e != nil {
+			out = append(out, e)
+		}
+	})
 	return out
+}
+
+// Nulls returns the path of every null in the set's lists
+// ("deployments[3]"): a file may hold one, and it is no record.
+func (s *Set) Nulls() []string {
+	var out []string
+	s.each(func(kind string, i int, e Entity) {
+		if e == nil {
+			out = append(out, fmt.Sprintf("%s[%d]", Field(kind), i))
+		}
+	})
+	return out
+}
+
+// each calls fn with every record of the set in dependency order, its kind
+// and its position in its list; a null record is passed as a nil Entity.
+func (s *Set) each(fn func(kind string, i int, e Entity)) {
+	eachOf(s.Jurisdictions, fn)
+	eachOf(s.Vendors, fn)
+	eachOf(s.Instruments, fn)
+	eachOf(s.Deployments, fn)
+	eachOf(s.Claims, fn)
+}
+
+func eachOf[E interface {
+	Entity
+	comparable
+}](list []E, fn func(kind string, i int, e Entity)) {
+	var null E
+	kind := null.Kind() // Kind reads no field: it works on a nil pointer
+	for i, e := range list {
+		if e == null {
+			fn(kind, i, nil)
+		} else {
+			fn(kind, i, e)
+		}
+	}
 }
 
 // Add appends an entity to the matching list.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
-	"time"
 )
 
 // ParseRecord decodes a revision from the bytes the log holds for it.
@@ -39,19 +38,25 @@ func parseCanonical(rec []byte) (*Revision, bool) {
 	if !ok {
 		return nil, false
 	}
-	var err error
-	if r.Time, err = time.Parse(time.RFC3339Nano, t); err != nil {
+	// time.Time's own decoder, stricter than time.Parse, as Unmarshal uses.
+	if r.Time.UnmarshalText([]byte(t)) != nil {
 		return nil, false
 	}
 	switch {
 	case p.lit(`}`):
-	case p.lit(`,"state":`) && len(p.b) > 1 && p.b[len(p.b)-1] == '}' && json.Valid(p.b[:len(p.b)-1]):
+	case p.lit(`,"state":`) && len(p.b) > 1 && p.b[len(p.b)-1] == '}' && isValue(p.b[:len(p.b)-1]):
 		r.State = json.RawMessage(p.b[:len(p.b)-1])
 		p.b = nil
 	default:
 		return nil, false
 	}
 	return &r, len(p.b) == 0
+}
+
+// isValue reports whether b is one JSON value without surrounding space,
+// which Unmarshal would drop from a RawMessage.
+func isValue(b []byte) bool {
+	return len(b) > 0 && len(bytes.TrimSpace(b)) == len(b) && json.Valid(b)
 }
 
 // A recordParser reads a record from the front.

@@ -47,6 +47,17 @@ type System struct {
 	Sources      []string `json:"sources,omitempty"`
 }
 
+// IsZero reports whether an operator states nothing, so that omitzero
+// leaves out one with empty lists too: it would be written as {}, which
+// reads back as the zero value, and the canonical bytes would change.
+func (o Operator) IsZero() bool { return o.Name == "" && o.Kind == "" && len(o.Sources) == 0 }
+
+// IsZero reports whether a system description states nothing (see
+// Operator.IsZero).
+func (s System) IsZero() bool {
+	return len(s.Capabilities) == 0 && len(s.Purposes) == 0 && s.Description == "" && len(s.Sources) == 0
+}
+
 // VendorRole links a deployment to an organisation in the vendor catalogue.
 type VendorRole struct {
 	Vendor  string   `json:"vendor"` // Vendor.ID
@@ -61,6 +72,11 @@ type Scale struct {
 	PeopleCovered *int64   `json:"people_covered,omitempty"`
 	Note          string   `json:"note,omitempty"`
 	Sources       []string `json:"sources,omitempty"`
+}
+
+// IsZero reports whether a scale states nothing (see Operator.IsZero).
+func (s Scale) IsZero() bool {
+	return s.Cameras == nil && s.PeopleCovered == nil && s.Note == "" && len(s.Sources) == 0
 }
 
 // DatedEvent is a dated step in a deployment's life.

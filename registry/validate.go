@@ -53,7 +53,14 @@ var (
 // checker collects field errors for one record.
 type checker struct{ errs Errors }
 
+// add records an error; string arguments are clipped, since they are
+// often the value at fault, which may be huge.
 func (c *checker) add(path, format string, args ...any) {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = Clip(s)
+		}
+	}
 	c.errs = append(c.errs, &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -73,7 +80,7 @@ func (c *checker) required(path, v string) bool {
 
 func (c *checker) enum(path string, e Enum, v string) {
 	if !e.Has(v) {
-		msg := fmt.Sprintf("%q is not a known %s", v, e.Name)
+		msg := fmt.Sprintf("%q is not a known %s", Clip(v), e.Name)
 		if v == "" {
 			msg = "is required"
 		}
@@ -161,6 +168,9 @@ func (c *checker) noDuplicates(path string, vs []string) {
 // jurisdictions are checked by the importer, which sees the whole register.
 func (d *Deployment) Validate() error {
 	var c checker
+	if !c.values(d) {
+		return c.errs.Err()
+	}
 	c.slug("id", d.ID)
 	c.required("title", d.Title)
 	c.alpha2("jurisdiction", d.Jurisdiction)
@@ -264,10 +274,13 @@ func (d *Deployment) eventDate(event string) Date {
 // court_ruling appears once, and every known cell is sourced.
 func (j *Jurisdiction) Validate() error {
 	var c checker
+	if !c.values(j) {
+		return c.errs.Err()
+	}
 	c.alpha2("code", j.Code)
 	c.required("name", j.Name)
 	if j.Region != "asia_pacific" {
-		c.errs = append(c.errs, &FieldError{Path: "region", Msg: fmt.Sprintf("%q is not a known region", j.Region), Allowed: []string{"asia_pacific"}})
+		c.errs = append(c.errs, &FieldError{Path: "region", Msg: fmt.Sprintf("%q is not a known region", Clip(j.Region)), Allowed: []string{"asia_pacific"}})
 	}
 	c.enum("subregion", Subregions, j.Subregion)
 	keys := c.sources(j.Sources, false)
@@ -313,6 +326,9 @@ func (j *Jurisdiction) Validate() error {
 // Validate checks a vendor record.
 func (v *Vendor) Validate() error {
 	var c checker
+	if !c.values(v) {
+		return c.errs.Err()
+	}
 	c.slug("id", v.ID)
 	c.required("name", v.Name)
 	c.enum("type", OrganisationTypes, v.Type)
@@ -334,6 +350,9 @@ func (v *Vendor) Validate() error {
 // Validate checks an instrument record.
 func (in *Instrument) Validate() error {
 	var c checker
+	if !c.values(in) {
+		return c.errs.Err()
+	}
 	c.slug("id", in.ID)
 	c.required("title", in.Title)
 	c.required("jurisdiction", in.Jurisdiction)
@@ -351,6 +370,9 @@ func (in *Instrument) Validate() error {
 // Validate checks a claim record.
 func (cl *Claim) Validate() error {
 	var c checker
+	if !c.values(cl) {
+		return c.errs.Err()
+	}
 	c.slug("id", cl.ID)
 	c.alpha2("jurisdiction", cl.Jurisdiction)
 	c.slug("dataset", cl.Dataset)

@@ -2,10 +2,12 @@ package rules
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 
@@ -64,21 +66,42 @@ func (l FieldErrors) Error() string {
 	return strings.Join(s, "\n")
 }
 
+// Bounds on a fact document, far above real ones (a few kilobytes, lists
+// of a few items, nesting 4 deep), so that no document makes validation
+// slow: the JSON Schema's uniqueItems compares every pair of a list.
+const (
+	MaxFactBytes = 1 << 20
+	MaxFactDepth = 32
+	MaxFactItems = 1000
+)
+
 // ParseFacts reads a fact document in JSON or YAML and validates it.
-// Errors name the field, and for YAML the line.
+// Errors name the field, and for YAML the line. A document is refused
+// whole when it is over MaxFactBytes, nests deeper than MaxFactDepth, has
+// a list longer than MaxFactItems, a key twice in one object, or text that
+// is not UTF-8.
 func (s *Schema) ParseFacts(name string, data []byte) (*Facts, error) {
-	var ydoc *yamldoc.Doc
+	at := func(err error) error {
+		if ye, ok := err.(*yamldoc.Error); ok {
+			return FieldErrors{{File: name, Line: ye.Line, Field: pathToPointer(ye.Path), Msg: ye.Msg}}
+		}
+		return FieldErrors{{File: name, Msg: err.Error()}}
+	}
+	if len(data) > MaxFactBytes {
+		return nil, FieldErrors{{File: name, Msg: fmt.Sprintf("the document has %d bytes; a fact document may have at most %d", len(data), MaxFactBytes)}}
+	}
+	data, err := yamldoc.Text(data)
+	if err != nil {
+		return nil, at(err)
+	}
 	js := bytes.TrimSpace(data)
-	if len(js) == 0 || js[0] != '{' {
+	yamlDoc := len(js) == 0 || js[0] != '{'
+	if yamlDoc {
 		d, err := yamldoc.Parse(data)
 		if err != nil {
-			var ye *yamldoc.Error
-			if errors.As(err, &ye) {
-				return nil, FieldErrors{{File: name, Line: ye.Line, Msg: ye.Msg}}
-			}
-			return nil, FieldErrors{{File: name, Msg: err.Error()}}
+			return nil, at(err)
 		}
-		ydoc, js = d, d.JSON
+		js = d.JSON // each value on its YAML line
 	}
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(js))
@@ -89,16 +112,52 @@ func (s *Schema) ParseFacts(name string, data []byte) (*Facts, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, FieldErrors{{File: name, Msg: "not a JSON or YAML document: more than one value"}}
 	}
+	if err := yamldoc.CheckJSON(js, MaxFactDepth); err != nil {
+		return nil, at(err)
+	}
+	if p := longList(doc, ""); p != "" {
+		return nil, FieldErrors{{File: name, Field: p, Msg: fmt.Sprintf("a list of more than %d items", MaxFactItems)}}
+	}
 	f, err := s.NewFacts(doc)
 	if fe, ok := err.(FieldErrors); ok {
+		var lines map[string]int
+		if yamlDoc {
+			lines = yamldoc.Paths(js, nil)
+		}
 		for i := range fe {
 			fe[i].File = name
-			if ydoc != nil {
-				fe[i].Line, _ = ydoc.Position(pointerToPath(fe[i].Field))
+			for p := pointerToPath(fe[i].Field); lines != nil && p != ""; p = yamldoc.Parent(p) {
+				if l, ok := lines[p]; ok {
+					fe[i].Line = l
+					break
+				}
 			}
 		}
 	}
 	return f, err
+}
+
+// longList returns the JSON pointer of a list in v longer than
+// MaxFactItems, or "".
+func longList(v any, at string) string {
+	switch x := v.(type) {
+	case []any:
+		if len(x) > MaxFactItems {
+			return cmp.Or(at, "/")
+		}
+		for i, e := range x {
+			if p := longList(e, fmt.Sprintf("%s/%d", at, i)); p != "" {
+				return p
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if p := longList(e, at+"/"+k); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // NewFacts validates a decoded document (maps, slices, strings, booleans,
@@ -112,7 +171,25 @@ func (s *Schema) NewFacts(doc any) (*Facts, error) {
 		}
 		return nil, FieldErrors{{Msg: err.Error()}}
 	}
+	// The schema's integers are any size; rules read int64.
+	var errs FieldErrors
+	for _, l := range s.leaves {
+		if v := lookup(m(doc), l.Path); l.Kind == Int && v != nil {
+			if _, ok := v.(int64); !ok {
+				errs = append(errs, FieldError{Field: pathToPointer(l.Path), Msg: fmt.Sprintf("%v is out of range: a whole number of at most %d", v, math.MaxInt64)})
+			}
+		}
+	}
+	if errs != nil {
+		return nil, errs
+	}
 	return s.facts(doc), nil
+}
+
+// m returns a document's top-level object, or nil.
+func m(doc any) map[string]any {
+	o, _ := doc.(map[string]any)
+	return o
 }
 
 // DerivedFacts prepares a document this program built for evaluation
@@ -217,10 +294,13 @@ func normaliseNumbers(v any) any {
 		if i, err := x.Int64(); err == nil {
 			return i
 		}
-		f, _ := x.Float64()
-		return f
+		if f, err := x.Float64(); err == nil {
+			return normaliseNumbers(f)
+		}
+		return x // out of float64's range: the schema and NewFacts judge it
 	case float64:
-		if x == float64(int64(x)) {
+		// 2^63 is exactly a float64 but no int64: the range is half open.
+		if x >= math.MinInt64 && x < math.MaxInt64 && x == math.Trunc(x) {
 			return int64(x)
 		}
 	case int:
@@ -256,6 +336,15 @@ func fieldErrors(ve *jsonschema.ValidationError) FieldErrors {
 }
 
 var english = message.NewPrinter(language.English)
+
+// pathToPointer turns a path (evidence[2].url) into a JSON pointer
+// (/evidence/2/url).
+func pathToPointer(p string) string {
+	if p == "" {
+		return ""
+	}
+	return "/" + strings.NewReplacer(".", "/", "[", "/", "]", "").Replace(p)
+}
 
 func pointerToPath(ptr string) string {
 	ptr = strings.Trim(ptr, "/")

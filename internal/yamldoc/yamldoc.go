@@ -1,55 +1,138 @@
-// Package yamldoc reads a YAML document as JSON while keeping the positions
-// of its nodes, so that errors found after decoding can still name a line.
+// Package yamldoc reads YAML documents as JSON, within bounds, keeping the
+// line of every value so that errors found after decoding can still name
+// it; and it checks JSON documents for what encoding/json lets through
+// (duplicate keys, invalid UTF-8, deep nesting).
 //
 // goccy/go-yaml parses quickly but decodes into Go values in time quadratic
-// in the document's size; converting to JSON and decoding with encoding/json
-// avoids that.
+// in the document's size; converting its AST to JSON and decoding with
+// encoding/json avoids that.
 package yamldoc
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 )
 
 // Doc is a parsed YAML document.
 type Doc struct {
 	File  *ast.File
-	JSON  []byte   // the document as JSON
+	JSON  []byte   // the document as JSON, each value on its line in the YAML
 	Lines []string // the source, line by line
 }
 
-// Error is a YAML syntax error with its position.
+// Error is a problem in a document with its position and, where known,
+// the path of the value it is in ("deployments[2].title").
 type Error struct {
 	Line, Column int
+	Path         string
 	Msg          string
 }
 
-func (e *Error) Error() string { return e.Msg }
+func (e *Error) Error() string {
+	if e.Path != "" {
+		return e.Path + ": " + e.Msg
+	}
+	return e.Msg
+}
 
-// Parse parses one YAML document and converts it to JSON.
+// Parse parses one YAML document and converts it to JSON. It refuses,
+// before the parser sees them, flow collections nested deeper than
+// MaxDepth and text that is not UTF-8; and, before converting, aliases
+// that would expand the document by more than MaxAliasExpansion.
 func Parse(data []byte) (*Doc, error) {
+	data, err := Text(data)
+	if err != nil {
+		return nil, err
+	}
 	// The parser takes time quadratic in the nesting of flow collections:
 	// a megabyte of "[" would take hours.
 	if flowDepth(data) > MaxDepth {
 		return nil, &Error{Msg: fmt.Sprintf("nested more than %d deep", MaxDepth)}
 	}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, Explain(err)
+	// goccy/go-yaml replaces invalid UTF-8 with U+FFFD: the register would
+	// keep text the file does not hold.
+	if !utf8.Valid(data) {
+		return nil, invalidUTF8(data)
 	}
-	if expanded(file, true) > expanded(file, false)+MaxAliasNodes {
-		return nil, &Error{Msg: fmt.Sprintf("aliases expand the document by more than %d nodes", MaxAliasNodes)}
-	}
-	js, err := yaml.YAMLToJSON(data)
+	file, err := parse(data)
 	if err != nil {
-		return nil, Explain(err)
+		return nil, err
+	}
+	var body ast.Node
+	if len(file.Docs) > 0 {
+		body = file.Docs[0].Body
+	}
+	js, err := toJSON(body)
+	if err != nil {
+		return nil, err
 	}
 	return &Doc{File: file, JSON: js, Lines: strings.Split(string(data), "\n")}, nil
+}
+
+// parse parses YAML text within the bounds of checkShape and
+// MaxAliasExpansion.
+func parse(data []byte) (*ast.File, error) {
+	tokens := lexer.Tokenize(string(data))
+	if len(tokens) > MaxTokens {
+		return nil, &Error{Msg: fmt.Sprintf("more than %d tokens (keys, values and punctuation)", MaxTokens)}
+	}
+	if err := checkShape(tokens); err != nil {
+		return nil, err
+	}
+	file, err := parser.Parse(tokens, 0)
+	if err != nil {
+		return nil, Explain(err)
+	}
+	if grown := expanded(file, true) - expanded(file, false); grown > MaxAliasExpansion {
+		return nil, &Error{Msg: fmt.Sprintf("aliases expand the document by more than %d (nodes plus bytes of text)", MaxAliasExpansion)}
+	}
+	return file, nil
+}
+
+// Text returns a document's bytes without a UTF-8 byte order mark, and
+// refuses a UTF-16 or UTF-32 one: documents are UTF-8.
+func Text(data []byte) ([]byte, error) {
+	for _, bom := range [][]byte{{0, 0, 0xfe, 0xff}, {0xff, 0xfe, 0, 0}, {0xfe, 0xff}, {0xff, 0xfe}} {
+		if bytes.HasPrefix(data, bom) {
+			return nil, &Error{Line: 1, Column: 1, Msg: "the file is UTF-16 or UTF-32 (it starts with a byte order mark): save it as UTF-8"}
+		}
+	}
+	return bytes.TrimPrefix(data, []byte("\ufeff")), nil
+}
+
+// invalidUTF8 reports the first byte that is not UTF-8, at its line and
+// column and, when the rest of the document parses, in its field.
+func invalidUTF8(data []byte) *Error {
+	off := 0
+	for off < len(data) {
+		r, n := utf8.DecodeRune(data[off:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		off += n
+	}
+	line := bytes.Count(data[:off], []byte("\n")) + 1
+	e := &Error{Line: line, Column: off - bytes.LastIndexByte(data[:off], '\n'),
+		Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02x): the file must be UTF-8", data[off])}
+	if file, err := parse(bytes.ToValidUTF8(data, []byte("?"))); err == nil && len(file.Docs) > 0 {
+		if js, err := toJSON(file.Docs[0].Body); err == nil {
+			// The deepest value starting on the line is the one holding it.
+			for p, l := range Paths(js, nil) {
+				if l == line && len(p) > len(e.Path) {
+					e.Path = p
+				}
+			}
+		}
+	}
+	return e
 }
 
 // MaxDepth bounds the nesting of flow collections ([ and {) in a document.
@@ -96,15 +179,16 @@ func flowDepth(data []byte) int {
 	return deepest
 }
 
-// MaxAliasNodes bounds the nodes that aliases add to a document when they
-// are expanded: a few lines of anchors and aliases can otherwise stand for
-// billions of nodes (a "billion laughs" document).
-const MaxAliasNodes = 100_000
+// MaxAliasExpansion bounds what aliases add to a document when they are
+// expanded, counting each node as one plus the bytes of its text: a few
+// lines of anchors and aliases can otherwise stand for billions of nodes
+// (a "billion laughs" document), or for one long string many times over.
+const MaxAliasExpansion = 1 << 20
 
-// expanded counts the nodes of a file, with each alias counted as the
-// nodes of its anchor when expand is true and as one node otherwise. A
-// count stops growing at 2^40, far past anything the caller accepts, so
-// that it cannot overflow.
+// expanded weighs a file, each node as one plus the bytes of its scalar
+// text, with each alias weighed as its anchor's node when expand is true
+// and as one node otherwise. A weight stops growing at 2^40, far past
+// anything the caller accepts, so that it cannot overflow.
 func expanded(f *ast.File, expand bool) int {
 	const limit = 1 << 40
 	anchors := map[string]int{}
@@ -127,6 +211,12 @@ func expanded(f *ast.File, expand bool) int {
 		case *ast.AliasNode:
 			if expand {
 				s = max(anchors[n.Value.String()], 1)
+			}
+		case *ast.LiteralNode:
+			s += len(n.Value.Value)
+		case ast.ScalarNode:
+			if tk := n.GetToken(); tk != nil {
+				s += len(tk.Value)
 			}
 		case *ast.MappingValueNode:
 			s += size(n.Key) + size(n.Value)
@@ -178,7 +268,7 @@ func (d *Doc) Node(path string) ast.Node {
 // node that is there when the path itself is absent (a missing field is
 // reported at its parent).
 func (d *Doc) Position(path string) (line, col int) {
-	for p := path; p != ""; p = parent(p) {
+	for p := path; p != ""; p = Parent(p) {
 		if n := d.Node(p); n != nil {
 			if tk := n.GetToken(); tk != nil && tk.Position != nil {
 				return tk.Position.Line, tk.Position.Column
@@ -188,7 +278,9 @@ func (d *Doc) Position(path string) (line, col int) {
 	return 0, 0
 }
 
-func parent(p string) string {
+// Parent returns the path of the value that holds the one at p
+// ("a.b[2]" for "a.b[2].c"), or "" at the top.
+func Parent(p string) string {
 	i := strings.LastIndexAny(p, ".[")
 	if i <= 0 {
 		return ""

@@ -1,0 +1,207 @@
+package ingest_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"oversight/ingest"
+	"oversight/registry"
+)
+
+// The fuzz targets feed each importer what `oversight import` gives it: a
+// whole file, in one format. Each must refuse or accept quickly, never
+// panic, and report errors of bounded size; what it accepts must be
+// stable (see accepted).
+
+func FuzzJSON(f *testing.F) {
+	for _, s := range dataSets(f) {
+		b, err := json.Marshal(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		`{"deployments":[null]}`, `{"deployments":[{}]}`, `{"claims":[{"value":null}]}`,
+		`{"deployments":[{"id":"a","id":"b"}]}`, `{"deployments":[{"place":{"lat":-0.0,"lon":-0}}]}`,
+		`{"deployments":[{"place":{"lat":1e309}}]}`, `{"deployments":[{"title":"\ud800"}]}`,
+		"{\"deployments\":[{\"title\":\"\xff\xfe\"}]}", `{"deployments":[{"title":"a\u0000b"}]}`,
+		"\ufeff{}", "\xff\xfe{\x00}\x00", `{"deployments":[]}}`, strings.Repeat("[", 100),
+		`{"claims":[{"id":"x","value":[[[[[["a"]]]]]]}]}`, `{"vendors":[{"id":"` + strings.Repeat("a", 200) + `"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { importer(t, data, ingest.JSON) })
+}
+
+func FuzzYAML(f *testing.F) {
+	for _, name := range dataFiles(f) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		"deployments:\n  -\n", "deployments: [null]\n", "deployments:\n  - id: a\n    id: b\n",
+		"a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", "deployments:\n  - place: {lat: -0.0, lon: .nan}\n",
+		"deployments:\n  - title: !!binary aGk=\n", "<<: {a: 1}\n", "--- 1\n--- 2\n", "\ufeffdeployments: []\n",
+		"deployments: [" + strings.Repeat("[", 50) + "\n", "deployments:\n" + strings.Repeat("- \n", 50),
+		"deployments:\n  - title: \"\\x00\"\n", "? [a]\n: 1\n", "deployments:\r\n  - id: crlf\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { importer(t, data, ingest.YAML) })
+}
+
+func FuzzCSV(f *testing.F) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(ingest.CSVColumns)
+	for _, s := range dataSets(f) {
+		for _, d := range s.Deployments {
+			rec, err := ingest.CSVRecord(d)
+			if err != nil {
+				f.Fatal(err)
+			}
+			w.Write(rec)
+		}
+	}
+	w.Flush()
+	f.Add(buf.Bytes())
+	head := "id,title,jurisdiction,status,certainty,sources\n"
+	src := `"[{""key"":""a"",""url"":""https://example.org/""}]"`
+	for _, s := range []string{
+		head + "a,'=1+1,SG,unknown,reported," + src + "\n", head + "a,''=x,SG,unknown,reported," + src + "\n",
+		head + "a,\"=HYPERLINK(\"\"x\"\")\",SG,unknown,reported," + src + "\n",
+		"id,id,title,jurisdiction,status,certainty,sources\n", head + "a,T\xffx,SG,unknown,reported," + src + "\n",
+		"id,title,jurisdiction,status,certainty,sources,lat,lon\na,t,SG,unknown,reported," + src + ",-0,NaN\n",
+		head + "a,t,SG,unknown,reported,\"[{\"\"key\"\":\"\"a\"\",\"\"key\"\":\"\"b\"\"}]\"\n", "\"", head + "\"a,b\n",
+		"\ufeff" + head, strings.Replace(head, "\n", "\r\n", 1) + "a,t\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		set := importer(t, data, ingest.CSV)
+		if set == nil {
+			return
+		}
+		// What a CSV file gives, a CSV export gives back.
+		for _, d := range set.Deployments {
+			if d.Validate() != nil {
+				continue
+			}
+			rec, err := ingest.CSVRecord(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			w := csv.NewWriter(&out)
+			w.Write(ingest.CSVColumns)
+			w.Write(rec)
+			w.Flush()
+			back, _, err := ingest.Parse("back.csv", out.Bytes(), ingest.CSV)
+			if err != nil {
+				t.Fatalf("%s does not read back: %v\n%s", d.ID, err, out.Bytes())
+			}
+			a, _ := registry.Canonical(d)
+			b, _ := registry.Canonical(back.Deployments[0])
+			if !bytes.Equal(a, b) {
+				t.Fatalf("CSV round trip changed\n%s\nto\n%s", a, b)
+			}
+		}
+	})
+}
+
+func FuzzAIGS(f *testing.F) {
+	sheet, err := os.ReadFile("../../shared/data/aigs-2022/aigs_2022_sheet1.csv")
+	if err != nil {
+		f.Skip("no AIGS sheet:", err)
+	}
+	f.Add(sheet)
+	lines := strings.SplitAfter(string(sheet), "\n")
+	f.Add([]byte(lines[0]))
+	f.Add([]byte(lines[0] + lines[5]))
+	f.Add([]byte(lines[0] + lines[5][:len(lines[5])/2]))
+	f.Add([]byte(strings.Join(lines[:10], "")[:len(lines[0])+30] + "\""))
+	for _, s := range []string{`"`, `""`, "\"a\nb", ",,,", "\xff\xfe", "\ufeff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { importer(t, data, ingest.AIGS) })
+}
+
+// importer parses a file as `oversight import` does and checks it as
+// against an empty register; it returns the set when it parses. Whatever
+// the input, every record that validates must encode to canonical JSON
+// that reads back to the same bytes: the log hashes those bytes and
+// verify compares the tables with them.
+func importer(t *testing.T, data []byte, f ingest.Format) *registry.Set {
+	set, src, err := ingest.Parse("fuzz", data, f)
+	if err != nil {
+		boundedError(t, err)
+		return nil
+	}
+	if err := ingest.Check(set, src, nil); err != nil {
+		boundedError(t, err)
+	}
+	for _, e := range set.Entities() {
+		if e.Validate() != nil {
+			continue
+		}
+		a, err := registry.Canonical(e)
+		if err != nil {
+			t.Fatalf("%s %s validates but does not encode: %v", e.Kind(), e.Key(), err)
+		}
+		back, err := registry.Decode(e.Kind(), a)
+		if err != nil {
+			t.Fatalf("%s %s: canonical JSON does not decode: %v\n%s", e.Kind(), e.Key(), err, a)
+		}
+		if b, _ := registry.Canonical(back); !bytes.Equal(a, b) {
+			t.Fatalf("canonical JSON is not stable:\n%s\n%s", a, b)
+		}
+	}
+	return set
+}
+
+// boundedError fails when an error message is out of proportion: a
+// message quotes clipped values, and lists at most 50 problems.
+func boundedError(t *testing.T, err error) {
+	if n := len(err.Error()); n > 64<<10 {
+		t.Fatalf("an error message of %d bytes: %.300s", n, err)
+	}
+}
+
+// dataFiles lists some of the built-in register's files, for seeds.
+func dataFiles(f *testing.F) []string {
+	var names []string
+	for _, dir := range []string{"deployments", "jurisdictions", "vendors", "instruments", "claims"} {
+		m, _ := filepath.Glob("../data/" + dir + "/*.yaml")
+		names = append(names, m[:min(len(m), 8)]...)
+	}
+	if len(names) < 20 {
+		f.Fatalf("only %d data files", len(names))
+	}
+	return names
+}
+
+// dataSets parses dataFiles.
+func dataSets(f *testing.F) []*registry.Set {
+	var out []*registry.Set
+	for _, name := range dataFiles(f) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		s, _, err := ingest.Parse(name, b, ingest.YAML)
+		if err != nil {
+			f.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
