@@ -48,3 +48,6 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -count=1 -timeout 20m ./...
+# Every fuzz target fuzzes briefly beyond its seed corpus (which the go
+# test above replays); FUZZTIME=60s bash scripts/fuzz.sh runs them longer.
+FUZZTIME=${FUZZTIME:-1s} bash scripts/fuzz.sh
