@@ -22,14 +22,20 @@ if [ -z "$targets" ]; then
   exit 1
 fi
 
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
 failed=()
 n=0
 while read -r pkg names; do
   for t in $names; do
     n=$((n + 1))
-    echo "fuzz: $pkg $t for $FUZZTIME"
-    if ! go test "$pkg" -run '^$' -fuzz "^$t\$" -fuzztime "$FUZZTIME" >"${TMPDIR:-/tmp}/fuzz-$t.log" 2>&1; then
-      tail -20 "${TMPDIR:-/tmp}/fuzz-$t.log"
+    log="$LOGS/$t.log"
+    if go test "$pkg" -run '^$' -fuzz "^$t\$" -fuzztime "$FUZZTIME" >"$log" 2>&1; then
+      last=$(grep -a 'execs:' "$log" | tail -1 | sed -E 's/.*execs: ([0-9]+).*total: ([0-9]+)\).*/\1 execs, corpus \2/')
+      echo "fuzz: $pkg $t, $FUZZTIME: ok, ${last:-no execs reported}"
+    else
+      echo "fuzz: $pkg $t, $FUZZTIME: FAILED"
+      tail -20 "$log"
       failed+=("$pkg $t")
     fi
   done
