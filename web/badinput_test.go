@@ -50,11 +50,14 @@ import (
 // go test's -timeout, with the hang reported above (with -v) and the
 // handler's goroutine in the dump.
 func TestNoServerErrorForBadInput(t *testing.T) {
+	// The two engines' servers are apart: they take their requests at once.
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		srv, _ := serveSet(t, fixture.Set(20), nil)
 		badInput(t, srv)
 	})
 	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
 		badInput(t, servePostgres(t, fixture.Set(20)))
 	})
 }

@@ -32,7 +32,7 @@ import (
 // interrupted import can simply be run again.
 func TestCrashDuringImport(t *testing.T) {
 	t.Parallel()
-	const n, seeded = 4000, 100
+	const n, seeded = 2000, 100
 	const asOf = "2026-11-24" // the tiers export adds, the same in every export
 	all := fixture.Set(n + seeded)
 	ids := make([]string, len(all.Deployments))
