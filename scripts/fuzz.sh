@@ -6,6 +6,7 @@
 #   bash scripts/fuzz.sh                    # 10s each
 #   FUZZTIME=60s bash scripts/fuzz.sh
 #   PKGS="./ingest ./rules" FUZZTIME=5s bash scripts/fuzz.sh
+#   FUZZPARALLEL=1 bash scripts/fuzz.sh     # one fuzzing worker (default: one a core)
 #
 # A failing input is written under the package's testdata/fuzz/<Target>/,
 # where plain `go test` then replays it.
@@ -30,7 +31,7 @@ while read -r pkg names; do
   for t in $names; do
     n=$((n + 1))
     log="$LOGS/$t.log"
-    if go test "$pkg" -run '^$' -fuzz "^$t\$" -fuzztime "$FUZZTIME" >"$log" 2>&1; then
+    if go test "$pkg" -run '^$' -fuzz "^$t\$" -fuzztime "$FUZZTIME" ${FUZZPARALLEL:+-parallel "$FUZZPARALLEL"} >"$log" 2>&1; then
       last=$(grep -a 'execs:' "$log" | tail -1 | sed -E 's/.*execs: ([0-9]+).*total: ([0-9]+)\).*/\1 execs, corpus \2/')
       echo "fuzz: $pkg $t, $FUZZTIME: ok, ${last:-no execs reported}"
     else
