@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -59,7 +60,7 @@ func main() {
 			r := rand.New(rand.NewPCG(uint64(c), 7))
 			wg.Go(func() {
 				for ctx.Err() == nil {
-					res.do(client, *base+mix.next(r))
+					res.do(client, *base, mix.next(r))
 				}
 			})
 		}
@@ -77,7 +78,7 @@ func main() {
 			time.Sleep(d)
 		}
 		path := mix.next(r)
-		wg.Go(func() { res.do(client, *base+path) })
+		wg.Go(func() { res.do(client, *base, path) })
 		next = next.Add(interval)
 	}
 	sent := res.total.Load()
@@ -145,15 +146,20 @@ type results struct {
 	status                map[int]int
 	noRetryAfter          int // 503s without Retry-After
 	lat                   []time.Duration
+	kinds                 map[string]*kindStats
 }
 
-func (res *results) do(c *http.Client, u string) {
+func (res *results) do(c *http.Client, base, path string) {
 	res.total.Add(1)
+	kind := kindOf(path)
 	t := time.Now()
-	resp, err := c.Get(u)
+	resp, err := c.Get(base + path)
 	if err != nil {
 		if os.IsTimeout(err) || strings.Contains(err.Error(), "Timeout") {
 			res.timeouts.Add(1)
+			res.mu.Lock()
+			res.kind(kind).timeouts++
+			res.mu.Unlock()
 		} else {
 			res.errs.Add(1)
 		}
@@ -171,9 +177,55 @@ func (res *results) do(c *http.Client, u string) {
 	if resp.StatusCode == 503 && resp.Header.Get("Retry-After") == "" {
 		res.noRetryAfter++
 	}
+	k := res.kind(kind)
 	if resp.StatusCode < 500 {
 		res.lat = append(res.lat, d)
+		k.lat = append(k.lat, d)
+	} else {
+		k.refused++
 	}
+}
+
+// kindStats are the answers to one kind of request.
+type kindStats struct {
+	lat               []time.Duration
+	refused, timeouts int
+}
+
+func (res *results) kind(name string) *kindStats {
+	if res.kinds == nil {
+		res.kinds = map[string]*kindStats{}
+	}
+	k := res.kinds[name]
+	if k == nil {
+		k = &kindStats{}
+		res.kinds[name] = k
+	}
+	return k
+}
+
+// kindOf names the kind of request a path of the mix is, for the
+// breakdown of latencies.
+func kindOf(path string) string {
+	if slices.Contains(hot, path) {
+		return "asked again (cached)"
+	}
+	for _, k := range []struct{ prefix, name string }{
+		{"/deployments/", "deployment page"},
+		{"/api/v1/deployments?jurisdiction=", "API list, filtered"},
+		{"/api/v1/deployments?limit=50&cursor=", "API list, a cursor"},
+		{"/api/v1/deployments?q=", "API search"},
+		{"/search?", "search page"},
+		{"/api/v1/index?", "index at a date"},
+	} {
+		if strings.HasPrefix(path, k.prefix) {
+			return k.name
+		}
+	}
+	if strings.HasSuffix(strings.SplitN(path, "?", 2)[0], "/classification") {
+		return "classification at a date"
+	}
+	return "API deployment"
 }
 
 func (res *results) print() {
@@ -198,6 +250,16 @@ func (res *results) print() {
 		slices.Sort(res.lat)
 		q := func(p float64) time.Duration { return res.lat[min(len(res.lat)-1, int(p*float64(len(res.lat))))] }
 		fmt.Printf("accepted: %d; latency p50 %s, p99 %s, max %s\n", len(res.lat), q(0.5).Round(time.Microsecond), q(0.99).Round(time.Microsecond), res.lat[len(res.lat)-1].Round(time.Millisecond))
+	}
+	for _, name := range slices.Sorted(maps.Keys(res.kinds)) {
+		k := res.kinds[name]
+		line := fmt.Sprintf("  %-26s accepted %5d, 5xx %5d, timeouts %3d", name, len(k.lat), k.refused, k.timeouts)
+		if len(k.lat) > 0 {
+			slices.Sort(k.lat)
+			p99 := k.lat[min(len(k.lat)-1, int(0.99*float64(len(k.lat))))]
+			line += fmt.Sprintf(", p50 %s, p99 %s", k.lat[len(k.lat)/2].Round(time.Millisecond), p99.Round(time.Millisecond))
+		}
+		fmt.Println(line)
 	}
 }
 

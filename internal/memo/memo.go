@@ -19,6 +19,7 @@ package memo
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -54,6 +55,19 @@ var ErrPending = errors.New("being computed; ask again shortly")
 // MaxCompute bounds one computation, so that a stuck one cannot hold its
 // place for ever.
 const MaxCompute = 10 * time.Minute
+
+// MaxWait bounds how long a request waits for a value no earlier state
+// has: a request that would wait longer is told to ask again
+// (ErrPending). On the built-in register every value is ready well before
+// it; at a million deployments none is, and a request held for its whole
+// deadline only held a connection (docs/performance.md, Overload).
+var MaxWait = 2 * time.Second
+
+// computing bounds the computations that run at once. Each reads the
+// whole register on one core; seven index dates asked for at once took
+// both cores of a 2-core server for minutes, and the requests it accepted
+// waited seconds. Half the cores (at least one) are left to requests.
+var computing = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 
 // Cache keeps named values, each for the newest state it was computed at.
 // It holds at most max names; past that the least recently used goes.
@@ -126,6 +140,8 @@ func Get[T any](ctx context.Context, c *Cache, key Key, name string, fn func(con
 	if d != nil {
 		return Value[T]{Val: d.val.(T), Key: d.key, Stale: true}, nil
 	}
+	wait := time.NewTimer(MaxWait)
+	defer wait.Stop()
 	select {
 	case <-p.ready:
 		if p.err != nil {
@@ -134,12 +150,16 @@ func Get[T any](ctx context.Context, c *Cache, key Key, name string, fn func(con
 		return Value[T]{Val: p.val.(T), Key: p.key}, nil
 	case <-ctx.Done():
 		return Value[T]{}, ErrPending
+	case <-wait.C:
+		return Value[T]{}, ErrPending
 	}
 }
 
 // compute runs fn for p and keeps its value as s's newest, unless a value
 // for a later state was kept meanwhile.
 func (c *Cache) compute(s *slot, p *result, fn func(context.Context) (any, error)) {
+	computing <- struct{}{}
+	defer func() { <-computing }()
 	ctx, cancel := context.WithTimeout(context.Background(), MaxCompute)
 	defer cancel()
 	p.val, p.err = fn(ctx)

@@ -3,6 +3,7 @@ package memo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -104,5 +105,44 @@ func TestBounded(t *testing.T) {
 	}
 	if _, ok := c.names["a"]; ok {
 		t.Errorf("the least recently used name was kept")
+	}
+}
+
+// TestComputationsBounded starts more computations than may run at once
+// and checks that no more than cap(computing) ever run together, and that
+// a request whose value is queued behind them is told to ask again after
+// MaxWait rather than held for its whole deadline.
+func TestComputationsBounded(t *testing.T) {
+	defer func(w time.Duration) { MaxWait = w }(MaxWait)
+	MaxWait = 50 * time.Millisecond
+	c := New(64)
+	var running, most atomic.Int32
+	release := make(chan struct{})
+	n := cap(computing) + 3
+	for i := range n {
+		_, err := Get(context.Background(), c, Key{Size: 1}, fmt.Sprint("name", i), func(context.Context) (int, error) {
+			r := running.Add(1)
+			for m := most.Load(); r > m && !most.CompareAndSwap(m, r); m = most.Load() {
+			}
+			<-release
+			running.Add(-1)
+			return i, nil
+		})
+		if !errors.Is(err, ErrPending) {
+			t.Fatalf("Get %d while computations run: %v, want ErrPending after MaxWait", i, err)
+		}
+	}
+	close(release)
+	for i := range n {
+		v, err := Get(context.Background(), c, Key{Size: 1}, fmt.Sprint("name", i), func(context.Context) (int, error) { return -1, nil })
+		for errors.Is(err, ErrPending) {
+			v, err = Get(context.Background(), c, Key{Size: 1}, fmt.Sprint("name", i), func(context.Context) (int, error) { return -1, nil })
+		}
+		if err != nil || v.Val != i {
+			t.Fatalf("name%d: %v, %v; want the value computed first", i, v.Val, err)
+		}
+	}
+	if m := most.Load(); m > int32(cap(computing)) {
+		t.Errorf("%d computations ran at once, want at most %d", m, cap(computing))
 	}
 }
