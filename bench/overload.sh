@@ -27,8 +27,15 @@ fi
 echo $! >"$WORK/server.pid"
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 URL="http://127.0.0.1:$PORT"
-# Warm the whole-register figures, as a running server has them.
-curl -s -o /dev/null "$URL/" ; curl -s -o /dev/null "$URL/api/v1/index"
+# Warm the whole-register figures, as a running server has them: they are
+# computed in the background (a minute or more at 1M deployments), and
+# until then these pages answer 503.
+for path in / /api/v1/index /search; do
+  for _ in $(seq 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL$path")" = 200 ] && break
+    sleep 1
+  done
+done
 echo "== capacity (closed loop, 16 clients, 15 s)"
 CAP=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s | tee /dev/stderr | sed -n 's/^capacity: \([0-9]*\) req\/s.*/\1/p')
 RATE=$(( CAP * 2 ))

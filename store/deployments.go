@@ -34,7 +34,12 @@ func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (
 		where = append(where, "d.id IN (SELECT dv.deployment_id FROM deployment_vendors dv JOIN vendors v ON v.id = dv.vendor_id WHERE v.headquarters = "+arg(f.VendorHQ)+")")
 	}
 	if f.Capability != "" {
-		where = append(where, "d.id IN (SELECT deployment_id FROM deployment_capabilities WHERE capability = "+arg(f.Capability)+")")
+		// Tested row by row as the ids are read in order: a capability is
+		// common (cctv is on 8 in 10 synthetic deployments), and IN would
+		// first list every deployment that has it. At 1M deployments a
+		// page filtered by jurisdiction, capability and year took 0.9 s
+		// with IN and 1 ms with EXISTS (docs/performance.md).
+		where = append(where, "EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id AND c.capability = "+arg(f.Capability)+")")
 	}
 	if f.Status != "" {
 		where = append(where, "d.status = "+arg(f.Status))
