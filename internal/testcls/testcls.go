@@ -4,6 +4,7 @@
 package testcls
 
 import (
+	"sync"
 	"testing"
 
 	"oversight/analysis"
@@ -11,11 +12,15 @@ import (
 	"oversight/rules"
 )
 
+// builtin loads the built-in frameworks once per test binary: compiling
+// their rules takes about 0.3 s, and a framework is only read once loaded.
+var builtin = sync.OnceValues(frameworks.Load)
+
 // New returns a classifier over the built-in frameworks, with curated fact
 // documents keyed by deployment id.
 func New(t testing.TB, facts map[string]*rules.Facts) *analysis.Classifier {
 	t.Helper()
-	fws, err := frameworks.Load()
+	fws, err := builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
