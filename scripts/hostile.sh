@@ -2,8 +2,12 @@
 # Imports every file of a hostile corpus (scripts/hostile) into one
 # register, one `oversight import` each, and checks that none panics, none
 # runs past TIMEOUT seconds, every process stays under MAXRSS_MB of memory,
-# and after each accepted import `oversight verify` passes. It ends by
-# importing valid and hostile files together, which must write nothing.
+# and after each accepted import `oversight verify` passes. Then imports
+# valid and hostile files together, which must write nothing. Then serves
+# the register and sends every file of the corpus as the body of every
+# POST endpoint (POSTS): no answer may be a 5xx other than 503, none may
+# take past TIMEOUT seconds, the server must not panic or stop, and its
+# peak memory must stay under MAXRSS_MB.
 #
 #   bash scripts/hostile.sh                 # the corpus with its 100 MB files
 #   BIG=false bash scripts/hostile.sh       # without them
@@ -82,8 +86,51 @@ for bad in "$WORK"/corpus/json/*string-title-nul* "$WORK"/corpus/json/*null-afte
   if [ "$rc" -eq 0 ] || [ "$s" != "$end_size" ]; then tx_ok=no; echo "a refused batch with $(basename "$bad") changed the log ($end_size -> $s)"; fi
 done
 
-printf 'hostile: total files %d, accepted %d, refused %d, panics %d, hangs (>%ds) %d, verify failures %d, max RSS %d MB (%s), refused imports wrote nothing: %s\n' \
+printf 'hostile: imports: files %d, accepted %d, refused %d, panics %d, hangs (>%ds) %d, verify failures %d, max RSS %d MB (%s), refused imports wrote nothing: %s\n' \
   "$total_files" "$total_ok" "$total_refused" "$total_panic" "$TIMEOUT" "$total_hang" "$total_vfail" $((max_rss / 1024)) "$max_file" "$tx_ok"
+failed=no
 if [ "$total_panic" -gt 0 ] || [ "$total_hang" -gt 0 ] || [ "$total_vfail" -gt 0 ] || [ $((max_rss / 1024)) -ge "$MAXRSS_MB" ] || [ "$tx_ok" != yes ]; then
-  exit 1
+  failed=yes
 fi
+
+# The POST endpoints, each "PATH CONTENT-TYPE" (empty: the type of the
+# corpus file's format).
+POSTS=${POSTS:-"/api/v1/classify - /assess application/x-www-form-urlencoded"}
+PORT=$(( 20000 + RANDOM % 20000 ))
+URL="http://127.0.0.1:$PORT"
+"$OV" serve --data "$DATA" --addr "127.0.0.1:$PORT" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+server=$!
+trap 'kill "$server" 2>/dev/null; [ -z "${KEEP:-}" ] && rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do curl -fs "$URL/healthz" >/dev/null && break; sleep 0.2; done
+set -- $POSTS
+while [ $# -ge 2 ]; do
+  path=$1 ctype=$2; shift 2
+  sent=0 ok=0 refused=0 shed=0 errors=0 slow=0
+  for f in "$WORK"/corpus/*/*; do
+    t=$ctype
+    if [ "$t" = - ]; then
+      case "$f" in
+        */json/*) t=application/json ;; */yaml/*) t=application/yaml ;; *) t=text/csv ;;
+      esac
+    fi
+    sent=$((sent + 1))
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$TIMEOUT" -X POST -H "Content-Type: $t" --data-binary @"$f" "$URL$path")
+    case "$code" in
+      000) slow=$((slow + 1)); echo "HANG POST $path $(basename "$f")" ;;
+      2*) ok=$((ok + 1)) ;;
+      503) shed=$((shed + 1)) ;;
+      5*) errors=$((errors + 1)); echo "5xx ($code) POST $path $(basename "$f")" ;;
+      *) refused=$((refused + 1)) ;;
+    esac
+  done
+  printf 'hostile: POST %-16s bodies %d, 2xx %d, 4xx %d, 503 %d, other 5xx %d, hangs (>%ds) %d\n' "$path" "$sent" "$ok" "$refused" "$shed" "$errors" "$TIMEOUT" "$slow"
+  if [ "$errors" -gt 0 ] || [ "$slow" -gt 0 ]; then failed=yes; fi
+done
+alive=yes
+curl -fs "$URL/healthz" >/dev/null || alive=no
+serve_rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$server/status" 2>/dev/null)
+serve_rss=${serve_rss:-0}
+server_panics=$(grep -cE 'http: panic serving|^panic: |^fatal error: ' "$WORK/serve.err")
+printf 'hostile: server: alive %s, panics %d, peak RSS %d MB\n' "$alive" "$server_panics" $((serve_rss / 1024))
+if [ "$alive" != yes ] || [ "$server_panics" -gt 0 ] || [ $((serve_rss / 1024)) -ge "$MAXRSS_MB" ]; then failed=yes; fi
+[ "$failed" = no ] || exit 1
