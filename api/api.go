@@ -185,6 +185,8 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		problem(w, status, "no such record: "+r.URL.Path, httperror.Fields(err))
 	case status == http.StatusBadRequest:
 		problem(w, status, "invalid query parameters", httperror.Fields(err))
+	case status == http.StatusConflict:
+		problem(w, status, err.Error(), nil) // the register's state, said for people
 	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", httperror.RetryAfter)
 		problem(w, status, "the answer is being computed; retry after the time in Retry-After", nil)

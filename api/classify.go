@@ -22,7 +22,7 @@ func (s *server) classification(w http.ResponseWriter, r *http.Request, rd Reade
 	}
 	e, err := rd.Get(r.Context(), "deployment", r.PathValue("id"))
 	if err != nil {
-		return err
+		return s.retracted(w, r, rd, "deployment", r.PathValue("id"), "/classification", err)
 	}
 	return sendJSON(w, r, s.Classifier.Deployment(e.(*registry.Deployment), fws, asOf))
 }

@@ -52,6 +52,7 @@ type revisionSummary struct {
 	Op     string `json:"op"`
 	Author string `json:"author"`
 	Reason string `json:"reason,omitempty"`
+	Into   string `json:"into,omitempty"` // on a merge: the id the record was merged into
 	Time   string `json:"time"`
 	Proof  string `json:"proof"` // URL of the revision with its inclusion proof
 }
@@ -63,7 +64,7 @@ func history(ctx context.Context, rd Reader, kind, id string) ([]revisionSummary
 	}
 	out := make([]revisionSummary, len(revs))
 	for i, rv := range revs {
-		out[i] = revisionSummary{rv.Seq, rv.Op, rv.Author, rv.Reason, rv.Time.Format("2006-01-02T15:04:05Z"), fmt.Sprintf("/api/v1/log/revisions/%d", rv.Seq)}
+		out[i] = revisionSummary{rv.Seq, rv.Op, rv.Author, rv.Reason, rv.Into, rv.Time.Format("2006-01-02T15:04:05Z"), fmt.Sprintf("/api/v1/log/revisions/%d", rv.Seq)}
 	}
 	return out, nil
 }
@@ -77,7 +78,7 @@ func (s *server) deployment(w http.ResponseWriter, r *http.Request, rd Reader) e
 	}
 	e, err := rd.Get(r.Context(), "deployment", r.PathValue("id"))
 	if err != nil {
-		return err
+		return s.retracted(w, r, rd, "deployment", r.PathValue("id"), "", err)
 	}
 	hist, err := history(r.Context(), rd, "deployment", e.Key())
 	if err != nil {
@@ -118,7 +119,7 @@ func (s *server) entity(kind string) reading {
 		}
 		e, err := rd.Get(r.Context(), kind, r.PathValue("id"))
 		if err != nil {
-			return err
+			return s.retracted(w, r, rd, kind, r.PathValue("id"), "", err)
 		}
 		hist, err := history(r.Context(), rd, kind, e.Key())
 		if err != nil {
@@ -164,7 +165,7 @@ func (s *server) jurisdiction(w http.ResponseWriter, r *http.Request, rd Reader)
 	ctx := r.Context()
 	e, err := rd.Get(ctx, "jurisdiction", strings.ToUpper(r.PathValue("id")))
 	if err != nil {
-		return err
+		return s.retracted(w, r, rd, "jurisdiction", strings.ToUpper(r.PathValue("id")), "", err)
 	}
 	j := e.(*registry.Jurisdiction)
 	deps, err := refs(ctx, rd, registry.DeploymentFilter{Jurisdictions: []string{j.Code}}, "")
@@ -194,7 +195,7 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error
 	ctx := r.Context()
 	e, err := rd.Get(ctx, "vendor", r.PathValue("id"))
 	if err != nil {
-		return err
+		return s.retracted(w, r, rd, "vendor", r.PathValue("id"), "", err)
 	}
 	deps, err := refs(ctx, rd, registry.DeploymentFilter{Vendor: e.Key()}, e.Key())
 	if err != nil {

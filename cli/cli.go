@@ -82,6 +82,8 @@ var commands = map[string]command{
 	"export":     {"write the register as csv, json or geojson", exportCmd},
 	"verify":     {"check the log's signature and tree, and the tables against the log", verifyCmd},
 	"rebuild":    {"recreate the tables from the log", rebuildCmd},
+	"retract":    {"retract a record, with a reason; the log keeps its last state", retractCmd},
+	"merge":      {"merge a record into another of its kind; the old id redirects", mergeCmd},
 	"classify":   {"classify a fact document (or a deployment) under every framework, with reasons", classifyCmd},
 	"simulate":   {"show what a framework would change, deployment by deployment", simulateCmd},
 	"frameworks": {"list the built-in frameworks, or test framework directories", frameworksCmd},

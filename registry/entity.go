@@ -146,6 +146,7 @@ type Revision struct {
 	Op     string          `json:"op"` // Ops
 	Author string          `json:"author"`
 	Reason string          `json:"reason,omitempty"`
+	Into   string          `json:"into,omitempty"` // on a retract that merges: the id of the same kind the old one redirects to
 	Time   time.Time       `json:"time"`
 	State  json.RawMessage `json:"state,omitempty"` // the entity's full new state; absent on retract
 }

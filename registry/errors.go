@@ -11,6 +11,7 @@ const (
 	ENotFound Code = "not_found" // no such record, revision or framework
 	EInvalid  Code = "invalid"   // the caller's input is wrong; Fields says where
 	EInternal Code = "internal"  // anything else: the caller cannot fix it
+	EConflict Code = "conflict"  // the register's state forbids it now (a retracted id, a record others cite)
 )
 
 // Error is an error with a code, and for EInvalid the fields at fault.
@@ -48,6 +49,9 @@ func NotFound(what string) *Error { return &Error{Code: ENotFound, Message: what
 func Invalid(message string, fields ...*FieldError) *Error {
 	return &Error{Code: EInvalid, Message: message, Fields: fields}
 }
+
+// Conflict returns an EConflict error saying what stands in the way.
+func Conflict(message string) *Error { return &Error{Code: EConflict, Message: message} }
 
 // InvalidField returns an EInvalid error about one field.
 func InvalidField(field, message string, allowed ...string) *Error {

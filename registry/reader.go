@@ -28,6 +28,9 @@ type Reader interface {
 	Revision(ctx context.Context, seq int64) (*Revision, []byte, error)
 	// Sources returns one page of the distinct sources cited.
 	Sources(ctx context.Context, cursor string, limit int) (Page[SourceUse], error)
+	// Tombstone returns what the register keeps of a retracted entity,
+	// or an ENotFound error when the entity is not retracted.
+	Tombstone(ctx context.Context, kind, id string) (*Tombstone, error)
 	// Count returns the number of entities of a kind.
 	Count(ctx context.Context, kind string) (int, error)
 	// Size returns the number of revisions in the log: the register state

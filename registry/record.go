@@ -34,6 +34,7 @@ func parseCanonical(rec []byte) (*Revision, bool) {
 		p.lit(`,"op":`) && p.str(&r.Op) &&
 		p.lit(`,"author":`) && p.str(&r.Author) &&
 		(!p.peek(`,"reason":`) || p.lit(`,"reason":`) && p.str(&r.Reason)) &&
+		(!p.peek(`,"into":`) || p.lit(`,"into":`) && p.str(&r.Into)) &&
 		p.lit(`,"time":`) && p.str(&t)
 	if !ok {
 		return nil, false

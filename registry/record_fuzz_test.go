@@ -33,6 +33,9 @@ func FuzzParseRecord(f *testing.F) {
 	rev.Reason, rev.Op, rev.State = "a reason", "retract", nil
 	rec, _ = rev.Record()
 	f.Add(rec)
+	rev.Into = "sg-other" // a merge
+	rec, _ = rev.Record()
+	f.Add(rec)
 	for _, s := range []string{
 		`{"seq":1,"kind":"k","id":"i","op":"create","author":"a","time":"2026-01-01T00:00:00Z","state": {"a":1}}`,
 		`{"seq":1,"kind":"k","id":"i","op":"create","author":"a","time":"2026-01-01T00:00:00Z","state":{"a":1} }`,
@@ -41,6 +44,8 @@ func FuzzParseRecord(f *testing.F) {
 		`{"seq":01,"kind":"k","id":"i","op":"create","author":"a","time":"2026-01-01T00:00:00Z"}`,
 		`{"seq":1,"kind":"k","id":"i","op":"create","author":"a","time":"2026-01-01T00:00:00Z","state":null}`,
 		`{"seq":1,"kind":"\u006b","id":"i","op":"create","author":"a","time":"2026-01-01T00:00:00Z"}`,
+		`{"seq":1,"kind":"k","id":"i","op":"retract","author":"a","into":"j","time":"2026-01-01T00:00:00Z"}`,
+		`{"seq":1,"kind":"k","id":"i","op":"retract","author":"a","into":"j","reason":"r","time":"2026-01-01T00:00:00Z"}`,
 		`{"SEQ":1,"seq":2}`, `{"seq":99999999999999999999}`, "", "null", "{}",
 	} {
 		f.Add([]byte(s))

@@ -127,7 +127,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	ctx := r.Context()
 	e, err := rd.Get(ctx, "jurisdiction", strings.ToUpper(r.PathValue("code")))
 	if err != nil {
-		return err
+		return s.retracted(w, r, rd, "jurisdiction", strings.ToUpper(r.PathValue("code")), err)
 	}
 	j := e.(*registry.Jurisdiction)
 	rv, err := s.indexReport(ctx, rd)
@@ -187,7 +187,7 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	ctx := r.Context()
 	e, err := rd.Get(ctx, "deployment", r.PathValue("id"))
 	if err != nil {
-		return err
+		return s.retracted(w, r, rd, "deployment", r.PathValue("id"), err)
 	}
 	d := e.(*registry.Deployment)
 	hist, err := rd.History(ctx, "deployment", d.ID)
@@ -233,7 +233,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
 	e, err := rd.Get(ctx, "vendor", r.PathValue("id"))
 	if err != nil {
-		return err
+		return s.retracted(w, r, rd, "vendor", r.PathValue("id"), err)
 	}
 	v := e.(*registry.Vendor)
 	// The map counts every deployment that names the vendor; the table

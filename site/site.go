@@ -205,6 +205,8 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "There is no such record in the register."
 	case status == http.StatusBadRequest:
 		msg = badRequestMessage(err)
+	case status == http.StatusConflict:
+		msg = err.Error() // the register's state, said for people (a retracted id, a cited record)
 	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", httperror.RetryAfter)
 		msg = "The figures for this page are being computed. Please reload it in a few seconds."

@@ -65,6 +65,11 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 		}
 		tw := newTxWriter(ctx, s.d, tx)
 		defer tw.wait() // on an early return; flush already waited otherwise
+		if errs, err := retractedIn(tw, set); err != nil {
+			return err
+		} else if len(errs) > 0 {
+			return &CheckError{errs} // a retracted id stays retracted
+		}
 		// On SQLite the batch is checked while it is written, and the
 		// transaction commits only once the check has passed: a batch that
 		// fails it still writes nothing, and the writing need not wait.

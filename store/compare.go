@@ -231,6 +231,7 @@ type current struct {
 	kind  string
 	seq   int64
 	state json.RawMessage
+	tomb  *row // the tombstone of a retracted entity, which has no state
 }
 
 // compareTables compares tables with the log row by row, to name the rows
@@ -253,6 +254,10 @@ func (s *DB) compareTables(ctx context.Context, tables []*table, bad func(string
 		if c == nil {
 			continue
 		}
+		if c.tomb != nil {
+			want[tRetractions] = append(want[tRetractions], tuple(c.tomb.vals))
+			continue
+		}
 		e, err := registry.Decode(c.kind, c.state)
 		if err != nil {
 			continue
@@ -271,16 +276,23 @@ func (s *DB) compareTables(ctx context.Context, tables []*table, bad func(string
 	return nil
 }
 
-// replay returns the latest state of every entity the log holds, nil for
-// the retracted. Records that do not decode are left out: verify reports
-// them as altered revisions.
+// replay returns the latest state of every entity the log holds, and the
+// tombstone of the retracted. Records that do not decode are left out:
+// verify reports them as altered revisions.
 func replay(ctx context.Context, tx querier) (map[registry.EntityID]*current, error) {
 	latest := map[registry.EntityID]*current{}
 	err := eachRecord(ctx, tx, func(_ int64, r *registry.Revision, err error) error {
 		switch {
 		case err != nil:
 		case r.Op == "retract":
-			latest[registry.EntityID{Kind: r.Kind, ID: r.ID}] = nil
+			prev := latest[registry.EntityID{Kind: r.Kind, ID: r.ID}]
+			live := prev != nil && prev.tomb == nil
+			var last int64
+			if live {
+				last = prev.seq
+			}
+			t := tombstone(r, last, live)
+			latest[registry.EntityID{Kind: r.Kind, ID: r.ID}] = &current{kind: r.Kind, tomb: &t}
 		default:
 			latest[registry.EntityID{Kind: r.Kind, ID: r.ID}] = &current{kind: r.Kind, seq: r.Seq, state: r.State}
 		}

@@ -38,6 +38,10 @@ var (
 		delete: "DELETE FROM deployments_fts WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $1)"}
 )
 
+// tRetractions holds the tombstones of retracted entities. Its rows come
+// from the retracting revisions, not from a state: see tombstone.
+var tRetractions = &table{name: "retractions", cols: []string{"kind", "id", "seq", "last_seq", "retracted_at", "author", "reason", "into_id"}, owner: "id", kindCol: true, key: 2}
+
 // The log's own tables, written through the same batched inserts.
 var (
 	tRevisions  = &table{name: "revisions", cols: []string{"seq", "kind", "entity_id", "op", "author", "created_at", "record"}}
@@ -45,7 +49,7 @@ var (
 )
 
 // allTables lists every projection table, in the order verify reports them.
-var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS}
+var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS, tRetractions}
 
 // kindTables lists the tables that hold rows of each kind.
 var kindTables = map[string][]*table{
@@ -101,8 +105,10 @@ func project(e registry.Entity, seq int64, state []byte) []row {
 		for _, vr := range v.Vendors {
 			rows = append(rows, row{tDepVendors, []any{v.ID, vr.Vendor, vr.Role}})
 		}
+		lenders := map[string]bool{}
 		for _, f := range v.Financing {
-			if f.Lender != "" && !hasVendor(v, f.Lender) {
+			if f.Lender != "" && !hasVendor(v, f.Lender) && !lenders[f.Lender] {
+				lenders[f.Lender] = true
 				rows = append(rows, row{tDepVendors, []any{v.ID, f.Lender, "financier"}})
 			}
 		}

@@ -31,14 +31,19 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 			}
 		}
 		latest := map[string]int64{} // by entityKey; -1 once retracted
+		tombs := map[string]row{}    // the retracted, by entityKey
 		if err := eachRecord(ctx, tx, func(seq int64, r *registry.Revision, err error) error {
 			if err != nil {
 				return fmt.Errorf("revision %d: record is not valid JSON: %w", seq, err)
 			}
+			k := entityKey(r.Kind, r.ID)
 			if r.Op == "retract" {
-				latest[entityKey(r.Kind, r.ID)] = -1
+				last, ok := latest[k]
+				tombs[k] = tombstone(r, last, ok && last >= 0)
+				latest[k] = -1
 			} else {
-				latest[entityKey(r.Kind, r.ID)] = r.Seq
+				delete(tombs, k)
+				latest[k] = r.Seq
 			}
 			return nil
 		}); err != nil {
@@ -46,6 +51,11 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 		}
 		tw := newTxWriter(ctx, s.d, tx)
 		defer tw.wait() // on an early return; flush already waited otherwise
+		for _, t := range tombs {
+			if err := tw.insert(t); err != nil {
+				return err
+			}
+		}
 		if err := eachRecord(ctx, tx, func(_ int64, r *registry.Revision, _ error) error {
 			// The first pass refused records that do not decode.
 			if latest[entityKey(r.Kind, r.ID)] != r.Seq {

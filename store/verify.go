@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"slices"
 	"time"
 
@@ -65,8 +66,9 @@ type badFunc func(what, format string, args ...any)
 //     columns (kind, id, op, author, time) must say what their records say;
 //   - the stored tree hashes;
 //   - every projection table, which must hold exactly the rows that
-//     replaying the log gives, and the full-text index, which must index
-//     exactly its rows' text;
+//     replaying the log gives (the tombstones of retracted entities
+//     included), and the full-text index, which must index exactly its
+//     rows' text;
 //   - the schema, which must be the one the migrations create: no extra
 //     trigger, view, index or column, none missing or changed;
 //   - on SQLite, the database file itself (PRAGMA integrity_check).
@@ -146,6 +148,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	if lg.entities() != ents.digest() {
 		differ = append(differ, tEntities)
 	}
+	ents.want[tRetractions] = lg.retractions() // tombstones come from the log, not from states
 	for i, t := range allTables {
 		if t != tEntities && got[i].sum() != ents.want[t].sum() {
 			differ = append(differ, t)
@@ -165,6 +168,7 @@ type logCheck struct {
 	head   int64 // the log head's size
 	tree   ledger.Tree
 	latest map[string]stateRef // by entityKey, for entities not retracted
+	tombs  map[string]row      // by entityKey, the tombstones of those retracted
 	bad    findings
 	gap    bool // a revision is missing: the tables were not compared
 }
@@ -197,6 +201,7 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 	tx, head := sn.q, sn.size
 	lg.head = head
 	lg.latest = make(map[string]stateRef, head)
+	lg.tombs = map[string]row{}
 	lg.tree.Reserve(head)
 	// The leaf hash covers the record only. The other columns are there
 	// to be searched (History selects by kind and id) and read by SQL
@@ -241,10 +246,13 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 				shown++
 			}
 		}
-		if r.Op == "retract" {
-			delete(lg.latest, entityKey(r.Kind, r.ID))
+		if k := entityKey(r.Kind, r.ID); r.Op == "retract" {
+			last, ok := lg.latest[k]
+			lg.tombs[k] = tombstone(r, last.seq, ok)
+			delete(lg.latest, k)
 		} else {
-			lg.latest[entityKey(r.Kind, r.ID)] = stateRef{r.Seq, stateSum(r.State)}
+			delete(lg.tombs, k)
+			lg.latest[k] = stateRef{r.Seq, stateSum(r.State)}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -274,6 +282,17 @@ func (lg *logCheck) entities() [32]byte {
 		writeEntityLine(h, k, ref)
 	}
 	return [32]byte(h.Sum(nil))
+}
+
+// retractions returns the digest of the retractions table the log
+// implies, in key order.
+func (lg *logCheck) retractions() *tableDigest {
+	keys := slices.Sorted(maps.Keys(lg.tombs))
+	d := &tableDigest{}
+	for _, k := range keys {
+		d.add(lg.tombs[k].vals)
+	}
+	return d
 }
 
 func writeEntityLine(h hash.Hash, key string, ref stateRef) {

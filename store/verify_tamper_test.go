@@ -61,6 +61,16 @@ var tamperCases = []tamperCase{
 		UPDATE deployments_fts SET tsv = to_tsvector('english', 'poisonword') WHERE rowid = (SELECT MIN(rowid) FROM deployments_fts)`,
 		want: "deployments_fts: the search index of row rowid=5 (id synthetic-pk-0000000) is not the one its body gives"},
 
+	// Tombstones and redirects: withRetractions retracts synthetic-pk-0000000
+	// and merges synthetic-ph-0000001 into synthetic-kz-0000002 first.
+	{name: "tombstone reason edited", fn: withRetractions("UPDATE retractions SET reason = 'forged' WHERE id = 'synthetic-pk-0000000'"), want: "retractions: row not in the log", rebuildFixes: true},
+	{name: "tombstone deleted", fn: withRetractions("DELETE FROM retractions WHERE id = 'synthetic-pk-0000000'"), want: "retractions: missing or changed row; the log says kind=deployment id=synthetic-pk-0000000", rebuildFixes: true},
+	{name: "redirect rewritten", fn: withRetractions("UPDATE retractions SET into_id = 'synthetic-pk-0000003' WHERE id = 'synthetic-ph-0000001'"), want: "retractions: row not in the log", rebuildFixes: true},
+	{name: "redirect deleted", fn: withRetractions("DELETE FROM retractions WHERE into_id IS NOT NULL"), want: "retractions: missing", rebuildFixes: true},
+	{name: "tombstone forged for a current record", fn: withRetractions("INSERT INTO retractions VALUES ('deployment', 'synthetic-pk-0000003', 5, 5, '2026-01-01T00:00:00Z', 'mallory', 'forged', NULL)"), want: "retractions: row not in the log", rebuildFixes: true},
+	{name: "retracted record put back", fn: withRetractions("INSERT INTO deployments (id, jurisdiction, title, status, certainty) VALUES ('synthetic-pk-0000000', 'PK', 'Back', 'active', 'documented')"), want: "deployments: row not in the log", rebuildFixes: true},
+	{name: "retraction's op column edited", fn: withRetractions("UPDATE revisions SET op = 'update' WHERE seq = 10"), want: `revisions: revision 10: column op is "update", its record says "retract"`},
+
 	// The log.
 	{name: "last revision deleted", sql: "DELETE FROM revisions WHERE seq = (SELECT MAX(seq) FROM revisions)", want: "log: the log head says"},
 	{name: "middle revision deleted", sql: "DELETE FROM revisions WHERE seq = 3", want: "log: revision 3 is missing"},

@@ -17,7 +17,8 @@ const RetryAfter = "5"
 
 // Status returns the status an error is answered with: 404 for ENotFound,
 // 400 for EInvalid, 503 for an answer still being computed or a request
-// that ran out of time (send RetryAfter with it), 500 for anything else.
+// that ran out of time (send RetryAfter with it), 409 for EConflict, 500
+// for anything else.
 func Status(err error) int {
 	if errors.Is(err, memo.ErrPending) || errors.Is(err, context.DeadlineExceeded) {
 		return http.StatusServiceUnavailable
@@ -27,6 +28,8 @@ func Status(err error) int {
 		return http.StatusNotFound
 	case registry.EInvalid:
 		return http.StatusBadRequest
+	case registry.EConflict:
+		return http.StatusConflict
 	}
 	return http.StatusInternalServerError
 }

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"oversight/registry"
+	"oversight/store"
+)
+
+// retractCmd retracts a record: the log keeps its last state and a
+// tombstone with the reason; lists, counts, search and exports leave it
+// out, and its page says it was retracted.
+func retractCmd(fs *flag.FlagSet) runFunc {
+	var r registerFlags
+	r.register(fs)
+	reason := fs.String("reason", "", "why the record is retracted, recorded in the log and shown on its page (required)")
+	author := fs.String("author", "cli", "pseudonymous author recorded in the log")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: oversight retract --reason TEXT [flags] KIND ID\n\nKIND is one of %s.\n\nflags:\n", strings.Join(registry.Kinds.Values, ", "))
+		fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(args) != 2 {
+			fs.Usage()
+			return exitError(2)
+		}
+		db, err := r.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		res, err := db.Retract(ctx, args[0], args[1], store.Meta{Author: *author, Reason: *reason})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "retracted %s %s at revision %d; log size %d\n", args[0], args[1], res.Tombstone.Seq, res.Size)
+		return nil
+	}
+}
+
+// mergeCmd merges one record into another of the same kind: the records
+// citing the old one are updated to cite the new one, and the old id is
+// retracted with a redirect.
+func mergeCmd(fs *flag.FlagSet) runFunc {
+	var r registerFlags
+	r.register(fs)
+	reason := fs.String("reason", "", "why the records are merged, recorded in the log (required)")
+	author := fs.String("author", "cli", "pseudonymous author recorded in the log")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: oversight merge --reason TEXT [flags] KIND OLD_ID INTO_ID\n\nKIND is one of %s.\n\nflags:\n", strings.Join(store.Mergeable, ", "))
+		fs.PrintDefaults()
+	}
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(args) != 3 {
+			fs.Usage()
+			return exitError(2)
+		}
+		db, err := r.open(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		res, err := db.Merge(ctx, args[0], args[1], args[2], store.Meta{Author: *author, Reason: *reason})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "merged %s %s into %s at revision %d; %d records moved to cite %s", args[0], args[1], args[2], res.Tombstone.Seq, len(res.Moved), args[2])
+		for i, m := range res.Moved {
+			if i == 0 {
+				fmt.Fprint(stdout, ":")
+			}
+			fmt.Fprintf(stdout, " %s/%s", m.Kind, m.ID)
+		}
+		fmt.Fprintf(stdout, "; log size %d\n", res.Size)
+		return nil
+	}
+}
