@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,16 +16,10 @@ import (
 // problem details. Any other error is returned for fail to answer. suffix
 // is what follows the id in the path ("/classification").
 func (s *server) retracted(w http.ResponseWriter, r *http.Request, rd Reader, kind, id, suffix string, err error) error {
-	if !errors.Is(err, registry.ErrNotFound) {
-		return err
-	}
 	ctx := r.Context()
-	t, terr := rd.Tombstone(ctx, kind, id)
-	if terr != nil {
-		if errors.Is(terr, registry.ErrNotFound) {
-			return err
-		}
-		return terr
+	t, last, err := registry.Gone(ctx, rd, kind, id, err)
+	if t == nil || err != nil {
+		return err
 	}
 	if t.Merged() {
 		loc := "/api/v1/" + registry.Field(kind) + "/" + url.PathEscape(t.Into) + suffix
@@ -37,16 +30,6 @@ func (s *server) retracted(w http.ResponseWriter, r *http.Request, rd Reader, ki
 		w.Header().Set("Cache-Control", "no-cache")
 		w.WriteHeader(http.StatusPermanentRedirect)
 		return nil
-	}
-	var last registry.Entity
-	if t.LastSeq >= 0 {
-		rev, _, err := rd.Revision(ctx, t.LastSeq)
-		if err != nil {
-			return err
-		}
-		if last, err = registry.Decode(kind, rev.State); err != nil {
-			return err
-		}
 	}
 	hist, err := history(ctx, rd, kind, id)
 	if err != nil {

@@ -15,10 +15,7 @@ import (
 // tombstone with the reason; lists, counts, search and exports leave it
 // out, and its page says it was retracted.
 func retractCmd(fs *flag.FlagSet) runFunc {
-	var r registerFlags
-	r.register(fs)
-	reason := fs.String("reason", "", "why the record is retracted, recorded in the log and shown on its page (required)")
-	author := fs.String("author", "cli", "pseudonymous author recorded in the log")
+	r, meta := changeFlags(fs, "why the record is retracted, recorded in the log and shown on its page (required)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: oversight retract --reason TEXT [flags] KIND ID\n\nKIND is one of %s.\n\nflags:\n", strings.Join(registry.Kinds.Values, ", "))
 		fs.PrintDefaults()
@@ -33,7 +30,7 @@ func retractCmd(fs *flag.FlagSet) runFunc {
 			return err
 		}
 		defer db.Close()
-		res, err := db.Retract(ctx, args[0], args[1], store.Meta{Author: *author, Reason: *reason})
+		res, err := db.Retract(ctx, args[0], args[1], meta())
 		if err != nil {
 			return err
 		}
@@ -46,10 +43,7 @@ func retractCmd(fs *flag.FlagSet) runFunc {
 // citing the old one are updated to cite the new one, and the old id is
 // retracted with a redirect.
 func mergeCmd(fs *flag.FlagSet) runFunc {
-	var r registerFlags
-	r.register(fs)
-	reason := fs.String("reason", "", "why the records are merged, recorded in the log (required)")
-	author := fs.String("author", "cli", "pseudonymous author recorded in the log")
+	r, meta := changeFlags(fs, "why the records are merged, recorded in the log (required)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: oversight merge --reason TEXT [flags] KIND OLD_ID INTO_ID\n\nKIND is one of %s.\n\nflags:\n", strings.Join(store.Mergeable, ", "))
 		fs.PrintDefaults()
@@ -64,7 +58,7 @@ func mergeCmd(fs *flag.FlagSet) runFunc {
 			return err
 		}
 		defer db.Close()
-		res, err := db.Merge(ctx, args[0], args[1], args[2], store.Meta{Author: *author, Reason: *reason})
+		res, err := db.Merge(ctx, args[0], args[1], args[2], meta())
 		if err != nil {
 			return err
 		}
@@ -78,4 +72,15 @@ func mergeCmd(fs *flag.FlagSet) runFunc {
 		fmt.Fprintf(stdout, "; log size %d\n", res.Size)
 		return nil
 	}
+}
+
+// changeFlags registers the flags of a command that changes the register
+// by hand: the register's, --reason (its usage says what the reason is
+// for) and --author. meta returns what was given, for the log.
+func changeFlags(fs *flag.FlagSet, reasonUsage string) (r *registerFlags, meta func() store.Meta) {
+	r = &registerFlags{}
+	r.register(fs)
+	reason := fs.String("reason", "", reasonUsage)
+	author := fs.String("author", "cli", "pseudonymous author recorded in the log")
+	return r, func() store.Meta { return store.Meta{Author: *author, Reason: *reason} }
 }

@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -26,6 +28,33 @@ type Tombstone struct {
 
 // Merged reports whether the record was merged into another.
 func (t *Tombstone) Merged() bool { return t.Into != "" }
+
+// Gone explains err, the error of reading kind/id from rd: when the record
+// is not found because it was retracted, it returns its tombstone and, for
+// a retraction that is not a merge, its last state from the log (nil when
+// the log holds none). Otherwise it returns err itself, or the error of
+// looking the tombstone up.
+func Gone(ctx context.Context, rd Reader, kind, id string, err error) (*Tombstone, Entity, error) {
+	if !errors.Is(err, ErrNotFound) {
+		return nil, nil, err
+	}
+	t, terr := rd.Tombstone(ctx, kind, id)
+	if errors.Is(terr, ErrNotFound) {
+		return nil, nil, err
+	}
+	if terr != nil || t.Merged() || t.LastSeq < 0 {
+		return t, nil, terr
+	}
+	rev, _, terr := rd.Revision(ctx, t.LastSeq)
+	if terr != nil {
+		return nil, nil, terr
+	}
+	last, terr := Decode(kind, rev.State)
+	if terr != nil {
+		return nil, nil, terr
+	}
+	return t, last, nil
+}
 
 // MaxReason bounds the reason given for a retraction or a merge, in
 // characters.

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -14,39 +13,23 @@ import (
 // with a page that says when and why it was retracted and shows its last
 // state from the log. Any other error is returned for fail to answer.
 func (s *Site) retracted(w http.ResponseWriter, r *http.Request, rd Reader, kind, id string, err error) error {
-	if !errors.Is(err, registry.ErrNotFound) {
-		return err
-	}
 	ctx := r.Context()
-	t, terr := rd.Tombstone(ctx, kind, id)
-	if terr != nil {
-		if errors.Is(terr, registry.ErrNotFound) {
-			return err
-		}
-		return terr
+	t, last, err := registry.Gone(ctx, rd, kind, id, err)
+	if t == nil || err != nil {
+		return err
 	}
 	if t.Merged() {
 		http.Redirect(w, r, entityHref(kind, url.PathEscape(t.Into)), http.StatusPermanentRedirect)
 		return nil
 	}
 	data := map[string]any{"Title": "Retracted: " + kind + " " + id, "T": t}
-	if t.LastSeq >= 0 {
-		rev, _, err := rd.Revision(ctx, t.LastSeq)
-		if err != nil {
-			return err
-		}
-		last, err := registry.Decode(kind, rev.State)
-		if err != nil {
-			return err
-		}
-		switch e := last.(type) {
-		case *registry.Deployment:
-			data["Title"], data["D"], data["Sources"] = "Retracted: "+e.Title, e, e.Sources
-		case *registry.Vendor:
-			data["Title"], data["V"], data["Sources"] = "Retracted: "+e.Name, e, e.Sources
-		case *registry.Jurisdiction:
-			data["Title"], data["J"], data["Sources"] = "Retracted: "+e.Name, e, e.Sources
-		}
+	switch e := last.(type) {
+	case *registry.Deployment:
+		data["Title"], data["D"], data["Sources"] = "Retracted: "+e.Title, e, e.Sources
+	case *registry.Vendor:
+		data["Title"], data["V"], data["Sources"] = "Retracted: "+e.Name, e, e.Sources
+	case *registry.Jurisdiction:
+		data["Title"], data["J"], data["Sources"] = "Retracted: "+e.Name, e, e.Sources
 	}
 	hist, err := rd.History(ctx, kind, id)
 	if err != nil {

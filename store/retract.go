@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -44,20 +45,29 @@ func (s *reader) Tombstone(ctx context.Context, kind, id string) (*registry.Tomb
 }
 
 func readTombstone(ctx context.Context, q querier, kind, id string) (*registry.Tombstone, error) {
-	t := &registry.Tombstone{Kind: kind, ID: id}
-	var last sql.NullInt64
-	var into sql.NullString
-	var at string
-	err := q.QueryRowContext(ctx, "SELECT seq, last_seq, retracted_at, author, reason, into_id FROM retractions WHERE kind = $1 AND id = $2", kind, id).
-		Scan(&t.Seq, &last, &at, &t.Author, &t.Reason, &into)
+	t, err := scanTombstone(q.QueryRowContext(ctx, "SELECT "+tombstoneColumns+" FROM retractions WHERE kind = $1 AND id = $2", kind, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, registry.NotFound(kind + " " + registry.Clip(id) + " retracted")
 	}
-	if err != nil {
+	return t, err
+}
+
+// tombstoneColumns are the columns of the retractions table, in the
+// order scanTombstone reads them.
+var tombstoneColumns = strings.Join(tRetractions.cols, ", ")
+
+// scanTombstone reads a tombstone from a row of tombstoneColumns.
+func scanTombstone(row interface{ Scan(...any) error }) (*registry.Tombstone, error) {
+	t := &registry.Tombstone{}
+	var last sql.NullInt64
+	var into sql.NullString
+	var at string
+	if err := row.Scan(&t.Kind, &t.ID, &t.Seq, &last, &at, &t.Author, &t.Reason, &into); err != nil {
 		return nil, err
 	}
+	var err error
 	if t.Time, err = time.Parse(time.RFC3339, at); err != nil {
-		return nil, fmt.Errorf("tombstone of %s %s: %w", kind, id, err)
+		return nil, fmt.Errorf("tombstone of %s %s: %w", t.Kind, t.ID, err)
 	}
 	t.LastSeq = -1
 	if last.Valid {
@@ -198,8 +208,12 @@ func retractedMessage(t *registry.Tombstone) string {
 // register retracted, reading the tombstones of the batch's ids a few
 // hundred at a time, and nothing at all when there are none.
 func retractedIn(tw *txWriter, set *registry.Set) ([]*registry.RecordError, error) {
-	var n int
-	if err := tw.queryRow("SELECT COUNT(*) FROM retractions").Scan(&n); err != nil || n == 0 {
+	// Most registers have no retraction: one row read says so.
+	var one int
+	if err := tw.queryRow("SELECT 1 FROM retractions LIMIT 1").Scan(&one); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
 		return nil, err
 	}
 	byKind := map[string][]string{}
@@ -220,33 +234,29 @@ func retractedIn(tw *txWriter, set *registry.Set) ([]*registry.RecordError, erro
 				return nil, err
 			}
 			ids = ids[m:]
-			rows, err := tw.tx.QueryContext(tw.ctx, "SELECT id FROM retractions WHERE kind = $1 AND "+tw.d.inJSON("id", "$2"), kind, string(list))
+			rows, err := tw.tx.QueryContext(tw.ctx, "SELECT "+tombstoneColumns+" FROM retractions WHERE kind = $1 AND "+tw.d.inJSON("id", "$2"), kind, string(list))
 			if err != nil {
 				return nil, err
 			}
-			var found []string
+			var found []*registry.Tombstone
 			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
+				t, err := scanTombstone(rows)
+				if err != nil {
 					rows.Close()
 					return nil, err
 				}
-				found = append(found, id)
+				found = append(found, t)
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
 				return nil, err
 			}
-			for _, id := range found {
-				t, err := readTombstone(tw.ctx, tw.tx, kind, id)
-				if err != nil {
-					return nil, err
-				}
+			for _, t := range found {
 				msg := retractedMessage(t) + "; a retracted id is not created again: give the record a new id"
 				if t.Merged() {
 					msg = retractedMessage(t) + "; edit " + t.Into + " instead"
 				}
-				out = append(out, &registry.RecordError{Kind: kind, Index: index[registry.EntityID{Kind: kind, ID: id}], ID: id,
+				out = append(out, &registry.RecordError{Kind: kind, Index: index[registry.EntityID{Kind: kind, ID: t.ID}], ID: t.ID,
 					Err: &registry.FieldError{Path: idPath(kind), Msg: msg}})
 			}
 		}
