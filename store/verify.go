@@ -93,6 +93,10 @@ func (s *DB) Verify(ctx context.Context, earlier ...ledger.Checkpoint) (*Report,
 	}
 }
 
+// parallelVerifyFrom is the log size from which verify reads the log, the
+// states, the checkpoints, the schema and the tables side by side.
+const parallelVerifyFrom = 10_000
+
 // errMoved says the readers of one verify saw different log sizes.
 var errMoved = errors.New("verify: the register changed three times while it was read; try again")
 
@@ -105,6 +109,12 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		got  = make([]tableDigest, len(allTables))
 	)
 	g, gctx := errgroup.WithContext(ctx)
+	// Each reader below holds a connection of its own. On a short log they
+	// take turns on one: a new PostgreSQL connection costs ~15 ms of the
+	// server's time, more than reading a few thousand rows.
+	if size, err := s.Size(ctx); err == nil && size < parallelVerifyFrom {
+		g.SetLimit(1)
+	}
 	g.Go(func() error { return s.readLog(gctx, &lg) })
 	g.Go(func() error { return s.readEntities(gctx, &ents) })
 	g.Go(func() error { return s.readCheckpoints(gctx, &cps) })

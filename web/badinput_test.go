@@ -21,6 +21,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"oversight/internal/fixture"
@@ -460,9 +461,9 @@ func (b *battery) check(r request) string {
 	return fmt.Sprintf("%d page does not name %s: %.300s", st, r.names, text)
 }
 
-var tags = regexp.MustCompile(`<[^>]*>|\s+`)
-
-// pageMessage is the text of a page's main element.
+// pageMessage is the text of a page's main element, its tags and runs of
+// white space each one space. (A regular expression did this in a quarter
+// of the battery's time.)
 func pageMessage(page string) string {
 	if i := strings.Index(page, "<main"); i >= 0 {
 		page = page[i:]
@@ -470,5 +471,30 @@ func pageMessage(page string) string {
 	if i := strings.Index(page, "</main>"); i >= 0 {
 		page = page[:i]
 	}
-	return html.UnescapeString(tags.ReplaceAllString(page, " "))
+	var b strings.Builder
+	inTag, space := false, false
+	for _, r := range page {
+		switch {
+		case inTag:
+			inTag = r != '>'
+			space = true
+			continue
+		case r == '<':
+			inTag = true
+			space = true
+			continue
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	if space {
+		b.WriteByte(' ')
+	}
+	return html.UnescapeString(b.String())
 }
