@@ -204,3 +204,56 @@ func TestSearchSameOnBothEngines(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesInIDOrder pages through filters whose pages are cut by either
+// key (deploymentKey): each deployment comes once, in id order, and no
+// other.
+func TestPagesInIDOrder(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(40))
+	var all []*registry.Deployment
+	if err := db.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {
+		all = append(all, d)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		f    registry.DeploymentFilter
+		want func(d *registry.Deployment) bool
+	}{
+		{"one jurisdiction", registry.DeploymentFilter{Jurisdictions: []string{"PH"}}, func(d *registry.Deployment) bool { return d.Jurisdiction == "PH" }},
+		{"two jurisdictions", registry.DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}}, func(d *registry.Deployment) bool { return d.Jurisdiction != "PK" }},
+		{"one jurisdiction and text", registry.DeploymentFilter{Jurisdictions: []string{"PK"}, Q: "harbour"}, func(d *registry.Deployment) bool {
+			return d.Jurisdiction == "PK" && strings.Contains(d.Title, "harbour")
+		}},
+	} {
+		var want []string
+		for _, d := range all {
+			if c.want(d) {
+				want = append(want, d.ID)
+			}
+		}
+		f := c.f
+		f.Limit = 1 // a page a deployment: every cut is crossed
+		var got []string
+		for pages := 0; pages < 100; pages++ {
+			p, err := db.Deployments(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range p.Items {
+				got = append(got, d.ID)
+			}
+			if p.Next == "" {
+				break
+			}
+			f.Cursor = p.Next
+		}
+		if len(want) < 2 || !slices.Equal(got, want) {
+			t.Errorf("%s: pages gave %v, want %v (of %d)", c.name, got, want, len(all))
+		}
+	}
+}

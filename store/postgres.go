@@ -27,7 +27,7 @@ var postgres = dialect{
 		return column + " IN (SELECT jsonb_array_elements_text(" + ph + "::jsonb))"
 	},
 	search: func(column, ph string) string {
-		return column + " IN (SELECT id FROM deployments_fts WHERE tsv @@ to_tsquery('english', " + ph + "))"
+		return column + " IN (SELECT rowid FROM deployments_fts WHERE tsv @@ to_tsquery('english', " + ph + "))"
 	},
 	// to_tsquery: word:* for a prefix. The words hold only letters and
 	// digits, so they cannot reach its syntax.

@@ -30,9 +30,12 @@ type dialect struct {
 	// inJSON is a condition true when column is in the JSON array of
 	// strings bound to placeholder: one parameter, however long the list.
 	inJSON func(column, placeholder string) string
-	// search is a condition true when the deployment id column matches the
-	// full-text query bound to placeholder; query builds that query from
-	// free text, in which every word must match as a prefix.
+	// search is a condition true when the column holding a deployment's
+	// latest revision (entities.seq) matches the full-text query bound to
+	// placeholder; query builds that query from free text, in which every
+	// word must match as a prefix. The search index's rowid is that
+	// revision: matching on it reads nothing of the index's rows, where
+	// matching on their id column read each row (docs/performance.md).
 	search func(column, placeholder string) string
 	query  func(words []string) string
 	// migrateLock, run first in the migration transaction, keeps two
@@ -93,7 +96,7 @@ var sqlite = dialect{
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},
 	search: func(column, ph string) string {
-		return column + " IN (SELECT id FROM deployments_fts WHERE deployments_fts MATCH " + ph + ")"
+		return column + " IN (SELECT rowid FROM deployments_fts WHERE deployments_fts MATCH " + ph + ")"
 	},
 	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
 	query: func(words []string) string {

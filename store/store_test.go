@@ -70,7 +70,7 @@ func TestPostgres(t *testing.T) {
 		name string
 		fn   func(*testing.T)
 	}{
-		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination}, {"MatchPaging", TestMatchPaging}, {"LargeBatchOnLongerLog", TestLargeBatchOnLongerLog},
+		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination}, {"PagesInIDOrder", TestPagesInIDOrder}, {"MatchPaging", TestMatchPaging}, {"LargeBatchOnLongerLog", TestLargeBatchOnLongerLog},
 		{"ApplyUnchangedAndUpdate", TestApplyUnchangedAndUpdate}, {"BadBatchWritesNothing", TestBadBatchWritesNothing},
 		{"VerifyCatchesTampering", TestVerifyCatchesTampering}, {"ConcurrentWriters", TestConcurrentWriters},
 		{"InclusionProof", TestInclusionProof}, {"Sources", TestSources},
