@@ -61,7 +61,11 @@ func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (
 		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
 	}
 	if words := searchWords(f.Q); len(words) > 0 {
-		where = append(where, s.d.search("e.seq", arg(s.d.query(words))))
+		cond, err := s.searchCondition(ctx, s.d.query(words), arg)
+		if err != nil {
+			return registry.Page[*registry.Deployment]{}, err
+		}
+		where = append(where, cond)
 	}
 	if f.Match == nil {
 		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", deploymentKey(f), where, args, f.Cursor, f.Limit)
@@ -120,6 +124,31 @@ func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, wher
 		}
 		cursor = p.Next
 	}
+}
+
+// fewMatches is the number of full-text matches up to which a search
+// starts from its matches rather than from the deployments in id order
+// (a variable for the tests, which take each way).
+var fewMatches = 5000
+
+// searchCondition is the condition that a deployment matches the
+// full-text query q, in the form that is fast for how many rows match.
+// Few: the deployments are looked up by the ids of the matches, which
+// are then sorted. Many: the deployments are walked in id order, each
+// tested against the set of matching revisions (the index's rowid, read
+// without its rows), and the walk stops when the page is full. At 1M
+// deployments, a page of a word on 80,000 of them took 0.40 s the first
+// way and 0.07 s the second; a word on none, 0.03 s and 1.0 s.
+func (s *reader) searchCondition(ctx context.Context, q string, arg func(any) string) (string, error) {
+	var n int
+	err := s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM deployments_fts WHERE %s LIMIT %d) m", s.d.match("$1"), fewMatches), q).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	if n < fewMatches {
+		return "d.id IN (SELECT id FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")", nil
+	}
+	return "e.seq IN (SELECT rowid FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")", nil
 }
 
 // searchWords splits free text into the words a full-text query must all

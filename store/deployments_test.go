@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -206,9 +207,19 @@ func TestSearchSameOnBothEngines(t *testing.T) {
 }
 
 // TestPagesInIDOrder pages through filters whose pages are cut by either
-// key (deploymentKey): each deployment comes once, in id order, and no
-// other.
+// key (deploymentKey), with text searched either way (searchCondition):
+// each deployment comes once, in id order, and no other.
 func TestPagesInIDOrder(t *testing.T) {
+	for _, few := range []int{fewMatches, 1} {
+		t.Run(fmt.Sprintf("up to %d matches are few", few), func(t *testing.T) {
+			defer func(was int) { fewMatches = was }(fewMatches)
+			fewMatches = few
+			pagesInIDOrder(t)
+		})
+	}
+}
+
+func pagesInIDOrder(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(40))
@@ -229,6 +240,7 @@ func TestPagesInIDOrder(t *testing.T) {
 		{"one jurisdiction and text", registry.DeploymentFilter{Jurisdictions: []string{"PK"}, Q: "harbour"}, func(d *registry.Deployment) bool {
 			return d.Jurisdiction == "PK" && strings.Contains(d.Title, "harbour")
 		}},
+		{"text", registry.DeploymentFilter{Q: "harbour"}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
 	} {
 		var want []string
 		for _, d := range all {

@@ -26,9 +26,7 @@ var postgres = dialect{
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT jsonb_array_elements_text(" + ph + "::jsonb))"
 	},
-	search: func(column, ph string) string {
-		return column + " IN (SELECT rowid FROM deployments_fts WHERE tsv @@ to_tsquery('english', " + ph + "))"
-	},
+	match: func(ph string) string { return "tsv @@ to_tsquery('english', " + ph + ")" },
 	// to_tsquery: word:* for a prefix. The words hold only letters and
 	// digits, so they cannot reach its syntax.
 	query: func(words []string) string {

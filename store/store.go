@@ -30,14 +30,12 @@ type dialect struct {
 	// inJSON is a condition true when column is in the JSON array of
 	// strings bound to placeholder: one parameter, however long the list.
 	inJSON func(column, placeholder string) string
-	// search is a condition true when the column holding a deployment's
-	// latest revision (entities.seq) matches the full-text query bound to
-	// placeholder; query builds that query from free text, in which every
-	// word must match as a prefix. The search index's rowid is that
-	// revision: matching on it reads nothing of the index's rows, where
-	// matching on their id column read each row (docs/performance.md).
-	search func(column, placeholder string) string
-	query  func(words []string) string
+	// match is the condition on a row of the search index (deployments_fts)
+	// that it matches the full-text query bound to placeholder; query
+	// builds that query from free text, in which every word must match as
+	// a prefix.
+	match func(placeholder string) string
+	query func(words []string) string
 	// migrateLock, run first in the migration transaction, keeps two
 	// processes from migrating at once.
 	migrateLock string
@@ -95,9 +93,7 @@ var sqlite = dialect{
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},
-	search: func(column, ph string) string {
-		return column + " IN (SELECT rowid FROM deployments_fts WHERE deployments_fts MATCH " + ph + ")"
-	},
+	match: func(ph string) string { return "deployments_fts MATCH " + ph },
 	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
 	query: func(words []string) string {
 		q := make([]string, len(words))
