@@ -140,15 +140,18 @@ func (s *Set) Add(e Entity) {
 // A Revision is one accepted change to one entity, as the log records it.
 // Its canonical JSON is the log's leaf.
 type Revision struct {
-	Seq    int64           `json:"seq"` // 0-based position in the log
-	Kind   string          `json:"kind"`
-	ID     string          `json:"id"`
-	Op     string          `json:"op"` // Ops
-	Author string          `json:"author"`
-	Reason string          `json:"reason,omitempty"`
-	Into   string          `json:"into,omitempty"` // on a retract that merges: the id of the same kind the old one redirects to
-	Time   time.Time       `json:"time"`
-	State  json.RawMessage `json:"state,omitempty"` // the entity's full new state; absent on retract
+	Seq    int64  `json:"seq"` // 0-based position in the log
+	Kind   string `json:"kind"`
+	ID     string `json:"id"`
+	Op     string `json:"op"` // Ops
+	Author string `json:"author"`
+	Reason string `json:"reason,omitempty"`
+	Into   string `json:"into,omitempty"` // on a retract that merges: the id of the same kind the old one redirects to
+	// Contributor is the pseudonym of whoever proposed the change, when a
+	// reviewer accepted it from a submission; Author is the reviewer.
+	Contributor string          `json:"contributor,omitempty"`
+	Time        time.Time       `json:"time"`
+	State       json.RawMessage `json:"state,omitempty"` // the entity's full new state; absent on retract
 }
 
 // Record returns the bytes the log hashes for this revision.

@@ -68,6 +68,7 @@ var TextLimits = map[string]int{
 	"sources":      64,     // a fact's source keys: 24
 	"fact_sources": 64,     // 24
 	"sha256":       64,     // 64 hex digits
+	"language":     35,     // a BCP 47 tag; the longest common ones are under 20
 	"url":          4000,   // 187
 	"title":        1000,   // 197 (a source's)
 	"name":         1000,   // 111 (a safeguard's)
@@ -82,6 +83,10 @@ var TextLimits = map[string]int{
 	"notes":        20_000, // 545
 	"note":         20_000, // 315; AIGS: 180
 	"excerpt":      20_000, // 326
+	// What a submission wraps around its record (package contrib).
+	"message":   5000, // a contributor's explanation, or a reviewer's reply
+	"contact":   300,  // an e-mail address or a handle, for the reviewers only
+	"pseudonym": 40,   // how the log names a contributor
 }
 
 // MaxText bounds a string field TextLimits does not name: codes, dates,
@@ -93,6 +98,7 @@ const MaxText = 200
 var ListLimits = map[string]int{
 	"sources":     200,  // a record's sources: 21 (a jurisdiction's); a fact's keys: 8
 	"vendors":     500,  // 5
+	"evidence":    20,   // a submission's sources, beside its record's
 	"value":       1000, // a claim's list value: 5
 	"safeguards":  100,  // 8
 	"memberships": 100,  // 3

@@ -35,6 +35,7 @@ func parseCanonical(rec []byte) (*Revision, bool) {
 		p.lit(`,"author":`) && p.str(&r.Author) &&
 		(!p.peek(`,"reason":`) || p.lit(`,"reason":`) && p.str(&r.Reason)) &&
 		(!p.peek(`,"into":`) || p.lit(`,"into":`) && p.str(&r.Into)) &&
+		(!p.peek(`,"contributor":`) || p.lit(`,"contributor":`) && p.str(&r.Contributor)) &&
 		p.lit(`,"time":`) && p.str(&t)
 	if !ok {
 		return nil, false

@@ -19,7 +19,12 @@ type Source struct {
 	Published Date   `json:"published,omitzero"`  // when the page was published
 	Accessed  Date   `json:"accessed,omitzero"`   // when it was read for the register
 	Excerpt   string `json:"excerpt,omitempty"`   // a short passage that supports the facts
-	SHA256    string `json:"sha256,omitempty"`    // hash of what was read, where kept
+	// Language is the BCP 47 tag of the page's language, where the
+	// excerpt is quoted from it; Translated says the excerpt is an English
+	// translation of the quote, not the page's own words.
+	Language   string `json:"language,omitempty"`
+	Translated bool   `json:"translated,omitempty"`
+	SHA256     string `json:"sha256,omitempty"` // hash of what was read, where kept
 }
 
 // Place is where a deployment is. Coordinates locate the named place at the

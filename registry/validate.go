@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // A FieldError names a field of a record and what is wrong with it. Path is
@@ -107,13 +109,13 @@ func (c *checker) alpha2(path, v string) {
 }
 
 // sources checks a record's source list and returns the set of its keys.
-func (c *checker) sources(srcs []Source, required bool) map[string]bool {
+func (c *checker) sources(path string, srcs []Source, required bool) map[string]bool {
 	keys := map[string]bool{}
 	if required && len(srcs) == 0 {
-		c.add("sources", "at least one source is required")
+		c.add(path, "at least one source is required")
 	}
 	for i, s := range srcs {
-		p := fmt.Sprintf("sources[%d]", i)
+		p := fmt.Sprintf("%s[%d]", path, i)
 		if c.required(p+".key", s.Key) {
 			if !keyRE.MatchString(s.Key) {
 				c.add(p+".key", "%q is not a valid key (letters, digits, '.', '_' and '-')", s.Key)
@@ -131,6 +133,14 @@ func (c *checker) sources(srcs []Source, required bool) map[string]bool {
 		}
 		c.date(p+".published", s.Published)
 		c.date(p+".accessed", s.Accessed)
+		if s.Language != "" {
+			if _, err := language.Parse(s.Language); err != nil {
+				c.add(p+".language", "%q is not a BCP 47 language tag (such as en, ms or zh-Hant)", s.Language)
+			}
+		}
+		if s.Translated && (s.Language == "" || s.Excerpt == "") {
+			c.add(p+".translated", "a translated excerpt needs the excerpt and the language it was translated from")
+		}
 		if !s.Published.IsZero() && !s.Accessed.IsZero() && s.Accessed.Before(s.Published) {
 			c.add(p+".accessed", "accessed %s is before published %s", s.Accessed, s.Published)
 		}
@@ -164,6 +174,23 @@ func (c *checker) noDuplicates(path string, vs []string) {
 	}
 }
 
+// CheckValues checks every string, list and number of v, a value with
+// JSON fields, as a record's are checked, by the same limits: what wraps a
+// record (a submission, say) is bounded as the record is.
+func CheckValues(v any) Errors {
+	var c checker
+	c.values(v)
+	return c.errs
+}
+
+// CheckSources checks a list of sources as a record's are checked (keys,
+// URLs, dates, language), naming each as path[i]; at least one is required.
+func CheckSources(path string, srcs []Source) Errors {
+	var c checker
+	c.sources(path, srcs, true)
+	return c.errs
+}
+
 // Validate checks a deployment on its own. References to vendors and
 // jurisdictions are checked by the importer, which sees the whole register.
 func (d *Deployment) Validate() error {
@@ -174,7 +201,7 @@ func (d *Deployment) Validate() error {
 	c.slug("id", d.ID)
 	c.required("title", d.Title)
 	c.alpha2("jurisdiction", d.Jurisdiction)
-	keys := c.sources(d.Sources, true)
+	keys := c.sources("sources", d.Sources, true)
 
 	if d.Place.Level != "" {
 		c.enum("place.level", PlaceLevels, d.Place.Level)
@@ -283,7 +310,7 @@ func (j *Jurisdiction) Validate() error {
 		c.errs = append(c.errs, &FieldError{Path: "region", Msg: fmt.Sprintf("%q is not a known region", Clip(j.Region)), Allowed: []string{"asia_pacific"}})
 	}
 	c.enum("subregion", Subregions, j.Subregion)
-	keys := c.sources(j.Sources, false)
+	keys := c.sources("sources", j.Sources, false)
 	seen := map[string]bool{}
 	for i, m := range j.Memberships {
 		p := fmt.Sprintf("memberships[%d]", i)
@@ -333,7 +360,7 @@ func (v *Vendor) Validate() error {
 	c.required("name", v.Name)
 	c.enum("type", OrganisationTypes, v.Type)
 	c.enum("ownership", Ownerships, v.Ownership)
-	keys := c.sources(v.Sources, false)
+	keys := c.sources("sources", v.Sources, false)
 	if v.Headquarters != "" {
 		c.alpha2("headquarters", v.Headquarters)
 	}
@@ -358,7 +385,7 @@ func (in *Instrument) Validate() error {
 	c.required("jurisdiction", in.Jurisdiction)
 	c.enum("type", InstrumentTypes, in.Type)
 	c.enum("status", InstrumentStatuses, in.Status)
-	c.sources(in.Sources, true)
+	c.sources("sources", in.Sources, true)
 	c.date("adopted", in.Adopted)
 	c.date("in_force", in.InForce)
 	if !in.Adopted.IsZero() && !in.InForce.IsZero() && in.InForce.Before(in.Adopted) {
@@ -377,7 +404,7 @@ func (cl *Claim) Validate() error {
 	c.alpha2("jurisdiction", cl.Jurisdiction)
 	c.slug("dataset", cl.Dataset)
 	c.required("indicator", cl.Indicator)
-	c.sources(cl.Sources, true)
+	c.sources("sources", cl.Sources, true)
 	switch v := cl.Value.(type) {
 	case bool, float64, string:
 	case []any:

@@ -20,7 +20,10 @@ import (
 type Meta struct {
 	Author string
 	Reason string
-	Time   time.Time // zero means now
+	// Contributor is the pseudonym of whoever proposed the change, when
+	// a reviewer (Author) accepts it from a submission.
+	Contributor string
+	Time        time.Time // zero means now
 }
 
 // Result counts what Apply did.
@@ -59,53 +62,63 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 	meta.Time = meta.Time.UTC().Truncate(time.Second)
 	var res Result
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		var size int64
-		if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
-			return fmt.Errorf("lock log head: %w", err)
-		}
-		tw := newTxWriter(ctx, s.d, tx)
-		defer tw.wait() // on an early return; flush already waited otherwise
-		if errs, err := retractedIn(tw, set); err != nil {
-			return err
-		} else if len(errs) > 0 {
-			return &CheckError{errs} // a retracted id stays retracted
-		}
-		// On SQLite the batch is checked while it is written, and the
-		// transaction commits only once the check has passed: a batch that
-		// fails it still writes nothing, and the writing need not wait.
-		exists, err := tw.stmt("SELECT 1 FROM entities WHERE kind = $1 AND id = $2")
-		if err != nil {
-			return err
-		}
-		check := func() []*registry.RecordError {
-			known := map[registry.EntityID]bool{} // a batch refers to few jurisdictions and vendors, many times
-			return set.Check(func(kind, id string) bool {
-				k := registry.EntityID{Kind: kind, ID: id}
-				if !known[k] {
-					var one int
-					known[k] = exists.QueryRowContext(ctx, kind, id).Scan(&one) == nil
-				}
-				return known[k]
-			})
-		}
-		checked := make(chan []*registry.RecordError, 1)
-		if s.d.interleave {
-			go func() { checked <- check() }()
-		} else if errs := check(); len(errs) > 0 {
-			return &CheckError{errs}
-		} else {
-			checked <- nil
-		}
-		w, err := fill(tw, set, meta, size, progress, &res)
-		if errs := <-checked; len(errs) > 0 {
-			return &CheckError{errs}
-		}
-		if err != nil || w.size == size {
-			return err
-		}
-		return w.finish(s.key)
+		var err error
+		res, err = s.applyIn(ctx, tx, set, meta, progress)
+		return err
 	})
 	return res, err
+}
+
+// applyIn is Apply in the write transaction tx, which the caller commits:
+// a change recorded together with something else (a submission accepted)
+// commits with it or not at all.
+func (s *DB) applyIn(ctx context.Context, tx *sql.Tx, set *registry.Set, meta Meta, progress Progress) (Result, error) {
+	var res Result
+	var size int64
+	if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
+		return res, fmt.Errorf("lock log head: %w", err)
+	}
+	tw := newTxWriter(ctx, s.d, tx)
+	defer tw.wait() // on an early return; flush already waited otherwise
+	if errs, err := retractedIn(tw, set); err != nil {
+		return res, err
+	} else if len(errs) > 0 {
+		return res, &CheckError{errs} // a retracted id stays retracted
+	}
+	// On SQLite the batch is checked while it is written, and the
+	// transaction commits only once the check has passed: a batch that
+	// fails it still writes nothing, and the writing need not wait.
+	exists, err := tw.stmt("SELECT 1 FROM entities WHERE kind = $1 AND id = $2")
+	if err != nil {
+		return res, err
+	}
+	check := func() []*registry.RecordError {
+		known := map[registry.EntityID]bool{} // a batch refers to few jurisdictions and vendors, many times
+		return set.Check(func(kind, id string) bool {
+			k := registry.EntityID{Kind: kind, ID: id}
+			if !known[k] {
+				var one int
+				known[k] = exists.QueryRowContext(ctx, kind, id).Scan(&one) == nil
+			}
+			return known[k]
+		})
+	}
+	checked := make(chan []*registry.RecordError, 1)
+	if s.d.interleave {
+		go func() { checked <- check() }()
+	} else if errs := check(); len(errs) > 0 {
+		return res, &CheckError{errs}
+	} else {
+		checked <- nil
+	}
+	w, err := fill(tw, set, meta, size, progress, &res)
+	if errs := <-checked; len(errs) > 0 {
+		return res, &CheckError{errs}
+	}
+	if err != nil || w.size == size {
+		return res, err
+	}
+	return res, w.finish(s.key)
 }
 
 // fill appends what differs in a batch to the log and projects it,
@@ -131,7 +144,8 @@ func fill(tw *txWriter, set *registry.Set, meta Meta, size int64, progress Progr
 			res.Unchanged++
 			continue
 		}
-		rev := &registry.Revision{Seq: w.size, Kind: e.Kind(), ID: e.Key(), Op: op, Author: meta.Author, Reason: meta.Reason, Time: meta.Time, State: state}
+		rev := &registry.Revision{Seq: w.size, Kind: e.Kind(), ID: e.Key(), Op: op, Author: meta.Author, Reason: meta.Reason,
+			Contributor: meta.Contributor, Time: meta.Time, State: state}
 		if err := w.append(rev); err != nil {
 			return nil, err
 		}

@@ -199,7 +199,7 @@ func stateSum(state []byte) [16]byte {
 }
 
 // createdAt is how the revisions table stores a revision's time.
-func createdAt(t time.Time) string { return t.Format(time.RFC3339) }
+func createdAt(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 	bad := lg.bad.add

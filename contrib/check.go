@@ -1,0 +1,120 @@
+package contrib
+
+import (
+	"crypto/rand"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"oversight/registry"
+)
+
+var (
+	slugRE      = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	pseudonymRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+)
+
+// Check checks a proposal on its own and brings it into the form it is
+// kept in: evidence without a key gets one (e1, e2, …), the evidence a
+// record does not hold yet joins its sources, a record of a change takes
+// its target's id, and a contributor without a pseudonym gets one. The
+// errors are those an import gives for the record, under record., and
+// name the other fields as a request's body does.
+//
+// What Check cannot see (that the target exists and is not retracted,
+// that the vendors and jurisdiction a record names exist) the store checks
+// when it keeps the submission.
+func (p *Proposal) Check() registry.Errors {
+	if errs := registry.CheckValues(p); len(errs) > 0 {
+		return errs // a value over its limit, or not text: say only that
+	}
+	var errs registry.Errors
+	add := func(path, format string, args ...any) {
+		errs = append(errs, &registry.FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
+	}
+	switch p.Kind {
+	case New:
+		if p.Target != "" {
+			add("target", "a new deployment has no target: name it in record.id")
+		}
+		if p.Record == nil {
+			add("record", "a new deployment needs its record")
+		}
+	case Change, Correction, Dispute:
+		if p.Target == "" {
+			add("target", "is required: the id of the deployment this %s concerns", p.Kind)
+		} else if !slugRE.MatchString(p.Target) {
+			add("target", "%q is not a deployment id (lower-case letters, digits and single hyphens)", registry.Clip(p.Target))
+		}
+		if p.Kind == Change && p.Record == nil {
+			add("record", "a change needs the record as it should read")
+		}
+		if p.Kind != Change && p.Message == "" {
+			add("message", "is required: say what is wrong, and why")
+		}
+		if p.Record != nil && p.Record.ID == "" {
+			p.Record.ID = p.Target
+		} else if p.Record != nil && p.Record.ID != p.Target {
+			add("record.id", "%q is not the target %q: a %s keeps the record's id", registry.Clip(p.Record.ID), registry.Clip(p.Target), p.Kind)
+		}
+	default:
+		errs = append(errs, &registry.FieldError{Path: "kind", Msg: fmt.Sprintf("%q is not a kind of submission", registry.Clip(string(p.Kind))),
+			Allowed: kindNames()})
+	}
+	for i := range p.Evidence {
+		if p.Evidence[i].Key == "" {
+			p.Evidence[i].Key = "e" + strconv.Itoa(i+1)
+		}
+	}
+	errs = append(errs, registry.CheckSources("evidence", p.Evidence)...)
+	if p.Pseudonym == "" {
+		p.Pseudonym = NewPseudonym()
+	} else if !pseudonymRE.MatchString(p.Pseudonym) {
+		add("pseudonym", "%q may hold letters, digits, '.', '_' and '-', and starts with a letter or digit", registry.Clip(p.Pseudonym))
+	}
+	if p.Record != nil && len(errs) == 0 {
+		errs = append(errs, p.cite()...)
+	}
+	if p.Record != nil && len(errs) == 0 {
+		if err := p.Record.Validate(); err != nil {
+			for _, fe := range err.(registry.Errors) {
+				c := *fe
+				c.Path = "record." + fe.Path
+				errs = append(errs, &c)
+			}
+		}
+	}
+	return errs
+}
+
+// cite adds to the record's sources the evidence it does not hold yet; the
+// record's facts may cite the evidence by its keys.
+func (p *Proposal) cite() registry.Errors {
+	var errs registry.Errors
+	for i, e := range p.Evidence {
+		j := slices.IndexFunc(p.Record.Sources, func(s registry.Source) bool { return s.Key == e.Key })
+		switch {
+		case j < 0:
+			p.Record.Sources = append(p.Record.Sources, e)
+		case p.Record.Sources[j].URL != e.URL:
+			errs = append(errs, &registry.FieldError{Path: fmt.Sprintf("evidence[%d].key", i),
+				Msg: fmt.Sprintf("%q is the key of another source of the record (%s)", e.Key, registry.Clip(p.Record.Sources[j].URL))})
+		}
+	}
+	return errs
+}
+
+func kindNames() []string {
+	out := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// NewPseudonym makes up a pseudonym for a contributor who gave none: it
+// says nothing of them and is unlikely to be anyone else's.
+func NewPseudonym() string {
+	return "contributor-" + rand.Text()[:8]
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"oversight/contrib"
+	"oversight/registry"
+)
+
+// Submissions (migration 007): kept apart from the log until a reviewer
+// accepts one, when its record is logged in the same transaction that
+// marks it accepted.
+
+const submissionColumns = "id, kind, target_id, jurisdiction, pseudonym, account, record, evidence, message, contact, state, created_at, updated_at, decided_by, seq"
+
+func scanSubmission(row interface{ Scan(...any) error }) (*contrib.Submission, error) {
+	var sub contrib.Submission
+	var target, account, record, contact, decided sql.NullString
+	var evidence, created, updated string
+	var seq sql.NullInt64
+	if err := row.Scan(&sub.ID, &sub.Kind, &target, &sub.Jurisdiction, &sub.Pseudonym, &account, &record, &evidence,
+		&sub.Message, &contact, &sub.State, &created, &updated, &decided, &seq); err != nil {
+		return nil, err
+	}
+	sub.Target, sub.Account, sub.Contact, sub.DecidedBy = target.String, account.String, contact.String, decided.String
+	if record.Valid {
+		if err := json.Unmarshal([]byte(record.String), &sub.Record); err != nil {
+			return nil, fmt.Errorf("submission %d: record: %w", sub.ID, err)
+		}
+	}
+	if err := json.Unmarshal([]byte(evidence), &sub.Evidence); err != nil {
+		return nil, fmt.Errorf("submission %d: evidence: %w", sub.ID, err)
+	}
+	sub.Created, _ = time.Parse(time.RFC3339, created)
+	sub.Updated, _ = time.Parse(time.RFC3339, updated)
+	if seq.Valid {
+		sub.Seq = &seq.Int64
+	}
+	return &sub, nil
+}
+
+// Submit checks a proposal against the register and keeps it as a pending
+// submission, found again by the hash of its receipt. The submission is
+// committed, and durable, when Submit returns: its receipt may be shown.
+// account is the contributor's, or empty.
+func (s *DB) Submit(ctx context.Context, p *contrib.Proposal, account, receiptHash string, now time.Time) (*contrib.Submission, error) {
+	if errs := p.Check(); len(errs) > 0 {
+		return nil, registry.Invalid("the submission is not valid", errs...)
+	}
+	sub := &contrib.Submission{Proposal: *p, State: contrib.Pending, Account: account, Created: now.UTC().Truncate(time.Second)}
+	sub.Updated = sub.Created
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkProposal(ctx, tx, sub, account); err != nil {
+			return err
+		}
+		record, evidence, err := proposalJSON(&sub.Proposal)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "INSERT INTO submissions (receipt_hash, kind, target_id, jurisdiction, pseudonym, account, record, evidence, message, contact, state, created_at, updated_at) "+
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+			receiptHash, string(sub.Kind), null(sub.Target), sub.Jurisdiction, sub.Pseudonym, null(account), record, evidence,
+			sub.Message, null(sub.Contact), string(sub.State), createdAt(sub.Created), createdAt(sub.Updated)).Scan(&sub.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// checkProposal checks what a proposal says of the register, as an
+// import would, and sets the submission's jurisdiction.
+func checkProposal(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, account string) error {
+	var fields registry.Errors
+	if sub.Target != "" {
+		var state []byte
+		err := tx.QueryRowContext(ctx, "SELECT state FROM entities WHERE kind = 'deployment' AND id = $1", sub.Target).Scan(&state)
+		if errors.Is(err, sql.ErrNoRows) {
+			if t, terr := readTombstone(ctx, tx, "deployment", sub.Target); terr == nil {
+				return registry.Conflict(retractedMessage(t))
+			}
+			fields = append(fields, &registry.FieldError{Path: "target", Msg: fmt.Sprintf("the register has no deployment %q", sub.Target)})
+		} else if err != nil {
+			return err
+		} else {
+			var d registry.Deployment
+			if err := json.Unmarshal(state, &d); err != nil {
+				return err
+			}
+			sub.Jurisdiction = d.Jurisdiction
+		}
+	}
+	if r := sub.Record; r != nil {
+		sub.Jurisdiction = r.Jurisdiction
+		if sub.Kind == contrib.New {
+			var one int
+			if err := tx.QueryRowContext(ctx, "SELECT 1 FROM entities WHERE kind = 'deployment' AND id = $1", r.ID).Scan(&one); err == nil {
+				fields = append(fields, &registry.FieldError{Path: "record.id", Msg: fmt.Sprintf("the register has a deployment %q: propose a change to it", r.ID)})
+			} else if t, terr := readTombstone(ctx, tx, "deployment", r.ID); terr == nil {
+				fields = append(fields, &registry.FieldError{Path: "record.id", Msg: retractedMessage(t)})
+			}
+		}
+		set := &registry.Set{Deployments: []*registry.Deployment{r}}
+		for _, re := range set.Check(func(kind, id string) bool {
+			var one int
+			return tx.QueryRowContext(ctx, "SELECT 1 FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&one) == nil
+		}) {
+			fields = append(fields, prefixed("record.", registry.Errors{re.Err})...)
+		}
+	}
+	var taken string
+	if err := tx.QueryRowContext(ctx, "SELECT name FROM accounts WHERE name = $1", sub.Pseudonym).Scan(&taken); err == nil && taken != account {
+		fields = append(fields, &registry.FieldError{Path: "pseudonym", Msg: fmt.Sprintf("%q is the name of an account: choose another", taken)})
+	}
+	if len(fields) > 0 {
+		return registry.Invalid("the submission is not valid", fields...)
+	}
+	return nil
+}
+
+func proposalJSON(p *contrib.Proposal) (record any, evidence string, err error) {
+	if p.Record != nil {
+		b, err := json.Marshal(p.Record)
+		if err != nil {
+			return nil, "", err
+		}
+		record = string(b)
+	}
+	b, err := json.Marshal(p.Evidence)
+	return record, string(b), err
+}
+
+// Submission returns a submission with its messages, by id.
+func (s *DB) Submission(ctx context.Context, id int64) (*contrib.Submission, error) {
+	return s.submissionWhere(ctx, "id = $1", id)
+}
+
+// SubmissionByReceipt returns the submission whose receipt hashes to h.
+func (s *DB) SubmissionByReceipt(ctx context.Context, h string) (*contrib.Submission, error) {
+	return s.submissionWhere(ctx, "receipt_hash = $1", h)
+}
+
+func (s *DB) submissionWhere(ctx context.Context, where string, arg any) (*contrib.Submission, error) {
+	sub, err := scanSubmission(s.db.QueryRowContext(ctx, "SELECT "+submissionColumns+" FROM submissions WHERE "+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, registry.NotFound("submission")
+	} else if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT author, public, body, created_at FROM submission_messages WHERE submission = $1 ORDER BY n", sub.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m contrib.Message
+		var t string
+		if err := rows.Scan(&m.Author, &m.Public, &m.Body, &t); err != nil {
+			return nil, err
+		}
+		m.Time, _ = time.Parse(time.RFC3339, t)
+		sub.Messages = append(sub.Messages, m)
+	}
+	return sub, rows.Err()
+}
+
+// Queue lists submissions oldest first, as a reviewer works through them.
+func (s *DB) Queue(ctx context.Context, f contrib.QueueFilter) ([]*contrib.Submission, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if len(f.States) > 0 {
+		ss := make([]string, len(f.States))
+		for i, st := range f.States {
+			ss[i] = arg(string(st))
+		}
+		where = append(where, "state IN ("+strings.Join(ss, ", ")+")")
+	}
+	if f.Jurisdiction != "" {
+		where = append(where, "jurisdiction = "+arg(f.Jurisdiction))
+	}
+	if f.Kind != "" {
+		where = append(where, "kind = "+arg(string(f.Kind)))
+	}
+	if f.After > 0 {
+		where = append(where, "id > "+arg(f.After))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > contrib.MaxQueue {
+		limit = contrib.MaxQueue
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+submissionColumns+" FROM submissions WHERE "+strings.Join(where, " AND ")+
+		" ORDER BY id LIMIT "+arg(limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*contrib.Submission
+	for rows.Next() {
+		sub, err := scanSubmission(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+var _ contrib.Service = (*DB)(nil)

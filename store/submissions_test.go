@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"oversight/account"
+	"oversight/contrib"
+	"oversight/internal/fixture"
+	"oversight/registry"
+)
+
+// proposal returns a new deployment proposed with one piece of evidence
+// that its facts cite.
+func proposal(i int) *contrib.Proposal {
+	d := fixture.Deployment(i, "PH", "vendor-b")
+	d.Sources = nil // the evidence becomes its source "a"
+	return &contrib.Proposal{Kind: contrib.New, Record: d, Message: "seen in the news",
+		Evidence: []registry.Source{{Key: "a", URL: "https://example.org/news/1", Title: "A report", Excerpt: "Las cámaras", Language: "es", Translated: true}},
+		Contact:  "me@example.org"}
+}
+
+// TestSubmitAndAccept keeps a submission, refuses what an import would,
+// and accepts it into a logged revision that names the reviewer and the
+// contributor's pseudonym; verify passes, and a decided submission takes
+// no second decision.
+func TestSubmitAndAccept(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	set := fixture.Set(2)
+	apply(t, db, set)
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+
+	bad := proposal(7)
+	bad.Record.Vendors[0].Vendor = "no-such-vendor"
+	bad.Evidence[0].URL = "ftp://x"
+	_, err := db.Submit(ctx, bad, "", "h0", now)
+	wantCode(t, err, registry.EInvalid, "evidence[0].url")
+	bad = proposal(7)
+	bad.Record.Vendors[0].Vendor = "no-such-vendor"
+	_, err = db.Submit(ctx, bad, "", "h0", now)
+	wantCode(t, err, registry.EInvalid, "no-such-vendor")
+	exists := proposal(7)
+	exists.Record.ID = set.Deployments[0].ID
+	_, err = db.Submit(ctx, exists, "", "h0", now)
+	wantCode(t, err, registry.EInvalid, "propose a change")
+	if err := db.AddAccount(ctx, &account.Account{Name: "rev", Role: account.Reviewer, PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	impostor := proposal(7)
+	impostor.Pseudonym = "rev"
+	_, err = db.Submit(ctx, impostor, "", "h0", now)
+	wantCode(t, err, registry.EInvalid, "pseudonym")
+	if q, _ := db.Queue(ctx, contrib.QueueFilter{}); len(q) != 0 {
+		t.Fatalf("refused submissions were kept: %d", len(q))
+	}
+
+	sub, err := db.Submit(ctx, proposal(7), "", "h1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(sub.Pseudonym, "contributor-") || sub.Jurisdiction != "PH" || sub.State != contrib.Pending {
+		t.Fatalf("kept as %+v", sub)
+	}
+	got, err := db.SubmissionByReceipt(ctx, "h1")
+	if err != nil || got.ID != sub.ID || got.Contact != "me@example.org" || got.Record.Sources[0].Language != "es" {
+		t.Fatalf("by receipt: %+v, %v", got, err)
+	}
+	if got.Public().Contact != "" {
+		t.Fatal("the public view shows the contact")
+	}
+	if q, _ := db.Queue(ctx, contrib.QueueFilter{States: []contrib.State{contrib.Pending}, Jurisdiction: "PK"}); len(q) != 0 {
+		t.Fatalf("queue for PK holds %d", len(q))
+	}
+
+	_, err = db.Decide(ctx, sub.ID, contrib.Decision{Action: contrib.Reject, Reviewer: "rev"})
+	wantCode(t, err, registry.EInvalid, "message")
+	if _, err := db.Decide(ctx, sub.ID, contrib.Decision{Action: contrib.RequestChanges, Reviewer: "rev", Message: "which city?"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Decide(ctx, sub.ID, contrib.Decision{Action: contrib.Note, Reviewer: "rev", Message: "call the source"}); err != nil {
+		t.Fatal(err)
+	}
+	revised := proposal(7)
+	revised.Record.Place.Name = "Synthetic Town"
+	answered, err := db.Answer(ctx, "h1", "Synthetic Town, says the page", revised, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answered.State != contrib.Pending || answered.Record.Place.Name != "Synthetic Town" || len(answered.Messages) != 3 || len(answered.Public().Messages) != 2 {
+		t.Fatalf("after the answer: %+v", answered)
+	}
+
+	size, _ := db.Size(ctx)
+	done, err := db.Decide(ctx, sub.ID, contrib.Decision{Action: contrib.Accept, Reviewer: "rev", Time: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.State != contrib.Accepted || done.Seq == nil || *done.Seq != size || done.DecidedBy != "rev" {
+		t.Fatalf("accepted as %+v", done)
+	}
+	rev, _, err := db.Revision(ctx, *done.Seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev.Author != "rev" || rev.Contributor != sub.Pseudonym || rev.ID != sub.Record.ID || rev.Op != "create" {
+		t.Fatalf("logged %+v", rev)
+	}
+	if strings.Contains(string(rev.State), "me@example.org") {
+		t.Fatal("the contact entered the log")
+	}
+	verifyOK(t, db)
+	_, err = db.Decide(ctx, sub.ID, contrib.Decision{Action: contrib.Reject, Reviewer: "rev", Message: "no"})
+	wantCode(t, err, registry.EConflict, "accepted already")
+	_, err = db.Answer(ctx, "h1", "more", nil, now)
+	wantCode(t, err, registry.EConflict, "no more answers")
+}
+
+// TestDisputeNeedsEditToAccept: a dispute without a record is accepted
+// only with the reviewer's edit of the record it disputes.
+func TestDisputeNeedsEditToAccept(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	set := fixture.Set(2)
+	apply(t, db, set)
+	target := set.Deployments[1]
+	p := &contrib.Proposal{Kind: contrib.Dispute, Target: target.ID, Message: "the city never bought it",
+		Evidence: []registry.Source{{URL: "https://example.org/denial"}}}
+	sub, err := db.Submit(ctx, p, "", "h2", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.Jurisdiction != target.Jurisdiction || sub.Evidence[0].Key != "e1" {
+		t.Fatalf("kept as %+v", sub)
+	}
+	_, err = db.Decide(ctx, sub.ID, contrib.Decision{Action: contrib.Accept, Reviewer: "rev"})
+	wantCode(t, err, registry.EConflict, "carries no record")
+	edit := *target
+	edit.Status = registry.Status{Value: "unknown"}
+	edit.Summary = "Disputed by the city."
+	done, err := db.Decide(ctx, sub.ID, contrib.Decision{Action: contrib.Accept, Reviewer: "rev", Record: &edit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Seq == nil {
+		t.Fatal("no revision logged")
+	}
+	verifyOK(t, db)
+}
