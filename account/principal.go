@@ -4,10 +4,7 @@
 // layer (internal/auth) finds a request's principal.
 package account
 
-import (
-	"context"
-	"slices"
-)
+import "slices"
 
 // A Role is what an account may do. Anyone without an account acts as
 // Anonymous: they may propose and follow their own submissions through
@@ -52,17 +49,4 @@ func (p Principal) Can(s Scope) bool {
 		return false
 	}
 	return s != ScopeReply || p.Org != nil
-}
-
-type principalKey struct{}
-
-// NewContext returns ctx carrying p.
-func NewContext(ctx context.Context, p Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
-}
-
-// FromContext returns the principal ctx carries, anonymous if none.
-func FromContext(ctx context.Context) Principal {
-	p, _ := ctx.Value(principalKey{}).(Principal)
-	return p
 }

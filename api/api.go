@@ -14,6 +14,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"oversight/analysis"
+	"oversight/contrib"
 	"oversight/internal/httperror"
 	"oversight/internal/memo"
 	"oversight/ledger"
@@ -52,6 +54,8 @@ type Config struct {
 	Memo *memo.Cache
 	// Now is the clock; answers default to its UTC date.
 	Now func() time.Time
+	// Submissions keeps what contributors propose and reviewers decide.
+	Submissions contrib.Service
 }
 
 type server struct {
@@ -101,7 +105,22 @@ func (s *server) routes() []route {
 		{"GET /api/v1/export", s.read(s.export)},
 		{"GET /api/v1/log/checkpoint", s.read(s.checkpoint)},
 		{"GET /api/v1/log/revisions/{seq}", s.read(s.revision)},
+		{"POST /api/v1/submissions", s.submit},
+		{"GET /api/v1/receipts/{token}", s.receiptStatus},
+		{"POST /api/v1/receipts/{token}/answer", s.answer},
+		{"GET /api/v1/submissions", s.queue},
+		{"GET /api/v1/submissions/{id}", s.read(s.reviewView)},
+		{"POST /api/v1/submissions/{id}/decision", s.decide},
 	}
+}
+
+// Routes lists the patterns of the API's endpoints, in order.
+func Routes() []string {
+	var out []string
+	for _, rt := range (&server{}).routes() {
+		out = append(out, rt.pattern)
+	}
+	return out
 }
 
 // reading is a handler that reads the register through one snapshot and
@@ -174,24 +193,37 @@ func problem(w http.ResponseWriter, status int, detail string, errs registry.Err
 	}{"about:blank", http.StatusText(status), status, detail, out})
 }
 
-// fail answers an error as problem details, with the status its code maps
-// to and the fields it names.
-func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) { Fail(w, r, err) }
+
+// Fail answers an error as problem details, with the status its code maps
+// to and the fields it names. The server answers with it too, for a
+// request its route table refuses.
+func Fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := httperror.Status(err)
 	switch {
 	case httperror.Gone(r, err):
 		return
 	case status == http.StatusNotFound:
-		problem(w, status, "no such record: "+r.URL.Path, httperror.Fields(err))
+		problem(w, status, "no such record: "+httperror.LogPath(r), httperror.Fields(err))
 	case status == http.StatusBadRequest:
-		problem(w, status, "invalid query parameters", httperror.Fields(err))
+		detail := "invalid query parameters"
+		var e *registry.Error
+		if errors.As(err, &e) && e.Message != "" {
+			detail = e.Message
+		}
+		problem(w, status, detail, httperror.Fields(err))
+	case status == http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="oversight"`)
+		problem(w, status, err.Error(), nil)
+	case status == http.StatusForbidden || status == http.StatusTooManyRequests:
+		problem(w, status, err.Error(), nil)
 	case status == http.StatusConflict:
 		problem(w, status, err.Error(), nil) // the register's state, said for people
 	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", httperror.RetryAfter)
 		problem(w, status, "the answer is being computed; retry after the time in Retry-After", nil)
 	default:
-		slog.Error("request failed", "path", r.URL.Path, "err", err)
+		slog.Error("request failed", "path", httperror.LogPath(r), "err", err)
 		problem(w, status, "internal error", nil)
 	}
 }

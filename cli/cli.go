@@ -91,6 +91,7 @@ var commands = map[string]command{
 	"vendors":    {"vendor network: shares by supplier headquarters, edges, lenders", vendorsCmd},
 	"trends":     {"deployments per year by subregion and by technology", trendsCmd},
 	"gen":        {"fill a register of its own with synthetic deployments, for load tests", genCmd},
+	"user":       {"manage accounts: add (the first admin too), list, disable, link to an organisation, issue tokens", userCmd},
 }
 
 func usage(w io.Writer) {

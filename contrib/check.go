@@ -60,7 +60,7 @@ func (p *Proposal) Check() registry.Errors {
 		}
 	default:
 		errs = append(errs, &registry.FieldError{Path: "kind", Msg: fmt.Sprintf("%q is not a kind of submission", registry.Clip(string(p.Kind))),
-			Allowed: kindNames()})
+			Allowed: KindEnum.Values})
 	}
 	for i := range p.Evidence {
 		if p.Evidence[i].Key == "" {
@@ -103,14 +103,6 @@ func (p *Proposal) cite() registry.Errors {
 		}
 	}
 	return errs
-}
-
-func kindNames() []string {
-	out := make([]string, len(Kinds))
-	for i, k := range Kinds {
-		out[i] = string(k)
-	}
-	return out
 }
 
 // NewPseudonym makes up a pseudonym for a contributor who gave none: it

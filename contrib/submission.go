@@ -21,8 +21,8 @@ const (
 	Dispute    Kind = "dispute"    // the record should not stand as it is; Record is optional
 )
 
-// Kinds lists the kinds in the order forms offer them.
-var Kinds = []Kind{New, Change, Correction, Dispute}
+// KindEnum is the vocabulary of kinds, in the order forms offer them.
+var KindEnum = registry.Enum{Name: "kind of submission", Values: []string{string(New), string(Change), string(Correction), string(Dispute)}}
 
 // A State is where a submission is in its review.
 type State string
@@ -33,6 +33,9 @@ const (
 	Accepted         State = "accepted"          // logged as a revision (Submission.Seq)
 	Rejected         State = "rejected"          // closed with a reason
 )
+
+// StateEnum is the vocabulary of states.
+var StateEnum = registry.Enum{Name: "state of a submission", Values: []string{string(Pending), string(ChangesRequested), string(Accepted), string(Rejected)}}
 
 // Open reports whether a submission in state s still waits for a decision.
 func (s State) Open() bool { return s == Pending || s == ChangesRequested }

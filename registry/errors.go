@@ -12,6 +12,13 @@ const (
 	EInvalid  Code = "invalid"   // the caller's input is wrong; Fields says where
 	EInternal Code = "internal"  // anything else: the caller cannot fix it
 	EConflict Code = "conflict"  // the register's state forbids it now (a retracted id, a record others cite)
+	// EUnauthorized: the request must be signed in (or its token is not
+	// valid); EForbidden: who it is signed in as may not do this.
+	EUnauthorized Code = "unauthorized"
+	EForbidden    Code = "forbidden"
+	// ETooMany: the client sent more than its rate allows; it may retry
+	// after a while.
+	ETooMany Code = "too_many"
 )
 
 // Error is an error with a code, and for EInvalid the fields at fault.

@@ -1,9 +1,11 @@
 package site
 
 import (
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strings"
 
 	"oversight/analysis"
@@ -95,7 +97,13 @@ var funcs = template.FuncMap{
 	"tierClass": func(t any) string { return "tier-" + strings.ReplaceAll(fmt.Sprint(t), "_", "-") },
 	"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"join":      strings.Join,
-	"rankText":  rankText,
+	"has":       slices.Contains[[]string],
+	"inc":       func(i int) int { return i + 1 },
+	"json": func(v any) string {
+		b, _ := json.Marshal(v)
+		return string(b)
+	},
+	"rankText": rankText,
 	"deref": func(v *int64) int64 {
 		if v == nil {
 			return 0

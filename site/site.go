@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"oversight/analysis"
+	"oversight/contrib"
+	"oversight/internal/auth"
 	"oversight/internal/cached"
 	"oversight/internal/httperror"
 	"oversight/internal/memo"
@@ -46,6 +48,10 @@ type Config struct {
 	Memo *memo.Cache
 	// Now is the clock; pages classify at its UTC date.
 	Now func() time.Time
+	// Submissions keeps what contributors propose and reviewers decide;
+	// Auth signs reviewers in and out.
+	Submissions contrib.Service
+	Auth        *auth.Auth
 }
 
 // Site serves the pages.
@@ -143,6 +149,18 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		},
 		"GET /countries/{$}":   s.read(s.home),
 		"GET /deployments/{$}": s.read(s.search),
+		// Contributions and their review; who may use each is in web's
+		// route table, and web checks every form's token.
+		"GET /submit":            s.read(s.submitForm),
+		"POST /submit":           s.read(s.submit),
+		"GET /receipts/{token}":  s.receipt,
+		"POST /receipts/{token}": s.answerReceipt,
+		"GET /login":             s.loginForm,
+		"POST /login":            s.login,
+		"POST /logout":           s.logout,
+		"GET /review":            s.reviewQueue,
+		"GET /review/{id}":       s.read(s.reviewPage),
+		"POST /review/{id}":      s.read(s.decide),
 	}
 }
 
@@ -193,6 +211,11 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, page s
 	w.Write(buf.Bytes())
 }
 
+// Fail answers an error as a page, with the status its code maps to; a bad
+// parameter is named. The server answers with it too, for a request its
+// route table refuses.
+func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
+
 // fail answers an error as a page, with the status its code maps to; a bad
 // parameter is named.
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -207,11 +230,13 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = badRequestMessage(err)
 	case status == http.StatusConflict:
 		msg = err.Error() // the register's state, said for people (a retracted id, a cited record)
+	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusTooManyRequests:
+		msg = err.Error()
 	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", httperror.RetryAfter)
 		msg = "The figures for this page are being computed. Please reload it in a few seconds."
 	default:
-		slog.Error("page failed", "path", r.URL.Path, "err", err)
+		slog.Error("page failed", "path", httperror.LogPath(r), "err", err)
 	}
 	s.render(w, r, status, "error", map[string]any{"Title": http.StatusText(status), "Message": msg})
 }

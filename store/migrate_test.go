@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -65,5 +67,23 @@ func TestMigrationsOwnTransaction(t *testing.T) {
 	}
 	if v := version(); v != 902 {
 		t.Errorf("schema version %d, want 902", v)
+	}
+}
+
+// TestOpenSQLiteAnyPath: a file name holding what a URI reads as syntax
+// ('#', '?', '%') opens that file, not another.
+func TestOpenSQLiteAnyPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%20d")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "t.db")
+	db, err := OpenSQLite(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not where it was asked for: %v", err)
 	}
 }

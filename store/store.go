@@ -134,7 +134,7 @@ func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) 
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +146,11 @@ func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) 
 	}
 	return s, nil
 }
+
+// uriPath escapes what a file name may hold that an SQLite URI reads
+// otherwise: a data directory named "a#b" would open the file "a", and one
+// named "a?b" would lose the rest to the query.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // maxIdle is how many connections the pool keeps open between requests.
 // database/sql keeps two by default, so a burst of concurrent reads closed

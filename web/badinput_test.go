@@ -24,6 +24,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"oversight/account"
 	"oversight/internal/fixture"
 	"oversight/internal/testcls"
 	"oversight/internal/testenv"
@@ -54,18 +55,19 @@ func TestNoServerErrorForBadInput(t *testing.T) {
 	// The two engines' servers are apart: they take their requests at once.
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
-		srv, _ := serveSet(t, fixture.Set(20), nil)
-		badInput(t, srv)
+		srv, db := serveSet(t, fixture.Set(20), nil)
+		badInput(t, srv, db)
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		badInput(t, servePostgres(t, fixture.Set(20)))
+		srv, db := servePostgres(t, fixture.Set(20))
+		badInput(t, srv, db)
 	})
 }
 
 // servePostgres serves a register holding set in a schema of its own in
 // the database $OBS_TEST_POSTGRES names.
-func servePostgres(t *testing.T, set *registry.Set) *httptest.Server {
+func servePostgres(t *testing.T, set *registry.Set) (*httptest.Server, *store.DB) {
 	url := testenv.PostgresSchema(t, "badinput")
 	key, err := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
 	if err != nil {
@@ -79,23 +81,27 @@ func servePostgres(t *testing.T, set *registry.Set) *httptest.Server {
 	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(db, testcls.New(t, nil))
+	h, err := NewWithOptions(db, testcls.New(t, nil), unlimited)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return testreg.Serve(t, h)
+	return testreg.Serve(t, h), db
 }
 
-// badInput sends the battery to srv.
-func badInput(t *testing.T, srv *httptest.Server) {
+// badInput sends the battery to srv, as a reviewer (with an API token), so
+// that the routes only reviewers use are reached too.
+func badInput(t *testing.T, srv *httptest.Server, db *store.DB) {
 	start := time.Now()
+	token := testreg.Account(t, db, "battery", account.Reviewer, nil)
 	b := &battery{t: t, base: srv.URL, client: &http.Client{
-		Timeout: requestTimeout,
+		Transport: bearer{token},
+		Timeout:   requestTimeout,
 		// A redirect (the mux cleaning "/a/../b") is an answer, not
 		// something to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 	b.frameworks = b.frameworkIDs()
+	b.submit()
 
 	spec := readSpec(t)
 	b.apiRoutes(spec)
@@ -109,6 +115,15 @@ func badInput(t *testing.T, srv *httptest.Server) {
 	if elapsed > totalBudget {
 		t.Errorf("the battery took %v, over its budget of %v", elapsed, totalBudget)
 	}
+}
+
+// bearer sends every request with an API token.
+type bearer struct{ token string }
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 const (
@@ -177,6 +192,36 @@ type battery struct {
 	client     *http.Client
 	frameworks []string
 	reqs       []request
+	receipt    string // of a submission the battery sent
+	submission string // its id
+}
+
+// made replaces "{receipt}" and "{submission}" with those of the
+// submission the battery sent (submit).
+func (b *battery) made(v string) string {
+	return strings.NewReplacer("{receipt}", b.receipt, "{submission}", b.submission).Replace(v)
+}
+
+// submit sends a valid submission, whose receipt and id the routes that
+// read one are tested with.
+func (b *battery) submit() {
+	d := fixture.Deployment(9000, "PK", "vendor-a")
+	body, _ := json.Marshal(map[string]any{"kind": "new", "record": d, "evidence": []map[string]string{{"url": "https://example.org/a"}}})
+	resp, err := b.client.Post(b.base+"/api/v1/submissions", "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Receipt    string `json:"receipt"`
+		Submission struct {
+			ID int64 `json:"id"`
+		} `json:"submission"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusCreated {
+		b.t.Fatalf("POST /api/v1/submissions: %d, %v", resp.StatusCode, err)
+	}
+	b.receipt, b.submission = out.Receipt, strconv.FormatInt(out.Submission.ID, 10)
 }
 
 func (b *battery) add(r request) { b.reqs = append(b.reqs, r) }
@@ -250,7 +295,7 @@ func (b *battery) apiOperation(method, tmpl string, ps []param, hasBody bool) {
 			if p.In != "path" {
 				continue
 			}
-			val := validPath[tmpl]
+			val := b.made(validPath[tmpl])
 			if val == "" {
 				val = "no-such-record"
 			}
@@ -358,6 +403,10 @@ func (b *battery) accepts(p param, v string) bool {
 		return true
 	case "tier":
 		return false // no hostile value is FRAMEWORK:TIER
+	case "target":
+		return slugRE.MatchString(v)
+	case "next":
+		return true // any text: a sign-in goes to it only if it is a path here
 	}
 	b.t.Errorf("parameter %s: the test does not know what values it takes; teach accepts", p.Name)
 	return true

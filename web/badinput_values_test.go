@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"oversight/contrib"
 	"oversight/site"
 )
 
@@ -24,6 +25,11 @@ var (
 		"/api/v1/vendors/{id}":                    "vendor-a",
 		"/api/v1/frameworks/{id}":                 "apac-baseline",
 		"/api/v1/log/revisions/{seq}":             "0",
+		// Made by the battery before it runs (battery.made).
+		"/api/v1/receipts/{token}":          "{receipt}",
+		"/api/v1/receipts/{token}/answer":   "{receipt}",
+		"/api/v1/submissions/{id}":          "{submission}",
+		"/api/v1/submissions/{id}/decision": "{submission}",
 	}
 )
 
@@ -61,6 +67,16 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /assess"},
 	{pattern: "POST /assess"}, // its form: assessBodies
 	{pattern: "GET /static/{file...}", path: "file", valid: "style.css"},
+	{pattern: "GET /submit", query: []string{"kind", "target"}, strict: true},
+	{pattern: "POST /submit"}, // a form: the write tests send it
+	{pattern: "GET /receipts/{token}", path: "token", valid: "{receipt}", strict: true},
+	{pattern: "POST /receipts/{token}"},
+	{pattern: "GET /login", query: []string{"next"}, strict: true},
+	{pattern: "POST /login"},
+	{pattern: "POST /logout"},
+	{pattern: "GET /review", query: []string{"state", "jurisdiction", "kind", "after", "limit"}, strict: true},
+	{pattern: "GET /review/{id}", path: "id", valid: "{submission}", strict: true},
+	{pattern: "POST /review/{id}"},
 }
 
 // hostile is a value sent for a parameter; path values are sent escaped
@@ -154,6 +170,17 @@ func (b *battery) pageRoutes() {
 		case "q":
 			n := 200
 			p.Schema.MaxLength = &n
+		case "state":
+			p.Schema.Enum = contrib.StateEnum.Values
+		case "kind":
+			p.Schema.Enum = contrib.KindEnum.Values
+		case "after", "limit":
+			p.Schema.Type = "integer"
+			lo, hi := int64(1), int64(contrib.MaxQueue)
+			p.Schema.Minimum = &lo
+			if name == "limit" {
+				p.Schema.Maximum = &hi
+			}
 		}
 		return p
 	}
@@ -182,7 +209,7 @@ func (b *battery) pageRoutes() {
 			}
 			return regexp.MustCompile(`\{[a-z]+(\.\.\.)?\}`).ReplaceAllString(tmpl, val)
 		}
-		valid := path(hostile{v: r.valid})
+		valid := path(hostile{v: b.made(r.valid), raw: true})
 		for _, name := range r.query {
 			for _, v := range queryValues {
 				q := base(name)

@@ -12,16 +12,22 @@ import (
 
 	"oversight/analysis"
 	"oversight/api"
+	"oversight/contrib"
+	"oversight/internal/auth"
 	"oversight/internal/memo"
+	"oversight/internal/ratelimit"
 	"oversight/site"
 	"oversight/store"
 )
 
-// Register is the database the server reads: each request reads one
-// snapshot of it, and the response cache follows its log size.
+// Register is the database the server reads, and writes what
+// contributors and reviewers send: each request reads one snapshot of it,
+// and the response cache follows its log size.
 type Register interface {
 	Size(ctx context.Context) (int64, error)
 	Snapshot(ctx context.Context) (*store.Snapshot, error)
+	auth.Store
+	contrib.Service
 }
 
 // memoMax bounds the whole-register results kept per register state:
@@ -49,27 +55,60 @@ const (
 var readers = 2 * runtime.GOMAXPROCS(0)
 
 type server struct {
-	reg   Register
-	inner http.Handler // the mux behind the shedder and the deadline
-	cache responseCache
+	reg    Register
+	inner  http.Handler // the mux behind the shedder and the deadline
+	cache  responseCache
+	auth   *auth.Auth
+	access *accessTable
+	pages  *site.Site
+	// writes bounds each client's writes (submissions, answers, sign-ins,
+	// decisions), keyed without keeping its address.
+	writes  *ratelimit.Limiter
+	origins *http.CrossOriginProtection
 }
 
 // New returns the HTTP handler for a register, classifying with cls.
 func New(reg Register, cls *analysis.Classifier) (http.Handler, error) {
-	return NewWithClock(reg, cls, time.Now)
+	return NewWithOptions(reg, cls, Options{})
 }
 
 // NewWithClock is New with the clock that every answer and page reads the
 // date from.
 func NewWithClock(reg Register, cls *analysis.Classifier, now func() time.Time) (http.Handler, error) {
+	return NewWithOptions(reg, cls, Options{Now: now})
+}
+
+// Options are what a server may be given besides its register; the zero
+// value of each field means its default.
+type Options struct {
+	// Now is the clock every answer and page reads the date from.
+	Now func() time.Time
+	// Writes bounds each client's writes; Logins each account name's
+	// sign-in attempts.
+	Writes, Logins ratelimit.Limit
+}
+
+// NewWithOptions is New with options.
+func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Handler, error) {
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	if o.Writes == (ratelimit.Limit{}) {
+		o.Writes = writeLimit
+	}
+	if o.Logins == (ratelimit.Limit{}) {
+		o.Logins = loginLimit
+	}
 	m := memo.New(memoMax)
+	authn := &auth.Auth{Store: reg, Now: now, Throttle: ratelimit.New(o.Logins, maxClients, now)}
 	a := api.New(api.Config{
 		Open:       func(ctx context.Context) (api.Reader, error) { return reg.Snapshot(ctx) },
-		Classifier: cls, Memo: m, Now: now,
+		Classifier: cls, Memo: m, Now: now, Submissions: reg,
 	})
 	pages, err := site.New(site.Config{
 		Open:       func(ctx context.Context) (site.Reader, error) { return reg.Snapshot(ctx) },
-		Classifier: cls, Memo: m, Now: now,
+		Classifier: cls, Memo: m, Now: now, Submissions: reg, Auth: authn,
 	})
 	if err != nil {
 		return nil, err
@@ -78,7 +117,8 @@ func NewWithClock(reg Register, cls *analysis.Classifier, now func() time.Time) 
 	routes(mux, a, pages)
 	shed := newShedder(readers, shedWait, shedRetry)
 	deadline := withDeadline(RequestDeadline, mux)
-	s := &server{reg: reg, cache: responseCache{now: now}}
+	s := &server{reg: reg, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages,
+		writes: ratelimit.New(o.Writes, maxClients, now), origins: http.NewCrossOriginProtection()}
 	s.inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
 			mux.ServeHTTP(w, r)
@@ -89,12 +129,21 @@ func NewWithClock(reg Register, cls *analysis.Classifier, now func() time.Time) 
 	return s, nil
 }
 
-// ServeHTTP answers from the response cache where it can, and otherwise
+// ServeHTTP checks who makes a request and whether the route table lets
+// them, then answers from the response cache where it can, and otherwise
 // runs the request if the register has room for it (see shedder). Every
 // response carries the security headers.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setSecurityHeaders(w.Header())
-	if cacheable(r) {
+	r, rl, err := s.admit(w, r)
+	if err != nil {
+		s.refuse(w, r, err)
+		return
+	}
+	if rl == nil {
+		return // admit answered
+	}
+	if cacheable(r) && !rl.private {
 		if size, err := s.cache.logSize(func() (int64, error) { return s.reg.Size(r.Context()) }); err == nil {
 			s.cache.serve(w, r, size, s.inner)
 			return

@@ -10,6 +10,7 @@ import (
 
 	"oversight/analysis"
 	"oversight/internal/fixture"
+	"oversight/internal/ratelimit"
 	"oversight/internal/testcls"
 	"oversight/internal/testreg"
 	"oversight/registry"
@@ -21,12 +22,16 @@ import (
 func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*httptest.Server, *store.DB) {
 	t.Helper()
 	db := testreg.Open(t, set)
-	h, err := New(db, testcls.New(t, facts))
+	h, err := NewWithOptions(db, testcls.New(t, facts), unlimited)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return testreg.Serve(t, h), db
 }
+
+// unlimited serves tests that send many writes from one client: only the
+// rate limits' own test keeps them.
+var unlimited = Options{Writes: ratelimit.Limit{Rate: 1e6, Burst: 1e6}, Logins: ratelimit.Limit{Rate: 1e6, Burst: 1e6}}
 
 // TestSideBySide checks that the API and the pages each answer a path they
 // do not know in their own format.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"oversight/internal/memo"
 	"oversight/internal/params"
@@ -17,8 +18,9 @@ const RetryAfter = "5"
 
 // Status returns the status an error is answered with: 404 for ENotFound,
 // 400 for EInvalid, 503 for an answer still being computed or a request
-// that ran out of time (send RetryAfter with it), 409 for EConflict, 500
-// for anything else.
+// that ran out of time (send RetryAfter with it), 409 for EConflict, 401
+// for EUnauthorized, 403 for EForbidden, 429 for ETooMany (the caller
+// sets Retry-After), 500 for anything else.
 func Status(err error) int {
 	if errors.Is(err, memo.ErrPending) || errors.Is(err, context.DeadlineExceeded) {
 		return http.StatusServiceUnavailable
@@ -30,6 +32,12 @@ func Status(err error) int {
 		return http.StatusBadRequest
 	case registry.EConflict:
 		return http.StatusConflict
+	case registry.EUnauthorized:
+		return http.StatusUnauthorized
+	case registry.EForbidden:
+		return http.StatusForbidden
+	case registry.ETooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -44,7 +52,7 @@ func Fields(err error) registry.Errors {
 	out := make(registry.Errors, len(e.Fields))
 	for i, f := range e.Fields {
 		g := *f
-		if !hasLocation(g.Path) {
+		if !HasLocation(g.Path) {
 			g.Path = "query." + g.Path
 		}
 		out[i] = &g
@@ -52,13 +60,25 @@ func Fields(err error) registry.Errors {
 	return out
 }
 
-func hasLocation(path string) bool {
+// HasLocation reports whether a field's path says where in the request it
+// is: query., path. or body.
+func HasLocation(path string) bool {
 	for _, loc := range []string{"query.", "path.", "body"} {
 		if len(path) >= len(loc) && path[:len(loc)] == loc {
 			return true
 		}
 	}
 	return false
+}
+
+// LogPath is the request's path as a log or an error message may say it:
+// the route's pattern where a path holds a secret (a receipt token), so
+// that no secret is written to a log.
+func LogPath(r *http.Request) string {
+	if strings.Contains(r.Pattern, "{token}") {
+		return r.Pattern
+	}
+	return r.URL.Path
 }
 
 // Gone reports whether a request failed because its client went away:

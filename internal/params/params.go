@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"oversight/analysis"
+	"oversight/contrib"
 	"oversight/registry"
 	"oversight/rules"
 )
@@ -333,4 +334,40 @@ func TierNames() []string {
 		out[i] = string(t)
 	}
 	return out
+}
+
+// QueueFilter reads the filters of the reviewers' queue: state (any of
+// them, comma-separated; the open ones when absent), jurisdiction, kind,
+// after (the last id of the previous page) and limit.
+func (p *Reader) QueueFilter() contrib.QueueFilter {
+	f := contrib.QueueFilter{Jurisdiction: p.Country("jurisdiction"), Limit: contrib.MaxQueue}
+	states := contrib.StateEnum
+	if v := p.v.Get("state"); v == "" {
+		f.States = []contrib.State{contrib.Pending, contrib.ChangesRequested}
+	} else {
+		for _, s := range strings.Split(v, ",") {
+			if !states.Has(s) {
+				p.bad("state", fmt.Sprintf("%q is not a state of a submission", registry.Clip(s)), states.Values...)
+				break
+			}
+			f.States = append(f.States, contrib.State(s))
+		}
+	}
+	f.Kind = contrib.Kind(p.Enum("kind", contrib.KindEnum))
+	if v := p.v.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			p.bad("after", "must be the id of a submission, a whole number from 1")
+		}
+		f.After = n
+	}
+	if v := p.v.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > contrib.MaxQueue {
+			p.bad("limit", fmt.Sprintf("must be a whole number from 1 to %d", contrib.MaxQueue))
+		} else {
+			f.Limit = n
+		}
+	}
+	return f
 }

@@ -1,0 +1,227 @@
+package api
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"oversight/account"
+	"oversight/contrib"
+	"oversight/internal/auth"
+	"oversight/internal/httperror"
+	"oversight/internal/params"
+	"oversight/internal/yamldoc"
+	"oversight/registry"
+	"oversight/review"
+)
+
+// MaxBodyBytes bounds the body of a submission, an answer or a decision:
+// a record at its limits with twenty pieces of evidence fits many times.
+const MaxBodyBytes = 1 << 20
+
+// readBody decodes a JSON body into v, refusing what the register refuses
+// in an import file: more than MaxBodyBytes, duplicate keys, invalid
+// UTF-8, nesting past registry.MaxDepth, fields v does not have.
+func readBody(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return registry.InvalidField("body", fmt.Sprintf("at most %d bytes", MaxBodyBytes))
+	} else if err != nil {
+		return err
+	}
+	if err := yamldoc.CheckJSON(body, registry.MaxDepth); err != nil {
+		return registry.InvalidField("body", err.Error())
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return registry.InvalidField("body", "not the JSON this endpoint takes: "+err.Error())
+	}
+	return nil
+}
+
+// bodyErr locates the fields of a check's errors in the body.
+func bodyErr(err error) error {
+	var e *registry.Error
+	if !errors.As(err, &e) || e.Code != registry.EInvalid {
+		return err
+	}
+	out := *e
+	out.Fields = make(registry.Errors, len(e.Fields))
+	for i, f := range e.Fields {
+		g := *f
+		if !httperror.HasLocation(g.Path) {
+			g.Path = "body." + g.Path
+		}
+		out.Fields[i] = &g
+	}
+	return &out
+}
+
+// receipt is the answer to a submission: the only time its token is shown.
+type receipt struct {
+	Receipt    string              `json:"receipt"`
+	StatusPage string              `json:"status_page"`
+	StatusAPI  string              `json:"status_api"`
+	Submission *contrib.Submission `json:"submission"`
+}
+
+// noQuery refuses any query parameter: these endpoints take none.
+func noQuery(r *http.Request) error { return params.Read(r.URL.Query()).Err() }
+
+func (s *server) submit(w http.ResponseWriter, r *http.Request) {
+	var p contrib.Proposal
+	if err := cmp.Or(noQuery(r), readBody(w, r, &p)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token, err := account.NewToken(account.ReceiptPrefix)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sub, err := s.Submissions.Submit(r.Context(), &p, auth.FromContext(r.Context()).Name, account.HashToken(token), s.Now())
+	if err != nil {
+		s.fail(w, r, bodyErr(err))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Location", "/api/v1/receipts/"+token)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	json.NewEncoder(w).Encode(receipt{token, "/receipts/" + token, "/api/v1/receipts/" + token, sub.Public()})
+}
+
+// byReceipt finds the submission of the request's receipt token.
+func (s *server) byReceipt(r *http.Request) (string, error) {
+	token := r.PathValue("token")
+	if !account.ValidToken(account.ReceiptPrefix, token) {
+		return "", registry.NotFound("receipt")
+	}
+	return account.HashToken(token), nil
+}
+
+func (s *server) receiptStatus(w http.ResponseWriter, r *http.Request) {
+	h, err := s.byReceipt(r)
+	if err == nil {
+		err = noQuery(r)
+	}
+	if err == nil {
+		var sub *contrib.Submission
+		if sub, err = s.Submissions.SubmissionByReceipt(r.Context(), h); err == nil {
+			w.Header().Set("Cache-Control", "no-store")
+			err = sendJSON(w, r, sub.Public())
+		}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// answer is the body of a contributor's answer.
+type answer struct {
+	Message  string            `json:"message"`
+	Proposal *contrib.Proposal `json:"proposal,omitempty"`
+}
+
+func (s *server) answer(w http.ResponseWriter, r *http.Request) {
+	h, err := s.byReceipt(r)
+	var a answer
+	if err == nil {
+		err = cmp.Or(noQuery(r), readBody(w, r, &a))
+	}
+	var sub *contrib.Submission
+	if err == nil {
+		sub, err = s.Submissions.Answer(r.Context(), h, a.Message, a.Proposal, s.Now())
+	}
+	if err != nil {
+		s.fail(w, r, bodyErr(err))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	sendJSON(w, r, sub.Public())
+}
+
+func (s *server) queue(w http.ResponseWriter, r *http.Request) {
+	p := params.Read(r.URL.Query(), "state", "jurisdiction", "kind", "after", "limit")
+	f := p.QueueFilter()
+	if err := p.Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	subs, err := s.Submissions.Queue(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := collection[*contrib.Submission]{Items: subs}
+	if len(subs) == f.Limit {
+		out.Next = strconv.FormatInt(subs[len(subs)-1].ID, 10)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	sendJSON(w, r, out)
+}
+
+// submissionID reads the {id} of a submission's path.
+func submissionID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, registry.InvalidField("path.id", "must be the id of a submission, a whole number from 1")
+	}
+	return id, nil
+}
+
+func (s *server) reviewView(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	id, err := submissionID(r)
+	if err != nil {
+		return err
+	}
+	if err := noQuery(r); err != nil {
+		return err
+	}
+	sub, err := s.Submissions.Submission(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	v, err := review.Prepare(r.Context(), rd, s.Classifier, sub, s.today())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return sendJSON(w, r, v)
+}
+
+// decision is the body of a reviewer's decision.
+type decision struct {
+	Action  contrib.Action       `json:"action"`
+	Message string               `json:"message"`
+	Record  *registry.Deployment `json:"record,omitempty"`
+}
+
+func (s *server) decide(w http.ResponseWriter, r *http.Request) {
+	id, err := submissionID(r)
+	if err == nil {
+		_, err = s.Submissions.Submission(r.Context(), id) // an unknown id is the first thing wrong
+	}
+	var d decision
+	if err == nil {
+		err = cmp.Or(noQuery(r), readBody(w, r, &d))
+	}
+	var sub *contrib.Submission
+	if err == nil {
+		sub, err = s.Submissions.Decide(r.Context(), id, contrib.Decision{Action: d.Action, Reviewer: auth.FromContext(r.Context()).Name,
+			Message: d.Message, Record: d.Record, Time: s.Now()})
+	}
+	if err != nil {
+		s.fail(w, r, bodyErr(err))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	sendJSON(w, r, sub)
+}

@@ -1,0 +1,177 @@
+package site
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"oversight/account"
+	"oversight/contrib"
+	"oversight/internal/auth"
+	"oversight/internal/params"
+	"oversight/registry"
+)
+
+// The submission form: anyone proposes a new deployment, or a change,
+// correction or dispute of one, with up to evidenceRows pages of evidence
+// and vendorRows vendors. The API takes any number within the limits.
+const (
+	evidenceRows = 3
+	vendorRows   = 3
+)
+
+// submitForm shows the form; ?target=ID&kind=change fills it from the
+// record to change.
+func (s *Site) submitForm(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	q := params.Read(r.URL.Query(), "kind", "target")
+	p := &contrib.Proposal{Kind: contrib.Kind(q.Enum("kind", contrib.KindEnum)), Target: q.ID("target", "a deployment's id")}
+	if err := q.Err(); err != nil {
+		return err
+	}
+	if p.Kind == "" {
+		p.Kind = contrib.New
+	}
+	var errs registry.Errors
+	if p.Target != "" {
+		e, err := rd.Get(r.Context(), "deployment", p.Target)
+		if errors.Is(err, registry.ErrNotFound) {
+			errs = registry.Errors{{Path: "target", Msg: "the register has no deployment " + p.Target}}
+		} else if err != nil {
+			return err
+		} else {
+			p.Record = e.(*registry.Deployment)
+		}
+	}
+	return s.showSubmitForm(w, r, http.StatusOK, p, errs)
+}
+
+func (s *Site) showSubmitForm(w http.ResponseWriter, r *http.Request, status int, p *contrib.Proposal, errs registry.Errors) error {
+	token, err := auth.FormToken(w, r)
+	if err != nil {
+		return err
+	}
+	d := p.Record
+	if d == nil {
+		d = &registry.Deployment{}
+	}
+	vendors := slices.Clone(d.Vendors)
+	for len(vendors) < vendorRows {
+		vendors = append(vendors, registry.VendorRole{})
+	}
+	evidence := slices.Clone(p.Evidence)
+	for len(evidence) < evidenceRows {
+		evidence = append(evidence, registry.Source{})
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "submit", map[string]any{
+		"Title": "Propose a deployment or a correction", "P": p, "D": d, "Vendors": vendors, "Evidence": evidence, "Errors": errs,
+		"CSRF": token, "Kinds": contrib.KindEnum.Values, "Capabilities": registry.Capabilities.Values, "Purposes": registry.Purposes.Values,
+		"Statuses": registry.Statuses.Values, "OperatorKinds": registry.OperatorKinds.Values, "Roles": registry.VendorRoles.Values,
+		"Levels": registry.PlaceLevels.Values, "Certainties": registry.Certainties.Values,
+	})
+	return nil
+}
+
+// submit keeps a proposal sent from the form and shows its receipt, the
+// only time the receipt's token is shown.
+func (s *Site) submit(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	p, err := proposalFromForm(r, rd)
+	if err != nil {
+		return err
+	}
+	token, err := account.NewToken(account.ReceiptPrefix)
+	if err != nil {
+		return err
+	}
+	sub, err := s.Submissions.Submit(r.Context(), p, auth.FromContext(r.Context()).Name, account.HashToken(token), s.Now())
+	var e *registry.Error
+	if errors.As(err, &e) && e.Code == registry.EInvalid {
+		return s.showSubmitForm(w, r, http.StatusUnprocessableEntity, p, e.Fields)
+	} else if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusCreated, "receipt", map[string]any{"Title": "Submission received", "S": sub.Public(), "Token": token, "New": true})
+	return nil
+}
+
+// proposalFromForm reads the form into a proposal. The record's facts cite
+// every piece of evidence: the contributor's evidence is for the whole
+// proposal. A change starts from the record it changes, so that what the
+// form does not show is kept.
+func proposalFromForm(r *http.Request, rd Reader) (*contrib.Proposal, error) {
+	f := r.PostForm
+	p := &contrib.Proposal{Kind: contrib.Kind(f.Get("kind")), Target: strings.TrimSpace(f.Get("target")),
+		Message: f.Get("message"), Pseudonym: strings.TrimSpace(f.Get("pseudonym")), Contact: f.Get("contact")}
+	var keys []string
+	for i := range evidenceRows {
+		n := "evidence" + strconv.Itoa(i) + "."
+		src := registry.Source{URL: strings.TrimSpace(f.Get(n + "url")), Title: f.Get(n + "title"), Publisher: f.Get(n + "publisher"),
+			Excerpt: f.Get(n + "excerpt"), Language: strings.TrimSpace(f.Get(n + "language")), Translated: f.Get(n+"translated") == "yes"}
+		if src.URL == "" && src.Title == "" && src.Excerpt == "" {
+			continue
+		}
+		if pub := strings.TrimSpace(f.Get(n + "published")); pub != "" {
+			if err := src.Published.UnmarshalText([]byte(pub)); err != nil {
+				return nil, registry.InvalidField("evidence["+strconv.Itoa(len(p.Evidence))+"].published", "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+			}
+		}
+		src.Key = "e" + strconv.Itoa(len(p.Evidence)+1)
+		keys = append(keys, src.Key)
+		p.Evidence = append(p.Evidence, src)
+	}
+	if f.Get("title") == "" && p.Kind != contrib.New && p.Kind != contrib.Change {
+		return p, nil // a correction or dispute in words alone
+	}
+	d := &registry.Deployment{}
+	if p.Target != "" && p.Kind != contrib.New {
+		e, err := rd.Get(r.Context(), "deployment", p.Target)
+		if err != nil && !errors.Is(err, registry.ErrNotFound) {
+			return nil, err
+		}
+		if cur, ok := e.(*registry.Deployment); ok {
+			d = cur
+		}
+	}
+	d.Title, d.Jurisdiction, d.Summary = f.Get("title"), strings.ToUpper(strings.TrimSpace(f.Get("jurisdiction"))), f.Get("summary")
+	if d.ID == "" {
+		d.ID = slugOf(d.Jurisdiction + " " + d.Title)
+	}
+	d.Place.Name, d.Place.Level = f.Get("place.name"), f.Get("place.level")
+	d.Operator = registry.Operator{Name: f.Get("operator.name"), Kind: f.Get("operator.kind")}
+	if d.Operator.Name != "" || d.Operator.Kind != "" && d.Operator.Kind != "unknown" {
+		d.Operator.Sources = keys
+	}
+	d.System.Capabilities, d.System.Purposes, d.System.Sources = f["capabilities"], f["purposes"], nil
+	if len(d.System.Capabilities)+len(d.System.Purposes) > 0 || d.System.Description != "" {
+		d.System.Sources = keys
+	}
+	d.Vendors = nil
+	for i := range vendorRows {
+		n := "vendor" + strconv.Itoa(i) + "."
+		if id := strings.TrimSpace(f.Get(n + "id")); id != "" {
+			d.Vendors = append(d.Vendors, registry.VendorRole{Vendor: id, Role: f.Get(n + "role"), Sources: keys})
+		}
+	}
+	d.Status = registry.Status{Value: f.Get("status")}
+	if d.Status.Value != "unknown" {
+		d.Status.Sources = keys
+	}
+	d.Certainty = f.Get("certainty")
+	p.Record = d
+	return p, nil
+}
+
+var notSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// slugOf makes an id for a new record from its jurisdiction and title.
+func slugOf(s string) string {
+	id := strings.Trim(notSlug.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if len(id) > 60 {
+		id = strings.TrimRight(id[:60], "-")
+	}
+	return id
+}
