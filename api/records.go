@@ -53,8 +53,11 @@ type revisionSummary struct {
 	Author string `json:"author"`
 	Reason string `json:"reason,omitempty"`
 	Into   string `json:"into,omitempty"` // on a merge: the id the record was merged into
-	Time   string `json:"time"`
-	Proof  string `json:"proof"` // URL of the revision with its inclusion proof
+	// Contributor is the pseudonym of whoever proposed the change, when a
+	// reviewer (the author) accepted it from a submission.
+	Contributor string `json:"contributor,omitempty"`
+	Time        string `json:"time"`
+	Proof       string `json:"proof"` // URL of the revision with its inclusion proof
 }
 
 func history(ctx context.Context, rd Reader, kind, id string) ([]revisionSummary, error) {
@@ -64,7 +67,7 @@ func history(ctx context.Context, rd Reader, kind, id string) ([]revisionSummary
 	}
 	out := make([]revisionSummary, len(revs))
 	for i, rv := range revs {
-		out[i] = revisionSummary{rv.Seq, rv.Op, rv.Author, rv.Reason, rv.Into, rv.Time.Format("2006-01-02T15:04:05Z"), fmt.Sprintf("/api/v1/log/revisions/%d", rv.Seq)}
+		out[i] = revisionSummary{rv.Seq, rv.Op, rv.Author, rv.Reason, rv.Into, rv.Contributor, rv.Time.Format("2006-01-02T15:04:05Z"), fmt.Sprintf("/api/v1/log/revisions/%d", rv.Seq)}
 	}
 	return out, nil
 }
