@@ -202,6 +202,7 @@ type decision struct {
 	Action  contrib.Action       `json:"action"`
 	Message string               `json:"message"`
 	Record  *registry.Deployment `json:"record,omitempty"`
+	Into    string               `json:"into,omitempty"`
 }
 
 func (s *server) decide(w http.ResponseWriter, r *http.Request) {
@@ -216,7 +217,7 @@ func (s *server) decide(w http.ResponseWriter, r *http.Request) {
 	var sub *contrib.Submission
 	if err == nil {
 		sub, err = s.Submissions.Decide(r.Context(), id, contrib.Decision{Action: d.Action, Reviewer: auth.FromContext(r.Context()).Name,
-			Message: d.Message, Record: d.Record, Time: s.Now()})
+			Message: d.Message, Record: d.Record, Into: d.Into, Time: s.Now()})
 	}
 	if err != nil {
 		s.fail(w, r, bodyErr(err))

@@ -91,7 +91,11 @@ func (s *Site) decide(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		return registry.NotFound("submission")
 	}
 	f := r.PostForm
-	d := contrib.Decision{Action: contrib.Action(f.Get("action")), Reviewer: auth.FromContext(r.Context()).Name, Message: f.Get("message"), Time: s.Now()}
+	d := contrib.Decision{Action: contrib.Action(f.Get("action")), Reviewer: auth.FromContext(r.Context()).Name, Message: f.Get("message"),
+		Into: strings.TrimSpace(f.Get("into")), Time: s.Now()}
+	if d.Action != contrib.Merge {
+		d.Into = "" // the field is on the form whatever the action
+	}
 	edit := strings.TrimSpace(f.Get("record"))
 	if d.Action == contrib.Accept && edit != "" {
 		sub, err := s.Submissions.Submission(r.Context(), id)

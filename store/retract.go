@@ -119,63 +119,71 @@ func (s *DB) retract(ctx context.Context, kind, id, into string, meta Meta) (*Re
 	meta.Time = meta.Time.UTC().Truncate(time.Second)
 	var out *Retraction
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		var size int64
-		if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
-			return fmt.Errorf("lock log head: %w", err)
-		}
-		last, err := currentSeq(ctx, tx, kind, id)
-		if err != nil {
-			return err
-		}
-		if into != "" {
-			if _, err := currentSeq(ctx, tx, kind, into); err != nil {
-				switch registry.ErrorCode(err) {
-				case registry.ENotFound:
-					return registry.InvalidField("into", fmt.Sprintf("no current %s %q to merge into", kind, registry.Clip(into)))
-				case registry.EConflict:
-					return registry.InvalidField("into", err.Error()+": merge into a current record")
-				}
-				return err
-			}
-		}
-		citing, err := citers(ctx, tx, kind, id)
-		if err != nil {
-			return err
-		}
-		if into == "" && len(citing) > 0 {
-			return registry.Conflict(fmt.Sprintf("%s %s is cited by %s: merge it into another %s, or edit those first", kind, id, listIDs(citing), kind))
-		}
-		tw := newTxWriter(ctx, s.d, tx)
-		defer tw.wait()
-		w := &writer{txWriter: tw, size: size, hashes: hashCache{read: tw.queryRow, mem: map[int64]tlog.Hash{}}}
-		out = &Retraction{}
-		for _, c := range citing {
-			if err := moveReference(w, c, kind, id, into, meta); err != nil {
-				return err
-			}
-			out.Moved = append(out.Moved, registry.EntityID{Kind: c.kind, ID: c.id})
-		}
-		rev := &registry.Revision{Seq: w.size, Kind: kind, ID: id, Op: "retract", Author: meta.Author, Reason: meta.Reason, Into: into, Time: meta.Time}
-		if err := w.append(rev); err != nil {
-			return err
-		}
-		if err := w.deleteRows(kind, id); err != nil {
-			return err
-		}
-		if err := w.insert(tombstone(rev, last, true)); err != nil {
-			return err
-		}
-		if err := w.flush(); err != nil {
-			return err
-		}
-		out.Tombstone = &registry.Tombstone{Kind: kind, ID: id, Seq: rev.Seq, Time: rev.Time, Author: rev.Author, Reason: rev.Reason, Into: into, LastSeq: last}
-		out.Size = w.size
-		return w.finish(s.key)
+		var err error
+		out, err = s.retractIn(ctx, tx, kind, id, into, meta)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// retractIn is retract in the write transaction tx, which the caller
+// commits; meta has been checked.
+func (s *DB) retractIn(ctx context.Context, tx *sql.Tx, kind, id, into string, meta Meta) (*Retraction, error) {
+	var size int64
+	if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
+		return nil, fmt.Errorf("lock log head: %w", err)
+	}
+	last, err := currentSeq(ctx, tx, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if into != "" {
+		if _, err := currentSeq(ctx, tx, kind, into); err != nil {
+			switch registry.ErrorCode(err) {
+			case registry.ENotFound:
+				return nil, registry.InvalidField("into", fmt.Sprintf("no current %s %q to merge into", kind, registry.Clip(into)))
+			case registry.EConflict:
+				return nil, registry.InvalidField("into", err.Error()+": merge into a current record")
+			}
+			return nil, err
+		}
+	}
+	citing, err := citers(ctx, tx, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if into == "" && len(citing) > 0 {
+		return nil, registry.Conflict(fmt.Sprintf("%s %s is cited by %s: merge it into another %s, or edit those first", kind, id, listIDs(citing), kind))
+	}
+	tw := newTxWriter(ctx, s.d, tx)
+	defer tw.wait()
+	w := &writer{txWriter: tw, size: size, hashes: hashCache{read: tw.queryRow, mem: map[int64]tlog.Hash{}}}
+	out := &Retraction{}
+	for _, c := range citing {
+		if err := moveReference(w, c, kind, id, into, meta); err != nil {
+			return nil, err
+		}
+		out.Moved = append(out.Moved, registry.EntityID{Kind: c.kind, ID: c.id})
+	}
+	rev := &registry.Revision{Seq: w.size, Kind: kind, ID: id, Op: "retract", Author: meta.Author, Reason: meta.Reason, Into: into, Time: meta.Time}
+	if err := w.append(rev); err != nil {
+		return nil, err
+	}
+	if err := w.deleteRows(kind, id); err != nil {
+		return nil, err
+	}
+	if err := w.insert(tombstone(rev, last, true)); err != nil {
+		return nil, err
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	out.Tombstone = &registry.Tombstone{Kind: kind, ID: id, Seq: rev.Seq, Time: rev.Time, Author: rev.Author, Reason: rev.Reason, Into: into, LastSeq: last}
+	out.Size = w.size
+	return out, w.finish(s.key)
 }
 
 // currentSeq returns the revision of an entity's current state: ENotFound

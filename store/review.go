@@ -49,6 +49,26 @@ func (s *DB) Decide(ctx context.Context, id int64, d contrib.Decision) (*contrib
 			if seq, err = s.acceptIn(ctx, tx, sub, d); err != nil {
 				return err
 			}
+		case contrib.Retract, contrib.Merge:
+			state = contrib.Accepted
+			if sub.Target == "" {
+				return registry.Conflict(fmt.Sprintf("submission %d proposes a new deployment: there is nothing to %s", id, d.Action))
+			}
+			// The reason names the submission, whose page holds the
+			// discussion, and says the reviewer's reason.
+			meta := Meta{Author: d.Reviewer, Reason: "submission " + strconv.FormatInt(id, 10) + ": " + d.Message, Time: d.Time}
+			if err := registry.CheckReason(meta.Reason); err != nil {
+				return registry.InvalidField("message", "is the reason the log records: "+err.Fields[0].Msg)
+			}
+			into := ""
+			if d.Action == contrib.Merge {
+				into = d.Into
+			}
+			r, err := s.retractIn(ctx, tx, "deployment", sub.Target, into, meta)
+			if err != nil {
+				return err
+			}
+			seq = r.Tombstone.Seq
 		case contrib.Reject:
 			state = contrib.Rejected
 		case contrib.RequestChanges:

@@ -149,3 +149,44 @@ func TestDisputeNeedsEditToAccept(t *testing.T) {
 	}
 	verifyOK(t, db)
 }
+
+// TestDecideRetractAndMerge: a dispute upheld retracts its deployment, a
+// duplicate reported merges it into another; each is a logged revision
+// with the reviewer's reason, and verify passes.
+func TestDecideRetractAndMerge(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	set := fixture.Set(4)
+	apply(t, db, set)
+	ev := []registry.Source{{URL: "https://example.org/denial"}}
+	dispute, err := db.Submit(ctx, &contrib.Proposal{Kind: contrib.Dispute, Target: set.Deployments[0].ID, Message: "never built", Evidence: ev}, "", "h3", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Decide(ctx, dispute.ID, contrib.Decision{Action: contrib.Retract, Reviewer: "rev", Message: "two\nlines"})
+	wantCode(t, err, registry.EInvalid, "message")
+	done, err := db.Decide(ctx, dispute.ID, contrib.Decision{Action: contrib.Retract, Reviewer: "rev", Message: "the city denied it and no source confirms it"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tomb, err := db.Tombstone(ctx, "deployment", set.Deployments[0].ID)
+	if err != nil || done.Seq == nil || tomb.Seq != *done.Seq || !strings.Contains(tomb.Reason, "the city denied it") || tomb.Author != "rev" {
+		t.Fatalf("tombstone %+v, %v; submission seq %v", tomb, err, done.Seq)
+	}
+
+	dup, err := db.Submit(ctx, &contrib.Proposal{Kind: contrib.Correction, Target: set.Deployments[1].ID, Message: "the same as another", Evidence: ev}, "", "h4", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Decide(ctx, dup.ID, contrib.Decision{Action: contrib.Merge, Reviewer: "rev", Message: "one system"})
+	wantCode(t, err, registry.EInvalid, "into")
+	_, err = db.Decide(ctx, dup.ID, contrib.Decision{Action: contrib.Merge, Reviewer: "rev", Message: "one system", Into: set.Deployments[0].ID})
+	wantCode(t, err, registry.EInvalid, "merge into a current record")
+	if _, err := db.Decide(ctx, dup.ID, contrib.Decision{Action: contrib.Merge, Reviewer: "rev", Message: "one system", Into: set.Deployments[2].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if tomb, err := db.Tombstone(ctx, "deployment", set.Deployments[1].ID); err != nil || tomb.Into != set.Deployments[2].ID {
+		t.Fatalf("merge tombstone %+v, %v", tomb, err)
+	}
+	verifyOK(t, db)
+}

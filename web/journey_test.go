@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"oversight/account"
 	"oversight/data"
 	"oversight/internal/testreg"
+	"oversight/store"
 )
 
 // TestContributionJourney walks the contribution journey in Chromium: an
@@ -26,53 +28,8 @@ import (
 // page it visits at 1280 and 390 pixels wide, for a person to look at.
 func TestContributionJourney(t *testing.T) {
 	t.Parallel()
-	set, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := data.Facts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, db := serveSet(t, set, facts)
-	testreg.Account(t, db, "rita", account.Reviewer, nil)
-	ctx := browser(t)
-	con := watchConsole(ctx)
-	screenshotOnFailure(t, ctx)
-	shots := os.Getenv("SCREENSHOTS")
-	visit := func(name string) {
-		t.Helper()
-		for _, m := range con.take() {
-			t.Errorf("%s: console: %s", name, m)
-		}
-		if shots == "" {
-			return
-		}
-		for _, w := range []int64{1280, 390} {
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900)); err != nil {
-				t.Fatal(err)
-			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if w < 1280 && os.Getenv("SCREENSHOTS_TOP") != "" { // the first screen only, to read it
-				png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(shots, name+"-"+strconv.FormatInt(w, 10)+".png"), png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	j := newJourney(t)
+	srv, db, ctx, visit, text := j.srv, j.db, j.ctx, j.visit, j.text
 
 	// An anonymous proposal, from the form.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/submit"), chromedp.WaitVisible(chromedp.CSS("form.contribute"))); err != nil {
@@ -161,6 +118,146 @@ func TestContributionJourney(t *testing.T) {
 	}
 	rep, err := db.Verify(context.Background())
 	if err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep)
+	}
+}
+
+// A journey is a browser on a server of the built-in register with a
+// reviewer, rita.
+type journey struct {
+	t   *testing.T
+	srv *httptest.Server
+	db  *store.DB
+	ctx context.Context
+	con *console
+}
+
+func newJourney(t *testing.T) *journey {
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts, err := data.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, db := serveSet(t, set, facts)
+	testreg.Account(t, db, "rita", account.Reviewer, nil)
+	ctx := browser(t)
+	j := &journey{t: t, srv: srv, db: db, ctx: ctx, con: watchConsole(ctx)}
+	screenshotOnFailure(t, ctx)
+	return j
+}
+
+// visit checks the page the browser is on for console messages and, with
+// $SCREENSHOTS set, keeps its screenshots.
+func (j *journey) visit(name string) {
+	t, ctx := j.t, j.ctx
+	t.Helper()
+	for _, m := range j.con.take() {
+		if !strings.Contains(m, "status of 410") { // a retracted record's page is Gone, and says so
+			t.Errorf("%s: console: %s", name, m)
+		}
+	}
+	shots := os.Getenv("SCREENSHOTS")
+	if shots == "" {
+		return
+	}
+	for _, w := range []int64{1280, 390} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900)); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if w < 1280 && os.Getenv("SCREENSHOTS_TOP") != "" { // the first screen only, to read it
+			png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+"-"+strconv.FormatInt(w, 10)+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+}
+
+// text returns the text of the first element sel selects.
+func (j *journey) text(sel string) string {
+	j.t.Helper()
+	s, err := chromedp.Run(j.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		j.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// do runs browser steps and fails the test, with the page's text, if one
+// fails.
+func (j *journey) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	j.t.Helper()
+	if err := chromedp.Do(j.ctx, steps...); err != nil {
+		body, _ := chromedp.Run(j.ctx, chromedp.Text(chromedp.CSS("main")))
+		j.t.Fatalf("%s: %v\n%.1500s", what, err, body)
+	}
+}
+
+// dispute proposes, from a deployment's page, a dispute or correction of it
+// with one piece of evidence, and returns the receipt's link.
+func (j *journey) dispute(id, kind, message, url string) string {
+	j.do("proposing a "+kind+" of "+id, chromedp.Navigate(j.srv.URL+"/deployments/"+id),
+		chromedp.Click(chromedp.CSS(`a[href="/submit?kind=`+kind+`&target=`+id+`"]`)), chromedp.WaitVisible(chromedp.CSS("form.contribute")),
+		chromedp.SetValue(chromedp.CSS("#message"), message), chromedp.SetValue(chromedp.CSS("#evidence0\\.url"), url),
+		chromedp.Submit(chromedp.CSS("form.contribute")), chromedp.WaitVisible(chromedp.CSS("code.receipt")))
+	return j.text("code.receipt")
+}
+
+// decide, as the signed-in reviewer, opens the newest submission and
+// carries out an action on it.
+func (j *journey) decide(action, message, into string) {
+	j.do("opening the queue", chromedp.Navigate(j.srv.URL+"/review"), chromedp.WaitVisible(chromedp.CSS("form.filters")))
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Click(chromedp.CSS(`table tbody tr:last-child a[href^="/review/"]`)), chromedp.WaitVisible(chromedp.CSS("form.decide")),
+		chromedp.Click(chromedp.CSS(`input[name="action"][value="` + action + `"]`)), chromedp.SetValue(chromedp.CSS("#message"), message)}
+	if into != "" {
+		steps = append(steps, chromedp.SetValue(chromedp.CSS("#into"), into))
+	}
+	j.do(action, append(steps, chromedp.Submit(chromedp.CSS("form.decide")))...)
+	if err := waitFor(j.ctx, `(document.querySelector("p.lede") || {textContent: ""}).textContent.includes("accepted")`); err != nil {
+		j.t.Fatalf("%s: %v; the page says: %s", action, err, j.text("main"))
+	}
+}
+
+// TestRetractAndMergeJourney: a dispute upheld retracts a deployment,
+// whose page then says so, with the reason; a duplicate reported is merged
+// into another, to whose page the old address leads; verify passes.
+func TestRetractAndMergeJourney(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t)
+	// The records are real; what the test says of them is not, and stays
+	// in its own register.
+	gone, dup, keep := "in-delhi-police-afrs-protests", "pk-islamabad-safe-city", "pk-lahore-punjab-safe-cities"
+	for _, id := range []string{gone, dup, keep} {
+		if _, err := j.db.Get(context.Background(), "deployment", id); err != nil {
+			t.Fatalf("the built-in register has no %s: %v", id, err)
+		}
+	}
+	j.dispute(gone, "dispute", "A test dispute.", "https://example.org/test-dispute")
+	j.do("signing in", chromedp.Navigate(j.srv.URL+"/login"), chromedp.SetValue(chromedp.CSS("#name"), "rita"),
+		chromedp.SetValue(chromedp.CSS("#password"), testreg.Password), chromedp.Submit(chromedp.CSS("form.login")), chromedp.WaitVisible(chromedp.CSS("form.filters")))
+	j.decide("retract", "A test retraction.", "")
+	j.do("opening the retracted record", chromedp.Navigate(j.srv.URL+"/deployments/"+gone), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	j.visit("retracted")
+	if s := j.text("main"); !strings.Contains(s, "Retracted") || !strings.Contains(s, "A test retraction.") {
+		t.Errorf("the retracted record's page says:\n%.800s", s)
+	}
+
+	j.dispute(dup, "correction", "A test report of a duplicate.", "https://example.org/test-duplicate")
+	j.decide("merge", "A test merge.", keep)
+	j.do("opening the merged record", chromedp.Navigate(j.srv.URL+"/deployments/"+dup), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if url, _ := chromedp.Run(j.ctx, chromedp.Location()); !strings.HasSuffix(url, "/deployments/"+keep) {
+		t.Errorf("the merged record's address leads to %s", url)
+	}
+	if rep, err := j.db.Verify(context.Background()); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", err, rep)
 	}
 }
