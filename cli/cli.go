@@ -20,6 +20,7 @@ import (
 
 	"oversight/export"
 	"oversight/ingest"
+	"oversight/internal/ratelimit"
 	"oversight/ledger"
 	"oversight/registry"
 	"oversight/store"
@@ -111,7 +112,9 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 	var r registerFlags
 	r.register(fs)
 	addr := fs.String("addr", ":8080", "address to listen on")
+	proxy := fs.Bool("trust-proxy", false, "the server is behind a proxy (TLS, say) that appends each client's address to X-Forwarded-For: rate limits read it there")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		ratelimit.TrustProxy = *proxy
 		db, err := r.open(ctx, true)
 		if err != nil {
 			return err
