@@ -111,6 +111,7 @@ func (s *server) routes() []route {
 		{"GET /api/v1/submissions", s.queue},
 		{"GET /api/v1/submissions/{id}", s.read(s.reviewView)},
 		{"POST /api/v1/submissions/{id}/decision", s.decide},
+		{"POST /api/v1/deployments/{id}/reply", s.read(s.replyTo)},
 	}
 }
 

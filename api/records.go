@@ -88,12 +88,22 @@ func (s *server) deployment(w http.ResponseWriter, r *http.Request, rd Reader) e
 		return err
 	}
 	d := e.(*registry.Deployment)
+	found, err := rd.GetMany(r.Context(), d.ReplyIDs())
+	if err != nil {
+		return err
+	}
+	replies := []*registry.Reply{}
+	for _, e := range found {
+		replies = append(replies, e.(*registry.Reply))
+	}
+	slices.SortFunc(replies, func(a, b *registry.Reply) int { return strings.Compare(a.ID, b.ID) })
 	return sendJSON(w, r, struct {
 		*registry.Deployment
 		Tiers          map[string]rules.Tier `json:"tiers"`
 		Classification string                `json:"classification"`
 		Revisions      []revisionSummary     `json:"revisions"`
-	}{d, s.Classifier.TiersOf(d, s.today()), "/api/v1/deployments/" + e.Key() + "/classification", hist})
+		Replies        []*registry.Reply     `json:"replies"`
+	}{d, s.Classifier.TiersOf(d, s.today()), "/api/v1/deployments/" + e.Key() + "/classification", hist, replies})
 }
 
 func (s *server) list(kind string) reading {

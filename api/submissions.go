@@ -226,3 +226,34 @@ func (s *server) decide(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	sendJSON(w, r, sub)
 }
+
+// reply is the body of an organisation's reply.
+type reply struct {
+	Text    string            `json:"text"`
+	Sources []registry.Source `json:"sources,omitempty"`
+}
+
+// replyTo logs the signed-in organisation's reply to a deployment.
+func (s *server) replyTo(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	if _, err := rd.Get(r.Context(), "deployment", r.PathValue("id")); err != nil {
+		return s.retracted(w, r, rd, "deployment", r.PathValue("id"), "", err) // an unknown record is the first thing wrong
+	}
+	var b reply
+	if err := cmp.Or(noQuery(r), readBody(w, r, &b)); err != nil {
+		return err
+	}
+	p := auth.FromContext(r.Context()).Principal
+	rp := &registry.Reply{Deployment: r.PathValue("id"), OrgKind: p.Org.Kind, Org: p.Org.ID, Author: p.Name,
+		Date: registry.DateOf(s.Now()), Text: b.Text, Sources: b.Sources}
+	seq, err := s.Submissions.Reply(r.Context(), rp, s.Now())
+	if err != nil {
+		return bodyErr(err)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	return json.NewEncoder(w).Encode(struct {
+		Reply *registry.Reply `json:"reply"`
+		Seq   int64           `json:"seq"`
+	}{rp, seq})
+}

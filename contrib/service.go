@@ -3,6 +3,8 @@ package contrib
 import (
 	"context"
 	"time"
+
+	"oversight/registry"
 )
 
 // Service keeps submissions and carries out their review; the store
@@ -24,4 +26,9 @@ type Service interface {
 	Queue(ctx context.Context, f QueueFilter) ([]*Submission, error)
 	// Decide carries out a reviewer's decision.
 	Decide(ctx context.Context, id int64, d Decision) (*Submission, error)
+	// Reply logs an organisation's reply to a deployment that names it
+	// (the right of reply), revising its earlier one; EForbidden when the
+	// record does not name the organisation. It returns the revision's
+	// position in the log, -1 when nothing changed.
+	Reply(ctx context.Context, r *registry.Reply, now time.Time) (int64, error)
 }

@@ -70,6 +70,12 @@ func (s *Set) Check(known Known) []*RecordError {
 		}
 		ref("claim", i, c.ID, "jurisdiction", "jurisdiction", c.Jurisdiction)
 	}
+	for i, r := range s.Replies {
+		if r == nil {
+			continue
+		}
+		ref("reply", i, r.ID, "deployment", "deployment", r.Deployment)
+	}
 	for i, j := range s.Jurisdictions {
 		if j == nil {
 			continue
@@ -101,6 +107,8 @@ func Field(kind string) string {
 		return "deployments"
 	case "claim":
 		return "claims"
+	case "reply":
+		return "replies"
 	}
 	return kind
 }

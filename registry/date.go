@@ -137,3 +137,9 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	return d.UnmarshalText([]byte(s))
 }
+
+// DateOf returns the UTC day of t.
+func DateOf(t time.Time) Date {
+	t = t.UTC()
+	return Date{Year: t.Year(), Month: int(t.Month()), Day: t.Day()}
+}

@@ -38,6 +38,8 @@ func New(kind string) Entity {
 		return new(Deployment)
 	case "claim":
 		return new(Claim)
+	case "reply":
+		return new(Reply)
 	}
 	return nil
 }
@@ -67,6 +69,7 @@ type Set struct {
 	Instruments   []*Instrument   `json:"instruments,omitempty"`
 	Deployments   []*Deployment   `json:"deployments,omitempty"`
 	Claims        []*Claim        `json:"claims,omitempty"`
+	Replies       []*Reply        `json:"replies,omitempty"` // organisations' answers to the deployments that name them
 	// Classification, in an export, holds tiers Oversight computed from the
 	// records; import ignores it, since rules, not files, decide tiers.
 	Classification json.RawMessage `json:"classification,omitempty"`
@@ -104,6 +107,7 @@ func (s *Set) each(fn func(kind string, i int, e Entity)) {
 	eachOf(s.Instruments, fn)
 	eachOf(s.Deployments, fn)
 	eachOf(s.Claims, fn)
+	eachOf(s.Replies, fn)
 }
 
 func eachOf[E interface {
@@ -134,6 +138,8 @@ func (s *Set) Add(e Entity) {
 		s.Deployments = append(s.Deployments, v)
 	case *Claim:
 		s.Claims = append(s.Claims, v)
+	case *Reply:
+		s.Replies = append(s.Replies, v)
 	}
 }
 

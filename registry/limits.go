@@ -87,6 +87,10 @@ var TextLimits = map[string]int{
 	"message":   5000, // a contributor's explanation, or a reviewer's reply
 	"contact":   300,  // an e-mail address or a handle, for the reviewers only
 	"pseudonym": 40,   // how the log names a contributor
+	// A reply (the right of reply).
+	"text":       10_000, // the organisation's answer
+	"org":        1000,   // a vendor's id or an operator's name
+	"deployment": MaxID,  // the record answered
 }
 
 // MaxText bounds a string field TextLimits does not name: codes, dates,

@@ -132,7 +132,7 @@ var (
 	}}
 
 	// Kinds are the entity kinds that the log records.
-	Kinds = Enum{"kind", []string{"jurisdiction", "vendor", "instrument", "deployment", "claim"}}
+	Kinds = Enum{"kind", []string{"jurisdiction", "vendor", "instrument", "deployment", "claim", "reply"}}
 
 	// Ops are what a revision does to an entity.
 	Ops = Enum{"op", []string{"create", "update", "retract"}}

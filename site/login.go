@@ -3,6 +3,7 @@ package site
 import (
 	"errors"
 	"net/http"
+	"oversight/account"
 	"strconv"
 	"strings"
 
@@ -26,13 +27,17 @@ func (s *Site) showLogin(w http.ResponseWriter, r *http.Request, status int, msg
 		s.fail(w, r, err)
 		return
 	}
+	next := r.FormValue("next")
+	if next != "" {
+		next = localPath(next)
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "login", map[string]any{"Title": "Sign in", "CSRF": token, "Next": localPath(r.FormValue("next")),
+	s.render(w, r, status, "login", map[string]any{"Title": "Sign in", "CSRF": token, "Next": next,
 		"Message": msg, "Name": r.PostFormValue("name")})
 }
 
 func (s *Site) login(w http.ResponseWriter, r *http.Request) {
-	_, err := s.Auth.Login(w, r, r.PostForm.Get("name"), r.PostForm.Get("password"))
+	sess, err := s.Auth.Login(w, r, r.PostForm.Get("name"), r.PostForm.Get("password"))
 	var wait *auth.ErrThrottled
 	switch {
 	case errors.As(err, &wait):
@@ -43,7 +48,11 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(w, r, err)
 	default:
-		http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
+		next := r.PostForm.Get("next")
+		if next == "" && !sess.Account.Principal().Can(account.ScopeReview) {
+			next = "/" // a reviewer goes to the queue, anyone else home
+		}
+		http.Redirect(w, r, localPath(next), http.StatusSeeOther)
 	}
 }
 

@@ -208,23 +208,28 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 			ids = append(ids, registry.EntityID{Kind: "vendor", ID: f.Lender})
 		}
 	}
-	named, err := rd.GetMany(ctx, ids)
+	// And the replies of the organisations it names.
+	named, err := rd.GetMany(ctx, append(ids, d.ReplyIDs()...))
 	if err != nil {
 		return err
 	}
 	vendors := map[string]*registry.Vendor{}
 	var j registry.Entity
+	var replies []*registry.Reply
 	for id, e := range named {
 		switch e := e.(type) {
 		case *registry.Vendor:
 			vendors[id.ID] = e
 		case *registry.Jurisdiction:
 			j = e
+		case *registry.Reply:
+			replies = append(replies, e)
 		}
 	}
+	slices.SortFunc(replies, func(a, b *registry.Reply) int { return strings.Compare(a.ID, b.ID) })
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
 		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, s.cls.Frameworks(), s.today()), "History": hist, "Size": size,
-		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources),
+		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies,
 	})
 	return nil
 }

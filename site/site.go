@@ -151,16 +151,18 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /deployments/{$}": s.read(s.search),
 		// Contributions and their review; who may use each is in web's
 		// route table, and web checks every form's token.
-		"GET /submit":            s.read(s.submitForm),
-		"POST /submit":           s.read(s.submit),
-		"GET /receipts/{token}":  s.receipt,
-		"POST /receipts/{token}": s.answerReceipt,
-		"GET /login":             s.loginForm,
-		"POST /login":            s.login,
-		"POST /logout":           s.logout,
-		"GET /review":            s.reviewQueue,
-		"GET /review/{id}":       s.read(s.reviewPage),
-		"POST /review/{id}":      s.read(s.decide),
+		"GET /submit":                  s.read(s.submitForm),
+		"POST /submit":                 s.read(s.submit),
+		"GET /receipts/{token}":        s.receipt,
+		"POST /receipts/{token}":       s.answerReceipt,
+		"GET /login":                   s.loginForm,
+		"POST /login":                  s.login,
+		"POST /logout":                 s.logout,
+		"GET /review":                  s.reviewQueue,
+		"GET /review/{id}":             s.read(s.reviewPage),
+		"POST /review/{id}":            s.read(s.decide),
+		"GET /deployments/{id}/reply":  s.read(s.replyForm),
+		"POST /deployments/{id}/reply": s.read(s.reply),
 	}
 }
 

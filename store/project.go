@@ -58,6 +58,9 @@ var kindTables = map[string][]*table{
 	"instrument":   {tEntities, tSources, tInstruments},
 	"claim":        {tEntities, tSources, tClaims},
 	"deployment":   {tDepFTS, tEntities, tSources, tDeployments, tDepVendors, tDepCaps},
+	// A reply is found by its id, which its deployment and organisation
+	// make (registry.ReplyID).
+	"reply": {tEntities, tSources},
 }
 
 // A row is one row of one projection table.
@@ -89,6 +92,8 @@ func project(e registry.Entity, seq int64, state []byte) []row {
 		addSources(v.Sources)
 	case *registry.Claim:
 		rows = append(rows, row{tClaims, []any{v.ID, v.Jurisdiction, v.Dataset, v.Indicator}})
+		addSources(v.Sources)
+	case *registry.Reply:
 		addSources(v.Sources)
 	case *registry.Deployment:
 		var year, cameras, lat, lon any

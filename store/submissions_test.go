@@ -190,3 +190,48 @@ func TestDecideRetractAndMerge(t *testing.T) {
 	}
 	verifyOK(t, db)
 }
+
+// TestReply: an organisation replies to a record that names it, and
+// revises its reply; a record that does not name it refuses it; the reply
+// is logged under the account that wrote it, exported, and verified.
+func TestReply(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	set := fixture.Set(4)
+	apply(t, db, set)
+	d := set.Deployments[0] // names vendor-a and operator Synthetic Police
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	r := &registry.Reply{Deployment: d.ID, OrgKind: "vendor", Org: "vendor-a", Author: "press-office", Date: registry.DateOf(now), Text: "We supplied cameras only."}
+	seq, err := db.Reply(ctx, r, now)
+	if err != nil || seq < 0 {
+		t.Fatalf("reply: %d, %v", seq, err)
+	}
+	rev, _, err := db.Revision(ctx, seq)
+	if err != nil || rev.Kind != "reply" || rev.Author != "press-office" || rev.ID != d.ID+"--vendor--vendor-a" {
+		t.Fatalf("logged %+v, %v", rev, err)
+	}
+	r2 := *r
+	r2.Text = "We supplied cameras only, in 2012."
+	if seq2, err := db.Reply(ctx, &r2, now); err != nil || seq2 != seq+1 {
+		t.Fatalf("revised reply: %d, %v", seq2, err)
+	}
+	got, err := db.GetMany(ctx, d.ReplyIDs())
+	if err != nil || len(got) != 1 || got[registry.EntityID{Kind: "reply", ID: r.ID}].(*registry.Reply).Text != r2.Text {
+		t.Fatalf("replies of %s: %v, %v", d.ID, got, err)
+	}
+	op := &registry.Reply{Deployment: d.ID, OrgKind: "operator", Org: "Synthetic Police", Author: "police-pr", Date: registry.DateOf(now), Text: "Pilot ended."}
+	if _, err := db.Reply(ctx, op, now); err != nil {
+		t.Fatal(err)
+	}
+	other := &registry.Reply{Deployment: d.ID, OrgKind: "vendor", Org: "vendor-b", Author: "b", Date: registry.DateOf(now), Text: "Not us."}
+	_, err = db.Reply(ctx, other, now)
+	wantCode(t, err, registry.EForbidden, "does not name vendor vendor-b")
+	_, err = db.Reply(ctx, &registry.Reply{Deployment: d.ID, OrgKind: "vendor", Org: "vendor-a", Author: "x", Date: registry.DateOf(now), Text: "  "}, now)
+	wantCode(t, err, registry.EInvalid, "text")
+	_, err = db.Reply(ctx, &registry.Reply{Deployment: "no-such", OrgKind: "vendor", Org: "vendor-a", Author: "x", Date: registry.DateOf(now), Text: "t"}, now)
+	wantCode(t, err, registry.ENotFound, "no-such")
+	verifyOK(t, db)
+	if n, err := db.Count(ctx, "reply"); err != nil || n != 2 {
+		t.Errorf("%d replies, %v", n, err)
+	}
+}

@@ -43,6 +43,10 @@ var access = []rule{
 	{pattern: "GET /api/v1/submissions", need: account.ScopeReview, private: true},
 	{pattern: "GET /api/v1/submissions/{id}", need: account.ScopeReview, private: true},
 	{pattern: "POST /api/v1/submissions/{id}/decision", need: account.ScopeReview, private: true, writes: true},
+	// The right of reply: an account linked to an organisation.
+	{pattern: "POST /api/v1/deployments/{id}/reply", need: account.ScopeReply, private: true, writes: true},
+	{pattern: "GET /deployments/{id}/reply", need: account.ScopeReply, private: true},
+	{pattern: "POST /deployments/{id}/reply", need: account.ScopeReply, private: true, writes: true},
 
 	{pattern: "GET /submit", private: true}, {pattern: "POST /submit", need: account.ScopeSubmit, private: true, writes: true},
 	{pattern: "GET /receipts/{token}", private: true}, {pattern: "POST /receipts/{token}", private: true, writes: true},

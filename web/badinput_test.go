@@ -88,11 +88,14 @@ func servePostgres(t *testing.T, set *registry.Set) (*httptest.Server, *store.DB
 	return testreg.Serve(t, h), db
 }
 
-// badInput sends the battery to srv, as a reviewer (with an API token), so
-// that the routes only reviewers use are reached too.
+// badInput sends the battery to srv, as a reviewer linked to an
+// organisation (with an API token), so that the routes only they use are
+// reached too.
 func badInput(t *testing.T, srv *httptest.Server, db *store.DB) {
 	start := time.Now()
-	token := testreg.Account(t, db, "battery", account.Reviewer, nil)
+	// A reviewer who also answers for vendor-a, so that the right of
+	// reply's routes read their parameters too.
+	token := testreg.Account(t, db, "battery", account.Reviewer, &account.Org{Kind: "vendor", ID: "vendor-a"})
 	b := &battery{t: t, base: srv.URL, client: &http.Client{
 		Transport: bearer{token},
 		Timeout:   requestTimeout,

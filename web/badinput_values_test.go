@@ -30,6 +30,7 @@ var (
 		"/api/v1/receipts/{token}/answer":   "{receipt}",
 		"/api/v1/submissions/{id}":          "{submission}",
 		"/api/v1/submissions/{id}/decision": "{submission}",
+		"/api/v1/deployments/{id}/reply":    "synthetic-pk-0000000",
 	}
 )
 
@@ -77,6 +78,8 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /review", query: []string{"state", "jurisdiction", "kind", "after", "limit"}, strict: true},
 	{pattern: "GET /review/{id}", path: "id", valid: "{submission}", strict: true},
 	{pattern: "POST /review/{id}"},
+	{pattern: "GET /deployments/{id}/reply", path: "id", valid: "synthetic-pk-0000000", strict: true},
+	{pattern: "POST /deployments/{id}/reply"},
 }
 
 // hostile is a value sent for a parameter; path values are sent escaped

@@ -261,3 +261,31 @@ func TestRetractAndMergeJourney(t *testing.T) {
 		t.Fatalf("verify: %v %v", err, rep)
 	}
 }
+
+// TestReplyJourney: an account a reviewer linked to a vendor signs in,
+// replies to a record that names the vendor from the record's page, and
+// the reply appears beside the record, dated and logged; verify passes.
+func TestReplyJourney(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t)
+	testreg.Account(t, j.db, "huawei-press", account.Contributor, &account.Org{Kind: "vendor", ID: "huawei"})
+	id := "pk-islamabad-safe-city"
+	j.do("signing in", chromedp.Navigate(j.srv.URL+"/login"), chromedp.SetValue(chromedp.CSS("#name"), "huawei-press"),
+		chromedp.SetValue(chromedp.CSS("#password"), testreg.Password), chromedp.Submit(chromedp.CSS("form.login")),
+		chromedp.WaitVisible(chromedp.CSS("main h1")))
+	j.do("opening the reply form from the record", chromedp.Navigate(j.srv.URL+"/deployments/"+id),
+		chromedp.Click(chromedp.CSS(`a[href="/deployments/`+id+`/reply"]`)), chromedp.WaitVisible(chromedp.CSS("form.reply")))
+	j.visit("reply")
+	j.do("replying", chromedp.SetValue(chromedp.CSS("#text"), "A test reply of the vendor."),
+		chromedp.Submit(chromedp.CSS("form.reply")), chromedp.WaitVisible(chromedp.CSS("section.replies")))
+	j.visit("deployment-with-reply")
+	s := j.text("section.replies")
+	for _, want := range []string{"A test reply of the vendor.", "huawei (vendor)", "written by huawei-press"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the replies say %q, without %q", s, want)
+		}
+	}
+	if rep, err := j.db.Verify(context.Background()); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep)
+	}
+}
