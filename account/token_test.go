@@ -73,3 +73,23 @@ func TestHashToken(t *testing.T) {
 		t.Error("HashToken is not a function of the token alone")
 	}
 }
+
+// FuzzValidToken: any string is judged without a panic, and one judged
+// valid is exactly the prefix and 43 characters of unpadded base64url.
+func FuzzValidToken(f *testing.F) {
+	good, _ := NewToken(SessionPrefix)
+	for _, s := range []string{good, "sess_", good + "=", good[:len(good)-1] + "\n", "sess_" + strings.Repeat("/", 43)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !ValidToken(SessionPrefix, s) {
+			return
+		}
+		rest := strings.TrimPrefix(s, SessionPrefix)
+		if len(rest) != 43 || strings.ContainsFunc(rest, func(r rune) bool {
+			return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+		}) {
+			t.Fatalf("ValidToken accepted %q", s)
+		}
+	})
+}
