@@ -3,6 +3,8 @@ package site
 import (
 	"context"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +54,43 @@ func TestDeploymentPageQueries(t *testing.T) {
 	}
 	if n := snaps[0].Queries(); n > 4 {
 		t.Errorf("the page ran %d queries, want at most 4", n)
+	}
+}
+
+// TestChangeFormKeepsSources: a change sent from the form keeps the
+// sources (and notes) of the facts it leaves as they were, and cites the
+// evidence for those it changes.
+func TestChangeFormKeepsSources(t *testing.T) {
+	set := fixture.Set(2)
+	d := set.Deployments[0]
+	d.Status.Note = "as of the last report"
+	db := testreg.Open(t, set)
+	sn, err := db.Snapshot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sn.Close()
+	form := url.Values{"kind": {"change"}, "target": {d.ID}, "title": {d.Title}, "jurisdiction": {d.Jurisdiction},
+		"operator.name": {d.Operator.Name}, "operator.kind": {d.Operator.Kind}, "status": {d.Status.Value},
+		"capabilities": {"cctv", "remote_biometric_identification"}, "purposes": d.System.Purposes,
+		"vendor0.id": {d.Vendors[0].Vendor}, "vendor0.role": {d.Vendors[0].Role}, "vendor1.id": {"vendor-b"}, "vendor1.role": {"integrator"},
+		"certainty": {d.Certainty}, "evidence0.url": {"https://example.org/new"}}
+	r := httptest.NewRequest("POST", "/submit", strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.ParseForm()
+	p, err := proposalFromForm(r, sn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Record
+	if !slices.Equal(got.Operator.Sources, []string{"a"}) || !slices.Equal(got.Status.Sources, []string{"a"}) || got.Status.Note != d.Status.Note ||
+		!slices.Equal(got.Vendors[0].Sources, []string{"a"}) {
+		t.Errorf("unchanged facts lost their sources: operator %v, status %+v, vendor %v", got.Operator.Sources, got.Status, got.Vendors[0].Sources)
+	}
+	if !slices.Equal(got.System.Sources, []string{"e1"}) || !slices.Equal(got.Vendors[1].Sources, []string{"e1"}) {
+		t.Errorf("changed facts do not cite the evidence: system %v, new vendor %v", got.System.Sources, got.Vendors[1].Sources)
+	}
+	if errs := p.Check(); len(errs) > 0 {
+		t.Errorf("the change fails its checks: %v", errs)
 	}
 }

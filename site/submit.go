@@ -16,8 +16,9 @@ import (
 )
 
 // The submission form: anyone proposes a new deployment, or a change,
-// correction or dispute of one, with up to evidenceRows pages of evidence
-// and vendorRows vendors. The API takes any number within the limits.
+// correction or dispute of one, with up to evidenceRows pages of evidence;
+// it shows the record's vendors and vendorRows more rows at least. The API
+// takes any number within the limits.
 const (
 	evidenceRows = 3
 	vendorRows   = 3
@@ -57,7 +58,7 @@ func (s *Site) showSubmitForm(w http.ResponseWriter, r *http.Request, status int
 	if d == nil {
 		d = &registry.Deployment{}
 	}
-	vendors := slices.Clone(d.Vendors)
+	vendors := append(slices.Clone(d.Vendors), registry.VendorRole{}) // a row to add one
 	for len(vendors) < vendorRows {
 		vendors = append(vendors, registry.VendorRole{})
 	}
@@ -141,24 +142,38 @@ func proposalFromForm(r *http.Request, rd Reader) (*contrib.Proposal, error) {
 		d.ID = slugOf(d.Jurisdiction + " " + d.Title)
 	}
 	d.Place.Name, d.Place.Level = f.Get("place.name"), f.Get("place.level")
-	d.Operator = registry.Operator{Name: f.Get("operator.name"), Kind: f.Get("operator.kind")}
-	if d.Operator.Name != "" || d.Operator.Kind != "" && d.Operator.Kind != "unknown" {
-		d.Operator.Sources = keys
+	// A fact the form leaves as it was keeps its sources (and what the
+	// form does not show); a fact it changes cites the evidence.
+	if op := (registry.Operator{Name: f.Get("operator.name"), Kind: f.Get("operator.kind")}); op.Name != d.Operator.Name || op.Kind != d.Operator.Kind {
+		if op.Name != "" || op.Kind != "" && op.Kind != "unknown" {
+			op.Sources = keys
+		}
+		d.Operator = op
 	}
-	d.System.Capabilities, d.System.Purposes, d.System.Sources = f["capabilities"], f["purposes"], nil
-	if len(d.System.Capabilities)+len(d.System.Purposes) > 0 || d.System.Description != "" {
-		d.System.Sources = keys
-	}
-	d.Vendors = nil
-	for i := range vendorRows {
-		n := "vendor" + strconv.Itoa(i) + "."
-		if id := strings.TrimSpace(f.Get(n + "id")); id != "" {
-			d.Vendors = append(d.Vendors, registry.VendorRole{Vendor: id, Role: f.Get(n + "role"), Sources: keys})
+	if caps, purps := f["capabilities"], f["purposes"]; !slices.Equal(caps, d.System.Capabilities) || !slices.Equal(purps, d.System.Purposes) {
+		d.System.Capabilities, d.System.Purposes, d.System.Sources = caps, purps, nil
+		if len(caps)+len(purps) > 0 || d.System.Description != "" {
+			d.System.Sources = keys
 		}
 	}
-	d.Status = registry.Status{Value: f.Get("status")}
-	if d.Status.Value != "unknown" {
-		d.Status.Sources = keys
+	was := d.Vendors
+	d.Vendors = nil
+	for i := 0; i < registry.ListLimits["vendors"] && f.Has("vendor"+strconv.Itoa(i)+".id"); i++ {
+		n := "vendor" + strconv.Itoa(i) + "."
+		vr := registry.VendorRole{Vendor: strings.TrimSpace(f.Get(n + "id")), Role: f.Get(n + "role"), Sources: keys}
+		if vr.Vendor == "" {
+			continue
+		}
+		if j := slices.IndexFunc(was, func(o registry.VendorRole) bool { return o.Vendor == vr.Vendor && o.Role == vr.Role }); j >= 0 {
+			vr = was[j]
+		}
+		d.Vendors = append(d.Vendors, vr)
+	}
+	if v := f.Get("status"); v != d.Status.Value {
+		d.Status = registry.Status{Value: v}
+		if v != "unknown" {
+			d.Status.Sources = keys
+		}
 	}
 	d.Certainty = f.Get("certainty")
 	p.Record = d
