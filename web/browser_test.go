@@ -17,10 +17,17 @@ import (
 
 	"oversight/data"
 	"oversight/internal/testenv"
+	"oversight/store"
 )
 
 // builtinServer serves the built-in register, with its curated facts.
 func builtinServer(t *testing.T) *httptest.Server {
+	srv, _ := builtinRegister(t)
+	return srv
+}
+
+// builtinRegister is builtinServer with the register it serves.
+func builtinRegister(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
 	set, err := data.Load()
 	if err != nil {
@@ -30,8 +37,7 @@ func builtinServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := serveSet(t, set, facts)
-	return srv
+	return serveSet(t, set, facts)
 }
 
 // pages are the pages every test visits.

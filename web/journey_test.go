@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"oversight/account"
-	"oversight/data"
 	"oversight/internal/testreg"
 	"oversight/store"
 )
@@ -133,15 +132,7 @@ type journey struct {
 }
 
 func newJourney(t *testing.T) *journey {
-	set, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := data.Facts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, db := serveSet(t, set, facts)
+	srv, db := builtinRegister(t)
 	testreg.Account(t, db, "rita", account.Reviewer, nil)
 	ctx := browser(t)
 	j := &journey{t: t, srv: srv, db: db, ctx: ctx, con: watchConsole(ctx)}
