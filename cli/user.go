@@ -240,7 +240,7 @@ func userLink(fs *flag.FlagSet, _ *registerFlags) userRun {
 func userToken(fs *flag.FlagSet, _ *registerFlags) userRun {
 	scope := fs.String("scope", "submit", "what the token may do, space-separated: submit, review, reply, admin (within the account's role)")
 	label := fs.String("label", "", "what the token is for, to recognise it later")
-	days := fs.Int("days", 90, "days until the token expires; 0 for never")
+	days := fs.Int("days", account.DefaultTokenDays, "days until the token expires; 0 for never")
 	return func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
 		name, err := oneName(fs, args)
 		if err != nil {
@@ -263,11 +263,7 @@ func userToken(fs *flag.FlagSet, _ *registerFlags) userRun {
 		if err != nil {
 			return err
 		}
-		t := &account.APIToken{Account: *a, Label: *label, Scopes: scopes}
-		if *days > 0 {
-			e := time.Now().AddDate(0, 0, *days)
-			t.Expires = &e
-		}
+		t := &account.APIToken{Account: *a, Label: *label, Scopes: scopes, Expires: account.TokenExpiry(time.Now(), *days)}
 		if err := db.AddToken(ctx, account.HashToken(plain), t); err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"oversight/account"
 	"oversight/analysis"
 	"oversight/contrib"
 	"oversight/internal/auth"
@@ -52,6 +53,8 @@ type Config struct {
 	// Auth signs reviewers in and out.
 	Submissions contrib.Service
 	Auth        *auth.Auth
+	// Accounts keeps the accounts an admin manages.
+	Accounts account.Store
 }
 
 // Site serves the pages.
@@ -163,6 +166,10 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"POST /review/{id}":            s.read(s.decide),
 		"GET /deployments/{id}/reply":  s.read(s.replyForm),
 		"POST /deployments/{id}/reply": s.read(s.reply),
+		"GET /admin":                   s.adminPage,
+		"POST /admin":                  s.admin,
+		"GET /account":                 s.accountPage,
+		"POST /account":                s.changePassword,
 	}
 }
 

@@ -151,6 +151,15 @@ func (s *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 	return err
 }
 
+// EndSessions ends every session of an account but the one whose token
+// hashes to keep.
+func (s *DB) EndSessions(ctx context.Context, name, keep string) error {
+	_, err := s.db.ExecContext(ctx, "DELETE FROM sessions WHERE account = $1 AND token_hash <> $2", name, keep)
+	return err
+}
+
+var _ account.Store = (*DB)(nil)
+
 // DeleteExpiredSessions removes the sessions that expired before now.
 func (s *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 	_, err := s.db.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= $1", createdAt(now))

@@ -47,6 +47,12 @@ var access = []rule{
 	{pattern: "POST /api/v1/deployments/{id}/reply", need: account.ScopeReply, private: true, writes: true},
 	{pattern: "GET /deployments/{id}/reply", need: account.ScopeReply, private: true},
 	{pattern: "POST /deployments/{id}/reply", need: account.ScopeReply, private: true, writes: true},
+	// Accounts: an admin manages them; anyone signed in changes their
+	// own password.
+	{pattern: "GET /admin", need: account.ScopeAdmin, private: true},
+	{pattern: "POST /admin", need: account.ScopeAdmin, private: true, writes: true},
+	{pattern: "GET /account", signIn: true, private: true},
+	{pattern: "POST /account", signIn: true, private: true, writes: true},
 
 	{pattern: "GET /submit", private: true}, {pattern: "POST /submit", need: account.ScopeSubmit, private: true, writes: true},
 	{pattern: "GET /receipts/{token}", private: true}, {pattern: "POST /receipts/{token}", private: true, writes: true},

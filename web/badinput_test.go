@@ -88,14 +88,13 @@ func servePostgres(t *testing.T, set *registry.Set) (*httptest.Server, *store.DB
 	return testreg.Serve(t, h), db
 }
 
-// badInput sends the battery to srv, as a reviewer linked to an
-// organisation (with an API token), so that the routes only they use are
-// reached too.
+// badInput sends the battery to srv, as an admin linked to an
+// organisation (with an API token), so that every route is reached.
 func badInput(t *testing.T, srv *httptest.Server, db *store.DB) {
 	start := time.Now()
-	// A reviewer who also answers for vendor-a, so that the right of
-	// reply's routes read their parameters too.
-	token := testreg.Account(t, db, "battery", account.Reviewer, &account.Org{Kind: "vendor", ID: "vendor-a"})
+	// An admin (who reviews too) who also answers for vendor-a, so that
+	// every route reads its parameters.
+	token := testreg.Account(t, db, "battery", account.Admin, &account.Org{Kind: "vendor", ID: "vendor-a"})
 	b := &battery{t: t, base: srv.URL, client: &http.Client{
 		Transport: bearer{token},
 		Timeout:   requestTimeout,

@@ -80,6 +80,10 @@ var pageRoutes = []pageRoute{
 	{pattern: "POST /review/{id}"},
 	{pattern: "GET /deployments/{id}/reply", path: "id", valid: "synthetic-pk-0000000", strict: true},
 	{pattern: "POST /deployments/{id}/reply"},
+	{pattern: "GET /admin", strict: true},
+	{pattern: "POST /admin"},
+	{pattern: "GET /account", strict: true},
+	{pattern: "POST /account"},
 }
 
 // hostile is a value sent for a parameter; path values are sent escaped

@@ -279,4 +279,17 @@ func TestReplyJourney(t *testing.T) {
 	if rep, err := j.db.Verify(context.Background()); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", err, rep)
 	}
+
+	// Their account page; then an admin's page of accounts, which lists it.
+	j.do("opening the account page", chromedp.Navigate(j.srv.URL+"/account"), chromedp.WaitVisible(chromedp.CSS("#current")))
+	j.visit("account")
+	testreg.Account(t, j.db, "ada", account.Admin, nil)
+	j.do("signing out and in as an admin", chromedp.Submit(chromedp.CSS(`form[action="/logout"]`)), chromedp.WaitVisible(chromedp.CSS("main h1")),
+		chromedp.Navigate(j.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.CSS("form.login")),
+		chromedp.SetValue(chromedp.CSS("#name"), "ada"), chromedp.SetValue(chromedp.CSS("#password"), testreg.Password),
+		chromedp.Submit(chromedp.CSS("form.login")), chromedp.WaitVisible(chromedp.CSS("#add-name")))
+	j.visit("admin")
+	if s := j.text("main table"); !strings.Contains(s, "huawei-press") || !strings.Contains(s, "vendor huawei") {
+		t.Errorf("the accounts table says %q", s)
+	}
 }

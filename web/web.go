@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"oversight/account"
 	"oversight/analysis"
 	"oversight/api"
 	"oversight/contrib"
@@ -27,6 +28,7 @@ type Register interface {
 	Size(ctx context.Context) (int64, error)
 	Snapshot(ctx context.Context) (*store.Snapshot, error)
 	auth.Store
+	account.Store
 	contrib.Service
 }
 
@@ -108,7 +110,7 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 	})
 	pages, err := site.New(site.Config{
 		Open:       func(ctx context.Context) (site.Reader, error) { return reg.Snapshot(ctx) },
-		Classifier: cls, Memo: m, Now: now, Submissions: reg, Auth: authn,
+		Classifier: cls, Memo: m, Now: now, Submissions: reg, Auth: authn, Accounts: reg,
 	})
 	if err != nil {
 		return nil, err

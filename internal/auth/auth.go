@@ -24,6 +24,7 @@ type Store interface {
 	Session(ctx context.Context, tokenHash string, now time.Time) (*account.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 	Token(ctx context.Context, tokenHash string, now time.Time) (*account.APIToken, error)
+	EndSessions(ctx context.Context, name, keep string) error
 }
 
 // Cookies. The __Host- prefix makes a browser keep a cookie only if it

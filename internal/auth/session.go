@@ -131,3 +131,30 @@ var dummyHash = sync.OnceValue(func() string {
 	h, _ := account.HashPassword("no account has this password, ever")
 	return h
 })
+
+// ChangePassword changes the signed-in account's password, given its
+// current one, and ends its other sessions (ASVS 2.1.5, 3.3.3): whoever
+// held one is signed out.
+func (a *Auth) ChangePassword(r *http.Request, current, next string) error {
+	in := FromContext(r.Context())
+	if in.session == nil {
+		return &registry.Error{Code: registry.EUnauthorized, Message: "sign in first"}
+	}
+	ctx := r.Context()
+	acct, err := a.Store.Account(ctx, in.Name)
+	if err != nil {
+		return err
+	}
+	if ok, err := account.CheckPassword(acct.PasswordHash, current); err != nil || !ok {
+		return registry.InvalidField("body.current", "is not the account's password")
+	}
+	h, err := account.HashPassword(next)
+	if err != nil {
+		return registry.InvalidField("body.password", err.Error())
+	}
+	acct.PasswordHash = h
+	if err := a.Store.UpdateAccount(ctx, acct); err != nil {
+		return err
+	}
+	return a.Store.EndSessions(ctx, acct.Name, in.sessionHash)
+}
