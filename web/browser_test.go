@@ -75,28 +75,60 @@ func TestPageSizes(t *testing.T) {
 	}
 }
 
-// browser starts headless Chromium (see testenv.Chromium for when there
-// is none).
+// chromium is the one headless Chromium the package's tests share, started
+// by the first that needs it: each test has a browser context of its own
+// in it (its own cookies, like a separate profile), which is cheaper than
+// a browser of its own.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context // has the browser
+	cancel context.CancelFunc
+	dir    string
+	err    error
+}
+
+// browser returns a new browser context in the shared headless Chromium
+// (see testenv.Chromium for when there is none).
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path := testenv.Chromium(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900),
+	c := &chromium
+	c.once.Do(func() {
+		if c.dir, c.err = os.MkdirTemp("", "oversight-chromium"); c.err != nil {
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.UserDataDir(c.dir),
+			chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
+			chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+			chromedp.WindowSize(1280, 900),
+		}
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelBrowser := chromedp.NewContext(actx)
+		c.ctx, c.cancel = ctx, func() { cancelBrowser(); cancelAlloc(); os.RemoveAll(c.dir) }
+		c.err = chromedp.Do(ctx, chromedp.Navigate("about:blank"))
+	})
+	if c.err != nil {
+		t.Fatalf("starting chromium: %v", c.err)
 	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(c.ctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
+	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel3)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting chromium: %v", err)
+		t.Fatalf("opening a browser context: %v", err)
 	}
 	return ctx
+}
+
+// TestMain closes the shared Chromium after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	os.Exit(code)
 }
 
 // waitFor polls a JavaScript condition until it holds, across navigations.
