@@ -31,6 +31,7 @@ subcommands:
   disable  disable an account: its sessions end and its tokens are revoked
   link     link an account to the organisation it answers for: --vendor ID or --operator NAME
   token    issue an API token: --scope "submit review reply admin" (within the role), --label, --days
+  password set a new password (read as add reads it); the account's sessions end
 
 run 'oversight user SUBCOMMAND -h' for its flags
 `)
@@ -69,11 +70,12 @@ run 'oversight user SUBCOMMAND -h' for its flags
 type userRun func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error
 
 var userCommands = map[string]func(fs *flag.FlagSet, r *registerFlags) userRun{
-	"add":     userAdd,
-	"list":    userList,
-	"disable": userDisable,
-	"link":    userLink,
-	"token":   userToken,
+	"add":      userAdd,
+	"list":     userList,
+	"disable":  userDisable,
+	"link":     userLink,
+	"token":    userToken,
+	"password": userPassword,
 }
 
 func oneName(fs *flag.FlagSet, args []string) (string, error) {
@@ -268,6 +270,35 @@ func userToken(fs *flag.FlagSet, _ *registerFlags) userRun {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s\n", plain)
+		return nil
+	}
+}
+
+func userPassword(fs *flag.FlagSet, _ *registerFlags) userRun {
+	pwFile := fs.String("password-file", "", "read the password from the first line of this file")
+	return func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
+		name, err := oneName(fs, args)
+		if err != nil {
+			return err
+		}
+		a, err := db.Account(ctx, name)
+		if err != nil {
+			return err
+		}
+		pw, err := readPassword(*pwFile, stdout)
+		if err != nil {
+			return err
+		}
+		if a.PasswordHash, err = account.HashPassword(pw); err != nil {
+			return err
+		}
+		if err := db.UpdateAccount(ctx, a); err != nil {
+			return err
+		}
+		if err := db.EndSessions(ctx, name, ""); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "set a new password for %s; its sessions ended\n", name)
 		return nil
 	}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // adminPage lists the accounts, with the forms an admin manages them by:
-// add one, disable one, link one to an organisation, issue a token.
+// add one, link one to an organisation, issue a token, set a new password,
+// disable one.
 func (s *Site) adminPage(w http.ResponseWriter, r *http.Request) {
 	if err := params.Read(r.URL.Query()).Err(); err != nil {
 		s.fail(w, r, err)
@@ -78,8 +79,21 @@ func (s *Site) admin(w http.ResponseWriter, r *http.Request) {
 			notice = "Linked " + a.Name + " to " + kind + " " + org + "."
 		case "token":
 			return s.issueToken(r, a, &notice, &token)
+		case "password":
+			// A new password for someone who lost theirs, told to them apart;
+			// their sessions end.
+			h, err := account.HashPassword(f.Get("password"))
+			if err != nil {
+				return registry.InvalidField("body.password", err.Error())
+			}
+			a.PasswordHash = h
+			if err := s.Accounts.UpdateAccount(ctx, a); err != nil {
+				return err
+			}
+			notice = "Set a new password for " + a.Name + "; their sessions ended."
+			return s.Accounts.EndSessions(ctx, a.Name, "")
 		default:
-			return registry.InvalidField("body.action", "is not an action of this page", "add", "disable", "link", "token")
+			return registry.InvalidField("body.action", "is not an action of this page", "add", "disable", "link", "token", "password")
 		}
 		return s.Accounts.UpdateAccount(ctx, a)
 	}()

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"oversight/account"
 	"oversight/api"
+	"oversight/internal/auth"
 	"oversight/registry"
 )
 
@@ -110,6 +112,12 @@ func (rl rule) allows(p account.Principal) error {
 // details (and WWW-Authenticate when a token would help), a page that needs
 // a sign-in with the sign-in page, which returns to it.
 func (s *server) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	switch registry.ErrorCode(err) {
+	case registry.EUnauthorized, registry.EForbidden:
+		// A refused access decision is logged (ASVS 7.2.2): the route and
+		// who asked, never a token or an address.
+		slog.Warn("access refused", "method", r.Method, "rule", s.access.rule(r).pattern, "account", auth.FromContext(r.Context()).Name, "why", err)
+	}
 	if isAPI(r.URL.Path) {
 		api.Fail(w, r, err)
 		return

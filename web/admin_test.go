@@ -34,7 +34,16 @@ func TestAdminPage(t *testing.T) {
 		if a := post(url.Values{"action": {"add"}, "name": {"rex"}, "role": {"reviewer"}, "password": {testreg.Password}}); a.status != 422 {
 			t.Fatalf("adding a name taken: %d", a.status)
 		}
-		newClient(t, srv.URL, "").login("rex", testreg.Password)
+		rex := newClient(t, srv.URL, "")
+		rex.login("rex", testreg.Password)
+		const reset = "a new password for rex"
+		if a := post(url.Values{"action": {"password"}, "name": {"rex"}, "password": {reset}}); a.status != 200 {
+			t.Fatalf("setting a new password: %d", a.status)
+		}
+		if a := rex.do("GET", "/review", nil); a.status != http.StatusSeeOther {
+			t.Errorf("a session survived a new password: %d", a.status)
+		}
+		rex.login("rex", reset)
 
 		testreg.Account(t, db, "press", account.Contributor, nil)
 		if a := post(url.Values{"action": {"link"}, "name": {"press"}, "org_kind": {"vendor"}, "org": {"vendor-a"}}); a.status != 200 {

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -69,8 +70,9 @@ func (e *ErrThrottled) Error() string {
 // session: any session the browser had ends, so that a session token set
 // before sign-in (fixation) is worth nothing after it. Attempts per name
 // are throttled, right or wrong, before the password is hashed.
-func (a *Auth) Login(w http.ResponseWriter, r *http.Request, name, password string) (*account.Session, error) {
+func (a *Auth) Login(w http.ResponseWriter, r *http.Request, name, password string) (s *account.Session, err error) {
 	ctx := r.Context()
+	defer func() { logSignIn(name, s != nil, err) }()
 	if a.Throttle != nil {
 		if ok, wait := a.Throttle.Allow("login\x00" + name); !ok {
 			return nil, &ErrThrottled{wait}
@@ -106,7 +108,7 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request, name, password stri
 	if err != nil {
 		return nil, err
 	}
-	s := &account.Session{Account: *acct, CSRF: csrf, Expires: a.Now().Add(SessionLifetime)}
+	s = &account.Session{Account: *acct, CSRF: csrf, Expires: a.Now().Add(SessionLifetime)}
 	if err := a.Store.AddSession(ctx, account.HashToken(plain), s); err != nil {
 		return nil, err
 	}
@@ -157,4 +159,14 @@ func (a *Auth) ChangePassword(r *http.Request, current, next string) error {
 		return err
 	}
 	return a.Store.EndSessions(ctx, acct.Name, in.sessionHash)
+}
+
+// logSignIn logs a sign-in's outcome (ASVS 7.2.1): the name tried and why
+// it failed, never the password, the token or the client's address.
+func logSignIn(name string, ok bool, err error) {
+	if ok {
+		slog.Info("sign-in", "account", registry.Clip(name))
+		return
+	}
+	slog.Warn("sign-in refused", "account", registry.Clip(name), "why", err)
 }
