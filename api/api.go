@@ -218,6 +218,8 @@ func Fail(w http.ResponseWriter, r *http.Request, err error) {
 		problem(w, status, err.Error(), nil)
 	case status == http.StatusForbidden || status == http.StatusTooManyRequests:
 		problem(w, status, err.Error(), nil)
+	case status == http.StatusUnsupportedMediaType:
+		problem(w, status, "send the body as application/json", httperror.Fields(err))
 	case status == http.StatusConflict:
 		problem(w, status, err.Error(), nil) // the register's state, said for people
 	case status == http.StatusServiceUnavailable:

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -24,10 +25,14 @@ import (
 // a record at its limits with twenty pieces of evidence fits many times.
 const MaxBodyBytes = 1 << 20
 
-// readBody decodes a JSON body into v, refusing what the register refuses
-// in an import file: more than MaxBodyBytes, duplicate keys, invalid
+// readBody decodes a JSON body into v, refusing another Content-Type (415)
+// and what the register refuses in an import file: more than MaxBodyBytes, duplicate keys, invalid
 // UTF-8, nesting past registry.MaxDepth, fields v does not have.
 func readBody(w http.ResponseWriter, r *http.Request, v any) error {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return &registry.Error{Code: registry.EUnsupported, Message: "send the body as application/json",
+			Fields: registry.Errors{{Path: "header.Content-Type", Msg: "must be application/json"}}}
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {

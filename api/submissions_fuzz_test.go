@@ -26,6 +26,7 @@ func FuzzProposal(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest("POST", "/api/v1/submissions", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
 		var p contrib.Proposal
 		if err := readBody(httptest.NewRecorder(), r, &p); err != nil {
 			for _, fe := range fieldsOf(err) {
@@ -43,7 +44,9 @@ func FuzzProposal(f *testing.F) {
 			t.Fatalf("a checked proposal does not encode: %v", err)
 		}
 		var again contrib.Proposal
-		if err := readBody(httptest.NewRecorder(), httptest.NewRequest("POST", "/", bytes.NewReader(kept)), &again); err != nil {
+		r = httptest.NewRequest("POST", "/", bytes.NewReader(kept))
+		r.Header.Set("Content-Type", "application/json")
+		if err := readBody(httptest.NewRecorder(), r, &again); err != nil {
 			t.Fatalf("what is kept does not read back: %v\n%s", err, kept)
 		}
 		if errs := again.Check(); len(errs) > 0 {

@@ -19,6 +19,9 @@ const (
 	// ETooMany: the client sent more than its rate allows; it may retry
 	// after a while.
 	ETooMany Code = "too_many"
+	// EUnsupported: the request's body is of a media type the endpoint
+	// does not take.
+	EUnsupported Code = "unsupported_media_type"
 )
 
 // Error is an error with a code, and for EInvalid the fields at fault.

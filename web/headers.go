@@ -13,6 +13,9 @@ var securityHeaders = map[string]string{
 	"Referrer-Policy":              "no-referrer",
 	"Cross-Origin-Opener-Policy":   "same-origin",
 	"Cross-Origin-Resource-Policy": "same-origin",
+	// Browsers heed it only over HTTPS, where a public instance serves
+	// (behind its TLS proxy); over plain HTTP to localhost they ignore it.
+	"Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
 
 // setSecurityHeaders sets the security headers on a response's header.

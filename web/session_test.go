@@ -215,3 +215,13 @@ func onBothWith(t *testing.T, o Options, fn func(t *testing.T, srv *httptest.Ser
 		fn(t, testreg.Serve(t, h), db)
 	})
 }
+
+// TestContentType: a JSON endpoint refuses a body of another type with
+// 415, naming the header.
+func TestContentType(t *testing.T) {
+	srv, _ := serveSet(t, fixture.Set(2), nil)
+	a := newClient(t, srv.URL, "").do("POST", "/api/v1/submissions", newProposal(t, 3), "Content-Type", "text/plain")
+	if a.status != http.StatusUnsupportedMediaType || !strings.Contains(a.body, "header.Content-Type") {
+		t.Errorf("a text/plain body: %d %s", a.status, a.body)
+	}
+}

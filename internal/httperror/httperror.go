@@ -20,7 +20,7 @@ const RetryAfter = "5"
 // 400 for EInvalid, 503 for an answer still being computed or a request
 // that ran out of time (send RetryAfter with it), 409 for EConflict, 401
 // for EUnauthorized, 403 for EForbidden, 429 for ETooMany (the caller
-// sets Retry-After), 500 for anything else.
+// sets Retry-After), 415 for EUnsupported, 500 for anything else.
 func Status(err error) int {
 	if errors.Is(err, memo.ErrPending) || errors.Is(err, context.DeadlineExceeded) {
 		return http.StatusServiceUnavailable
@@ -38,6 +38,8 @@ func Status(err error) int {
 		return http.StatusForbidden
 	case registry.ETooMany:
 		return http.StatusTooManyRequests
+	case registry.EUnsupported:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -63,7 +65,7 @@ func Fields(err error) registry.Errors {
 // HasLocation reports whether a field's path says where in the request it
 // is: query., path. or body.
 func HasLocation(path string) bool {
-	for _, loc := range []string{"query.", "path.", "body"} {
+	for _, loc := range []string{"query.", "path.", "body", "header."} {
 		if len(path) >= len(loc) && path[:len(loc)] == loc {
 			return true
 		}
