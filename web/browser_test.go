@@ -106,7 +106,9 @@ func browser(t *testing.T) context.Context {
 		}
 		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 		ctx, cancelBrowser := chromedp.NewContext(actx)
-		c.ctx, c.cancel = ctx, func() { cancelBrowser(); cancelAlloc(); os.RemoveAll(c.dir) }
+		// Cancel closes the browser and waits for it to exit, so that no
+		// Chromium outlives the tests.
+		c.ctx, c.cancel = ctx, func() { chromedp.Cancel(ctx); cancelBrowser(); cancelAlloc(); os.RemoveAll(c.dir) }
 		c.err = chromedp.Do(ctx, chromedp.Navigate("about:blank"))
 	})
 	if c.err != nil {
