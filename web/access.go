@@ -92,6 +92,10 @@ func (t *accessTable) rule(r *http.Request) rule {
 	return rule{need: scopeNobody, private: true}
 }
 
+// public reports whether a route's answer is the same whoever asks: anyone
+// may use it, it writes nothing and answers nothing of anyone's own.
+func (rl rule) public() bool { return rl.need == "" && !rl.signIn && !rl.private && !rl.writes }
+
 // allows reports whether p may use a route under rl, and if not, the error
 // that says why: sign in first, or not with this account.
 func (rl rule) allows(p account.Principal) error {

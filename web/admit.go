@@ -33,11 +33,17 @@ var errTooMany = &registry.Error{Code: registry.ETooMany, Message: "too many req
 // token its form carries. It returns r with its principal and the rule
 // that admitted it, or the error to refuse it with.
 func (s *server) admit(w http.ResponseWriter, r *http.Request) (*http.Request, *rule, error) {
+	rl := s.access.rule(r)
+	if rl.public() && r.Header.Get("Authorization") == "" {
+		// The same for everyone: a page, a file, a read of the register.
+		// A browser's session need not be looked up for it; a token is,
+		// so that a program learns at once that its token is not valid.
+		return r, &rl, nil
+	}
 	r, err := s.auth.Identify(r)
 	if err != nil {
 		return r, nil, err
 	}
-	rl := s.access.rule(r)
 	if err := rl.allows(auth.FromContext(r.Context()).Principal); err != nil {
 		return r, nil, err
 	}
