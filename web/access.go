@@ -28,13 +28,12 @@ type rule struct {
 
 // access is who may use each route: the one table every request is checked
 // against, before the cache and any handler. Reads of the register are
-// public; every write is listed.
-// Anyone may submit (ScopeSubmit): a contributor may be at risk, and
-// needs no account.
+// public; every write is listed. Anyone may submit (ScopeSubmit): a
+// contributor may be at risk, and needs no account.
 var access = []rule{
 	{pattern: "GET /"}, // the register, its pages, API and log (and HEAD, as GET)
 	// Any other method: no route serves it, and the API or the pages
-	// answer 404 or 405. TestRouteTable checks that every route that is
+	// answer 404 or 405. TestRouteMatrix checks that every route that is
 	// not a GET has a rule of its own.
 	{pattern: "/"},
 	{pattern: "POST /api/v1/classify"}, {pattern: "POST /assess"}, // computations that write nothing
