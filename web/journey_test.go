@@ -289,7 +289,7 @@ func TestReplyJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#name"), "ada"), chromedp.SetValue(chromedp.CSS("#password"), testreg.Password),
 		chromedp.Submit(chromedp.CSS("form.login")), chromedp.WaitVisible(chromedp.CSS("#add-name")))
 	j.visit("admin")
-	if s := j.text("main table"); !strings.Contains(s, "huawei-press") || !strings.Contains(s, "vendor huawei") {
+	if s := j.text("main table.accounts"); !strings.Contains(s, "huawei-press") || !strings.Contains(s, "vendor huawei") {
 		t.Errorf("the accounts table says %q", s)
 	}
 }
