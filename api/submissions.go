@@ -262,3 +262,32 @@ func (s *server) replyTo(w http.ResponseWriter, r *http.Request, rd Reader) erro
 		Seq   int64           `json:"seq"`
 	}{rp, seq})
 }
+
+// withdraw closes the receipt's submission at its contributor's request.
+func (s *server) withdraw(w http.ResponseWriter, r *http.Request) {
+	s.byReceiptDo(w, r, func(h string) (*contrib.Submission, error) { return s.Submissions.Withdraw(r.Context(), h, s.Now()) })
+}
+
+// forgetContact forgets the contact of the receipt's submission.
+func (s *server) forgetContact(w http.ResponseWriter, r *http.Request) {
+	s.byReceiptDo(w, r, func(h string) (*contrib.Submission, error) { return s.Submissions.ForgetContact(r.Context(), h) })
+}
+
+// byReceiptDo runs fn on the hash of the request's receipt, which takes no
+// parameters, and answers with the submission as it then stands.
+func (s *server) byReceiptDo(w http.ResponseWriter, r *http.Request, fn func(receiptHash string) (*contrib.Submission, error)) {
+	h, err := s.byReceipt(r)
+	if err == nil {
+		err = noQuery(r)
+	}
+	var sub *contrib.Submission
+	if err == nil {
+		sub, err = fn(h)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	sendJSON(w, r, sub.Public())
+}

@@ -20,6 +20,11 @@ type Service interface {
 	// Answer records a contributor's answer, and a revised proposal if
 	// any, on an open submission found by its receipt.
 	Answer(ctx context.Context, receiptHash, message string, revised *Proposal, now time.Time) (*Submission, error)
+	// Withdraw closes an open submission at its contributor's request and
+	// forgets its contact; ForgetContact forgets the contact alone, in any
+	// state. Both find the submission by the hash of its receipt.
+	Withdraw(ctx context.Context, receiptHash string, now time.Time) (*Submission, error)
+	ForgetContact(ctx context.Context, receiptHash string) (*Submission, error)
 	// Submission returns a submission by id, for reviewers.
 	Submission(ctx context.Context, id int64) (*Submission, error)
 	// Queue lists submissions, oldest first.

@@ -32,10 +32,11 @@ const (
 	ChangesRequested State = "changes_requested" // a reviewer asked the contributor for more
 	Accepted         State = "accepted"          // logged as a revision (Submission.Seq)
 	Rejected         State = "rejected"          // closed with a reason
+	Withdrawn        State = "withdrawn"         // closed by its contributor, whose contact is then forgotten
 )
 
 // StateEnum is the vocabulary of states.
-var StateEnum = registry.Enum{Name: "state of a submission", Values: []string{string(Pending), string(ChangesRequested), string(Accepted), string(Rejected)}}
+var StateEnum = registry.Enum{Name: "state of a submission", Values: []string{string(Pending), string(ChangesRequested), string(Accepted), string(Rejected), string(Withdrawn)}}
 
 // Open reports whether a submission in state s still waits for a decision.
 func (s State) Open() bool { return s == Pending || s == ChangesRequested }

@@ -50,11 +50,20 @@ func (s *Site) showReceipt(w http.ResponseWriter, r *http.Request, status int, e
 	return nil
 }
 
-// answerReceipt records the contributor's answer to the reviewers.
+// answerReceipt carries out the receipt page's forms: the contributor's
+// answer to the reviewers, forgetting their contact, or withdrawing the
+// submission.
 func (s *Site) answerReceipt(w http.ResponseWriter, r *http.Request) {
 	h, err := receiptHash(r)
 	if err == nil {
-		_, err = s.Submissions.Answer(r.Context(), h, r.PostForm.Get("message"), nil, s.Now())
+		switch r.PostForm.Get("action") {
+		case "withdraw":
+			_, err = s.Submissions.Withdraw(r.Context(), h, s.Now())
+		case "forget-contact":
+			_, err = s.Submissions.ForgetContact(r.Context(), h)
+		default:
+			_, err = s.Submissions.Answer(r.Context(), h, r.PostForm.Get("message"), nil, s.Now())
+		}
 	}
 	var e *registry.Error
 	if errors.As(err, &e) && e.Code == registry.EInvalid {

@@ -205,3 +205,40 @@ func (s *DB) Answer(ctx context.Context, receiptHash, message string, revised *c
 	}
 	return s.Submission(ctx, id)
 }
+
+// Withdraw closes an open submission at its contributor's request, and
+// forgets its contact.
+func (s *DB) Withdraw(ctx context.Context, receiptHash string, now time.Time) (*contrib.Submission, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var state string
+		err := tx.QueryRowContext(ctx, "SELECT id, state FROM submissions WHERE receipt_hash = $1", receiptHash).Scan(&id, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return registry.NotFound("submission")
+		} else if err != nil {
+			return err
+		}
+		if !contrib.State(state).Open() {
+			return registry.Conflict(fmt.Sprintf("submission %d is %s: it can no longer be withdrawn", id, state))
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE submissions SET state = $1, contact = NULL, updated_at = $2 WHERE id = $3",
+			string(contrib.Withdrawn), createdAt(now), id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Submission(ctx, id)
+}
+
+// ForgetContact forgets a submission's contact, whatever its state.
+func (s *DB) ForgetContact(ctx context.Context, receiptHash string) (*contrib.Submission, error) {
+	res, err := s.db.ExecContext(ctx, "UPDATE submissions SET contact = NULL WHERE receipt_hash = $1", receiptHash)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, registry.NotFound("submission")
+	}
+	return s.SubmissionByReceipt(ctx, receiptHash)
+}

@@ -235,3 +235,35 @@ func TestReply(t *testing.T) {
 		t.Errorf("%d replies, %v", n, err)
 	}
 }
+
+// TestWithdraw: a contributor withdraws an open submission, whose contact
+// is then forgotten, or has the contact forgotten alone; a decided
+// submission cannot be withdrawn.
+func TestWithdraw(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(2))
+	if _, err := db.Submit(ctx, proposal(11), "", "w1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.ForgetContact(ctx, "w1")
+	if err != nil || got.Contact != "" || got.State != contrib.Pending {
+		t.Fatalf("forgetting the contact: %+v, %v", got, err)
+	}
+	sub, err := db.Submit(ctx, proposal(12), "", "w2", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.Withdraw(ctx, "w2", time.Now())
+	if err != nil || got.State != contrib.Withdrawn || got.Contact != "" {
+		t.Fatalf("withdrawing: %+v, %v", got, err)
+	}
+	_, err = db.Decide(ctx, sub.ID, contrib.Decision{Action: contrib.Accept, Reviewer: "rev"})
+	wantCode(t, err, registry.EConflict, "withdrawn already")
+	_, err = db.Withdraw(ctx, "w2", time.Now())
+	wantCode(t, err, registry.EConflict, "can no longer be withdrawn")
+	_, err = db.Withdraw(ctx, "nope", time.Now())
+	wantCode(t, err, registry.ENotFound, "submission")
+	_, err = db.ForgetContact(ctx, "nope")
+	wantCode(t, err, registry.ENotFound, "submission")
+}

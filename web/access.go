@@ -41,6 +41,8 @@ var access = []rule{
 	{pattern: "POST /api/v1/submissions", need: account.ScopeSubmit, private: true, writes: true},
 	{pattern: "GET /api/v1/receipts/{token}", private: true}, // the token is the key
 	{pattern: "POST /api/v1/receipts/{token}/answer", private: true, writes: true},
+	{pattern: "POST /api/v1/receipts/{token}/withdraw", private: true, writes: true},
+	{pattern: "DELETE /api/v1/receipts/{token}/contact", private: true, writes: true},
 	{pattern: "GET /api/v1/submissions", need: account.ScopeReview, private: true},
 	{pattern: "GET /api/v1/submissions/{id}", need: account.ScopeReview, private: true},
 	{pattern: "POST /api/v1/submissions/{id}/decision", need: account.ScopeReview, private: true, writes: true},

@@ -28,6 +28,8 @@ var (
 		// Made by the battery before it runs (battery.made).
 		"/api/v1/receipts/{token}":          "{receipt}",
 		"/api/v1/receipts/{token}/answer":   "{receipt}",
+		"/api/v1/receipts/{token}/withdraw": "{receipt}",
+		"/api/v1/receipts/{token}/contact":  "{receipt}",
 		"/api/v1/submissions/{id}":          "{submission}",
 		"/api/v1/submissions/{id}/decision": "{submission}",
 		"/api/v1/deployments/{id}/reply":    "synthetic-pk-0000000",

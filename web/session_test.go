@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -223,5 +224,40 @@ func TestContentType(t *testing.T) {
 	a := newClient(t, srv.URL, "").do("POST", "/api/v1/submissions", newProposal(t, 3), "Content-Type", "text/plain")
 	if a.status != http.StatusUnsupportedMediaType || !strings.Contains(a.body, "header.Content-Type") {
 		t.Errorf("a text/plain body: %d %s", a.status, a.body)
+	}
+}
+
+// TestReceiptActions: from the receipt page, a contributor has their
+// contact forgotten and withdraws the submission; the API does the same.
+func TestReceiptActions(t *testing.T) {
+	srv, db := serveSet(t, fixture.Set(2), nil)
+	c := newClient(t, srv.URL, "")
+	var rc struct{ Receipt string }
+	a := c.do("POST", "/api/v1/submissions", newProposal(t, 5))
+	json.Unmarshal([]byte(a.body), &rc)
+	page := "/receipts/" + rc.Receipt
+	if a := c.do("POST", page, url.Values{"csrf": {c.formToken(page)}, "action": {"forget-contact"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("forgetting the contact: %d %s", a.status, a.body)
+	}
+	if sub, _ := db.SubmissionByReceipt(t.Context(), account.HashToken(rc.Receipt)); sub.Contact != "" {
+		t.Fatal("the contact was kept")
+	}
+	if a := c.do("POST", page, url.Values{"csrf": {c.formToken(page)}, "action": {"withdraw"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("withdrawing: %d %s", a.status, a.body)
+	}
+	if a := c.do("GET", page, nil); !strings.Contains(a.body, "withdrawn") {
+		t.Errorf("the receipt page does not say withdrawn")
+	}
+	api := newClient(t, srv.URL, "")
+	a = api.do("POST", "/api/v1/submissions", newProposal(t, 6))
+	json.Unmarshal([]byte(a.body), &rc)
+	if a := api.do("DELETE", "/api/v1/receipts/"+rc.Receipt+"/contact", nil); a.status != 200 || strings.Contains(a.body, "contact") {
+		t.Errorf("DELETE contact: %d %s", a.status, a.body)
+	}
+	if a := api.do("POST", "/api/v1/receipts/"+rc.Receipt+"/withdraw", nil); a.status != 200 || !strings.Contains(a.body, `"state":"withdrawn"`) {
+		t.Errorf("withdraw: %d %s", a.status, a.body)
+	}
+	if a := api.do("POST", "/api/v1/receipts/"+rc.Receipt+"/withdraw", nil); a.status != 409 {
+		t.Errorf("withdrawing twice: %d", a.status)
 	}
 }
