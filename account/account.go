@@ -32,6 +32,14 @@ type Session struct {
 	Expires time.Time
 }
 
+// A SessionInfo describes one of an account's sessions to its holder: its
+// ID is the hash of its token, which signs nobody in.
+type SessionInfo struct {
+	ID      string
+	Created time.Time
+	Expires time.Time
+}
+
 // An APIToken lets a program act for an account, within its scopes.
 type APIToken struct {
 	Account Account

@@ -16,8 +16,11 @@ type Store interface {
 	// disabled time; disabling ends the sessions and revokes the tokens.
 	UpdateAccount(ctx context.Context, a *Account) error
 	// EndSessions ends every session of an account but the one whose
-	// token hashes to keep (empty for none).
+	// token hashes to keep (empty for none); EndSession ends one.
 	EndSessions(ctx context.Context, name, keep string) error
+	EndSession(ctx context.Context, name, id string) error
+	// Sessions lists an account's live sessions, newest first.
+	Sessions(ctx context.Context, name string, now time.Time) ([]SessionInfo, error)
 	AddToken(ctx context.Context, tokenHash string, t *APIToken) error
 }
 

@@ -155,18 +155,35 @@ func (s *Site) showAccount(w http.ResponseWriter, r *http.Request, status int, n
 		s.fail(w, r, err)
 		return
 	}
+	in := auth.FromContext(r.Context())
+	sessions, err := s.Accounts.Sessions(r.Context(), in.Name, s.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	p := auth.FromContext(r.Context()).Principal
-	s.render(w, r, status, "account", map[string]any{"Title": "Your account", "P": p, "CSRF": csrf, "Notice": notice, "Errors": errs})
+	s.render(w, r, status, "account", map[string]any{"Title": "Your account", "P": in.Principal, "CSRF": csrf, "Notice": notice, "Errors": errs,
+		"Sessions": sessions, "Current": in.SessionID()})
 }
 
+// changePassword carries out the account page's forms: a new password,
+// or the end of one session, or of every other (ASVS 3.3.4).
 func (s *Site) changePassword(w http.ResponseWriter, r *http.Request) {
-	f := r.PostForm
+	f, in := r.PostForm, auth.FromContext(r.Context())
 	var err error
-	if f.Get("password") != f.Get("again") {
+	var notice string
+	switch {
+	case f.Get("action") == "end-session":
+		err, notice = s.Accounts.EndSession(r.Context(), in.Name, f.Get("id")), "That session has ended."
+		if errors.Is(err, registry.ErrNotFound) {
+			err = registry.InvalidField("body.id", "is not one of your sessions")
+		}
+	case f.Get("action") == "end-others":
+		err, notice = s.Accounts.EndSessions(r.Context(), in.Name, in.SessionID()), "Your other sessions have ended."
+	case f.Get("password") != f.Get("again"):
 		err = registry.InvalidField("body.again", "is not the same as the new password")
-	} else {
-		err = s.Auth.ChangePassword(r, f.Get("current"), f.Get("password"))
+	default:
+		err, notice = s.Auth.ChangePassword(r, f.Get("current"), f.Get("password")), "Your password is changed, and your other sessions have ended."
 	}
 	var e *registry.Error
 	switch {
@@ -175,6 +192,6 @@ func (s *Site) changePassword(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(w, r, err)
 	default:
-		s.showAccount(w, r, http.StatusOK, "Your password is changed, and your other sessions have ended.", nil)
+		s.showAccount(w, r, http.StatusOK, notice, nil)
 	}
 }

@@ -158,6 +158,41 @@ func (s *DB) EndSessions(ctx context.Context, name, keep string) error {
 	return err
 }
 
+// EndSession ends one session of an account, by the hash of its token.
+func (s *DB) EndSession(ctx context.Context, name, id string) error {
+	res, err := s.db.ExecContext(ctx, "DELETE FROM sessions WHERE account = $1 AND token_hash = $2", name, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return registry.NotFound("session")
+	}
+	return nil
+}
+
+// Sessions lists an account's sessions that have not expired by now,
+// newest first.
+func (s *DB) Sessions(ctx context.Context, name string, now time.Time) ([]account.SessionInfo, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT token_hash, created_at, expires_at FROM sessions WHERE account = $1 AND expires_at > $2 ORDER BY created_at DESC, token_hash",
+		name, createdAt(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []account.SessionInfo
+	for rows.Next() {
+		var si account.SessionInfo
+		var c, e string
+		if err := rows.Scan(&si.ID, &c, &e); err != nil {
+			return nil, err
+		}
+		si.Created, _ = time.Parse(time.RFC3339, c)
+		si.Expires, _ = time.Parse(time.RFC3339, e)
+		out = append(out, si)
+	}
+	return out, rows.Err()
+}
+
 var _ account.Store = (*DB)(nil)
 
 // DeleteExpiredSessions removes the sessions that expired before now.

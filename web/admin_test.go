@@ -110,3 +110,46 @@ func TestChangePassword(t *testing.T) {
 		newClient(t, srv.URL, "").login("rita", next)
 	})
 }
+
+// TestSessionList: the account page lists where one is signed in, and
+// ends any other session, or all of them, on the server.
+func TestSessionList(t *testing.T) {
+	onBoth(t, func(t *testing.T, srv *httptest.Server, db *store.DB) {
+		testreg.Account(t, db, "rita", account.Reviewer, nil)
+		here, there, third := newClient(t, srv.URL, ""), newClient(t, srv.URL, ""), newClient(t, srv.URL, "")
+		for _, c := range []*client{there, third, here} {
+			c.login("rita", testreg.Password)
+		}
+		page := here.do("GET", "/account", nil).body
+		ids := regexp.MustCompile(`name="id" value="([0-9a-f]{64})"`).FindAllStringSubmatch(page, -1)
+		if len(ids) != 2 || !strings.Contains(page, "this browser") {
+			t.Fatalf("the page lists %d other sessions, want 2", len(ids))
+		}
+		if a := here.do("POST", "/account", url.Values{"csrf": {here.formToken("/account")}, "action": {"end-session"}, "id": {strings.Repeat("0", 64)}}); a.status != 422 {
+			t.Errorf("ending a session not one's own: %d", a.status)
+		}
+		if a := here.do("POST", "/account", url.Values{"csrf": {here.formToken("/account")}, "action": {"end-session"}, "id": {ids[0][1]}}); a.status != 200 {
+			t.Fatalf("ending a session: %d", a.status)
+		}
+		ended := 0
+		for _, c := range []*client{there, third} {
+			if c.do("GET", "/review", nil).status == http.StatusSeeOther {
+				ended++
+			}
+		}
+		if ended != 1 {
+			t.Fatalf("%d sessions ended, want 1", ended)
+		}
+		if a := here.do("POST", "/account", url.Values{"csrf": {here.formToken("/account")}, "action": {"end-others"}}); a.status != 200 {
+			t.Fatalf("ending the others: %d", a.status)
+		}
+		for _, c := range []*client{there, third} {
+			if a := c.do("GET", "/review", nil); a.status != http.StatusSeeOther {
+				t.Errorf("a session survived the end of the others: %d", a.status)
+			}
+		}
+		if a := here.do("GET", "/review", nil); a.status != 200 {
+			t.Errorf("this browser's session ended too: %d", a.status)
+		}
+	})
+}

@@ -64,6 +64,10 @@ type Info struct {
 	formToken   string // the token the request's browser has for forms, if any
 }
 
+// SessionID is the id of the request's session (the hash of its token),
+// empty when it has none.
+func (in *Info) SessionID() string { return in.sessionHash }
+
 type infoKey struct{}
 
 // FromContext returns what ctx carries about its request's principal.
