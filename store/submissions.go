@@ -114,8 +114,9 @@ func checkProposal(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, acc
 			fields = append(fields, prefixed("record.", registry.Errors{re.Err})...)
 		}
 	}
+	// Account names are lower case: "Rita" would pass for rita.
 	var taken string
-	if err := tx.QueryRowContext(ctx, "SELECT name FROM accounts WHERE name = $1", sub.Pseudonym).Scan(&taken); err == nil && taken != account {
+	if err := tx.QueryRowContext(ctx, "SELECT name FROM accounts WHERE name = $1", strings.ToLower(sub.Pseudonym)).Scan(&taken); err == nil && taken != account {
 		fields = append(fields, &registry.FieldError{Path: "pseudonym", Msg: fmt.Sprintf("%q is the name of an account: choose another", taken)})
 	}
 	if len(fields) > 0 {

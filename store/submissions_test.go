@@ -49,10 +49,12 @@ func TestSubmitAndAccept(t *testing.T) {
 	if err := db.AddAccount(ctx, &account.Account{Name: "rev", Role: account.Reviewer, PasswordHash: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	impostor := proposal(7)
-	impostor.Pseudonym = "rev"
-	_, err = db.Submit(ctx, impostor, "", "h0", now)
-	wantCode(t, err, registry.EInvalid, "pseudonym")
+	for _, name := range []string{"rev", "Rev"} {
+		impostor := proposal(7)
+		impostor.Pseudonym = name
+		_, err = db.Submit(ctx, impostor, "", "h0", now)
+		wantCode(t, err, registry.EInvalid, "pseudonym")
+	}
 	if q, _ := db.Queue(ctx, contrib.QueueFilter{}); len(q) != 0 {
 		t.Fatalf("refused submissions were kept: %d", len(q))
 	}
