@@ -14,13 +14,12 @@ func FuzzClientAddr(f *testing.F) {
 	f.Add("", "[::1]:80")
 	f.Add(",,,", "garbage")
 	f.Add("2001:db8::1", "192.0.2.1:1")
+	f.Add("[fe80::1%eth0]:9", "[fe80::2%lo]:1")
 	f.Fuzz(func(t *testing.T, xff, remote string) {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.RemoteAddr = remote
 		r.Header.Set("X-Forwarded-For", xff)
-		TrustProxy = true
-		got := ClientAddr(r)
-		TrustProxy = false
+		got := Keyer{TrustForwardedFor: true}.ClientAddr(r)
 		host, _, err := net.SplitHostPort(remote)
 		if err != nil {
 			host = remote
