@@ -188,7 +188,28 @@ func DeriveFacts(d *registry.Deployment) map[string]any {
 		}
 		doc["purposes"] = ps
 	}
+	if decl := d.Declaration; decl != nil {
+		declared(doc, decl)
+	}
 	return doc
+}
+
+// declared marks facts that rest on the operator's own declaration and adds
+// what it states: an impact assessment whose findings it summarises was
+// carried out, by its own account.
+func declared(doc map[string]any, decl *registry.Declaration) {
+	doc["self_declared"] = map[string]any{"by": decl.By, "date": decl.Date.String()}
+	doc["notes"] = "derived from the register record, with its operator's own declaration"
+	safeguards := map[string]any{}
+	if decl.Get("eu-ai-act", "C.4") != "" {
+		safeguards["fria_done"] = true
+	}
+	if decl.Get("eu-ai-act", "C.5") != "" {
+		safeguards["dpia_or_pia_done"] = true
+	}
+	if len(safeguards) > 0 {
+		doc["safeguards"] = safeguards
+	}
 }
 
 var publicBodies = map[string]bool{
@@ -239,6 +260,40 @@ func (c *Classifier) tiers(d *registry.Deployment, asOf time.Time) []rules.Tier 
 func (c *Classifier) TierOf(d *registry.Deployment, fw *rules.Framework, asOf time.Time) rules.Tier {
 	f, _ := c.FactsFor(d)
 	return fw.Evaluate(f, asOf).Tier
+}
+
+// Restricted says whether a scheme would keep a deployment's declaration
+// out of public view ("yes", "no" or "unknown"; "" for a scheme without
+// such a section): whether the rule the scheme names holds on the
+// deployment's facts, in force or not yet. For the EU database that is AI
+// Act Art. 49(4) under the EU benchmark.
+func (c *Classifier) Restricted(d *registry.Deployment, s *registry.Scheme, asOf time.Time) string {
+	if s.RestrictedBy == nil {
+		return ""
+	}
+	fw, ok := c.byID[s.RestrictedBy.Framework]
+	if !ok {
+		return "unknown"
+	}
+	f, _ := c.FactsFor(d)
+	res := fw.Evaluate(f, asOf)
+	// Rules that hold but are not in force yet are Later.
+	for _, rr := range append(slices.Clip(res.Rules), res.Later...) {
+		if rr.ID == s.RestrictedBy.Rule {
+			switch rr.Status {
+			case rules.Fired, rules.NotYetInForce:
+				return "yes"
+			case rules.Possible:
+				return "unknown"
+			}
+		}
+	}
+	// An undecided result lists the most severe rules it turns on, not
+	// every rule that might yet hold.
+	if res.Tier == rules.Indeterminate {
+		return "unknown"
+	}
+	return "no"
 }
 
 // TierMatch returns a test that accepts the deployments whose tier under a

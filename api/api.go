@@ -85,6 +85,7 @@ func (s *server) routes() []route {
 		{"GET /api/v1/deployments", s.read(s.deployments)},
 		{"GET /api/v1/deployments/{id}", s.read(s.deployment)},
 		{"GET /api/v1/deployments/{id}/classification", s.read(s.classification)},
+		{"GET /api/v1/deployments/{id}/declaration", s.read(s.declaration)},
 		{"POST /api/v1/classify", s.classify},
 		{"GET /api/v1/frameworks", s.frameworks},
 		{"GET /api/v1/frameworks/{id}", s.framework},

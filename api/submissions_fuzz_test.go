@@ -21,6 +21,9 @@ func FuzzProposal(f *testing.F) {
 		`{"kind":"dispute","target":"pk-x","message":"m","evidence":[{"url":"https://example.org/a","language":"ur","translated":true,"excerpt":"q"}]}`,
 		`{"kind":"new","kind":"change"}`, `{"evidence":[` + string(bytes.Repeat([]byte("["), 100)) + `]}`, `{"kind":"\xff"}`, `[]`, `null`, ``,
 		`{"kind":"new","record":{"place":{"lat":-0}}}`, `{"kind":"new","unknown":1}`,
+		`{"kind":"new","record":{"id":"my-x","title":"T","jurisdiction":"MY","operator":{"name":"Council","sources":["e1"]},"status":{"value":"unknown"},"certainty":"self_declared",` +
+			`"declaration":{"answers":[{"scheme":"uk-atrs","field":"1.4","answer":"a@example.org"},{"scheme":"eu-ai-act","field":"C.3","answer":"https://example.org/eu"}]}},"evidence":[{"url":"https://example.org/a"}]}`,
+		`{"kind":"new","record":{"declaration":{"by":"x","answers":[{"scheme":"eu-ai-act","field":"C.9","answer":"\u0000"}]}}}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"time"
 
 	"oversight/registry"
 )
@@ -75,6 +76,14 @@ func (p *Proposal) Check() registry.Errors {
 	}
 	if p.Record != nil && len(errs) == 0 {
 		errs = append(errs, p.cite()...)
+	}
+	if d := p.Record; d != nil && d.Declaration != nil && d.Declaration.By == "" {
+		// Stamped for real, or refused, by CheckDeclaration, which knows
+		// who sends it; until then it is checked as its operator's.
+		decl := *d.Declaration
+		decl.By, decl.Date = d.Operator.Name, registry.DateOf(time.Now())
+		decl.Sort()
+		d.Declaration = &decl
 	}
 	if p.Record != nil && len(errs) == 0 {
 		if err := p.Record.Validate(); err != nil {

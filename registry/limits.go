@@ -91,6 +91,12 @@ var TextLimits = map[string]int{
 	"text":       10_000, // the organisation's answer
 	"org":        1000,   // a vendor's id or an operator's name
 	"deployment": MaxID,  // the record answered
+	// A declaration (self-registration): each scheme's field has a
+	// lower limit of its own (registry/declarations).
+	"answer": 20_000,
+	"by":     1000, // an operator's name
+	"scheme": MaxID,
+	"field":  MaxID,
 }
 
 // MaxText bounds a string field TextLimits does not name: codes, dates,
@@ -106,6 +112,7 @@ var ListLimits = map[string]int{
 	"value":       1000, // a claim's list value: 5
 	"safeguards":  100,  // 8
 	"memberships": 100,  // 3
+	"answers":     500,  // a declaration's: one a field of every scheme
 }
 
 // MaxList bounds a list ListLimits does not name: dates, financing,

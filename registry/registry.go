@@ -131,7 +131,10 @@ type Deployment struct {
 	Financing    []Financing  `json:"financing,omitempty"`
 	Certainty    string       `json:"certainty"` // Certainties
 	Notes        string       `json:"notes,omitempty"`
-	Sources      []Source     `json:"sources"`
+	// Declaration is the operator's own statement about the system, when
+	// it registered the system itself.
+	Declaration *Declaration `json:"declaration,omitempty"`
+	Sources     []Source     `json:"sources"`
 }
 
 // Year is the year of the earliest dated event, or 0 when none is dated.

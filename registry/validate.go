@@ -126,10 +126,7 @@ func (c *checker) sources(path string, srcs []Source, required bool) map[string]
 			keys[s.Key] = true
 		}
 		if c.required(p+".url", s.URL) {
-			u, err := url.Parse(s.URL)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				c.add(p+".url", "%q is not an http or https URL", s.URL)
-			}
+			c.url(p+".url", s.URL)
 		}
 		c.date(p+".published", s.Published)
 		c.date(p+".accessed", s.Accessed)
@@ -149,6 +146,14 @@ func (c *checker) sources(path string, srcs []Source, required bool) map[string]
 		}
 	}
 	return keys
+}
+
+// url checks that v is an absolute http or https URL.
+func (c *checker) url(path, v string) {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		c.add(path, "%q is not an http or https URL", Clip(v))
+	}
 }
 
 // refs checks that a fact cites keys that the record's sources define.
@@ -285,6 +290,10 @@ func (d *Deployment) Validate() error {
 		c.refs(p, keys, f.Sources, true)
 	}
 	c.enum("certainty", Certainties, d.Certainty)
+	c.declaration(d.Declaration, d.Operator.Name)
+	if d.Certainty == SelfDeclared && d.Declaration == nil {
+		c.add("certainty", "a record is self_declared only with its operator's declaration")
+	}
 	return c.errs.Err()
 }
 

@@ -19,6 +19,10 @@ func (e Enum) Has(v string) bool { return slices.Contains(e.Values, v) }
 // String lists the allowed values, for error messages.
 func (e Enum) String() string { return strings.Join(e.Values, ", ") }
 
+// SelfDeclared is the certainty of a record that rests on its operator's
+// declaration alone.
+const SelfDeclared = "self_declared"
+
 var (
 	// Subregions of the Asia-Pacific as the register groups them.
 	Subregions = Enum{"subregion", []string{
@@ -56,8 +60,9 @@ var (
 
 	// Certainties grade how well a deployment is supported: documented (an
 	// official or primary record, or several independent reports), reported
-	// (a single press or secondary report) or unconfirmed.
-	Certainties = Enum{"certainty", []string{"documented", "reported", "unconfirmed"}}
+	// (a single press or secondary report), unconfirmed, or self_declared
+	// (its operator's own declaration and nothing else, see Declaration).
+	Certainties = Enum{"certainty", []string{"documented", "reported", "unconfirmed", SelfDeclared}}
 
 	// OperatorKinds follow operator.type of the fact schema.
 	OperatorKinds = Enum{"operator kind", []string{

@@ -229,7 +229,7 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	slices.SortFunc(replies, func(a, b *registry.Reply) int { return strings.Compare(a.ID, b.ID) })
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
 		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, s.cls.Frameworks(), s.today()), "History": hist, "Size": size,
-		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies,
+		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies, "Declared": s.declared(d),
 	})
 	return nil
 }

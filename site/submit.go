@@ -66,12 +66,19 @@ func (s *Site) showSubmitForm(w http.ResponseWriter, r *http.Request, status int
 	for len(evidence) < evidenceRows {
 		evidence = append(evidence, registry.Source{})
 	}
+	// Only an operator's own account declares a system, or calls a record
+	// self-declared.
+	who := auth.FromContext(r.Context()).Principal
+	certainties := registry.Certainties.Values
+	if !declares(who) && d.Certainty != registry.SelfDeclared {
+		certainties = slices.DeleteFunc(slices.Clone(certainties), func(c string) bool { return c == registry.SelfDeclared })
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "submit", map[string]any{
 		"Title": "Propose a deployment or a correction", "P": p, "D": d, "Vendors": vendors, "Evidence": evidence, "Errors": errs,
 		"CSRF": token, "Kinds": contrib.KindEnum.Values, "Capabilities": registry.Capabilities.Values, "Purposes": registry.Purposes.Values,
 		"Statuses": registry.Statuses.Values, "OperatorKinds": registry.OperatorKinds.Values, "Roles": registry.VendorRoles.Values,
-		"Levels": registry.PlaceLevels.Values, "Certainties": registry.Certainties.Values,
+		"Levels": registry.PlaceLevels.Values, "Certainties": certainties, "Decl": declarationForm(who, d),
 	})
 	return nil
 }
@@ -176,6 +183,14 @@ func proposalFromForm(r *http.Request, rd Reader) (*contrib.Proposal, error) {
 		}
 	}
 	d.Certainty = f.Get("certainty")
+	if who := auth.FromContext(r.Context()).Principal; declares(who) {
+		// The operator's declaration: the form shows all of it, so what
+		// it sends replaces it. A new record it declares names it.
+		d.Declaration = declarationFromForm(f)
+		if d.Declaration != nil && d.Operator.Name == "" {
+			d.Operator = registry.Operator{Name: who.Org.ID, Kind: d.Operator.Kind, Sources: keys}
+		}
+	}
 	p.Record = d
 	return p, nil
 }

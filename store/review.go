@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -112,6 +113,25 @@ func (s *DB) acceptIn(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, 
 	if rec == nil {
 		return nil, registry.Conflict(fmt.Sprintf("submission %d carries no record: accept it with an edited record, or retract the deployment", sub.ID))
 	}
+	if sub.Record != nil {
+		// The declaration is the organisation's: settled against the
+		// register as it is now and the account as it is linked now.
+		cur, err := currentDeployment(ctx, tx, rec.ID)
+		if err != nil {
+			return nil, err
+		}
+		orgKind, org, err := accountOrg(ctx, tx, sub.Account)
+		if err != nil {
+			return nil, err
+		}
+		decl, err := contrib.SettleDeclaration(cur, sub.Record, d.Record, orgKind, org)
+		if err != nil {
+			return nil, err
+		}
+		c := *rec
+		c.Declaration = decl
+		rec = &c
+	}
 	// The reason names the submission, whose page holds the messages.
 	meta := Meta{Author: d.Reviewer, Reason: "submission " + strconv.FormatInt(sub.ID, 10), Contributor: sub.Pseudonym, Time: d.Time}
 	res, err := s.applyIn(ctx, tx, &registry.Set{Deployments: []*registry.Deployment{rec}}, meta, nil)
@@ -129,6 +149,19 @@ func (s *DB) acceptIn(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, 
 		return nil, nil
 	}
 	return res.Size - 1, nil
+}
+
+// currentDeployment reads a deployment as the register has it, or nil.
+func currentDeployment(ctx context.Context, q querier, id string) (*registry.Deployment, error) {
+	var state []byte
+	err := q.QueryRowContext(ctx, "SELECT state FROM entities WHERE kind = 'deployment' AND id = $1", id).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var d registry.Deployment
+	return &d, json.Unmarshal(state, &d)
 }
 
 func prefixed(prefix string, es registry.Errors) registry.Errors {
@@ -176,10 +209,18 @@ func (s *DB) Answer(ctx context.Context, receiptHash, message string, revised *c
 		}
 		if revised != nil {
 			revised.Kind, revised.Target, revised.Pseudonym, revised.Contact = sub.Kind, sub.Target, sub.Pseudonym, sub.Contact
-			if errs := revised.Check(); len(errs) > 0 {
+			orgKind, org, err := accountOrg(ctx, tx, sub.Account)
+			if err != nil {
+				return err
+			}
+			errs, err := declare(ctx, tx, revised, orgKind, org, now)
+			if err != nil {
+				return err
+			}
+			if errs = append(errs, revised.Check()...); len(errs) > 0 {
 				return registry.Invalid("the revised proposal is not valid", errs...)
 			}
-			next := &contrib.Submission{Proposal: *revised}
+			next := &contrib.Submission{Proposal: *revised, Created: now}
 			if err := checkProposal(ctx, tx, next, sub.Account); err != nil {
 				return err
 			}

@@ -50,12 +50,23 @@ func scanSubmission(row interface{ Scan(...any) error }) (*contrib.Submission, e
 // committed, and durable, when Submit returns: its receipt may be shown.
 // account is the contributor's, or empty.
 func (s *DB) Submit(ctx context.Context, p *contrib.Proposal, account, receiptHash string, now time.Time) (*contrib.Submission, error) {
-	if errs := p.Check(); len(errs) > 0 {
+	orgKind, org, err := accountOrg(ctx, s.db, account)
+	if err != nil {
+		return nil, err
+	}
+	if p.Pseudonym == "" && org != "" {
+		p.Pseudonym = account // who speaks for an organisation is named
+	}
+	errs, err := declare(ctx, s.db, p, orgKind, org, now)
+	if err != nil {
+		return nil, err
+	}
+	if errs = append(errs, p.Check()...); len(errs) > 0 {
 		return nil, registry.Invalid("the submission is not valid", errs...)
 	}
 	sub := &contrib.Submission{Proposal: *p, State: contrib.Pending, Account: account, Created: now.UTC().Truncate(time.Second)}
 	sub.Updated = sub.Created
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkProposal(ctx, tx, sub, account); err != nil {
 			return err
 		}
@@ -79,21 +90,17 @@ func (s *DB) Submit(ctx context.Context, p *contrib.Proposal, account, receiptHa
 func checkProposal(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, account string) error {
 	var fields registry.Errors
 	if sub.Target != "" {
-		var state []byte
-		err := tx.QueryRowContext(ctx, "SELECT state FROM entities WHERE kind = 'deployment' AND id = $1", sub.Target).Scan(&state)
-		if errors.Is(err, sql.ErrNoRows) {
+		d, err := currentDeployment(ctx, tx, sub.Target)
+		switch {
+		case err != nil:
+			return err
+		case d != nil:
+			sub.Jurisdiction = d.Jurisdiction
+		default:
 			if t, terr := readTombstone(ctx, tx, "deployment", sub.Target); terr == nil {
 				return registry.Conflict(retractedMessage(t))
 			}
 			fields = append(fields, &registry.FieldError{Path: "target", Msg: fmt.Sprintf("the register has no deployment %q", sub.Target)})
-		} else if err != nil {
-			return err
-		} else {
-			var d registry.Deployment
-			if err := json.Unmarshal(state, &d); err != nil {
-				return err
-			}
-			sub.Jurisdiction = d.Jurisdiction
 		}
 	}
 	if r := sub.Record; r != nil {
@@ -123,6 +130,39 @@ func checkProposal(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, acc
 		return registry.Invalid("the submission is not valid", fields...)
 	}
 	return nil
+}
+
+// declare settles who may declare what in a proposal's record, before it
+// is checked (contrib.CheckDeclaration): the operator's own account
+// (linked to orgKind and org) declares, and anyone else's proposal keeps
+// the register's declaration. It reads the record the proposal concerns;
+// an accept settles the declaration again against the register as it then
+// is (contrib.SettleDeclaration).
+func declare(ctx context.Context, q querier, p *contrib.Proposal, orgKind, org string, now time.Time) (registry.Errors, error) {
+	if p.Record == nil {
+		return nil, nil
+	}
+	var cur *registry.Deployment
+	if p.Kind != contrib.New && p.Target != "" && len(p.Target) <= registry.MaxID {
+		var err error
+		if cur, err = currentDeployment(ctx, q, p.Target); err != nil {
+			return nil, err
+		}
+	}
+	return contrib.CheckDeclaration(cur, p.Record, orgKind, org, registry.DateOf(now)), nil
+}
+
+// accountOrg returns the organisation an account is linked to, if any.
+func accountOrg(ctx context.Context, q querier, account string) (kind, id string, err error) {
+	if account == "" {
+		return "", "", nil
+	}
+	var k, i sql.NullString
+	err = q.QueryRowContext(ctx, "SELECT org_kind, org_id FROM accounts WHERE name = $1 AND disabled_at IS NULL", account).Scan(&k, &i)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	return k.String, i.String, err
 }
 
 func proposalJSON(p *contrib.Proposal) (record any, evidence string, err error) {

@@ -2,9 +2,13 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,11 +47,7 @@ func TestContributionJourney(t *testing.T) {
 		"#evidence0\\.excerpt": "Cameras at metro stations will match faces against a watch list.", "#evidence0\\.language": "en",
 		"#message": "Announced in October.", "#pseudonym": "river-otter", "#contact": "otter@example.org",
 	}
-	var acts []chromedp.Action[chromedp.Void]
-	for sel, v := range fill {
-		acts = append(acts, chromedp.SetValue(chromedp.CSS(sel), v))
-	}
-	acts = append(acts,
+	acts := append(setValues(fill),
 		chromedp.SetValue(chromedp.CSS("#operator\\.kind"), "police"),
 		chromedp.SetValue(chromedp.CSS("#status"), "pilot"),
 		chromedp.SetValue(chromedp.CSS("#certainty"), "reported"),
@@ -291,5 +291,135 @@ func TestReplyJourney(t *testing.T) {
 	j.visit("admin")
 	if s := j.text("main table.accounts"); !strings.Contains(s, "huawei-press") || !strings.Contains(s, "vendor huawei") {
 		t.Errorf("the accounts table says %q", s)
+	}
+}
+
+// TestSelfRegistrationJourney: an account a reviewer linked to an operator
+// declares a system it runs, from the submission form, in the shapes of
+// the EU database and the UK standard; a reviewer accepts it; the record's
+// page shows it as self-declared, with the answers and their downloads,
+// and the EU download says what AI Act Art. 49(4) would keep out of public
+// view; verify passes.
+func TestSelfRegistrationJourney(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t)
+	org := "Example City Council"
+	testreg.Account(t, j.db, "council-it", account.Contributor, &account.Org{Kind: "operator", ID: org})
+	j.do("signing in", chromedp.Navigate(j.srv.URL+"/login"), chromedp.SetValue(chromedp.CSS("#name"), "council-it"),
+		chromedp.SetValue(chromedp.CSS("#password"), testreg.Password), chromedp.Submit(chromedp.CSS("form.login")),
+		chromedp.WaitVisible(chromedp.CSS("main h1")))
+	j.do("opening the form", chromedp.Navigate(j.srv.URL+"/submit"), chromedp.WaitVisible(chromedp.CSS("fieldset.declaration")))
+	j.visit("submit-declaration")
+	decl := func(scheme, field string) string { return `[name="decl/` + scheme + `/` + field + `"]` }
+	fill := map[string]string{
+		"#title": "Face matching at city bus terminals", "#jurisdiction": "MY", "#summary": "A test system declared by its operator.",
+		"#place\\.name": "Example City", "#evidence0\\.url": "https://example.org/council/bus-terminal-cameras",
+		"#evidence0\\.title": "Bus terminal cameras", "#message": "Our own declaration.",
+		decl("eu-ai-act", "C.1.name"):    org,
+		decl("eu-ai-act", "C.1.address"): "1 Example Road, Example City",
+		decl("eu-ai-act", "C.1.contact"): "ai-register@example.org",
+		decl("eu-ai-act", "C.2.name"):    "Data Protection Officer, " + org,
+		decl("eu-ai-act", "C.4"):         "A test summary of the fundamental rights impact assessment.",
+		decl("uk-atrs", "1.1"):           "Bus terminal face matching",
+		decl("uk-atrs", "1.4"):           "ai-register@example.org",
+	}
+	acts := append(setValues(fill),
+		chromedp.SetValue(chromedp.CSS("#operator\\.kind"), "municipality"),
+		chromedp.SetValue(chromedp.CSS("#status"), "pilot"),
+		chromedp.SetValue(chromedp.CSS("#certainty"), "self_declared"),
+		chromedp.Click(chromedp.CSS(`input[name="capabilities"][value="remote_biometric_identification"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="purposes"][value="general_crime_prevention"]`)),
+		chromedp.Submit(chromedp.CSS("form.contribute")),
+		chromedp.WaitVisible(chromedp.CSS("code.receipt")))
+	j.do("declaring", acts...)
+
+	j.do("signing out and in as a reviewer", chromedp.Navigate(j.srv.URL+"/account"), chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)),
+		chromedp.Submit(chromedp.CSS(`form[action="/logout"]`)), chromedp.WaitVisible(chromedp.CSS("main h1")),
+		chromedp.Navigate(j.srv.URL+"/login"), chromedp.SetValue(chromedp.CSS("#name"), "rita"),
+		chromedp.SetValue(chromedp.CSS("#password"), testreg.Password), chromedp.Submit(chromedp.CSS("form.login")), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	j.decide("accept", "A test acceptance.", "")
+
+	id := "my-face-matching-at-city-bus-terminals"
+	j.do("opening the record", chromedp.Navigate(j.srv.URL+"/deployments/"+id), chromedp.WaitVisible(chromedp.CSS("section.declaration")))
+	j.visit("deployment-declared")
+	s := j.text("section.declaration")
+	for _, want := range []string{org + " declared this system on", "rests on that declaration alone", "C.4 Summary of the findings of the fundamental rights impact assessment",
+		"A test summary of the fundamental rights impact assessment.", "1.1 Name", "Bus terminal face matching", "not declared: C.2.address"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the declaration section does not say %q:\n%s", want, s)
+		}
+	}
+	if h := j.text("main"); !strings.Contains(h, "create by rita, proposed by council-it") {
+		t.Errorf("the history does not name the operator's account:\n%s", h)
+	}
+	if c := j.text("dl.facts"); !strings.Contains(c, "self declared") {
+		t.Errorf("the facts say %q", c)
+	}
+
+	// Its downloads, in each register's shape.
+	var sheet struct {
+		DeclaredBy   string   `json:"declared_by"`
+		Restricted   string   `json:"restricted_section"`
+		SelfDeclared bool     `json:"self_declared"`
+		Missing      []string `json:"missing_required"`
+		Sections     []struct {
+			Fields []struct {
+				ID           string
+				Answer       *string
+				InRestricted *bool `json:"in_restricted_section"`
+			}
+		}
+	}
+	getJSON(t, j.srv.URL+"/api/v1/deployments/"+id+"/declaration?scheme=eu-ai-act", &sheet)
+	if sheet.DeclaredBy != org || !sheet.SelfDeclared || !slices.Contains(sheet.Missing, "C.3") || slices.Contains(sheet.Missing, "C.5") {
+		t.Errorf("the EU sheet: %+v", sheet)
+	}
+	// A municipality's live face matching in public for crime prevention:
+	// under the EU benchmark, Art. 49(4) holds or turns on unknown facts.
+	if sheet.Restricted == "no" || sheet.Restricted == "" {
+		t.Errorf("restricted_section = %q", sheet.Restricted)
+	}
+	for _, f := range sheet.Sections[0].Fields {
+		if f.ID == "C.4" && (f.Answer == nil || *f.Answer != fill[decl("eu-ai-act", "C.4")]) {
+			t.Errorf("C.4 = %v", f.Answer)
+		}
+	}
+	resp, err := http.Get(j.srv.URL + "/api/v1/deployments/" + id + "/declaration?scheme=uk-atrs&format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(string(body), "section,field,name,required,answer\n") || !strings.Contains(string(body), "1.1,Name,true,Bus terminal face matching") {
+		t.Errorf("the ATRS CSV:\n%.600s", body)
+	}
+	if rep, err := j.db.Verify(context.Background()); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep)
+	}
+}
+
+// setValues fills in a form's fields, selected by CSS.
+func setValues(fill map[string]string) []chromedp.Action[chromedp.Void] {
+	var acts []chromedp.Action[chromedp.Void]
+	for sel, v := range fill {
+		acts = append(acts, chromedp.SetValue(chromedp.CSS(sel), v))
+	}
+	return acts
+}
+
+// getJSON decodes the JSON answer of a GET.
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET %s: %s\n%s", url, resp.Status, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
 }
