@@ -66,7 +66,7 @@ func TestContributionJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	visit("receipt")
-	if s := text("main"); !strings.Contains(s, "pending") || !strings.Contains(s, "river-otter") || strings.Contains(s, "otter@example.org") {
+	if s := text("main"); !strings.Contains(s, "waiting for review") || !strings.Contains(s, "river-otter") || strings.Contains(s, "otter@example.org") {
 		t.Fatalf("the receipt page says:\n%s", s)
 	}
 
@@ -352,7 +352,7 @@ func TestSelfRegistrationJourney(t *testing.T) {
 	if h := j.text("main"); !strings.Contains(h, "create by rita, proposed by council-it") {
 		t.Errorf("the history does not name the operator's account:\n%s", h)
 	}
-	if c := j.text("dl.facts"); !strings.Contains(c, "self declared") {
+	if c := j.text("dl.facts"); !strings.Contains(c, "self-declared by its operator") {
 		t.Errorf("the facts say %q", c)
 	}
 

@@ -1,0 +1,87 @@
+package site
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"oversight/registry"
+)
+
+// Dates and amounts as people write them, at the precision the register
+// knows them: "2016", "June 2016", "13 June 2016"; "CNY 20,000,000".
+
+// longDate writes a register date in words.
+func longDate(d registry.Date) string {
+	switch {
+	case d.Err() != nil || d.Year == 0:
+		return d.String()
+	case d.Month == 0:
+		return strconv.Itoa(d.Year)
+	case d.Day == 0:
+		return time.Month(d.Month).String() + " " + strconv.Itoa(d.Year)
+	}
+	return strconv.Itoa(d.Day) + " " + time.Month(d.Month).String() + " " + strconv.Itoa(d.Year)
+}
+
+// money writes an amount with its currency and thousands separators;
+// unknown when there is none.
+func money(currency string, amount *float64) string {
+	if amount == nil {
+		return "unknown"
+	}
+	s := grouped(*amount)
+	if currency == "" {
+		return s + " (currency unknown)"
+	}
+	return currency + " " + s
+}
+
+// usdMillions writes a 2021-USD equivalent the way a reader takes it in.
+func usdMillions(amount *float64) string {
+	if amount == nil {
+		return ""
+	}
+	switch v := *amount; {
+	case v >= 1e9:
+		return "USD " + strconv.FormatFloat(v/1e9, 'f', 2, 64) + " billion"
+	case v >= 1e6:
+		return "USD " + strconv.FormatFloat(v/1e6, 'f', 1, 64) + " million"
+	default:
+		return "USD " + grouped(v)
+	}
+}
+
+// grouped writes a whole amount with commas between thousands.
+func grouped(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 0, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// countryName gives the English name of an ISO 3166-1 alpha-2 code (HK,
+// MO and TW included), or the code when it is not one.
+func countryName(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil || code == "" {
+		return code
+	}
+	if n := display.English.Regions().Name(r); n != "" {
+		return n
+	}
+	return code
+}

@@ -1,0 +1,53 @@
+package site
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// labels are the words the pages show for vocabulary values, by
+// vocabulary (labels/en.json): data beside the vocabularies, so that a
+// translation is another file.
+//
+//go:embed labels/en.json
+var labelsJSON []byte
+
+var labels = func() map[string]map[string]string {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(labelsJSON, &m); err != nil {
+		panic("site/labels/en.json: " + err.Error())
+	}
+	out := map[string]map[string]string{}
+	for vocab, raw := range m {
+		if strings.HasPrefix(vocab, "_") {
+			continue // a note for the file's readers
+		}
+		var values map[string]string
+		if err := json.Unmarshal(raw, &values); err != nil {
+			panic("site/labels/en.json: " + vocab + ": " + err.Error())
+		}
+		out[vocab] = values
+	}
+	return out
+}()
+
+// label returns the words for a value of a vocabulary; a value the file
+// lacks (TestLabels says which) is shown with spaces for underscores.
+func label(vocab string, value any) string {
+	v := fmt.Sprint(value) // a string, or a type of one (rules.Tier)
+	if l, ok := labels[vocab][v]; ok {
+		return l
+	}
+	return strings.ReplaceAll(v, "_", " ")
+}
+
+// labelList joins the words for values of a vocabulary.
+func labelList(vocab string, values []string) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = label(vocab, v)
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,66 @@
+package site
+
+import (
+	"slices"
+	"testing"
+
+	"oversight/contrib"
+	"oversight/data"
+	"oversight/registry"
+	"oversight/rules"
+)
+
+// TestLabels: every value of every vocabulary the pages show has words in
+// labels/en.json, and the file holds no vocabulary or value the register
+// does not have.
+func TestLabels(t *testing.T) {
+	vocabs := map[string][]string{}
+	for _, e := range []registry.Enum{registry.Subregions, registry.Memberships, registry.RegimeTypes, registry.SafeguardKinds,
+		registry.SafeguardStatuses, registry.Statuses, registry.Certainties, registry.OperatorKinds, registry.VendorRoles,
+		registry.Capabilities, registry.Purposes, registry.DateEvents, registry.FinancingInstruments, registry.PlaceLevels,
+		registry.Ownerships, registry.OrganisationTypes, registry.InstrumentTypes, registry.InstrumentStatuses, registry.Kinds,
+		registry.Ops, contrib.KindEnum, contrib.StateEnum} {
+		vocabs[e.Name] = e.Values
+	}
+	for _, t := range rules.AllTiers {
+		vocabs["tier"] = append(vocabs["tier"], string(t))
+	}
+	vocabs["applicability"] = rules.Applicabilities
+	vocabs["framework kind"] = rules.Kinds
+	vocabs["framework status"] = rules.Statuses
+	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}
+	vocabs["condition status"] = []string{rules.Met, rules.Failed, rules.Unknown}
+	for _, a := range contrib.Actions {
+		vocabs["action"] = append(vocabs["action"], string(a))
+	}
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, c := range set.Claims {
+		if !seen[c.Indicator] {
+			seen[c.Indicator] = true
+			vocabs["indicator"] = append(vocabs["indicator"], c.Indicator)
+		}
+	}
+	for vocab, values := range vocabs {
+		for _, v := range values {
+			if labels[vocab][v] == "" {
+				t.Errorf("site/labels/en.json: %q has no label for %q", vocab, v)
+			}
+		}
+	}
+	for vocab, m := range labels {
+		values, ok := vocabs[vocab]
+		if !ok {
+			t.Errorf("site/labels/en.json: no vocabulary %q", vocab)
+			continue
+		}
+		for v := range m {
+			if !slices.Contains(values, v) {
+				t.Errorf("site/labels/en.json: %q has no value %q", vocab, v)
+			}
+		}
+	}
+}
