@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -421,5 +422,43 @@ func getJSON(t *testing.T, url string, v any) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// TestScreenshots keeps a screenshot of every page the tests list, at 1280
+// and 390 pixels wide, in $SCREENSHOTS, for a person to look at; without
+// it there is nothing to do.
+func TestScreenshots(t *testing.T) {
+	if os.Getenv("SCREENSHOTS") == "" {
+		t.Skip("SCREENSHOTS names no directory") // not a check: a tool for people
+	}
+	t.Parallel()
+	j := newJourney(t)
+	for _, p := range append(slices.Clone(pages), "/deployments/kh-phnom-penh-china-donated-cctv", "/vendors/china-eximbank") {
+		j.do("opening "+p, chromedp.Navigate(j.srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
+		name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "=", "-", "&", "-", ":", "-").Replace(p), "-")
+		j.visit("page-" + cmp.Or(name, "home"))
+	}
+}
+
+// TestNarrowScreen: no page is wider than a phone's screen, 390 pixels:
+// what is wide (a table) scrolls inside the page instead.
+func TestNarrowScreen(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t)
+	j.do("narrowing", chromedp.EmulateViewport(390, 900))
+	for _, p := range append(slices.Clone(pages), "/deployments/kh-phnom-penh-china-donated-cctv", "/vendors/china-eximbank", "/submit", "/login") {
+		j.do("opening "+p, chromedp.Navigate(j.srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
+		// The elements that stick out, where no box around them scrolls.
+		wide, err := chromedp.Run(j.ctx, chromedp.Evaluate[[]string](`const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) { if (getComputedStyle(a).overflowX !== 'visible') return true } return false };
+			[document.documentElement.scrollWidth, document.documentElement.clientWidth,
+			...[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !clipped(e))
+				.slice(0, 3).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))].map(String)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wide[0] != wide[1] {
+			t.Errorf("%s is %s pixels wide on a screen of %s: %q", p, wide[0], wide[1], wide[2:])
+		}
 	}
 }
