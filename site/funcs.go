@@ -102,6 +102,7 @@ var funcs = template.FuncMap{
 	"money":     money,
 	"usd":       usdMillions,
 	"country":   countryName,
+	"coming":    coming,
 	"join":      strings.Join,
 	"has":       slices.Contains[[]string],
 	"inc":       func(i int) int { return i + 1 },

@@ -164,16 +164,11 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	if err != nil {
 		return err
 	}
-	binding := []string{}
-	for _, fw := range s.cls.Frameworks() {
-		if slices.Contains(fw.Binds, j.Code) {
-			binding = append(binding, fw.ShortTitle)
-		}
-	}
+	binding, unencoded := lawOf(j, s.cls.Frameworks())
 	data := map[string]any{
 		"Title": j.Name, "J": j, "Score": score, "Stability": stab, "Rows": rows, "Frameworks": s.cls.Frameworks(),
 		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
-		"Binding": binding, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
+		"Binding": binding, "Unencoded": unencoded, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
 	}
 	stale(w, data, rv)
 	s.render(w, r, http.StatusOK, "country", data)

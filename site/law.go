@@ -1,0 +1,56 @@
+package site
+
+import (
+	"slices"
+
+	"oversight/registry"
+	"oversight/rules"
+)
+
+// A boundLaw is a framework that binds a jurisdiction, as its page lists
+// it: whether the register read the legal text itself or only others'
+// accounts of it.
+type boundLaw struct {
+	ID, Title string
+	Secondary bool // no source of the framework is the legal text
+}
+
+// lawOf returns the frameworks that bind a jurisdiction, and, when none
+// does, the laws its safeguards profile says it has: a law the register
+// has not encoded is shown as such, never as "no law".
+func lawOf(j *registry.Jurisdiction, fws []*rules.Framework) (bound []boundLaw, unencoded []registry.Safeguard) {
+	for _, fw := range fws {
+		if !slices.Contains(fw.Binds, j.Code) {
+			continue
+		}
+		secondary := !slices.ContainsFunc(fw.Sources, func(s rules.Source) bool { return s.Read == "primary" })
+		bound = append(bound, boundLaw{ID: fw.ID, Title: fw.ShortTitle, Secondary: secondary})
+	}
+	if len(bound) > 0 {
+		return bound, nil
+	}
+	for _, sg := range j.Safeguards {
+		switch sg.Kind {
+		case "data_protection_law", "biometric_rules", "ai_law":
+			if sg.Status == "yes" || sg.Status == "partial" {
+				unencoded = append(unencoded, sg)
+			}
+		}
+	}
+	return nil, unencoded
+}
+
+// coming returns, of the rules that hold on a deployment's facts but are
+// not in force yet, the most severe, and of those the first in force: so
+// that "minimal risk" today is shown with what it becomes, and when.
+func coming(later []rules.RuleResult) *rules.RuleResult {
+	var best *rules.RuleResult
+	for i := range later {
+		r := &later[i]
+		if best == nil || r.Tier.Severity() > best.Tier.Severity() ||
+			r.Tier.Severity() == best.Tier.Severity() && r.Rule().EffectiveFrom < best.Rule().EffectiveFrom {
+			best = r
+		}
+	}
+	return best
+}

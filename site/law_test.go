@@ -1,0 +1,72 @@
+package site
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"oversight/frameworks"
+	"oversight/registry"
+	"oversight/rules"
+)
+
+// TestLawOf: a country a framework binds lists it, saying when its text
+// was not read; a country with a law the register has not encoded says
+// so, rather than "no law".
+func TestLawOf(t *testing.T) {
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bound, unencoded := lawOf(&registry.Jurisdiction{Code: "VN"}, fws)
+	if len(bound) == 0 || len(unencoded) != 0 {
+		t.Fatalf("VN: %v, %v", bound, unencoded)
+	}
+	for _, b := range bound {
+		if b.ID == "vn-pdpl" && !b.Secondary {
+			t.Error("vn-pdpl was encoded from secondary sources only, and the page must say so")
+		}
+	}
+	j := &registry.Jurisdiction{Code: "XX", Safeguards: []registry.Safeguard{
+		{Kind: "data_protection_law", Status: "yes", Name: "A Data Act"}, {Kind: "ai_law", Status: "no"}, {Kind: "biometric_rules", Status: "partial"},
+	}}
+	bound, unencoded = lawOf(j, fws)
+	if len(bound) != 0 || len(unencoded) != 2 || unencoded[0].Name != "A Data Act" {
+		t.Errorf("XX: %v, %v", bound, unencoded)
+	}
+}
+
+// TestComing: a result whose rules hold but are not in force yet names
+// the most severe of them and its date, which the page shows beside
+// today's tier.
+func TestComing(t *testing.T) {
+	schema, err := rules.FactSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := schema.ParseFacts("facts", []byte(`{"schema": "observatory.facts/v0", "deployment": {"jurisdiction": "PK"},
+		"operator": {"type": "police", "is_law_enforcement_authority": true, "is_public_body": true},
+		"system": {"is_ai_system": true, "capabilities": ["remote_biometric_identification"], "modalities": ["face"]},
+		"identification": {"mode": "identification", "remote": true, "timing": "post"},
+		"setting": {"publicly_accessible": true}, "purposes": ["criminal_investigation"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fws, _ := frameworks.Load()
+	for _, fw := range fws {
+		if fw.ID != "eu-ai-act" {
+			continue
+		}
+		res := fw.Evaluate(f, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
+		c := coming(res.Later)
+		if res.Tier == rules.HighRisk || c == nil || c.Tier != rules.HighRisk || c.Rule().EffectiveFrom != "2027-12-02" {
+			t.Fatalf("today %s; coming %+v", res.Tier, c)
+		}
+		if a := c.Rule().Citation.Article; !strings.Contains(a, "Annex III") {
+			t.Errorf("coming cites %q", a)
+		}
+	}
+	if coming(nil) != nil {
+		t.Error("nothing coming, yet something")
+	}
+}
