@@ -41,6 +41,7 @@ type Reader interface {
 	registry.Snapshot
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
 	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
+	ConsistencyProof(ctx context.Context, n, t int64) (tlog.TreeProof, error)
 }
 
 // Config is what the API is built from.
@@ -106,6 +107,7 @@ func (s *server) routes() []route {
 		{"GET /api/v1/export", s.read(s.export)},
 		{"GET /api/v1/log/checkpoint", s.read(s.checkpoint)},
 		{"GET /api/v1/log/revisions/{seq}", s.read(s.revision)},
+		{"GET /api/v1/log/consistency", s.read(s.consistency)},
 		{"POST /api/v1/submissions", s.submit},
 		{"GET /api/v1/receipts/{token}", s.receiptStatus},
 		{"POST /api/v1/receipts/{token}/answer", s.answer},

@@ -2,11 +2,13 @@ package api
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"oversight/internal/params"
 	"oversight/registry"
 )
 
@@ -58,4 +60,45 @@ func (s *server) revision(w http.ResponseWriter, r *http.Request, rd Reader) err
 		"checkpoint": string(signed),
 		"proof":      hashes,
 	})
+}
+
+// consistency proves that the log at one size is a prefix of the log at a
+// later one (RFC 6962 consistency proof, checked by tlog.CheckTree): that
+// nothing written before was changed or taken away. to defaults to the
+// latest signed checkpoint, which the answer then carries.
+func (s *server) consistency(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	p := params.Read(r.URL.Query(), "from", "to")
+	from, to := p.Size("from"), p.Size("to")
+	if err := p.Err(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	signed, cp, err := rd.Checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	if to == 0 {
+		to = cp.Size
+	}
+	switch {
+	case from < 1:
+		return registry.InvalidField("query.from", "is required: a log size from 1")
+	case to > cp.Size:
+		return registry.InvalidField("query.to", fmt.Sprintf("%d is beyond the log's %d revisions", to, cp.Size))
+	case from > to:
+		return registry.InvalidField("query.from", fmt.Sprintf("%d is after to, %d", from, to))
+	}
+	proof, err := rd.ConsistencyProof(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	hashes := make([]string, len(proof))
+	for i, h := range proof {
+		hashes[i] = base64.StdEncoding.EncodeToString(h[:])
+	}
+	out := map[string]any{"from": from, "to": to, "proof": hashes}
+	if to == cp.Size {
+		out["checkpoint"] = string(signed)
+	}
+	return sendJSON(w, r, out)
 }

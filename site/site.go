@@ -55,6 +55,9 @@ type Config struct {
 	Auth        *auth.Auth
 	// Accounts keeps the accounts an admin manages.
 	Accounts account.Store
+	// LogKey is the verifier key of the log's checkpoints, in note's text
+	// form, which every page shows.
+	LogKey string
 }
 
 // Site serves the pages.
@@ -207,7 +210,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, page s
 		http.Error(w, "no page "+page, http.StatusInternalServerError)
 		return
 	}
-	data["Path"] = r.URL.Path
+	data["Path"], data["LogKey"] = r.URL.Path, s.LogKey
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		slog.Error("render", "page", page, "err", err)

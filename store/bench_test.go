@@ -69,3 +69,25 @@ func BenchmarkVerify(b *testing.B) {
 	}
 	b.ReportMetric(float64(10005*b.N)/b.Elapsed().Seconds(), "revisions/s")
 }
+
+// BenchmarkConsistencyProof measures a consistency proof between two sizes
+// of a log of 10,005 revisions, read from the stored hashes through a
+// snapshot, as GET /api/v1/log/consistency makes it.
+func BenchmarkConsistencyProof(b *testing.B) {
+	db := open(b)
+	apply(b, db, fixture.Set(10000))
+	ctx := context.Background()
+	sn, err := db.Snapshot(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sn.Close()
+	size, _ := db.Size(ctx)
+	n := int64(0)
+	for b.Loop() {
+		n = n%(size-1) + 1
+		if _, err := sn.ConsistencyProof(ctx, n, size); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

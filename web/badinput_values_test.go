@@ -17,7 +17,7 @@ import (
 // parameters is tested: required query parameters and path parameters.
 // A path missing here is tested with an id that does not exist.
 var (
-	validQuery = map[string]string{"framework": "apac-baseline", "format": "csv", "scheme": "eu-ai-act"}
+	validQuery = map[string]string{"framework": "apac-baseline", "format": "csv", "scheme": "eu-ai-act", "from": "1"}
 	validPath  = map[string]string{ // by path template
 		"/api/v1/deployments/{id}":                "synthetic-pk-0000000",
 		"/api/v1/deployments/{id}/classification": "synthetic-pk-0000000",

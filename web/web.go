@@ -17,8 +17,10 @@ import (
 	"oversight/internal/auth"
 	"oversight/internal/memo"
 	"oversight/internal/ratelimit"
+	"oversight/ledger"
 	"oversight/site"
 	"oversight/store"
+	"oversight/tiles"
 )
 
 // Register is the database the server reads, and writes what
@@ -27,6 +29,7 @@ import (
 type Register interface {
 	Size(ctx context.Context) (int64, error)
 	Snapshot(ctx context.Context) (*store.Snapshot, error)
+	Key() *ledger.Key // signs the log's checkpoints
 	auth.Store
 	account.Store
 	contrib.Service
@@ -110,13 +113,14 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 	})
 	pages, err := site.New(site.Config{
 		Open:       func(ctx context.Context) (site.Reader, error) { return reg.Snapshot(ctx) },
-		Classifier: cls, Memo: m, Now: now, Submissions: reg, Auth: authn, Accounts: reg,
+		Classifier: cls, Memo: m, Now: now, Submissions: reg, Auth: authn, Accounts: reg, LogKey: reg.Key().Public,
 	})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	routes(mux, a, pages)
+	log := tiles.Handler("/log", func(ctx context.Context) (tiles.Reader, error) { return reg.Snapshot(ctx) })
+	routes(mux, a, log, pages)
 	shed := newShedder(readers, shedWait, shedRetry)
 	deadline := withDeadline(RequestDeadline, mux)
 	s := &server{reg: reg, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages,

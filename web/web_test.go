@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -170,5 +171,26 @@ func TestShedding(t *testing.T) {
 	sh.serve(again, httptest.NewRequest("GET", "/", nil), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	if again.Code != 200 {
 		t.Errorf("after the place freed: %d", again.Code)
+	}
+}
+
+// TestLogMounted: the log's tiles, checkpoint and key are served beside the
+// API and the pages, each path the tiles do not know answered by them.
+func TestLogMounted(t *testing.T) {
+	t.Parallel()
+	srv, db := builtinRegister(t)
+	for path, want := range map[string]int{"/log/checkpoint": 200, "/log/key": 200, "/log/tile/0/000": 200, "/log/tile/entries/000": 200, "/log/nope": 404, "/log/tile/0/x999/999": 404} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || strings.Contains(resp.Header.Get("Content-Type"), "html") {
+			t.Errorf("%s: %s %s", path, resp.Status, resp.Header.Get("Content-Type"))
+		}
+		if path == "/log/key" && strings.TrimSpace(string(b)) != db.Key().Public {
+			t.Errorf("/log/key serves %q, not the log's key", b)
+		}
 	}
 }

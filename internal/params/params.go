@@ -131,6 +131,24 @@ func (p *Reader) Enum(name string, e registry.Enum) string {
 	return v
 }
 
+// Size returns a parameter that must be a whole number from 1 (a log
+// size), 0 when absent.
+func (p *Reader) Size(name string) int64 {
+	v := p.v.Get(name)
+	if v == "" {
+		if p.v.Has(name) {
+			p.bad(name, "is empty: leave it out, or give a whole number from 1")
+		}
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 || len(v) > 1 && v[0] == '0' {
+		p.bad(name, fmt.Sprintf("%q is not a whole number from 1", registry.Clip(v)))
+		return 0
+	}
+	return n
+}
+
 // Year returns a parameter that must be a year, 0 when absent.
 func (p *Reader) Year(name string) int {
 	v := p.v.Get(name)

@@ -1,0 +1,168 @@
+// Package tiles serves the register's log in the C2SP tlog-tiles layout
+// (https://c2sp.org/tlog-tiles), so that anyone can check it from outside
+// with tools written by others: the signed checkpoint, the Merkle tree's
+// hashes in tiles of 256, and the log's entries in bundles of 256, under
+// one prefix. Full tiles never change and are served as immutable.
+//
+// The entries are the canonical records that the leaves hash (RFC 6962
+// record hashes, as golang.org/x/mod/sumdb/tlog computes them), so a
+// client checks an entry bundle against the hash tile of level 0.
+package tiles
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"oversight/internal/httperror"
+	"oversight/ledger"
+	"oversight/registry"
+)
+
+// Height is the tile height of tlog-tiles: 2^8 = 256 hashes or entries.
+const Height = 8
+
+// MaxEntry is the largest entry a bundle can hold: its length is written
+// in two bytes.
+const MaxEntry = 1<<16 - 1
+
+// Reader is what the tiles are read from: one snapshot of the log.
+type Reader interface {
+	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
+	TreeHashes(ctx context.Context, idx []int64) ([]tlog.Hash, error)
+	Records(ctx context.Context, from, to int64) ([][]byte, error)
+	PublicKey() string
+}
+
+// Handler serves, under prefix (such as "/log"): prefix+"/checkpoint",
+// prefix+"/tile/<L>/<N>[.p/<W>]", prefix+"/tile/entries/<N>[.p/<W>]" and
+// the checkpoints' verifier key at prefix+"/key". open opens a snapshot for
+// one request; it is closed with the answer when it has a Close method.
+func Handler(prefix string, open func(context.Context) (Reader, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path, ok := strings.CutPrefix(r.URL.Path, prefix+"/")
+		if !ok || r.Method != http.MethodGet && r.Method != http.MethodHead {
+			http.NotFound(w, r)
+			return
+		}
+		rd, err := open(r.Context())
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		if c, ok := rd.(interface{ Close() error }); ok {
+			defer c.Close()
+		}
+		if err := serve(w, r, rd, path); err != nil {
+			fail(w, r, err)
+		}
+	})
+}
+
+func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error {
+	ctx := r.Context()
+	switch path {
+	case "checkpoint":
+		signed, _, err := rd.Checkpoint(ctx)
+		if err != nil {
+			return err
+		}
+		send(w, r, signed, textPlain, "no-cache")
+		return nil
+	case "key":
+		send(w, r, []byte(rd.PublicKey()+"\n"), textPlain, "no-cache")
+		return nil
+	}
+	t, err := ParsePath(path)
+	if err != nil {
+		return registry.NotFound("tile " + registry.Clip(path))
+	}
+	_, cp, err := rd.Checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	// A tile is served as far as the latest checkpoint covers it: a
+	// client that trusts an older checkpoint asks for the partial tile of
+	// its size, which stays available as the log grows.
+	if end := (t.N*256 + int64(t.W)) << (uint(t.L) * Height); t.L >= 0 && end > cp.Size || t.L < 0 && t.N*256+int64(t.W) > cp.Size {
+		return registry.NotFound(fmt.Sprintf("tile %s: beyond the log's %d entries", path, cp.Size))
+	}
+	var body []byte
+	if t.L < 0 {
+		body, err = bundle(ctx, rd, t)
+	} else {
+		body, err = tlog.ReadTileData(t, hashes{ctx, rd})
+	}
+	if err != nil {
+		return err
+	}
+	cache := "no-cache"
+	if t.W == 1<<Height {
+		cache = "public, max-age=31536000, immutable"
+	}
+	send(w, r, body, "application/octet-stream", cache)
+	return nil
+}
+
+// bundle is an entry bundle: each entry as a big-endian two-byte length
+// and its bytes.
+func bundle(ctx context.Context, rd Reader, t tlog.Tile) ([]byte, error) {
+	from := t.N << Height
+	recs, err := rd.Records(ctx, from, from+int64(t.W))
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != t.W {
+		return nil, fmt.Errorf("entry bundle %d: %d of %d records", t.N, len(recs), t.W)
+	}
+	n := 0
+	for _, rec := range recs {
+		n += 2 + len(rec)
+	}
+	out := make([]byte, 0, n)
+	for i, rec := range recs {
+		if len(rec) > MaxEntry {
+			return nil, fmt.Errorf("revision %d is %d bytes, more than an entry bundle holds", from+int64(i), len(rec))
+		}
+		out = binary.BigEndian.AppendUint16(out, uint16(len(rec)))
+		out = append(out, rec...)
+	}
+	return out, nil
+}
+
+// hashes adapts a Reader to tlog.HashReader.
+type hashes struct {
+	ctx context.Context
+	rd  Reader
+}
+
+func (h hashes) ReadHashes(idx []int64) ([]tlog.Hash, error) { return h.rd.TreeHashes(h.ctx, idx) }
+
+const textPlain = "text/plain; charset=utf-8"
+
+func send(w http.ResponseWriter, r *http.Request, body []byte, ctype, cache string) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", cache)
+	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(body)
+}
+
+// fail answers an error in plain text, for the tools that read tiles; an
+// error of the server's own is logged and not shown.
+func fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := httperror.Status(err)
+	msg := err.Error()
+	if status >= 500 {
+		slog.Error("tiles", "path", r.URL.Path, "err", err)
+		msg = http.StatusText(status)
+	}
+	http.Error(w, msg, status)
+}
