@@ -82,6 +82,7 @@ var commands = map[string]command{
 	"import":     {"import records from YAML, JSON, CSV or the AIGS index CSV", importCmd},
 	"export":     {"write the register as csv, json or geojson", exportCmd},
 	"verify":     {"check the log's signature and tree, and the tables against the log", verifyCmd},
+	"monitor":    {"check a register from outside by its address and pinned key: its log, its tiles and its answers", monitorCmd},
 	"rebuild":    {"recreate the tables from the log", rebuildCmd},
 	"retract":    {"retract a record, with a reason; the log keeps its last state", retractCmd},
 	"merge":      {"merge a record into another of its kind; the old id redirects", mergeCmd},

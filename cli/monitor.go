@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"oversight/ledger"
+	"oversight/monitor"
+)
+
+// monitorCmd checks a register from outside, by its address and a pinned
+// key: once, or every --interval until interrupted. An alarm is printed
+// with what it found, and the exit status is 3.
+func monitorCmd(fs *flag.FlagSet) runFunc {
+	keyFile := fs.String("key", "", "the log's public key (log.pub's text, as /log/key serves it), kept from a copy you trust: required")
+	stateDir := fs.String("state", "", "directory for the last checkpoint seen and the mirror of the register: required")
+	sample := fs.Int("sample", 20, "deployments whose API answers are compared with the log each run, at random; -1 for all")
+	interval := fs.Duration("interval", 0, "run again at this interval until interrupted (default: once)")
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(args) > 1 { // flags after the address, as its usage shows them
+			if err := fs.Parse(args[1:]); err != nil {
+				return err
+			}
+			args = append(args[:1], fs.Args()...)
+		}
+		if len(args) != 1 || *keyFile == "" || *stateDir == "" {
+			return errors.New("usage: oversight monitor URL --key FILE --state DIR [--sample N] [--interval D]")
+		}
+		key, err := ledger.ReadPublicKey(*keyFile)
+		if err != nil {
+			return err
+		}
+		for {
+			rep, err := monitor.Run(ctx, monitor.Config{URL: args[0], Verifier: key.Verifier, StateDir: *stateDir, Sample: *sample})
+			var alarm *monitor.Alarm
+			switch {
+			case errors.As(err, &alarm):
+				fmt.Fprintf(stderr, "oversight monitor: ALARM: %v\n", alarm)
+				return exitError(3)
+			case err != nil:
+				return err
+			}
+			fmt.Fprintf(stdout, "%s: log size %d (was %d): %d new entries in the signed tree and replayed; %d API answers agree with the log\n",
+				time.Now().UTC().Format(time.RFC3339), rep.To, rep.From, rep.Entries, rep.Compared)
+			if *interval <= 0 {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(*interval):
+			}
+		}
+	}
+}

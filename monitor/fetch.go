@@ -1,0 +1,137 @@
+package monitor
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net/http"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"oversight/tiles"
+)
+
+// maxBody bounds what the monitor reads of one answer: a full entry bundle
+// is 256 records of at most tiles.MaxEntry bytes each.
+const maxBody = 256*(tiles.MaxEntry+2) + 1
+
+// fetcher reads a register's log over HTTP: its tlog-tiles under /log/ and
+// its API. It is a tlog.TileReader, keeping the tiles it has read for the
+// run, which tlog.TileHashReader checks against the checkpoint's root.
+type fetcher struct {
+	ctx    context.Context
+	base   string
+	client *http.Client
+	tiles  map[tlog.Tile][]byte
+	failed error // the last fetch that failed, if any
+}
+
+// treeError tells a tile the server could not give (an error of the
+// network or the server) from one it gave that is not the signed tree,
+// which tlog.TileHashReader finds and which is an alarm.
+func (f *fetcher) treeError(what string, err error) error {
+	if f.failed != nil {
+		return fmt.Errorf("%s: %w", what, f.failed)
+	}
+	return &Alarm{Kind: BadTiles, Msg: what + ": " + err.Error()}
+}
+
+func (f *fetcher) get(path string) ([]byte, int, error) {
+	req, err := http.NewRequestWithContext(f.ctx, http.MethodGet, f.base+path, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, 0, fmt.Errorf("GET %s: %w", path, err)
+	}
+	if len(b) == maxBody {
+		return nil, 0, fmt.Errorf("GET %s: the answer is larger than any the log makes", path)
+	}
+	return b, resp.StatusCode, nil
+}
+
+// getOK is get for an answer that must be 200.
+func (f *fetcher) getOK(path string) ([]byte, error) {
+	b, status, err := f.get(path)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("GET %s: status %d: %.200s", path, status, b)
+	}
+	return b, err
+}
+
+func (f *fetcher) Height() int { return tiles.Height }
+
+func (f *fetcher) ReadTiles(ts []tlog.Tile) ([][]byte, error) {
+	out := make([][]byte, len(ts))
+	for i, t := range ts {
+		if b, ok := f.tiles[t]; ok {
+			out[i] = b
+			continue
+		}
+		b, err := f.getOK("/log/" + tiles.Path(t))
+		if err != nil {
+			f.failed = err
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// SaveTiles keeps the tiles TileHashReader has checked, for the rest of the
+// run.
+func (f *fetcher) SaveTiles(ts []tlog.Tile, data [][]byte) {
+	for i, t := range ts {
+		f.tiles[t] = data[i]
+	}
+}
+
+// entries reads the entries from n to m (not included) from the entry
+// bundles.
+func (f *fetcher) entries(n, m int64) ([][]byte, error) {
+	var out [][]byte
+	for b := n >> tiles.Height; b<<tiles.Height < m; b++ {
+		w := min(int64(1)<<tiles.Height, m-b<<tiles.Height)
+		data, err := f.getOK("/log/" + tiles.Path(tlog.Tile{H: tiles.Height, L: -1, N: b, W: int(w)}))
+		if err != nil {
+			return nil, err
+		}
+		es, err := SplitBundle(data, int(w))
+		if err != nil {
+			return nil, &Alarm{Kind: Malformed, Msg: fmt.Sprintf("entry bundle %d: %v", b, err)}
+		}
+		for i, e := range es {
+			if seq := b<<tiles.Height + int64(i); seq >= n && seq < m {
+				out = append(out, e)
+			}
+		}
+	}
+	return out, nil
+}
+
+// SplitBundle reads an entry bundle of w entries, each a big-endian
+// two-byte length and that many bytes, into its entries.
+func SplitBundle(data []byte, w int) ([][]byte, error) {
+	if w < 0 || w > 1<<tiles.Height {
+		return nil, fmt.Errorf("a bundle holds 0 to %d entries, not %d", 1<<tiles.Height, w)
+	}
+	out := make([][]byte, 0, w)
+	for len(data) > 0 {
+		if len(data) < 2 || len(data) < 2+int(binary.BigEndian.Uint16(data)) {
+			return nil, fmt.Errorf("cut short at entry %d", len(out))
+		}
+		l := int(binary.BigEndian.Uint16(data))
+		out, data = append(out, data[2:2+l]), data[2+l:]
+	}
+	if len(out) != w {
+		return nil, fmt.Errorf("%d entries, not %d", len(out), w)
+	}
+	return out, nil
+}

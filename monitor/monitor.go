@@ -1,0 +1,159 @@
+// Package monitor checks a register from outside, as anyone may, with
+// nothing but its address and the key its checkpoints are signed with: it
+// reads the signed checkpoint, proves it extends the last one it saw,
+// reads the new entries through the log's tiles (C2SP tlog-tiles) and
+// checks each against the tree the checkpoint signs, replays them into a
+// mirror of its own, and compares the register's API answers with the
+// mirror. What it finds wrong is an *Alarm that names it.
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"oversight/ledger"
+	"oversight/registry"
+)
+
+// Config is what a run of the monitor needs.
+type Config struct {
+	URL      string        // the register's base address, without /log/
+	Verifier note.Verifier // the key the log's checkpoints are signed with, pinned
+	StateDir string        // where the last checkpoint and the mirror are kept
+	// Sample is how many deployments' API answers a run compares with the
+	// mirror, chosen at random; -1 compares all of them, 0 none.
+	Sample int
+	Client *http.Client // nil: http.DefaultClient with a 30 s timeout
+}
+
+// A Report says what a run checked.
+type Report struct {
+	From, To int64 // the log sizes it checked from and to
+	Entries  int   // new entries checked against the tree and replayed
+	Compared int   // API answers found to agree with the mirror
+}
+
+// Kinds of alarm.
+const (
+	BadSignature = "checkpoint signature"              // the checkpoint is not signed by the pinned key
+	Truncated    = "truncated log"                     // the log is shorter than a checkpoint seen before
+	Rewritten    = "rewritten history"                 // the new tree does not contain the old one: a fork or a rewrite
+	BadEntry     = "entry not in the tree"             // an entry's hash is not the tree's leaf
+	Malformed    = "malformed log"                     // a bundle or record that cannot be read as the log's
+	BadTiles     = "tiles do not match the checkpoint" // the hash tiles are not the tree the checkpoint signs
+	APIDiffers   = "API answer differs"                // the register answers other than its log says
+)
+
+// An Alarm is something the monitor found wrong with the register.
+type Alarm struct {
+	Kind string
+	Msg  string
+}
+
+func (a *Alarm) Error() string { return a.Kind + ": " + a.Msg }
+
+// Run checks the register once.
+func Run(ctx context.Context, c Config) (*Report, error) {
+	client := c.Client
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if err := os.MkdirAll(c.StateDir, 0o755); err != nil {
+		return nil, err
+	}
+	f := &fetcher{ctx: ctx, base: strings.TrimRight(c.URL, "/"), client: client, tiles: map[tlog.Tile][]byte{}}
+	st, err := loadState(c.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	signed, err := f.getOK("/log/checkpoint")
+	if err != nil {
+		return nil, err
+	}
+	cp, err := ledger.Open(signed, c.Verifier)
+	if err != nil {
+		return nil, &Alarm{Kind: BadSignature, Msg: err.Error()}
+	}
+	rep := &Report{From: st.Size, To: cp.Size}
+	if cp.Size < st.Size {
+		return rep, &Alarm{Kind: Truncated, Msg: fmt.Sprintf("the log's checkpoint says %d entries; a checkpoint of %d was seen before", cp.Size, st.Size)}
+	}
+	tree := tlog.Tree{N: cp.Size, Hash: cp.Hash}
+	hr := tlog.TileHashReader(tree, f)
+	// The old tree is the new one's prefix: the root of its first
+	// st.Size leaves, read from tiles checked against the new root, is the
+	// root the old checkpoint signed.
+	if st.Size > 0 {
+		old, err := tlog.TreeHash(st.Size, hr)
+		if err != nil {
+			return rep, f.treeError("reading the tree", err)
+		}
+		if old != st.Hash {
+			return rep, &Alarm{Kind: Rewritten, Msg: fmt.Sprintf("the log of %d entries does not contain the log of %d this monitor saw before (root %s, now %s)", cp.Size, st.Size, st.Hash, old)}
+		}
+	}
+	if err := replay(f, hr, st, cp.Size, rep); err != nil {
+		return rep, err
+	}
+	st.Size, st.Hash, st.Signed = cp.Size, cp.Hash, signed
+	if err := st.save(c.StateDir); err != nil {
+		return rep, err
+	}
+	return rep, compare(f, st, c.Sample, rep)
+}
+
+// replay checks the entries from the mirror's size to n against the tree,
+// a bundle at a time, and applies them to the mirror.
+func replay(f *fetcher, hr tlog.HashReader, st *state, n int64, rep *Report) error {
+	const batch = 16 << 8 // 16 bundles
+	for from := st.Size; from < n; from += batch {
+		to := min(n, from+batch)
+		entries, err := f.entries(from, to)
+		if err != nil {
+			return err
+		}
+		idx := make([]int64, to-from)
+		for i := range idx {
+			idx[i] = tlog.StoredHashIndex(0, from+int64(i))
+		}
+		leaves, err := hr.ReadHashes(idx)
+		if err != nil {
+			return f.treeError(fmt.Sprintf("reading the tree's leaves %d to %d", from, to-1), err)
+		}
+		for i, e := range entries {
+			seq := from + int64(i)
+			if tlog.RecordHash(e) != leaves[i] {
+				return &Alarm{Kind: BadEntry, Msg: fmt.Sprintf("entry %d served in the bundle does not hash to the tree's leaf %d", seq, seq)}
+			}
+			r, err := registry.ParseRecord(e)
+			if err != nil || r.Seq != seq {
+				return &Alarm{Kind: Malformed, Msg: fmt.Sprintf("entry %d is not the log's record %d", seq, seq)}
+			}
+			st.apply(r)
+			rep.Entries++
+		}
+	}
+	return nil
+}
+
+// ErrNoState is returned by LastCheckpoint before a first run.
+var ErrNoState = errors.New("monitor: no checkpoint seen yet")
+
+// LastCheckpoint returns the signed checkpoint the last run in a state
+// directory verified.
+func LastCheckpoint(dir string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(dir, checkpointFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNoState
+	}
+	return b, err
+}
