@@ -108,6 +108,7 @@ func (s *server) routes() []route {
 		{"GET /api/v1/log/checkpoint", s.read(s.checkpoint)},
 		{"GET /api/v1/log/revisions/{seq}", s.read(s.revision)},
 		{"GET /api/v1/log/consistency", s.read(s.consistency)},
+		{"GET /api/v1/proofs/{kind}/{id}", s.read(s.proof)},
 		{"POST /api/v1/submissions", s.submit},
 		{"GET /api/v1/receipts/{token}", s.receiptStatus},
 		{"POST /api/v1/receipts/{token}/answer", s.answer},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -34,32 +35,71 @@ func (s *server) revision(w http.ResponseWriter, r *http.Request, rd Reader) err
 	if err != nil || seq < 0 {
 		return registry.InvalidField("path.seq", "must be a whole number from 0")
 	}
-	ctx := r.Context()
-	rev, rec, err := rd.Revision(ctx, seq)
+	p, err := proveRevision(r.Context(), rd, seq)
 	if err != nil {
 		return err
+	}
+	return sendJSON(w, r, p)
+}
+
+// proof answers with the proof bundle of a record's latest revision: all
+// that `oversight verify-proof` needs, with the log's key, to check that
+// the record is in the signed log, offline.
+func (s *server) proof(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	if err := noParams(r); err != nil {
+		return err
+	}
+	kind, id := r.PathValue("kind"), r.PathValue("id")
+	if !registry.Kinds.Has(kind) {
+		return registry.InvalidField("path.kind", fmt.Sprintf("%q is not a kind of record", registry.Clip(kind)), registry.Kinds.Values...)
+	}
+	revs, err := rd.History(r.Context(), kind, id)
+	if err != nil {
+		return err
+	}
+	if len(revs) == 0 {
+		return registry.NotFound(kind + " " + id)
+	}
+	p, err := proveRevision(r.Context(), rd, revs[len(revs)-1].Seq)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.proof.json"`, kind, id))
+	return sendJSON(w, r, p)
+}
+
+// A ProofBundle is a revision with what proves it is in the log: the
+// canonical record, its inclusion proof, and the signed checkpoint of the
+// tree the proof leads to.
+type ProofBundle struct {
+	Revision   *registry.Revision `json:"revision"`
+	Record     string             `json:"record"`
+	LeafHash   string             `json:"leaf_hash"`
+	TreeSize   int64              `json:"tree_size"`
+	Checkpoint string             `json:"checkpoint"`
+	Proof      []string           `json:"proof"`
+}
+
+func proveRevision(ctx context.Context, rd Reader, seq int64) (*ProofBundle, error) {
+	rev, rec, err := rd.Revision(ctx, seq)
+	if err != nil {
+		return nil, err
 	}
 	signed, cp, err := rd.Checkpoint(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	proof, err := rd.InclusionProof(ctx, seq, cp.Size)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	hashes := make([]string, len(proof))
 	for i, h := range proof {
 		hashes[i] = base64.StdEncoding.EncodeToString(h[:])
 	}
 	leaf := tlog.RecordHash(rec)
-	return sendJSON(w, r, map[string]any{
-		"revision":   rev,
-		"record":     string(rec),
-		"leaf_hash":  base64.StdEncoding.EncodeToString(leaf[:]),
-		"tree_size":  cp.Size,
-		"checkpoint": string(signed),
-		"proof":      hashes,
-	})
+	return &ProofBundle{Revision: rev, Record: string(rec), LeafHash: base64.StdEncoding.EncodeToString(leaf[:]),
+		TreeSize: cp.Size, Checkpoint: string(signed), Proof: hashes}, nil
 }
 
 // consistency proves that the log at one size is a prefix of the log at a

@@ -106,6 +106,7 @@ var funcs = template.FuncMap{
 	"join":      strings.Join,
 	"has":       slices.Contains[[]string],
 	"inc":       func(i int) int { return i + 1 },
+	"dec":       func(i int) int { return i - 1 },
 	"declField": declarationField,
 	"json": func(v any) string {
 		b, _ := json.Marshal(v)

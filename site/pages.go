@@ -189,7 +189,8 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	if err != nil {
 		return err
 	}
-	size, err := rd.Size(ctx)
+	// The checkpoint the page cites, which says the log's size too.
+	_, cp, err := rd.Checkpoint(ctx)
 	if err != nil {
 		return err
 	}
@@ -223,7 +224,7 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	}
 	slices.SortFunc(replies, func(a, b *registry.Reply) int { return strings.Compare(a.ID, b.ID) })
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
-		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, s.cls.Frameworks(), s.today()), "History": hist, "Size": size,
+		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, s.cls.Frameworks(), s.today()), "History": hist, "Size": cp.Size, "Checkpoint": cp,
 		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies, "Declared": s.declared(d),
 	})
 	return nil
@@ -314,7 +315,7 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 		if err != nil {
 			return err
 		}
-		sv, err := cached.Scenario(r.Context(), s.Memo, key, cached.Opener(s.Open), rd, s.cls, fw, nil, s.today(), analysis.ItemPage{Cursor: cursor})
+		sv, err := cached.Scenario(r.Context(), s.Memo, key, s.opener(), rd, s.cls, fw, nil, s.today(), analysis.ItemPage{Cursor: cursor})
 		if err != nil {
 			return err
 		}

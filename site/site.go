@@ -26,6 +26,7 @@ import (
 	"oversight/internal/cached"
 	"oversight/internal/httperror"
 	"oversight/internal/memo"
+	"oversight/ledger"
 	"oversight/registry"
 )
 
@@ -36,7 +37,12 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // Reader is one snapshot of the register: what the pages read.
-type Reader = registry.Snapshot
+type Reader interface {
+	registry.Snapshot
+	// Checkpoint is the latest signed checkpoint, which a record's page
+	// cites.
+	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
+}
 
 // Config is what the pages are built from.
 type Config struct {
@@ -277,10 +283,16 @@ func badRequestMessage(err error) string {
 func (s *Site) today() time.Time { return memo.Day(s.Now()) }
 
 // indexReport returns the index as of today with the built-in weights.
+// opener opens snapshots for whole-register results, which need only the
+// register's records.
+func (s *Site) opener() cached.Opener {
+	return func(ctx context.Context) (registry.Snapshot, error) { return s.Open(ctx) }
+}
+
 func (s *Site) indexReport(ctx context.Context, rd Reader) (memo.Value[*analysis.Report], error) {
 	key, err := s.state(ctx, rd)
 	if err != nil {
 		return memo.Value[*analysis.Report]{}, err
 	}
-	return cached.IndexReport(ctx, s.Memo, key, cached.Opener(s.Open), s.cls, s.today())
+	return cached.IndexReport(ctx, s.Memo, key, s.opener(), s.cls, s.today())
 }

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"sync/atomic"
+
+	"oversight/ledger"
+	"oversight/registry"
 )
 
 // Snapshot is a read-only view of the register at one log size: every read
@@ -19,9 +22,11 @@ type Snapshot struct {
 	reader // through c
 	c      *countingTx
 	size   int64
+	signed []byte // the checkpoint of size, nil for an empty log
 }
 
-// Snapshot opens a read-only transaction and reads the log size in it.
+// Snapshot opens a read-only transaction and reads the log size, and the
+// checkpoint that signs it, in it.
 // Writers do not wait for it. It ends at Close or when ctx is done.
 func (s *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 	// ReadOnly makes the SQLite driver BEGIN deferred, without the DSN's
@@ -34,11 +39,25 @@ func (s *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 	}
 	c := &countingTx{Tx: tx}
 	sn := &Snapshot{reader: reader{c, s.d, s.key}, c: c}
-	if sn.size, err = sn.logSize(ctx); err != nil {
+	err = c.QueryRowContext(ctx, "SELECT h.size, c.signed FROM log_head h LEFT JOIN checkpoints c ON c.size = h.size WHERE h.id = 1").Scan(&sn.size, &sn.signed)
+	if err != nil {
 		tx.Rollback()
 		return nil, err
 	}
 	return sn, nil
+}
+
+// Checkpoint returns the checkpoint of the snapshot's log, read when it
+// opened; it runs no query.
+func (s *Snapshot) Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error) {
+	if s.signed == nil {
+		if s.size == 0 {
+			return nil, ledger.Checkpoint{}, registry.ErrNotFound
+		}
+		return s.reader.Checkpoint(ctx) // a log whose head has no checkpoint of its size: as verify would find it
+	}
+	c, err := ledger.Open(s.signed, s.key.Verifier)
+	return s.signed, c, err
 }
 
 // Close ends the snapshot's transaction. It is safe to call more than

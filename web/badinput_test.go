@@ -298,6 +298,9 @@ func (b *battery) apiOperation(method, tmpl string, ps []param, hasBody bool) {
 				continue
 			}
 			val := b.made(validPath[tmpl])
+			if v, ok := validPath[tmpl+"#"+p.Name]; ok { // a path of two parameters
+				val = v
+			}
 			if val == "" {
 				val = "no-such-record"
 			}

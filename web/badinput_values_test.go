@@ -26,13 +26,16 @@ var (
 		"/api/v1/frameworks/{id}":                 "apac-baseline",
 		"/api/v1/log/revisions/{seq}":             "0",
 		// Made by the battery before it runs (battery.made).
-		"/api/v1/receipts/{token}":          "{receipt}",
-		"/api/v1/receipts/{token}/answer":   "{receipt}",
-		"/api/v1/receipts/{token}/withdraw": "{receipt}",
-		"/api/v1/receipts/{token}/contact":  "{receipt}",
-		"/api/v1/submissions/{id}":          "{submission}",
-		"/api/v1/submissions/{id}/decision": "{submission}",
-		"/api/v1/deployments/{id}/reply":    "synthetic-pk-0000000",
+		"/api/v1/receipts/{token}":             "{receipt}",
+		"/api/v1/receipts/{token}/answer":      "{receipt}",
+		"/api/v1/receipts/{token}/withdraw":    "{receipt}",
+		"/api/v1/receipts/{token}/contact":     "{receipt}",
+		"/api/v1/submissions/{id}":             "{submission}",
+		"/api/v1/submissions/{id}/decision":    "{submission}",
+		"/api/v1/deployments/{id}/reply":       "synthetic-pk-0000000",
+		"/api/v1/deployments/{id}/declaration": "synthetic-pk-0000000",
+		"/api/v1/proofs/{kind}/{id}#kind":      "deployment",
+		"/api/v1/proofs/{kind}/{id}#id":        "synthetic-pk-0000000",
 	}
 )
 

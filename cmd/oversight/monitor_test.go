@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -39,5 +40,48 @@ func TestMonitorCommand(t *testing.T) {
 	_, stderr, err := run(t, "monitor", url, "--key", filepath.Join(other, "log.pub"), "--state", t.TempDir())
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 || !strings.Contains(stderr, "ALARM: checkpoint signature") {
 		t.Errorf("another key: %v\n%s", err, stderr)
+	}
+}
+
+// TestVerifyProof downloads the proof bundle of a record from `oversight
+// serve` and checks it offline with `oversight verify-proof` and the key
+// alone; a bundle whose record was edited, or checked with another key,
+// fails, saying why.
+func TestVerifyProof(t *testing.T) {
+	t.Parallel()
+	dir := builtinData(t)
+	port := freePort(t)
+	srv := exec.Command(binary, "serve", "--data", dir, "--addr", "127.0.0.1:"+port)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	bundle := waitGet(t, "http://127.0.0.1:"+port+"/api/v1/proofs/deployment/pk-islamabad-safe-city")
+	file := filepath.Join(t.TempDir(), "proof.json")
+	if err := os.WriteFile(file, []byte(bundle), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pub := filepath.Join(dir, "log.pub")
+	if out := mustRun(t, "verify-proof", file, "--key", pub); !strings.HasPrefix(out, "verify-proof: OK: revision ") || !strings.Contains(out, "deployment pk-islamabad-safe-city") {
+		t.Errorf("verify-proof: %s", out)
+	}
+	at := strings.Index(bundle, `"record":"`) // the record the proof is of, not the revision shown beside it
+	edited := bundle[:at] + strings.Replace(bundle[at:], "Islamabad", "Rawalpindi", 1)
+	if edited == bundle {
+		t.Fatal("nothing to edit in the bundle")
+	}
+	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := run(t, "verify-proof", file, "--key", pub); err == nil || !strings.Contains(stderr, "is not in the tree the checkpoint signs") {
+		t.Errorf("an edited record: %v %s", err, stderr)
+	}
+	other := t.TempDir()
+	if _, err := ledger.LoadOrCreateKey(other, ledger.DefaultOrigin); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(file, []byte(bundle), 0o644)
+	if _, stderr, err := run(t, "verify-proof", file, "--key", filepath.Join(other, "log.pub")); err == nil || !strings.Contains(stderr, "checkpoint") {
+		t.Errorf("another key: %v %s", err, stderr)
 	}
 }

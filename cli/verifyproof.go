@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"oversight/ledger"
+	"oversight/registry"
+)
+
+// verifyProofCmd checks a proof bundle offline, with the log's key alone.
+func verifyProofCmd(fs *flag.FlagSet) runFunc {
+	keyFile := fs.String("key", "", "the log's public key (log.pub's text, as /log/key serves it), kept from a copy you trust: required")
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(args) > 1 {
+			if err := fs.Parse(args[1:]); err != nil {
+				return err
+			}
+			args = append(args[:1], fs.Args()...)
+		}
+		if len(args) != 1 || *keyFile == "" {
+			return errors.New("usage: oversight verify-proof FILE --key FILE")
+		}
+		key, err := ledger.ReadPublicKey(*keyFile)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(args[0])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, ledger.MaxProofBundle+1))
+		if err != nil {
+			return err
+		}
+		rec, seq, cp, err := ledger.CheckProofBundle(data, key.Verifier)
+		if err != nil {
+			return fmt.Errorf("%s: %w", args[0], err)
+		}
+		rev, err := registry.ParseRecord(rec)
+		if err != nil {
+			return fmt.Errorf("%s: %w", args[0], err)
+		}
+		fmt.Fprintf(stdout, "verify-proof: OK: revision %d (%s %s %s by %s, %s) is in the log of %d revisions whose checkpoint %s signed (root %s)\n",
+			seq, rev.Op, rev.Kind, rev.ID, rev.Author, rev.Time.Format("2006-01-02"), cp.Size, key.ID(), cp.Hash)
+		return nil
+	}
+}
