@@ -29,9 +29,15 @@ func Load() (*registry.Set, error) { return LoadFS(files) }
 
 // LoadFS loads a tree laid out like the built-in data.
 func LoadFS(fsys fs.FS) (*registry.Set, error) {
+	set, _, err := loadFS(fsys)
+	return set, err
+}
+
+// loadFS is LoadFS with where each record came from.
+func loadFS(fsys fs.FS) (*registry.Set, *ingest.Source, error) {
 	names, err := fs.Glob(fsys, "*/*.yaml")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sort.Strings(names)
 	names = slices.DeleteFunc(names, func(n string) bool { return strings.HasPrefix(n, "facts/") })
@@ -41,7 +47,7 @@ func LoadFS(fsys fs.FS) (*registry.Set, error) {
 	for _, name := range names {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		set, src, err := ingest.Parse("data/"+name, b, ingest.YAML)
 		if err != nil {
@@ -49,19 +55,19 @@ func LoadFS(fsys fs.FS) (*registry.Set, error) {
 				errs = append(errs, l...)
 				continue
 			}
-			return nil, err
+			return nil, nil, err
 		}
 		sets = append(sets, set)
 		srcs = append(srcs, src)
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, nil, errs
 	}
 	set, src := ingest.Merge(sets, srcs)
 	if err := ingest.Check(set, src, nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return set, nil
+	return set, src, nil
 }
 
 // Facts parses the built-in fact documents, data/facts/<deployment-id>.yaml,
