@@ -124,4 +124,3 @@ func undated(add func(path, format string, args ...any), path string, srcs []reg
 func norm(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
-
