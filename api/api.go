@@ -30,6 +30,7 @@ import (
 	"oversight/internal/memo"
 	"oversight/ledger"
 	"oversight/registry"
+	"oversight/release"
 )
 
 //go:embed openapi.json
@@ -42,6 +43,9 @@ type Reader interface {
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
 	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
 	ConsistencyProof(ctx context.Context, n, t int64) (tlog.TreeProof, error)
+	Releases(ctx context.Context) ([]release.Release, error)
+	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
+	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
 }
 
 // Config is what the API is built from.
@@ -109,6 +113,9 @@ func (s *server) routes() []route {
 		{"GET /api/v1/log/revisions/{seq}", s.read(s.revision)},
 		{"GET /api/v1/log/consistency", s.read(s.consistency)},
 		{"GET /api/v1/proofs/{kind}/{id}", s.read(s.proof)},
+		{"GET /api/v1/releases", s.read(s.releases)},
+		{"GET /api/v1/releases/{tag}", s.read(s.releaseChanges)},
+		{"GET /api/v1/releases/{tag}/export", s.read(s.releaseExport)},
 		{"POST /api/v1/submissions", s.submit},
 		{"GET /api/v1/receipts/{token}", s.receiptStatus},
 		{"POST /api/v1/receipts/{token}/answer", s.answer},

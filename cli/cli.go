@@ -65,6 +65,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// afterFirst parses the flags that follow a command's first argument
+// ("oversight monitor URL --key FILE"), which flag stops at, and returns
+// the arguments left.
+func afterFirst(fs *flag.FlagSet, args []string) ([]string, error) {
+	if len(args) < 2 {
+		return args, nil
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return nil, err
+	}
+	return append(args[:1:1], fs.Args()...), nil
+}
+
 // exitError is returned by a command that has already said what is wrong.
 type exitError int
 
@@ -84,6 +97,7 @@ var commands = map[string]command{
 	"verify":       {"check the log's signature and tree, and the tables against the log", verifyCmd},
 	"verify-proof": {"check a record's proof bundle offline, with the log's key alone", verifyProofCmd},
 	"monitor":      {"check a register from outside by its address and pinned key: its log, its tiles and its answers", monitorCmd},
+	"release":      {"name the log as it is now as a release, or list the releases with what changed in each", releaseCmd},
 	"rebuild":      {"recreate the tables from the log", rebuildCmd},
 	"retract":      {"retract a record, with a reason; the log keeps its last state", retractCmd},
 	"merge":        {"merge a record into another of its kind; the old id redirects", mergeCmd},
@@ -220,12 +234,16 @@ func exportCmd(fs *flag.FlagSet) runFunc {
 	out := fs.String("o", "", "write to this file instead of standard output")
 	var ff frameworkFlags
 	fs.StringVar(&ff.asOf, "as-of", "", "date of the tiers the export adds, YYYY-MM-DD (default: today)")
+	rel := fs.String("release", "", "export the register as of this release (JSON, replayed from the log, without tiers)")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		db, err := r.open(ctx, true)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
+		if *rel != "" {
+			return exportRelease(ctx, db, *rel, *format, *out, stdout)
+		}
 		tiers, err := tierTable(ctx, db, &ff)
 		if err != nil {
 			return err

@@ -21,11 +21,9 @@ func monitorCmd(fs *flag.FlagSet) runFunc {
 	sample := fs.Int("sample", 20, "deployments whose API answers are compared with the log each run, at random; -1 for all")
 	interval := fs.Duration("interval", 0, "run again at this interval until interrupted (default: once)")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		if len(args) > 1 { // flags after the address, as its usage shows them
-			if err := fs.Parse(args[1:]); err != nil {
-				return err
-			}
-			args = append(args[:1], fs.Args()...)
+		args, err := afterFirst(fs, args)
+		if err != nil {
+			return err
 		}
 		if len(args) != 1 || *keyFile == "" || *stateDir == "" {
 			return errors.New("usage: oversight monitor URL --key FILE --state DIR [--sample N] [--interval D]")

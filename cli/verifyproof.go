@@ -16,11 +16,9 @@ import (
 func verifyProofCmd(fs *flag.FlagSet) runFunc {
 	keyFile := fs.String("key", "", "the log's public key (log.pub's text, as /log/key serves it), kept from a copy you trust: required")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		if len(args) > 1 {
-			if err := fs.Parse(args[1:]); err != nil {
-				return err
-			}
-			args = append(args[:1], fs.Args()...)
+		args, err := afterFirst(fs, args)
+		if err != nil {
+			return err
 		}
 		if len(args) != 1 || *keyFile == "" {
 			return errors.New("usage: oversight verify-proof FILE --key FILE")

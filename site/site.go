@@ -28,6 +28,7 @@ import (
 	"oversight/internal/memo"
 	"oversight/ledger"
 	"oversight/registry"
+	"oversight/release"
 )
 
 //go:embed templates/*.html
@@ -42,6 +43,10 @@ type Reader interface {
 	// Checkpoint is the latest signed checkpoint, which a record's page
 	// cites.
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
+	// Releases and what changed in each, from the log.
+	Releases(ctx context.Context) ([]release.Release, error)
+	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
+	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
 }
 
 // Config is what the pages are built from.
@@ -148,6 +153,8 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /assess":           s.assessForm,
 		"POST /assess":          s.assess,
 		"GET /search":           s.read(s.search),
+		"GET /releases":         s.read(s.releases),
+		"GET /releases/{tag}":   s.read(s.releasePage),
 		"GET /static/{file...}": func(w http.ResponseWriter, r *http.Request) {
 			// Files only: a directory would be listed, and a name that
 			// is no file (or no valid name: the file server answers

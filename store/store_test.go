@@ -76,7 +76,7 @@ func TestPostgres(t *testing.T) {
 		{"InclusionProof", TestInclusionProof}, {"Sources", TestSources},
 		{"VerifyAgainstEarlierCheckpoint", TestVerifyAgainstEarlierCheckpoint}, {"MigrationsOwnTransaction", TestMigrationsOwnTransaction},
 		{"VerifyWithPinnedKey", TestVerifyWithPinnedKey}, {"SchemaDescribesWhatMatters", TestSchemaDescribesWhatMatters},
-		{"SubmitAndAccept", TestSubmitAndAccept}, {"DisputeNeedsEditToAccept", TestDisputeNeedsEditToAccept}, {"DecideRetractAndMerge", TestDecideRetractAndMerge}, {"Reply", TestReply}, {"Withdraw", TestWithdraw}, {"SelfRegistration", TestSelfRegistration},
+		{"SubmitAndAccept", TestSubmitAndAccept}, {"DisputeNeedsEditToAccept", TestDisputeNeedsEditToAccept}, {"DecideRetractAndMerge", TestDecideRetractAndMerge}, {"Reply", TestReply}, {"Withdraw", TestWithdraw}, {"SelfRegistration", TestSelfRegistration}, {"Releases", TestReleases}, {"ChangeCounts", TestChangeCounts},
 		{"Retract", TestRetract}, {"Merge", TestMerge}, {"MergeInstrument", TestMergeInstrument},
 		{"SnapshotSameAsDB", TestSnapshotSameAsDB}, {"SnapshotIsolation", TestSnapshotIsolation}, {"SnapshotGetMany", TestSnapshotGetMany}, {"SnapshotClose", TestSnapshotClose},
 	} {

@@ -34,6 +34,8 @@ var (
 		"/api/v1/submissions/{id}/decision":    "{submission}",
 		"/api/v1/deployments/{id}/reply":       "synthetic-pk-0000000",
 		"/api/v1/deployments/{id}/declaration": "synthetic-pk-0000000",
+		"/api/v1/releases/{tag}":               "2026-12",
+		"/api/v1/releases/{tag}/export":        "2026-12",
 		"/api/v1/proofs/{kind}/{id}#kind":      "deployment",
 		"/api/v1/proofs/{kind}/{id}#id":        "synthetic-pk-0000000",
 	}
@@ -70,6 +72,8 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /frameworks/{id}", path: "id", valid: "apac-baseline"},
 	{pattern: "GET /scenarios", query: []string{"framework", "cursor"}, strict: true, base: map[string]string{"framework": "apac-baseline"}},
 	{pattern: "GET /search", query: searchQuery, strict: true},
+	{pattern: "GET /releases"},
+	{pattern: "GET /releases/{tag}", path: "tag", valid: "2026-12", query: []string{"from"}, strict: true},
 	{pattern: "GET /assess"},
 	{pattern: "POST /assess"}, // its form: assessBodies
 	{pattern: "GET /static/{file...}", path: "file", valid: "style.css"},

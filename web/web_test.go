@@ -194,3 +194,42 @@ func TestLogMounted(t *testing.T) {
 		}
 	}
 }
+
+// TestReleasePages: the releases page lists each release with what changed
+// since the one before; a release's page lists the changes with their
+// reasons; the register as of a release downloads as JSON that imports.
+func TestReleasePages(t *testing.T) {
+	t.Parallel()
+	srv, db := builtinRegister(t)
+	ctx := context.Background()
+	if _, err := db.AddRelease(ctx, "2026-12", "The first.", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Retract(ctx, "deployment", "pk-islamabad-safe-city", store.Meta{Author: "rev", Reason: "a test retraction"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddRelease(ctx, "2027-01", "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for path, wants := range map[string][]string{
+		"/releases":                       {"2027-01", "2026-12", ">1</td>"},
+		"/releases/2027-01":               {"retracted", "a test retraction", "pk-islamabad-safe-city"},
+		"/api/v1/releases/2026-12/export": {`"deployments": [`, `"id":"pk-islamabad-safe-city"`},
+		"/api/v1/releases/2027-01":        {`"retracted":1`, `"what":"retracted"`},
+	} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range wants {
+			if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+				t.Errorf("%s: %s, without %q", path, resp.Status, want)
+			}
+		}
+	}
+	if resp, _ := http.Get(srv.URL + "/releases/nope"); resp.StatusCode != 404 {
+		t.Errorf("/releases/nope: %s", resp.Status)
+	}
+}

@@ -142,12 +142,16 @@ func (p *Reader) Size(name string) int64 {
 		return 0
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 1 || len(v) > 1 && v[0] == '0' {
-		p.bad(name, fmt.Sprintf("%q is not a whole number from 1", registry.Clip(v)))
+	if err != nil || n < 1 || n > maxLogSize || len(v) > 1 && v[0] == '0' {
+		p.bad(name, fmt.Sprintf("%q is not a log size: a whole number from 1 to %d", registry.Clip(v), int64(maxLogSize)))
 		return 0
 	}
 	return n
 }
+
+// maxLogSize bounds a log size a parameter may name: far beyond any
+// register's, and small enough that no arithmetic on it overflows.
+const maxLogSize = 1 << 50
 
 // Year returns a parameter that must be a year, 0 when absent.
 func (p *Reader) Year(name string) int {
