@@ -91,15 +91,3 @@ func leaves(v any, ptr string) map[string]any {
 	}
 	return out
 }
-
-// TestDataQuality fails on what the register's standard asks beyond
-// validation (see Quality), each reported by file, line and field.
-func TestDataQuality(t *testing.T) {
-	findings, err := Quality()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		t.Error(f)
-	}
-}
