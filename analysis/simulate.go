@@ -25,6 +25,11 @@ type Scenario struct {
 	Stricter       int            `json:"stricter"`
 	Looser         int            `json:"looser"`
 	Undecided      int            `json:"undecided"` // either side indeterminate
+	// NoLaw counts the deployments to which no framework of the register
+	// applies today (none binds the jurisdiction, or its law leaves the use
+	// out): what the framework says of them is a first rule, not a
+	// stricter one, and is counted apart from Changed.
+	NoLaw          int            `json:"no_law"`
 	PeopleCovered  int64          `json:"people_covered_changed"`
 	PeopleUnknown  int            `json:"people_covered_unknown"` // changed deployments with no figure
 	ByJurisdiction []Jurisdiction `json:"by_jurisdiction"`
@@ -64,6 +69,7 @@ type Jurisdiction struct {
 	Stricter      int      `json:"stricter"`
 	Looser        int      `json:"looser"`
 	Undecided     int      `json:"undecided"`
+	NoLaw         int      `json:"no_law"` // deployments where no framework binds (see Scenario.NoLaw)
 	PeopleCovered int64    `json:"people_covered_changed"`
 }
 
@@ -84,7 +90,7 @@ type Item struct {
 	Current       rules.Tier `json:"current"`
 	CurrentLaw    []string   `json:"current_law"` // the binding frameworks that give the current tier
 	Proposed      rules.Tier `json:"proposed"`
-	Change        string     `json:"change"` // stricter, looser, same or undecided
+	Change        string     `json:"change"` // stricter, looser, same, undecided or no_law
 	PeopleCovered *int64     `json:"people_covered,omitempty"`
 	Rules         []string   `json:"rules"` // the rules behind the proposed tier
 	Missing       []string   `json:"missing,omitempty"`
@@ -96,6 +102,10 @@ const (
 	Looser    = "looser"
 	Same      = "same"
 	Undecided = "undecided"
+	// NoLaw: no framework of the register applies to the deployment (none
+	// binds its jurisdiction, or the one that does leaves the use out), so
+	// there is no current law to be stricter than.
+	NoLaw = "no_law"
 )
 
 // Simulate runs fw against every deployment of the jurisdictions given (all
@@ -172,6 +182,8 @@ func (c *Classifier) item(d *registry.Deployment, fw *rules.Framework, asOf time
 		}
 	}
 	switch {
+	case len(it.CurrentLaw) == 0:
+		it.Change = NoLaw
 	case it.Current == rules.Indeterminate || it.Proposed == rules.Indeterminate:
 		it.Change = Undecided
 	case it.Proposed.Severity() > it.Current.Severity():
@@ -219,6 +231,9 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 		case Looser:
 			sc.Looser++
 			j.Looser++
+		case NoLaw:
+			sc.NoLaw++
+			j.NoLaw++
 		}
 		if it.Change == Stricter || it.Change == Looser {
 			sc.Changed++

@@ -62,6 +62,9 @@ func TestSimulatePages(t *testing.T) {
 		for _, it := range sc.Items {
 			got = append(got, it.Deployment)
 			changes[it.Change]++
+			if (len(it.CurrentLaw) == 0) != (it.Change == NoLaw) {
+				t.Errorf("%s: current law %v, change %s: only a deployment no framework binds has no law to compare with", it.Deployment, it.CurrentLaw, it.Change)
+			}
 		}
 		if sc.Next == "" {
 			break
@@ -76,7 +79,7 @@ func TestSimulatePages(t *testing.T) {
 	}
 	// The counts cover the deployments of every page.
 	if changes[Stricter] != first.Stricter || changes[Looser] != first.Looser || changes[Undecided] != first.Undecided ||
-		first.Changed != first.Stricter+first.Looser {
+		changes[NoLaw] != first.NoLaw || first.Changed != first.Stricter+first.Looser {
 		t.Errorf("items: %v; counts: %d stricter, %d looser, %d undecided", changes, first.Stricter, first.Looser, first.Undecided)
 	}
 	byJ := 0

@@ -226,17 +226,17 @@ func simulateCmd(fs *flag.FlagSet) runFunc {
 
 func writeScenario(w io.Writer, sc *analysis.Scenario) {
 	fmt.Fprintf(w, "Scenario: %s (%s), as of %s\n", sc.Title, sc.Framework, sc.AsOf)
-	fmt.Fprintf(w, "%d deployments: %d change tier (%d stricter, %d looser), %d undecided on the known facts.\n",
-		sc.Deployments, sc.Changed, sc.Stricter, sc.Looser, sc.Undecided)
+	fmt.Fprintf(w, "%d deployments: %d change tier (%d stricter, %d looser), %d undecided on the known facts; %d where no law of the register binds, so nothing to be stricter than.\n",
+		sc.Deployments, sc.Changed, sc.Stricter, sc.Looser, sc.Undecided, sc.NoLaw)
 	fmt.Fprintf(w, "People covered by the deployments that change: %d where reported; %d of them report no figure.\n\n", sc.PeopleCovered, sc.PeopleUnknown)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "JURISDICTION\tCURRENT LAW\tDEPLOYMENTS\tSTRICTER\tLOOSER\tUNDECIDED")
+	fmt.Fprintln(tw, "JURISDICTION\tCURRENT LAW\tDEPLOYMENTS\tSTRICTER\tLOOSER\tUNDECIDED\tNO LAW")
 	for _, j := range sc.ByJurisdiction {
 		law := strings.Join(j.CurrentLaw, ", ")
 		if law == "" {
 			law = "(none in the register)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\n", j.Code, law, j.Deployments, j.Stricter, j.Looser, j.Undecided)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", j.Code, law, j.Deployments, j.Stricter, j.Looser, j.Undecided, j.NoLaw)
 	}
 	tw.Flush()
 	if len(sc.Drivers) > 0 {

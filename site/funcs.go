@@ -107,6 +107,7 @@ var funcs = template.FuncMap{
 	"has":       slices.Contains[[]string],
 	"inc":       func(i int) int { return i + 1 },
 	"dec":       func(i int) int { return i - 1 },
+	"add":       func(a, b float64) float64 { return a + b },
 	"declField": declarationField,
 	"json": func(v any) string {
 		b, _ := json.Marshal(v)

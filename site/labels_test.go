@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"oversight/analysis"
 	"oversight/contrib"
 	"oversight/data"
 	"oversight/registry"
@@ -30,6 +31,7 @@ func TestLabels(t *testing.T) {
 	vocabs["framework status"] = rules.Statuses
 	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}
 	vocabs["condition status"] = []string{rules.Met, rules.Failed, rules.Unknown}
+	vocabs["change"] = []string{analysis.Stricter, analysis.Looser, analysis.Same, analysis.Undecided, analysis.NoLaw}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
 	}

@@ -297,9 +297,27 @@ func (s *Site) framework(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error {
-	p := params.Read(r.URL.Query(), "framework", "cursor")
+	// A list of countries comes as one parameter a country (a select of
+	// several), or as one comma-separated.
+	q := r.URL.Query()
+	if js := q["jurisdiction"]; len(js) > 1 {
+		q.Set("jurisdiction", strings.Join(js, ","))
+	}
+	p := params.Read(q, "framework", "cursor", "jurisdiction", "region")
 	id := p.Get("framework")
-	data := map[string]any{"Title": "What would a framework change?", "Frameworks": s.cls.Frameworks(), "Selected": id}
+	juris := p.Jurisdictions("jurisdiction")
+	region := p.Enum("region", registry.Memberships)
+	ctx := r.Context()
+	all, err := rd.List(ctx, "jurisdiction", "", "", registry.MaxLimit)
+	if err != nil {
+		return err
+	}
+	var js []*registry.Jurisdiction
+	for _, e := range all.Items {
+		js = append(js, e.(*registry.Jurisdiction))
+	}
+	data := map[string]any{"Title": "What would a framework change?", "Frameworks": s.cls.Frameworks(), "Selected": id,
+		"Jurisdictions": js, "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles()}
 	var fw *rules.Framework
 	if id != "" {
 		fw = p.Framework(s.cls, "from the list")
@@ -308,27 +326,64 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 	if err := p.Err(); err != nil {
 		return err
 	}
+	// A regional body stands for its members, as the register records them.
+	if region != "" {
+		for _, j := range js {
+			if slices.ContainsFunc(j.Memberships, func(m registry.Membership) bool { return m.Body == region }) && !slices.Contains(juris, j.Code) {
+				juris = append(juris, j.Code)
+			}
+		}
+		if len(juris) == 0 {
+			return registry.InvalidField("query.region", "the register records no member of "+label("membership", region))
+		}
+	}
+	slices.Sort(juris)
 	if fw != nil {
-		// The counts cover the whole register; the table shows one page
-		// of deployments, ListMax long, with a link to the next.
-		key, err := s.state(r.Context(), rd)
+		// The counts cover every deployment the choice selects; the table
+		// shows one page of them, ListMax long, with a link to the next.
+		key, err := s.state(ctx, rd)
 		if err != nil {
 			return err
 		}
-		sv, err := cached.Scenario(r.Context(), s.Memo, key, s.opener(), rd, s.cls, fw, nil, s.today(), analysis.ItemPage{Cursor: cursor})
+		sv, err := cached.Scenario(ctx, s.Memo, key, s.opener(), rd, s.cls, fw, juris, s.today(), analysis.ItemPage{Cursor: cursor})
 		if err != nil {
 			return err
 		}
 		sc := sv.Val
 		stale(w, data, sv)
-		data["S"], data["F"] = sc, fw
+		data["S"], data["F"], data["Bars"] = sc, fw, scenarioBars(sc)
 		if sc.Next != "" {
 			nq := url.Values{"framework": {id}, "cursor": {sc.Next}}
+			if len(juris) > 0 {
+				nq.Set("jurisdiction", strings.Join(juris, ","))
+			}
 			data["Next"] = "/scenarios?" + nq.Encode()
 		}
 	}
 	s.render(w, r, http.StatusOK, "scenario", data)
 	return nil
+}
+
+// A scenarioBar is a jurisdiction's row of the scenario chart: each kind of
+// change as a share of its deployments, in percent, for a stacked bar.
+type scenarioBar struct {
+	analysis.Jurisdiction
+	Same                                 int
+	StricterPct, LooserPct, UndecidedPct float64
+	NoLawPct, SamePct                    float64
+}
+
+func scenarioBars(sc *analysis.Scenario) []scenarioBar {
+	out := make([]scenarioBar, len(sc.ByJurisdiction))
+	for i, j := range sc.ByJurisdiction {
+		b := scenarioBar{Jurisdiction: j, Same: j.Deployments - j.Stricter - j.Looser - j.Undecided - j.NoLaw}
+		if n := float64(j.Deployments); n > 0 {
+			b.StricterPct, b.LooserPct, b.UndecidedPct = 100*float64(j.Stricter)/n, 100*float64(j.Looser)/n, 100*float64(j.Undecided)/n
+			b.NoLawPct, b.SamePct = 100*float64(j.NoLaw)/n, 100*float64(b.Same)/n
+		}
+		out[i] = b
+	}
+	return out
 }
 
 // searchParams are the parameters of the search page: the deployment

@@ -70,7 +70,7 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /vendors/{id}", path: "id", valid: "vendor-a"},
 	{pattern: "GET /frameworks/{$}"},
 	{pattern: "GET /frameworks/{id}", path: "id", valid: "apac-baseline"},
-	{pattern: "GET /scenarios", query: []string{"framework", "cursor"}, strict: true, base: map[string]string{"framework": "apac-baseline"}},
+	{pattern: "GET /scenarios", query: []string{"framework", "cursor", "jurisdiction", "region"}, strict: true, base: map[string]string{"framework": "apac-baseline"}},
 	{pattern: "GET /search", query: searchQuery, strict: true},
 	{pattern: "GET /releases"},
 	{pattern: "GET /releases/{tag}", path: "tag", valid: "2026-12", query: []string{"from"}, strict: true},
