@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"sort"
@@ -25,6 +27,7 @@ import (
 	"oversight/registry"
 	"oversight/store"
 	"oversight/web"
+	"oversight/witness"
 )
 
 // Main runs the command line and returns the process's exit code.
@@ -97,6 +100,7 @@ var commands = map[string]command{
 	"verify":       {"check the log's signature and tree, and the tables against the log", verifyCmd},
 	"verify-proof": {"check a record's proof bundle offline, with the log's key alone", verifyProofCmd},
 	"monitor":      {"check a register from outside by its address and pinned key: its log, its tiles and its answers", monitorCmd},
+	"witness":      {"run a witness (C2SP tlog-witness) that cosigns a log's checkpoints only if consistent", witnessCmd},
 	"release":      {"name the log as it is now as a release, or list the releases with what changed in each", releaseCmd},
 	"rebuild":      {"recreate the tables from the log", rebuildCmd},
 	"retract":      {"retract a record, with a reason; the log keeps its last state", retractCmd},
@@ -129,6 +133,19 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 	r.register(fs)
 	addr := fs.String("addr", ":8080", "address to listen on")
 	proxy := fs.Bool("trust-proxy", false, "the server is behind a proxy (TLS, say) that appends each client's address to X-Forwarded-For: rate limits read it there")
+	var witnesses []*witness.Client
+	fs.Func("witness", "a witness to ask for cosignatures of each new checkpoint, as URL=VKEY (its add-checkpoint prefix and its key); repeatable", func(v string) error {
+		u, vkey, ok := strings.Cut(v, "=")
+		if !ok {
+			return errors.New("want URL=VKEY")
+		}
+		wv, err := witness.NewVerifier(vkey)
+		if err != nil {
+			return err
+		}
+		witnesses = append(witnesses, &witness.Client{URL: u, Verifier: wv, HTTP: &http.Client{Timeout: 10 * time.Second}})
+		return nil
+	})
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ratelimit.TrustProxy = *proxy
 		db, err := r.open(ctx, true)
@@ -148,6 +165,9 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 		srv := web.NewServer(*addr, h)
 		errc := make(chan error, 1)
 		go func() { errc <- srv.ListenAndServe() }()
+		if len(witnesses) > 0 {
+			go cosignEach(ctx, db, witnesses)
+		}
 		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)
 		select {
 		case err := <-errc:
@@ -156,6 +176,26 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 			shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			return srv.Shutdown(shut)
+		}
+	}
+}
+
+// cosignEach asks the witnesses to cosign each new checkpoint of the log,
+// checking for one every second, until ctx is done. A witness that refuses
+// is logged: that is what a witness is for.
+func cosignEach(ctx context.Context, db *store.DB, clients []*witness.Client) {
+	var last int64 = -1
+	for {
+		if size, err := db.Size(ctx); err == nil && size != last && size > 0 {
+			if err := witness.Cosign(ctx, db, db.Key().Verifier, clients); err != nil {
+				slog.Error("cosigning", "size", size, "err", err)
+			}
+			last = size
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
 		}
 	}
 }

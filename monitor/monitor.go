@@ -22,6 +22,7 @@ import (
 
 	"oversight/ledger"
 	"oversight/registry"
+	"oversight/witness"
 )
 
 // Config is what a run of the monitor needs.
@@ -33,6 +34,12 @@ type Config struct {
 	// mirror, chosen at random; -1 compares all of them, 0 none.
 	Sample int
 	Client *http.Client // nil: http.DefaultClient with a 30 s timeout
+	// Witnesses are the witnesses whose cosignatures the monitor checks,
+	// of which Quorum must have cosigned the checkpoint (C2SP
+	// tlog-witness): a log that shows a reader a history the witnesses
+	// did not see cannot have their cosignatures.
+	Witnesses []*witness.Verifier
+	Quorum    int
 }
 
 // A Report says what a run checked.
@@ -40,6 +47,7 @@ type Report struct {
 	From, To int64 // the log sizes it checked from and to
 	Entries  int   // new entries checked against the tree and replayed
 	Compared int   // API answers found to agree with the mirror
+	Cosigned int   // witnesses that cosigned the checkpoint
 }
 
 // Kinds of alarm.
@@ -50,6 +58,8 @@ const (
 	BadEntry     = "entry not in the tree"             // an entry's hash is not the tree's leaf
 	Malformed    = "malformed log"                     // a bundle or record that cannot be read as the log's
 	BadTiles     = "tiles do not match the checkpoint" // the hash tiles are not the tree the checkpoint signs
+	FewWitnesses = "too few cosignatures"              // fewer witnesses than the quorum cosigned the checkpoint
+	BadCosig     = "forged cosignature"                // a cosignature of a known witness that does not verify
 	APIDiffers   = "API answer differs"                // the register answers other than its log says
 )
 
@@ -84,6 +94,16 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		return nil, &Alarm{Kind: BadSignature, Msg: err.Error()}
 	}
 	rep := &Report{From: st.Size, To: cp.Size}
+	if c.Quorum > 0 || len(c.Witnesses) > 0 {
+		n, err := witness.Cosigned(signed, c.Verifier, c.Witnesses)
+		if err != nil {
+			return rep, &Alarm{Kind: BadCosig, Msg: err.Error()}
+		}
+		rep.Cosigned = n
+		if n < c.Quorum {
+			return rep, &Alarm{Kind: FewWitnesses, Msg: fmt.Sprintf("%d of the %d witnesses cosigned the checkpoint of %d; the quorum is %d", n, len(c.Witnesses), cp.Size, c.Quorum)}
+		}
+	}
 	if cp.Size < st.Size {
 		return rep, &Alarm{Kind: Truncated, Msg: fmt.Sprintf("the log's checkpoint says %d entries; a checkpoint of %d was seen before", cp.Size, st.Size)}
 	}

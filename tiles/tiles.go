@@ -37,6 +37,9 @@ type Reader interface {
 	TreeHashes(ctx context.Context, idx []int64) ([]tlog.Hash, error)
 	Records(ctx context.Context, from, to int64) ([][]byte, error)
 	PublicKey() string
+	// Cosignatures are the witnesses' signature lines of the checkpoint
+	// of a size (C2SP tlog-cosignature), served after its own.
+	Cosignatures(ctx context.Context, size int64) ([]string, error)
 }
 
 // Handler serves, under prefix (such as "/log"): prefix+"/checkpoint",
@@ -68,9 +71,16 @@ func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error
 	ctx := r.Context()
 	switch path {
 	case "checkpoint":
-		signed, _, err := rd.Checkpoint(ctx)
+		signed, cp, err := rd.Checkpoint(ctx)
 		if err != nil {
 			return err
+		}
+		cosigs, err := rd.Cosignatures(ctx, cp.Size)
+		if err != nil {
+			return err
+		}
+		for _, l := range cosigs {
+			signed = append(signed[:len(signed):len(signed)], l...)
 		}
 		send(w, r, signed, textPlain, "no-cache")
 		return nil

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"oversight/ledger"
 )
@@ -83,5 +84,55 @@ func TestVerifyProof(t *testing.T) {
 	os.WriteFile(file, []byte(bundle), 0o644)
 	if _, stderr, err := run(t, "verify-proof", file, "--key", filepath.Join(other, "log.pub")); err == nil || !strings.Contains(stderr, "checkpoint") {
 		t.Errorf("another key: %v %s", err, stderr)
+	}
+}
+
+// TestWitnessProcesses starts two `oversight witness serve` processes on
+// loopback for the built-in register's log, and `oversight serve` asking
+// both for cosignatures: the checkpoint it serves carries both, and
+// `oversight monitor` requiring both passes; requiring a third it does not
+// know raises an alarm.
+func TestWitnessProcesses(t *testing.T) {
+	t.Parallel()
+	dir := builtinData(t)
+	pub := filepath.Join(dir, "log.pub")
+	var flags []string
+	var vkeys []string
+	for _, name := range []string{"witness.example/w1", "witness.example/w2"} {
+		wdir, port := t.TempDir(), freePort(t)
+		w := exec.Command(binary, "witness", "serve", "--dir", wdir, "--name", name, "--log", pub, "--addr", "127.0.0.1:"+port)
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { w.Process.Kill(); w.Wait() })
+		var vkey []byte
+		for i := 0; i < 200 && len(vkey) == 0; i++ {
+			vkey, _ = os.ReadFile(filepath.Join(wdir, "witness.vkey"))
+			time.Sleep(20 * time.Millisecond)
+		}
+		vkeys = append(vkeys, strings.TrimSpace(string(vkey)))
+		flags = append(flags, "--witness", "http://127.0.0.1:"+port+"="+strings.TrimSpace(string(vkey)))
+	}
+	port := freePort(t)
+	srv := exec.Command(binary, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:" + port}, flags...)...)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	url := "http://127.0.0.1:" + port
+	cp := ""
+	for i := 0; i < 250 && strings.Count(cp, "— witness.example/") < 2; i++ {
+		cp = waitGet(t, url+"/log/checkpoint")
+		time.Sleep(40 * time.Millisecond)
+	}
+	if strings.Count(cp, "— witness.example/") != 2 {
+		t.Fatalf("the served checkpoint has not both cosignatures:\n%s", cp)
+	}
+	out := mustRun(t, "monitor", url, "--key", pub, "--state", t.TempDir(), "--sample", "2", "--witness", vkeys[0], "--witness", vkeys[1], "--quorum", "2")
+	if !strings.Contains(out, "API answers agree") {
+		t.Errorf("monitor: %s", out)
+	}
+	if _, stderr, err := run(t, "monitor", url, "--key", pub, "--state", t.TempDir(), "--witness", vkeys[0], "--quorum", "2"); err == nil || !strings.Contains(stderr, "too few cosignatures") {
+		t.Errorf("a quorum of 2 with one key known: %v %s", err, stderr)
 	}
 }
