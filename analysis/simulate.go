@@ -16,15 +16,15 @@ import (
 // law beside its tier under the framework. The counts cover every
 // deployment; Items lists one page of them (see ItemPage).
 type Scenario struct {
-	Framework      string         `json:"framework"`
-	Title          string         `json:"title"`
-	AsOf           string         `json:"as_of"`
-	Jurisdictions  []string       `json:"jurisdictions"` // the filter; empty for all
-	Deployments    int            `json:"deployments"`
-	Changed        int            `json:"changed"` // stricter + looser
-	Stricter       int            `json:"stricter"`
-	Looser         int            `json:"looser"`
-	Undecided      int            `json:"undecided"` // either side indeterminate
+	Framework     string   `json:"framework"`
+	Title         string   `json:"title"`
+	AsOf          string   `json:"as_of"`
+	Jurisdictions []string `json:"jurisdictions"` // the filter; empty for all
+	Deployments   int      `json:"deployments"`
+	Changed       int      `json:"changed"` // stricter + looser
+	Stricter      int      `json:"stricter"`
+	Looser        int      `json:"looser"`
+	Undecided     int      `json:"undecided"` // either side indeterminate
 	// NoLaw counts the deployments to which no framework of the register
 	// applies today (none binds the jurisdiction, or its law leaves the use
 	// out): what the framework says of them is a first rule, not a

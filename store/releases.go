@@ -91,7 +91,6 @@ func (s *reader) EachRevision(ctx context.Context, from, to int64, fn func(*regi
 	return nil
 }
 
-
 // ChangeCounts counts what the revisions from seq from up to to did:
 // added (create), changed (update), retracted and merged (a retraction
 // into another record, whose canonical record names it).
