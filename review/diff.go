@@ -30,6 +30,30 @@ func Diff(before, after *registry.Deployment) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	return diffLeaves(b, a), nil
+}
+
+// DiffJSON is Diff for any two states of a record of any kind, as the log
+// holds them; either may be empty (created, or retracted).
+func DiffJSON(before, after json.RawMessage) ([]Change, error) {
+	b, a := map[string]string{}, map[string]string{}
+	for _, side := range []struct {
+		js  json.RawMessage
+		out map[string]string
+	}{{before, b}, {after, a}} {
+		if len(side.js) == 0 {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(side.js, &v); err != nil {
+			return nil, err
+		}
+		flatten("", v, side.out)
+	}
+	return diffLeaves(b, a), nil
+}
+
+func diffLeaves(b, a map[string]string) []Change {
 	paths := map[string]bool{}
 	for p := range b {
 		paths[p] = true
@@ -46,7 +70,7 @@ func Diff(before, after *registry.Deployment) ([]Change, error) {
 		}
 		out = append(out, Change{Path: p, Before: decoded(bv, bok), After: decoded(av, aok)})
 	}
-	return out, nil
+	return out
 }
 
 // leaves maps each scalar of d's JSON form to its path, holding the

@@ -103,6 +103,7 @@ var funcs = template.FuncMap{
 	"usd":       usdMillions,
 	"country":   countryName,
 	"coming":    coming,
+	"jsonText":  jsonText,
 	"join":      strings.Join,
 	"has":       slices.Contains[[]string],
 	"inc":       func(i int) int { return i + 1 },

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -47,6 +48,9 @@ type Reader interface {
 	Releases(ctx context.Context) ([]release.Release, error)
 	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
 	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
+	// The history of changes, newest first, and each record's state before.
+	RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error)
+	StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error)
 }
 
 // Config is what the pages are built from.
@@ -154,6 +158,7 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"POST /assess":          s.assess,
 		"GET /search":           s.read(s.search),
 		"GET /releases":         s.read(s.releases),
+		"GET /history":          s.read(s.history),
 		"GET /releases/{tag}":   s.read(s.releasePage),
 		"GET /static/{file...}": func(w http.ResponseWriter, r *http.Request) {
 			// Files only: a directory would be listed, and a name that

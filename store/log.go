@@ -83,3 +83,43 @@ func (s *reader) logSize(ctx context.Context) (int64, error) {
 	err := s.q.QueryRowContext(ctx, "SELECT size FROM log_head WHERE id = 1").Scan(&n)
 	return n, err
 }
+
+// RecentRevisions returns up to limit revisions before seq before, newest
+// first.
+func (s *reader) RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error) {
+	rows, err := s.q.QueryContext(ctx, "SELECT record FROM revisions WHERE seq < $1 ORDER BY seq DESC LIMIT $2", before, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*registry.Revision
+	for rows.Next() {
+		var rec []byte
+		if err := rows.Scan(&rec); err != nil {
+			return nil, err
+		}
+		r, err := registry.ParseRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// StateBefore returns an entity's state as its last revision before seq
+// left it, nil when it had none or was retracted.
+func (s *reader) StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error) {
+	var rec []byte
+	err := s.q.QueryRowContext(ctx, "SELECT record FROM revisions WHERE kind = $1 AND entity_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT 1", kind, id, seq).Scan(&rec)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	r, err := registry.ParseRecord(rec)
+	if err != nil {
+		return nil, err
+	}
+	return r.State, nil
+}

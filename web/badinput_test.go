@@ -417,7 +417,7 @@ func (b *battery) accepts(p param, v string) bool {
 		return true // any text: a sign-in goes to it only if it is a path here
 	case "region":
 		return registry.Memberships.Has(v)
-	case "from":
+	case "from", "before":
 		n, err := strconv.ParseInt(v, 10, 64)
 		return err == nil && n >= 1 && n <= 1<<50 && (len(v) == 1 || v[0] != '0') // a log size
 	}

@@ -73,6 +73,7 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /scenarios", query: []string{"framework", "cursor", "jurisdiction", "region"}, strict: true, base: map[string]string{"framework": "apac-baseline"}},
 	{pattern: "GET /search", query: searchQuery, strict: true},
 	{pattern: "GET /releases"},
+	{pattern: "GET /history", query: []string{"before"}, strict: true},
 	{pattern: "GET /releases/{tag}", path: "tag", valid: "2026-12", query: []string{"from"}, strict: true},
 	{pattern: "GET /assess"},
 	{pattern: "POST /assess"}, // its form: assessBodies

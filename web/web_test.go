@@ -233,3 +233,33 @@ func TestReleasePages(t *testing.T) {
 		t.Errorf("/releases/nope: %s", resp.Status)
 	}
 }
+
+// TestHistoryPage: the history of changes shows the newest change first,
+// with its reason and the field it changed, before and after.
+func TestHistoryPage(t *testing.T) {
+	t.Parallel()
+	srv, db := builtinRegister(t)
+	ctx := context.Background()
+	e, err := db.Get(ctx, "deployment", "pk-islamabad-safe-city")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := *e.(*registry.Deployment)
+	d.Title = "Islamabad Safe City Project, renamed in a test"
+	if _, err := db.Apply(ctx, &registry.Set{Deployments: []*registry.Deployment{&d}}, store.Meta{Author: "rev", Reason: "a test rename"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(srv.URL + "/history")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(b)
+	first := strings.Index(page, "<section class=\"change\">")
+	for _, want := range []string{"by rev", "Reason: a test rename", "<code>title</code>", "renamed in a test"} {
+		if i := strings.Index(page, want); i < first || i > strings.Index(page[first+1:], "<section")+first+1 {
+			t.Errorf("the newest change does not show %q", want)
+		}
+	}
+}

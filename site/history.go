@@ -1,0 +1,84 @@
+package site
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"oversight/internal/params"
+	"oversight/registry"
+	"oversight/review"
+)
+
+// The history of changes: the log's revisions, newest first, grouped by
+// change (the revisions one import, decision or edit wrote), each with
+// what it changed, field by field, against the record's state before.
+
+// logPage is how many revisions the page shows at once.
+const logPage = 50
+
+// A logChange is the revisions one author wrote at one time for one reason.
+type logChange struct {
+	Author, Contributor, Reason string
+	Time                        time.Time
+	Revisions                   []logRevision
+}
+
+type logRevision struct {
+	*registry.Revision
+	Changes []review.Change
+}
+
+func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	p := params.Read(r.URL.Query(), "before")
+	before := p.Size("before")
+	if err := p.Err(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	size, err := rd.Size(ctx)
+	if err != nil {
+		return err
+	}
+	if before == 0 || before > size {
+		before = size
+	}
+	revs, err := rd.RecentRevisions(ctx, before, logPage)
+	if err != nil {
+		return err
+	}
+	var changes []logChange
+	for _, rev := range revs {
+		prev, err := rd.StateBefore(ctx, rev.Kind, rev.ID, rev.Seq)
+		if err != nil {
+			return err
+		}
+		diff, err := review.DiffJSON(prev, rev.State)
+		if err != nil {
+			return err
+		}
+		lr := logRevision{rev, diff}
+		if n := len(changes); n > 0 && changes[n-1].Author == rev.Author && changes[n-1].Reason == rev.Reason &&
+			changes[n-1].Contributor == rev.Contributor && changes[n-1].Time.Equal(rev.Time) {
+			changes[n-1].Revisions = append(changes[n-1].Revisions, lr)
+			continue
+		}
+		changes = append(changes, logChange{Author: rev.Author, Contributor: rev.Contributor, Reason: rev.Reason, Time: rev.Time, Revisions: []logRevision{lr}})
+	}
+	next := ""
+	if n := len(revs); n == logPage && revs[n-1].Seq > 0 {
+		next = "/history?before=" + strconv.FormatInt(revs[n-1].Seq, 10)
+	}
+	s.render(w, r, http.StatusOK, "history", map[string]any{"Title": "History of changes", "Changes": changes, "Size": size, "Next": next})
+	return nil
+}
+
+// jsonText writes a value of a diff as JSON text, or "absent".
+func jsonText(v any) string {
+	if v == nil {
+		return "(absent)"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
