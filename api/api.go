@@ -43,6 +43,7 @@ type Reader interface {
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
 	InclusionProof(ctx context.Context, seq, size int64) (tlog.RecordProof, error)
 	ConsistencyProof(ctx context.Context, n, t int64) (tlog.TreeProof, error)
+	Cosignatures(ctx context.Context, size int64) ([]string, error)
 	Releases(ctx context.Context) ([]release.Release, error)
 	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
 	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error

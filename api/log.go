@@ -89,6 +89,15 @@ func proveRevision(ctx context.Context, rd Reader, seq int64) (*ProofBundle, err
 	if err != nil {
 		return nil, err
 	}
+	// With the witnesses' cosignatures, so that the bundle is checked
+	// offline against a quorum of them too.
+	cosigs, err := rd.Cosignatures(ctx, cp.Size)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range cosigs {
+		signed = append(signed[:len(signed):len(signed)], l...)
+	}
 	proof, err := rd.InclusionProof(ctx, seq, cp.Size)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,11 +11,21 @@ import (
 
 	"oversight/ledger"
 	"oversight/registry"
+	"oversight/witness"
 )
 
 // verifyProofCmd checks a proof bundle offline, with the log's key alone.
 func verifyProofCmd(fs *flag.FlagSet) runFunc {
 	keyFile := fs.String("key", "", "the log's public key (log.pub's text, as /log/key serves it), kept from a copy you trust: required")
+	var witnesses []*witness.Verifier
+	fs.Func("witness", "a witness's key (its witness.vkey) whose cosignature of the bundle's checkpoint counts toward --quorum; repeatable", func(v string) error {
+		wv, err := witness.NewVerifier(v)
+		if err == nil {
+			witnesses = append(witnesses, wv)
+		}
+		return err
+	})
+	quorum := fs.Int("quorum", 0, "how many of the --witness keys must have cosigned the bundle's checkpoint")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		args, err := afterFirst(fs, args)
 		if err != nil {
@@ -43,6 +54,19 @@ func verifyProofCmd(fs *flag.FlagSet) runFunc {
 		rev, err := registry.ParseRecord(rec)
 		if err != nil {
 			return fmt.Errorf("%s: %w", args[0], err)
+		}
+		if *quorum > 0 {
+			var b struct {
+				Checkpoint string `json:"checkpoint"`
+			}
+			json.Unmarshal(data, &b)
+			n, err := witness.Cosigned([]byte(b.Checkpoint), key.Verifier, witnesses)
+			if err != nil {
+				return fmt.Errorf("%s: cosignatures: %w", args[0], err)
+			}
+			if n < *quorum {
+				return fmt.Errorf("%s: %d of the witnesses cosigned its checkpoint; the quorum is %d", args[0], n, *quorum)
+			}
 		}
 		fmt.Fprintf(stdout, "verify-proof: OK: revision %d (%s %s %s by %s, %s) is in the log of %d revisions whose checkpoint %s signed (root %s)\n",
 			seq, rev.Op, rev.Kind, rev.ID, rev.Author, rev.Time.Format("2006-01-02"), cp.Size, key.ID(), cp.Hash)
