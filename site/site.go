@@ -159,6 +159,9 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /search":           s.read(s.search),
 		"GET /releases":         s.read(s.releases),
 		"GET /history":          s.read(s.history),
+		"GET /feed.atom":        s.read(s.feed),
+		"GET /about":            s.document,
+		"GET /method":           s.document,
 		"GET /releases/{tag}":   s.read(s.releasePage),
 		"GET /static/{file...}": func(w http.ResponseWriter, r *http.Request) {
 			// Files only: a directory would be listed, and a name that

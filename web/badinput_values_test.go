@@ -74,6 +74,9 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /search", query: searchQuery, strict: true},
 	{pattern: "GET /releases"},
 	{pattern: "GET /history", query: []string{"before"}, strict: true},
+	{pattern: "GET /feed.atom"},
+	{pattern: "GET /about"},
+	{pattern: "GET /method"},
 	{pattern: "GET /releases/{tag}", path: "tag", valid: "2026-12", query: []string{"from"}, strict: true},
 	{pattern: "GET /assess"},
 	{pattern: "POST /assess"}, // its form: assessBodies

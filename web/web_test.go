@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/xml"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -261,5 +263,30 @@ func TestHistoryPage(t *testing.T) {
 		if i := strings.Index(page, want); i < first || i > strings.Index(page[first+1:], "<section")+first+1 {
 			t.Errorf("the newest change does not show %q", want)
 		}
+	}
+}
+
+// TestFeed: the Atom feed of changes is well-formed XML whose newest entry
+// is the newest revision.
+func TestFeed(t *testing.T) {
+	t.Parallel()
+	srv, db := builtinRegister(t)
+	resp, err := http.Get(srv.URL + "/feed.atom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var f struct {
+		Entries []struct {
+			ID    string `xml:"id"`
+			Title string `xml:"title"`
+		} `xml:"entry"`
+	}
+	if err := xml.NewDecoder(resp.Body).Decode(&f); err != nil || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("%v %s", err, resp.Header.Get("Content-Type"))
+	}
+	size, _ := db.Size(context.Background())
+	if len(f.Entries) != 50 || !strings.HasSuffix(f.Entries[0].ID, "/api/v1/log/revisions/"+strconv.FormatInt(size-1, 10)) {
+		t.Errorf("%d entries, the first %+v", len(f.Entries), f.Entries[0])
 	}
 }
