@@ -101,6 +101,7 @@ var funcs = template.FuncMap{
 	"date":      longDate,
 	"money":     money,
 	"usd":       usdMillions,
+	"usdF":      func(v float64) string { return usdMillions(&v) },
 	"country":   countryName,
 	"coming":    coming,
 	"jsonText":  jsonText,

@@ -160,6 +160,7 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /releases":         s.read(s.releases),
 		"GET /history":          s.read(s.history),
 		"GET /feed.atom":        s.read(s.feed),
+		"GET /money":            s.read(s.money),
 		"GET /about":            s.document,
 		"GET /method":           s.document,
 		"GET /releases/{tag}":   s.read(s.releasePage),

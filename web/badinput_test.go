@@ -415,6 +415,8 @@ func (b *battery) accepts(p param, v string) bool {
 		return slugRE.MatchString(v)
 	case "next":
 		return true // any text: a sign-in goes to it only if it is a path here
+	case "subregion":
+		return registry.Subregions.Has(v)
 	case "region":
 		return registry.Memberships.Has(v)
 	case "from", "before":

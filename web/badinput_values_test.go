@@ -75,6 +75,7 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /releases"},
 	{pattern: "GET /history", query: []string{"before"}, strict: true},
 	{pattern: "GET /feed.atom"},
+	{pattern: "GET /money", query: []string{"subregion", "jurisdiction", "certainty", "technology", "year_from", "year_to"}, strict: true},
 	{pattern: "GET /about"},
 	{pattern: "GET /method"},
 	{pattern: "GET /releases/{tag}", path: "tag", valid: "2026-12", query: []string{"from"}, strict: true},

@@ -50,7 +50,7 @@ func builtinRegister(t *testing.T) (*httptest.Server, *store.DB) {
 var pages = []string{
 	"/", "/countries/PK", "/countries/MO", "/deployments/pk-islamabad-safe-city", "/deployments/in-delhi-police-afrs-protests",
 	"/vendors/huawei", "/frameworks/", "/frameworks/eu-ai-act", "/scenarios?framework=apac-baseline", "/assess", "/search",
-	"/search?technology=remote_biometric_identification&tier=eu-ai-act:prohibited", "/releases", "/scenarios?framework=eu-ai-act&region=asean", "/history", "/about", "/method",
+	"/search?technology=remote_biometric_identification&tier=eu-ai-act:prohibited", "/releases", "/scenarios?framework=eu-ai-act&region=asean", "/history", "/about", "/method", "/money", "/money?subregion=southeast_asia",
 }
 
 // TestPageSizes keeps every page, with what it loads, under 500 KB.
