@@ -241,7 +241,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	// lists the first analysis.ListMax and links to the search for the rest,
 	// so that the page does not grow with the register. The store's vendor
 	// filter (any role, lenders included) reads only those deployments.
-	var deps []*registry.Deployment
+	var deps []vendorRow
 	total := 0
 	where := map[string]int{}
 	err = rd.EachDeployment(ctx, registry.DeploymentFilter{Vendor: v.ID}, func(d *registry.Deployment) error {
@@ -249,7 +249,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 			slices.ContainsFunc(d.Financing, func(f registry.Financing) bool { return f.Lender == v.ID })
 		if hit {
 			if len(deps) < analysis.ListMax {
-				deps = append(deps, d)
+				deps = append(deps, rowFor(d, v.ID))
 			}
 			total++
 			where[d.Jurisdiction]++
@@ -384,6 +384,41 @@ func scenarioBars(sc *analysis.Scenario) []scenarioBar {
 		out[i] = b
 	}
 	return out
+}
+
+// A vendorRow is a deployment as a vendor's page lists it: what the vendor
+// did for it, when it was dated first, and who financed it.
+type vendorRow struct {
+	*registry.Deployment
+	Roles      []string // the vendor's roles; financier when it lent
+	First      registry.DatedEvent
+	Financiers []string // vendor ids of its lenders and financiers
+}
+
+func rowFor(d *registry.Deployment, vendor string) vendorRow {
+	r := vendorRow{Deployment: d}
+	for _, x := range d.Vendors {
+		if x.Vendor == vendor && !slices.Contains(r.Roles, x.Role) {
+			r.Roles = append(r.Roles, x.Role)
+		}
+		if (x.Role == "financier" || x.Role == "donor") && !slices.Contains(r.Financiers, x.Vendor) {
+			r.Financiers = append(r.Financiers, x.Vendor)
+		}
+	}
+	for _, f := range d.Financing {
+		if f.Lender == vendor && !slices.Contains(r.Roles, "financier") {
+			r.Roles = append(r.Roles, "financier")
+		}
+		if f.Lender != "" && !slices.Contains(r.Financiers, f.Lender) {
+			r.Financiers = append(r.Financiers, f.Lender)
+		}
+	}
+	for _, e := range d.Dates {
+		if r.First.Date.IsZero() || e.Date.Before(r.First.Date) {
+			r.First = e
+		}
+	}
+	return r
 }
 
 // searchParams are the parameters of the search page: the deployment
