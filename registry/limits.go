@@ -60,29 +60,31 @@ const MaxID = 100
 // strings bounds each item by the list's name. A field not named here is
 // bounded by MaxText.
 var TextLimits = map[string]int{
-	"id":           MaxID,  // 41
-	"vendor":       MaxID,  // a vendor's id: 30
-	"lender":       MaxID,  // 16
-	"instrument":   MaxID,  // a safeguard's instrument id: 41; a financing instrument: 26
-	"key":          64,     // a source's key: 24
-	"sources":      64,     // a fact's source keys: 24
-	"fact_sources": 64,     // 24
-	"sha256":       64,     // 64 hex digits
-	"language":     35,     // a BCP 47 tag; the longest common ones are under 20
-	"url":          4000,   // 187
-	"title":        1000,   // 197 (a source's)
-	"name":         1000,   // 111 (a safeguard's)
-	"publisher":    1000,   // 91; AIGS: 97
-	"parent":       1000,   // 72
-	"aliases":      1000,   // 61
-	"list":         1000,   // 58
-	"dataset":      1000,   // 68
-	"value":        1000,   // a claim's value, or each item of a list: 36; AIGS cells: 61
-	"summary":      20_000, // 381
-	"description":  20_000, // 375
-	"notes":        20_000, // 545
-	"note":         20_000, // 315; AIGS: 180
-	"excerpt":      20_000, // 326
+	"id":            MaxID,  // 41
+	"vendor":        MaxID,  // a vendor's id: 30
+	"lender":        MaxID,  // 16
+	"instrument":    MaxID,  // a safeguard's instrument id: 41; a financing instrument: 26
+	"key":           64,     // a source's key: 24
+	"sources":       64,     // a fact's source keys: 24
+	"fact_sources":  64,     // 24
+	"sha256":        64,     // 64 hex digits
+	"language":      35,     // a BCP 47 tag; the longest common ones are under 20
+	"url":           4000,   // 187
+	"title":         1000,   // 197 (a source's)
+	"name":          1000,   // 111 (a safeguard's)
+	"publisher":     1000,   // 91; AIGS: 97
+	"parent":        1000,   // 72
+	"aliases":       1000,   // 61
+	"list":          1000,   // 58
+	"dataset":       1000,   // 68
+	"value":         1000,   // a claim's value, or each item of a list: 36; AIGS cells: 61
+	"summary":       20_000, // 381
+	"description":   20_000, // 375
+	"notes":         20_000, // 545
+	"note":          20_000, // 315; AIGS: 180
+	"excerpt":       20_000, // 326
+	"original":      20_000, // a quote in the page's own language
+	"translated_by": 200,    // who rendered it in English
 	// What a submission wraps around its record (package contrib).
 	"message":   5000, // a contributor's explanation, or a reviewer's reply
 	"contact":   300,  // an e-mail address or a handle, for the reviewers only

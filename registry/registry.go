@@ -24,7 +24,11 @@ type Source struct {
 	// translation of the quote, not the page's own words.
 	Language   string `json:"language,omitempty"`
 	Translated bool   `json:"translated,omitempty"`
-	SHA256     string `json:"sha256,omitempty"` // hash of what was read, where kept
+	// Original is the quote in the page's own language, when the excerpt
+	// is its English rendering; TranslatedBy says who rendered it.
+	Original     string `json:"original,omitempty"`
+	TranslatedBy string `json:"translated_by,omitempty"`
+	SHA256       string `json:"sha256,omitempty"` // hash of what was read, where kept
 }
 
 // Place is where a deployment is. Coordinates locate the named place at the

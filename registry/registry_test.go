@@ -74,6 +74,7 @@ func TestDeploymentValidate(t *testing.T) {
 			d.System.Sources = []string{"a"}
 		}, "allowed: cctv"},
 		{func(d *Deployment) { d.Certainty = "" }, "certainty: is required"},
+		{func(d *Deployment) { d.Sources[0].Original = "Камеры" }, "sources[0].original: the original quote and its translator go with an excerpt marked translated"},
 		{func(d *Deployment) { d.Dates[0].Date = Date{bad: "2019-02-30"} }, "dates[0].date: date \"2019-02-30\" does not exist"},
 		{func(d *Deployment) {
 			d.Dates = append(d.Dates, DatedEvent{Event: "ended", Date: Date{Year: 2015}, Sources: []string{"a"}})

@@ -138,6 +138,9 @@ func (c *checker) sources(path string, srcs []Source, required bool) map[string]
 		if s.Translated && (s.Language == "" || s.Excerpt == "") {
 			c.add(p+".translated", "a translated excerpt needs the excerpt and the language it was translated from")
 		}
+		if (s.Original != "" || s.TranslatedBy != "") && !s.Translated {
+			c.add(p+".original", "the original quote and its translator go with an excerpt marked translated")
+		}
 		if !s.Published.IsZero() && !s.Accessed.IsZero() && s.Accessed.Before(s.Published) {
 			c.add(p+".accessed", "accessed %s is before published %s", s.Accessed, s.Published)
 		}

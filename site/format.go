@@ -85,3 +85,15 @@ func countryName(code string) string {
 	}
 	return code
 }
+
+// langName gives the English name of a BCP 47 language tag, or the tag.
+func langName(tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if n := display.English.Tags().Name(t); n != "" {
+		return n
+	}
+	return tag
+}

@@ -103,6 +103,7 @@ var funcs = template.FuncMap{
 	"usd":       usdMillions,
 	"usdF":      func(v float64) string { return usdMillions(&v) },
 	"country":   countryName,
+	"langName":  langName,
 	"coming":    coming,
 	"jsonText":  jsonText,
 	"join":      strings.Join,

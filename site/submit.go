@@ -118,7 +118,8 @@ func proposalFromForm(r *http.Request, rd Reader) (*contrib.Proposal, error) {
 	for i := range evidenceRows {
 		n := "evidence" + strconv.Itoa(i) + "."
 		src := registry.Source{URL: strings.TrimSpace(f.Get(n + "url")), Title: f.Get(n + "title"), Publisher: f.Get(n + "publisher"),
-			Excerpt: f.Get(n + "excerpt"), Language: strings.TrimSpace(f.Get(n + "language")), Translated: f.Get(n+"translated") == "yes"}
+			Excerpt: f.Get(n + "excerpt"), Language: strings.TrimSpace(f.Get(n + "language")), Translated: f.Get(n+"translated") == "yes",
+			Original: f.Get(n + "original")}
 		if src.URL == "" && src.Title == "" && src.Excerpt == "" {
 			continue
 		}
