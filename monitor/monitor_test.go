@@ -22,7 +22,7 @@ import (
 
 // register opens a SQLite register in dir signed with the key kept in
 // keyDir, holding set.
-func register(t *testing.T, dir, keyDir string, set *registry.Set) (*store.DB, string) {
+func register(t testing.TB, dir, keyDir string, set *registry.Set) (*store.DB, string) {
 	t.Helper()
 	key, err := ledger.LoadOrCreateKey(keyDir, ledger.DefaultOrigin)
 	if err != nil {
@@ -42,7 +42,7 @@ func register(t *testing.T, dir, keyDir string, set *registry.Set) (*store.DB, s
 
 // serve serves db with a server of its own, so that no answer cached
 // before a test tampers with the database is served after.
-func serve(t *testing.T, db *store.DB) string {
+func serve(t testing.TB, db *store.DB) string {
 	t.Helper()
 	h, err := web.New(db, testcls.New(t, nil))
 	if err != nil {
