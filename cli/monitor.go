@@ -21,15 +21,7 @@ func monitorCmd(fs *flag.FlagSet) runFunc {
 	stateDir := fs.String("state", "", "directory for the last checkpoint seen and the mirror of the register: required")
 	sample := fs.Int("sample", 20, "deployments whose API answers are compared with the log each run, at random; -1 for all")
 	interval := fs.Duration("interval", 0, "run again at this interval until interrupted (default: once)")
-	var witnesses []*witness.Verifier
-	fs.Func("witness", "a witness's key (its witness.vkey) whose cosignature counts toward --quorum; repeatable", func(v string) error {
-		wv, err := witness.NewVerifier(v)
-		if err == nil {
-			witnesses = append(witnesses, wv)
-		}
-		return err
-	})
-	quorum := fs.Int("quorum", 0, "how many of the --witness keys must have cosigned the checkpoint")
+	witnesses, quorum := quorumFlags(fs, "the checkpoint")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		args, err := afterFirst(fs, args)
 		if err != nil {
@@ -43,7 +35,7 @@ func monitorCmd(fs *flag.FlagSet) runFunc {
 			return err
 		}
 		for {
-			rep, err := monitor.Run(ctx, monitor.Config{URL: args[0], Verifier: key.Verifier, StateDir: *stateDir, Sample: *sample, Witnesses: witnesses, Quorum: *quorum})
+			rep, err := monitor.Run(ctx, monitor.Config{URL: args[0], Verifier: key.Verifier, StateDir: *stateDir, Sample: *sample, Witnesses: *witnesses, Quorum: *quorum})
 			var alarm *monitor.Alarm
 			switch {
 			case errors.As(err, &alarm):
@@ -64,4 +56,18 @@ func monitorCmd(fs *flag.FlagSet) runFunc {
 			}
 		}
 	}
+}
+
+// quorumFlags adds --witness (repeatable) and --quorum: how many of those
+// witnesses must have cosigned what.
+func quorumFlags(fs *flag.FlagSet, what string) (*[]*witness.Verifier, *int) {
+	var witnesses []*witness.Verifier
+	fs.Func("witness", "a witness's key (its witness.vkey) whose cosignature of "+what+" counts toward --quorum; repeatable", func(v string) error {
+		wv, err := witness.NewVerifier(v)
+		if err == nil {
+			witnesses = append(witnesses, wv)
+		}
+		return err
+	})
+	return &witnesses, fs.Int("quorum", 0, "how many of the --witness keys must have cosigned "+what)
 }

@@ -42,15 +42,11 @@ func releaseCmd(fs *flag.FlagSet) runFunc {
 			fmt.Fprintf(stdout, "release %s: the register at log size %d\n", rel.Tag, rel.Size)
 			return nil
 		}
-		sn, err := db.Snapshot(ctx)
+		sn, rels, err := releases(ctx, db)
 		if err != nil {
 			return err
 		}
 		defer sn.Close()
-		rels, err := sn.Releases(ctx)
-		if err != nil {
-			return err
-		}
 		for _, rel := range rels {
 			cl, err := Changelog(ctx, sn, rels, rel)
 			if err != nil {
@@ -61,6 +57,20 @@ func releaseCmd(fs *flag.FlagSet) runFunc {
 		}
 		return nil
 	}
+}
+
+// releases opens a snapshot and reads its releases; the caller closes it.
+func releases(ctx context.Context, db *store.DB) (*store.Snapshot, []release.Release, error) {
+	sn, err := db.Snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rels, err := sn.Releases(ctx)
+	if err != nil {
+		sn.Close()
+		return nil, nil, err
+	}
+	return sn, rels, nil
 }
 
 // Changelog builds a release's changelog, from the release before it.
@@ -75,15 +85,11 @@ func exportRelease(ctx context.Context, db *store.DB, tag, format, out string, s
 	if format != "json" {
 		return fmt.Errorf("--release exports json only, not %s", format)
 	}
-	sn, err := db.Snapshot(ctx)
+	sn, rels, err := releases(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	rels, err := sn.Releases(ctx)
-	if err != nil {
-		return err
-	}
 	for _, rel := range rels {
 		if rel.Tag != tag {
 			continue

@@ -17,15 +17,7 @@ import (
 // verifyProofCmd checks a proof bundle offline, with the log's key alone.
 func verifyProofCmd(fs *flag.FlagSet) runFunc {
 	keyFile := fs.String("key", "", "the log's public key (log.pub's text, as /log/key serves it), kept from a copy you trust: required")
-	var witnesses []*witness.Verifier
-	fs.Func("witness", "a witness's key (its witness.vkey) whose cosignature of the bundle's checkpoint counts toward --quorum; repeatable", func(v string) error {
-		wv, err := witness.NewVerifier(v)
-		if err == nil {
-			witnesses = append(witnesses, wv)
-		}
-		return err
-	})
-	quorum := fs.Int("quorum", 0, "how many of the --witness keys must have cosigned the bundle's checkpoint")
+	witnesses, quorum := quorumFlags(fs, "the bundle's checkpoint")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		args, err := afterFirst(fs, args)
 		if err != nil {
@@ -60,7 +52,7 @@ func verifyProofCmd(fs *flag.FlagSet) runFunc {
 				Checkpoint string `json:"checkpoint"`
 			}
 			json.Unmarshal(data, &b)
-			n, err := witness.Cosigned([]byte(b.Checkpoint), key.Verifier, witnesses)
+			n, err := witness.Cosigned([]byte(b.Checkpoint), key.Verifier, *witnesses)
 			if err != nil {
 				return fmt.Errorf("%s: cosignatures: %w", args[0], err)
 			}

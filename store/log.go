@@ -15,7 +15,12 @@ import (
 
 // History returns the revisions of one entity, oldest first.
 func (s *reader) History(ctx context.Context, kind, id string) ([]*registry.Revision, error) {
-	rows, err := s.q.QueryContext(ctx, "SELECT record FROM revisions WHERE kind = $1 AND entity_id = $2 ORDER BY seq", kind, id)
+	return s.revisions(ctx, "SELECT record FROM revisions WHERE kind = $1 AND entity_id = $2 ORDER BY seq", kind, id)
+}
+
+// revisions runs a query of revision records and reads them.
+func (s *reader) revisions(ctx context.Context, query string, args ...any) ([]*registry.Revision, error) {
+	rows, err := s.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -26,11 +31,11 @@ func (s *reader) History(ctx context.Context, kind, id string) ([]*registry.Revi
 		if err := rows.Scan(&rec); err != nil {
 			return nil, err
 		}
-		var r registry.Revision
-		if err := json.Unmarshal(rec, &r); err != nil {
+		r, err := registry.ParseRecord(rec)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, &r)
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }
@@ -87,24 +92,7 @@ func (s *reader) logSize(ctx context.Context) (int64, error) {
 // RecentRevisions returns up to limit revisions before seq before, newest
 // first.
 func (s *reader) RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error) {
-	rows, err := s.q.QueryContext(ctx, "SELECT record FROM revisions WHERE seq < $1 ORDER BY seq DESC LIMIT $2", before, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*registry.Revision
-	for rows.Next() {
-		var rec []byte
-		if err := rows.Scan(&rec); err != nil {
-			return nil, err
-		}
-		r, err := registry.ParseRecord(rec)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return s.revisions(ctx, "SELECT record FROM revisions WHERE seq < $1 ORDER BY seq DESC LIMIT $2", before, limit)
 }
 
 // StateBefore returns an entity's state as its last revision before seq

@@ -18,14 +18,7 @@ import (
 func TestMonitorCommand(t *testing.T) {
 	t.Parallel()
 	dir := builtinData(t)
-	port := freePort(t)
-	srv := exec.Command(binary, "serve", "--data", dir, "--addr", "127.0.0.1:"+port)
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	url := "http://127.0.0.1:" + port
-	waitGet(t, url+"/log/checkpoint")
+	url := startServe(t, dir)
 	state := t.TempDir()
 	out := mustRun(t, "monitor", url, "--key", filepath.Join(dir, "log.pub"), "--state", state, "--sample", "-1")
 	if !strings.Contains(out, "(was 0)") || !strings.Contains(out, "API answers agree with the log") || strings.Contains(out, " 0 API answers") {
@@ -51,13 +44,7 @@ func TestMonitorCommand(t *testing.T) {
 func TestVerifyProof(t *testing.T) {
 	t.Parallel()
 	dir := builtinData(t)
-	port := freePort(t)
-	srv := exec.Command(binary, "serve", "--data", dir, "--addr", "127.0.0.1:"+port)
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	bundle := waitGet(t, "http://127.0.0.1:"+port+"/api/v1/proofs/deployment/pk-islamabad-safe-city")
+	bundle := waitGet(t, startServe(t, dir)+"/api/v1/proofs/deployment/pk-islamabad-safe-city")
 	file := filepath.Join(t.TempDir(), "proof.json")
 	if err := os.WriteFile(file, []byte(bundle), 0o644); err != nil {
 		t.Fatal(err)
@@ -113,13 +100,7 @@ func TestWitnessProcesses(t *testing.T) {
 		vkeys = append(vkeys, strings.TrimSpace(string(vkey)))
 		flags = append(flags, "--witness", "http://127.0.0.1:"+port+"="+strings.TrimSpace(string(vkey)))
 	}
-	port := freePort(t)
-	srv := exec.Command(binary, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:" + port}, flags...)...)
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	url := "http://127.0.0.1:" + port
+	url := startServe(t, dir, flags...)
 	cp := ""
 	for i := 0; i < 250 && strings.Count(cp, "— witness.example/") < 2; i++ {
 		cp = waitGet(t, url+"/log/checkpoint")
@@ -135,4 +116,20 @@ func TestWitnessProcesses(t *testing.T) {
 	if _, stderr, err := run(t, "monitor", url, "--key", pub, "--state", t.TempDir(), "--witness", vkeys[0], "--quorum", "2"); err == nil || !strings.Contains(stderr, "too few cosignatures") {
 		t.Errorf("a quorum of 2 with one key known: %v %s", err, stderr)
 	}
+}
+
+// startServe starts `oversight serve` of a data directory on a free port
+// of loopback, with more flags, until the test ends, and returns its
+// address once it answers.
+func startServe(t *testing.T, dir string, flags ...string) string {
+	t.Helper()
+	port := freePort(t)
+	srv := exec.Command(binary, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:" + port}, flags...)...)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	url := "http://127.0.0.1:" + port
+	waitGet(t, url+"/log/checkpoint")
+	return url
 }
