@@ -19,6 +19,7 @@ type Page[T any] struct {
 // DeploymentFilter selects deployments. Zero fields do not filter.
 type DeploymentFilter struct {
 	Jurisdictions []string // ISO alpha-2 codes
+	Subregion     string   // Subregions: the jurisdictions the register places in it
 	Vendor        string   // vendor id, in any role
 	VendorHQ      string   // headquarters country of any vendor
 	Capability    string

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"html/template"
@@ -430,6 +431,13 @@ var searchParams = append(append([]string{}, params.Deployment...), "tier", "cur
 func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
 	q := r.URL.Query()
+	// Several countries come as one parameter each (a select of several),
+	// or as one comma-separated: the page, its links and its downloads
+	// carry them as one.
+	if js := q["jurisdiction"]; len(js) > 1 {
+		q.Set("jurisdiction", strings.Join(js, ","))
+		r.URL.RawQuery = q.Encode()
+	}
 	p := params.Read(q, searchParams...)
 	f := p.DeploymentFilter()
 	f.Limit = 50
@@ -473,9 +481,70 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	}
 	s.render(w, r, http.StatusOK, "search", map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
-		"Downloads": downloads, "TierOptions": tierOptions(s.cls),
+		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
+		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets),
 	})
 	return nil
+}
+
+// A chip is an active filter of the search, with the address of the search
+// without it.
+type chip struct {
+	Name, Value string
+	Remove      string
+}
+
+// chips lists the search's active filters, each removable, in words.
+func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
+	words := map[string]string{"jurisdiction": "countries", "subregion": "subregion", "vendor": "vendor", "vendor_hq": "vendor headquarters",
+		"technology": "technology", "status": "status", "certainty": "certainty", "year_from": "from", "year_to": "to", "q": "words", "tier": "tier"}
+	var out []chip
+	for _, name := range searchParams {
+		v := q.Get(name)
+		if name == "cursor" || v == "" {
+			continue
+		}
+		switch name {
+		case "jurisdiction":
+			var names []string
+			for _, c := range strings.Split(v, ",") {
+				names = append(names, countryName(strings.TrimSpace(c)))
+			}
+			v = strings.Join(names, ", ")
+		case "subregion", "status", "certainty":
+			v = label(name, v)
+		case "technology":
+			v = label("capability", v)
+		case "vendor_hq":
+			v = countryName(v)
+		case "vendor":
+			v = cmp.Or(vendors[v], v)
+		case "tier":
+			if fw, t, ok := strings.Cut(v, ":"); ok {
+				var tiers []string
+				for _, x := range strings.Split(t, ",") {
+					tiers = append(tiers, label("tier", x))
+				}
+				v = cmp.Or(s.shortTitles()[fw], fw) + ": " + strings.Join(tiers, " or ")
+			}
+		}
+		without := url.Values{}
+		for k, vs := range q {
+			if k != name && k != "cursor" {
+				without[k] = vs
+			}
+		}
+		out = append(out, chip{Name: words[name], Value: v, Remove: "/search?" + without.Encode()})
+	}
+	return out
+}
+
+func vendorNames(f facetValues) map[string]string {
+	m := map[string]string{}
+	for _, v := range f.Vendors {
+		m[v.ID] = v.Name
+	}
+	return m
 }
 
 // facets lists the values the search form offers.

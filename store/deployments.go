@@ -27,6 +27,9 @@ func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (
 		}
 		where = append(where, "d.jurisdiction IN ("+strings.Join(ph, ", ")+")")
 	}
+	if f.Subregion != "" {
+		where = append(where, "d.jurisdiction IN (SELECT code FROM jurisdictions WHERE subregion = "+arg(f.Subregion)+")")
+	}
 	if f.Vendor != "" {
 		where = append(where, "d.id IN (SELECT deployment_id FROM deployment_vendors WHERE vendor_id = "+arg(f.Vendor)+")")
 	}

@@ -57,7 +57,7 @@ type pageRoute struct {
 }
 
 // searchQuery is what the search page reads (site.searchParams).
-var searchQuery = []string{"jurisdiction", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q", "tier", "cursor"}
+var searchQuery = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q", "tier", "cursor"}
 
 // pageRoutes mirrors site.routes(): TestNoServerErrorForBadInput fails
 // when the two differ.

@@ -2,10 +2,14 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/xml"
+	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -288,5 +292,44 @@ func TestFeed(t *testing.T) {
 	size, _ := db.Size(context.Background())
 	if len(f.Entries) != 50 || !strings.HasSuffix(f.Entries[0].ID, "/api/v1/log/revisions/"+strconv.FormatInt(size-1, 10)) {
 		t.Errorf("%d entries, the first %+v", len(f.Entries), f.Entries[0])
+	}
+}
+
+// TestSearchPageAndCSVAgree: a search of several countries and a
+// subregion lists, on the page, the deployments its CSV download holds.
+func TestSearchPageAndCSVAgree(t *testing.T) {
+	t.Parallel()
+	srv := builtinServer(t)
+	for _, q := range []string{"jurisdiction=MM&jurisdiction=LA", "jurisdiction=MM,LA", "subregion=southeast_asia&vendor=huawei"} {
+		resp, err := http.Get(srv.URL + "/search?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := map[string]bool{}
+		for _, m := range regexp.MustCompile(`<tr><td><a href="/deployments/([a-z0-9-]+)">`).FindAllStringSubmatch(string(b), -1) {
+			page[m[1]] = true
+		}
+		link := regexp.MustCompile(`href="(/api/v1/export\?[^"]*format=csv[^"]*)"`).FindStringSubmatch(string(b))
+		if len(link) < 2 || len(page) == 0 {
+			t.Fatalf("%s: %d rows, csv link %v", q, len(page), link)
+		}
+		resp, err = http.Get(srv.URL + html.UnescapeString(link[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(resp.Body).ReadAll()
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		csvIDs := map[string]bool{}
+		for _, r := range rows[1:] {
+			csvIDs[r[0]] = true
+		}
+		if !maps.Equal(page, csvIDs) {
+			t.Errorf("%s: the page lists %v, its CSV %v", q, page, csvIDs)
+		}
 	}
 }

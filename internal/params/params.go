@@ -26,7 +26,7 @@ import (
 )
 
 // Deployment lists the filters of deployment lists, exports and search.
-var Deployment = []string{"jurisdiction", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q"}
+var Deployment = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q"}
 
 // Network lists the filters of the network and trend tables.
 var Network = []string{"subregion", "jurisdiction", "certainty", "technology", "year_from", "year_to"}
@@ -268,6 +268,7 @@ func (p *Reader) Cursor() string {
 func (p *Reader) DeploymentFilter() registry.DeploymentFilter {
 	f := registry.DeploymentFilter{
 		Jurisdictions: p.Jurisdictions("jurisdiction"),
+		Subregion:     p.Enum("subregion", registry.Subregions),
 		Vendor:        p.ID("vendor", "a vendor id (see /api/v1/vendors)"),
 		VendorHQ:      p.Country("vendor_hq"),
 		Capability:    p.Enum("technology", registry.Capabilities),
