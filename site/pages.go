@@ -18,6 +18,7 @@ import (
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/site/atlas"
+	"oversight/store"
 )
 
 // change is a line of the register's latest changes.
@@ -449,6 +450,14 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	if err != nil {
 		return err
 	}
+	// Counts beside each choice, where the database can make them: a
+	// tier filter is a classification, which it cannot.
+	var counts *store.Facets
+	if f.Match == nil {
+		if counts, err = rd.Facets(ctx, f); err != nil {
+			return err
+		}
+	}
 	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
 	if err != nil {
 		return err
@@ -482,7 +491,7 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	s.render(w, r, http.StatusOK, "search", map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
 		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
-		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets),
+		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets), "Counts": counts,
 	})
 	return nil
 }

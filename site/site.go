@@ -30,6 +30,7 @@ import (
 	"oversight/ledger"
 	"oversight/registry"
 	"oversight/release"
+	"oversight/store"
 )
 
 //go:embed templates/*.html
@@ -48,6 +49,8 @@ type Reader interface {
 	Releases(ctx context.Context) ([]release.Release, error)
 	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
 	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
+	// Facets counts what each value of each search filter would select.
+	Facets(ctx context.Context, f registry.DeploymentFilter) (*store.Facets, error)
 	// The history of changes, newest first, and each record's state before.
 	RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error)
 	StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error)

@@ -14,6 +14,20 @@ import (
 
 // Deployments lists deployments matching f, ordered by id.
 func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error) {
+	where, args, err := s.conditions(ctx, f)
+	if err != nil {
+		return registry.Page[*registry.Deployment]{}, err
+	}
+	if f.Match == nil {
+		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", deploymentKey(f), where, args, f.Cursor, f.Limit)
+	}
+	return s.matching(ctx, f, where, args)
+}
+
+// conditions are the SQL conditions on deployments d that select what a
+// filter selects (but its Match, which no database can run), with their
+// arguments.
+func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter) ([]string, []any, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -59,21 +73,18 @@ func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (
 	if f.IDs != nil {
 		ids, err := json.Marshal(f.IDs)
 		if err != nil {
-			return registry.Page[*registry.Deployment]{}, err
+			return nil, nil, err
 		}
 		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
 	}
 	if words := searchWords(f.Q); len(words) > 0 {
 		cond, err := s.searchCondition(ctx, s.d.query(words), arg)
 		if err != nil {
-			return registry.Page[*registry.Deployment]{}, err
+			return nil, nil, err
 		}
 		where = append(where, cond)
 	}
-	if f.Match == nil {
-		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", deploymentKey(f), where, args, f.Cursor, f.Limit)
-	}
-	return s.matching(ctx, f, where, args)
+	return where, args, nil
 }
 
 // deploymentKey is the column a page of deployments is ordered and cut by:

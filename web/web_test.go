@@ -333,3 +333,40 @@ func TestSearchPageAndCSVAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestFacetCounts: beside each country, technology and status the search
+// offers, the count of what choosing it would list, which is what the page
+// then lists.
+func TestFacetCounts(t *testing.T) {
+	t.Parallel()
+	srv := builtinServer(t)
+	get := func(q string) string {
+		resp, err := http.Get(srv.URL + "/search?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	rows := regexp.MustCompile(`<tr><td><a href="/deployments/`)
+	page := get("subregion=southeast_asia")
+	checked := 0
+	for _, facet := range []struct{ param, select_ string }{{"jurisdiction", "jurisdiction"}, {"technology", "technology"}, {"status", "status"}} {
+		sel := regexp.MustCompile(`(?s)<select id="` + facet.select_ + `".*?</select>`).FindString(page)
+		for _, m := range regexp.MustCompile(`<option value="([^"]+)"[^>]*>[^<]*\((\d+)\)</option>`).FindAllStringSubmatch(sel, -1) {
+			n, _ := strconv.Atoi(m[2])
+			if n == 0 {
+				continue
+			}
+			got := len(rows.FindAllString(get("subregion=southeast_asia&"+facet.param+"="+m[1]), -1))
+			if got != n {
+				t.Errorf("%s=%s: the count says %d, the page lists %d", facet.param, m[1], n, got)
+			}
+			checked++
+		}
+	}
+	if checked < 5 {
+		t.Errorf("only %d counts checked", checked)
+	}
+}

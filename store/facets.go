@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"oversight/registry"
+)
+
+// Facets counts, for each search filter, the deployments each of its values
+// would select together with the other filters in force: the counts a
+// search page shows beside its choices. A filter's own value is left out
+// of its counts, so that its other values show what choosing them gives.
+type Facets struct {
+	Jurisdiction map[string]int `json:"jurisdiction"`
+	Technology   map[string]int `json:"technology"`
+	Status       map[string]int `json:"status"`
+	Vendor       map[string]int `json:"vendor"`
+}
+
+// Facets counts the deployments a filter selects, by jurisdiction,
+// technology, status and vendor.
+func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*Facets, error) {
+	out := &Facets{}
+	for _, c := range []struct {
+		into  *map[string]int
+		clear func(*registry.DeploymentFilter)
+		sql   string // the value and the deployment it belongs to, from d
+	}{
+		{&out.Jurisdiction, func(g *registry.DeploymentFilter) { g.Jurisdictions = nil }, "SELECT d.jurisdiction, count(*) FROM deployments d WHERE %s GROUP BY 1"},
+		{&out.Technology, func(g *registry.DeploymentFilter) { g.Capability = "" }, "SELECT c.capability, count(*) FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id WHERE %s GROUP BY 1"},
+		{&out.Status, func(g *registry.DeploymentFilter) { g.Status = "" }, "SELECT d.status, count(*) FROM deployments d WHERE %s GROUP BY 1"},
+		{&out.Vendor, func(g *registry.DeploymentFilter) { g.Vendor = "" }, "SELECT v.vendor_id, count(DISTINCT d.id) FROM deployments d JOIN deployment_vendors v ON v.deployment_id = d.id WHERE %s GROUP BY 1"},
+	} {
+		g := f
+		g.Match, g.Cursor, g.Limit = nil, "", 0
+		c.clear(&g)
+		where, args, err := s.conditions(ctx, g)
+		if err != nil {
+			return nil, err
+		}
+		cond := "1 = 1"
+		if len(where) > 0 {
+			cond = strings.Join(where, " AND ")
+		}
+		rows, err := s.q.QueryContext(ctx, strings.Replace(c.sql, "%s", cond, 1), args...)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]int{}
+		for rows.Next() {
+			var v string
+			var n int
+			if err := rows.Scan(&v, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			m[v] = n
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		*c.into = m
+	}
+	return out, nil
+}
