@@ -34,7 +34,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, rd Reader) error
 	p := params.Read(r.URL.Query(), append(params.Deployment, "tier", "as_of", "format")...)
 	f, asOf := s.deploymentQuery(p)
 	format := p.Get("format")
-	ctype := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "geojson": "application/geo+json"}[format]
+	ctype := map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json", "geojson": "application/geo+json", "table": "text/csv; charset=utf-8"}[format]
 	if ctype == "" {
 		p.Badf("format", export.Formats, "%q is not an export format", format)
 	}
@@ -54,7 +54,11 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, rd Reader) error
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "no-cache")
 		h.Set("Content-Type", ctype)
-		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="oversight-deployments.%s"`, format))
+		name := "oversight-deployments." + format
+		if format == "table" {
+			name = "oversight-deployments-table.csv" // a CSV for spreadsheets
+		}
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
 	}}
 	if r.Method == http.MethodHead {
 		sw.header(w.Header())

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"io"
 	"net/http"
@@ -189,4 +190,41 @@ func TestExportErrors(t *testing.T) {
 	if !bytes.HasPrefix(full, b) || len(b) >= len(full) {
 		t.Errorf("error mid-stream: the %d bytes read are not a prefix of the %d-byte export", len(b), len(full))
 	}
+}
+
+// TestExportTable: the spreadsheet export has one column a field, lists
+// joined in the same order, amounts never added across currencies, the
+// 2021-USD amounts summed, and formula cells escaped.
+func TestExportTable(t *testing.T) {
+	set := fixture.Set(2)
+	d := set.Deployments[0]
+	cny, usd, usd21 := 20000000.0, 3000000.0, 3593585.0
+	d.Title = "=cmd|' /C calc'!A0"
+	d.Financing = []registry.Financing{
+		{Lender: "vendor-b", Instrument: "grant", Amount: &cny, Currency: "CNY", Year: 2014, AmountUSD2021: &usd21, Sources: []string{"a"}},
+		{Instrument: "donation", Amount: &usd, Currency: "USD", Sources: []string{"a"}},
+	}
+	srv, _ := serveSet(t, set, nil)
+	resp, body := get(t, srv, "/api/v1/export?format=table&jurisdiction="+d.Jurisdiction)
+	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "table.csv") {
+		t.Fatalf("%d %v %s", resp.StatusCode, err, resp.Header.Get("Content-Disposition"))
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, r := range rows[1:] {
+		if r[col["id"]] != d.ID {
+			continue
+		}
+		for name, want := range map[string]string{"title": "'=cmd|' /C calc'!A0", "lenders": "vendor-b; ", "instruments": "grant; donation",
+			"amounts": "20000000; 3000000", "currencies": "CNY; USD", "amount_years": "2014; ", "amount_usd_2021": "3593585", "vendors": "vendor-a"} {
+			if got := r[col[name]]; got != want {
+				t.Errorf("%s = %q, want %q", name, got, want)
+			}
+		}
+		return
+	}
+	t.Fatalf("no row for %s:\n%s", d.ID, body)
 }

@@ -19,7 +19,7 @@ import (
 )
 
 // Formats lists the export formats.
-var Formats = []string{"csv", "json", "geojson"}
+var Formats = []string{"csv", "json", "geojson", "table"}
 
 // Register is what export reads.
 type Register interface {
@@ -57,8 +57,10 @@ func Write(ctx context.Context, w io.Writer, r Register, format string, f regist
 		err = writeCSV(ctx, bw, r, f, tiers)
 	case "geojson":
 		err = writeGeoJSON(ctx, bw, r, f, tiers)
+	case "table":
+		err = writeTable(ctx, bw, r, f, tiers)
 	default:
-		return fmt.Errorf("unknown format %q (allowed: csv, json, geojson)", format)
+		return fmt.Errorf("unknown format %q (allowed: csv, json, geojson, table)", format)
 	}
 	if err != nil {
 		return err

@@ -471,7 +471,7 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		}
 	}
 	downloads := map[string]template.URL{}
-	for _, f := range []string{"csv", "json", "geojson"} {
+	for _, f := range []string{"csv", "json", "geojson", "table"} {
 		export.Set("format", f)
 		downloads[f] = template.URL("/api/v1/export?" + export.Encode())
 	}

@@ -277,7 +277,7 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cells, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('table.results tbody tr td:nth-child(4)')].map(td => td.textContent)`))
+		cells, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('table.results tbody tr td:nth-child(5)')].map(td => td.textContent)`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -331,7 +331,7 @@ func TestSearchDownloads(t *testing.T) {
 	resp.Body.Close()
 	page := string(b)
 	listed := strings.Count(page, `<tr><td><a href="/deployments/`)
-	i := strings.Index(page, `href="/api/v1/export?`)
+	i := strings.Index(page, `href="/api/v1/export?format=csv`)
 	if i < 0 || listed == 0 {
 		t.Fatalf("no download link or no rows (%d)", listed)
 	}
