@@ -322,28 +322,95 @@ func compareTuples(t *table, want, got []string, bad func(string, string, ...any
 	sort.Strings(want)
 	sort.Strings(got)
 	shown := 0
-	report := func(format, tup string) {
+	say := func(format string, args ...any) {
 		if shown < most {
-			bad(t.name, format, describe(t, tup))
+			bad(t.name, format, args...)
 		} else if shown == most {
 			bad(t.name, "and more differences")
 		}
 		shown++
 	}
+	report := func(format, tup string) { say(format, describe(t, tup)) }
+	var missing, extra []string
 	i, j := 0, 0
 	for i < len(want) || j < len(got) {
 		switch {
 		case j == len(got) || (i < len(want) && want[i] < got[j]):
-			report("missing or changed row; the log says %s", want[i])
+			missing = append(missing, want[i])
 			i++
 		case i == len(want) || got[j] < want[i]:
-			report("row not in the log, or changed behind the program's back: %s", got[j])
+			extra = append(extra, got[j])
 			j++
 		default:
 			i++
 			j++
 		}
 	}
+	if t == tEntities {
+		missing, extra = compareStates(missing, extra, say)
+	}
+	for _, m := range missing {
+		report("missing or changed row; the log says %s", m)
+	}
+	for _, x := range extra {
+		report("row not in the log, or changed behind the program's back: %s", x)
+	}
+}
+
+// compareStates names, for each entity whose row differs from the log's,
+// the fields of its state that differ, and returns the rows it did not
+// pair up.
+func compareStates(missing, extra []string, say func(format string, args ...any)) ([]string, []string) {
+	split := func(tup string) (key, state string) {
+		vals := strings.SplitN(tup, "\x1f", 4)
+		if len(vals) < 4 {
+			return tup, ""
+		}
+		return vals[0] + " " + vals[1], vals[3]
+	}
+	got := map[string]string{}
+	for _, x := range extra {
+		k, st := split(x)
+		got[k] = st
+	}
+	paired := map[string]bool{}
+	var left []string
+	for _, m := range missing {
+		k, st := split(m)
+		table, ok := got[k]
+		if !ok {
+			left = append(left, m)
+			continue
+		}
+		paired[k] = true
+		changes, err := registry.DiffStates(json.RawMessage(st), json.RawMessage(table))
+		if err != nil || len(changes) == 0 {
+			say("entity %s: its row differs from the log's (its seq, or a state that does not decode)", k)
+			continue
+		}
+		for n, c := range changes {
+			if n == 3 {
+				say("entity %s: and %d more fields differ", k, len(changes)-3)
+				break
+			}
+			say("entity %s: %s differs: the log says %s, the table holds %s", k, c.Path, jsonOf(c.Before), jsonOf(c.After))
+		}
+	}
+	var rest []string
+	for _, x := range extra {
+		if k, _ := split(x); !paired[k] {
+			rest = append(rest, x)
+		}
+	}
+	return left, rest
+}
+
+func jsonOf(v any) string {
+	if v == nil {
+		return "nothing"
+	}
+	b, _ := json.Marshal(v)
+	return registry.Clip(string(b))
 }
 
 // describe shows a row as column=value pairs, long values cut short.

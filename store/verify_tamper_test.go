@@ -37,7 +37,7 @@ func tamperedRegister(t *testing.T) *DB {
 var tamperCases = []tamperCase{
 	// The projection tables.
 	{name: "row edited", sql: "UPDATE deployments SET title = 'Edited' WHERE id = (SELECT MIN(id) FROM deployments)", want: "deployments: row not in the log", rebuildFixes: true},
-	{name: "state edited", sql: "UPDATE entities SET state = replace(state, 'Synthetic', 'Edited') WHERE kind = 'vendor'", want: "entities:", rebuildFixes: true},
+	{name: "state edited", sql: "UPDATE entities SET state = replace(state, 'Synthetic', 'Edited') WHERE kind = 'vendor'", want: "entities: entity vendor vendor-a: name differs: the log says \"Synthetic vendor-a\", the table holds \"Edited vendor-a\"", rebuildFixes: true},
 	{name: "source url edited", sql: "UPDATE sources SET url = 'https://example.org/other' WHERE kind = 'deployment' AND entity_id = (SELECT MIN(id) FROM deployments)", want: "sources:", rebuildFixes: true},
 	{name: "row added", sql: "INSERT INTO deployment_vendors VALUES ('synthetic-pk-0000000', 'vendor-b', 'integrator')", want: "deployment_vendors: row not in the log", rebuildFixes: true},
 	{name: "row deleted", sql: "DELETE FROM deployment_capabilities WHERE deployment_id = (SELECT MIN(id) FROM deployments)", want: "deployment_capabilities: missing", rebuildFixes: true},
