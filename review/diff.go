@@ -31,4 +31,6 @@ func Diff(before, after *registry.Deployment) ([]Change, error) {
 
 // DiffJSON is Diff for any two states of a record of any kind, as the log
 // holds them; either may be empty (created, or retracted).
-func DiffJSON(before, after json.RawMessage) ([]Change, error) { return registry.DiffStates(before, after) }
+func DiffJSON(before, after json.RawMessage) ([]Change, error) {
+	return registry.DiffStates(before, after)
+}
