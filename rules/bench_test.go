@@ -120,6 +120,7 @@ type handDoc struct {
 	purposes, caps, spaces, traits   *[]string
 	mode, timing, watchlist, annexII *string
 	actingFor, authType, authTiming  *string
+	opType                           *string
 	remote, public, isLE, emotionsMS *bool
 	untargeted, unrelated, dispro    *bool
 	solely, supports                 *bool
@@ -162,7 +163,7 @@ func handFacts(tb testing.TB, docs []*Facts) []*handDoc {
 			purposes: list(f, "purposes"), caps: list(f, "system.capabilities"), spaces: list(f, "setting.spaces"),
 			traits: list(f, "inferences.sensitive_traits"), mode: str(f, "identification.mode"), timing: str(f, "identification.timing"),
 			watchlist: str(f, "identification.watchlist_basis"), annexII: str(f, "offence.annex_ii_category"),
-			actingFor: str(f, "operator.acting_on_behalf_of"), authType: str(f, "safeguards.authorisation.type"),
+			actingFor: str(f, "operator.acting_on_behalf_of"), opType: str(f, "operator.type"), authType: str(f, "safeguards.authorisation.type"),
 			authTiming: str(f, "safeguards.authorisation.timing"), remote: bl(f, "identification.remote"),
 			public: bl(f, "setting.publicly_accessible"), isLE: bl(f, "operator.is_law_enforcement_authority"),
 			emotionsMS: bl(f, "inferences.medical_or_safety_reason"), untargeted: bl(f, "inferences.scraping.untargeted"),
@@ -280,7 +281,8 @@ func anyOf(l *[]string, path string, vals ...string) k3 {
 }
 
 var (
-	lePurposes = []string{"victim_search", "missing_person_search", "imminent_threat_to_life", "terrorist_threat", "serious_crime_suspect", "convicted_person_search", "general_crime_prevention", "criminal_investigation", "protest_public_order"}
+	lePurposes = []string{"victim_search", "missing_person_search", "imminent_threat_to_life", "terrorist_threat", "serious_crime_suspect", "convicted_person_search", "general_crime_prevention", "criminal_investigation", "protest_public_order", "traffic_enforcement"}
+	rbiCaps    = []string{"remote_biometric_identification", "gait_recognition", "voice_identification", "iris_recognition"}
 	annexII    = []string{"terrorism", "trafficking_in_human_beings", "sexual_exploitation_of_children", "narcotics_trafficking", "weapons_trafficking", "murder_grievous_bodily_injury", "organ_trafficking", "nuclear_radioactive_trafficking", "kidnapping_hostage_taking", "icc_crimes", "seizure_of_aircraft_or_ships", "rape", "environmental_crime", "organised_or_armed_robbery", "sabotage", "criminal_organisation"}
 	art5g      = []string{"race_ethnicity", "political_opinion", "trade_union", "religion_belief", "sex_life", "sexual_orientation"}
 )
@@ -289,17 +291,22 @@ var (
 // three-valued logic and result as the CEL rules.
 func handArt5(h *handDoc, asOf time.Time) Result {
 	res := Result{Framework: "eu-ai-act", Applicability: BenchmarkOnly}
-	isRBI := and(has(h.caps, "system.capabilities", "remote_biometric_identification"), eq(h.mode, "identification.mode", "identification"), isTrue(h.remote, "identification.remote"))
+	isRBI := and(anyOf(h.caps, "system.capabilities", rbiCaps...), eq(h.mode, "identification.mode", "identification"), isTrue(h.remote, "identification.remote"))
 	realTime := eq(h.timing, "identification.timing", "real_time", "both")
-	le := or(isTrue(h.isLE, "operator.is_law_enforcement_authority"), eq(h.actingFor, "operator.acting_on_behalf_of", "police", "other_law_enforcement"), anyOf(h.purposes, "purposes", lePurposes...))
+	// Art. 3(46): who acts (Art. 3(45)) and what for.
+	who := or(isTrue(h.isLE, "operator.is_law_enforcement_authority"), eq(h.opType, "operator.type", "police", "other_law_enforcement", "prison"),
+		eq(h.actingFor, "operator.acting_on_behalf_of", "police", "other_law_enforcement"))
+	le := and(who, anyOf(h.purposes, "purposes", lePurposes...))
+	carveOut := and(le, eq(h.timing, "identification.timing", "post"), isTrue(h.enabling, "legal_basis.specific_enabling_law"))
 	var sentence k3
 	if h.sentence == nil {
 		sentence = unk("offence.max_custodial_sentence_years")
 	} else {
 		sentence = kb(*h.sentence >= 4)
 	}
-	objective := or(anyOf(h.purposes, "purposes", "victim_search", "missing_person_search", "imminent_threat_to_life", "terrorist_threat"),
-		and(anyOf(h.purposes, "purposes", "serious_crime_suspect"), eq(h.annexII, "offence.annex_ii_category", annexII...), sentence))
+	objective := or(anyOf(h.purposes, "purposes", "missing_person_search", "imminent_threat_to_life", "terrorist_threat"),
+		and(has(h.purposes, "purposes", "victim_search"), eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")),
+		and(anyOf(h.purposes, "purposes", "serious_crime_suspect", "convicted_person_search"), eq(h.annexII, "offence.annex_ii_category", annexII...), sentence))
 	exclusion := kF
 	if h.purposes == nil {
 		exclusion = unk("purposes")
@@ -323,7 +330,7 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 		{"EU-AIA-5-1-h-exception", "Art. 5(1)(h)(i)-(iii)", "listed objective", ProhibitedUnless, and(isRBI, realTime, isTrue(h.public, "setting.publicly_accessible"), le, objective), false},
 		{"EU-AIA-5-1-e", "Art. 5(1)(e)", "scraping", Prohibited, and(has(h.caps, "system.capabilities", "facial_database_construction"), isTrue(h.untargeted, "inferences.scraping.untargeted")), false},
 		{"EU-AIA-5-1-f", "Art. 5(1)(f)", "emotions at work", Prohibited, and(has(h.caps, "system.capabilities", "emotion_recognition"), anyOf(h.spaces, "setting.spaces", "workplace", "education"), notTrue(h.emotionsMS, "inferences.medical_or_safety_reason")), false},
-		{"EU-AIA-5-1-g", "Art. 5(1)(g)", "categorisation", Prohibited, and(has(h.caps, "system.capabilities", "biometric_categorisation"), anyOf(h.traits, "inferences.sensitive_traits", art5g...), not(le)), false},
+		{"EU-AIA-5-1-g", "Art. 5(1)(g)", "categorisation", Prohibited, and(has(h.caps, "system.capabilities", "biometric_categorisation"), anyOf(h.traits, "inferences.sensitive_traits", art5g...), not(carveOut)), false},
 		{"EU-AIA-5-1-c", "Art. 5(1)(c)(i)-(ii)", "social scoring", Prohibited, and(has(h.caps, "system.capabilities", "social_scoring"), or(isTrue(h.unrelated, "inferences.social_score.detrimental_unrelated_context"), isTrue(h.dispro, "inferences.social_score.detrimental_disproportionate"))), false},
 		{"EU-AIA-5-1-d", "Art. 5(1)(d)", "profiling", Prohibited, and(has(h.caps, "system.capabilities", "individual_risk_assessment"), isTrue(h.solely, "inferences.offending_risk.solely_profiling"), notTrue(h.supports, "inferences.offending_risk.supports_human_assessment_objective_facts")), false},
 	}
