@@ -40,7 +40,11 @@ func (s *Site) feed(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		e := atomEntry{ID: base + "/api/v1/log/revisions/" + strconv.FormatInt(rev.Seq, 10), Updated: rev.Time.UTC().Format(time.RFC3339),
 			Title:   "Revision " + strconv.FormatInt(rev.Seq, 10) + ": " + label("op", rev.Op) + " " + label("kind", rev.Kind) + " " + rev.ID,
 			Summary: entrySummary(rev), Author: atomAuthor{Name: rev.Author}}
-		e.Links = []atomLink{{Href: base + recordPath(rev.Kind, rev.ID), Rel: "alternate"}}
+		href := entityHref(rev.Kind, rev.ID)
+		if href == "" {
+			href = "/history"
+		}
+		e.Links = []atomLink{{Href: base + href, Rel: "alternate"}}
 		f.Entries = append(f.Entries, e)
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
@@ -62,19 +66,6 @@ func entrySummary(rev *registry.Revision) string {
 		s += " (merged into " + rev.Into + ")"
 	}
 	return s + "."
-}
-
-// recordPath is the page of a record, or its revision in the API.
-func recordPath(kind, id string) string {
-	switch kind {
-	case "deployment":
-		return "/deployments/" + id
-	case "vendor":
-		return "/vendors/" + id
-	case "jurisdiction":
-		return "/countries/" + id
-	}
-	return "/history"
 }
 
 type atomFeed struct {

@@ -97,6 +97,7 @@ var funcs = template.FuncMap{
 	"tierClass": func(t any) string { return "tier-" + strings.ReplaceAll(fmt.Sprint(t), "_", "-") },
 	"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"label":     label,
+	"href":      entityHref,
 	"labels":    labelList,
 	"date":      longDate,
 	"money":     money,

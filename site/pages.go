@@ -107,12 +107,19 @@ func latest(ctx context.Context, rd Reader, n int) ([]change, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, change{Seq: rev.Seq, Kind: rev.Kind, ID: rev.ID, Op: rev.Op, Author: rev.Author, Reason: rev.Reason,
-			Time: rev.Time.Format("2006-01-02 15:04 UTC"), Href: entityHref(rev.Kind, rev.ID), Proof: fmt.Sprintf("/api/v1/log/revisions/%d", rev.Seq)})
+		c := change{Seq: rev.Seq, Kind: rev.Kind, ID: rev.ID, Op: rev.Op, Author: rev.Author, Reason: rev.Reason,
+			Time: rev.Time.Format("2006-01-02 15:04 UTC"), Href: entityHref(rev.Kind, rev.ID), Proof: fmt.Sprintf("/api/v1/log/revisions/%d", rev.Seq)}
+		if c.Href == "" {
+			c.Href = c.Proof
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }
 
+// entityHref is where a record is read: its page, or for kinds without one
+// its API document; "" for a kind neither serves (replies show on their
+// deployment's page).
 func entityHref(kind, id string) string {
 	switch kind {
 	case "deployment":
@@ -121,8 +128,10 @@ func entityHref(kind, id string) string {
 		return "/countries/" + id
 	case "vendor":
 		return "/vendors/" + id
+	case "instrument", "claim":
+		return "/api/v1/" + kind + "s/" + id
 	}
-	return fmt.Sprintf("/api/v1/%ss/%s", kind, id)
+	return ""
 }
 
 func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error {

@@ -3,6 +3,7 @@ package witness
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -138,7 +139,7 @@ func (w *Witness) add(body []byte) (line string, status int, msg string) {
 }
 
 // emptyRoot is the root of the empty tree: the hash of the empty string.
-var emptyRoot = tlog.Hash{0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55}
+var emptyRoot = tlog.Hash(sha256.Sum256(nil))
 
 // parseRequest reads "old N\n", proof lines, an empty line and a signed
 // checkpoint.
