@@ -92,27 +92,46 @@ func leaves(v any, ptr string) map[string]any {
 	return out
 }
 
+// undatedAmounts are the amounts no page read gives the year of, each
+// by file and field with the reason, as a reviewer who read the sources
+// left them. The list is exact: an amount missing its year and not listed
+// here fails TestDataQuality, and so does a listed one that has been dated
+// (take it off the list).
+var undatedAmounts = map[string]string{
+	"data/deployments/bd-dhaka-city-digital-monitoring.yaml deployments[0].financing[0].year":         "Bangladesh Post's page shows no date and states no year for the Tk 3,000 crore",
+	"data/deployments/kr-bucheon-covid-face-recognition.yaml deployments[0].financing[1].year":        "The Korea Times says the city allocated 500 million won of its own, not for which year",
+	"data/deployments/la-vientiane-ghl-pcc.yaml deployments[0].financing[0].year":                     "Xinhua gives the Chinese loan at the centre's opening in 2016, not the year of the loan",
+	"data/deployments/la-vientiane-ghl-pcc.yaml deployments[0].financing[1].year":                     "Xinhua gives the Lao government's funds at the centre's opening in 2016, not the year they were spent",
+	"data/deployments/mm-mandalay-safe-city.yaml deployments[0].financing[1].year":                    "Biometric Update (December 2020) says the Huawei contract has been signed, not when",
+	"data/deployments/my-penang-mbpp-cctv-face-recognition.yaml deployments[0].financing[1].year":     "a total spent over the years since 2008, of no single year",
+	"data/deployments/ph-davao-psscc-ibm-ioc.yaml deployments[0].financing[0].year":                   "Davao Today gives the cost of the centre created in 2012 and completed in 2013, not the year of the amount",
+	"data/deployments/ph-tabuk-command-center-face-recognition.yaml deployments[0].financing[0].year": "the Philippine News Agency says the city is benefiting from the grant, not when it was made",
+	"data/deployments/th-phuket-smart-city-cctv.yaml deployments[0].financing[0].year":                "Disruptive.Asia's page shows no date and states no year for the 400 million baht",
+}
+
 // TestDataQuality fails on what the register's standard asks beyond
-// validation (see Quality), each reported by file, line and field. The
-// amounts whose year no source read states yet are counted, and may not
-// grow: each must be dated from a page, or left undated with that page's
-// word for it, by a reviewer who reads the sources.
+// validation (see Quality), each reported by file, line and field, but
+// the undated amounts listed, with their reasons, in undatedAmounts.
 func TestDataQuality(t *testing.T) {
 	findings, err := Quality()
 	if err != nil {
 		t.Fatal(err)
 	}
-	const undatedAmounts = 19 // the register's debt on 2026-12-05
-	n := 0
+	seen := map[string]bool{}
 	for _, f := range findings {
 		if strings.HasSuffix(f.Field, ".year") {
-			n++
-			t.Log(f)
-			continue
+			k := f.File + " " + f.Field
+			if why, ok := undatedAmounts[k]; ok {
+				seen[k] = true
+				t.Logf("%s (undated: %s)", f, why)
+				continue
+			}
 		}
 		t.Error(f)
 	}
-	if n > undatedAmounts {
-		t.Errorf("%d amounts without the year they are of; there were %d: date the new ones from their sources", n, undatedAmounts)
+	for k := range undatedAmounts {
+		if !seen[k] {
+			t.Errorf("%s: listed in undatedAmounts but no longer an undated amount: take it off the list", k)
+		}
 	}
 }
