@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"oversight/registry"
@@ -28,6 +29,9 @@ type Classifier struct {
 	byID       map[string]*rules.Framework
 	curated    map[string]*rules.Facts
 	schema     *rules.Schema
+
+	versionOnce sync.Once
+	version     string // TierVersion's digest
 }
 
 // Fact origins.
@@ -294,19 +298,6 @@ func (c *Classifier) Restricted(d *registry.Deployment, s *registry.Scheme, asOf
 		return "unknown"
 	}
 	return "no"
-}
-
-// TierMatch returns a test that accepts the deployments whose tier under a
-// framework is one of tiers, as of a date, for registry.DeploymentFilter.Match.
-// Only that framework is evaluated.
-func (c *Classifier) TierMatch(framework string, tiers []rules.Tier, asOf time.Time) (func(*registry.Deployment) (bool, error), error) {
-	fw, ok := c.byID[framework]
-	if !ok {
-		return nil, fmt.Errorf("unknown framework %q (known: %s)", framework, strings.Join(c.FrameworkIDs(), ", "))
-	}
-	return func(d *registry.Deployment) (bool, error) {
-		return slices.Contains(tiers, c.TierOf(d, fw, asOf)), nil
-	}, nil
 }
 
 // Table gives exports the tiers of each deployment they write, classifying

@@ -35,7 +35,7 @@ func newServer(t *testing.T, n int) (*httptest.Server, *store.DB) {
 func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*httptest.Server, *store.DB) {
 	t.Helper()
 	db := openSet(t, set)
-	srv, _ := serveRegister(t, snapshots(db), facts)
+	srv, _ := serveRegister(t, db, snapshots(db), facts)
 	return srv, db
 }
 
@@ -47,11 +47,14 @@ func snapshots(db *store.DB) func(context.Context) (Reader, error) {
 	return func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) }
 }
 
-// serveRegister serves the API over open's snapshots, with curated fact
-// documents, and returns the server too.
-func serveRegister(t *testing.T, open func(context.Context) (Reader, error), facts map[string]*rules.Facts) (*httptest.Server, *server) {
+// serveRegister serves the API over open's snapshots of db, with curated
+// fact documents, and returns the server too. Like the server, it keeps
+// db's tier projection with its classifier.
+func serveRegister(t *testing.T, db *store.DB, open func(context.Context) (Reader, error), facts map[string]*rules.Facts) (*httptest.Server, *server) {
 	t.Helper()
-	h := New(Config{Open: open, Classifier: testcls.New(t, facts), Memo: memo.New(64), Now: time.Now})
+	cls := testcls.New(t, facts)
+	testreg.ProjectTiers(t, db, cls)
+	h := New(Config{Open: open, Classifier: cls, Memo: memo.New(64), Now: time.Now})
 	return testreg.Serve(t, h), h.(*server)
 }
 

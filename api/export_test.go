@@ -38,7 +38,7 @@ func buffered(t *testing.T, s *server, reg export.Register, path string) []byte 
 
 func TestExportStreamsTheSameBytes(t *testing.T) {
 	db := openSet(t, fixture.Set(30))
-	srv, s := serveRegister(t, snapshots(db), nil)
+	srv, s := serveRegister(t, db, snapshots(db), nil)
 	var all []string
 	for _, tier := range rules.AllTiers {
 		all = append(all, string(tier))
@@ -70,7 +70,7 @@ func TestExportStreamsTheSameBytes(t *testing.T) {
 
 func TestExportETag(t *testing.T) {
 	db := openSet(t, fixture.Set(6))
-	srv, s := serveRegister(t, snapshots(db), nil)
+	srv, s := serveRegister(t, db, snapshots(db), nil)
 	const path = "/api/v1/export?format=csv&jurisdiction=PK&as_of=2025-06-01"
 	resp, before := get(t, srv, path)
 	etag := resp.Header.Get("ETag")
@@ -161,7 +161,7 @@ func TestExportErrors(t *testing.T) {
 
 	// Before the first byte, an error is a problem response, without the
 	// headers of the file.
-	srv, _ := serveRegister(t, failing(db, 0), nil)
+	srv, _ := serveRegister(t, db, failing(db, 0), nil)
 	resp, b := get(t, srv, path)
 	if resp.StatusCode != 500 || resp.Header.Get("Content-Type") != "application/problem+json" ||
 		resp.Header.Get("ETag") != "" || resp.Header.Get("Content-Disposition") != "" {
@@ -170,7 +170,7 @@ func TestExportErrors(t *testing.T) {
 
 	// After it, the transfer is cut short rather than ended as if whole.
 	const after = 80
-	srv, s := serveRegister(t, failing(db, after), nil)
+	srv, s := serveRegister(t, db, failing(db, after), nil)
 	full := buffered(t, s, db, path)
 	if n := bytes.Count(full, []byte("\n")); n != 101 {
 		t.Fatalf("the full export has %d lines, want 101", n)

@@ -30,11 +30,38 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request, rd Reader) 
 	if err != nil {
 		return err
 	}
-	items := make([]deploymentItem, len(page.Items))
-	for i, d := range page.Items {
-		items[i] = deploymentItem{d, s.Classifier.TiersOf(d, asOf)}
+	items, err := s.withTiers(r.Context(), rd, page.Items, asOf)
+	if err != nil {
+		return err
 	}
 	return sendJSON(w, r, collection[deploymentItem]{Items: items, Next: page.Next})
+}
+
+// withTiers gives each deployment its tiers on a day, read from the tier
+// projection where it holds them all, and classified otherwise.
+func (s *server) withTiers(ctx context.Context, rd Reader, ds []*registry.Deployment, asOf time.Time) ([]deploymentItem, error) {
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	stored, ok, err := rd.TiersOn(ctx, ids, asOf.Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	fws := s.Classifier.Frameworks()
+	items := make([]deploymentItem, len(ds))
+	for i, d := range ds {
+		if t := stored[d.ID]; ok && len(t) == len(fws) {
+			tiers := make(map[string]rules.Tier, len(t))
+			for fw, tier := range t {
+				tiers[fw] = rules.Tier(tier)
+			}
+			items[i] = deploymentItem{d, tiers}
+			continue
+		}
+		items[i] = deploymentItem{d, s.Classifier.TiersOf(d, asOf)}
+	}
+	return items, nil
 }
 
 // deploymentQuery reads the deployment filters, the date tiers are read at

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -61,19 +62,26 @@ func (f *frameworkFlags) load() (time.Time, *analysis.Classifier, []*rules.Frame
 	return asOf, c, sel, err
 }
 
-func (f *frameworkFlags) classifier() (*analysis.Classifier, []*rules.Framework, error) {
+// builtinClassifier is the classifier of the built-in frameworks and fact
+// documents, made once a process.
+var builtinClassifier = sync.OnceValues(func() (*analysis.Classifier, error) {
 	builtin, err := frameworks.Load()
 	if err != nil {
-		return nil, nil, fmt.Errorf("built-in frameworks: %w", err)
+		return nil, fmt.Errorf("built-in frameworks: %w", err)
 	}
 	curated, err := data.Facts()
 	if err != nil {
-		return nil, nil, fmt.Errorf("built-in fact documents: %w", err)
+		return nil, fmt.Errorf("built-in fact documents: %w", err)
 	}
-	c, err := analysis.NewClassifier(builtin, curated)
+	return analysis.NewClassifier(builtin, curated)
+})
+
+func (f *frameworkFlags) classifier() (*analysis.Classifier, []*rules.Framework, error) {
+	c, err := builtinClassifier()
 	if err != nil {
 		return nil, nil, err
 	}
+	builtin := c.Frameworks()
 	var sel []*rules.Framework
 	for _, name := range f.names {
 		if isDir(name) {

@@ -65,6 +65,16 @@ func (r *registerFlags) openWith(ctx context.Context, seed bool, key *ledger.Key
 	if err != nil {
 		return nil, err
 	}
+	// Every process that writes keeps the tier projection with the
+	// built-in frameworks, as the server classifies with them.
+	c, err := builtinClassifier()
+	if err == nil {
+		_, err = db.SetTierProjector(ctx, c)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	if seed && !r.noSeed {
 		if err := seedBuiltin(ctx, db); err != nil {
 			db.Close()

@@ -29,6 +29,7 @@ type DeploymentFilter struct {
 	YearTo        int
 	Q             string   // full-text query: every word must match
 	IDs           []string // only these deployments, when not nil (an empty list matches none)
+	Tier          *TierFilter
 	// Match, when set, keeps only the deployments it accepts: a test the
 	// database cannot run, such as a deployment's tier under a framework.
 	// Deployments then reads past Limit rows, but at most MatchScan a

@@ -52,6 +52,7 @@ type compiled struct {
 	derived   []*expr
 	rules     []*compiledRule
 	celOnly   bool // some expression runs on cel-go, so derived values are kept in its form too
+	readsAsOf bool // some expression reads as_of, so a result may change on any day
 }
 
 type compiledRule struct {
@@ -197,6 +198,9 @@ func (x *exprCompiler) compile(env *cel.Env, doc *yamldoc.Doc, file, at, src str
 	seen := map[*Leaf]bool{}
 	for _, r := range native.ReferenceMap() {
 		name := r.Name
+		if name == asOfName {
+			x.c.readsAsOf = true
+		}
 		if leaf, ok := x.l.schema.byPath[strings.TrimPrefix(name, factsPrefix)]; ok && strings.HasPrefix(name, factsPrefix) && !seen[leaf] {
 			seen[leaf] = true
 			e.facts = append(e.facts, leaf)

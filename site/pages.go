@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"oversight/analysis"
 	"oversight/internal/cached"
@@ -18,7 +19,6 @@ import (
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/site/atlas"
-	"oversight/store"
 )
 
 // change is a line of the register's latest changes.
@@ -459,13 +459,11 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	if err != nil {
 		return err
 	}
-	// Counts beside each choice, where the database can make them: a
-	// tier filter is a classification, which it cannot.
-	var counts *store.Facets
-	if f.Match == nil {
-		if counts, err = rd.Facets(ctx, f); err != nil {
-			return err
-		}
+	// Counts beside each choice, where the database can make them: not
+	// under a tier filter while the tier projection is being written.
+	counts, err := rd.Facets(ctx, f)
+	if err != nil {
+		return err
 	}
 	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
 	if err != nil {
@@ -490,11 +488,24 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		nq.Set("cursor", page.Next)
 		next = "/search?" + nq.Encode()
 	}
-	// The list shows each deployment's tier under the EU AI Act alone.
+	// The list shows each deployment's tier under the EU AI Act alone,
+	// stored where the tier projection holds it.
 	tiers := map[string]rules.Tier{}
 	if eu, ok := s.cls.Framework("eu-ai-act"); ok {
+		ids := make([]string, len(page.Items))
+		for i, d := range page.Items {
+			ids[i] = d.ID
+		}
+		stored, _, err := rd.TiersOn(ctx, ids, s.today().Format(time.DateOnly))
+		if err != nil {
+			return err
+		}
 		for _, d := range page.Items {
-			tiers[d.ID] = s.cls.TierOf(d, eu, s.today())
+			if t, ok := stored[d.ID][eu.ID]; ok {
+				tiers[d.ID] = rules.Tier(t)
+			} else {
+				tiers[d.ID] = s.cls.TierOf(d, eu, s.today())
+			}
 		}
 	}
 	s.render(w, r, http.StatusOK, "search", map[string]any{

@@ -54,6 +54,9 @@ type Reader interface {
 	// The history of changes, newest first, and each record's state before.
 	RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error)
 	StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error)
+	// TiersOn reads deployments' tiers on a day from the tier projection;
+	// ok is false while it is not ready.
+	TiersOn(ctx context.Context, ids []string, day string) (tiers map[string]map[string]string, ok bool, err error)
 }
 
 // Config is what the pages are built from.

@@ -78,7 +78,7 @@ func (s *DB) applyIn(ctx context.Context, tx *sql.Tx, set *registry.Set, meta Me
 	if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
 		return res, fmt.Errorf("lock log head: %w", err)
 	}
-	tw := newTxWriter(ctx, s.d, tx)
+	tw := newTxWriter(ctx, s.d, tx, s.tiers.projector())
 	defer tw.wait() // on an early return; flush already waited otherwise
 	if errs, err := retractedIn(tw, set); err != nil {
 		return res, err
@@ -154,7 +154,7 @@ func fill(tw *txWriter, set *registry.Set, meta Meta, size int64, progress Progr
 				return nil, err
 			}
 		}
-		if err := w.insert(project(e, rev.Seq, state)...); err != nil {
+		if err := w.project(e, rev.Seq, state); err != nil {
 			return nil, err
 		}
 		if op == "create" {

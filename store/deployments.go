@@ -18,6 +18,23 @@ func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (
 	if err != nil {
 		return registry.Page[*registry.Deployment]{}, err
 	}
+	if f.Tier != nil && !s.tiers.usable(f.Tier.Framework) {
+		m, err := s.tierMatch(f.Tier)
+		if err != nil {
+			return registry.Page[*registry.Deployment]{}, err
+		}
+		if prev := f.Match; prev != nil {
+			f.Match = func(d *registry.Deployment) (bool, error) {
+				ok, err := prev(d)
+				if !ok || err != nil {
+					return ok, err
+				}
+				return m(d)
+			}
+		} else {
+			f.Match = m
+		}
+	}
 	if f.Match == nil {
 		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", deploymentKey(f), where, args, f.Cursor, f.Limit)
 	}
@@ -25,8 +42,8 @@ func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (
 }
 
 // conditions are the SQL conditions on deployments d that select what a
-// filter selects (but its Match, which no database can run), with their
-// arguments.
+// filter selects (but its Match, which no database can run, and its Tier
+// while the tier projection is not ready), with their arguments.
 func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter) ([]string, []any, error) {
 	var where []string
 	var args []any
@@ -76,6 +93,13 @@ func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter) ([
 			return nil, nil, err
 		}
 		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
+	}
+	if f.Tier != nil && s.tiers.usable(f.Tier.Framework) {
+		cond, err := s.tierCondition(ctx, f.Tier, arg)
+		if err != nil {
+			return nil, nil, err
+		}
+		where = append(where, cond)
 	}
 	if words := searchWords(f.Q); len(words) > 0 {
 		cond, err := s.searchCondition(ctx, s.d.query(words), arg)

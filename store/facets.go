@@ -19,8 +19,12 @@ type Facets struct {
 }
 
 // Facets counts the deployments a filter selects, by jurisdiction,
-// technology, status and vendor.
+// technology, status and vendor; nil under a tier filter the tier
+// projection cannot answer yet.
 func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*Facets, error) {
+	if f.Tier != nil && !s.tiers.usable(f.Tier.Framework) {
+		return nil, nil // the tiers are classified as they are read, and cannot be counted
+	}
 	out := &Facets{}
 	for _, c := range []struct {
 		into  *map[string]int

@@ -173,7 +173,7 @@ func moveReference(w *writer, c citer, kind, old, into string, meta Meta) error 
 	if err := w.deleteRows(c.kind, c.id); err != nil {
 		return err
 	}
-	return w.insert(project(e, rev.Seq, state)...)
+	return w.project(e, rev.Seq, state)
 }
 
 // dedupeVendors keeps the first of the roles a merge made twice (the same

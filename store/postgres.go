@@ -57,7 +57,7 @@ func OpenPostgres(ctx context.Context, url string, key *ledger.Key) (*DB, error)
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &DB{reader: reader{db, postgres, key}, db: db}
+	s := &DB{reader: reader{db, postgres, key, &tierState{}}, db: db}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)

@@ -22,4 +22,7 @@ type reader struct {
 	q   querier
 	d   dialect
 	key *ledger.Key // verifies checkpoints
+	// tiers is the tier projection's state, shared by a DB and its
+	// snapshots.
+	tiers *tierState
 }

@@ -25,7 +25,7 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		for _, t := range allTables {
+		for _, t := range append(allTables[:len(allTables):len(allTables)], tDepTiers) {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name); err != nil {
 				return err
 			}
@@ -49,7 +49,7 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 		}); err != nil {
 			return err
 		}
-		tw := newTxWriter(ctx, s.d, tx)
+		tw := newTxWriter(ctx, s.d, tx, s.tiers.projector())
 		defer tw.wait() // on an early return; flush already waited otherwise
 		for _, t := range tombs {
 			if err := tw.insert(t); err != nil {
@@ -66,9 +66,16 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 				return fmt.Errorf("%s %s: %w", r.Kind, r.ID, err)
 			}
 			n++
-			return tw.insert(project(e, r.Seq, r.State)...)
+			return tw.project(e, r.Seq, r.State)
 		}); err != nil {
 			return err
+		}
+		if tw.tiers != nil {
+			// Every deployment's tiers were written again, with this
+			// projector.
+			if err := setVersion(tw, tw.tiers.TierVersion()); err != nil {
+				return err
+			}
 		}
 		return tw.flush()
 	})

@@ -158,7 +158,7 @@ func (s *DB) retractIn(ctx context.Context, tx *sql.Tx, kind, id, into string, m
 	if into == "" && len(citing) > 0 {
 		return nil, registry.Conflict(fmt.Sprintf("%s %s is cited by %s: merge it into another %s, or edit those first", kind, id, listIDs(citing), kind))
 	}
-	tw := newTxWriter(ctx, s.d, tx)
+	tw := newTxWriter(ctx, s.d, tx, s.tiers.projector())
 	defer tw.wait()
 	w := &writer{txWriter: tw, size: size, hashes: hashCache{read: tw.queryRow, mem: map[int64]tlog.Hash{}}}
 	out := &Retraction{}

@@ -38,7 +38,7 @@ func (s *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return nil, err
 	}
 	c := &countingTx{Tx: tx}
-	sn := &Snapshot{reader: reader{c, s.d, s.key}, c: c}
+	sn := &Snapshot{reader: reader{c, s.d, s.key, s.tiers}, c: c}
 	err = c.QueryRowContext(ctx, "SELECT h.size, c.signed FROM log_head h LEFT JOIN checkpoints c ON c.size = h.size WHERE h.id = 1").Scan(&sn.size, &sn.signed)
 	if err != nil {
 		tx.Rollback()

@@ -139,7 +139,7 @@ func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) 
 		return nil, err
 	}
 	db.SetMaxIdleConns(maxIdle)
-	s := &DB{reader: reader{db, sqlite, key}, db: db}
+	s := &DB{reader: reader{db, sqlite, key, &tierState{}}, db: db}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)

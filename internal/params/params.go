@@ -322,8 +322,8 @@ func (p *Reader) Framework(c *analysis.Classifier, what string) *rules.Framework
 	return fw
 }
 
-// Tier reads ?tier=FRAMEWORK:TIER[,TIER...] into f's Match test, which
-// classifies each deployment the other filters select as of asOf.
+// Tier reads ?tier=FRAMEWORK:TIER[,TIER...] into f's tier filter, on the
+// day asOf.
 func (p *Reader) Tier(c *analysis.Classifier, asOf time.Time, f *registry.DeploymentFilter) {
 	v := p.v.Get("tier")
 	if v == "" {
@@ -334,20 +334,15 @@ func (p *Reader) Tier(c *analysis.Classifier, asOf time.Time, f *registry.Deploy
 		p.bad("tier", fmt.Sprintf("%q: want FRAMEWORK:TIER[,TIER...] with a known framework", v), c.FrameworkIDs()...)
 		return
 	}
-	var tiers []rules.Tier
+	var tiers []string
 	for _, t := range strings.Split(list, ",") {
 		if !slices.Contains(TierNames(), t) {
 			p.bad("tier", fmt.Sprintf("%q is not a tier", t), TierNames()...)
 			return
 		}
-		tiers = append(tiers, rules.Tier(t))
+		tiers = append(tiers, t)
 	}
-	match, err := c.TierMatch(fw, tiers, asOf)
-	if err != nil {
-		p.bad("tier", err.Error())
-		return
-	}
-	f.Match = match
+	f.Tier = &registry.TierFilter{Framework: fw, Tiers: tiers, Day: asOf.Format(time.DateOnly)}
 }
 
 // TierNames lists the tiers, most severe first.

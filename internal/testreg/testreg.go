@@ -63,3 +63,16 @@ func Get(t testing.TB, srv *httptest.Server, path string, hdr ...string) (*http.
 	}
 	return resp, b
 }
+
+// ProjectTiers makes p db's tier projector and projects every deployment
+// with it, as a server does before it serves.
+func ProjectTiers(t testing.TB, db *store.DB, p registry.TierProjector) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.SetTierProjector(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ProjectTiers(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,303 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"oversight/registry"
+)
+
+// The tier projection (migration 010): each deployment's tier under each
+// framework, kept in deployment_tiers as registry.TierSpans. The spans
+// follow from a deployment's state and from what the projector reads
+// besides (frameworks, curated facts), so they are written with each
+// revision of a deployment, and all of them again when the projector's
+// version is not the one they were written with.
+
+var tDepTiers = &table{name: "deployment_tiers", cols: []string{"deployment_id", "framework", "tier", "from_day", "until_day"}, owner: "deployment_id", key: 3}
+
+// tierProjection is the name of the projection in the projections table.
+const tierProjection = "tiers"
+
+// tierState is the projector a DB writes tiers with, shared by its
+// snapshots. ready is set once the rows are known to be the projector's.
+type tierState struct {
+	mu    sync.RWMutex
+	p     registry.TierProjector
+	ready atomic.Bool
+}
+
+func (t *tierState) projector() registry.TierProjector {
+	if t == nil {
+		return nil
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.p
+}
+
+// usable says whether a framework's tiers can be read from the table.
+func (t *tierState) usable(framework string) bool {
+	p := t.projector()
+	return p != nil && t.ready.Load() && p.Projected(framework)
+}
+
+// SetTierProjector makes p the projector of every later write, and says
+// whether the table holds its tiers already. Until it does (ProjectTiers),
+// tier filters classify the deployments they read.
+func (s *DB) SetTierProjector(ctx context.Context, p registry.TierProjector) (ready bool, err error) {
+	s.tiers.mu.Lock()
+	s.tiers.p = p
+	s.tiers.mu.Unlock()
+	have, err := tierVersion(ctx, s.q)
+	ready = err == nil && have == p.TierVersion()
+	s.tiers.ready.Store(ready)
+	return ready, err
+}
+
+// tierVersion reads the version the tier projection was written with, ""
+// when it is out of date.
+func tierVersion(ctx context.Context, q querier) (string, error) {
+	var have string
+	err := q.QueryRowContext(ctx, "SELECT version FROM projections WHERE name = $1", tierProjection).Scan(&have)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return have, err
+}
+
+// ProjectTiers projects every deployment again with the store's projector
+// if the table holds another version's tiers (or none), in one
+// transaction, and returns how many deployments it projected. Writers wait
+// for it; readers go on, classifying under tier filters until it commits.
+func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
+	p := s.tiers.projector()
+	if p == nil {
+		return 0, errors.New("no tier projector (SetTierProjector)")
+	}
+	n := 0
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		// Writers take the same lock, so none writes a deployment's
+		// tiers between the delete and the insert below.
+		if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
+			return err
+		}
+		have, err := tierVersion(ctx, tx)
+		if err != nil || have == p.TierVersion() {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM deployment_tiers"); err != nil {
+			return err
+		}
+		tw := newTxWriter(ctx, s.d, tx, p)
+		defer tw.wait()
+		after := ""
+		for {
+			ds, err := deploymentsAfter(ctx, tx, after, 1000)
+			if err != nil || len(ds) == 0 {
+				if err != nil {
+					return err
+				}
+				break
+			}
+			for _, spans := range spansOf(p, ds) {
+				if err := tw.insert(spans...); err != nil {
+					return err
+				}
+			}
+			if err := tw.flush(); err != nil {
+				return err
+			}
+			n += len(ds)
+			after = ds[len(ds)-1].ID
+		}
+		return setVersion(tw, p.TierVersion())
+	})
+	if err != nil {
+		return n, fmt.Errorf("projecting tiers: %w", err)
+	}
+	s.tiers.ready.Store(true)
+	return n, nil
+}
+
+func setVersion(w *txWriter, version string) error {
+	if err := w.exec("DELETE FROM projections WHERE name = $1", tierProjection); err != nil {
+		return err
+	}
+	return w.exec("INSERT INTO projections (name, version) VALUES ($1, $2)", tierProjection, version)
+}
+
+// deploymentsAfter reads up to n current deployments with ids after after,
+// in id order.
+func deploymentsAfter(ctx context.Context, tx *sql.Tx, after string, n int) ([]*registry.Deployment, error) {
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT state FROM entities WHERE kind = 'deployment' AND id > $1 ORDER BY id LIMIT %d", n), after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*registry.Deployment
+	for rows.Next() {
+		var state []byte
+		if err := rows.Scan(&state); err != nil {
+			return nil, err
+		}
+		e, err := registry.Decode("deployment", state)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e.(*registry.Deployment))
+	}
+	return out, rows.Err()
+}
+
+// spansOf classifies deployments on every core and returns each one's
+// rows, in the order given.
+func spansOf(p registry.TierProjector, ds []*registry.Deployment) [][]row {
+	out := make([][]row, len(ds))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ds)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(ds); i = int(next.Add(1) - 1) {
+				out[i] = tierRows(p, ds[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// tierRows are the rows of a deployment's tier spans.
+func tierRows(p registry.TierProjector, d *registry.Deployment) []row {
+	spans := p.TierSpans(d)
+	rows := make([]row, len(spans))
+	for i, sp := range spans {
+		rows[i] = row{tDepTiers, []any{d.ID, sp.Framework, sp.Tier, sp.From, sp.Until}}
+	}
+	return rows
+}
+
+// project writes the rows an entity's state puts in the tables, and a
+// deployment's tiers.
+func (w *txWriter) project(e registry.Entity, seq int64, state []byte) error {
+	d, ok := e.(*registry.Deployment)
+	if !ok {
+		return w.insert(project(e, seq, state)...)
+	}
+	if !w.tiersChecked {
+		// Rows written without a projector, or with another version's,
+		// would leave the table unlike any one version's: mark it out of
+		// date instead, for the next ProjectTiers to redo.
+		w.tiersChecked = true
+		have, err := tierVersion(w.ctx, w.tx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case have != "" && (w.tiers == nil || have != w.tiers.TierVersion()):
+			if err := w.exec("DELETE FROM projections WHERE name = $1", tierProjection); err != nil {
+				return err
+			}
+		case have == "" && w.tiers != nil:
+			// A register without deployments has every tier it needs:
+			// the first import starts a complete projection.
+			var any int
+			err := w.tx.QueryRowContext(w.ctx, "SELECT count(*) FROM (SELECT 1 FROM entities WHERE kind = 'deployment' LIMIT 1) e").Scan(&any)
+			if err != nil {
+				return err
+			}
+			if any == 0 {
+				if err := setVersion(w, w.tiers.TierVersion()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := w.insert(project(e, seq, state)...); err != nil {
+		return err
+	}
+	if w.tiers == nil {
+		return nil
+	}
+	return w.insert(tierRows(w.tiers, d)...)
+}
+
+// tierCondition is the condition that deployment d's tier under f's
+// framework on f's day is one of f's tiers. Like the full-text search it
+// takes the form that is fast for how many deployments match: few, and
+// they are looked up by the index on (framework, tier); many, and the
+// deployments are walked in id order, each tested by its key.
+func (s *reader) tierCondition(ctx context.Context, f *registry.TierFilter, arg func(any) string) (string, error) {
+	tiers, err := json.Marshal(f.Tiers)
+	if err != nil {
+		return "", err
+	}
+	var n int
+	err = s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM deployment_tiers WHERE framework = $1 AND %s AND from_day <= $3 AND $3 < until_day LIMIT %d) m",
+		s.d.inJSON("tier", "$2"), fewMatches), f.Framework, string(tiers), f.Day).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	cond := fmt.Sprintf("t.framework = %s AND %s AND t.from_day <= %s AND %[3]s < t.until_day", arg(f.Framework), s.d.inJSON("t.tier", arg(string(tiers))), arg(f.Day))
+	if n < fewMatches {
+		return "d.id IN (SELECT t.deployment_id FROM deployment_tiers t WHERE " + cond + ")", nil
+	}
+	return "EXISTS (SELECT 1 FROM deployment_tiers t WHERE t.deployment_id = d.id AND " + cond + ")", nil
+}
+
+// tierMatch is the test of a tier filter that the table cannot answer yet:
+// the projector classifies each deployment read.
+func (s *reader) tierMatch(f *registry.TierFilter) (func(*registry.Deployment) (bool, error), error) {
+	p := s.tiers.projector()
+	if p == nil {
+		return nil, errors.New("a tier filter needs the store's tier projector (ProjectTiers)")
+	}
+	return func(d *registry.Deployment) (bool, error) {
+		for _, sp := range p.TierSpans(d) {
+			if sp.Framework == f.Framework && sp.From <= f.Day && f.Day < sp.Until {
+				return slices.Contains(f.Tiers, sp.Tier), nil
+			}
+		}
+		return false, nil
+	}, nil
+}
+
+// TiersOn returns the tiers of the deployments ids on a day, by deployment
+// and framework, from the projection; ok is false while the projection is
+// not ready, and the caller must classify.
+func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers map[string]map[string]string, ok bool, err error) {
+	if s.tiers == nil || s.tiers.projector() == nil || !s.tiers.ready.Load() {
+		return nil, false, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, false, err
+	}
+	rows, err := s.q.QueryContext(ctx, "SELECT deployment_id, framework, tier FROM deployment_tiers WHERE "+
+		s.d.inJSON("deployment_id", "$1")+" AND from_day <= $2 AND $2 < until_day", string(list), day)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	out := make(map[string]map[string]string, len(ids))
+	for rows.Next() {
+		var id, fw, tier string
+		if err := rows.Scan(&id, &fw, &tier); err != nil {
+			return nil, false, err
+		}
+		if out[id] == nil {
+			out[id] = map[string]string{}
+		}
+		out[id][fw] = tier
+	}
+	return out, true, rows.Err()
+}

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"oversight/analysis"
+	"oversight/data"
+	"oversight/internal/testcls"
+	"oversight/registry"
+	"oversight/rules"
+)
+
+// TestTierProjection checks the stored tiers against the classifier itself
+// for every built-in deployment, framework and change day, through writes,
+// a writer without a projector, a retraction and a rebuild; and that a tier
+// filter answered from the table pages exactly as one that classifies.
+func TestTierProjection(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts, err := data.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls := testcls.New(t, facts)
+	if ready, err := db.SetTierProjector(ctx, cls); err != nil || ready {
+		t.Fatalf("SetTierProjector on an empty register: ready %v, %v; want not ready", ready, err)
+	}
+	if _, err := db.Apply(ctx, set, Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The first import into an empty register writes a complete projection.
+	if n, err := db.ProjectTiers(ctx); err != nil || n != 0 {
+		t.Fatalf("ProjectTiers after the first import: %d, %v; want nothing to do", n, err)
+	}
+	if ready, err := db.SetTierProjector(ctx, cls); err != nil || !ready {
+		t.Fatalf("SetTierProjector after ProjectTiers: ready %v, %v", ready, err)
+	}
+	days := changeDays(cls)
+	checkTiers(t, db, cls, days)
+	checkTierFilters(t, db, cls)
+
+	// An update replaces the deployment's rows.
+	d := *set.Deployments[0]
+	d.System.Capabilities = []string{"remote_biometric_identification"}
+	d.System.Purposes = []string{"general_crime_prevention"}
+	if _, err := db.Apply(ctx, &registry.Set{Deployments: []*registry.Deployment{&d}}, Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkTiers(t, db, cls, days)
+
+	// A writer without the projector marks the projection out of date;
+	// the next ProjectTiers writes every deployment's tiers again.
+	db.tiers.p = nil
+	d.Title += " (edited)"
+	if _, err := db.Apply(ctx, &registry.Set{Deployments: []*registry.Deployment{&d}}, Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ready, err := db.SetTierProjector(ctx, cls); err != nil || ready {
+		t.Fatalf("SetTierProjector after a write without it: ready %v, %v; want not ready", ready, err)
+	}
+	checkTierFilters(t, db, cls) // classifying, while not ready
+	if n, err := db.ProjectTiers(ctx); err != nil || n != len(set.Deployments) {
+		t.Fatalf("ProjectTiers: %d, %v; want %d", n, err, len(set.Deployments))
+	}
+	if _, err := db.SetTierProjector(ctx, cls); err != nil {
+		t.Fatal(err)
+	}
+	checkTiers(t, db, cls, days)
+
+	// A retraction removes the rows; a rebuild writes them all again.
+	if _, err := db.Retract(ctx, "deployment", d.ID, Meta{Author: "test", Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := db.q.QueryRowContext(ctx, "SELECT count(*) FROM deployment_tiers WHERE deployment_id = $1", d.ID).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("rows of a retracted deployment: %d, %v", left, err)
+	}
+	if _, err := db.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ready, err := db.SetTierProjector(ctx, cls); err != nil || !ready {
+		t.Fatalf("SetTierProjector after a rebuild: ready %v, %v", ready, err)
+	}
+	checkTiers(t, db, cls, days)
+}
+
+// changeDays are the days either side of every framework's change days,
+// and one day well before and after them all.
+func changeDays(cls *analysis.Classifier) []time.Time {
+	days := []time.Time{time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for _, fw := range cls.Frameworks() {
+		ch, _ := fw.Changes()
+		for _, d := range ch {
+			days = append(days, d.AddDate(0, 0, -1), d)
+		}
+	}
+	slices.SortFunc(days, time.Time.Compare)
+	return slices.CompactFunc(days, time.Time.Equal)
+}
+
+// classified keeps the classifier's tiers by deployment state and day, as
+// checkTiers finds them: most deployments do not change between its calls.
+var classified = map[string]map[string]string{}
+
+// checkTiers compares every deployment's stored tiers on each day with the
+// classifier's.
+func checkTiers(t *testing.T, db *DB, cls *analysis.Classifier, days []time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	var all []*registry.Deployment
+	if err := db.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {
+		all = append(all, d)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(all))
+	for i, d := range all {
+		ids[i] = d.ID
+	}
+	for _, day := range days {
+		got, ok, err := db.TiersOn(ctx, ids, day.Format(time.DateOnly))
+		if err != nil || !ok {
+			t.Fatalf("TiersOn %s: ok %v, %v", day.Format(time.DateOnly), ok, err)
+		}
+		for _, d := range all {
+			state, err := registry.Canonical(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := string(state) + day.String()
+			want, ok := classified[key]
+			if !ok {
+				want = map[string]string{}
+				for fw, tier := range cls.TiersOf(d, day) {
+					want[fw] = string(tier)
+				}
+				classified[key] = want
+			}
+			if !maps.Equal(got[d.ID], want) {
+				t.Fatalf("%s on %s: stored %v, classified %v", d.ID, day.Format(time.DateOnly), got[d.ID], want)
+			}
+		}
+	}
+}
+
+// checkTierFilters pages through a tier filter for each framework's tiers
+// on a day the EU AI Act's prohibitions apply, three at a time, and
+// compares the deployments with those the classifier selects; a page with
+// a next one must be full.
+func checkTierFilters(t *testing.T, db *DB, cls *analysis.Classifier) {
+	t.Helper()
+	ctx := context.Background()
+	day := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	want := map[string]map[rules.Tier][]string{} // framework, tier: ids in order
+	if err := db.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {
+		for fw, tier := range cls.TiersOf(d, day) {
+			if want[fw] == nil {
+				want[fw] = map[rules.Tier][]string{}
+			}
+			want[fw][tier] = append(want[fw][tier], d.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { fewMatches = n }(fewMatches)
+	for _, few := range []int{fewMatches, 0} { // both forms of the condition
+		fewMatches = few
+		for _, fw := range []string{"eu-ai-act", "apac-baseline", "au-privacy-act"} {
+			for _, tier := range rules.AllTiers {
+				f := registry.DeploymentFilter{Tier: &registry.TierFilter{Framework: fw, Tiers: []string{string(tier)}, Day: day.Format(time.DateOnly)}, Limit: 3}
+				var got []string
+				for {
+					p, err := db.Deployments(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if p.Next != "" && len(p.Items) < f.Limit {
+						t.Fatalf("%s %s: a page of %d with a next one", fw, tier, len(p.Items))
+					}
+					for _, d := range p.Items {
+						got = append(got, d.ID)
+					}
+					if p.Next == "" {
+						break
+					}
+					next, _ := base64.RawURLEncoding.DecodeString(p.Next)
+					if len(got) > 0 && string(next) != got[len(got)-1] {
+						t.Fatalf("%s %s: next %q after %q", fw, tier, next, got[len(got)-1])
+					}
+					f.Cursor = p.Next
+				}
+				if !slices.Equal(got, want[fw][tier]) {
+					t.Fatalf("%s %s: filter gives %v, classifier %v", fw, tier, got, want[fw][tier])
+				}
+			}
+		}
+	}
+}
