@@ -137,10 +137,14 @@ func printMutation(w io.Writer, reps []*rules.MutationReport, verbose bool, took
 			case m.Killed:
 				status = "killed by " + m.By
 			}
+			note := ""
+			if m.Note != "" {
+				note = " (" + m.Note + ")"
+			}
 			if verbose {
-				fmt.Fprintf(w, "  %s %s: %s: %s (%s)\n", m.Rule, m.Site, m.Op, at, status)
+				fmt.Fprintf(w, "  %s %s: %s: %s (%s)%s\n", m.Rule, m.Site, m.Op, at, status, note)
 			} else {
-				fmt.Fprintf(w, "  %s %s: %s: %s\n", m.Rule, m.Site, m.Op, at)
+				fmt.Fprintf(w, "  %s %s: %s: %s%s\n", m.Rule, m.Site, m.Op, at, note)
 			}
 		}
 	}

@@ -31,6 +31,7 @@ type Mutant struct {
 	Killed  bool   `json:"killed"`              // some golden case fails
 	By      string `json:"killed_by,omitempty"` // the first case that failed, file:line: name
 	Invalid string `json:"invalid,omitempty"`   // why the mutant does not compile; not counted
+	Note    string `json:"note,omitempty"`      // why a survivor is known to be equivalent
 }
 
 // MutationReport is the outcome of a framework's mutation test.
@@ -102,10 +103,17 @@ func (fw *Framework) Mutate(fsys fs.FS) (*MutationReport, error) {
 	}
 	rep := &MutationReport{Framework: fw.ID, Cases: len(cases)}
 	c := fw.compiled
+	read := fw.derivedRead()
 	for i, d := range fw.Derived {
+		n := len(rep.Mutants)
 		fw.mutateExpr(rep, cases, "derived."+d.ID, "expr", d.Expr, false, func(mc *compiled, e *expr) {
 			mc.derived[i] = e
 		})
+		if !read[d.ID] {
+			for k := n; k < len(rep.Mutants); k++ {
+				rep.Mutants[k].Note = "equivalent: no rule reads derived." + d.ID
+			}
+		}
 	}
 	for i, cr := range c.rules {
 		r := cr.rule
@@ -135,6 +143,77 @@ func (fw *Framework) Mutate(fsys fs.FS) (*MutationReport, error) {
 		}
 	}
 	return rep, nil
+}
+
+// derivedRead returns the derived values that some rule reads, directly
+// or through other derived values.
+func (fw *Framework) derivedRead() map[string]bool {
+	refs := func(src string) []string {
+		a, err := parseForMutation(src)
+		if err != nil {
+			return nil
+		}
+		var out []string
+		var walk func(e ast.Expr)
+		walk = func(e ast.Expr) {
+			switch e.Kind() {
+			case ast.SelectKind:
+				sel := e.AsSelect()
+				if op := sel.Operand(); op.Kind() == ast.IdentKind && op.AsIdent() == "derived" {
+					out = append(out, sel.FieldName())
+				}
+				walk(sel.Operand())
+			case ast.CallKind:
+				call := e.AsCall()
+				if call.IsMemberFunction() {
+					walk(call.Target())
+				}
+				for _, arg := range call.Args() {
+					walk(arg)
+				}
+			case ast.ListKind:
+				for _, el := range e.AsList().Elements() {
+					walk(el)
+				}
+			case ast.ComprehensionKind:
+				comp := e.AsComprehension()
+				for _, x := range []ast.Expr{comp.IterRange(), comp.AccuInit(), comp.LoopCondition(), comp.LoopStep(), comp.Result()} {
+					walk(x)
+				}
+			}
+		}
+		walk(a.Expr())
+		return out
+	}
+	read := map[string]bool{}
+	var mark func(id string)
+	byID := map[string]*Derived{}
+	for _, d := range fw.Derived {
+		byID[d.ID] = d
+	}
+	mark = func(id string) {
+		if read[id] {
+			return
+		}
+		read[id] = true
+		if d := byID[id]; d != nil {
+			for _, r := range refs(d.Expr) {
+				mark(r)
+			}
+		}
+	}
+	for _, r := range fw.Rules {
+		srcs := []string{r.When}
+		for _, c := range r.Conditions {
+			srcs = append(srcs, c.Check)
+		}
+		for _, src := range srcs {
+			for _, id := range refs(src) {
+				mark(id)
+			}
+		}
+	}
+	return read
 }
 
 // mutateExpr adds the mutants of one expression to the report; with

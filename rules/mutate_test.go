@@ -81,3 +81,17 @@ func TestMutateEU(t *testing.T) {
 		t.Errorf("score %.2f", rep.Score())
 	}
 }
+
+// TestDerivedRead checks that a derived value no rule reads is found, so
+// that its surviving mutants are reported as equivalent.
+func TestDerivedRead(t *testing.T) {
+	fw, err := Load(os.DirFS("../frameworks"), "apac-baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := fw.derivedRead()
+	// is_security_actor is read only through is_state and rules; is_biometric by nothing.
+	if !read["is_rbi"] || !read["is_security_actor"] || read["is_biometric"] {
+		t.Errorf("derived read: %v", read)
+	}
+}
