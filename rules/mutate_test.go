@@ -95,3 +95,44 @@ func TestDerivedRead(t *testing.T) {
 		t.Errorf("derived read: %v", read)
 	}
 }
+
+// FuzzMutateExpr feeds MutateExpr expressions as a user's framework
+// directory (oversight frameworks mutate DIR) may hold them. It must refuse
+// or accept without panicking, and every mutant it returns must parse again
+// and differ from the expression it came from.
+func FuzzMutateExpr(f *testing.F) {
+	fws, err := LoadAll(os.DirFS("../frameworks"), ".")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, fw := range fws {
+		for _, d := range fw.Derived {
+			f.Add(d.Expr, false)
+		}
+		for _, r := range fw.Rules {
+			f.Add(r.When, false)
+			for _, c := range r.Conditions {
+				f.Add(c.Check, true)
+			}
+		}
+	}
+	f.Add("!x.all(a, !a.exists(b, !(b in y)))", true)
+	f.Add("a ? b < c : !d", true)
+	f.Fuzz(func(t *testing.T, src string, negate bool) {
+		if len(src) > 2000 {
+			return
+		}
+		ms, err := MutateExpr(src, negate)
+		if err != nil {
+			return
+		}
+		for _, m := range ms {
+			if m.Expr == src {
+				t.Fatalf("%q: mutant %s is the expression itself", src, m.Op)
+			}
+			if _, err := parseForMutation(m.Expr); err != nil {
+				t.Fatalf("%q: mutant %s %q does not parse: %v", src, m.Op, m.Expr, err)
+			}
+		}
+	})
+}
