@@ -271,12 +271,21 @@ func writeScenario(w io.Writer, sc *analysis.Scenario) {
 }
 
 func frameworksCmd(fs *flag.FlagSet) runFunc {
+	var mf mutateFlags
+	mf.register(fs)
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(args) > 0 && args[0] == "test" {
 			return testFrameworks(args[1:], stdout, stderr)
 		}
+		if len(args) > 0 && args[0] == "mutate" {
+			args, err := afterFirst(fs, args)
+			if err != nil {
+				return err
+			}
+			return mutateFrameworks(args[1:], &mf, stdout, stderr)
+		}
 		if len(args) > 0 {
-			return fmt.Errorf("unknown argument %q (usage: oversight frameworks [test DIR...])", args[0])
+			return fmt.Errorf("unknown argument %q (usage: oversight frameworks [test DIR... | mutate [--min SHARE] [--json] [-v] [ID|DIR...]])", args[0])
 		}
 		fws, err := frameworks.Load()
 		if err != nil {

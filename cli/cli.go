@@ -107,7 +107,7 @@ var commands = map[string]command{
 	"merge":        {"merge a record into another of its kind; the old id redirects", mergeCmd},
 	"classify":     {"classify a fact document (or a deployment) under every framework, with reasons", classifyCmd},
 	"simulate":     {"show what a framework would change, deployment by deployment", simulateCmd},
-	"frameworks":   {"list the built-in frameworks, or test framework directories", frameworksCmd},
+	"frameworks":   {"list the built-in frameworks, test framework directories, or mutation-test their rules against their golden cases", frameworksCmd},
 	"index":        {"compute the governance-gap index, its sensitivity and its series", indexCmd},
 	"vendors":      {"vendor network: shares by supplier headquarters, edges, lenders", vendorsCmd},
 	"trends":       {"deployments per year by subregion and by technology", trendsCmd},

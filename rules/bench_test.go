@@ -52,8 +52,8 @@ func euFramework(tb testing.TB) *Framework {
 
 // art5 narrows the EU framework to the Art. 2(3) exclusion and Art. 5.
 func art5(fw *Framework) *Framework {
-	c := *fw.compiled
-	out := &Framework{ID: fw.ID, Binds: fw.Binds, Labels: fw.Labels, DefaultTier: fw.DefaultTier, compiled: &c}
+	c := fw.compiled.clone()
+	out := &Framework{ID: fw.ID, Binds: fw.Binds, Labels: fw.Labels, DefaultTier: fw.DefaultTier, compiled: c}
 	c.rules = nil
 	for _, cr := range fw.compiled.rules {
 		if cr.rule.ID == "EU-AIA-2-3" || strings.HasPrefix(cr.rule.ID, "EU-AIA-5-") {
@@ -61,7 +61,7 @@ func art5(fw *Framework) *Framework {
 			out.Rules = append(out.Rules, cr.rule)
 		}
 	}
-	out.prepare()
+	c.prepare()
 	return out
 }
 

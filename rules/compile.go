@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -53,6 +54,9 @@ type compiled struct {
 	rules     []*compiledRule
 	celOnly   bool // some expression runs on cel-go, so derived values are kept in its form too
 	readsAsOf bool // some expression reads as_of, so a result may change on any day
+	env       *cel.Env
+	schema    *Schema
+	pool      sync.Pool // of *activation
 }
 
 type compiledRule struct {
@@ -71,7 +75,7 @@ type expr struct {
 }
 
 func (l *loader) compile() *compiled {
-	c := &compiled{slots: map[string]slot{asOfName: {kind: asOfSlot}}}
+	c := &compiled{slots: map[string]slot{asOfName: {kind: asOfSlot}}, schema: l.schema}
 	opts := []cel.EnvOption{cel.Variable(asOfName, cel.TimestampType)}
 	for _, leaf := range l.schema.leaves {
 		opts = append(opts, cel.Variable(factsPrefix+leaf.Path, celType(leaf.Kind)))
@@ -125,6 +129,7 @@ func (l *loader) compile() *compiled {
 		cr.to, _ = time.Parse(time.DateOnly, r.EffectiveTo)
 		c.rules = append(c.rules, cr)
 	}
+	c.env = env // every derived value declared: the mutation test compiles in it
 	return c
 }
 
@@ -164,12 +169,12 @@ func (x *exprCompiler) compile(env *cel.Env, doc *yamldoc.Doc, file, at, src str
 		x.l.errAt(doc, file, at, "expression gives %s, want %s", a.OutputType(), want)
 		return nil, nil
 	}
-	native := a.NativeRep()
+	checked := a.NativeRep()
 	bad := false
-	lint := &enumLint{schema: x.l.schema, consts: x.l.fw.Consts, refs: native.ReferenceMap(), iter: map[string]*Leaf{}}
-	lint.walk(native.Expr(), func(id int64, msg string) {
+	lint := &enumLint{schema: x.l.schema, consts: x.l.fw.Consts, refs: checked.ReferenceMap(), iter: map[string]*Leaf{}}
+	lint.walk(checked.Expr(), func(id int64, msg string) {
 		bad = true
-		x.errIn(doc, file, at, src, native.SourceInfo().GetStartLocation(id), "%s", msg)
+		x.errIn(doc, file, at, src, checked.SourceInfo().GetStartLocation(id), "%s", msg)
 	})
 	if bad {
 		return nil, nil
@@ -188,25 +193,32 @@ func (x *exprCompiler) compile(env *cel.Env, doc *yamldoc.Doc, file, at, src str
 		x.l.errAt(doc, file, at, "%v", err)
 		return nil, nil
 	}
-	e := &expr{prg: prg}
-	nc := &nativeCompiler{a: native, schema: x.l.schema, slots: x.c.slots, consts: x.c.constVals}
-	if fn, ok := nc.compile(native.Expr()); ok {
+	e, native := x.c.build(checked, prg)
+	x.c.celOnly = x.c.celOnly || !native
+	return e, a.OutputType()
+}
+
+// build makes a checked expression's program into an expr: its native
+// form where the expression is in the native subset (native reports
+// whether it is), and the facts it reads.
+func (c *compiled) build(checked *ast.AST, prg cel.Program) (e *expr, native bool) {
+	e = &expr{prg: prg}
+	nc := &nativeCompiler{a: checked, schema: c.schema, slots: c.slots, consts: c.constVals}
+	if fn, ok := nc.compile(checked.Expr()); ok {
 		e.native = fn
-	} else {
-		x.c.celOnly = true
 	}
 	seen := map[*Leaf]bool{}
-	for _, r := range native.ReferenceMap() {
+	for _, r := range checked.ReferenceMap() {
 		name := r.Name
 		if name == asOfName {
-			x.c.readsAsOf = true
+			c.readsAsOf = true
 		}
-		if leaf, ok := x.l.schema.byPath[strings.TrimPrefix(name, factsPrefix)]; ok && strings.HasPrefix(name, factsPrefix) && !seen[leaf] {
+		if leaf, ok := c.schema.byPath[strings.TrimPrefix(name, factsPrefix)]; ok && strings.HasPrefix(name, factsPrefix) && !seen[leaf] {
 			seen[leaf] = true
 			e.facts = append(e.facts, leaf)
 		}
-		if s, ok := x.c.slots[name]; ok && s.kind == derivedSlot {
-			for _, leaf := range x.c.derived[s.idx].facts {
+		if s, ok := c.slots[name]; ok && s.kind == derivedSlot {
+			for _, leaf := range c.derived[s.idx].facts {
 				if !seen[leaf] {
 					seen[leaf] = true
 					e.facts = append(e.facts, leaf)
@@ -215,7 +227,7 @@ func (x *exprCompiler) compile(env *cel.Env, doc *yamldoc.Doc, file, at, src str
 		}
 	}
 	sort.Slice(e.facts, func(i, j int) bool { return e.facts[i].Path < e.facts[j].Path })
-	return e, a.OutputType()
+	return e, e.native != nil
 }
 
 // errIn records an error at a position inside an expression, mapped back to
@@ -423,4 +435,19 @@ func (s sizes) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 
 func (s sizes) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
 	return nil
+}
+
+// clone copies the compiled framework, its lists of rules and derived
+// expressions included, with a pool of its own (prepare it before use).
+func (c *compiled) clone() *compiled {
+	return &compiled{
+		slots:     c.slots,
+		consts:    c.consts,
+		constVals: c.constVals,
+		derived:   append([]*expr(nil), c.derived...),
+		rules:     append([]*compiledRule(nil), c.rules...),
+		celOnly:   c.celOnly,
+		env:       c.env,
+		schema:    c.schema,
+	}
 }

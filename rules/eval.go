@@ -106,7 +106,7 @@ func (fw *Framework) Evaluate(f *Facts, asOf time.Time) Result {
 		res.Missing, res.Rules, res.Conditions, res.Obligations = []string{}, []RuleResult{}, []ConditionResult{}, []ObligationResult{}
 		return res
 	}
-	act := fw.pool.Get().(*activation)
+	act := c.pool.Get().(*activation)
 	defer fw.release(act)
 	act.f, act.n.f = f, f
 	act.asOf = types.Timestamp{Time: asOf}
@@ -238,7 +238,7 @@ func (fw *Framework) release(a *activation) {
 		a.frame = nil
 	}
 	a.f, a.n.f = nil, nil
-	fw.pool.Put(a)
+	fw.compiled.pool.Put(a)
 }
 
 // conditions evaluates an exception path's conditions and picks the

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"cel.dev/cel-go/common/types/ref"
@@ -44,7 +43,6 @@ type Framework struct {
 
 	dir      string
 	compiled *compiled
-	pool     sync.Pool // of *activation
 }
 
 // Source is a document a framework's rules are drawn from.
@@ -193,15 +191,14 @@ func Load(fsys fs.FS, dir string) (*Framework, error) {
 	if len(l.errs) > 0 {
 		return nil, l.errs
 	}
-	fw.prepare()
+	fw.compiled.prepare()
 	return fw, nil
 }
 
 // prepare readies the pool of evaluation states, which spares each
 // evaluation its allocations.
-func (fw *Framework) prepare() {
-	c := fw.compiled
-	fw.pool.New = func() any {
+func (c *compiled) prepare() {
+	c.pool.New = func() any {
 		a := &activation{c: c, n: nenv{consts: c.constVals, derived: make([]val, len(c.derived))}}
 		if c.celOnly {
 			a.derived = make([]ref.Val, len(c.derived))

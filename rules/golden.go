@@ -49,107 +49,26 @@ type TestReport struct {
 // reports every rule that no case fires or makes possible.
 func (fw *Framework) Test(fsys fs.FS) (TestReport, error) {
 	var rep TestReport
-	schema, err := FactSchema()
+	cases, err := fw.goldenCases(fsys)
 	if err != nil {
 		return rep, err
 	}
-	names, err := fs.Glob(fsys, path.Join(fw.dir, "tests", "*.yaml"))
-	if err != nil {
-		return rep, err
-	}
-	sort.Strings(names)
 	touched := map[string]bool{}
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return rep, err
+	for _, gc := range cases {
+		rep.Cases++
+		if gc.err != "" {
+			rep.Failures = append(rep.Failures, gc.where()+gc.err)
+			continue
 		}
-		doc, err := yamldoc.Parse(data)
-		if err != nil {
-			return rep, LoadErrors{{File: name, Msg: err.Error()}}
+		r := fw.Evaluate(gc.facts, gc.asOf)
+		for _, rr := range r.Rules {
+			touched[rr.ID] = true
 		}
-		var gf goldenFile
-		if err := yaml.UnmarshalWithOptions(data, &gf, yaml.Strict()); err != nil {
-			return rep, LoadErrors{{File: name, Msg: yamldoc.Explain(err).Error()}}
+		for _, rr := range r.Later {
+			touched[rr.ID] = true
 		}
-		for i, gc := range gf.Cases {
-			rep.Cases++
-			at := fmt.Sprintf("cases[%d]", i)
-			line, _ := doc.Position(at)
-			fail := func(format string, args ...any) {
-				rep.Failures = append(rep.Failures, fmt.Sprintf("%s:%d: %s: %s", name, line, gc.Name, fmt.Sprintf(format, args...)))
-			}
-			asOf, err := time.Parse(time.DateOnly, gc.AsOf)
-			if err != nil {
-				fail("as_of %q is not a date YYYY-MM-DD", gc.AsOf)
-				continue
-			}
-			// Round-trip through JSON so the document is what a user would send.
-			js, _ := json.Marshal(gc.Facts)
-			f, err := schema.ParseFacts(name, js)
-			if err != nil {
-				fail("facts: %v", err)
-				continue
-			}
-			r := fw.Evaluate(f, asOf)
-			for _, rr := range r.Rules {
-				touched[rr.ID] = true
-			}
-			for _, rr := range r.Later {
-				touched[rr.ID] = true
-			}
-			x := gc.Expect
-			if x.Tier == "" {
-				fail("expect.tier is required")
-			} else if string(r.Tier) != x.Tier {
-				fail("tier: got %s, want %s (rules: %s; missing: %s)", r.Tier, x.Tier, ruleIDs(r.Rules, ""), strings.Join(r.Missing, ", "))
-			}
-			if x.Applicability != "" && r.Applicability != x.Applicability {
-				fail("applicability: got %s, want %s", r.Applicability, x.Applicability)
-			}
-			if x.Label != "" && r.Label != x.Label {
-				fail("label: got %q, want %q", r.Label, x.Label)
-			}
-			if x.Bounds != nil && (r.Bounds == nil || *r.Bounds != *x.Bounds) {
-				fail("bounds: got %v, want %v", r.Bounds, *x.Bounds)
-			}
-			if x.Rules != nil {
-				if got := ruleIDs(r.Rules, Fired); !sameSet(got, x.Rules) {
-					fail("fired rules: got [%s], want [%s]", strings.Join(got, ", "), strings.Join(x.Rules, ", "))
-				}
-			}
-			if x.Later != nil {
-				if got := ruleIDs(r.Later, ""); !sameSet(got, x.Later) {
-					fail("later rules: got [%s], want [%s]", strings.Join(got, ", "), strings.Join(x.Later, ", "))
-				}
-			}
-			if x.Obligations == nil {
-				fail("expect.obligations is required (use [] for none)")
-			} else {
-				var got []string
-				for _, o := range r.Obligations {
-					got = append(got, o.ID)
-				}
-				if !sameSet(got, *x.Obligations) {
-					fail("obligations: got [%s], want [%s]", strings.Join(got, ", "), strings.Join(*x.Obligations, ", "))
-				}
-			}
-			if x.Missing == nil {
-				fail("expect.missing is required (use [] for none)")
-			} else if !sameSet(r.Missing, *x.Missing) {
-				fail("missing: got [%s], want [%s]", strings.Join(r.Missing, ", "), strings.Join(*x.Missing, ", "))
-			}
-			for id, want := range x.Conditions {
-				got := ""
-				for _, c := range r.Conditions {
-					if c.ID == id {
-						got = c.Status
-					}
-				}
-				if got != want {
-					fail("condition %s: got %q, want %q", id, got, want)
-				}
-			}
+		for _, f := range gc.check(r, false) {
+			rep.Failures = append(rep.Failures, gc.where()+f)
 		}
 	}
 	for _, r := range fw.Rules {
@@ -158,6 +77,153 @@ func (fw *Framework) Test(fsys fs.FS) (TestReport, error) {
 		}
 	}
 	return rep, nil
+}
+
+// loadedCase is a golden case read and its facts parsed, ready to run.
+type loadedCase struct {
+	goldenCase
+	file  string
+	line  int
+	asOf  time.Time
+	facts *Facts
+	err   string // why the case cannot run
+}
+
+func (gc *loadedCase) where() string { return fmt.Sprintf("%s:%d: %s: ", gc.file, gc.line, gc.Name) }
+
+// goldenCases reads the golden cases of the framework's tests directory.
+func (fw *Framework) goldenCases(fsys fs.FS) ([]*loadedCase, error) {
+	schema, err := FactSchema()
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(fsys, path.Join(fw.dir, "tests", "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []*loadedCase
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := yamldoc.Parse(data)
+		if err != nil {
+			return nil, LoadErrors{{File: name, Msg: err.Error()}}
+		}
+		var gf goldenFile
+		if err := yaml.UnmarshalWithOptions(data, &gf, yaml.Strict()); err != nil {
+			return nil, LoadErrors{{File: name, Msg: yamldoc.Explain(err).Error()}}
+		}
+		for i, g := range gf.Cases {
+			gc := &loadedCase{goldenCase: g, file: name}
+			gc.line, _ = doc.Position(fmt.Sprintf("cases[%d]", i))
+			out = append(out, gc)
+			if gc.asOf, err = time.Parse(time.DateOnly, gc.AsOf); err != nil {
+				gc.err = fmt.Sprintf("as_of %q is not a date YYYY-MM-DD", gc.AsOf)
+				continue
+			}
+			// Round-trip through JSON so the document is what a user would send.
+			js, _ := json.Marshal(gc.Facts)
+			if gc.facts, err = schema.ParseFacts(name, js); err != nil {
+				gc.err = fmt.Sprintf("facts: %v", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// check compares a result with the case's expectation and returns what
+// differs; with first, it stops at the first difference.
+func (gc *loadedCase) check(r Result, first bool) []string {
+	var fails []string
+	fail := func(format string, args ...any) bool {
+		fails = append(fails, fmt.Sprintf(format, args...))
+		return first
+	}
+	x := gc.Expect
+	if x.Tier == "" {
+		if fail("expect.tier is required") {
+			return fails
+		}
+	} else if string(r.Tier) != x.Tier {
+		if fail("tier: got %s, want %s (rules: %s; missing: %s)", r.Tier, x.Tier, ruleIDs(r.Rules, ""), strings.Join(r.Missing, ", ")) {
+			return fails
+		}
+	}
+	if x.Applicability != "" && r.Applicability != x.Applicability {
+		if fail("applicability: got %s, want %s", r.Applicability, x.Applicability) {
+			return fails
+		}
+	}
+	if x.Label != "" && r.Label != x.Label {
+		if fail("label: got %q, want %q", r.Label, x.Label) {
+			return fails
+		}
+	}
+	if x.Bounds != nil && (r.Bounds == nil || *r.Bounds != *x.Bounds) {
+		if fail("bounds: got %v, want %v", r.Bounds, *x.Bounds) {
+			return fails
+		}
+	}
+	if x.Rules != nil {
+		if got := ruleIDs(r.Rules, Fired); !sameSet(got, x.Rules) {
+			if fail("fired rules: got [%s], want [%s]", strings.Join(got, ", "), strings.Join(x.Rules, ", ")) {
+				return fails
+			}
+		}
+	}
+	if x.Later != nil {
+		if got := ruleIDs(r.Later, ""); !sameSet(got, x.Later) {
+			if fail("later rules: got [%s], want [%s]", strings.Join(got, ", "), strings.Join(x.Later, ", ")) {
+				return fails
+			}
+		}
+	}
+	if x.Obligations == nil {
+		if fail("expect.obligations is required (use [] for none)") {
+			return fails
+		}
+	} else {
+		var got []string
+		for _, o := range r.Obligations {
+			got = append(got, o.ID)
+		}
+		if !sameSet(got, *x.Obligations) {
+			if fail("obligations: got [%s], want [%s]", strings.Join(got, ", "), strings.Join(*x.Obligations, ", ")) {
+				return fails
+			}
+		}
+	}
+	if x.Missing == nil {
+		if fail("expect.missing is required (use [] for none)") {
+			return fails
+		}
+	} else if !sameSet(r.Missing, *x.Missing) {
+		if fail("missing: got [%s], want [%s]", strings.Join(r.Missing, ", "), strings.Join(*x.Missing, ", ")) {
+			return fails
+		}
+	}
+	ids := make([]string, 0, len(x.Conditions))
+	for id := range x.Conditions {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		want, got := x.Conditions[id], ""
+		for _, c := range r.Conditions {
+			if c.ID == id {
+				got = c.Status
+			}
+		}
+		if got != want {
+			if fail("condition %s: got %q, want %q", id, got, want) {
+				return fails
+			}
+		}
+	}
+	return fails
 }
 
 func ruleIDs(rs []RuleResult, status string) []string {
