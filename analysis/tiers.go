@@ -15,45 +15,72 @@ import (
 // derivation names the code that turns a record into facts (DeriveFacts,
 // FactsFor) and facts into spans. Change it whenever that code changes
 // what it gives, so that stores project every deployment again.
-const derivation = "tiers/1"
+const derivation = "tiers/2"
 
 // TierSpans returns a deployment's tier under every framework whose tiers
 // can be computed ahead, one span per interval of days on which the tier
-// holds (registry.TierProjector). Each framework is evaluated once before
-// its first change day and once on each change day; neighbouring intervals
-// with the same tier are joined.
+// holds (registry.TierProjector), within the days the framework is in
+// force. Each framework is evaluated once on the first of those days and
+// once on each change day after it; neighbouring intervals with the same
+// tier are joined.
 func (c *Classifier) TierSpans(d *registry.Deployment) []registry.TierSpan {
 	f, _ := c.FactsFor(d)
 	out := make([]registry.TierSpan, 0, len(c.frameworks))
 	for _, fw := range c.frameworks {
-		days, ok := fw.Changes()
+		b, ok := c.TierBounds(fw.ID)
 		if !ok {
 			continue
 		}
-		from := registry.FirstDay
-		tier := fw.Evaluate(f, time.Time{}).Tier
+		days, _ := fw.Changes()
+		from := b.From
+		start, _ := time.Parse(time.DateOnly, from)
+		tier := fw.Evaluate(f, start).Tier
 		for _, day := range days {
+			at := day.Format(time.DateOnly)
+			if at <= from || at >= b.Until {
+				continue
+			}
 			t := fw.Evaluate(f, day).Tier
 			if t == tier {
 				continue
 			}
-			until := day.Format(time.DateOnly)
-			out = append(out, registry.TierSpan{Framework: fw.ID, Tier: string(tier), From: from, Until: until})
-			from, tier = until, t
+			out = append(out, registry.TierSpan{Framework: fw.ID, Tier: string(tier), From: from, Until: at})
+			from, tier = at, t
 		}
-		out = append(out, registry.TierSpan{Framework: fw.ID, Tier: string(tier), From: from, Until: registry.LastDay})
+		out = append(out, registry.TierSpan{Framework: fw.ID, Tier: string(tier), From: from, Until: b.Until})
 	}
 	return out
 }
 
-// Projected says whether a framework's tiers are in TierSpans.
-func (c *Classifier) Projected(framework string) bool {
+// TierBounds gives the days a framework is in force; outside them its
+// tier is not applicable (rules.Framework.Evaluate).
+func (c *Classifier) TierBounds(framework string) (registry.TierBounds, bool) {
 	fw, ok := c.byID[framework]
 	if !ok {
-		return false
+		return registry.TierBounds{}, false
 	}
-	_, ok = fw.Changes()
-	return ok
+	if _, ok := fw.Changes(); !ok {
+		return registry.TierBounds{}, false
+	}
+	b := registry.TierBounds{From: registry.FirstDay, Until: registry.LastDay, Outside: string(rules.NotApplicable)}
+	if fw.EffectiveFrom != "" {
+		b.From = fw.EffectiveFrom
+	}
+	if fw.EffectiveTo != "" {
+		b.Until = fw.EffectiveTo
+	}
+	return b, true
+}
+
+// TierFrameworks lists the frameworks whose tiers TierSpans gives.
+func (c *Classifier) TierFrameworks() []string {
+	var out []string
+	for _, fw := range c.frameworks {
+		if _, ok := c.TierBounds(fw.ID); ok {
+			out = append(out, fw.ID)
+		}
+	}
+	return out
 }
 
 // TierVersion is a digest of everything TierSpans depends on besides the
@@ -75,17 +102,6 @@ func (c *Classifier) TierVersion() string {
 		c.version = hex.EncodeToString(h.Sum(nil))
 	})
 	return c.version
-}
-
-// TiersFrom reads the tiers on one day out of spans, by framework.
-func TiersFrom(spans []registry.TierSpan, day string) map[string]rules.Tier {
-	out := map[string]rules.Tier{}
-	for _, s := range spans {
-		if s.From <= day && day < s.Until {
-			out[s.Framework] = rules.Tier(s.Tier)
-		}
-	}
-	return out
 }
 
 var _ registry.TierProjector = (*Classifier)(nil)

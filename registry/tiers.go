@@ -25,18 +25,28 @@ type TierSpan struct {
 
 // TierProjector classifies a deployment for the store's tier projection.
 type TierProjector interface {
-	// TierSpans returns a deployment's tier under every framework over
-	// every day: for each framework, spans that cover FirstDay to LastDay
-	// without gap or overlap. ok is false for a framework whose tiers
-	// cannot be computed ahead (a rule reads the day itself); that
-	// framework is left out of the spans.
+	// TierSpans returns a deployment's tier under every projected
+	// framework on the days the framework is in force: for each, spans
+	// that cover its TierBounds From to Until without gap or overlap.
 	TierSpans(d *Deployment) []TierSpan
 	// TierVersion names everything the spans depend on besides the
 	// deployment (frameworks, curated facts, the derivation's code): the
 	// store projects every deployment again when it changes.
 	TierVersion() string
-	// Projected says whether a framework's tiers are in the spans.
-	Projected(framework string) bool
+	// TierBounds gives the days a framework is in force, outside which
+	// every deployment has the same tier and no span is stored; ok is
+	// false for a framework whose tiers cannot be computed ahead (a rule
+	// reads the day itself), which is left out of the spans.
+	TierBounds(framework string) (b TierBounds, ok bool)
+	// TierFrameworks lists the projected frameworks.
+	TierFrameworks() []string
+}
+
+// TierBounds are the days [From, Until) a framework is in force, and the
+// tier of every deployment outside them.
+type TierBounds struct {
+	From, Until string
+	Outside     string
 }
 
 // TierFilter selects the deployments whose tier under Framework on Day

@@ -46,7 +46,11 @@ func (t *tierState) projector() registry.TierProjector {
 // usable says whether a framework's tiers can be read from the table.
 func (t *tierState) usable(framework string) bool {
 	p := t.projector()
-	return p != nil && t.ready.Load() && p.Projected(framework)
+	if p == nil || !t.ready.Load() {
+		return false
+	}
+	_, ok := p.TierBounds(framework)
+	return ok
 }
 
 // SetTierProjector makes p the projector of every later write, and says
@@ -237,6 +241,13 @@ func (w *txWriter) project(e registry.Entity, seq int64, state []byte) error {
 // they are looked up by the index on (framework, tier); many, and the
 // deployments are walked in id order, each tested by its key.
 func (s *reader) tierCondition(ctx context.Context, f *registry.TierFilter, arg func(any) string) (string, error) {
+	if b, _ := s.tiers.projector().TierBounds(f.Framework); f.Day < b.From || f.Day >= b.Until {
+		// Out of force: every deployment has the same tier, and no row.
+		if slices.Contains(f.Tiers, b.Outside) {
+			return "1 = 1", nil
+		}
+		return "1 = 0", nil
+	}
 	tiers, err := json.Marshal(f.Tiers)
 	if err != nil {
 		return "", err
@@ -261,13 +272,17 @@ func (s *reader) tierMatch(f *registry.TierFilter) (func(*registry.Deployment) (
 	if p == nil {
 		return nil, errors.New("a tier filter needs the store's tier projector (ProjectTiers)")
 	}
+	b, ok := p.TierBounds(f.Framework)
+	if !ok {
+		return nil, fmt.Errorf("tiers under %s cannot be projected", f.Framework)
+	}
 	return func(d *registry.Deployment) (bool, error) {
 		for _, sp := range p.TierSpans(d) {
 			if sp.Framework == f.Framework && sp.From <= f.Day && f.Day < sp.Until {
 				return slices.Contains(f.Tiers, sp.Tier), nil
 			}
 		}
-		return false, nil
+		return slices.Contains(f.Tiers, b.Outside), nil
 	}, nil
 }
 
@@ -275,7 +290,8 @@ func (s *reader) tierMatch(f *registry.TierFilter) (func(*registry.Deployment) (
 // and framework, from the projection; ok is false while the projection is
 // not ready, and the caller must classify.
 func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers map[string]map[string]string, ok bool, err error) {
-	if s.tiers == nil || s.tiers.projector() == nil || !s.tiers.ready.Load() {
+	p := s.tiers.projector()
+	if p == nil || !s.tiers.ready.Load() {
 		return nil, false, nil
 	}
 	list, err := json.Marshal(ids)
@@ -299,5 +315,20 @@ func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers m
 		}
 		out[id][fw] = tier
 	}
-	return out, true, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	// Frameworks out of force that day have no rows: each deployment has
+	// the same tier under them.
+	for _, fw := range p.TierFrameworks() {
+		if b, _ := p.TierBounds(fw); day < b.From || day >= b.Until {
+			for _, id := range ids {
+				if out[id] == nil {
+					out[id] = map[string]string{}
+				}
+				out[id][fw] = b.Outside
+			}
+		}
+	}
+	return out, true, nil
 }

@@ -1,7 +1,9 @@
--- PostgreSQL form of 010: the same tables, in the same words.
+-- PostgreSQL form of 010: the same tables, in the same words, but that
+-- PostgreSQL keeps every table apart from its key (no WITHOUT ROWID).
 -- Tiers as a projection: each deployment's tier under each framework, one
--- row per interval of days [from_day, until_day) on which it holds, written
--- with the deployment's revision. The rows follow from the log and the
+-- row per interval of days [from_day, until_day) on which it holds within
+-- the days the framework is in force, written with the deployment's
+-- revision. The rows follow from the log and the
 -- frameworks together, so they are not checked against the log alone:
 -- projections records the version of the frameworks and facts they were
 -- computed with, and the store projects every deployment again when it
