@@ -140,10 +140,10 @@ func FuzzAidData(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// The three-row extract, not the stored 84-row one: the fuzzer
+	// minimises each new input it finds by re-running it byte by byte,
+	// which on a 40 KB seed takes the whole fuzzing time.
 	f.Add(extract)
-	if rows, err := os.ReadFile("../../shared/data/aiddata-gcdf3-apac/rows.csv"); err == nil {
-		f.Add(rows)
-	}
 	lines := strings.SplitAfter(string(extract), "\n")
 	f.Add([]byte(lines[0]))
 	f.Add([]byte(lines[0] + lines[3] + lines[3]))
