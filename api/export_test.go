@@ -204,6 +204,9 @@ func TestExportTable(t *testing.T) {
 		{Lender: "vendor-b", Instrument: "grant", Amount: &cny, Currency: "CNY", Year: 2014, AmountUSD2021: &usd21, Sources: []string{"a"}},
 		{Instrument: "donation", Amount: &usd, Currency: "USD", Sources: []string{"a"}},
 	}
+	d.Origin = &registry.Origin{Dataset: "aiddata-gcdf-3", Title: "AidData GCDF 3.0", Licence: "ODC-By-1.0",
+		LicenceURL: "https://opendatacommons.org/licenses/by/1-0/", LicenceFrom: "https://example.org/licence",
+		Attribution: "AidData. 2023. Global Chinese Development Finance Dataset, Version 3.0.", Row: "63248"}
 	srv, _ := serveSet(t, set, nil)
 	resp, body := get(t, srv, "/api/v1/export?format=table&jurisdiction="+d.Jurisdiction)
 	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
@@ -219,7 +222,9 @@ func TestExportTable(t *testing.T) {
 			continue
 		}
 		for name, want := range map[string]string{"title": "'=cmd|' /C calc'!A0", "lenders": "vendor-b; ", "instruments": "grant; donation",
-			"amounts": "20000000; 3000000", "currencies": "CNY; USD", "amount_years": "2014; ", "amount_usd_2021": "3593585", "vendors": "vendor-a"} {
+			"amounts": "20000000; 3000000", "currencies": "CNY; USD", "amount_years": "2014; ", "amount_usd_2021": "3593585", "vendors": "vendor-a",
+			"origin":        "aiddata-gcdf-3 row 63248",
+			"origin_credit": "AidData. 2023. Global Chinese Development Finance Dataset, Version 3.0. Licence: ODC-By-1.0 (https://opendatacommons.org/licenses/by/1-0/)."} {
 			if got := r[col[name]]; got != want {
 				t.Errorf("%s = %q, want %q", name, got, want)
 			}

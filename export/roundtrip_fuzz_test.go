@@ -67,7 +67,11 @@ func FuzzImportVerifyExport(f *testing.F) {
 		f.Add(uint8(3), sheet)
 	}
 
-	formats := []ingest.Format{ingest.JSON, ingest.YAML, ingest.CSV, ingest.AIGS}
+	if extract, err := os.ReadFile("../ingest/testdata/aiddata-gcdf3-extract.csv"); err == nil {
+		f.Add(uint8(4), extract)
+	}
+
+	formats := []ingest.Format{ingest.JSON, ingest.YAML, ingest.CSV, ingest.AIGS, ingest.AidData}
 	f.Fuzz(func(t *testing.T, kind uint8, in []byte) {
 		set, src, err := ingest.Parse("fuzz", in, formats[int(kind)%len(formats)])
 		if err != nil {

@@ -13,10 +13,12 @@ import (
 
 // tableColumns are the columns of the table export: a flat CSV for a
 // spreadsheet, one column per common field, lists joined with "; ". Import
-// does not read it; the csv export is the lossless one.
+// does not read it; the csv export is the lossless one. A row imported from
+// a published dataset names it and its row (origin) and carries the credit
+// and licence it was imported under (origin_credit).
 var tableColumns = []string{"id", "title", "jurisdiction", "place", "operator", "operator_kind", "status", "certainty", "year",
 	"capabilities", "purposes", "vendors", "vendor_roles", "lenders", "instruments", "amounts", "currencies", "amount_years",
-	"amount_usd_2021", "sources"}
+	"amount_usd_2021", "sources", "origin", "origin_credit"}
 
 // writeTable writes the table export: one row per deployment, every cell
 // escaped against spreadsheet formulas. Amounts are never added across
@@ -64,10 +66,15 @@ func writeTable(ctx context.Context, w io.Writer, r Register, f registry.Deploym
 		if usdN > 0 {
 			usdCell = strconv.FormatFloat(usd, 'f', 0, 64)
 		}
+		origin, credit := "", ""
+		if o := d.Origin; o != nil {
+			origin = o.Dataset + " row " + o.Row
+			credit = o.Attribution + " Licence: " + o.Licence + " (" + o.LicenceURL + ")."
+		}
 		j := func(xs []string) string { return strings.Join(xs, "; ") }
 		rec := []string{d.ID, d.Title, d.Jurisdiction, d.Place.Name, d.Operator.Name, d.Operator.Kind, d.Status.Value, d.Certainty, year,
 			j(d.System.Capabilities), j(d.System.Purposes), j(vendors), j(roles), j(lenders), j(instruments), j(amounts), j(currencies), j(years),
-			usdCell, j(urls)}
+			usdCell, j(urls), origin, credit}
 		if tiers != nil {
 			of, err := tiers.Of(d)
 			if err != nil {

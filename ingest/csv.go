@@ -20,7 +20,8 @@ import (
 // CSVColumns is the header of the project's deployment CSV, which export
 // writes and import reads. Flat facts have a column each; lists of
 // structured facts (vendors, dates, financing, sources) are JSON in their
-// cell, so that a round trip loses nothing. Lists of words are joined with
+// cell, so that a round trip loses nothing; so is a record's origin in a
+// published dataset. Lists of words are joined with
 // "; ". year and source_urls are derived, for spreadsheets, and ignored on
 // import.
 var CSVColumns = []string{
@@ -30,7 +31,7 @@ var CSVColumns = []string{
 	"capabilities", "purposes", "system_description", "system_sources",
 	"vendors", "scale_cameras", "scale_people_covered", "scale_note", "scale_sources",
 	"dates", "status", "status_as_of", "status_note", "status_sources",
-	"financing", "certainty", "notes", "sources",
+	"financing", "certainty", "notes", "sources", "origin",
 	"year", "source_urls",
 }
 
@@ -55,6 +56,14 @@ func CSVRecord(d *registry.Deployment) ([]string, error) {
 		cells[i] = string(b)
 	}
 	vendors, dates, fin, srcs := cells[0], cells[1], cells[2], cells[3]
+	origin := ""
+	if d.Origin != nil {
+		b, err := json.Marshal(d.Origin)
+		if err != nil {
+			return nil, err
+		}
+		origin = string(b)
+	}
 	urls := make([]string, len(d.Sources))
 	for i, s := range d.Sources {
 		urls[i] = s.URL
@@ -70,7 +79,7 @@ func CSVRecord(d *registry.Deployment) ([]string, error) {
 		list(d.System.Capabilities), list(d.System.Purposes), d.System.Description, list(d.System.Sources),
 		vendors, intCell(d.Scale.Cameras), intCell(d.Scale.PeopleCovered), d.Scale.Note, list(d.Scale.Sources),
 		dates, d.Status.Value, d.Status.AsOf.String(), d.Status.Note, list(d.Status.Sources),
-		fin, d.Certainty, d.Notes, srcs,
+		fin, d.Certainty, d.Notes, srcs, origin,
 		year, strings.Join(urls, " "),
 	}
 	for i, c := range row {
@@ -262,7 +271,7 @@ func longCell(name string, data []byte) *Error {
 // row adds the cost of decoding a row: a record, and its JSON cells.
 func (b *budget) row(rec []string, col map[string]int) error {
 	cost := recordBytes
-	for _, c := range []string{"vendors", "dates", "financing", "sources"} {
+	for _, c := range []string{"vendors", "dates", "financing", "sources", "origin"} {
 		if i, ok := col[c]; ok && i < len(rec) {
 			n, err := decodeCost([]byte(rec[i]), -1)
 			if err != nil {
@@ -322,7 +331,11 @@ func deploymentFromRow(get func(string) string) (*registry.Deployment, []*regist
 			return
 		}
 		if err := json.Unmarshal([]byte(s), v); err != nil {
-			fail(c, "not a JSON list in this column's layout: %v", err)
+			what := "a JSON list"
+			if c == "origin" {
+				what = "a JSON object"
+			}
+			fail(c, "not %s in this column's layout: %v", what, err)
 		} else if err := checkJSON([]byte(s), v); err != nil {
 			fail(c, "%v", err)
 		}
@@ -338,5 +351,6 @@ func deploymentFromRow(get func(string) string) (*registry.Deployment, []*regist
 	jsonOf("dates", &d.Dates)
 	jsonOf("financing", &d.Financing)
 	jsonOf("sources", &d.Sources)
+	jsonOf("origin", &d.Origin)
 	return d, errs
 }

@@ -1,6 +1,6 @@
 // Package ingest reads records into a registry.Set from the project's own
 // file formats (YAML, JSON and CSV) and from published datasets (the AIGS
-// index), and reports every problem with the file, line and field it is in.
+// index, AidData's GCDF 3.0 table), and reports every problem with the file, line and field it is in.
 // It writes nothing: the caller applies a Set as one transaction, so that a
 // bad file changes nothing.
 package ingest
@@ -70,10 +70,13 @@ const (
 	JSON Format = "json"
 	CSV  Format = "csv"
 	AIGS Format = "aigs"
+	// AidData is a choice of rows of AidData's Global Chinese Development
+	// Finance Dataset 3.0 table (see parseAidData).
+	AidData Format = "aiddata"
 )
 
 // Formats lists the formats Parse reads.
-var Formats = []string{string(YAML), string(JSON), string(CSV), string(AIGS)}
+var Formats = []string{string(YAML), string(JSON), string(CSV), string(AIGS), string(AidData)}
 
 // FormatOf guesses a file's format from its extension.
 func FormatOf(name string) (Format, error) {
@@ -110,6 +113,8 @@ func Parse(name string, data []byte, f Format) (*registry.Set, *Source, error) {
 		return decodeSet(name, data)
 	case CSV:
 		return parseCSV(name, data)
+	case AidData:
+		return parseAidData(name, data)
 	}
 	return parseAIGS(name, data)
 }

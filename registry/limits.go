@@ -85,6 +85,13 @@ var TextLimits = map[string]int{
 	"excerpt":       20_000, // 326
 	"original":      20_000, // a quote in the page's own language
 	"translated_by": 200,    // who rendered it in English
+	// A record's origin in a published dataset (Origin).
+	"file":         1000, // the table's repository and path: 73
+	"licence_url":  4000, // 46
+	"licence_from": 4000, // 58
+	"attribution":  2000, // 141
+	"row_url":      4000, // 41
+	"row":          MaxID,
 	// What a submission wraps around its record (package contrib).
 	"message":   5000, // a contributor's explanation, or a reviewer's reply
 	"contact":   300,  // an e-mail address or a handle, for the reviewers only

@@ -138,7 +138,10 @@ type Deployment struct {
 	// Declaration is the operator's own statement about the system, when
 	// it registered the system itself.
 	Declaration *Declaration `json:"declaration,omitempty"`
-	Sources     []Source     `json:"sources"`
+	// Origin marks a record imported from a published dataset, with the
+	// dataset's licence and credit; nil for a record written by hand.
+	Origin  *Origin  `json:"origin,omitempty"`
+	Sources []Source `json:"sources"`
 }
 
 // Year is the year of the earliest dated event, or 0 when none is dated.

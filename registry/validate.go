@@ -294,6 +294,7 @@ func (d *Deployment) Validate() error {
 	}
 	c.enum("certainty", Certainties, d.Certainty)
 	c.declaration(d.Declaration, d.Operator.Name)
+	c.origin(d.Origin)
 	if d.Certainty == SelfDeclared && d.Declaration == nil {
 		c.add("certainty", "a record is self_declared only with its operator's declaration")
 	}

@@ -94,3 +94,44 @@ func TestChangeFormKeepsSources(t *testing.T) {
 		t.Errorf("the change fails its checks: %v", errs)
 	}
 }
+
+// TestDeploymentPageCreditsOrigin: a record imported from a dataset shows,
+// on its page, the dataset, the row it came from, the licence with the
+// page that grants it, and the credit the licence asks for.
+func TestDeploymentPageCreditsOrigin(t *testing.T) {
+	set := fixture.Set(1)
+	d := set.Deployments[0]
+	d.Origin = &registry.Origin{
+		Dataset: "aiddata-gcdf-3", Title: "AidData's Global Chinese Development Finance Dataset, Version 3.0",
+		Version: "3.0", Published: registry.Date{Year: 2023, Month: 11, Day: 6}, Publisher: "AidData at William & Mary",
+		Licence: "ODC-By-1.0", LicenceURL: "https://opendatacommons.org/licenses/by/1-0/",
+		LicenceFrom: "https://github.com/aiddata/gcdf-geospatial-data/blob/03b0f9d81e81a035035ef229b6c369ff4f25b116/LICENSE.md",
+		Attribution: "AidData. 2023. Global Chinese Development Finance Dataset, Version 3.0.",
+		Row:         "63248", RowURL: "https://china.aiddata.org/projects/63248",
+	}
+	db := testreg.Open(t, set)
+	s, err := New(Config{
+		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
+		Classifier: testcls.New(t, nil), Memo: memo.New(8), Now: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/deployments/"+d.ID, nil))
+	if rec.Code != 200 {
+		t.Fatalf("%d: %s", rec.Code, rec.Body)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		`<a href="https://china.aiddata.org/projects/63248" rel="noopener noreferrer">row 63248</a>`,
+		"<cite>AidData&#39;s Global Chinese Development Finance Dataset, Version 3.0</cite>",
+		`<a href="https://opendatacommons.org/licenses/by/1-0/" rel="license noopener noreferrer">ODC-By-1.0</a>`,
+		`href="https://github.com/aiddata/gcdf-geospatial-data/blob/03b0f9d81e81a035035ef229b6c369ff4f25b116/LICENSE.md"`,
+		"Credit: AidData. 2023. Global Chinese Development Finance Dataset, Version 3.0.",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+}

@@ -113,13 +113,13 @@ func (s *DB) acceptIn(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, 
 	if rec == nil {
 		return nil, registry.Conflict(fmt.Sprintf("submission %d carries no record: accept it with an edited record, or retract the deployment", sub.ID))
 	}
+	cur, err := currentDeployment(ctx, tx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
 	if sub.Record != nil {
 		// The declaration is the organisation's: settled against the
 		// register as it is now and the account as it is linked now.
-		cur, err := currentDeployment(ctx, tx, rec.ID)
-		if err != nil {
-			return nil, err
-		}
 		orgKind, org, err := accountOrg(ctx, tx, sub.Account)
 		if err != nil {
 			return nil, err
@@ -132,6 +132,10 @@ func (s *DB) acceptIn(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, 
 		c.Declaration = decl
 		rec = &c
 	}
+	// The origin is the import's, whoever proposed or edited the record.
+	c := *rec
+	keepOrigin(cur, &c)
+	rec = &c
 	// The reason names the submission, whose page holds the messages.
 	meta := Meta{Author: d.Reviewer, Reason: "submission " + strconv.FormatInt(sub.ID, 10), Contributor: sub.Pseudonym, Time: d.Time}
 	res, err := s.applyIn(ctx, tx, &registry.Set{Deployments: []*registry.Deployment{rec}}, meta, nil)

@@ -149,7 +149,19 @@ func declare(ctx context.Context, q querier, p *contrib.Proposal, orgKind, org s
 			return nil, err
 		}
 	}
+	keepOrigin(cur, p.Record)
 	return contrib.CheckDeclaration(cur, p.Record, orgKind, org, registry.DateOf(now)), nil
+}
+
+// keepOrigin gives a proposed record the origin of the record it concerns:
+// an origin marks what an import of a published dataset made, so a
+// proposal (or a reviewer's edit) neither drops it, which would unmark the
+// row and lose its credit, nor makes or changes one.
+func keepOrigin(cur, next *registry.Deployment) {
+	next.Origin = nil
+	if cur != nil {
+		next.Origin = cur.Origin
+	}
 }
 
 // accountOrg returns the organisation an account is linked to, if any.

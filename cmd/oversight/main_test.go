@@ -189,6 +189,28 @@ func TestImportAIGS(t *testing.T) {
 	}
 }
 
+// TestImportAidData imports three rows of AidData's GCDF 3.0 table into
+// the built-in register: three deployments, each carrying its origin and
+// licence, in a log that verifies; the same file again changes nothing.
+func TestImportAidData(t *testing.T) {
+	t.Parallel()
+	dir := builtinData(t)
+	extract := filepath.Join("..", "..", "ingest", "testdata", "aiddata-gcdf3-extract.csv")
+	if out := mustRun(t, "import", "--data", dir, "--format", "aiddata", extract); !strings.Contains(out, "3 created, 0 updated, 0 unchanged") {
+		t.Errorf("import --format aiddata: %s", out)
+	}
+	if out := mustRun(t, "import", "--data", dir, "--format", "aiddata", extract); !strings.Contains(out, "0 created, 0 updated, 3 unchanged") {
+		t.Errorf("import --format aiddata again: %s", out)
+	}
+	mustRun(t, "verify", "--data", dir)
+	out := mustRun(t, "export", "--data", dir, "--format", "json")
+	for _, want := range []string{`"id": "ph-aiddata-63248"`, `"licence": "ODC-By-1.0"`, `"row_url": "https://china.aiddata.org/projects/63248"`} {
+		if !strings.Contains(out, want) && !strings.Contains(strings.ReplaceAll(out, `":"`, `": "`), want) {
+			t.Errorf("the export lacks %s", want)
+		}
+	}
+}
+
 // TestVerifyCheckpointFlag passes a saved checkpoint to verify: the
 // current one passes, one with an altered size is refused as unsigned.
 func TestVerifyCheckpointFlag(t *testing.T) {

@@ -12,7 +12,7 @@ var csvColumns = []string{
 	"id", "title", "jurisdiction", "summary", "place_name", "place_subdivision", "place_level", "lat", "lon",
 	"operator_name", "operator_kind", "operator_sources", "capabilities", "purposes", "system_description", "system_sources",
 	"vendors", "scale_cameras", "scale_people_covered", "scale_note", "scale_sources",
-	"dates", "status", "status_as_of", "status_note", "status_sources", "financing", "certainty", "notes", "sources",
+	"dates", "status", "status_as_of", "status_note", "status_sources", "financing", "certainty", "notes", "sources", "origin",
 	"year", "source_urls",
 }
 
