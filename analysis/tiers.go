@@ -83,6 +83,15 @@ func (c *Classifier) TierFrameworks() []string {
 	return out
 }
 
+// TierNames lists every tier a result may take, most severe first.
+func (c *Classifier) TierNames() []string {
+	out := make([]string, len(rules.AllTiers))
+	for i, t := range rules.AllTiers {
+		out[i] = string(t)
+	}
+	return out
+}
+
 // TierVersion is a digest of everything TierSpans depends on besides the
 // deployment: the derivation, the fact schema, every framework as loaded
 // and every curated fact document.

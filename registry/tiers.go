@@ -38,8 +38,10 @@ type TierProjector interface {
 	// false for a framework whose tiers cannot be computed ahead (a rule
 	// reads the day itself), which is left out of the spans.
 	TierBounds(framework string) (b TierBounds, ok bool)
-	// TierFrameworks lists the projected frameworks.
+	// TierFrameworks lists the projected frameworks, and TierNames every
+	// tier a span may hold.
 	TierFrameworks() []string
+	TierNames() []string
 }
 
 // TierBounds are the days [From, Until) a framework is in force, and the

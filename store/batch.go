@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-
-	"oversight/registry"
 )
 
 // A txWriter writes within one transaction. It prepares each statement
@@ -31,8 +29,8 @@ type txWriter struct {
 	jobs chan insertJob // to the inserting goroutine; nil until the first batch
 	done chan error     // its first error, or nil, once jobs is closed
 
-	tiers        registry.TierProjector // writes deployments' tiers; nil when the writer has none
-	tiersChecked bool                   // the projection's version was checked (project)
+	tiers        *tierCodec // writes deployments' tiers; nil when the writer has none
+	tiersChecked bool       // the projection's version was checked (project)
 }
 
 type insertKey struct {
@@ -46,7 +44,7 @@ type insertJob struct {
 	vals []any
 }
 
-func newTxWriter(ctx context.Context, d dialect, tx *sql.Tx, tiers registry.TierProjector) *txWriter {
+func newTxWriter(ctx context.Context, d dialect, tx *sql.Tx, tiers *tierCodec) *txWriter {
 	return &txWriter{d: d, ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, inserts: map[insertKey]*sql.Stmt{}, pending: map[*table][]any{}, tiers: tiers}
 }
 

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -21,7 +23,7 @@ import (
 // revision of a deployment, and all of them again when the projector's
 // version is not the one they were written with.
 
-var tDepTiers = &table{name: "deployment_tiers", cols: []string{"deployment_id", "framework", "tier", "from_day", "until_day"}, owner: "deployment_id", key: 3}
+var tDepTiers = &table{name: "deployment_tiers", cols: []string{"deployment_id", "code", "from_day", "until_day"}, owner: "deployment_id", key: 3}
 
 // tierProjection is the name of the projection in the projections table.
 const tierProjection = "tiers"
@@ -30,11 +32,11 @@ const tierProjection = "tiers"
 // snapshots. ready is set once the rows are known to be the projector's.
 type tierState struct {
 	mu    sync.RWMutex
-	p     registry.TierProjector
+	p     *tierCodec
 	ready atomic.Bool
 }
 
-func (t *tierState) projector() registry.TierProjector {
+func (t *tierState) projector() *tierCodec {
 	if t == nil {
 		return nil
 	}
@@ -58,7 +60,7 @@ func (t *tierState) usable(framework string) bool {
 // tier filters classify the deployments they read.
 func (s *DB) SetTierProjector(ctx context.Context, p registry.TierProjector) (ready bool, err error) {
 	s.tiers.mu.Lock()
-	s.tiers.p = p
+	s.tiers.p = newTierCodec(p)
 	s.tiers.mu.Unlock()
 	have, err := tierVersion(ctx, s.q)
 	ready = err == nil && have == p.TierVersion()
@@ -163,7 +165,7 @@ func deploymentsAfter(ctx context.Context, tx *sql.Tx, after string, n int) ([]*
 
 // spansOf classifies deployments on every core and returns each one's
 // rows, in the order given.
-func spansOf(p registry.TierProjector, ds []*registry.Deployment) [][]row {
+func spansOf(p *tierCodec, ds []*registry.Deployment) [][]row {
 	out := make([][]row, len(ds))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -181,11 +183,13 @@ func spansOf(p registry.TierProjector, ds []*registry.Deployment) [][]row {
 }
 
 // tierRows are the rows of a deployment's tier spans.
-func tierRows(p registry.TierProjector, d *registry.Deployment) []row {
+func tierRows(p *tierCodec, d *registry.Deployment) []row {
 	spans := p.TierSpans(d)
-	rows := make([]row, len(spans))
-	for i, sp := range spans {
-		rows[i] = row{tDepTiers, []any{d.ID, sp.Framework, sp.Tier, sp.From, sp.Until}}
+	rows := make([]row, 0, len(spans))
+	for _, sp := range spans {
+		if code, ok := p.code(sp.Framework, sp.Tier); ok {
+			rows = append(rows, row{tDepTiers, []any{d.ID, code, dayNum(sp.From), dayNum(sp.Until)}})
+		}
 	}
 	return rows
 }
@@ -248,21 +252,31 @@ func (s *reader) tierCondition(ctx context.Context, f *registry.TierFilter, arg 
 		}
 		return "1 = 0", nil
 	}
-	tiers, err := json.Marshal(f.Tiers)
-	if err != nil {
-		return "", err
+	p := s.tiers.projector()
+	var codes []string
+	for _, t := range f.Tiers {
+		if code, ok := p.code(f.Framework, t); ok {
+			codes = append(codes, strconv.Itoa(code))
+		}
+	}
+	if len(codes) == 0 {
+		return "1 = 0", nil
+	}
+	// The codes are integers made here, written into the statement so
+	// that the planner sees them.
+	cond := func(day string) string {
+		return fmt.Sprintf("t.code IN (%s) AND t.from_day <= %s AND %[2]s < t.until_day", strings.Join(codes, ", "), day)
 	}
 	var n int
-	err = s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM deployment_tiers WHERE framework = $1 AND %s AND from_day <= $3 AND $3 < until_day LIMIT %d) m",
-		s.d.inJSON("tier", "$2"), fewMatches), f.Framework, string(tiers), f.Day).Scan(&n)
+	err := s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM deployment_tiers t WHERE %s LIMIT %d) m", cond("$1"), fewMatches), dayNum(f.Day)).Scan(&n)
 	if err != nil {
 		return "", err
 	}
-	cond := fmt.Sprintf("t.framework = %s AND %s AND t.from_day <= %s AND %[3]s < t.until_day", arg(f.Framework), s.d.inJSON("t.tier", arg(string(tiers))), arg(f.Day))
+	where := cond(arg(dayNum(f.Day)))
 	if n < fewMatches {
-		return "d.id IN (SELECT t.deployment_id FROM deployment_tiers t WHERE " + cond + ")", nil
+		return "d.id IN (SELECT t.deployment_id FROM deployment_tiers t WHERE " + where + ")", nil
 	}
-	return "EXISTS (SELECT 1 FROM deployment_tiers t WHERE t.deployment_id = d.id AND " + cond + ")", nil
+	return "EXISTS (SELECT 1 FROM deployment_tiers t WHERE t.deployment_id = d.id AND " + where + ")", nil
 }
 
 // tierMatch is the test of a tier filter that the table cannot answer yet:
@@ -298,17 +312,22 @@ func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers m
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := s.q.QueryContext(ctx, "SELECT deployment_id, framework, tier FROM deployment_tiers WHERE "+
-		s.d.inJSON("deployment_id", "$1")+" AND from_day <= $2 AND $2 < until_day", string(list), day)
+	rows, err := s.q.QueryContext(ctx, "SELECT deployment_id, code FROM deployment_tiers WHERE "+
+		s.d.inJSON("deployment_id", "$1")+" AND from_day <= $2 AND $2 < until_day", string(list), dayNum(day))
 	if err != nil {
 		return nil, false, err
 	}
 	defer rows.Close()
 	out := make(map[string]map[string]string, len(ids))
 	for rows.Next() {
-		var id, fw, tier string
-		if err := rows.Scan(&id, &fw, &tier); err != nil {
+		var id string
+		var code int
+		if err := rows.Scan(&id, &code); err != nil {
 			return nil, false, err
+		}
+		fw, tier, ok := p.decode(code)
+		if !ok {
+			return nil, false, fmt.Errorf("deployment_tiers: %s has code %d, which no framework and tier make", id, code)
 		}
 		if out[id] == nil {
 			out[id] = map[string]string{}

@@ -10,13 +10,12 @@
 -- differs (or is missing, after a write that could not classify).
 CREATE TABLE deployment_tiers (
     deployment_id TEXT NOT NULL,
-    framework     TEXT NOT NULL,
-    tier          TEXT NOT NULL,
-    from_day      TEXT NOT NULL,   -- YYYY-MM-DD; 0001-01-01 when open to the past
-    until_day     TEXT NOT NULL,   -- YYYY-MM-DD, not included; 9999-12-31 when open
-    PRIMARY KEY (deployment_id, framework, from_day)
+    code          INTEGER NOT NULL,   -- framework and tier, in the codes of the version in projections
+    from_day      INTEGER NOT NULL,   -- YYYYMMDD
+    until_day     INTEGER NOT NULL,   -- YYYYMMDD, not included
+    PRIMARY KEY (deployment_id, code, from_day)
 );
-CREATE INDEX deployment_tiers_tier ON deployment_tiers (framework, tier, deployment_id);
+CREATE INDEX deployment_tiers_code ON deployment_tiers (code, deployment_id);
 
 CREATE TABLE projections (
     name    TEXT PRIMARY KEY,
