@@ -31,6 +31,8 @@ type txWriter struct {
 
 	tiers        *tierCodec // writes deployments' tiers; nil when the writer has none
 	tiersChecked bool       // the projection's version was checked (project)
+	tiersInline  bool       // and this write projects its deployments' tiers
+	tiersBulk    bool       // the write holds too many deployments to classify them all
 }
 
 type insertKey struct {

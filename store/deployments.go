@@ -14,11 +14,15 @@ import (
 
 // Deployments lists deployments matching f, ordered by id.
 func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error) {
-	where, args, err := s.conditions(ctx, f)
+	indexed, err := s.tiersUsable(ctx, f.Tier)
 	if err != nil {
 		return registry.Page[*registry.Deployment]{}, err
 	}
-	if f.Tier != nil && !s.tiers.usable(f.Tier.Framework) {
+	where, args, err := s.conditions(ctx, f, indexed)
+	if err != nil {
+		return registry.Page[*registry.Deployment]{}, err
+	}
+	if f.Tier != nil && !indexed {
 		m, err := s.tierMatch(f.Tier)
 		if err != nil {
 			return registry.Page[*registry.Deployment]{}, err
@@ -43,8 +47,9 @@ func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (
 
 // conditions are the SQL conditions on deployments d that select what a
 // filter selects (but its Match, which no database can run, and its Tier
-// while the tier projection is not ready), with their arguments.
-func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter) ([]string, []any, error) {
+// unless the tier projection can answer it: tiersUsable), with their
+// arguments.
+func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) ([]string, []any, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -94,7 +99,7 @@ func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter) ([
 		}
 		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
 	}
-	if f.Tier != nil && s.tiers.usable(f.Tier.Framework) {
+	if f.Tier != nil && tiersIndexed {
 		cond, err := s.tierCondition(ctx, f.Tier, arg)
 		if err != nil {
 			return nil, nil, err

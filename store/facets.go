@@ -22,8 +22,9 @@ type Facets struct {
 // technology, status and vendor; nil under a tier filter the tier
 // projection cannot answer yet.
 func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*Facets, error) {
-	if f.Tier != nil && !s.tiers.usable(f.Tier.Framework) {
-		return nil, nil // the tiers are classified as they are read, and cannot be counted
+	indexed, err := s.tiersUsable(ctx, f.Tier)
+	if err != nil || f.Tier != nil && !indexed {
+		return nil, err // the tiers are classified as they are read, and cannot be counted
 	}
 	out := &Facets{}
 	for _, c := range []struct {
@@ -39,7 +40,7 @@ func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*Face
 		g := f
 		g.Match, g.Cursor, g.Limit = nil, "", 0
 		c.clear(&g)
-		where, args, err := s.conditions(ctx, g)
+		where, args, err := s.conditions(ctx, g, indexed)
 		if err != nil {
 			return nil, err
 		}

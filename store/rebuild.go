@@ -25,7 +25,7 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		for _, t := range append(allTables[:len(allTables):len(allTables)], tDepTiers) {
+		for _, t := range append(allTables[:len(allTables):len(allTables)], tDepTiers, tTierPending) {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name); err != nil {
 				return err
 			}
@@ -50,6 +50,7 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 			return err
 		}
 		tw := newTxWriter(ctx, s.d, tx, s.tiers.projector())
+		tw.tiersBulk = true // every deployment: ProjectTiers classifies them after
 		defer tw.wait() // on an early return; flush already waited otherwise
 		for _, t := range tombs {
 			if err := tw.insert(t); err != nil {
@@ -69,13 +70,6 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 			return tw.project(e, r.Seq, r.State)
 		}); err != nil {
 			return err
-		}
-		if tw.tiers != nil {
-			// Every deployment's tiers were written again, with this
-			// projector.
-			if err := setVersion(tw, tw.tiers.TierVersion()); err != nil {
-				return err
-			}
 		}
 		return tw.flush()
 	})

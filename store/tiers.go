@@ -23,7 +23,10 @@ import (
 // revision of a deployment, and all of them again when the projector's
 // version is not the one they were written with.
 
-var tDepTiers = &table{name: "deployment_tiers", cols: []string{"deployment_id", "code", "from_day", "until_day"}, owner: "deployment_id", key: 3}
+var (
+	tDepTiers    = &table{name: "deployment_tiers", cols: []string{"deployment_id", "code", "from_day", "until_day"}, owner: "deployment_id", key: 3}
+	tTierPending = &table{name: "tier_pending", cols: []string{"deployment_id"}, owner: "deployment_id", key: 1}
+)
 
 // tierProjection is the name of the projection in the projections table.
 const tierProjection = "tiers"
@@ -45,14 +48,20 @@ func (t *tierState) projector() *tierCodec {
 	return t.p
 }
 
-// usable says whether a framework's tiers can be read from the table.
-func (t *tierState) usable(framework string) bool {
-	p := t.projector()
-	if p == nil || !t.ready.Load() {
-		return false
+// tiersUsable says whether the table can answer a tier filter: its version
+// is the projector's, the framework is projected, and no deployment is
+// pending. Without a filter there is nothing to answer.
+func (s *reader) tiersUsable(ctx context.Context, f *registry.TierFilter) (bool, error) {
+	p := s.tiers.projector()
+	if f == nil || p == nil || !s.tiers.ready.Load() {
+		return false, nil
 	}
-	_, ok := p.TierBounds(framework)
-	return ok
+	if _, ok := p.TierBounds(f.Framework); !ok {
+		return false, nil
+	}
+	var pending int
+	err := s.q.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM tier_pending LIMIT 1) p").Scan(&pending)
+	return pending == 0, err
 }
 
 // SetTierProjector makes p the projector of every later write, and says
@@ -79,19 +88,21 @@ func tierVersion(ctx context.Context, q querier) (string, error) {
 	return have, err
 }
 
-// ProjectTiers projects every deployment again with the store's projector
-// if the table holds another version's tiers (or none), in one
-// transaction, and returns how many deployments it projected. Writers wait
-// for it; readers go on, classifying under tier filters until it commits.
+// ProjectTiers brings the tier projection up to date with the store's
+// projector, and returns how many deployments it projected. If the table
+// holds another version's tiers (or none), every deployment is marked
+// pending; then the pending deployments are projected, tierBatch a
+// transaction, so that writers wait for one batch at most. Readers go on
+// meanwhile, classifying under tier filters until no deployment is
+// pending.
 func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 	p := s.tiers.projector()
 	if p == nil {
 		return 0, errors.New("no tier projector (SetTierProjector)")
 	}
-	n := 0
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		// Writers take the same lock, so none writes a deployment's
-		// tiers between the delete and the insert below.
+		// tiers between the delete and the marking below.
 		if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
 			return err
 		}
@@ -99,51 +110,72 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 		if err != nil || have == p.TierVersion() {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM deployment_tiers"); err != nil {
-			return err
-		}
-		tw := newTxWriter(ctx, s.d, tx, p)
-		defer tw.wait()
-		after := ""
-		for {
-			ds, err := deploymentsAfter(ctx, tx, after, 1000)
-			if err != nil || len(ds) == 0 {
-				if err != nil {
-					return err
-				}
-				break
-			}
-			for _, spans := range spansOf(p, ds) {
-				if err := tw.insert(spans...); err != nil {
-					return err
-				}
-			}
-			if err := tw.flush(); err != nil {
+		for _, q := range []string{"DELETE FROM deployment_tiers", "DELETE FROM tier_pending",
+			"INSERT INTO tier_pending (deployment_id) SELECT id FROM deployments"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
-			n += len(ds)
-			after = ds[len(ds)-1].ID
 		}
+		tw := newTxWriter(ctx, s.d, tx, p)
 		return setVersion(tw, p.TierVersion())
 	})
 	if err != nil {
-		return n, fmt.Errorf("projecting tiers: %w", err)
+		return 0, fmt.Errorf("projecting tiers: %w", err)
 	}
 	s.tiers.ready.Store(true)
-	return n, nil
-}
-
-func setVersion(w *txWriter, version string) error {
-	if err := w.exec("DELETE FROM projections WHERE name = $1", tierProjection); err != nil {
-		return err
+	n := 0
+	for {
+		done := 0
+		err := s.writeTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
+				return err
+			}
+			if have, err := tierVersion(ctx, tx); err != nil || have != p.TierVersion() {
+				if err == nil {
+					err = errors.New("another process projected the tiers with another version of the frameworks")
+				}
+				return err
+			}
+			ds, err := pendingDeployments(ctx, tx, tierBatch)
+			if err != nil || len(ds) == 0 {
+				return err
+			}
+			tw := newTxWriter(ctx, s.d, tx, p)
+			defer tw.wait()
+			for i, rows := range spansOf(p, ds) {
+				if err := tw.insert(rows...); err != nil {
+					return err
+				}
+				if err := tw.exec("DELETE FROM tier_pending WHERE deployment_id = $1", ds[i].ID); err != nil {
+					return err
+				}
+			}
+			done = len(ds)
+			return tw.flush()
+		})
+		if err != nil {
+			return n, fmt.Errorf("projecting tiers: %w", err)
+		}
+		if done == 0 {
+			return n, nil
+		}
+		n += done
 	}
-	return w.exec("INSERT INTO projections (name, version) VALUES ($1, $2)", tierProjection, version)
 }
 
-// deploymentsAfter reads up to n current deployments with ids after after,
-// in id order.
-func deploymentsAfter(ctx context.Context, tx *sql.Tx, after string, n int) ([]*registry.Deployment, error) {
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT state FROM entities WHERE kind = 'deployment' AND id > $1 ORDER BY id LIMIT %d", n), after)
+// tierBatch is how many pending deployments one transaction of
+// ProjectTiers projects, and tiersInline how many deployments one write
+// may hold and still project their tiers itself: a larger import leaves
+// them pending, for ProjectTiers, since classifying them would take most
+// of its time (variables for the tests).
+var (
+	tierBatch   = 500
+	tiersInline = 1000
+)
+
+// pendingDeployments reads up to n pending deployments' current states.
+func pendingDeployments(ctx context.Context, tx *sql.Tx, n int) ([]*registry.Deployment, error) {
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT e.state FROM tier_pending p JOIN entities e ON e.kind = 'deployment' AND e.id = p.deployment_id ORDER BY p.deployment_id LIMIT %d", n))
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +193,13 @@ func deploymentsAfter(ctx context.Context, tx *sql.Tx, after string, n int) ([]*
 		out = append(out, e.(*registry.Deployment))
 	}
 	return out, rows.Err()
+}
+
+func setVersion(w *txWriter, version string) error {
+	if err := w.exec("DELETE FROM projections WHERE name = $1", tierProjection); err != nil {
+		return err
+	}
+	return w.exec("INSERT INTO projections (name, version) VALUES ($1, $2)", tierProjection, version)
 }
 
 // spansOf classifies deployments on every core and returns each one's
@@ -195,29 +234,23 @@ func tierRows(p *tierCodec, d *registry.Deployment) []row {
 }
 
 // project writes the rows an entity's state puts in the tables, and a
-// deployment's tiers.
+// deployment's tiers, or marks them pending (ProjectTiers) when this write
+// cannot or should not classify: it has no projector, or another version
+// than the table's, or more deployments than tiersInline.
 func (w *txWriter) project(e registry.Entity, seq int64, state []byte) error {
 	d, ok := e.(*registry.Deployment)
 	if !ok {
 		return w.insert(project(e, seq, state)...)
 	}
 	if !w.tiersChecked {
-		// Rows written without a projector, or with another version's,
-		// would leave the table unlike any one version's: mark it out of
-		// date instead, for the next ProjectTiers to redo.
 		w.tiersChecked = true
 		have, err := tierVersion(w.ctx, w.tx)
 		if err != nil {
 			return err
 		}
-		switch {
-		case have != "" && (w.tiers == nil || have != w.tiers.TierVersion()):
-			if err := w.exec("DELETE FROM projections WHERE name = $1", tierProjection); err != nil {
-				return err
-			}
-		case have == "" && w.tiers != nil:
+		if have == "" && w.tiers != nil {
 			// A register without deployments has every tier it needs:
-			// the first import starts a complete projection.
+			// its first import starts a projection of this version.
 			var any int
 			err := w.tx.QueryRowContext(w.ctx, "SELECT count(*) FROM (SELECT 1 FROM entities WHERE kind = 'deployment' LIMIT 1) e").Scan(&any)
 			if err != nil {
@@ -227,14 +260,16 @@ func (w *txWriter) project(e registry.Entity, seq int64, state []byte) error {
 				if err := setVersion(w, w.tiers.TierVersion()); err != nil {
 					return err
 				}
+				have = w.tiers.TierVersion()
 			}
 		}
+		w.tiersInline = w.tiers != nil && have == w.tiers.TierVersion() && !w.tiersBulk
 	}
 	if err := w.insert(project(e, seq, state)...); err != nil {
 		return err
 	}
-	if w.tiers == nil {
-		return nil
+	if !w.tiersInline {
+		return w.insert(row{tTierPending, []any{d.ID}})
 	}
 	return w.insert(tierRows(w.tiers, d)...)
 }

@@ -57,22 +57,48 @@ func TestTierProjection(t *testing.T) {
 	}
 	checkTiers(t, db, cls, days)
 
-	// A writer without the projector marks the projection out of date;
-	// the next ProjectTiers writes every deployment's tiers again.
+	// A writer without the projector leaves the deployment pending:
+	// filters classify until ProjectTiers writes its tiers.
+	saved := db.tiers.p
 	db.tiers.p = nil
 	d.Title += " (edited)"
 	if _, err := db.Apply(ctx, &registry.Set{Deployments: []*registry.Deployment{&d}}, Meta{Author: "test"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if ready, err := db.SetTierProjector(ctx, cls); err != nil || ready {
-		t.Fatalf("SetTierProjector after a write without it: ready %v, %v; want not ready", ready, err)
+	db.tiers.p = saved
+	if ok, err := db.tiersUsable(ctx, &registry.TierFilter{Framework: "eu-ai-act"}); err != nil || ok {
+		t.Fatalf("tiers usable with a deployment pending: %v, %v", ok, err)
 	}
-	checkTierFilters(t, db, cls) // classifying, while not ready
-	if n, err := db.ProjectTiers(ctx); err != nil || n != len(set.Deployments) {
-		t.Fatalf("ProjectTiers: %d, %v; want %d", n, err, len(set.Deployments))
+	checkTierFilters(t, db, cls) // classifying
+	if n, err := db.ProjectTiers(ctx); err != nil || n != 1 {
+		t.Fatalf("ProjectTiers: %d, %v; want the one pending", n, err)
 	}
-	if _, err := db.SetTierProjector(ctx, cls); err != nil {
+	checkTiers(t, db, cls, days)
+
+	// A write of more deployments than tiersInline leaves them pending.
+	defer func(n int) { tiersInline = n }(tiersInline)
+	tiersInline = 2
+	var many []*registry.Deployment
+	for _, d := range set.Deployments[1:4] {
+		e := *d
+		e.Title += " (edited)"
+		many = append(many, &e)
+	}
+	if _, err := db.Apply(ctx, &registry.Set{Deployments: many}, Meta{Author: "test"}, nil); err != nil {
 		t.Fatal(err)
+	}
+	if n, err := db.ProjectTiers(ctx); err != nil || n != 3 {
+		t.Fatalf("ProjectTiers after a bulk write: %d, %v; want 3", n, err)
+	}
+	checkTiers(t, db, cls, days)
+
+	// Another version of the frameworks projects every deployment again.
+	other := otherVersion{cls}
+	if ready, err := db.SetTierProjector(ctx, other); err != nil || ready {
+		t.Fatalf("SetTierProjector with another version: ready %v, %v", ready, err)
+	}
+	if n, err := db.ProjectTiers(ctx); err != nil || n != len(set.Deployments) {
+		t.Fatalf("ProjectTiers with another version: %d, %v; want %d", n, err, len(set.Deployments))
 	}
 	checkTiers(t, db, cls, days)
 
@@ -87,11 +113,16 @@ func TestTierProjection(t *testing.T) {
 	if _, err := db.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if ready, err := db.SetTierProjector(ctx, cls); err != nil || !ready {
-		t.Fatalf("SetTierProjector after a rebuild: ready %v, %v", ready, err)
+	if n, err := db.ProjectTiers(ctx); err != nil || n != len(set.Deployments)-1 {
+		t.Fatalf("ProjectTiers after a rebuild: %d, %v; want %d", n, err, len(set.Deployments)-1)
 	}
-	checkTiers(t, db, cls, days)
+	checkTiers(t, db, other, days)
 }
+
+// otherVersion is a projector like the classifier's under another version.
+type otherVersion struct{ *analysis.Classifier }
+
+func (otherVersion) TierVersion() string { return "another version" }
 
 // changeDays are the days either side of every framework's change days,
 // and one day well before and after them all.
@@ -113,7 +144,9 @@ var classified = map[string]map[string]string{}
 
 // checkTiers compares every deployment's stored tiers on each day with the
 // classifier's.
-func checkTiers(t *testing.T, db *DB, cls *analysis.Classifier, days []time.Time) {
+func checkTiers(t *testing.T, db *DB, cls interface {
+	TiersOf(*registry.Deployment, time.Time) map[string]rules.Tier
+}, days []time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	var all []*registry.Deployment

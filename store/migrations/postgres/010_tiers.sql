@@ -7,7 +7,7 @@
 -- frameworks together, so they are not checked against the log alone:
 -- projections records the version of the frameworks and facts they were
 -- computed with, and the store projects every deployment again when it
--- differs (or is missing, after a write that could not classify).
+-- differs.
 CREATE TABLE deployment_tiers (
     deployment_id TEXT NOT NULL,
     code          INTEGER NOT NULL,   -- framework and tier, in the codes of the version in projections
@@ -16,6 +16,13 @@ CREATE TABLE deployment_tiers (
     PRIMARY KEY (deployment_id, code, from_day)
 );
 CREATE INDEX deployment_tiers_code ON deployment_tiers (code, deployment_id);
+
+-- Deployments whose tiers are not written yet: those of a write too large
+-- to classify them all, or written without the projector's version.
+-- ProjectTiers writes them; until none is left, tier filters classify.
+CREATE TABLE tier_pending (
+    deployment_id TEXT PRIMARY KEY
+);
 
 CREATE TABLE projections (
     name    TEXT PRIMARY KEY,
