@@ -51,7 +51,7 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 		}
 		tw := newTxWriter(ctx, s.d, tx, s.tiers.projector())
 		tw.tiersBulk = true // every deployment: ProjectTiers classifies them after
-		defer tw.wait() // on an early return; flush already waited otherwise
+		defer tw.wait()     // on an early return; flush already waited otherwise
 		for _, t := range tombs {
 			if err := tw.insert(t); err != nil {
 				return err
