@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"testing"
@@ -35,6 +36,7 @@ func BenchmarkListUncached(b *testing.B) {
 		h := New(Config{Open: snapshots(db), Classifier: cls, Memo: memo.New(64), Now: time.Now})
 		for _, q := range []string{"", "&tier=eu-ai-act:high_risk", "&tier=apac-baseline:prohibited"} {
 			b.Run(fmt.Sprintf("projected=%v%s", projected, q), func(b *testing.B) {
+				items := 0
 				for i := 0; b.Loop(); i++ {
 					cursor := base64.RawURLEncoding.EncodeToString([]byte(set.Deployments[(i*7919)%n].ID))
 					rec := httptest.NewRecorder()
@@ -42,7 +44,13 @@ func BenchmarkListUncached(b *testing.B) {
 					if rec.Code != 200 {
 						b.Fatalf("%d: %s", rec.Code, rec.Body)
 					}
+					var page struct{ Items []json.RawMessage }
+					if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+						b.Fatal(err)
+					}
+					items += len(page.Items)
 				}
+				b.ReportMetric(float64(items)/float64(b.N), "items/page")
 			})
 		}
 	}
