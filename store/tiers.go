@@ -65,16 +65,21 @@ func (s *reader) tiersUsable(ctx context.Context, f *registry.TierFilter) (bool,
 }
 
 // SetTierProjector makes p the projector of every later write, and says
-// whether the table holds its tiers already. Until it does (ProjectTiers),
-// tier filters classify the deployments they read.
+// whether the table holds all its tiers already: the version is p's and no
+// deployment is pending. Until it does (ProjectTiers), tier filters
+// classify the deployments they read.
 func (s *DB) SetTierProjector(ctx context.Context, p registry.TierProjector) (ready bool, err error) {
 	s.tiers.mu.Lock()
 	s.tiers.p = newTierCodec(p)
 	s.tiers.mu.Unlock()
 	have, err := tierVersion(ctx, s.q)
-	ready = err == nil && have == p.TierVersion()
-	s.tiers.ready.Store(ready)
-	return ready, err
+	if err != nil {
+		return false, err
+	}
+	s.tiers.ready.Store(have == p.TierVersion())
+	var pending int
+	err = s.q.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM tier_pending LIMIT 1) p").Scan(&pending)
+	return have == p.TierVersion() && pending == 0, err
 }
 
 // tierVersion reads the version the tier projection was written with, ""

@@ -69,6 +69,9 @@ func TestTierProjection(t *testing.T) {
 	if ok, err := db.tiersUsable(ctx, &registry.TierFilter{Framework: "eu-ai-act"}); err != nil || ok {
 		t.Fatalf("tiers usable with a deployment pending: %v, %v", ok, err)
 	}
+	if ready, err := db.SetTierProjector(ctx, cls); err != nil || ready {
+		t.Fatalf("SetTierProjector with a deployment pending: ready %v, %v; want not ready", ready, err)
+	}
 	checkTierFilters(t, db, cls) // classifying
 	if n, err := db.ProjectTiers(ctx); err != nil || n != 1 {
 		t.Fatalf("ProjectTiers: %d, %v; want the one pending", n, err)

@@ -5,7 +5,6 @@ package web
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"runtime"
 	"strings"
@@ -32,10 +31,9 @@ type Register interface {
 	Size(ctx context.Context) (int64, error)
 	Snapshot(ctx context.Context) (*store.Snapshot, error)
 	Key() *ledger.Key // signs the log's checkpoints
-	// SetTierProjector and ProjectTiers keep each deployment's tiers
-	// stored, for lists to read and tier filters to look up.
+	// SetTierProjector has each deployment's tiers stored as it is
+	// written, for lists to read and tier filters to look up.
 	SetTierProjector(ctx context.Context, p registry.TierProjector) (ready bool, err error)
-	ProjectTiers(ctx context.Context) (int, error)
 	auth.Store
 	account.Store
 	contrib.Service
@@ -111,21 +109,10 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 	if o.Logins == (ratelimit.Limit{}) {
 		o.Logins = loginLimit
 	}
-	ready, err := reg.SetTierProjector(context.Background(), cls)
-	if err != nil {
+	// Until the tiers are all stored (the server's caller runs
+	// ProjectTiers), tier filters classify as they read.
+	if _, err := reg.SetTierProjector(context.Background(), cls); err != nil {
 		return nil, err
-	}
-	if !ready {
-		// Projecting a large register takes minutes; tier filters
-		// classify as they read until it is done.
-		go func() {
-			start := time.Now()
-			if n, err := reg.ProjectTiers(context.Background()); err != nil {
-				slog.Error("projecting tiers", "err", err)
-			} else {
-				slog.Info("projected tiers", "deployments", n, "took", time.Since(start).Round(time.Millisecond))
-			}
-		}()
 	}
 	m := memo.New(memoMax)
 	authn := &auth.Auth{Store: reg, Now: now, Throttle: ratelimit.New(o.Logins, maxClients, now)}

@@ -29,7 +29,10 @@ import (
 func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*httptest.Server, *store.DB) {
 	t.Helper()
 	db := testreg.Open(t, set)
-	h, err := NewWithOptions(db, testcls.New(t, facts), unlimited)
+	// Projected first, as a server that has run before finds it.
+	cls := testcls.New(t, facts)
+	testreg.ProjectTiers(t, db, cls)
+	h, err := NewWithOptions(db, cls, unlimited)
 	if err != nil {
 		t.Fatal(err)
 	}
