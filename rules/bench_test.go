@@ -307,6 +307,28 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 	objective := or(anyOf(h.purposes, "purposes", "missing_person_search", "imminent_threat_to_life", "terrorist_threat"),
 		and(has(h.purposes, "purposes", "victim_search"), eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")),
 		and(anyOf(h.purposes, "purposes", "serious_crime_suspect", "convicted_person_search"), eq(h.annexII, "offence.annex_ii_category", annexII...), sentence))
+	// Art. 5(1)(h) bans the use "in so far as" it is not strictly necessary for a listed
+	// objective: each law-enforcement purpose is read on its own.
+	unlisted := kF
+	if h.purposes == nil {
+		unlisted = unk("purposes")
+	} else {
+		for _, p := range *h.purposes {
+			if !slices.Contains(lePurposes, p) {
+				continue
+			}
+			listed := kF
+			switch p {
+			case "missing_person_search", "imminent_threat_to_life", "terrorist_threat":
+				listed = kT
+			case "victim_search":
+				listed = eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")
+			case "serious_crime_suspect", "convicted_person_search":
+				listed = and(eq(h.annexII, "offence.annex_ii_category", annexII...), sentence)
+			}
+			unlisted = or(unlisted, not(listed))
+		}
+	}
 	exclusion := kF
 	if h.purposes == nil {
 		exclusion = unk("purposes")
@@ -326,7 +348,7 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 	}
 	rulesList := []rule{
 		{"EU-AIA-2-3", "Art. 2(3)", "exclusion", NotApplicable, exclusion, true},
-		{"EU-AIA-5-1-h", "Art. 5(1)(h)", "live RBI", Prohibited, and(isRBI, realTime, isTrue(h.public, "setting.publicly_accessible"), le, not(objective)), false},
+		{"EU-AIA-5-1-h", "Art. 5(1)(h)", "live RBI", Prohibited, and(isRBI, realTime, isTrue(h.public, "setting.publicly_accessible"), le, unlisted), false},
 		{"EU-AIA-5-1-h-exception", "Art. 5(1)(h)(i)-(iii)", "listed objective", ProhibitedUnless, and(isRBI, realTime, isTrue(h.public, "setting.publicly_accessible"), le, objective), false},
 		{"EU-AIA-5-1-e", "Art. 5(1)(e)", "scraping", Prohibited, and(has(h.caps, "system.capabilities", "facial_database_construction"), isTrue(h.untargeted, "inferences.scraping.untargeted")), false},
 		{"EU-AIA-5-1-f", "Art. 5(1)(f)", "emotions at work", Prohibited, and(has(h.caps, "system.capabilities", "emotion_recognition"), anyOf(h.spaces, "setting.spaces", "workplace", "education"), notTrue(h.emotionsMS, "inferences.medical_or_safety_reason")), false},
