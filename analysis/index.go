@@ -10,8 +10,11 @@ import (
 )
 
 // The governance-gap index scores each jurisdiction from 0 (narrow gap) to
-// 100 (wide) as the weighted mean of three components: exposure to AI
-// surveillance, the gap left by its safeguards, and its regime context.
+// 100 (wide) from three components: exposure to AI surveillance, the gap
+// left by its safeguards, and its regime context. Since version 2 the score
+// is exposure times the weighted mean of the other two (Weights.Combine):
+// a gap is surveillance that safeguards do not govern, so there is none to
+// measure where the register records no surveillance.
 // docs/methodology.md is the method; weights.yaml holds its numbers.
 
 // Index is the governance-gap index at one date.
@@ -20,6 +23,7 @@ type Index struct {
 	Version       string  `json:"version"`
 	AsOf          string  `json:"as_of"`
 	Year          int     `json:"year"`
+	Combine       string  `json:"combine"`       // how the components make the score (Weights.Combine)
 	Jurisdictions []Score `json:"jurisdictions"` // by rank, unscored last
 }
 
@@ -29,7 +33,10 @@ type Score struct {
 	Name      string   `json:"name"`
 	Subregion string   `json:"subregion"`
 	Score     *float64 `json:"score"` // 0-100, higher is a wider gap; null when no component is known
-	Rank      int      `json:"rank"`  // 1 is the widest gap; 0 when unscored or under min_coverage
+	Rank      int      `json:"rank"`  // 1 is the widest gap; 0 when unscored or Unranked
+	// Unranked says why a score is shown but not ranked: UnrankedCoverage
+	// or UnrankedNoExposure; empty when ranked or unscored.
+	Unranked string `json:"unranked,omitempty"`
 	// Coverage is the share of the index's inputs for this jurisdiction
 	// that are known.
 	Coverage   float64              `json:"coverage"`
@@ -95,7 +102,7 @@ func Compute(in *Inputs, w *Weights, year int) *Index { return compute(in, w, ye
 // many recomputations that read only scores and ranks.
 func compute(in *Inputs, w *Weights, year int, list bool) *Index {
 	in.checkFactors(w)
-	idx := &Index{Method: w.Method, Version: w.Version, AsOf: in.AsOf.Format(time.DateOnly), Year: year}
+	idx := &Index{Method: w.Method, Version: w.Version, AsOf: in.AsOf.Format(time.DateOnly), Year: year, Combine: w.Combine}
 	current := year >= in.AsOf.Year()
 	for _, j := range in.Jurisdictions {
 		s := Score{Code: j.Code, Name: j.Name, Subregion: j.Subregion, Components: map[string]Component{},
@@ -177,15 +184,35 @@ func compute(in *Inputs, w *Weights, year int, list bool) *Index {
 		inputs++
 		s.Components["context"] = Component{ctxVal, w.Components.Context, btoi(ctxVal != nil), 1}
 
-		if m := weightedMean([]part{{exp, w.Components.Exposure}, {sgGap, w.Components.Safeguards}, {ctxVal, w.Components.Context}}); m != nil {
-			v := math.Round(*m*1000) / 10
-			s.Score = &v
-		}
+		s.Score = combine(w, exp, sgGap, ctxVal)
 		s.Coverage = math.Round(float64(known)/float64(inputs)*1000) / 1000
 		idx.Jurisdictions = append(idx.Jurisdictions, s)
 	}
-	rank(idx.Jurisdictions, w.MinCoverage)
+	rank(idx.Jurisdictions, w)
 	return idx
+}
+
+// combine makes the score, 0-100 to one decimal, from the components' values
+// (nil when unknown). Under CombineExposureWeighted it is exposure times the
+// weighted mean of the safeguard gap and the context: nil when both are
+// unknown, 0 when exposure is. Under CombineMean it is the weighted mean of
+// the three.
+func combine(w *Weights, exposure, safeguardGap, context *float64) *float64 {
+	var m *float64
+	switch w.Combine {
+	case CombineExposureWeighted:
+		if g := weightedMean([]part{{safeguardGap, w.Components.Safeguards}, {context, w.Components.Context}}); g != nil && exposure != nil {
+			v := *exposure * *g
+			m = &v
+		}
+	default:
+		m = weightedMean([]part{{exposure, w.Components.Exposure}, {safeguardGap, w.Components.Safeguards}, {context, w.Components.Context}})
+	}
+	if m == nil {
+		return nil
+	}
+	v := math.Round(*m*1000) / 10
+	return &v
 }
 
 // scoreDeployment weighs a deployment. It reads only the deployment
@@ -278,12 +305,34 @@ func weightedMean(parts []part) *float64 {
 	return &v
 }
 
+// Why a score is shown but not ranked (Score.Unranked).
+const (
+	// UnrankedCoverage: the score rests on less than min_coverage of its
+	// inputs.
+	UnrankedCoverage = "coverage"
+	// UnrankedNoExposure: under CombineExposureWeighted, the register records
+	// no surveillance there (exposure 0), so the score is 0 by construction
+	// and cannot tell a narrow gap from an unreported one.
+	UnrankedNoExposure = "no_exposure"
+)
+
 // rank sorts by score, widest gap first, and numbers them; equal scores
-// share a rank (1, 2, 2, 4). A score resting on less than minCoverage of
-// its inputs is shown but not ranked.
-func rank(ss []Score, minCoverage float64) {
+// share a rank (1, 2, 2, 4). A score is shown but not ranked when it rests
+// on less than min_coverage of its inputs or, under
+// CombineExposureWeighted, when its exposure is 0.
+func rank(ss []Score, w *Weights) {
+	for i := range ss {
+		s := &ss[i]
+		switch e := s.Components["exposure"].Value; {
+		case s.Score == nil:
+		case s.Coverage < w.MinCoverage:
+			s.Unranked = UnrankedCoverage
+		case w.Combine == CombineExposureWeighted && (e == nil || *e == 0):
+			s.Unranked = UnrankedNoExposure
+		}
+	}
 	ranked := func(s Score) *float64 {
-		if s.Coverage < minCoverage {
+		if s.Unranked != "" {
 			return nil
 		}
 		return s.Score

@@ -121,8 +121,8 @@ func TestSensitivityAndSeries(t *testing.T) {
 	if len(a) != 15 || a[0].Year != 2012 || a[14].Year != 2026 {
 		t.Fatalf("series years: %+v", a)
 	}
-	near(t, "series 2019", a[7].Score, 68.8)
-	near(t, "series 2026", a[14].Score, 52.2)
+	near(t, "series 2019", a[7].Score, 22.1)
+	near(t, "series 2026", a[14].Score, 20.3)
 }
 
 // TestPerturbKeepsDeploymentFactors: the sensitivity draws reuse the

@@ -20,7 +20,7 @@ import (
 // totals: every deployment scored and summed in every computation. The
 // totals must give the same index.
 func referenceCompute(r *testRegister, w *Weights, year int) *Index {
-	idx := &Index{Method: w.Method, Version: w.Version, AsOf: r.asOf.Format(time.DateOnly), Year: year}
+	idx := &Index{Method: w.Method, Version: w.Version, AsOf: r.asOf.Format(time.DateOnly), Year: year, Combine: w.Combine}
 	current := year >= r.asOf.Year()
 	for _, j := range r.jurisdictions {
 		s := Score{Code: j.Code, Name: j.Name, Subregion: j.Subregion, Components: map[string]Component{},
@@ -91,14 +91,11 @@ func referenceCompute(r *testRegister, w *Weights, year int) *Index {
 		}
 		inputs++
 		s.Components["context"] = Component{ctxVal, w.Components.Context, btoi(ctxVal != nil), 1}
-		if m := weightedMean([]part{{exp, w.Components.Exposure}, {sgGap, w.Components.Safeguards}, {ctxVal, w.Components.Context}}); m != nil {
-			v := math.Round(*m*1000) / 10
-			s.Score = &v
-		}
+		s.Score = combine(w, exp, sgGap, ctxVal)
 		s.Coverage = math.Round(float64(known)/float64(inputs)*1000) / 1000
 		idx.Jurisdictions = append(idx.Jurisdictions, s)
 	}
-	rank(idx.Jurisdictions, w.MinCoverage)
+	rank(idx.Jurisdictions, w)
 	return idx
 }
 
@@ -172,7 +169,9 @@ func TestTotalsMatchReference(t *testing.T) {
 		}
 		in := reg.inputs(w)
 		for year := 2010; year <= 2028; year++ {
-			ws := []*Weights{w, perturb(w, rng, 0.25)}
+			mean := *w
+			mean.Combine = CombineMean
+			ws := []*Weights{w, perturb(w, rng, 0.25), &mean}
 			for k, ww := range ws {
 				got, want := Compute(in, ww, year), referenceCompute(reg, ww, year)
 				if err := sameScores(got, want); err != nil {

@@ -144,12 +144,16 @@ func IndexReport(ctx context.Context, reg IndexRegister, c *Classifier, w *Weigh
 // count of each jurisdiction and with an outside measure keyed by code
 // (such as the Digital Repression Index); it also reports the correlation
 // of the deployments part alone, which does not read AIGS, to show how much
-// of the first agreement is circular.
+// of the first agreement is circular, and of the ranked scores, which is
+// what the method's combination changes.
 func (r *Report) Validate(outside map[string]float64, outsideName string) {
-	exposure, aigs := map[string]float64{}, map[string]float64{}
+	exposure, aigs, score := map[string]float64{}, map[string]float64{}, map[string]float64{}
 	for _, s := range r.Index.Jurisdictions {
 		if v := s.Components["exposure"].Value; v != nil {
 			exposure[s.Code] = *v
+		}
+		if s.Rank > 0 {
+			score[s.Code] = *s.Score
 		}
 		if len(s.AIGS) > 0 {
 			n := 0.0
@@ -171,5 +175,7 @@ func (r *Report) Validate(outside map[string]float64, outsideName string) {
 		Correlate("deployments part ~ AIGS 2022 technology count", deps, aigs),
 		Correlate("exposure ~ "+outsideName, exposure, outside),
 		Correlate("deployments part ~ "+outsideName, deps, outside),
+		Correlate("score (ranked) ~ AIGS 2022 technology count", score, aigs),
+		Correlate("score (ranked) ~ "+outsideName, score, outside),
 	}
 }

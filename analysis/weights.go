@@ -16,12 +16,28 @@ import (
 //go:embed weights.yaml
 var defaultWeights []byte
 
+// The ways the components make the score (Weights.Combine).
+const (
+	// CombineExposureWeighted: the score is exposure times the weighted
+	// mean of the safeguard gap and the regime context. Weak safeguards
+	// leave a gap only as wide as the surveillance they fail to govern;
+	// components.exposure is not read.
+	CombineExposureWeighted = "exposure_weighted"
+	// CombineMean: the score is the weighted mean of the three components
+	// (version 1.0.0 of the method).
+	CombineMean = "mean"
+)
+
 // Weights are the numbers of the method, read from a YAML file.
 type Weights struct {
 	Method      string  `yaml:"method" json:"method"`
 	Version     string  `yaml:"version" json:"version"`
 	MinCoverage float64 `yaml:"min_coverage" json:"min_coverage"` // scores on less are not ranked
-	Components  struct {
+	// Combine is how the components make the score: CombineExposureWeighted
+	// or CombineMean. A file without it is read as CombineMean, the method
+	// of version 1, so that older weight files give the figures they gave.
+	Combine    string `yaml:"combine" json:"combine"`
+	Components struct {
 		Exposure   float64 `yaml:"exposure" json:"exposure"`
 		Safeguards float64 `yaml:"safeguards" json:"safeguards"`
 		Context    float64 `yaml:"context" json:"context"`
@@ -90,11 +106,21 @@ func ParseWeights(name string, data []byte) (*Weights, error) {
 		bad("method", "method and version are required")
 	}
 	unit("min_coverage", w.MinCoverage)
+	switch w.Combine {
+	case "":
+		w.Combine = CombineMean
+	case CombineMean, CombineExposureWeighted:
+	default:
+		bad("combine", "%q is not a way to combine (allowed: %s, %s)", w.Combine, CombineExposureWeighted, CombineMean)
+	}
 	unit("components.exposure", w.Components.Exposure)
 	unit("components.safeguards", w.Components.Safeguards)
 	unit("components.context", w.Components.Context)
 	if w.Components.Exposure+w.Components.Safeguards+w.Components.Context == 0 {
 		bad("components", "at least one component needs a weight")
+	}
+	if w.Combine == CombineExposureWeighted && w.Components.Safeguards+w.Components.Context == 0 {
+		bad("components", "combine %s needs a weight for safeguards or context", CombineExposureWeighted)
 	}
 	unit("exposure.parts.deployments", w.Exposure.Parts.Deployments)
 	unit("exposure.parts.aigs", w.Exposure.Parts.AIGS)

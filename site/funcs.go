@@ -32,11 +32,24 @@ func legend() []legendItem {
 	return append(out, legendItem{noData, "no score"})
 }
 
-func rankText(rank int) string {
-	if rank == 0 {
-		return "not ranked (too few inputs known)"
+// rankText says where a score ranks, or why it does not.
+func rankText(s analysis.Score) string {
+	switch {
+	case s.Rank > 0:
+		return fmt.Sprintf("rank %d", s.Rank)
+	case s.Unranked == analysis.UnrankedNoExposure:
+		return "not ranked (the register records no surveillance here, so there is no gap to measure yet)"
 	}
-	return fmt.Sprintf("rank %d", rank)
+	return "not ranked (too few inputs known)"
+}
+
+// formulaText says how the components make the score, for the method the
+// index was computed with.
+func formulaText(combine string) string {
+	if combine == analysis.CombineExposureWeighted {
+		return "The score is 100 × exposure × the weighted mean of the safeguard gap and the regime context: weak safeguards widen the gap only as far as there is surveillance for them to govern."
+	}
+	return "The score is 100 × the weighted mean of exposure, the safeguard gap and the regime context."
 }
 
 // seriesChart draws a jurisdiction's score by year as an SVG line; the page
@@ -117,7 +130,8 @@ var funcs = template.FuncMap{
 		b, _ := json.Marshal(v)
 		return string(b)
 	},
-	"rankText": rankText,
+	"rankText":    rankText,
+	"formulaText": formulaText,
 	"deref": func(v *int64) int64 {
 		if v == nil {
 			return 0

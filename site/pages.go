@@ -48,10 +48,12 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 			label := j.Name + ": no score"
 			fill := noData
 			switch {
+			case j.Score != nil && j.Unranked == analysis.UnrankedNoExposure:
+				label = fmt.Sprintf("%s: not scored on the map, no surveillance recorded", j.Name)
 			case j.Score != nil && j.Rank == 0:
 				label = fmt.Sprintf("%s: not scored on the map, %.0f%% of its inputs known", j.Name, j.Coverage*100)
 			case j.Score != nil:
-				label = fmt.Sprintf("%s: gap %.1f of 100, %s", j.Name, *j.Score, rankText(j.Rank))
+				label = fmt.Sprintf("%s: gap %.1f of 100, %s", j.Name, *j.Score, rankText(j))
 				fill = scoreColour(*j.Score)
 			}
 			regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: fill, Href: "/countries/" + j.Code, Label: label}
@@ -177,7 +179,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	}
 	binding, unencoded := lawOf(j, s.cls.Frameworks())
 	data := map[string]any{
-		"Title": j.Name, "J": j, "Score": score, "Stability": stab, "Rows": rows, "Frameworks": s.cls.Frameworks(),
+		"Title": j.Name, "J": j, "Score": score, "Combine": rep.Index.Combine, "Stability": stab, "Rows": rows, "Frameworks": s.cls.Frameworks(),
 		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
 		"Binding": binding, "Unencoded": unencoded, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
 	}

@@ -52,7 +52,9 @@ func TestIndexCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(b), &rep); err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Validation) != 4 || rep.Validation[0].N != 27 || rep.Validation[2].N != 27 || rep.Validation[0].Pearson == nil {
+		// Exposure and the deployments part against AIGS and the DRI, then
+		// the ranked scores against both.
+		if len(rep.Validation) != 6 || rep.Validation[0].N != 27 || rep.Validation[2].N != 27 || rep.Validation[0].Pearson == nil || rep.Validation[4].Pearson == nil {
 			t.Errorf("validation: %+v", rep.Validation)
 		}
 	})
