@@ -13,7 +13,8 @@ CREATE TABLE deployment_tiers (
     until_day     INTEGER NOT NULL,   -- YYYYMMDD, not included
     PRIMARY KEY (deployment_id, code, from_day)
 ) WITHOUT ROWID;
-CREATE INDEX deployment_tiers_code ON deployment_tiers (code, deployment_id);
+-- Covering: a tier filter reads the ids and days from the index alone.
+CREATE INDEX deployment_tiers_code ON deployment_tiers (code, from_day, until_day, deployment_id);
 
 -- Deployments whose tiers are not written yet: those of a write too large
 -- to classify them all, or written without the projector's version.
