@@ -334,6 +334,7 @@ func verifyCmd(fs *flag.FlagSet) runFunc {
 		return nil
 	})
 	pinned := fs.String("key", "", "a pinned public key (log.pub's text, kept from a trusted copy) to check every checkpoint with, instead of the key in the data directory; nothing is then created or signed")
+	tiers := fs.Bool("tiers", false, "also classify every deployment again and compare its tiers with the stored ones (a classification of the whole register)")
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		var db *store.DB
 		var err error
@@ -370,6 +371,18 @@ func verifyCmd(fs *flag.FlagSet) runFunc {
 		rep, err := db.Verify(ctx, earlier...)
 		if err != nil {
 			return err
+		}
+		if *tiers {
+			n, bad, note, err := db.VerifyTiers(ctx)
+			if err != nil {
+				return err
+			}
+			rep.Mismatches = append(rep.Mismatches, bad...)
+			if note != "" {
+				rep.Notes = append(rep.Notes, note)
+			} else {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("the stored tiers of %d deployments were compared with a classification of each", n))
+			}
 		}
 		if !rep.OK() {
 			for _, m := range rep.Mismatches {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +121,33 @@ func TestTierProjection(t *testing.T) {
 		t.Fatalf("ProjectTiers after a rebuild: %d, %v; want %d", n, err, len(set.Deployments)-1)
 	}
 	checkTiers(t, db, other, days)
+
+	// VerifyTiers finds nothing on the table as written, and names a
+	// changed row and a row of no deployment.
+	if n, bad, note, err := db.VerifyTiers(ctx); err != nil || len(bad) > 0 || note != "" || n != len(set.Deployments)-1 {
+		t.Fatalf("VerifyTiers: %d checked, %v, %q, %v", n, bad, note, err)
+	}
+	victim := set.Deployments[1].ID
+	for _, q := range []string{
+		"UPDATE deployment_tiers SET code = code + 1 WHERE deployment_id = $1 AND from_day = (SELECT max(from_day) FROM deployment_tiers WHERE deployment_id = $1)",
+		"INSERT INTO deployment_tiers (deployment_id, code, from_day, until_day) VALUES ('no-such-deployment', 0, 10101, 99991231)",
+	} {
+		if _, err := db.db.ExecContext(ctx, strings.ReplaceAll(q, "$1", "'"+victim+"'")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, bad, _, err := db.VerifyTiers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var named, orphan bool
+	for _, m := range bad {
+		named = named || strings.Contains(m.Detail, "deployment "+victim+" under ")
+		orphan = orphan || strings.Contains(m.Detail, "1 rows of deployments the register does not hold")
+	}
+	if !named || !orphan {
+		t.Fatalf("VerifyTiers after tampering: %v; want %s named and the row of no deployment", bad, victim)
+	}
 }
 
 // otherVersion is a projector like the classifier's under another version.
