@@ -59,9 +59,15 @@ func (s *reader) tiersUsable(ctx context.Context, f *registry.TierFilter) (bool,
 	if _, ok := p.TierBounds(f.Framework); !ok {
 		return false, nil
 	}
-	var pending int
-	err := s.q.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM tier_pending LIMIT 1) p").Scan(&pending)
-	return pending == 0, err
+	pending, err := anyPending(ctx, s.q)
+	return !pending, err
+}
+
+// anyPending says whether any deployment's tiers are pending.
+func anyPending(ctx context.Context, q querier) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM tier_pending LIMIT 1) p").Scan(&n)
+	return n > 0, err
 }
 
 // SetTierProjector makes p the projector of every later write, and says
@@ -77,13 +83,12 @@ func (s *DB) SetTierProjector(ctx context.Context, p registry.TierProjector) (re
 		return false, err
 	}
 	s.tiers.ready.Store(have == p.TierVersion())
-	var pending int
-	err = s.q.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM tier_pending LIMIT 1) p").Scan(&pending)
-	return have == p.TierVersion() && pending == 0, err
+	pending, err := anyPending(ctx, s.q)
+	return have == p.TierVersion() && !pending, err
 }
 
 // tierVersion reads the version the tier projection was written with, ""
-// when it is out of date.
+// when none is recorded.
 func tierVersion(ctx context.Context, q querier) (string, error) {
 	var have string
 	err := q.QueryRowContext(ctx, "SELECT version FROM projections WHERE name = $1", tierProjection).Scan(&have)
@@ -200,6 +205,7 @@ func pendingDeployments(ctx context.Context, tx *sql.Tx, n int) ([]*registry.Dep
 	return out, rows.Err()
 }
 
+// setVersion records the version the tier projection is written with.
 func setVersion(w *txWriter, version string) error {
 	if err := w.exec("DELETE FROM projections WHERE name = $1", tierProjection); err != nil {
 		return err
