@@ -65,8 +65,12 @@ func TestLinesKept(t *testing.T) {
 	}
 }
 
-// TestBounds checks that each bound refuses its document quickly, naming
-// the bound.
+// TestBounds checks that each bound refuses its document, naming the bound,
+// and that none runs away: the time limit catches a parse that grows
+// without bound (minutes, or memory exhausted), not a slow machine, so it
+// is far above the fraction of a second each takes on an idle one. (It was
+// 2 s, which a 200,000-token document passed 3.7 s into on a busy 2-core
+// machine.)
 func TestBounds(t *testing.T) {
 	laughs := "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
 	for i, p := 1, "a"; i < 9; i++ {
@@ -96,7 +100,7 @@ func TestBounds(t *testing.T) {
 	for doc, want := range cases {
 		start := time.Now()
 		_, err := Parse([]byte(doc))
-		if took := time.Since(start); took > 2*time.Second {
+		if took := time.Since(start); took > 30*time.Second {
 			t.Errorf("%.40q took %v", doc, took)
 		}
 		switch {
