@@ -40,6 +40,29 @@ func lawOf(j *registry.Jurisdiction, fws []*rules.Framework) (bound []boundLaw, 
 	return nil, unencoded
 }
 
+// benchmarks are the frameworks every country page compares with, beside
+// the law that binds the country.
+var benchmarks = []string{"eu-ai-act", "apac-baseline"}
+
+// matrixFrameworks are the frameworks a country's matrix shows: those that
+// bind it, then the benchmarks, in that order.
+func matrixFrameworks(j *registry.Jurisdiction, fws []*rules.Framework) []*rules.Framework {
+	var out []*rules.Framework
+	for _, fw := range fws {
+		if slices.Contains(fw.Binds, j.Code) && !slices.Contains(benchmarks, fw.ID) {
+			out = append(out, fw)
+		}
+	}
+	for _, id := range benchmarks {
+		for _, fw := range fws {
+			if fw.ID == id {
+				out = append(out, fw)
+			}
+		}
+	}
+	return out
+}
+
 // coming returns, of the rules that hold on a deployment's facts but are
 // not in force yet, the most severe, and of those the first in force: so
 // that "minimal risk" today is shown with what it becomes, and when.

@@ -169,9 +169,13 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	if err != nil {
 		return err
 	}
+	// The matrix has a column for each framework that binds the country
+	// and the two benchmarks: 28 columns would hide what matters here
+	// behind a sideways scroll. Each deployment's page has them all.
+	shown := matrixFrameworks(j, s.cls.Frameworks())
 	var rows []row
 	for _, d := range page.Items {
-		rows = append(rows, row{d, s.cls.Deployment(d, s.cls.Frameworks(), s.today()).Results})
+		rows = append(rows, row{d, s.cls.Deployment(d, shown, s.today()).Results})
 	}
 	claims, err := rd.List(ctx, "claim", j.Code, "", registry.MaxLimit)
 	if err != nil {
@@ -179,7 +183,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	}
 	binding, unencoded := lawOf(j, s.cls.Frameworks())
 	data := map[string]any{
-		"Title": j.Name, "J": j, "Score": score, "Combine": rep.Index.Combine, "Stability": stab, "Rows": rows, "Frameworks": s.cls.Frameworks(),
+		"Title": j.Name, "J": j, "Score": score, "Combine": rep.Index.Combine, "Stability": stab, "Rows": rows, "Frameworks": shown, "AllFrameworks": len(s.cls.Frameworks()),
 		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
 		"Binding": binding, "Unencoded": unencoded, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
 	}
