@@ -17,6 +17,20 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 
+# The accessibility test runs axe-core, pinned with its checksum in
+# web/testdata/axe/package-lock.json; install npm when it is missing.
+if ! command -v npm >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing npm for the accessibility test" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  else
+    echo "test.sh: npm is missing and cannot be installed here (need root and apt-get)" >&2
+  fi
+fi
+if ! { command -v npm >/dev/null && npm ci --prefix web/testdata/axe --no-audit --no-fund --loglevel=error >&2; }; then
+  echo "test.sh: axe-core is not installed; the accessibility test will be skipped (or fail under CI=true)" >&2
+fi
+
 # The store's conformance suite also runs on PostgreSQL: start a throwaway
 # cluster on loopback (Debian's postgresql, installed when missing) unless
 # OBS_TEST_POSTGRES already names one.

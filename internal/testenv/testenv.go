@@ -1,8 +1,8 @@
 // Package testenv finds what tests need outside the Go toolchain: a
-// PostgreSQL cluster, a Chromium browser, and the shared data beside the
-// repository. Each helper skips the test when the thing is missing, except
-// under CI=true, where a missing server, browser or file fails it: CI must
-// never pass by skipping.
+// PostgreSQL cluster, a Chromium browser, npm packages, and the shared
+// data beside the repository. Each helper skips the test when the thing is
+// missing, except under CI=true, where a missing server, browser, package
+// or file fails it: CI must never pass by skipping.
 package testenv
 
 import (
@@ -50,6 +50,22 @@ func Chromium(t testing.TB) string {
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		missing(t, "chromium is not installed")
+	}
+	return path
+}
+
+// NPM returns the path of a file an npm package installed, rel under
+// dir/node_modules; scripts/test.sh runs npm ci in each directory of the
+// repository whose package.json and package-lock.json name what a test
+// needs (web/testdata/axe: axe-core).
+func NPM(t testing.TB, dir, rel string) string {
+	t.Helper()
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	path := filepath.Join(dir, "node_modules", filepath.FromSlash(rel))
+	if _, err := os.Stat(path); err != nil {
+		missing(t, "npm package missing: "+path+" (npm ci --prefix "+dir+")")
 	}
 	return path
 }
