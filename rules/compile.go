@@ -52,8 +52,9 @@ type compiled struct {
 	constVals [][]string
 	derived   []*expr
 	rules     []*compiledRule
-	celOnly   bool // some expression runs on cel-go, so derived values are kept in its form too
-	readsAsOf bool // some expression reads as_of, so a result may change on any day
+	celOnly   bool       // some expression runs on cel-go, so derived values are kept in its form too
+	readsAsOf bool       // some expression reads as_of, so a result may change on any day
+	changes   changeDays // Framework.Changes, worked out once
 	env       *cel.Env
 	schema    *Schema
 	pool      sync.Pool // of *activation

@@ -14,9 +14,9 @@ import (
 // projection took 89 MB with text columns and a second copy of its key.
 type tierCodec struct {
 	registry.TierProjector
-	fws     []string
+	fws     []string // TierFrameworks, asked once
 	fwIdx   map[string]int
-	tiers   []string
+	tiers   []string // TierNames, asked once
 	tierIdx map[string]int
 }
 

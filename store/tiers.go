@@ -152,13 +152,19 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 			}
 			tw := newTxWriter(ctx, s.d, tx, p)
 			defer tw.wait()
+			ids := make([]string, len(ds))
 			for i, rows := range spansOf(p, ds) {
 				if err := tw.insert(rows...); err != nil {
 					return err
 				}
-				if err := tw.exec("DELETE FROM tier_pending WHERE deployment_id = $1", ds[i].ID); err != nil {
-					return err
-				}
+				ids[i] = ds[i].ID
+			}
+			list, err := json.Marshal(ids)
+			if err != nil {
+				return err
+			}
+			if err := tw.exec("DELETE FROM tier_pending WHERE "+s.d.inJSON("deployment_id", "$1"), string(list)); err != nil {
+				return err
 			}
 			done = len(ds)
 			return tw.flush()
@@ -385,7 +391,7 @@ func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers m
 	}
 	// Frameworks out of force that day have no rows: each deployment has
 	// the same tier under them.
-	for _, fw := range p.TierFrameworks() {
+	for _, fw := range p.fws {
 		if b, _ := p.TierBounds(fw); day < b.From || day >= b.Until {
 			for _, id := range ids {
 				if out[id] == nil {
@@ -452,7 +458,7 @@ func (s *DB) VerifyTiers(ctx context.Context) (checked int, mismatches []Mismatc
 				fw, tier, _ := p.decode(r.vals[1].(int))
 				want[fw] = append(want[fw], spanText(tier, r.vals[2].(int), r.vals[3].(int)))
 			}
-			for _, fw := range p.TierFrameworks() {
+			for _, fw := range p.fws {
 				if got := stored[id][fw]; !slices.Equal(got, want[fw]) {
 					bad("deployment %s under %s: the frameworks give %v, the table holds %v", id, fw, want[fw], got)
 				}
@@ -487,18 +493,15 @@ func (s *reader) storedSpans(ctx context.Context, p *tierCodec, ids []string) (m
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.q.QueryContext(ctx, "SELECT deployment_id, code, from_day, until_day FROM deployment_tiers WHERE "+
-		s.d.inJSON("deployment_id", "$1")+" ORDER BY deployment_id, code, from_day", string(list))
+	// code / tierCodeWidth is the framework: its spans come together, in
+	// order of their first day, whatever their tiers.
+	rows, err := s.q.QueryContext(ctx, fmt.Sprintf("SELECT deployment_id, code, from_day, until_day FROM deployment_tiers WHERE %s ORDER BY deployment_id, code / %d, from_day",
+		s.d.inJSON("deployment_id", "$1"), tierCodeWidth), string(list))
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
 	out := map[string]map[string][]string{}
-	type span struct {
-		from int
-		text string
-	}
-	byFW := map[[2]string][]span{}
 	for rows.Next() {
 		var id string
 		var code, from, until int
@@ -509,19 +512,13 @@ func (s *reader) storedSpans(ctx context.Context, p *tierCodec, ids []string) (m
 		if !ok {
 			fw, tier = unknownCode, fmt.Sprintf("code %d", code)
 		}
-		byFW[[2]string{id, fw}] = append(byFW[[2]string{id, fw}], span{from, spanText(tier, from, until)})
+		if out[id] == nil {
+			out[id] = map[string][]string{}
+		}
+		out[id][fw] = append(out[id][fw], spanText(tier, from, until))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
-	}
-	for k, spans := range byFW {
-		slices.SortFunc(spans, func(a, b span) int { return a.from - b.from })
-		if out[k[0]] == nil {
-			out[k[0]] = map[string][]string{}
-		}
-		for _, sp := range spans {
-			out[k[0]][k[1]] = append(out[k[0]][k[1]], sp.text)
-		}
 	}
 	pending := map[string]bool{}
 	prows, err := s.q.QueryContext(ctx, "SELECT deployment_id FROM tier_pending WHERE "+s.d.inJSON("deployment_id", "$1"), string(list))
