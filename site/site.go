@@ -30,7 +30,6 @@ import (
 	"oversight/ledger"
 	"oversight/registry"
 	"oversight/release"
-	"oversight/store"
 )
 
 //go:embed templates/*.html
@@ -50,7 +49,7 @@ type Reader interface {
 	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
 	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
 	// Facets counts what each value of each search filter would select.
-	Facets(ctx context.Context, f registry.DeploymentFilter) (*store.Facets, error)
+	Facets(ctx context.Context, f registry.DeploymentFilter, base *registry.Facets) (*registry.Facets, error)
 	// The history of changes, newest first, and each record's state before.
 	RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error)
 	StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error)
