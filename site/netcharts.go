@@ -101,7 +101,7 @@ func clip(s string, n int) string {
 // colour of its headquarters with the number of deployments. Each mark
 // has class "mark" and names its vendor and jurisdiction (data-vendor,
 // data-jurisdiction), as the table's row does.
-func vendorMatrix(t *analysis.VendorTable, rows []analysis.VendorRow, p *palette, f netFilter) template.HTML {
+func vendorMatrix(t *analysis.VendorTable, rows []analysis.VendorRow, p *palette) template.HTML {
 	if len(rows) == 0 {
 		return ""
 	}
@@ -126,9 +126,9 @@ func vendorMatrix(t *analysis.VendorTable, rows []analysis.VendorRow, p *palette
 		colour := p.colour(r.Headquarters)
 		fmt.Fprintf(&b, `<rect class="key" x="2" y="%d" width="10" height="10" fill="%s"/>`, y+8, colour)
 		fmt.Fprintf(&b, `<text class="row" x="18" y="%d">%s<title>%s, %s</title></text>`, y+17, esc(clip(r.Name, 28)), esc(r.Name), esc(hqWords(r.Headquarters)))
-		figure := "#ffffff"
+		figure := "count on-dark" // white figures on the palette's dark colours
 		if colour == unknownHQColour {
-			figure = "#1a1a1a"
+			figure = "count"
 		}
 		for i, n := range r.Cells {
 			if n == 0 {
@@ -138,7 +138,7 @@ func vendorMatrix(t *analysis.VendorTable, rows []analysis.VendorRow, p *palette
 			fmt.Fprintf(&b, `<g class="mark" data-vendor="%s" data-jurisdiction="%s"><title>%s in %s: %s</title>`, esc(r.Vendor), t.Jurisdictions[i],
 				esc(r.Name), esc(countryName(t.Jurisdictions[i])), deploymentsWords(n))
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" rx="3" fill="%s"/>`, x+2, y+2, cell-4, cell-4, colour)
-			fmt.Fprintf(&b, `<text class="count" x="%d" y="%d" fill="%s">%d</text></g>`, x+cell/2, y+cell/2+4, figure, n)
+			fmt.Fprintf(&b, `<text class="%s" x="%d" y="%d">%d</text></g>`, figure, x+cell/2, y+cell/2+4, n)
 		}
 	}
 	b.WriteString(`</svg>`)

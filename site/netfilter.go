@@ -92,7 +92,7 @@ var netChipNames = []struct{ param, words string }{
 	{"certainty", "certainty"}, {"technology", "technology"}, {"year_from", "from"}, {"year_to", "to"},
 }
 
-// form returns the filter form of the page at path, with the filters in
+// netForm returns the filter form of the page at path, with the filters in
 // force as chips, each removable.
 func (s *Site) netForm(ctx context.Context, rd Reader, path string, f netFilter) (netForm, error) {
 	fv, err := memoize(s, ctx, rd, "facets", facetsOf)

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"html/template"
@@ -11,6 +12,7 @@ import (
 
 	"oversight/analysis"
 	"oversight/ingest"
+	"oversight/internal/memo"
 )
 
 // networkRows bounds the vendors the network page draws and lists: past it
@@ -19,26 +21,27 @@ const networkRows = analysis.ListMax
 
 // vendorTable returns the vendor table of the deployments f selects,
 // computed once per register state and filter (see memoize).
-func (s *Site) vendorTable(ctx context.Context, rd Reader, f netFilter) (*analysis.VendorTable, bool, int64, error) {
-	v, err := memoize(s, ctx, rd, f.memoName("vendor-table"), func(ctx context.Context, rd Reader) (*analysis.VendorTable, error) {
+func (s *Site) vendorTable(ctx context.Context, rd Reader, f netFilter) (memo.Value[*analysis.VendorTable], error) {
+	return memoize(s, ctx, rd, f.memoName("vendor-table"), func(ctx context.Context, rd Reader) (*analysis.VendorTable, error) {
 		return analysis.BuildVendorTable(ctx, rd, f.Q)
 	})
-	return v.Val, v.Stale, v.Key.Size, err
 }
 
 // network is the vendor network page: which vendors and lenders appear in
-// which jurisdictions, drawn as a matrix whose marks link to the search
-// for them, with the same rows as a table and a CSV.
+// which jurisdictions, drawn as a matrix, with the same rows as a table
+// that links each vendor, country and count (to the search for its
+// deployments), and as a CSV.
 func (s *Site) network(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
 	f, err := readNetFilter(r)
 	if err != nil {
 		return err
 	}
-	t, isStale, size, err := s.vendorTable(ctx, rd, f)
+	v, err := s.vendorTable(ctx, rd, f)
 	if err != nil {
 		return err
 	}
+	t := v.Val
 	form, err := s.netForm(ctx, rd, "/network", f)
 	if err != nil {
 		return err
@@ -47,7 +50,7 @@ func (s *Site) network(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	palette := hqPalette(t.Rows)
 	data := map[string]any{
 		"Title": "Vendor network", "T": t, "Rows": rows, "Form": form, "F": f,
-		"Matrix":   vendorMatrix(t, rows, palette, f),
+		"Matrix":   vendorMatrix(t, rows, palette),
 		"Legend":   palette.legend(),
 		"CSV":      template.URL("/network.csv" + f.with()),
 		"API":      template.URL("/api/v1/network" + f.with()),
@@ -57,10 +60,7 @@ func (s *Site) network(w http.ResponseWriter, r *http.Request, rd Reader) error 
 		"Vendors":  len(t.Rows),
 		"HQColour": palette.colour,
 	}
-	if isStale {
-		data["Stale"] = size
-		w.Header().Set("Cache-Control", "no-store")
-	}
+	stale(w, data, v)
 	s.render(w, r, http.StatusOK, "network", data)
 	return nil
 }
@@ -77,11 +77,12 @@ func (s *Site) networkCSV(w http.ResponseWriter, r *http.Request, rd Reader) err
 	if err != nil {
 		return err
 	}
-	t, isStale, _, err := s.vendorTable(r.Context(), rd, f)
+	v, err := s.vendorTable(r.Context(), rd, f)
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
+	t := v.Val
+	var b bytes.Buffer
 	cw := csv.NewWriter(&b)
 	cw.Write(networkCSVColumns)
 	for _, row := range t.Rows {
@@ -114,10 +115,11 @@ func (s *Site) networkCSV(w http.ResponseWriter, r *http.Request, rd Reader) err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="vendor-network.csv"`)
-	if isStale {
+	if v.Stale {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	w.Write([]byte(b.String()))
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	w.Write(b.Bytes())
 	return nil
 }
 
