@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"html"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"oversight/data"
+	"oversight/internal/fixture"
 	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/internal/testcls"
@@ -251,5 +253,36 @@ func TestTrendsPage(t *testing.T) {
 		if cells != len(marks) || links == 0 {
 			t.Errorf("/trends%s: %d cells not zero, %d marks, %d links", q, cells, len(marks), links)
 		}
+	}
+}
+
+// TestNetworkPageBounded: past networkRows vendors the page draws and
+// lists the first networkRows, says so, and the CSV lists them all.
+func TestNetworkPageBounded(t *testing.T) {
+	set := fixture.Set(0)
+	n := networkRows + 3
+	for i := range n {
+		id := fmt.Sprintf("vendor-%03d", i)
+		set.Vendors = append(set.Vendors, fixture.Vendor(id, "CN"))
+		set.Deployments = append(set.Deployments, fixture.Deployment(i, "PK", id))
+	}
+	db := testreg.Open(t, set)
+	s, err := New(Config{
+		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
+		Classifier: testcls.New(t, nil), Memo: memo.New(8), Now: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, s, "/network")
+	if rows, marks := len(tableRowRE.FindAllString(body, -1)), strings.Count(body, `<g class="mark"`); rows != networkRows || marks != networkRows {
+		t.Errorf("%d rows and %d marks, want %d of each", rows, marks, networkRows)
+	}
+	if want := fmt.Sprintf("the first %d of %d", networkRows, n); !strings.Contains(body, want) {
+		t.Errorf("the page does not say %q", want)
+	}
+	_, csvBody := get(t, s, "/network.csv")
+	if recs, err := csv.NewReader(strings.NewReader(csvBody)).ReadAll(); err != nil || len(recs) != n+1 {
+		t.Errorf("the CSV has %d records (%v), want %d and a header", len(recs)-1, err, n)
 	}
 }
