@@ -132,10 +132,10 @@ func New(c Config) (*Site, error) {
 	}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
-			continue
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue // the frame and the parts (_*.html) every page may use
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", n)
 		if err != nil {
 			return nil, err
 		}
@@ -166,6 +166,9 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /history":          s.read(s.history),
 		"GET /feed.atom":        s.read(s.feed),
 		"GET /money":            s.read(s.money),
+		"GET /network":          s.read(s.network),
+		"GET /network.csv":      s.read(s.networkCSV),
+		"GET /trends":           s.read(s.trends),
 		"GET /about":            s.document,
 		"GET /method":           s.document,
 		"GET /releases/{tag}":   s.read(s.releasePage),
