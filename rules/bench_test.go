@@ -304,9 +304,13 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 	} else {
 		sentence = kb(*h.sentence >= 4)
 	}
-	objective := or(anyOf(h.purposes, "purposes", "missing_person_search", "imminent_threat_to_life", "terrorist_threat"),
-		and(has(h.purposes, "purposes", "victim_search"), eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")),
-		and(anyOf(h.purposes, "purposes", "serious_crime_suspect", "convicted_person_search"), eq(h.annexII, "offence.annex_ii_category", annexII...), sentence))
+	// Art. 5(1)(h): a purpose one of the objectives names goes to the exception path,
+	// where whether the offence meets the objective is a condition.
+	objectivePurposes := []string{"missing_person_search", "imminent_threat_to_life", "terrorist_threat", "victim_search", "serious_crime_suspect", "convicted_person_search"}
+	objective := anyOf(h.purposes, "purposes", objectivePurposes...)
+	listedObjective := and(
+		or(not(has(h.purposes, "purposes", "victim_search")), eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")),
+		or(not(anyOf(h.purposes, "purposes", "serious_crime_suspect", "convicted_person_search")), and(eq(h.annexII, "offence.annex_ii_category", annexII...), sentence)))
 	// Art. 5(1)(h) bans the use "in so far as" it is not strictly necessary for a listed
 	// objective: each law-enforcement purpose is read on its own.
 	unlisted := kF
@@ -314,19 +318,9 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 		unlisted = unk("purposes")
 	} else {
 		for _, p := range *h.purposes {
-			if !slices.Contains(lePurposes, p) {
-				continue
+			if slices.Contains(lePurposes, p) && !slices.Contains(objectivePurposes, p) {
+				unlisted = kT
 			}
-			listed := kF
-			switch p {
-			case "missing_person_search", "imminent_threat_to_life", "terrorist_threat":
-				listed = kT
-			case "victim_search":
-				listed = eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")
-			case "serious_crime_suspect", "convicted_person_search":
-				listed = and(eq(h.annexII, "offence.annex_ii_category", annexII...), sentence)
-			}
-			unlisted = or(unlisted, not(listed))
 		}
 	}
 	exclusion := kF
@@ -357,7 +351,7 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 		{"EU-AIA-5-1-d", "Art. 5(1)(d)", "profiling", Prohibited, and(has(h.caps, "system.capabilities", "individual_risk_assessment"), isTrue(h.solely, "inferences.offending_risk.solely_profiling"), notTrue(h.supports, "inferences.offending_risk.supports_human_assessment_objective_facts")), false},
 	}
 	certain, decided := MinimalRisk, false
-	var missing []string
+	var missing, condMissing []string
 	var possible []rule
 	for _, r := range rulesList {
 		switch r.when.v {
@@ -365,6 +359,7 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 			tier := r.tier
 			if r.id == "EU-AIA-5-1-h-exception" {
 				conds := []k3{
+					listedObjective,
 					isTrue(h.enabling, "legal_basis.specific_enabling_law"),
 					eq(h.watchlist, "identification.watchlist_basis", "specific_named_individuals"),
 					isTrue(h.fria, "safeguards.fria_done"),
@@ -374,9 +369,8 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 					isTrue(h.review, "safeguards.human_review_before_action"),
 					isTrue(h.notify, "safeguards.regulators_notified"),
 				}
-				ids := []string{"national-law", "targeted-individual-only", "fria", "registration", "prior-authorisation", "no-solely-automated-adverse-decision", "notification"}
+				ids := []string{"listed-objective", "national-law", "targeted-individual-only", "fria", "registration", "prior-authorisation", "no-solely-automated-adverse-decision", "notification"}
 				failed, unknown := false, false
-				var condMissing []string
 				for i, c := range conds {
 					cr := ConditionResult{Rule: r.id, ID: ids[i], Status: Met}
 					switch c.v {
@@ -394,8 +388,9 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 					tier = Prohibited
 				case !unknown:
 					tier = HighRisk
-				default:
-					missing = append(missing, condMissing...)
+				}
+				if tier != ProhibitedUnless {
+					condMissing = nil
 				}
 			}
 			res.Rules = append(res.Rules, RuleResult{ID: r.id, Status: Fired, Tier: tier, Label: r.citation + ": " + r.explanation})
@@ -411,6 +406,11 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 		case tUnknown:
 			possible = append(possible, r)
 		}
+	}
+	// The exception's unknown conditions matter only if no other rule already
+	// prohibits: the prohibition is the most they could lead to.
+	if certain != Prohibited {
+		missing = append(missing, condMissing...)
 	}
 	least, most := certain, certain
 	for _, r := range possible {
