@@ -154,6 +154,10 @@ func (fw *Framework) Evaluate(f *Facts, asOf time.Time) Result {
 		if !live {
 			continue
 		}
+		// A rule that may hold is read with its conditions as far as they are
+		// known: if one already fails, or all are already met, holding would
+		// give that outcome's tier, which is what the bounds must show.
+		h.outcome, _ = act.conditions(cr)
 		h.tier = Tier(h.outcome.Tier)
 		possible = append(possible, h)
 	}
