@@ -136,6 +136,12 @@ var funcs = template.FuncMap{
 	"techWords":  techWords,
 	"rolesWords": rolesWords,
 
+	"plural": func(n int, one, many string) string { // "1 group", "2 groups"
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	},
 	"rankText":    rankText,
 	"formulaText": formulaText,
 	"deref": func(v *int64) int64 {

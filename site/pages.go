@@ -33,6 +33,16 @@ type change struct {
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
+	p := params.Read(r.URL.Query(), "map", "colour")
+	mode := cmp.Or(p.Enum("map", mapModes), "gap")
+	colour := p.Enum("colour", colourings)
+	if colour != "" && mode != "deployments" {
+		p.Badf("colour", nil, "colours the deployments map: give it with map=deployments")
+	}
+	colour = cmp.Or(colour, "tier")
+	if err := p.Err(); err != nil {
+		return err
+	}
 	rv, err := s.indexReport(ctx, rd)
 	if err != nil {
 		return err
@@ -91,13 +101,70 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	data := map[string]any{
 		"Title": "AI surveillance in the Asia-Pacific", "Map": h.Map, "Disputed": atlas.DisputedNote,
 		"Index": rep.Index, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
-		"Changes": changes, "Legend": legend(),
+		"Changes": changes, "Legend": legend(), "Mode": mode, "Colour": colour,
 	}
 	stale(w, data, rv)
 	stale(w, data, hv)
+	if mode == "deployments" {
+		dv, err := memoize(s, ctx, rd, "deployment-map", s.buildDeploymentMap)
+		if err != nil {
+			return err
+		}
+		stale(w, data, dv)
+		if err := s.deploymentsMap(data, rep.Index.Jurisdictions, dv.Val, colour); err != nil {
+			return err
+		}
+	}
 	s.render(w, r, http.StatusOK, "home", data)
 	return nil
 }
+
+// pointRows bounds the rows of the deployments map's table; the search
+// lists the rest.
+const pointRows = 500
+
+// A pointRow is a line of the table beside the deployments map.
+type pointRow struct {
+	mapPoint
+	Country, Tier, Technology string
+}
+
+// deploymentsMap adds the deployments map, its legend, counts and table
+// to the home page's data.
+func (s *Site) deploymentsMap(data map[string]any, js []analysis.Score, dm deploymentMap, colour string) error {
+	regions := map[string]atlas.Region{}
+	for _, j := range js {
+		regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: registerFill}
+	}
+	what := map[string]string{"tier": "its tier under the EU AI Act, applied as a benchmark", "technology": "the most intrusive technology recorded"}[colour]
+	var m bytes.Buffer
+	err := atlas.Render(&m, regions, atlas.Options{Title: "Deployments by " + map[string]string{"tier": "EU AI Act tier", "technology": "technology"}[colour],
+		Desc:      "Each deployment with coordinates, at its place, coloured by " + what + "; nearby ones are grouped, with their count. The table below lists the same deployments.",
+		SmallArea: -1, Marks: dm.marks(colour)})
+	if err != nil {
+		return err
+	}
+	singles, grouped, groups := 0, 0, 0
+	for _, g := range dm.Groups {
+		if len(g.Members) == 1 {
+			singles++
+		} else {
+			grouped, groups = grouped+len(g.Members), groups+1
+		}
+	}
+	var rows []pointRow
+	for _, p := range dm.Points[:min(len(dm.Points), pointRows)] {
+		rows = append(rows, pointRow{p, countryName(p.Jurisdiction), keyOf(p, "tier").Label, keyOf(p, "technology").Label})
+	}
+	data["Map"], data["Keys"], data["Rows"] = template.HTML(m.String()), dm.legendOf(colour), rows
+	data["Placed"], data["Singles"], data["Grouped"], data["Groups"] = len(dm.Points), singles, grouped, groups
+	data["NoPlace"], data["Outside"], data["Shown"] = dm.NoPlace, dm.Outside, dm.Total
+	return nil
+}
+
+// registerFill is the register's jurisdictions under the deployments, a
+// shade apart from the countries outside it.
+const registerFill = "#cdd5dc"
 
 // latest lists the newest revisions of the log.
 func latest(ctx context.Context, rd Reader, n int) ([]change, error) {

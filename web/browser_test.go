@@ -49,7 +49,7 @@ func builtinRegister(t *testing.T) (*httptest.Server, *store.DB) {
 
 // pages are the pages every test visits.
 var pages = []string{
-	"/", "/countries/PK", "/countries/MO", "/deployments/pk-islamabad-safe-city", "/deployments/in-delhi-police-afrs-protests",
+	"/", "/?map=deployments&colour=tier", "/?map=deployments&colour=technology", "/countries/PK", "/countries/MO", "/deployments/pk-islamabad-safe-city", "/deployments/in-delhi-police-afrs-protests",
 	"/vendors/huawei", "/frameworks/", "/frameworks/eu-ai-act", "/scenarios?framework=apac-baseline", "/assess", "/search",
 	"/search?technology=remote_biometric_identification&tier=eu-ai-act:prohibited", "/search?subregion=southeast_asia&vendor=huawei", "/releases", "/scenarios?framework=eu-ai-act&region=asean", "/history", "/about", "/method", "/money", "/money?subregion=southeast_asia",
 	"/network", "/network?subregion=southeast_asia&vendor_hq=CN", "/trends", "/trends?technology=remote_biometric_identification",
@@ -75,6 +75,7 @@ func TestPageSizes(t *testing.T) {
 		if n := len(b) + len(cb); n > 500_000 {
 			t.Errorf("%s: %d bytes with its stylesheet, over 500 KB", p, n)
 		}
+		t.Logf("%s: %d bytes of HTML, %d of stylesheet", p, len(b), len(cb))
 	}
 	for _, p := range []string{"/countries/ZZ", "/deployments/nope", "/vendors/nope", "/frameworks/nope"} {
 		if resp, _ := http.Get(srv.URL + p); resp.StatusCode != 404 {

@@ -51,10 +51,20 @@ type Options struct {
 	// clicked. Zero means DefaultSmallArea; a negative value draws circles
 	// only for jurisdictions with no shape.
 	SmallArea float64
+	// Marks are drawn over the map, in order, after every shape.
+	Marks []Mark
 }
 
 // CircleRadius is the radius of a small state's circle, in viewBox units.
 const CircleRadius = 4
+
+// CircleGap is the least distance, in viewBox units, between the centres of
+// two small states' circles: circles nearer than this (Hong Kong's and
+// Macao's) are moved apart along the line joining them, each by half the
+// shortfall, and a leader line joins each moved circle to where it was. A
+// page that enlarges the circles for touch (to a radius of up to
+// CircleGap/2) keeps them apart, so each stays a target of its own.
+const CircleGap = 36
 
 type feature struct {
 	Code string      `json:"code"`
@@ -65,8 +75,18 @@ type feature struct {
 	Area float64     `json:"area"`
 }
 
+// frame is the projection the generator drew the boundaries with.
+type frame struct {
+	LonMin      float64 `json:"lon_min"`
+	LonMax      float64 `json:"lon_max"`
+	LatMin      float64 `json:"lat_min"`
+	LatMax      float64 `json:"lat_max"`
+	StdParallel float64 `json:"std_parallel"`
+}
+
 type asset struct {
 	Source   string     `json:"source"`
+	Frame    frame      `json:"frame"`
 	Width    float64    `json:"width"`
 	Height   float64    `json:"height"`
 	Features []*feature `json:"features"`
@@ -110,6 +130,10 @@ func Source() string { return load().Source }
 // A key that is not in Codes, or a Region.Code that differs from its key, is
 // an error, reported before anything is written.
 //
+// Marks (Options.Marks) are drawn last, above the shapes, in a
+// <g class="marks">; a mark outside the map or without a label is an
+// error, reported before anything is written.
+//
 // The root has role="img" only when the map has no links; with links it
 // has role="group", since role="img" would hide the links from assistive
 // technology. Its <title> and <desc> give it its name and description.
@@ -123,6 +147,12 @@ func Render(w io.Writer, regions map[string]Region, opts Options) error {
 	}
 	var bad []string
 	links := false
+	for i, m := range opts.Marks {
+		if msg := checkMark(m, a.Width, a.Height); msg != "" {
+			return fmt.Errorf("atlas: mark %d (%q): %s", i, m.Label, msg)
+		}
+		links = links || m.Href != ""
+	}
 	for k, r := range regions {
 		if known[k] == nil || (r.Code != "" && r.Code != k) {
 			bad = append(bad, k)
@@ -169,6 +199,22 @@ func Render(w io.Writer, regions map[string]Region, opts Options) error {
 	slices.SortFunc(drawn, func(x, y *feature) int {
 		return cmp.Or(cmp.Compare(y.Area, x.Area), strings.Compare(x.Code, y.Code))
 	})
+	// The small states' circles, moved apart where they are too near.
+	var circled []*feature
+	var centres [][2]float64
+	for _, f := range drawn {
+		if f.D == "" || f.Area < small {
+			c := f.C
+			if f.S != nil {
+				c = *f.S
+			}
+			circled, centres = append(circled, f), append(centres, c)
+		}
+	}
+	at := map[*feature][2][2]float64{} // where each circle was, and is drawn
+	for i, c := range spread(centres, CircleGap) {
+		at[circled[i]] = [2][2]float64{centres[i], c}
+	}
 	for _, f := range drawn {
 		r := regions[f.Code]
 		name := cmp.Or(r.Name, f.Name)
@@ -180,10 +226,11 @@ func Render(w io.Writer, regions map[string]Region, opts Options) error {
 			fmt.Fprintf(&b, `<path class="jurisdiction" data-code="%s" fill="%s" d="%s"><title>%s</title></path>`,
 				f.Code, esc(fill), f.D, esc(label))
 		}
-		if f.D == "" || f.Area < small {
-			c := f.C
-			if f.S != nil {
-				c = *f.S
+		if pos, ok := at[f]; ok {
+			was, c := pos[0], pos[1]
+			if was != c {
+				fmt.Fprintf(&b, `<line class="leader" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#333" stroke-width="0.6"/>`,
+					num(was[0]), num(was[1]), num(c[0]), num(c[1]))
 			}
 			fmt.Fprintf(&b, `<circle class="small-state" data-code="%s" fill="%s" stroke="#333" cx="%s" cy="%s" r="%d"><title>%s</title></circle>`,
 				f.Code, esc(fill), num(c[0]), num(c[1]), CircleRadius, esc(label))
@@ -192,7 +239,15 @@ func Render(w io.Writer, regions map[string]Region, opts Options) error {
 			b.WriteString("</a>")
 		}
 	}
-	b.WriteString("</g></svg>")
+	b.WriteString("</g>")
+	if len(opts.Marks) > 0 {
+		b.WriteString(`<g class="marks">`)
+		for _, m := range opts.Marks {
+			writeMark(&b, m)
+		}
+		b.WriteString("</g>")
+	}
+	b.WriteString("</svg>")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

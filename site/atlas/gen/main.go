@@ -109,10 +109,22 @@ type Asset struct {
 	Source     string     `json:"source"`
 	Licence    string     `json:"licence"`
 	Projection string     `json:"projection"`
+	Frame      Frame      `json:"frame"`
 	Width      float64    `json:"width"`
 	Height     float64    `json:"height"`
 	Missing    []string   `json:"missing"`
 	Features   []*Feature `json:"features"`
+}
+
+// Frame is the projection's parameters, written into the asset so that
+// package atlas places points (lon/lat) exactly where this program put the
+// boundaries.
+type Frame struct {
+	LonMin      float64 `json:"lon_min"`
+	LonMax      float64 `json:"lon_max"`
+	LatMin      float64 `json:"lat_min"`
+	LatMax      float64 `json:"lat_max"`
+	StdParallel float64 `json:"std_parallel"`
 }
 
 type pt struct{ x, y float64 }
@@ -257,6 +269,7 @@ func run(in, out string) error {
 		Licence: "Natural Earth data: public domain. world-atlas: ISC licence, Copyright 2013-2019 Michael Bostock.",
 		Projection: fmt.Sprintf("equirectangular, standard parallel %g°N; lon %g..%g (east of 180 = west longitudes + 360), lat %g..%g; "+
 			"arcs simplified with Douglas–Peucker at %g units; coordinates in tenths", stdParallel, lonMin, lonMax, latMin, latMax, tolerance),
+		Frame: Frame{lonMin, lonMax, latMin, latMax, stdParallel},
 		Width: width, Height: height, Missing: []string{},
 	}
 	for _, f := range feats {
@@ -318,7 +331,7 @@ func run(in, out string) error {
 	var b strings.Builder
 	b.WriteString("{\n")
 	for _, kv := range [][2]any{{"source", asset.Source}, {"licence", asset.Licence}, {"projection", asset.Projection},
-		{"width", asset.Width}, {"height", asset.Height}, {"missing", asset.Missing}} {
+		{"frame", asset.Frame}, {"width", asset.Width}, {"height", asset.Height}, {"missing", asset.Missing}} {
 		v, _ := json.Marshal(kv[1])
 		fmt.Fprintf(&b, "%q: %s,\n", kv[0], v)
 	}
