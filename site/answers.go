@@ -201,7 +201,7 @@ func plain(v string) string {
 // safeName is a field's name fit to show: a name that is no question's
 // may be anything.
 func safeName(name string) string {
-	if !utf8.ValidString(name) || len(name) > 80 || strings.ContainsFunc(name, unicode.IsControl) {
+	if name == "" || !utf8.ValidString(name) || len(name) > 80 || strings.ContainsFunc(name, unicode.IsControl) {
 		return strconv.QuoteToASCII(name[:min(len(name), 80)])
 	}
 	return name
