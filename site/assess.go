@@ -147,8 +147,12 @@ func (f *assessForm) step(at *section, a answers, ferr *formError) map[string]an
 			break
 		}
 	}
-	if next := f.after(at, a); next != nil {
-		data["Next"] = next
+	// Next is the section after this one even when the answers so far
+	// make it moot: an answer given on this page may change that, and
+	// the server passes over a moot section when it is asked for.
+	// (Back needs no such care: an answer affects later sections only.)
+	if at.index+1 < len(f.q.Sections) {
+		data["Next"] = f.q.Sections[at.index+1]
 	}
 	return data
 }
@@ -245,6 +249,14 @@ func (f *assessForm) results(cl analysis.Classification, a answers, fws []*rules
 	for _, fw := range fws {
 		byID[fw.ID] = fw
 	}
+	where := ""
+	if vs := a["deployment.jurisdiction"]; len(vs) > 0 {
+		for _, o := range f.jurisdictions {
+			if o.Value == vs[0] {
+				where = o.Label
+			}
+		}
+	}
 	var binding, benchmarks, others []outcome
 	for _, r := range cl.Results {
 		fw := byID[r.Framework]
@@ -260,7 +272,9 @@ func (f *assessForm) results(cl analysis.Classification, a answers, fws []*rules
 			o.Missing = append(o.Missing, f.missing(p, a))
 		}
 		switch {
-		case r.Applicability == rules.Applies:
+		// A law that binds the jurisdiction comes first even where it
+		// leaves the system outside its scope (police under a data law).
+		case r.Applicability == rules.Applies || where != "" && slices.Contains(fw.Binds, a["deployment.jurisdiction"][0]):
 			binding = append(binding, o)
 		case slices.Contains(f.q.Benchmarks, r.Framework):
 			benchmarks = append(benchmarks, o)
@@ -274,17 +288,9 @@ func (f *assessForm) results(cl analysis.Classification, a answers, fws []*rules
 	slices.SortFunc(benchmarks, func(a, b outcome) int {
 		return slices.Index(f.q.Benchmarks, a.ID) - slices.Index(f.q.Benchmarks, b.ID)
 	})
-	where := ""
-	if vs := a["deployment.jurisdiction"]; len(vs) > 0 {
-		for _, o := range f.jurisdictions {
-			if o.Value == vs[0] {
-				where = o.Label
-			}
-		}
-	}
 	var tables []outcomeTable
 	if len(binding) > 0 {
-		tables = append(tables, outcomeTable{Caption: "Binding in " + where, Rows: binding})
+		tables = append(tables, outcomeTable{Caption: "Laws of " + where, Rows: binding})
 	}
 	tables = append(tables, outcomeTable{Caption: "Benchmarks", Rows: benchmarks},
 		outcomeTable{Caption: "Other jurisdictions' laws, as yardsticks", Rows: others, Folded: true})
