@@ -153,7 +153,7 @@ func TestAssessRefusal(t *testing.T) {
 		"identification.timing=tomorrow&to=result":  "The answer to “Does it recognise people as they pass, or afterwards from recordings?” could not be read",
 		"deployment.jurisdiction=FR&to=result":      "The answer to “In which country or territory will it be used?” could not be read",
 		"operator.name=" + strings.Repeat("a", 600): "The answer to “What is the operating organisation called?” could not be read",
-		"nonsense=1":                                "The answers could not be read",
+		"nonsense=1": "The answers could not be read",
 	} {
 		resp, err := srv.Client().Post(srv.URL+"/assess", "application/x-www-form-urlencoded", strings.NewReader(body))
 		if err != nil {
