@@ -1,13 +1,17 @@
 package web
 
 import (
+	"context"
 	"html"
 	"io"
+	"slices"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"oversight/internal/testenv"
@@ -123,6 +127,24 @@ func TestAssessJourney(t *testing.T) {
 	if s := j.text("main"); !strings.Contains(s, "What you would have to do, law by law") || !strings.Contains(s, "Print this assessment") {
 		t.Errorf("no obligations or print button:\n%.2000s", s)
 	}
+	// Printed, the result keeps the tables, the duties and the answers,
+	// and drops the steps and the buttons.
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	j.do("printing", media("print"))
+	printed, err := chromedp.Run(j.ctx, chromedp.Evaluate[[]string](`['nav.steps', 'section.assessment ~ form.assess', 'button[data-print]', 'table.outcomes', 'fieldset.obligations', 'dl.assess-answers']
+		.map(s => s + ': ' + getComputedStyle(document.querySelector(s)).display)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"nav.steps: none", "section.assessment ~ form.assess: none", "button[data-print]: none", "table.outcomes: table", "fieldset.obligations: block", "dl.assess-answers: grid"}; !slices.Equal(printed, want) {
+		t.Errorf("printed: %q, want %q", printed, want)
+	}
+	j.do("back to the screen", media(""))
 	summary := j.text("main")
 	for _, want := range []string{"In which country or territory will it be used?", "Thailand", "It finds who a person is among many (one-to-many)", "Does it recognise who a person is?"} {
 		if !strings.Contains(summary, want) {
