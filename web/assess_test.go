@@ -4,9 +4,9 @@ import (
 	"context"
 	"html"
 	"io"
-	"slices"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
