@@ -54,6 +54,7 @@ type formError struct {
 	Question *question // nil for a field that is no question's
 	Field    string
 	Msg      string
+	Value    string // the value refused, to show again where a person typed it
 }
 
 func (e *formError) Error() string { return e.Field + ": " + e.Msg }
@@ -62,14 +63,17 @@ var datePattern = regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`)
 
 // read reads a submitted form: the answers and the step asked for. Every
 // field must be a question's (or the step), every value one its question
-// takes; the first that is not is the error, so that the page can name it.
+// takes. The first field that is not is the error, so that the page can
+// name it; the answers read besides it are kept, so that a person who
+// mistyped one answer does not lose the others. A form of more values
+// than the questionnaire can send is refused whole.
 func (f *assessForm) read(form url.Values) (answers, string, *formError) {
 	n := 0
 	for _, vs := range form {
 		n += len(vs)
 	}
 	if n > maxAssessValues {
-		return nil, "", &formError{Field: "form", Msg: fmt.Sprintf("%d values, more than the %d the questionnaire can send", n, maxAssessValues)}
+		return answers{}, "", &formError{Field: "form", Msg: fmt.Sprintf("%d values, more than the %d the questionnaire can send", n, maxAssessValues)}
 	}
 	names := make([]string, 0, len(form))
 	for name := range form {
@@ -77,52 +81,63 @@ func (f *assessForm) read(form url.Values) (answers, string, *formError) {
 	}
 	slices.Sort(names) // the same error for the same form, whatever the map's order
 	a, step := answers{}, ""
+	var first *formError
+	fail := func(e *formError) {
+		if first == nil {
+			first = e
+		}
+	}
 	for _, name := range names {
 		vs := form[name]
-		for _, v := range vs {
-			if err := plain(v); err != "" {
-				return nil, "", &formError{Question: f.q.byPath[strings.TrimSuffix(name, noneSuffix)], Field: safeName(name), Msg: err}
-			}
+		path, none := strings.CutSuffix(name, noneSuffix)
+		qu := f.q.byPath[path]
+		if i := slices.IndexFunc(vs, func(v string) bool { return plain(v) != "" }); i >= 0 {
+			fail(&formError{Question: qu, Field: safeName(name), Msg: plain(vs[i])})
+			continue
 		}
-		if name == stepField {
+		switch {
+		case name == stepField:
 			v, err := single(vs)
 			if err == "" && v != resultStep && f.q.section(v) == nil {
 				err = fmt.Sprintf("%q is no step of the questionnaire", v)
 			}
 			if err != "" {
-				return nil, "", &formError{Field: name, Msg: err}
+				fail(&formError{Field: name, Msg: err})
+				continue
 			}
 			step = v
-			continue
-		}
-		path, none := strings.CutSuffix(name, noneSuffix)
-		qu := f.q.byPath[path]
-		if qu == nil || none && qu.Kind != choices {
-			return nil, "", &formError{Field: safeName(name), Msg: "not a question of this form"}
-		}
-		if none {
+		case qu == nil || none && qu.Kind != choices:
+			fail(&formError{Field: safeName(name), Msg: "not a question of this form"})
+		case none:
 			if v, err := single(vs); err != "" || v != "on" {
-				return nil, "", &formError{Question: qu, Field: name, Msg: "must be on or absent"}
+				fail(&formError{Question: qu, Field: name, Msg: "must be on or absent"})
+				continue
 			}
 			if _, ok := a[path]; !ok {
 				a[path] = []string{}
 			}
-			continue
-		}
-		vals, err := f.value(qu, vs)
-		if err != "" {
-			return nil, "", &formError{Question: qu, Field: name, Msg: err}
-		}
-		if vals != nil {
-			a[path] = append(a[path], vals...)
+		default:
+			vals, err := f.value(qu, vs)
+			if err != "" {
+				e := &formError{Question: qu, Field: name, Msg: err}
+				if v, err := single(vs); err == "" && qu.Kind != choices {
+					e.Value = v // to show again, to be corrected
+				}
+				fail(e)
+				continue
+			}
+			if vals != nil {
+				a[path] = append(a[path], vals...)
+			}
 		}
 	}
-	for path, vs := range a {
-		if len(vs) > 0 && form.Has(path+noneSuffix) {
-			return nil, "", &formError{Question: f.q.byPath[path], Field: path + noneSuffix, Msg: "none of these, and " + strconv.Quote(vs[0]) + " too"}
+	for _, path := range names {
+		if vs := a[path]; len(vs) > 0 && form.Has(path+noneSuffix) {
+			fail(&formError{Question: f.q.byPath[path], Field: path + noneSuffix, Msg: "none of these, and " + strconv.Quote(vs[0]) + " too"})
+			delete(a, path)
 		}
 	}
-	return a, step, nil
+	return a, step, first
 }
 
 // value reads the values sent for one question: nil when it is left

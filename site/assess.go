@@ -26,6 +26,7 @@ type questionView struct {
 	Value   string // a single-valued question's answer; "" is don't know
 	None    bool   // a list answered "none of these"
 	Select  bool   // many options: a drop-down rather than radio buttons
+	Invalid bool   // the answer sent could not be read
 }
 
 type optionView struct {
@@ -82,13 +83,13 @@ func (s *Site) assess(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	}
 	a, step, ferr := f.read(r.PostForm)
 	if ferr != nil {
-		// Back to the step that asks the question at fault, with every
-		// answer that could be read dropped: the form was not the page's.
+		// Back to the step that asks the question at fault, with the
+		// other answers kept.
 		at := f.q.Sections[0]
 		if ferr.Question != nil {
 			at = ferr.Question.section
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "assess", f.step(at, answers{}, ferr))
+		s.render(w, r, http.StatusUnprocessableEntity, "assess", f.step(at, a, ferr))
 		return nil
 	}
 	at := f.q.Sections[0]
@@ -137,6 +138,12 @@ func (f *assessForm) step(at *section, a answers, ferr *formError) map[string]an
 			v.Options = append(v.Options, optionView{o.Value, o.Label, slices.Contains(vs, o.Value)})
 		}
 		v.Select = len(opts) > manyOptions && qu.Kind != choices
+		if ferr != nil && ferr.Question == qu {
+			v.Invalid = true
+			if ferr.Value != "" && (qu.Kind == text || qu.Kind == date || qu.Kind == number) {
+				v.Value = ferr.Value
+			}
+		}
 		qs = append(qs, v)
 	}
 	data := map[string]any{"Title": "Assess a system", "Section": at, "Questions": qs,

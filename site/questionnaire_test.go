@@ -160,6 +160,28 @@ func TestReadAnswers(t *testing.T) {
 	}
 }
 
+// TestMistypedAnswer: a mistyped answer is refused with the value, to be
+// corrected, and the other answers are kept.
+func TestMistypedAnswer(t *testing.T) {
+	f := testForm()
+	a, _, ferr := f.read(url.Values{"operator.type": {"police"}, "deployment.start_date": {"2025-13"}, "purposes": {"marketing"}, "to": {"result"}})
+	if ferr == nil || ferr.Field != "deployment.start_date" || ferr.Value != "2025-13" {
+		t.Fatalf("error %+v", ferr)
+	}
+	if !slices.Equal(a["operator.type"], []string{"police"}) || !slices.Equal(a["purposes"], []string{"marketing"}) || a["deployment.start_date"] != nil {
+		t.Errorf("answers kept: %v", a)
+	}
+	page := f.step(ferr.Question.section, a, ferr)
+	for _, q := range page["Questions"].([]questionView) {
+		if q.Path == "deployment.start_date" && (!q.Invalid || q.Value != "2025-13") {
+			t.Errorf("the mistyped question: invalid %v, value %q", q.Invalid, q.Value)
+		}
+	}
+	if h := page["Hidden"].([]hiddenField); !slices.Contains(h, hiddenField{"operator.type", "police"}) || !slices.Contains(h, hiddenField{"purposes", "marketing"}) {
+		t.Errorf("answers carried: %v", h)
+	}
+}
+
 // factText is a fact of a document as text, "<unknown>" when absent.
 func factText(doc map[string]any, path string) string {
 	var v any = doc
