@@ -1,11 +1,13 @@
 package site
 
 import (
+	"math/rand/v2"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"oversight/frameworks"
 	"oversight/rules"
@@ -217,38 +219,182 @@ func factText(doc map[string]any, path string) string {
 // unknown answer rules nothing out.
 func TestMootQuestions(t *testing.T) {
 	f := testForm()
-	ref := f.q.byPath["identification.reference_database"]
+	remote := f.q.byPath["identification.remote"]
 	identify := f.q.section("identify")
 	for _, c := range []struct {
-		mode  string
-		asked bool
-	}{{"none", false}, {"categorisation_only", false}, {"identification", true}, {"verification", true}, {"", true}} {
-		form := url.Values{"identification.reference_database": {"criminal_mugshots"}}
-		if c.mode != "" {
-			form.Set("identification.mode", c.mode)
+		capabilities []string // nil: unknown
+		asked        bool
+	}{{[]string{"crowd_analytics"}, false}, {[]string{}, false}, {[]string{"crowd_analytics", "iris_recognition"}, true}, {nil, true}} {
+		form := url.Values{"identification.remote": {"yes"}, "system.capabilities": c.capabilities}
+		if c.capabilities != nil && len(c.capabilities) == 0 {
+			form.Set("system.capabilities.none", "on")
 		}
 		a, _, ferr := f.read(form)
 		if ferr != nil {
 			t.Fatal(ferr)
 		}
-		if got := f.asked(ref, a); got != c.asked {
-			t.Errorf("mode %q: reference database asked %v", c.mode, got)
+		if got := f.asked(remote, a); got != c.asked {
+			t.Errorf("capabilities %q: remote asked %v", c.capabilities, got)
 		}
 		if got := f.moot(identify, a); got == c.asked {
-			t.Errorf("mode %q: the identification step moot %v", c.mode, got)
+			t.Errorf("capabilities %q: the identification step moot %v", c.capabilities, got)
 		}
 		doc := f.document(a)
-		if got := factText(doc, "identification.reference_database"); (got == "[criminal_mugshots]") != c.asked {
-			t.Errorf("mode %q: reference database in the document: %s", c.mode, got)
+		if got := factText(doc, "identification.remote"); (got == "true") != c.asked {
+			t.Errorf("capabilities %q: remote in the document: %s", c.capabilities, got)
 		}
 		hidden := f.hidden(a, nil)
-		if has := slices.Contains(hidden, hiddenField{"identification.reference_database", "criminal_mugshots"}); has != c.asked {
-			t.Errorf("mode %q: reference database carried: %v", c.mode, has)
+		if has := slices.Contains(hidden, hiddenField{"identification.remote", "yes"}); has != c.asked {
+			t.Errorf("capabilities %q: remote carried: %v", c.capabilities, has)
 		}
 	}
 	// A step that asks nothing is passed over.
-	a, _, _ := f.read(url.Values{"identification.mode": {"none"}})
+	a, _, _ := f.read(url.Values{"system.capabilities": {"lpr_anpr"}})
 	if next := f.after(f.q.section("what"), a); next == nil || next.ID != "where" {
 		t.Errorf("after what it does, with no recognition: %v", next)
 	}
+}
+
+// TestMootIsMoot: a question the questionnaire skips could not change any
+// framework's tier. For each question asked only on a condition, on random
+// answers to the rest with the earlier answer set to one that rules the
+// question out, every value of the skipped fact gives every framework the
+// tier it has with the fact left unknown.
+func TestMootIsMoot(t *testing.T) {
+	f := testForm()
+	schema, err := rules.FactSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string // the jurisdictions some framework binds
+	for _, fw := range fws {
+		if fw.Scope != "EU" {
+			codes = append(codes, fw.Binds...)
+		}
+	}
+	rng := rand.New(rand.NewPCG(16, 5))
+	day := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) // every rule of the register in force
+	tiers := func(doc map[string]any) []rules.Tier {
+		facts, err := schema.NewFacts(doc)
+		if err != nil {
+			t.Fatalf("%v\n%v", err, doc)
+		}
+		out := make([]rules.Tier, len(fws))
+		for i, fw := range fws {
+			out[i] = fw.Evaluate(facts, day).Tier
+		}
+		return out
+	}
+	tried := 0
+	for _, s := range f.q.Sections {
+		for _, qu := range s.Questions {
+			if qu.When == nil {
+				continue
+			}
+			on := f.q.byPath[qu.When.Path]
+			var rulingOut []string // the answers to on that make qu moot
+			for _, o := range slices.Concat(on.Options, []option{{"yes", ""}, {"no", ""}}) {
+				if !slices.Contains(qu.When.AnyOf, o.Value) && (on.Kind == yesNo) == (o.Value == "yes" || o.Value == "no") {
+					rulingOut = append(rulingOut, o.Value)
+				}
+			}
+			for range 80 {
+				a := randomAnswers(f, rng, codes)
+				if on.Kind == choices {
+					a[on.Path] = randomSubset(rng, rulingOut)
+				} else {
+					a[on.Path] = []string{rulingOut[rng.IntN(len(rulingOut))]}
+				}
+				if f.asked(qu, a) {
+					continue // an answer further back leaves it asked
+				}
+				delete(a, qu.Path)
+				unknown := tiers(f.document(a))
+				for _, v := range values(qu) {
+					doc := f.document(a)
+					set(doc, qu.Path, v)
+					for i, tier := range tiers(doc) {
+						if tier != unknown[i] {
+							t.Fatalf("%s is skipped when %s is %v, but %s is %s with it %v and %s without it\nanswers %v",
+								qu.Path, on.Path, a[on.Path], fws[i].ID, tier, v, unknown[i], a)
+						}
+					}
+					tried++
+				}
+			}
+		}
+	}
+	if tried < 500 {
+		t.Errorf("only %d skipped values tried", tried)
+	}
+}
+
+// randomAnswers answers each question at random, or leaves it unknown.
+func randomAnswers(f *assessForm, rng *rand.Rand, codes []string) answers {
+	a := answers{}
+	for _, s := range f.q.Sections {
+		for _, qu := range s.Questions {
+			if rng.IntN(4) == 0 {
+				continue
+			}
+			switch qu.Kind {
+			case yesNo:
+				a[qu.Path] = []string{[]string{"yes", "no"}[rng.IntN(2)]}
+			case choice:
+				a[qu.Path] = []string{qu.Options[rng.IntN(len(qu.Options))].Value}
+			case choices:
+				var vs []string
+				for _, o := range qu.Options {
+					vs = append(vs, o.Value)
+				}
+				a[qu.Path] = randomSubset(rng, vs)
+			case jurisdiction:
+				a[qu.Path] = []string{codes[rng.IntN(len(codes))]}
+			case number:
+				a[qu.Path] = []string{[]string{"0", "3", "4", "8", "1000000"}[rng.IntN(5)]}
+			case date:
+				a[qu.Path] = []string{[]string{"2019", "2024-06", "2026-12-01"}[rng.IntN(3)]}
+			default: // the provisions some rules look for in a claim, and others
+				a[qu.Path] = []string{[]string{"none", "s 16A", "s 6D", "First Schedule", "17(2)(a)", "4(2)", "4(e)", "6(1)", "rule 10", "Australian Federal Police"}[rng.IntN(10)]}
+			}
+		}
+	}
+	return a
+}
+
+func randomSubset(rng *rand.Rand, vs []string) []string {
+	out := []string{}
+	for _, v := range vs {
+		if rng.IntN(3) == 0 {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// values are values of a question's fact to try, in the document's types.
+func values(qu *question) []any {
+	switch qu.Kind {
+	case yesNo:
+		return []any{true, false}
+	case number:
+		return []any{int64(0), int64(4), int64(1000000)}
+	case choice:
+		var out []any
+		for _, o := range qu.Options {
+			out = append(out, o.Value)
+		}
+		return out
+	case choices:
+		out := []any{[]any{}}
+		for _, o := range qu.Options {
+			out = append(out, []any{o.Value})
+		}
+		return out
+	}
+	return []any{"2019"}
 }

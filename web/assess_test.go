@@ -80,10 +80,10 @@ func TestAssessJourney(t *testing.T) {
 	j.do("back", next("what"), heading("what"))
 	// Then the real system: live face identification.
 	j.do("what it does", tick("system.capabilities", "crowd_analytics"), tick("system.capabilities", "remote_biometric_identification"),
-		tick("identification.mode", "identification"), next("identify"), heading("identify"))
+		tick("identification.mode", "identification"), tick("identification.reference_database", "targeted_watchlist"),
+		tick("identification.timing", "real_time"), next("identify"), heading("identify"))
 	check("assess-3-identify")
-	j.do("how it recognises people", tick("identification.remote", "yes"), tick("identification.timing", "real_time"),
-		tick("identification.reference_database", "targeted_watchlist"), next("where"), heading("where"))
+	j.do("how it recognises people", tick("identification.remote", "yes"), next("where"), heading("where"))
 	j.do("where", chromedp.SetValue(chromedp.CSS("#q-deployment-jurisdiction"), "TH"), tick("setting.publicly_accessible", "yes"),
 		tick("setting.spaces", "street_square"), next("why"), heading("why"))
 	j.do("for what", tick("purposes", "protest_public_order"), next("result"), chromedp.WaitVisible(chromedp.ID("result-h")))
@@ -172,7 +172,7 @@ func TestAssessRefusal(t *testing.T) {
 	t.Parallel()
 	srv := builtinServer(t)
 	for body, want := range map[string]string{
-		"identification.timing=tomorrow&to=result":  "The answer to “Does it recognise people as they pass, or afterwards from recordings?” could not be read",
+		"identification.timing=tomorrow&to=result":  "The answer to “Does it work on people live, as they pass, or afterwards on recordings?” could not be read",
 		"deployment.jurisdiction=FR&to=result":      "The answer to “In which country or territory will it be used?” could not be read",
 		"operator.name=" + strings.Repeat("a", 600): "The answer to “What is the operating organisation called?” could not be read",
 		"nonsense=1": "The answers could not be read",
