@@ -78,6 +78,7 @@ func TestAssessJourney(t *testing.T) {
 		t.Errorf("the steps list recognition, which the answers make moot: %s", s)
 	}
 	j.do("back", next("what"), heading("what"))
+	check("assess-2-what")
 	// Then the real system: live face identification.
 	j.do("what it does", tick("system.capabilities", "crowd_analytics"), tick("system.capabilities", "remote_biometric_identification"),
 		tick("identification.mode", "identification"), tick("identification.reference_database", "targeted_watchlist"),
