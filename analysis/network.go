@@ -22,6 +22,7 @@ type NetworkRegister interface {
 type NetworkQuery struct {
 	Subregion     string   `json:"subregion,omitempty"`     // registry.Subregions
 	Jurisdictions []string `json:"jurisdictions,omitempty"` // ISO alpha-2 codes
+	VendorHQ      string   `json:"vendor_hq,omitempty"`     // ISO alpha-2: a vendor, in any role, is headquartered there
 	Certainty     string   `json:"certainty,omitempty"`     // registry.Certainties
 	Capability    string   `json:"technology,omitempty"`    // registry.Capabilities
 	YearFrom      int      `json:"year_from,omitempty"`     // earliest dated event in [YearFrom, YearTo]
@@ -38,10 +39,18 @@ func (q NetworkQuery) Validate() error {
 			return fmt.Errorf("%q is not a known %s (allowed: %s)", c.v, c.e.Name, c.e)
 		}
 	}
+	if q.VendorHQ != "" && !isAlpha2(q.VendorHQ) {
+		return fmt.Errorf("vendor headquarters %q is not an ISO 3166-1 alpha-2 code", q.VendorHQ)
+	}
 	if q.YearFrom != 0 && q.YearTo != 0 && q.YearFrom > q.YearTo {
 		return fmt.Errorf("year range %d-%d is empty", q.YearFrom, q.YearTo)
 	}
 	return nil
+}
+
+// isAlpha2 reports whether s is two upper-case ASCII letters.
+func isAlpha2(s string) bool {
+	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
 }
 
 // UnknownValue is written where the register does not state a value: a
@@ -232,7 +241,8 @@ func hqOf(v *registry.Vendor) string { return cmp.Or(v.Headquarters, UnknownValu
 
 // each calls fn for every deployment q selects, in id order.
 func (q NetworkQuery) each(ctx context.Context, reg NetworkRegister, w *netWorld, fn func(*registry.Deployment) error) error {
-	f := registry.DeploymentFilter{Jurisdictions: q.Jurisdictions, Certainty: q.Certainty, Capability: q.Capability, YearFrom: q.YearFrom, YearTo: q.YearTo}
+	f := registry.DeploymentFilter{Jurisdictions: q.Jurisdictions, VendorHQ: q.VendorHQ, Certainty: q.Certainty, Capability: q.Capability,
+		YearFrom: q.YearFrom, YearTo: q.YearTo}
 	return reg.EachDeployment(ctx, f, func(d *registry.Deployment) error {
 		if q.Subregion != "" && w.sub(d.Jurisdiction) != q.Subregion {
 			return nil

@@ -1,5 +1,10 @@
 package registry
 
+import (
+	"strings"
+	"unicode"
+)
+
 // This file holds the types the register's readers and writers share: how
 // a list is asked for and paged, whatever the database behind it.
 
@@ -38,6 +43,34 @@ type DeploymentFilter struct {
 	Match  func(*Deployment) (bool, error)
 	Cursor string
 	Limit  int
+}
+
+// SelectsAll reports whether f selects every deployment: it has no
+// condition (its cursor and limit cut pages, they do not select). A query
+// of words that are all punctuation is no condition, as the store reads
+// it.
+func (f DeploymentFilter) SelectsAll() bool {
+	return len(f.Jurisdictions) == 0 && f.Subregion == "" && f.Vendor == "" && f.VendorHQ == "" && f.Capability == "" &&
+		f.Status == "" && f.Certainty == "" && f.YearFrom == 0 && f.YearTo == 0 && len(SearchWords(f.Q)) == 0 && f.IDs == nil &&
+		f.Tier == nil && f.Match == nil
+}
+
+// SearchWords splits free text into the words a full-text query must all
+// match. Punctuation is dropped, so user input cannot reach a search
+// engine's query syntax.
+func SearchWords(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// Facets counts, for each search filter, the deployments each of its values
+// would select together with the other filters in force: the counts a
+// search page shows beside its choices. A filter's own value is left out
+// of its counts, so that its other values show what choosing them gives.
+type Facets struct {
+	Jurisdiction map[string]int `json:"jurisdiction"`
+	Technology   map[string]int `json:"technology"`
+	Status       map[string]int `json:"status"`
+	Vendor       map[string]int `json:"vendor"`
 }
 
 // EntityID names an entity.

@@ -101,7 +101,8 @@ func TestHandWrittenAgrees(t *testing.T) {
 	for i, h := range handFacts(t, docs) {
 		want := a5.Evaluate(docs[i], day)
 		got := handArt5(h, day)
-		if got.Tier != want.Tier || !slices.Equal(ruleIDs(got.Rules, ""), ruleIDs(want.Rules, "")) ||
+		if got.Tier != want.Tier || (got.Bounds == nil) != (want.Bounds == nil) || (got.Bounds != nil && *got.Bounds != *want.Bounds) ||
+			!slices.Equal(ruleIDs(got.Rules, ""), ruleIDs(want.Rules, "")) ||
 			!slices.Equal(got.Missing, want.Missing) || len(got.Conditions) != len(want.Conditions) {
 			t.Errorf("%s: hand-written %s %v missing %v; CEL %s %v missing %v", docs[i].ID(),
 				got.Tier, ruleIDs(got.Rules, ""), got.Missing, want.Tier, ruleIDs(want.Rules, ""), want.Missing)
@@ -304,9 +305,13 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 	} else {
 		sentence = kb(*h.sentence >= 4)
 	}
-	objective := or(anyOf(h.purposes, "purposes", "missing_person_search", "imminent_threat_to_life", "terrorist_threat"),
-		and(has(h.purposes, "purposes", "victim_search"), eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")),
-		and(anyOf(h.purposes, "purposes", "serious_crime_suspect", "convicted_person_search"), eq(h.annexII, "offence.annex_ii_category", annexII...), sentence))
+	// Art. 5(1)(h): a purpose one of the objectives names goes to the exception path,
+	// where whether the offence meets the objective is a condition.
+	objectivePurposes := []string{"missing_person_search", "imminent_threat_to_life", "terrorist_threat", "victim_search", "serious_crime_suspect", "convicted_person_search"}
+	objective := anyOf(h.purposes, "purposes", objectivePurposes...)
+	listedObjective := and(
+		or(not(has(h.purposes, "purposes", "victim_search")), eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")),
+		or(not(anyOf(h.purposes, "purposes", "serious_crime_suspect", "convicted_person_search")), and(eq(h.annexII, "offence.annex_ii_category", annexII...), sentence)))
 	// Art. 5(1)(h) bans the use "in so far as" it is not strictly necessary for a listed
 	// objective: each law-enforcement purpose is read on its own.
 	unlisted := kF
@@ -314,19 +319,9 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 		unlisted = unk("purposes")
 	} else {
 		for _, p := range *h.purposes {
-			if !slices.Contains(lePurposes, p) {
-				continue
+			if slices.Contains(lePurposes, p) && !slices.Contains(objectivePurposes, p) {
+				unlisted = kT
 			}
-			listed := kF
-			switch p {
-			case "missing_person_search", "imminent_threat_to_life", "terrorist_threat":
-				listed = kT
-			case "victim_search":
-				listed = eq(h.annexII, "offence.annex_ii_category", "kidnapping_hostage_taking", "trafficking_in_human_beings", "sexual_exploitation_of_children")
-			case "serious_crime_suspect", "convicted_person_search":
-				listed = and(eq(h.annexII, "offence.annex_ii_category", annexII...), sentence)
-			}
-			unlisted = or(unlisted, not(listed))
 		}
 	}
 	exclusion := kF
@@ -357,26 +352,16 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 		{"EU-AIA-5-1-d", "Art. 5(1)(d)", "profiling", Prohibited, and(has(h.caps, "system.capabilities", "individual_risk_assessment"), isTrue(h.solely, "inferences.offending_risk.solely_profiling"), notTrue(h.supports, "inferences.offending_risk.supports_human_assessment_objective_facts")), false},
 	}
 	certain, decided := MinimalRisk, false
-	var missing []string
+	var missing, condMissing []string
 	var possible []rule
 	for _, r := range rulesList {
 		switch r.when.v {
 		case tTrue:
 			tier := r.tier
 			if r.id == "EU-AIA-5-1-h-exception" {
-				conds := []k3{
-					isTrue(h.enabling, "legal_basis.specific_enabling_law"),
-					eq(h.watchlist, "identification.watchlist_basis", "specific_named_individuals"),
-					isTrue(h.fria, "safeguards.fria_done"),
-					or(isTrue(h.registered, "safeguards.registered_in_public_register"), isTrue(h.urgency, "safeguards.authorisation.urgency_invoked")),
-					and(eq(h.authType, "safeguards.authorisation.type", "judicial", "independent_admin_binding"), isTrue(h.perUse, "safeguards.authorisation.per_use"),
-						or(eq(h.authTiming, "safeguards.authorisation.timing", "prior"), and(isTrue(h.urgency, "safeguards.authorisation.urgency_invoked"), eq(h.authTiming, "safeguards.authorisation.timing", "within_24h")))),
-					isTrue(h.review, "safeguards.human_review_before_action"),
-					isTrue(h.notify, "safeguards.regulators_notified"),
-				}
-				ids := []string{"national-law", "targeted-individual-only", "fria", "registration", "prior-authorisation", "no-solely-automated-adverse-decision", "notification"}
+				conds := exceptionConds(h, listedObjective)
+				ids := []string{"listed-objective", "national-law", "targeted-individual-only", "fria", "registration", "prior-authorisation", "no-solely-automated-adverse-decision", "notification"}
 				failed, unknown := false, false
-				var condMissing []string
 				for i, c := range conds {
 					cr := ConditionResult{Rule: r.id, ID: ids[i], Status: Met}
 					switch c.v {
@@ -394,8 +379,9 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 					tier = Prohibited
 				case !unknown:
 					tier = HighRisk
-				default:
-					missing = append(missing, condMissing...)
+				}
+				if tier != ProhibitedUnless {
+					condMissing = nil
 				}
 			}
 			res.Rules = append(res.Rules, RuleResult{ID: r.id, Status: Fired, Tier: tier, Label: r.citation + ": " + r.explanation})
@@ -409,8 +395,28 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 				certain, decided = tier, true
 			}
 		case tUnknown:
+			if r.id == "EU-AIA-5-1-h-exception" {
+				// A rule that may hold is read with its conditions as far as
+				// they are known, as Evaluate does.
+				failed, unknown := false, false
+				for _, c := range exceptionConds(h, listedObjective) {
+					failed = failed || c.v == tFalse
+					unknown = unknown || c.v == tUnknown
+				}
+				switch {
+				case failed:
+					r.tier = Prohibited
+				case !unknown:
+					r.tier = HighRisk
+				}
+			}
 			possible = append(possible, r)
 		}
+	}
+	// The exception's unknown conditions matter only if no other rule already
+	// prohibits: the prohibition is the most they could lead to.
+	if certain != Prohibited {
+		missing = append(missing, condMissing...)
 	}
 	least, most := certain, certain
 	for _, r := range possible {
@@ -435,6 +441,21 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 		res.Missing = []string{}
 	}
 	return res
+}
+
+// exceptionConds are the conditions of EU-AIA-5-1-h-exception, in order.
+func exceptionConds(h *handDoc, listedObjective k3) []k3 {
+	return []k3{
+		listedObjective,
+		isTrue(h.enabling, "legal_basis.specific_enabling_law"),
+		eq(h.watchlist, "identification.watchlist_basis", "specific_named_individuals"),
+		isTrue(h.fria, "safeguards.fria_done"),
+		or(isTrue(h.registered, "safeguards.registered_in_public_register"), isTrue(h.urgency, "safeguards.authorisation.urgency_invoked")),
+		and(eq(h.authType, "safeguards.authorisation.type", "judicial", "independent_admin_binding"), isTrue(h.perUse, "safeguards.authorisation.per_use"),
+			or(eq(h.authTiming, "safeguards.authorisation.timing", "prior"), and(isTrue(h.urgency, "safeguards.authorisation.urgency_invoked"), eq(h.authTiming, "safeguards.authorisation.timing", "within_24h")))),
+		isTrue(h.review, "safeguards.human_review_before_action"),
+		isTrue(h.notify, "safeguards.regulators_notified"),
+	}
 }
 
 // BenchmarkClassifyAll evaluates every (deployment × framework) pair of the

@@ -154,6 +154,10 @@ func (fw *Framework) Evaluate(f *Facts, asOf time.Time) Result {
 		if !live {
 			continue
 		}
+		// A rule that may hold is read with its conditions as far as they are
+		// known: if one already fails, or all are already met, holding would
+		// give that outcome's tier, which is what the bounds must show.
+		h.outcome, _ = act.conditions(cr)
 		h.tier = Tier(h.outcome.Tier)
 		possible = append(possible, h)
 	}
@@ -206,11 +210,12 @@ func (fw *Framework) Evaluate(f *Facts, asOf time.Time) Result {
 
 	res.Rules = make([]RuleResult, 0, len(fired)+len(possible))
 	res.Conditions, res.Obligations = []ConditionResult{}, []ObligationResult{}
-	for _, h := range fired {
+	for i, h := range fired {
 		res.Rules = append(res.Rules, fw.explain(h, f, Fired))
+		asks := h.tier == ProhibitedUnless && conditionsCanChange(h.cr.rule, othersTier(fw, fired, i))
 		for _, cond := range h.conds {
 			res.Conditions = append(res.Conditions, cond)
-			if cond.Status == Unknown && h.tier == ProhibitedUnless {
+			if cond.Status == Unknown && asks {
 				missing = missing.or(cond.missing)
 			}
 		}
@@ -239,6 +244,35 @@ func (fw *Framework) release(a *activation) {
 	}
 	a.f, a.n.f = nil, nil
 	fw.compiled.pool.Put(a)
+}
+
+// conditionsCanChange reports whether settling a fired rule's unknown
+// conditions could move the result off the tier the known facts give: not
+// when the other rules that hold already give a tier at least as severe as
+// any outcome the conditions lead to (a prohibition beside an exception
+// path), so that the conditions' facts are not listed as missing when they
+// cannot matter.
+func conditionsCanChange(r *Rule, others Tier) bool {
+	top := Prohibited // on_condition_failure's default
+	if r.OnConditionFailure != nil {
+		top = Tier(r.OnConditionFailure.Tier)
+	}
+	if r.OnConditionsMet != nil && Tier(r.OnConditionsMet.Tier).Severity() > top.Severity() {
+		top = Tier(r.OnConditionsMet.Tier)
+	}
+	return others.Severity() < top.Severity()
+}
+
+// othersTier is the most severe tier of the fired rules other than the
+// i-th, or the framework's default tier.
+func othersTier(fw *Framework, fired []hit, i int) Tier {
+	t := Tier(fw.DefaultTier)
+	for j := range fired {
+		if j != i && fired[j].tier.Severity() > t.Severity() {
+			t = fired[j].tier
+		}
+	}
+	return t
 }
 
 // conditions evaluates an exception path's conditions and picks the

@@ -130,6 +130,12 @@ var funcs = template.FuncMap{
 		b, _ := json.Marshal(v)
 		return string(b)
 	},
+	// The vendor network and trends pages' words for what the analysis
+	// marks unknown.
+	"hqWords":    hqWords,
+	"techWords":  techWords,
+	"rolesWords": rolesWords,
+
 	"rankText":    rankText,
 	"formulaText": formulaText,
 	"deref": func(v *int64) int64 {

@@ -27,6 +27,12 @@ func TestLabels(t *testing.T) {
 		vocabs["tier"] = append(vocabs["tier"], string(t))
 	}
 	vocabs["applicability"] = rules.Applicabilities
+	schema, err := rules.FactSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spaces, _ := schema.Leaf("setting.spaces")
+	vocabs["space"] = spaces.Enum
 	vocabs["framework kind"] = rules.Kinds
 	vocabs["framework status"] = rules.Statuses
 	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}

@@ -1,11 +1,11 @@
 package site
 
 import (
+	"context"
+	"html/template"
 	"net/http"
-	"net/url"
 
 	"oversight/analysis"
-	"oversight/internal/params"
 	"oversight/registry"
 )
 
@@ -14,20 +14,21 @@ import (
 // their own currency (and in 2021 US dollars where a dataset gives it),
 // years and deployments; and the entries that name no lender.
 func (s *Site) money(w http.ResponseWriter, r *http.Request, rd Reader) error {
-	p := params.Read(r.URL.Query(), params.Network...)
-	q := p.NetworkQuery()
-	if err := p.Err(); err != nil {
-		return err
-	}
-	net, err := analysis.BuildNetwork(r.Context(), rd, q)
+	f, err := readNetFilter(r)
 	if err != nil {
 		return err
 	}
-	api := url.Values{}
-	for k, v := range r.URL.Query() {
-		api[k] = v
+	v, err := memoize(s, r.Context(), rd, f.memoName("network"), func(ctx context.Context, rd Reader) (*analysis.Network, error) {
+		return analysis.BuildNetwork(ctx, rd, f.Q)
+	})
+	if err != nil {
+		return err
 	}
-	s.render(w, r, http.StatusOK, "money", map[string]any{"Title": "Who paid", "N": net, "Q": r.URL.Query(),
-		"Subregions": registry.Subregions.Values, "Technologies": registry.Capabilities.Values, "API": "/api/v1/network?" + api.Encode()})
+	net := v.Val
+	data := map[string]any{"Title": "Who paid", "N": net, "Q": r.URL.Query(),
+		"Subregions": registry.Subregions.Values, "Technologies": registry.Capabilities.Values,
+		"API": template.URL("/api/v1/network" + f.with()), "Network": template.URL("/network" + f.with())}
+	stale(w, data, v)
+	s.render(w, r, http.StatusOK, "money", data)
 	return nil
 }

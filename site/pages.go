@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"oversight/analysis"
 	"oversight/internal/cached"
+	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -466,10 +468,23 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		return err
 	}
 	// Counts beside each choice, where the database can make them: not
-	// under a tier filter while the tier projection is being written.
-	counts, err := rd.Facets(ctx, f)
-	if err != nil {
+	// under a tier filter while the tier projection is being written. The
+	// whole register's counts are kept per state (a choice whose other
+	// filters select everything shows them); until they are first
+	// computed, the page shows none.
+	all, err := memoize(s, ctx, rd, "counts", func(ctx context.Context, rd Reader) (*registry.Facets, error) {
+		return rd.Facets(ctx, registry.DeploymentFilter{}, nil)
+	})
+	var counts *registry.Facets
+	switch {
+	case errors.Is(err, memo.ErrPending):
+		w.Header().Set("Cache-Control", "no-store")
+	case err != nil:
 		return err
+	default:
+		if counts, err = rd.Facets(ctx, f, all.Val); err != nil {
+			return err
+		}
 	}
 	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
 	if err != nil {
@@ -514,11 +529,13 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "search", map[string]any{
+	data := map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
 		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
 		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets), "Counts": counts,
-	})
+	}
+	stale(w, data, all)
+	s.render(w, r, http.StatusOK, "search", data)
 	return nil
 }
 

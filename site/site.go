@@ -30,7 +30,6 @@ import (
 	"oversight/ledger"
 	"oversight/registry"
 	"oversight/release"
-	"oversight/store"
 )
 
 //go:embed templates/*.html
@@ -50,7 +49,7 @@ type Reader interface {
 	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
 	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
 	// Facets counts what each value of each search filter would select.
-	Facets(ctx context.Context, f registry.DeploymentFilter) (*store.Facets, error)
+	Facets(ctx context.Context, f registry.DeploymentFilter, base *registry.Facets) (*registry.Facets, error)
 	// The history of changes, newest first, and each record's state before.
 	RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error)
 	StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error)
@@ -133,10 +132,10 @@ func New(c Config) (*Site, error) {
 	}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
-			continue
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue // the frame and the parts (_*.html) every page may use
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", n)
 		if err != nil {
 			return nil, err
 		}
@@ -167,6 +166,9 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /history":          s.read(s.history),
 		"GET /feed.atom":        s.read(s.feed),
 		"GET /money":            s.read(s.money),
+		"GET /network":          s.read(s.network),
+		"GET /network.csv":      s.read(s.networkCSV),
+		"GET /trends":           s.read(s.trends),
 		"GET /about":            s.document,
 		"GET /method":           s.document,
 		"GET /releases/{tag}":   s.read(s.releasePage),

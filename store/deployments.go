@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"oversight/registry"
 )
@@ -106,7 +105,7 @@ func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, ti
 		}
 		where = append(where, cond)
 	}
-	if words := searchWords(f.Q); len(words) > 0 {
+	if words := registry.SearchWords(f.Q); len(words) > 0 {
 		cond, err := s.searchCondition(ctx, s.d.query(words), arg)
 		if err != nil {
 			return nil, nil, err
@@ -192,13 +191,6 @@ func (s *reader) searchCondition(ctx context.Context, q string, arg func(any) st
 		return "d.id IN (SELECT id FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")", nil
 	}
 	return "e.seq IN (SELECT rowid FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")", nil
-}
-
-// searchWords splits free text into the words a full-text query must all
-// match. Punctuation is dropped, so user input cannot reach the engine's
-// query syntax.
-func searchWords(q string) []string {
-	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // List lists the entities of one kind, ordered by id, optionally only those

@@ -7,39 +7,44 @@ import (
 	"oversight/registry"
 )
 
-// Facets counts, for each search filter, the deployments each of its values
-// would select together with the other filters in force: the counts a
-// search page shows beside its choices. A filter's own value is left out
-// of its counts, so that its other values show what choosing them gives.
-type Facets struct {
-	Jurisdiction map[string]int `json:"jurisdiction"`
-	Technology   map[string]int `json:"technology"`
-	Status       map[string]int `json:"status"`
-	Vendor       map[string]int `json:"vendor"`
-}
-
 // Facets counts the deployments a filter selects, by jurisdiction,
 // technology, status and vendor; nil under a tier filter the tier
 // projection cannot answer yet.
-func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*Facets, error) {
+//
+// base, when not nil, holds the counts of the whole register (Facets of a
+// filter that selects all), which a caller keeps per state of the
+// register: a facet whose other filters select everything takes its
+// counts from it. Counting the whole register reads every deployment
+// (about 0.7 s of CPU at 100k, on a 2-core machine), which no request
+// should wait for; with base, a request counts only what its filters
+// select.
+func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter, base *registry.Facets) (*registry.Facets, error) {
 	indexed, err := s.tiersUsable(ctx, f.Tier)
 	if err != nil || f.Tier != nil && !indexed {
 		return nil, err // the tiers are classified as they are read, and cannot be counted
 	}
-	out := &Facets{}
+	out := &registry.Facets{}
+	if base == nil {
+		base = &registry.Facets{}
+	}
 	for _, c := range []struct {
 		into  *map[string]int
+		base  map[string]int
 		clear func(*registry.DeploymentFilter)
 		sql   string // the value and the deployment it belongs to, from d
 	}{
-		{&out.Jurisdiction, func(g *registry.DeploymentFilter) { g.Jurisdictions = nil }, "SELECT d.jurisdiction, count(*) FROM deployments d WHERE %s GROUP BY 1"},
-		{&out.Technology, func(g *registry.DeploymentFilter) { g.Capability = "" }, "SELECT c.capability, count(*) FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id WHERE %s GROUP BY 1"},
-		{&out.Status, func(g *registry.DeploymentFilter) { g.Status = "" }, "SELECT d.status, count(*) FROM deployments d WHERE %s GROUP BY 1"},
-		{&out.Vendor, func(g *registry.DeploymentFilter) { g.Vendor = "" }, "SELECT v.vendor_id, count(DISTINCT d.id) FROM deployments d JOIN deployment_vendors v ON v.deployment_id = d.id WHERE %s GROUP BY 1"},
+		{&out.Jurisdiction, base.Jurisdiction, func(g *registry.DeploymentFilter) { g.Jurisdictions = nil }, "SELECT d.jurisdiction, count(*) FROM deployments d WHERE %s GROUP BY 1"},
+		{&out.Technology, base.Technology, func(g *registry.DeploymentFilter) { g.Capability = "" }, "SELECT c.capability, count(*) FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id WHERE %s GROUP BY 1"},
+		{&out.Status, base.Status, func(g *registry.DeploymentFilter) { g.Status = "" }, "SELECT d.status, count(*) FROM deployments d WHERE %s GROUP BY 1"},
+		{&out.Vendor, base.Vendor, func(g *registry.DeploymentFilter) { g.Vendor = "" }, "SELECT v.vendor_id, count(DISTINCT d.id) FROM deployments d JOIN deployment_vendors v ON v.deployment_id = d.id WHERE %s GROUP BY 1"},
 	} {
 		g := f
 		g.Match, g.Cursor, g.Limit = nil, "", 0
 		c.clear(&g)
+		if c.base != nil && g.SelectsAll() {
+			*c.into = c.base
+			continue
+		}
 		where, args, err := s.conditions(ctx, g, indexed)
 		if err != nil {
 			return nil, err

@@ -59,6 +59,10 @@ type pageRoute struct {
 // searchQuery is what the search page reads (site.searchParams).
 var searchQuery = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q", "tier", "cursor"}
 
+// networkQuery is what the network, trends and who-paid pages read
+// (params.Network).
+var networkQuery = []string{"subregion", "jurisdiction", "vendor_hq", "certainty", "technology", "year_from", "year_to"}
+
 // pageRoutes mirrors site.routes(): TestNoServerErrorForBadInput fails
 // when the two differ.
 var pageRoutes = []pageRoute{
@@ -75,7 +79,10 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /releases"},
 	{pattern: "GET /history", query: []string{"before"}, strict: true},
 	{pattern: "GET /feed.atom"},
-	{pattern: "GET /money", query: []string{"subregion", "jurisdiction", "certainty", "technology", "year_from", "year_to"}, strict: true},
+	{pattern: "GET /money", query: networkQuery, strict: true},
+	{pattern: "GET /network", query: networkQuery, strict: true},
+	{pattern: "GET /network.csv", query: networkQuery, strict: true},
+	{pattern: "GET /trends", query: networkQuery, strict: true},
 	{pattern: "GET /about"},
 	{pattern: "GET /method"},
 	{pattern: "GET /releases/{tag}", path: "tag", valid: "2026-12", query: []string{"from"}, strict: true},

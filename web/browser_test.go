@@ -52,6 +52,7 @@ var pages = []string{
 	"/", "/countries/PK", "/countries/MO", "/deployments/pk-islamabad-safe-city", "/deployments/in-delhi-police-afrs-protests",
 	"/vendors/huawei", "/frameworks/", "/frameworks/eu-ai-act", "/scenarios?framework=apac-baseline", "/assess", "/search",
 	"/search?technology=remote_biometric_identification&tier=eu-ai-act:prohibited", "/search?subregion=southeast_asia&vendor=huawei", "/releases", "/scenarios?framework=eu-ai-act&region=asean", "/history", "/about", "/method", "/money", "/money?subregion=southeast_asia",
+	"/network", "/network?subregion=southeast_asia&vendor_hq=CN", "/trends", "/trends?technology=remote_biometric_identification",
 }
 
 // TestPageSizes keeps every page, with what it loads, under 500 KB.

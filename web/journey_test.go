@@ -497,6 +497,24 @@ func TestThreeQuestions(t *testing.T) {
 	if s := j.text("main"); !strings.Contains(s, "Export-Import Bank of China") || !strings.Contains(s, "USD 257,900,000") {
 		t.Errorf("who paid does not name the Safe Philippines loan:\n%.1500s", s)
 	}
+	// ... or both at once, from the vendor network: Huawei's row for
+	// Southeast Asia names its countries and its lenders, and its count
+	// leads to the search for exactly those deployments.
+	j.do("the vendor network", chromedp.Click(chromedp.CSS(`header nav a[href="/network"]`)), chromedp.WaitVisible(chromedp.CSS("form.facets")),
+		chromedp.SetValue(chromedp.CSS("#subregion"), "southeast_asia"), chromedp.Submit(chromedp.CSS("form.facets")),
+		chromedp.WaitVisible(chromedp.CSS("ul.chips")), chromedp.WaitVisible(chromedp.CSS("#v-huawei")))
+	j.visit("question-journalist-network")
+	row := j.text("#v-huawei")
+	for _, want := range []string{"Huawei Technologies Co., Ltd.", "China", "Myanmar (Burma) (3)", "Laos (1)", "Philippines (1)", "Export-Import Bank of China (1)"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the network's Huawei row does not say %q:\n%s", want, row)
+		}
+	}
+	j.do("Huawei's deployments", chromedp.Click(chromedp.CSS(`#v-huawei a[href^="/search"]`)), chromedp.WaitVisible(chromedp.CSS("table.results")))
+	rows = j.text("table.results tbody")
+	if n := strings.Count(j.text("table.results caption"), "5 deployments"); n != 1 || !strings.Contains(rows, "Mandalay Safe City") {
+		t.Errorf("the network's Huawei count leads to:\n%s\n%s", j.text("table.results caption"), rows)
+	}
 
 	// The regulator: a scenario for ASEAN.
 	j.do("a scenario", chromedp.Click(chromedp.CSS(`header nav a[href="/scenarios"]`)), chromedp.WaitVisible(chromedp.CSS("form.scenario")),

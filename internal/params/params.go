@@ -29,7 +29,7 @@ import (
 var Deployment = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q"}
 
 // Network lists the filters of the network and trend tables.
-var Network = []string{"subregion", "jurisdiction", "certainty", "technology", "year_from", "year_to"}
+var Network = []string{"subregion", "jurisdiction", "vendor_hq", "certainty", "technology", "year_from", "year_to"}
 
 var (
 	alpha2 = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -289,6 +289,7 @@ func (p *Reader) NetworkQuery() analysis.NetworkQuery {
 	q := analysis.NetworkQuery{
 		Subregion:     p.Enum("subregion", registry.Subregions),
 		Jurisdictions: p.Jurisdictions("jurisdiction"),
+		VendorHQ:      p.Country("vendor_hq"),
 		Certainty:     p.Enum("certainty", registry.Certainties),
 		Capability:    p.Enum("technology", registry.Capabilities),
 	}

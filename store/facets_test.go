@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"testing"
+
+	"oversight/internal/fixture"
+	"oversight/registry"
+)
+
+// TestFacetsBase checks that the whole register's counts, handed in as
+// base, answer exactly the facets whose other filters select everything,
+// and that the counts are those the database makes either way.
+func TestFacetsBase(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(30))
+	all, err := db.Facets(ctx, registry.DeploymentFilter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sum(all.Jurisdiction); n != 30 {
+		t.Fatalf("whole register: jurisdiction counts add up to %d, want 30", n)
+	}
+	// A base that differs from every true count shows where it is read.
+	marked := &registry.Facets{Jurisdiction: map[string]int{"base": 1}, Technology: map[string]int{"base": 1},
+		Status: map[string]int{"base": 1}, Vendor: map[string]int{"base": 1}}
+	for _, c := range []struct {
+		name     string
+		f        registry.DeploymentFilter
+		fromBase []string // the facets base answers
+	}{
+		{"no filter", registry.DeploymentFilter{}, []string{"jurisdiction", "technology", "status", "vendor"}},
+		{"punctuation only", registry.DeploymentFilter{Q: `" ( -`}, []string{"jurisdiction", "technology", "status", "vendor"}},
+		{"a jurisdiction", registry.DeploymentFilter{Jurisdictions: []string{"PH"}}, []string{"jurisdiction"}},
+		{"a status", registry.DeploymentFilter{Status: "pilot"}, []string{"status"}},
+		{"a vendor", registry.DeploymentFilter{Vendor: "vendor-b"}, []string{"vendor"}},
+		{"a technology", registry.DeploymentFilter{Capability: "lpr_anpr"}, []string{"technology"}},
+		{"a jurisdiction and a status", registry.DeploymentFilter{Jurisdictions: []string{"PH"}, Status: "pilot"}, nil},
+		{"a year", registry.DeploymentFilter{YearFrom: 2013}, nil},
+		{"words", registry.DeploymentFilter{Q: "harbour"}, nil},
+	} {
+		got, err := db.Facets(ctx, c.f, marked)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		want, err := db.Facets(ctx, c.f, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		real, err := db.Facets(ctx, c.f, all)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for _, facet := range []struct {
+			name             string
+			got, want, exact map[string]int
+		}{
+			{"jurisdiction", got.Jurisdiction, want.Jurisdiction, real.Jurisdiction},
+			{"technology", got.Technology, want.Technology, real.Technology},
+			{"status", got.Status, want.Status, real.Status},
+			{"vendor", got.Vendor, want.Vendor, real.Vendor},
+		} {
+			fromBase := facet.got["base"] == 1
+			if fromBase != slices.Contains(c.fromBase, facet.name) {
+				t.Errorf("%s: facet %s read from base: %v, want %v", c.name, facet.name, fromBase, !fromBase)
+			}
+			if !maps.Equal(facet.exact, facet.want) {
+				t.Errorf("%s: facet %s with the whole register's counts as base: %v, counted: %v", c.name, facet.name, facet.exact, facet.want)
+			}
+		}
+	}
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}

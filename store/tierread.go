@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"oversight/registry"
+)
+
+// tierCondition is the condition that deployment d's tier under f's
+// framework on f's day is one of f's tiers. Like the full-text search it
+// takes the form that is fast for how many deployments match: few, and
+// they are looked up by the index on (framework, tier); many, and the
+// deployments are walked in id order, each tested by its key.
+func (s *reader) tierCondition(ctx context.Context, f *registry.TierFilter, arg func(any) string) (string, error) {
+	if b, _ := s.tiers.projector().TierBounds(f.Framework); f.Day < b.From || f.Day >= b.Until {
+		// Out of force: every deployment has the same tier, and no row.
+		if slices.Contains(f.Tiers, b.Outside) {
+			return "1 = 1", nil
+		}
+		return "1 = 0", nil
+	}
+	p := s.tiers.projector()
+	var codes []string
+	for _, t := range f.Tiers {
+		if code, ok := p.code(f.Framework, t); ok {
+			codes = append(codes, strconv.Itoa(code))
+		}
+	}
+	if len(codes) == 0 {
+		return "1 = 0", nil
+	}
+	// The codes are integers made here, written into the statement so
+	// that the planner sees them.
+	cond := func(day string) string {
+		return fmt.Sprintf("t.code IN (%s) AND t.from_day <= %s AND %[2]s < t.until_day", strings.Join(codes, ", "), day)
+	}
+	var n int
+	err := s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM deployment_tiers t WHERE %s LIMIT %d) m", cond("$1"), fewMatches), dayNum(f.Day)).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	where := cond(arg(dayNum(f.Day)))
+	if n < fewMatches {
+		return "d.id IN (SELECT t.deployment_id FROM deployment_tiers t WHERE " + where + ")", nil
+	}
+	return "EXISTS (SELECT 1 FROM deployment_tiers t WHERE t.deployment_id = d.id AND " + where + ")", nil
+}
+
+// tierMatch is the test of a tier filter that the table cannot answer yet:
+// the projector classifies each deployment read.
+func (s *reader) tierMatch(f *registry.TierFilter) (func(*registry.Deployment) (bool, error), error) {
+	p := s.tiers.projector()
+	if p == nil {
+		return nil, errors.New("a tier filter needs the store's tier projector (ProjectTiers)")
+	}
+	b, ok := p.TierBounds(f.Framework)
+	if !ok {
+		return nil, fmt.Errorf("tiers under %s cannot be projected", f.Framework)
+	}
+	return func(d *registry.Deployment) (bool, error) {
+		for _, sp := range p.TierSpans(d) {
+			if sp.Framework == f.Framework && sp.From <= f.Day && f.Day < sp.Until {
+				return slices.Contains(f.Tiers, sp.Tier), nil
+			}
+		}
+		return slices.Contains(f.Tiers, b.Outside), nil
+	}, nil
+}
+
+// TiersOn returns the tiers of the deployments ids on a day, by deployment
+// and framework, from the projection; ok is false while the projection is
+// not ready, and the caller must classify.
+func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers map[string]map[string]string, ok bool, err error) {
+	p := s.tiers.projector()
+	if p == nil || !s.tiers.ready.Load() {
+		return nil, false, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, false, err
+	}
+	rows, err := s.q.QueryContext(ctx, "SELECT deployment_id, code FROM deployment_tiers WHERE "+
+		s.d.inJSON("deployment_id", "$1")+" AND from_day <= $2 AND $2 < until_day", string(list), dayNum(day))
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	out := make(map[string]map[string]string, len(ids))
+	for rows.Next() {
+		var id string
+		var code int
+		if err := rows.Scan(&id, &code); err != nil {
+			return nil, false, err
+		}
+		fw, tier, ok := p.decode(code)
+		if !ok {
+			return nil, false, fmt.Errorf("deployment_tiers: %s has code %d, which no framework and tier make", id, code)
+		}
+		if out[id] == nil {
+			out[id] = map[string]string{}
+		}
+		out[id][fw] = tier
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	// Frameworks out of force that day have no rows: each deployment has
+	// the same tier under them.
+	for _, fw := range p.fws {
+		if b, _ := p.TierBounds(fw); day < b.From || day >= b.Until {
+			for _, id := range ids {
+				if out[id] == nil {
+					out[id] = map[string]string{}
+				}
+				out[id][fw] = b.Outside
+			}
+		}
+	}
+	return out, true, nil
+}
