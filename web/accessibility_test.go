@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -56,28 +57,37 @@ func TestAccessibility(t *testing.T) {
 				chromedp.Evaluate[chromedp.Void](string(script))); err != nil {
 				t.Fatal(err)
 			}
-			// One load, both widths: the stylesheet's media queries follow
-			// the viewport, and no script of the site lays the page out.
-			for _, width := range []int64{1280, 390} {
-				err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900))
-				var found []axeViolation
-				if err == nil {
-					found, err = chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
-				}
-				if err != nil {
-					t.Fatalf("at %d px: %v", width, err)
-				}
-				for _, v := range found {
-					for i, n := range v.Nodes {
-						if i == 5 {
-							t.Errorf("%s at %d px: %s: and %d more elements", p, width, v.ID, len(v.Nodes)-i)
-							break
-						}
-						t.Errorf("%s at %d px: %s (%s): %s: %s\n\t%s", p, width, v.ID, v.Impact, n.Target, v.Help,
-							strings.ReplaceAll(n.Summary, "\n", "\n\t"))
-					}
-				}
-			}
+			checkAccessibility(t, ctx, p)
 		})
 	}
+}
+
+// checkAccessibility runs axe-core, already loaded, on the page the
+// browser is on, at 1280 and 390 pixels wide, and fails on each serious
+// or critical violation, naming the page as name.
+func checkAccessibility(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	// One load, both widths: the stylesheet's media queries follow the
+	// viewport, and no script of the site lays the page out.
+	for _, width := range []int64{1280, 390} {
+		err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900))
+		var found []axeViolation
+		if err == nil {
+			found, err = chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+		}
+		if err != nil {
+			t.Fatalf("%s at %d px: %v", name, width, err)
+		}
+		for _, v := range found {
+			for i, n := range v.Nodes {
+				if i == 5 {
+					t.Errorf("%s at %d px: %s: and %d more elements", name, width, v.ID, len(v.Nodes)-i)
+					break
+				}
+				t.Errorf("%s at %d px: %s (%s): %s: %s\n\t%s", name, width, v.ID, v.Impact, n.Target, v.Help,
+					strings.ReplaceAll(n.Summary, "\n", "\n\t"))
+			}
+		}
+	}
+	chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
 }

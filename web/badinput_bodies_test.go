@@ -65,9 +65,10 @@ func yamlBomb() string {
 
 // formField is an input of the assessment form.
 type formField struct {
-	name    string
-	kind    string // select, number, checkbox, text
-	options []string
+	name      string
+	kind      string // select, number, checkbox, radio, text
+	options   []string
+	maxLength int // a text input's maxlength, 0 for none
 }
 
 var (
@@ -75,17 +76,37 @@ var (
 	nameRE   = regexp.MustCompile(`\bname="([^"]+)"`)
 	typeRE   = regexp.MustCompile(`\btype="([^"]+)"`)
 	valueRE  = regexp.MustCompile(`\bvalue="([^"]*)"`)
+	maxlenRE = regexp.MustCompile(`\bmaxlength="([0-9]+)"`)
 	selectRE = regexp.MustCompile(`(?s)<select[^>]*\bname="([^"]+)"[^>]*>(.*?)</select>`)
 )
 
-// assessFields reads the assessment form's inputs from its page.
+// nextRE finds a questionnaire step's button to the next step.
+var nextRE = regexp.MustCompile(`<button type="submit" name="to" value="([^"]+)" class="primary">Next`)
+
+// assessFields reads the assessment form's inputs from each of its steps,
+// following the buttons to the next.
 func (b *battery) assessFields() []formField {
 	resp, err := b.client.Get(b.base + "/assess")
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	page, _ := io.ReadAll(resp.Body)
+	first, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	page := string(first)
+	for step := page; ; {
+		m := nextRE.FindStringSubmatch(step)
+		if m == nil {
+			break
+		}
+		resp, err := b.client.PostForm(b.base+"/assess", url.Values{"to": {m[1]}})
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		next, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		step = string(next)
+		page += step
+	}
 	byName := map[string]*formField{}
 	var order []string
 	field := func(name, kind string) *formField {
@@ -97,13 +118,13 @@ func (b *battery) assessFields() []formField {
 		}
 		return f
 	}
-	for _, m := range selectRE.FindAllStringSubmatch(string(page), -1) {
+	for _, m := range selectRE.FindAllStringSubmatch(page, -1) {
 		f := field(m[1], "select")
 		for _, o := range valueRE.FindAllStringSubmatch(m[2], -1) {
 			f.options = append(f.options, o[1])
 		}
 	}
-	for _, tag := range tagRE.FindAllString(string(page), -1) {
+	for _, tag := range tagRE.FindAllString(page, -1) {
 		if !strings.HasPrefix(tag, "<input") {
 			continue
 		}
@@ -115,17 +136,23 @@ func (b *battery) assessFields() []formField {
 		if ty := typeRE.FindStringSubmatch(tag); ty != nil {
 			kind = ty[1]
 		}
+		if kind == "hidden" {
+			continue // an answer carried from another step: on the first, none
+		}
 		f := field(nm[1], kind)
-		if v := valueRE.FindStringSubmatch(tag); v != nil && kind == "checkbox" {
+		if v := valueRE.FindStringSubmatch(tag); v != nil && (kind == "checkbox" || kind == "radio") {
 			f.options = append(f.options, v[1])
+		}
+		if m := maxlenRE.FindStringSubmatch(tag); m != nil {
+			f.maxLength, _ = strconv.Atoi(m[1])
 		}
 	}
 	var out []formField
 	for _, n := range order {
 		out = append(out, *byName[n])
 	}
-	if len(out) < 10 {
-		b.t.Fatalf("the assessment form has %d inputs; the reading of it is wrong", len(out))
+	if len(out) < 40 {
+		b.t.Fatalf("the assessment form has %d inputs over its steps; the reading of it is wrong", len(out))
 	}
 	return out
 }
@@ -142,10 +169,11 @@ func (b *battery) assessBodies() {
 		{"empty", form, nil, true},
 		{"not a form", form, []byte("%%%;&&&=="), false},
 		{"JSON", "application/json", []byte(`{"system":{"capabilities":5}}`), true},
-		{"nested [ 10,000 deep", form, []byte(strings.Repeat("[", 10000) + "=" + strings.Repeat("]", 10000)), true},
+		{"nested [ 10,000 deep", form, []byte(strings.Repeat("[", 10000) + "=" + strings.Repeat("]", 10000)), false},
 		{"2 MB", form, append([]byte("notes="), bytes.Repeat([]byte("a"), 2<<20)...), false},
-		{"unknown field", form, []byte("nonsense=1"), true},
-		{"invalid UTF-8", form, []byte("%ff%fe=%ff%fe"), true},
+		{"unknown field", form, []byte("nonsense=1"), false},
+		{"invalid UTF-8", form, []byte("%ff%fe=%ff%fe"), false},
+		{"10,000 values", form, []byte(strings.Repeat("purposes=marketing&", 10000)), false},
 	} {
 		b.add(request{what: "POST /assess body " + c.name, method: http.MethodPost, url: "/assess", ctype: c.ctype, body: c.body,
 			names: "form", accept: c.accept, anyClient: true})
@@ -156,8 +184,8 @@ func (b *battery) assessBodies() {
 			accept := false
 			switch f.kind {
 			case "text":
-				accept = utf8.ValidString(v) && !strings.ContainsRune(v, 0)
-			case "select", "checkbox":
+				accept = utf8.ValidString(v) && !strings.ContainsRune(v, 0) && (f.maxLength == 0 || len(v) <= f.maxLength)
+			case "select", "checkbox", "radio":
 				accept = slices.Contains(f.options, v) || (f.kind == "checkbox" && strings.HasSuffix(f.name, ".none") && v == "on")
 			case "number":
 				n, err := strconv.ParseInt(v, 10, 64)
@@ -169,7 +197,7 @@ func (b *battery) assessBodies() {
 		}
 		body := url.Values{f.name: {"", ""}}
 		b.add(request{what: fmt.Sprintf("POST /assess %s twice", f.name), method: http.MethodPost, url: "/assess",
-			ctype: form, body: []byte(body.Encode()), names: f.name, accept: true})
+			ctype: form, body: []byte(body.Encode()), names: f.name, accept: f.kind != "checkbox" || slices.Contains(f.options, "")})
 	}
 }
 

@@ -299,32 +299,6 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 	})
-
-	t.Run("the assessment form returns a classification", func(t *testing.T) {
-		step, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		err := chromedp.Do(step, chromedp.Navigate(srv.URL+"/assess"),
-			chromedp.SetValue(chromedp.ID("f-operator-type"), "police"),
-			chromedp.SetValue(chromedp.ID("f-operator-is_law_enforcement_authority"), "yes"),
-			chromedp.Click(chromedp.CSS(`input[name="system.capabilities"][value="remote_biometric_identification"]`)),
-			chromedp.SetValue(chromedp.ID("f-identification-mode"), "identification"),
-			chromedp.SetValue(chromedp.ID("f-identification-remote"), "yes"),
-			chromedp.SetValue(chromedp.ID("f-identification-timing"), "real_time"),
-			chromedp.SetValue(chromedp.ID("f-setting-publicly_accessible"), "yes"),
-			chromedp.Click(chromedp.CSS(`input[name="purposes"][value="protest_public_order"]`)),
-			chromedp.Click(chromedp.CSS("form.assess > button[type=submit]")),
-			chromedp.WaitVisible(chromedp.ID("result-h")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		row, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('section.assessment tbody tr')].filter(tr => tr.textContent.includes('eu-ai-act')).map(tr => tr.className + ' ' + tr.textContent).join('')`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(row, "tier-prohibited ") || !strings.Contains(row, "prohibited AI practice") {
-			t.Errorf("EU AI Act row: %q", row)
-		}
-	})
 }
 
 // TestSearchDownloads checks that the search page's download links export
@@ -367,6 +341,35 @@ func TestSearchDownloads(t *testing.T) {
 func TestNoRawCodes(t *testing.T) {
 	t.Parallel()
 	srv := builtinServer(t)
+	codeRE := rawCodes()
+	hidden := regexp.MustCompile(`(?s)<(code|pre|script|style|textarea)\b.*?</(code|pre|script|style|textarea)>`)
+	tag := regexp.MustCompile(`(?s)<[^>]*>`)
+	visit := append(slices.Clone(pages), "/deployments/kh-phnom-penh-china-donated-cctv", "/vendors/china-eximbank", "/countries/KZ")
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fw := range fws {
+		visit = append(visit, "/frameworks/"+fw.ID)
+	}
+	for _, p := range visit {
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		text := html.UnescapeString(tag.ReplaceAllString(hidden.ReplaceAllString(string(b), " "), " "))
+		if m := codeRE.FindAllString(text, 5); len(m) > 0 {
+			i := codeRE.FindStringIndex(text)
+			t.Errorf("%s shows codes %q, e.g. …%s…", p, m, text[max(0, i[0]-60):min(len(text), i[1]+60)])
+		}
+	}
+}
+
+// rawCodes matches the vocabularies' values and the tiers written as
+// codes: those with an underscore, which no English word has.
+func rawCodes() *regexp.Regexp {
 	var codes []string
 	for _, e := range []registry.Enum{registry.Subregions, registry.Memberships, registry.RegimeTypes, registry.SafeguardKinds,
 		registry.Statuses, registry.Certainties, registry.OperatorKinds, registry.VendorRoles, registry.Capabilities, registry.Purposes,
@@ -382,31 +385,5 @@ func TestNoRawCodes(t *testing.T) {
 			codes = append(codes, string(tier))
 		}
 	}
-	codeRE := regexp.MustCompile(`\b(` + strings.Join(codes, "|") + `)\b`)
-	hidden := regexp.MustCompile(`(?s)<(code|pre|script|style|textarea)\b.*?</(code|pre|script|style|textarea)>`)
-	tag := regexp.MustCompile(`(?s)<[^>]*>`)
-	visit := append(slices.Clone(pages), "/deployments/kh-phnom-penh-china-donated-cctv", "/vendors/china-eximbank", "/countries/KZ")
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fw := range fws {
-		visit = append(visit, "/frameworks/"+fw.ID)
-	}
-	for _, p := range visit {
-		if p == "/assess" {
-			continue // the questionnaire names the fact schema's fields (issue: a guided questionnaire)
-		}
-		resp, err := http.Get(srv.URL + p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		text := html.UnescapeString(tag.ReplaceAllString(hidden.ReplaceAllString(string(b), " "), " "))
-		if m := codeRE.FindAllString(text, 5); len(m) > 0 {
-			i := codeRE.FindStringIndex(text)
-			t.Errorf("%s shows codes %q, e.g. …%s…", p, m, text[max(0, i[0]-60):min(len(text), i[1]+60)])
-		}
-	}
+	return regexp.MustCompile(`\b(` + strings.Join(codes, "|") + `)\b`)
 }

@@ -486,6 +486,13 @@ func TestScreenshotsCommitted(t *testing.T) {
 	}
 }
 
+// overflowing is the page's width, the screen's, and the elements that
+// stick out of it where no box around them scrolls.
+const overflowing = `const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) { if (getComputedStyle(a).overflowX !== 'visible') return true } return false };
+	[document.documentElement.scrollWidth, document.documentElement.clientWidth,
+	...[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !clipped(e))
+		.slice(0, 3).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))].map(String)`
+
 // TestNarrowScreen: no page is wider than a phone's screen, 390 pixels:
 // what is wide (a table) scrolls inside the page instead.
 func TestNarrowScreen(t *testing.T) {
@@ -494,11 +501,7 @@ func TestNarrowScreen(t *testing.T) {
 	j.do("narrowing", chromedp.EmulateViewport(390, 900))
 	for _, p := range append(slices.Clone(pages), "/deployments/kh-phnom-penh-china-donated-cctv", "/vendors/china-eximbank", "/submit", "/login") {
 		j.do("opening "+p, chromedp.Navigate(j.srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
-		// The elements that stick out, where no box around them scrolls.
-		wide, err := chromedp.Run(j.ctx, chromedp.Evaluate[[]string](`const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) { if (getComputedStyle(a).overflowX !== 'visible') return true } return false };
-			[document.documentElement.scrollWidth, document.documentElement.clientWidth,
-			...[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !clipped(e))
-				.slice(0, 3).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))].map(String)`))
+		wide, err := chromedp.Run(j.ctx, chromedp.Evaluate[[]string](overflowing))
 		if err != nil {
 			t.Fatal(err)
 		}
