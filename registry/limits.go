@@ -278,3 +278,23 @@ func fieldsOf(t reflect.Type) []field {
 	fieldCache.Store(t, fs)
 	return fs
 }
+
+// An import read as a stream (store.DB.ApplyStream) is bounded record by
+// record rather than as a whole file.
+const (
+	// MaxRecordBytes bounds one record of a streamed JSON file, read whole
+	// before it is checked: the largest built-in record has 9 KB, and one
+	// with every field and list at its limit would be rejected by
+	// TextLimits and ListLimits anyway. A record costs about six times its
+	// size once decoded, so a batch of them stays within memory.
+	MaxRecordBytes = 4 << 20
+	// MaxRecordDecodeBytes bounds what decoding one streamed record
+	// allocates, as ingest estimates it before decoding: a record of
+	// empty objects in a list takes far more than its size.
+	MaxRecordDecodeBytes = 32 << 20
+	// MaxForwardRefs bounds the ids a stream refers to before it defines
+	// them (a deployment naming a vendor listed later in the file): each
+	// is remembered until the end of the import. A file in the order an
+	// export writes has none.
+	MaxForwardRefs = 100_000
+)
