@@ -61,6 +61,7 @@ type streamed struct {
 	e     registry.Entity
 	index int // among the stream's records of its kind
 	state []byte
+	bulk  bool // a deployment past the first tiersInline
 }
 
 func (s *DB) applyStreamIn(ctx context.Context, tx *sql.Tx, st Stream, meta Meta, progress Progress) (Result, error) {
@@ -102,6 +103,9 @@ func (s *DB) applyStreamIn(ctx context.Context, tx *sql.Tx, st Stream, meta Meta
 			return err
 		}
 		for _, r := range batch {
+			if r.bulk {
+				tw.bulkTiers()
+			}
 			cur, held := have[registry.EntityID{Kind: r.e.Kind(), ID: r.e.Key()}]
 			if err := w.put(r.e, r.state, cur, held, meta, &res); err != nil {
 				return err
@@ -123,9 +127,8 @@ func (s *DB) applyStreamIn(ctx context.Context, tx *sql.Tx, st Stream, meta Meta
 		read++
 		r := streamed{e: e, index: check.Add(e)}
 		if _, ok := e.(*registry.Deployment); ok {
-			if deployments++; deployments > tiersInline {
-				tw.bulkTiers()
-			}
+			deployments++
+			r.bulk = deployments > tiersInline
 		}
 		if !check.Failed() { // else nothing will be written: the rest is only checked
 			if r.state, err = registry.Canonical(e); err != nil {
