@@ -283,10 +283,9 @@ func fieldsOf(t reflect.Type) []field {
 // record rather than as a whole file.
 const (
 	// MaxRecordBytes bounds one record of a streamed JSON file, read whole
-	// before it is checked: the largest built-in record has 9 KB, and one
-	// with every field and list at its limit would be rejected by
-	// TextLimits and ListLimits anyway. A record costs about six times its
-	// size once decoded, so a batch of them stays within memory.
+	// before it is checked: the largest built-in record (a deployment)
+	// has 12 KB as JSON, a synthetic one about 1 KB. A record costs
+	// about six times its size once decoded.
 	MaxRecordBytes = 4 << 20
 	// MaxRecordDecodeBytes bounds what decoding one streamed record
 	// allocates, as ingest estimates it before decoding: a record of
