@@ -83,9 +83,9 @@ func (s *DB) applyStreamIn(ctx context.Context, tx *sql.Tx, st Stream, meta Meta
 	}
 	check := registry.NewChecker(known)
 	var batch []streamed
-	bytes, read, deployments := 0, 0, 0
+	states, read, deployments := 0, 0, 0 // states: bytes of the batch's states
 	write := func() error {
-		defer func() { batch, bytes = batch[:0], 0 }()
+		defer func() { batch, states = batch[:0], 0 }()
 		if retractions {
 			if err := refuseRetracted(tw, check, batch); err != nil {
 				return err
@@ -136,7 +136,7 @@ func (s *DB) applyStreamIn(ctx context.Context, tx *sql.Tx, st Stream, meta Meta
 			}
 		}
 		batch = append(batch, r)
-		if bytes += len(r.state); len(batch) == streamBatch || bytes >= streamBatchBytes {
+		if states += len(r.state); len(batch) == streamBatch || states >= streamBatchBytes {
 			if err := write(); err != nil {
 				return res, err
 			}
