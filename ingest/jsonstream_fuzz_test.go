@@ -107,3 +107,45 @@ func canonicalOf(t *testing.T, ents []registry.Entity, kind string) []string {
 	}
 	return out
 }
+
+// FuzzStreamCSV holds the streaming CSV reader to Parse as FuzzStream
+// holds the JSON one: the same deployments from whatever both accept, and
+// no file one accepts that the other refuses.
+func FuzzStreamCSV(f *testing.F) {
+	head := "id,title,jurisdiction,status,certainty,sources\n"
+	src := `"[{""key"":""a"",""url"":""https://example.org/""}]"`
+	for _, s := range []string{
+		head + "a,T,SG,unknown,reported," + src + "\n", head + "a,'=1+1,SG,unknown,reported," + src + "\n",
+		head + "a,\"=HYPERLINK(\"\"x\"\")\",SG,unknown,reported," + src + "\n" + "b,T,SG,unknown,reported," + src + "\n",
+		"id,id,title,jurisdiction,status,certainty,sources\n", head + "a,T\xffx,SG,unknown,reported," + src + "\n",
+		"id,title,jurisdiction,status,certainty,sources,lat,lon\na,t,SG,unknown,reported," + src + ",-0,NaN\n",
+		head + "a,t,SG,unknown,reported,\"[{\"\"key\"\":\"\"a\"\",\"\"key\"\":\"\"b\"\"}]\"\n", "\"", head + "\"a,b\n",
+		"\ufeff" + head, strings.Replace(head, "\n", "\r\n", 1) + "a,t\r\n", head + "a,b\n", "",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got []registry.Entity
+		c, err := newCSVRecords("fuzz", bytes.NewReader(data))
+		for err == nil {
+			var e registry.Entity
+			if e, err = c.next(); err == nil {
+				got = append(got, e)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		want, _, perr := Parse("fuzz", data, CSV)
+		switch {
+		case err != nil && perr == nil:
+			t.Fatalf("the stream refuses what Parse reads: %v", err)
+		case err == nil && perr != nil:
+			t.Fatalf("the stream reads what Parse refuses: %v", perr)
+		case err == nil:
+			if a, b := canonicalOf(t, got, "deployment"), canonicalOf(t, want.Entities(), "deployment"); !slices.Equal(a, b) {
+				t.Fatalf("the deployments streamed differ from those parsed:\n%s\n%s", a, b)
+			}
+		}
+	})
+}
