@@ -155,6 +155,14 @@ func (s *DB) applyStreamIn(ctx context.Context, tx *sql.Tx, st Stream, meta Meta
 	return res, w.finish(s.key)
 }
 
+// bulkTiers makes the rest of a write leave its deployments' tiers
+// pending, as a write of more than tiersInline deployments does: a stream
+// finds out how many it holds only as it reads them.
+func (w *txWriter) bulkTiers() {
+	w.tiersBulk = true
+	w.tiersInline = false
+}
+
 // knownIn returns a registry.Known that looks ids up in the register as
 // the transaction sees it, remembering the answers: a batch names few
 // jurisdictions and vendors, many times. It remembers at most a bounded

@@ -291,14 +291,6 @@ func (w *txWriter) project(e registry.Entity, seq int64, state []byte) error {
 	return w.insert(tierRows(w.tiers, d)...)
 }
 
-// bulkTiers makes the rest of a write leave its deployments' tiers
-// pending, as a write of more than tiersInline deployments does: a stream
-// finds out how many it holds only as it reads them.
-func (w *txWriter) bulkTiers() {
-	w.tiersBulk = true
-	w.tiersInline = false
-}
-
 // tierCondition is the condition that deployment d's tier under f's
 // framework on f's day is one of f's tiers. Like the full-text search it
 // takes the form that is fast for how many deployments match: few, and
