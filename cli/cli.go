@@ -234,8 +234,8 @@ func importCmd(fs *flag.FlagSet) runFunc {
 		if len(args) == 0 {
 			return errors.New("name at least one file to import")
 		}
-		// What can be found wrong before the register is opened (and,
-		// new, created) is.
+		// A file that cannot be read is refused before the register is
+		// opened, which would create a new one.
 		for _, name := range args {
 			if *format == "" {
 				if _, err := ingest.FormatOf(name); err != nil {

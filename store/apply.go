@@ -46,7 +46,8 @@ type Result struct {
 	Size                        int64 // log size after the change
 }
 
-// Progress is told how many records of a batch have been applied.
+// Progress is told how many records of a batch have been applied, of
+// how many; total is 0 when unknown, as in a stream (ApplyStream).
 type Progress func(done, total int)
 
 // A CheckError lists the records of a batch that failed their checks
