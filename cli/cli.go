@@ -234,40 +234,44 @@ func importCmd(fs *flag.FlagSet) runFunc {
 		if len(args) == 0 {
 			return errors.New("name at least one file to import")
 		}
-		var sets []*registry.Set
-		var srcs []*ingest.Source
+		// A file that cannot be read is refused before the register is
+		// opened, which would create a new one.
 		for _, name := range args {
-			f := ingest.Format(*format)
-			if f == "" {
-				var err error
-				if f, err = ingest.FormatOf(name); err != nil {
+			if *format == "" {
+				if _, err := ingest.FormatOf(name); err != nil {
 					return err
 				}
 			}
-			b, err := os.ReadFile(name)
-			if err != nil {
+			if _, err := os.Stat(name); err != nil {
 				return err
 			}
-			set, src, err := ingest.Parse(name, b, f)
-			if err != nil {
-				return err
-			}
-			sets = append(sets, set)
-			srcs = append(srcs, src)
 		}
-		set, src := ingest.Merge(sets, srcs)
 		db, err := r.open(ctx, true)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		if err := ingest.Check(set, src, db.Known(ctx)); err != nil {
+		// The files are read, checked and written as a stream, in one
+		// transaction: memory holds a batch of records, whatever the
+		// files' size, and a refused record anywhere writes nothing.
+		in := ingest.NewReader(args, ingest.Format(*format))
+		defer in.Close()
+		bar := progressBar(stderr)
+		res, err := db.ApplyStream(ctx, in, store.Meta{Author: *author, Reason: *reason}, bar)
+		if bar != nil {
+			fmt.Fprintln(stderr)
+		}
+		var checked *store.CheckError
+		var bad ingest.ErrorList
+		switch {
+		case errors.As(err, &checked):
+			err = in.Errors(checked.Errs)
+			fallthrough
+		case errors.As(err, &bad):
 			fmt.Fprintln(stderr, err)
 			fmt.Fprintln(stderr, "oversight import: nothing was imported")
 			return exitError(1)
-		}
-		res, err := db.Apply(ctx, set, store.Meta{Author: *author, Reason: *reason}, progressBar(stderr))
-		if err != nil {
+		case err != nil:
 			return fmt.Errorf("%w (nothing was imported)", err)
 		}
 		fmt.Fprintf(stdout, "imported %d records: %d created, %d updated, %d unchanged; log size %d\n",
@@ -284,6 +288,10 @@ func progressBar(w io.Writer) store.Progress {
 		return nil
 	}
 	return func(done, total int) {
+		if total == 0 { // a stream, whose length is known at its end
+			fmt.Fprintf(w, "\rimporting: %d records read", done)
+			return
+		}
 		fmt.Fprintf(w, "\rimporting %d/%d records", done, total)
 		if done == total {
 			fmt.Fprintln(w)

@@ -159,26 +159,7 @@ func parseCSV(name string, data []byte) (*registry.Set, *Source, error) {
 	if err != nil {
 		return nil, nil, ErrorList{{File: name, Line: 1, Msg: "cannot read the CSV header: " + err.Error()}}
 	}
-	col := map[string]int{}
-	var errs ErrorList
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		switch j, dup := col[h]; {
-		case strings.HasPrefix(h, TierColumnPrefix):
-			continue // computed by Oversight, not data
-		case !slices.Contains(CSVColumns, h):
-			errs.add(&Error{File: name, Line: 1, Field: registry.Clip(h), Msg: "unknown column", Allowed: CSVColumns})
-		case dup:
-			errs.add(&Error{File: name, Line: 1, Field: h, Msg: fmt.Sprintf("column given twice (columns %d and %d)", j+1, i+1)})
-		default:
-			col[h] = i
-		}
-	}
-	for _, need := range []string{"id", "title", "jurisdiction", "status", "certainty", "sources"} {
-		if _, ok := col[need]; !ok {
-			errs.add(&Error{File: name, Line: 1, Field: need, Msg: "required column is missing"})
-		}
-	}
+	col, errs := csvHeader(name, header)
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
@@ -199,23 +180,10 @@ func parseCSV(name string, data []byte) (*registry.Set, *Source, error) {
 			errs.add(&Error{File: name, Line: line, Msg: err.Error()})
 			break
 		}
-		if len(rec) != len(header) {
-			more = errs.add(&Error{File: name, Line: line, Msg: fmt.Sprintf("row has %d fields, the header %d", len(rec), len(header))})
+		d, ok := csvRow(name, line, rec, header, col, &errs)
+		more = ok
+		if d == nil {
 			continue
-		}
-		for _, c := range CSVColumns {
-			if i, ok := col[c]; ok && !utf8.ValidString(rec[i]) {
-				more = more && errs.add(&Error{File: name, Line: line, Field: c, Msg: "invalid UTF-8: the file must be UTF-8"})
-			}
-		}
-		d, fes := deploymentFromRow(func(c string) string {
-			if i, ok := col[c]; ok {
-				return UnescapeCell(rec[i])
-			}
-			return ""
-		})
-		for _, fe := range fes {
-			more = more && errs.add(&Error{File: name, Line: line, Field: fe.Path, Msg: fe.Msg})
 		}
 		set.Deployments = append(set.Deployments, d)
 		lines = append(lines, line)
@@ -224,6 +192,57 @@ func parseCSV(name string, data []byte) (*registry.Set, *Source, error) {
 		return nil, nil, errs
 	}
 	return &set, rowSource(name, "deployments", lines), nil
+}
+
+// csvHeader reads the header of a deployment CSV file: the column of each
+// name.
+func csvHeader(name string, header []string) (map[string]int, ErrorList) {
+	col := map[string]int{}
+	var errs ErrorList
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		switch j, dup := col[h]; {
+		case strings.HasPrefix(h, TierColumnPrefix):
+			continue // computed by Oversight, not data
+		case !slices.Contains(CSVColumns, h):
+			errs.add(&Error{File: name, Line: 1, Field: registry.Clip(h), Msg: "unknown column", Allowed: CSVColumns})
+		case dup:
+			errs.add(&Error{File: name, Line: 1, Field: h, Msg: fmt.Sprintf("column given twice (columns %d and %d)", j+1, i+1)})
+		default:
+			col[h] = i
+		}
+	}
+	for _, need := range []string{"id", "title", "jurisdiction", "status", "certainty", "sources"} {
+		if _, ok := col[need]; !ok {
+			errs.add(&Error{File: name, Line: 1, Field: need, Msg: "required column is missing"})
+		}
+	}
+	return col, errs
+}
+
+// csvRow reads a deployment from a row at line, adding its problems to
+// errs; it returns nil when the row is not one, and false when errs is
+// full.
+func csvRow(name string, line int, rec, header []string, col map[string]int, errs *ErrorList) (*registry.Deployment, bool) {
+	if len(rec) != len(header) {
+		return nil, errs.add(&Error{File: name, Line: line, Msg: fmt.Sprintf("row has %d fields, the header %d", len(rec), len(header))})
+	}
+	more := true
+	for _, c := range CSVColumns {
+		if i, ok := col[c]; ok && !utf8.ValidString(rec[i]) {
+			more = more && errs.add(&Error{File: name, Line: line, Field: c, Msg: "invalid UTF-8: the file must be UTF-8"})
+		}
+	}
+	d, fes := deploymentFromRow(func(c string) string {
+		if i, ok := col[c]; ok {
+			return UnescapeCell(rec[i])
+		}
+		return ""
+	})
+	for _, fe := range fes {
+		more = more && errs.add(&Error{File: name, Line: line, Field: fe.Path, Msg: fe.Msg})
+	}
+	return d, more
 }
 
 // longCell reports the first cell of a CSV file longer than
@@ -270,17 +289,26 @@ func longCell(name string, data []byte) *Error {
 
 // row adds the cost of decoding a row: a record, and its JSON cells.
 func (b *budget) row(rec []string, col map[string]int) error {
+	cost, err := rowCost(rec, col)
+	if err != nil {
+		return err
+	}
+	return b.add(cost)
+}
+
+// rowCost estimates what decoding a row allocates.
+func rowCost(rec []string, col map[string]int) (int, error) {
 	cost := recordBytes
 	for _, c := range []string{"vendors", "dates", "financing", "sources", "origin"} {
 		if i, ok := col[c]; ok && i < len(rec) {
 			n, err := decodeCost([]byte(rec[i]), -1)
 			if err != nil {
-				return fmt.Errorf("%s%w", c, err)
+				return 0, fmt.Errorf("%s%w", c, err)
 			}
 			cost += n
 		}
 	}
-	return b.add(cost)
+	return cost, nil
 }
 
 // deploymentFromRow builds a deployment from one CSV row; get returns a

@@ -52,8 +52,14 @@ func checkJSON(js []byte, v any) error {
 	if err := yamldoc.CheckJSON(js, registry.MaxDepth); err != nil {
 		return err
 	}
+	return yamldoc.CheckKeys(js, fieldsOf(v))
+}
+
+// fieldsOf returns the test of yamldoc.CheckKeys for the JSON of v: that
+// the key, in the objects named by outer, names a field of v.
+func fieldsOf(v any) func(outer []string, key string) bool {
 	root := reflect.TypeOf(v)
-	return yamldoc.CheckKeys(js, func(outer []string, key string) bool {
+	return func(outer []string, key string) bool {
 		t := root
 		for i := 0; ; i++ {
 			fields, free := jsonFields(t)
@@ -68,7 +74,7 @@ func checkJSON(js []byte, v any) error {
 				return t != nil
 			}
 		}
-	})
+	}
 }
 
 var fieldsCache sync.Map // reflect.Type → map[string]reflect.Type
@@ -122,7 +128,11 @@ var maxItems = slices.Max(slices.Collect(maps.Values(registry.ListLimits)))
 // list longer than any record may have: decoding a list of a million {}
 // allocates a million structs before validation can refuse it.
 func decodeCost(js []byte, recordDepth int) (int, error) {
-	c := yamldoc.Tally(js, maxItems, recordDepth)
+	return censusCost(yamldoc.Tally(js, maxItems, recordDepth), recordDepth)
+}
+
+// censusCost is decodeCost of a tallied document.
+func censusCost(c yamldoc.Census, recordDepth int) (int, error) {
 	if c.TooLong {
 		return 0, fmt.Errorf("%s: a list of more than %d items", c.Long, maxItems)
 	}

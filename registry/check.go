@@ -40,7 +40,7 @@ func (s *Set) Check(known Known) []*RecordError {
 		}
 		id := k + "/" + e.Key()
 		if have[id] {
-			add(&FieldError{Path: idField(k), Msg: fmt.Sprintf("duplicate id %q: another %s in this batch has it", Clip(e.Key()), k)})
+			add(duplicate(k, e.Key()))
 		}
 		have[id] = true
 	})
@@ -49,42 +49,65 @@ func (s *Set) Check(known Known) []*RecordError {
 	}
 	ref := func(kind string, i int, id string, path, target, tid string) {
 		if tid != "" && len(out) < MaxErrors && !exists(target, tid) {
-			out = append(out, &RecordError{kind, i, id, &FieldError{Path: path, Msg: fmt.Sprintf("no %s %q in the register or this batch", target, Clip(tid))}})
+			out = append(out, &RecordError{kind, i, id, missing(path, target, tid)})
 		}
 	}
 	for i, d := range s.Deployments {
-		if d == nil {
-			continue
-		}
-		ref("deployment", i, d.ID, "jurisdiction", "jurisdiction", d.Jurisdiction)
-		for j, v := range d.Vendors {
-			ref("deployment", i, d.ID, fmt.Sprintf("vendors[%d].vendor", j), "vendor", v.Vendor)
-		}
-		for j, f := range d.Financing {
-			ref("deployment", i, d.ID, fmt.Sprintf("financing[%d].lender", j), "vendor", f.Lender)
+		if d != nil {
+			References(d, func(path, target, tid string) { ref("deployment", i, d.ID, path, target, tid) })
 		}
 	}
 	for i, c := range s.Claims {
-		if c == nil {
-			continue
+		if c != nil {
+			References(c, func(path, target, tid string) { ref("claim", i, c.ID, path, target, tid) })
 		}
-		ref("claim", i, c.ID, "jurisdiction", "jurisdiction", c.Jurisdiction)
 	}
 	for i, r := range s.Replies {
-		if r == nil {
-			continue
+		if r != nil {
+			References(r, func(path, target, tid string) { ref("reply", i, r.ID, path, target, tid) })
 		}
-		ref("reply", i, r.ID, "deployment", "deployment", r.Deployment)
 	}
 	for i, j := range s.Jurisdictions {
-		if j == nil {
-			continue
-		}
-		for k, sg := range j.Safeguards {
-			ref("jurisdiction", i, j.Code, fmt.Sprintf("safeguards[%d].instrument", k), "instrument", sg.Instrument)
+		if j != nil {
+			References(j, func(path, target, tid string) { ref("jurisdiction", i, j.Code, path, target, tid) })
 		}
 	}
 	return out
+}
+
+// References calls fn with each id a record refers to: the field it is
+// in, and the kind and id of the record it names. An empty id refers to
+// nothing; fn is called with it all the same.
+func References(e Entity, fn func(path, kind, id string)) {
+	switch v := e.(type) {
+	case *Deployment:
+		fn("jurisdiction", "jurisdiction", v.Jurisdiction)
+		for j, vr := range v.Vendors {
+			fn(fmt.Sprintf("vendors[%d].vendor", j), "vendor", vr.Vendor)
+		}
+		for j, f := range v.Financing {
+			fn(fmt.Sprintf("financing[%d].lender", j), "vendor", f.Lender)
+		}
+	case *Claim:
+		fn("jurisdiction", "jurisdiction", v.Jurisdiction)
+	case *Reply:
+		fn("deployment", "deployment", v.Deployment)
+	case *Jurisdiction:
+		for k, sg := range v.Safeguards {
+			fn(fmt.Sprintf("safeguards[%d].instrument", k), "instrument", sg.Instrument)
+		}
+	}
+}
+
+// duplicate is the problem of a record whose id another of the batch has.
+func duplicate(kind, id string) *FieldError {
+	return &FieldError{Path: idField(kind), Msg: fmt.Sprintf("duplicate id %q: another %s in this batch has it", Clip(id), kind)}
+}
+
+// missing is the problem of a reference, in the field at path, to a
+// record neither the register nor the batch holds.
+func missing(path, kind, id string) *FieldError {
+	return &FieldError{Path: path, Msg: fmt.Sprintf("no %s %q in the register or this batch", kind, Clip(id))}
 }
 
 func idField(kind string) string {

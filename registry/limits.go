@@ -278,3 +278,22 @@ func fieldsOf(t reflect.Type) []field {
 	fieldCache.Store(t, fs)
 	return fs
 }
+
+// An import read as a stream (store.DB.ApplyStream) is bounded record by
+// record rather than as a whole file.
+const (
+	// MaxRecordBytes bounds one record of a streamed JSON file, read whole
+	// before it is checked: the largest built-in record (a deployment)
+	// has 12 KB as JSON, a synthetic one about 1 KB. A record costs
+	// about six times its size once decoded.
+	MaxRecordBytes = 4 << 20
+	// MaxRecordDecodeBytes bounds what decoding one streamed record
+	// allocates, as ingest estimates it before decoding: a record of
+	// empty objects in a list takes far more than its size.
+	MaxRecordDecodeBytes = 32 << 20
+	// MaxForwardRefs bounds the ids a stream refers to before it defines
+	// them (a deployment naming a vendor listed later in the file): each
+	// is remembered until the end of the import. A file in the order an
+	// export writes has none.
+	MaxForwardRefs = 100_000
+)

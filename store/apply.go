@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,13 +27,27 @@ type Meta struct {
 	Time        time.Time // zero means now
 }
 
+// normal returns meta as a change records it: with an author, and its
+// time, now when unset, in UTC to the second.
+func (m Meta) normal() (Meta, error) {
+	if m.Author == "" {
+		return m, errors.New("a change needs an author")
+	}
+	if m.Time.IsZero() {
+		m.Time = time.Now()
+	}
+	m.Time = m.Time.UTC().Truncate(time.Second)
+	return m, nil
+}
+
 // Result counts what Apply did.
 type Result struct {
 	Created, Updated, Unchanged int
 	Size                        int64 // log size after the change
 }
 
-// Progress is told how many records of a batch have been applied.
+// Progress is told how many records of a batch have been applied, of
+// how many; total is 0 when unknown, as in a stream (ApplyStream).
 type Progress func(done, total int)
 
 // A CheckError lists the records of a batch that failed their checks
@@ -53,15 +68,12 @@ func (e *CheckError) Error() string {
 // leaves the register as it was. Records equal to their current state are
 // counted as unchanged and not logged again.
 func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress Progress) (Result, error) {
-	if meta.Author == "" {
-		return Result{}, errors.New("a change needs an author")
+	meta, err := meta.normal()
+	if err != nil {
+		return Result{}, err
 	}
-	if meta.Time.IsZero() {
-		meta.Time = time.Now()
-	}
-	meta.Time = meta.Time.UTC().Truncate(time.Second)
 	var res Result
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		res, err = s.applyIn(ctx, tx, set, meta, progress)
 		return err
@@ -137,31 +149,8 @@ func fill(tw *txWriter, set *registry.Set, meta Meta, size int64, progress Progr
 			return nil, err
 		}
 		cur, ok := have[registry.EntityID{Kind: e.Kind(), ID: e.Key()}]
-		op := "update"
-		switch {
-		case !ok:
-			op = "create"
-		case bytes.Equal(cur, state):
-			res.Unchanged++
-			continue
-		}
-		rev := &registry.Revision{Seq: w.size, Kind: e.Kind(), ID: e.Key(), Op: op, Author: meta.Author, Reason: meta.Reason,
-			Contributor: meta.Contributor, Time: meta.Time, State: state}
-		if err := w.append(rev); err != nil {
+		if err := w.put(e, state, cur, ok, meta, res); err != nil {
 			return nil, err
-		}
-		if op == "update" {
-			if err := w.deleteRows(e.Kind(), e.Key()); err != nil {
-				return nil, err
-			}
-		}
-		if err := w.project(e, rev.Seq, state); err != nil {
-			return nil, err
-		}
-		if op == "create" {
-			res.Created++
-		} else {
-			res.Updated++
 		}
 		if progress != nil && (i%256 == 255 || i == len(ents)-1) {
 			progress(i+1, len(ents))
@@ -169,6 +158,39 @@ func fill(tw *txWriter, set *registry.Set, meta Meta, size int64, progress Progr
 	}
 	res.Size = w.size
 	return w, w.flush()
+}
+
+// put logs e, whose canonical state is state, as a revision when it
+// differs from cur, the register's current state of it (held says whether
+// there is one), and projects it; it counts what it did in res.
+func (w *writer) put(e registry.Entity, state, cur []byte, held bool, meta Meta, res *Result) error {
+	op := "update"
+	switch {
+	case !held:
+		op = "create"
+	case bytes.Equal(cur, state):
+		res.Unchanged++
+		return nil
+	}
+	rev := &registry.Revision{Seq: w.size, Kind: e.Kind(), ID: e.Key(), Op: op, Author: meta.Author, Reason: meta.Reason,
+		Contributor: meta.Contributor, Time: meta.Time, State: state}
+	if err := w.append(rev); err != nil {
+		return err
+	}
+	if op == "update" {
+		if err := w.deleteRows(e.Kind(), e.Key()); err != nil {
+			return err
+		}
+	}
+	if err := w.project(e, rev.Seq, state); err != nil {
+		return err
+	}
+	if op == "create" {
+		res.Created++
+	} else {
+		res.Updated++
+	}
+	return nil
 }
 
 // currentStates reads the current state of those of ents the register
@@ -260,6 +282,7 @@ func (w *writer) append(rev *registry.Revision) error {
 		}
 	}
 	w.size++
+	w.hashes.keep(w.size)
 	return nil
 }
 
@@ -284,6 +307,26 @@ func (w *writer) finish(key *ledger.Key) error {
 type hashCache struct {
 	read func(q string, args ...any) *sql.Row
 	mem  map[int64]tlog.Hash
+}
+
+// keep forgets every remembered hash but those of the complete subtrees
+// that make up a tree of size records, at most one a level: they are all
+// that appending to the tree, or hashing it, reads. So the hashes a long
+// import remembers stay a few dozen however many records it appends.
+func (c *hashCache) keep(size int64) {
+	var need [64]int64
+	n := 0
+	for level := 0; size>>level > 0; level++ {
+		if size>>level&1 == 1 {
+			need[n] = tlog.StoredHashIndex(level, size>>level-1)
+			n++
+		}
+	}
+	for idx := range c.mem {
+		if !slices.Contains(need[:n], idx) {
+			delete(c.mem, idx)
+		}
+	}
 }
 
 func (c *hashCache) ReadHashes(idx []int64) ([]tlog.Hash, error) {

@@ -216,12 +216,7 @@ func retractedMessage(t *registry.Tombstone) string {
 // register retracted, reading the tombstones of the batch's ids a few
 // hundred at a time, and nothing at all when there are none.
 func retractedIn(tw *txWriter, set *registry.Set) ([]*registry.RecordError, error) {
-	// Most registers have no retraction: one row read says so.
-	var one int
-	if err := tw.queryRow("SELECT 1 FROM retractions LIMIT 1").Scan(&one); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			err = nil
-		}
+	if any, err := anyRetracted(tw); err != nil || !any {
 		return nil, err
 	}
 	byKind := map[string][]string{}
@@ -237,39 +232,62 @@ func retractedIn(tw *txWriter, set *registry.Set) ([]*registry.RecordError, erro
 	for kind, ids := range byKind {
 		for len(ids) > 0 && len(out) < registry.MaxErrors {
 			m := min(len(ids), 500)
-			list, err := json.Marshal(ids[:m])
+			found, err := tombstones(tw, kind, ids[:m])
 			if err != nil {
 				return nil, err
 			}
 			ids = ids[m:]
-			rows, err := tw.tx.QueryContext(tw.ctx, "SELECT "+tombstoneColumns+" FROM retractions WHERE kind = $1 AND "+tw.d.inJSON("id", "$2"), kind, string(list))
-			if err != nil {
-				return nil, err
-			}
-			var found []*registry.Tombstone
-			for rows.Next() {
-				t, err := scanTombstone(rows)
-				if err != nil {
-					rows.Close()
-					return nil, err
-				}
-				found = append(found, t)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
 			for _, t := range found {
-				msg := retractedMessage(t) + "; a retracted id is not created again: give the record a new id"
-				if t.Merged() {
-					msg = retractedMessage(t) + "; edit " + t.Into + " instead"
-				}
 				out = append(out, &registry.RecordError{Kind: kind, Index: index[registry.EntityID{Kind: kind, ID: t.ID}], ID: t.ID,
-					Err: &registry.FieldError{Path: idPath(kind), Msg: msg}})
+					Err: retractedError(t)})
 			}
 		}
 	}
 	return out, nil
+}
+
+// anyRetracted reports whether the register holds a tombstone: most
+// registers have none, which one row read says.
+func anyRetracted(tw *txWriter) (bool, error) {
+	var one int
+	err := tw.queryRow("SELECT 1 FROM retractions LIMIT 1").Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// tombstones reads the tombstones of those of ids, of one kind, that the
+// register retracted.
+func tombstones(tw *txWriter, kind string, ids []string) ([]*registry.Tombstone, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tw.tx.QueryContext(tw.ctx, "SELECT "+tombstoneColumns+" FROM retractions WHERE kind = $1 AND "+tw.d.inJSON("id", "$2"), kind, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var found []*registry.Tombstone
+	for rows.Next() {
+		t, err := scanTombstone(rows)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, t)
+	}
+	return found, rows.Err()
+}
+
+// retractedError is the problem of a record given again with an id the
+// register retracted.
+func retractedError(t *registry.Tombstone) *registry.FieldError {
+	msg := retractedMessage(t) + "; a retracted id is not created again: give the record a new id"
+	if t.Merged() {
+		msg = retractedMessage(t) + "; edit " + t.Into + " instead"
+	}
+	return &registry.FieldError{Path: idPath(t.Kind), Msg: msg}
 }
 
 // idPath is the field a kind's id is in.

@@ -88,8 +88,10 @@ var sqlite = dialect{
 	interleave: true,
 	// A batch dirties tens of MB of pages. With SQLite's default 2 MB
 	// cache it spilled them to the log mid-transaction, writing many more
-	// than once, and read index pages back for the next batch.
-	writeCache: "PRAGMA cache_size = -131072",
+	// than once, and read index pages back for the next batch. 64 MiB
+	// keeps a streamed import of any size within 300 MB of memory (128
+	// MiB took it to 340 MB, for no speed measured: docs/performance.md).
+	writeCache: "PRAGMA cache_size = -65536",
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},

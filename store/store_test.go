@@ -71,6 +71,7 @@ func TestPostgres(t *testing.T) {
 		fn   func(*testing.T)
 	}{
 		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination}, {"PagesInIDOrder", TestPagesInIDOrder}, {"MatchPaging", TestMatchPaging}, {"LargeBatchOnLongerLog", TestLargeBatchOnLongerLog},
+		{"ApplyStream", TestApplyStream}, {"ApplyStreamRefuses", TestApplyStreamRefuses}, {"ApplyStreamTiers", TestApplyStreamTiers}, {"HashCacheBounded", TestHashCacheBounded},
 		{"ApplyUnchangedAndUpdate", TestApplyUnchangedAndUpdate}, {"BadBatchWritesNothing", TestBadBatchWritesNothing},
 		{"VerifyCatchesTampering", TestVerifyCatchesTampering}, {"ConcurrentWriters", TestConcurrentWriters},
 		{"InclusionProof", TestInclusionProof}, {"Sources", TestSources},

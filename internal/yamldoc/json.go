@@ -78,6 +78,42 @@ func CheckKeys(data []byte, ok func(outer []string, key string) bool) error {
 	return nil
 }
 
+// CheckValue does in one pass what CheckJSON, CheckKeys and Tally do to
+// one JSON value: it checks its keys, strings and nesting (to maxDepth)
+// and each key with ok, and counts it as Tally(data, maxItems, below)
+// does. The error is the first problem in the value, as an *Error.
+func CheckValue(data []byte, maxDepth int, ok func(outer []string, key string) bool, maxItems, below int) (Census, error) {
+	var c Census
+	var outer []string
+	s := scanner{data: data, max: maxDepth, line: 1}
+	s.visit = func(s *scanner) {
+		c.count(s, maxItems, below)
+		n := len(s.stack)
+		if n == 0 || s.stack[n-1].index >= 0 {
+			return
+		}
+		outer = outer[:0]
+		for _, seg := range s.stack[:n-1] {
+			if seg.index < 0 {
+				outer = append(outer, seg.key)
+			}
+		}
+		if !ok(outer, s.stack[n-1].key) {
+			s.fail("unknown field")
+		}
+	}
+	if s.value() {
+		s.space()
+		if s.i < len(s.data) {
+			s.fail("extra data after the JSON value")
+		}
+	}
+	if s.err != nil {
+		return c, s.err
+	}
+	return c, nil
+}
+
 // A Census is what Tally counts in a JSON document: how much decoding it
 // would allocate, and whether a list is too long to decode at all.
 type Census struct {
@@ -92,22 +128,25 @@ type Census struct {
 func Tally(data []byte, maxItems, below int) Census {
 	var c Census
 	s := scanner{data: data, max: MaxDepth, line: 1}
-	s.visit = func(s *scanner) {
-		d := len(s.stack)
-		for len(c.Objects) <= d {
-			c.Objects, c.Others = append(c.Objects, 0), append(c.Others, 0)
-		}
-		if s.data[s.i] == '{' {
-			c.Objects[d]++
-		} else {
-			c.Others[d]++
-		}
-		if d-1 > below && s.stack[d-1].index >= maxItems && !c.TooLong {
-			c.TooLong, c.Long = true, pathOf(s.stack[:d-1])
-		}
-	}
+	s.visit = func(s *scanner) { c.count(s, maxItems, below) }
 	s.value()
 	return c
+}
+
+// count counts the value at s, as Tally does.
+func (c *Census) count(s *scanner, maxItems, below int) {
+	d := len(s.stack)
+	for len(c.Objects) <= d {
+		c.Objects, c.Others = append(c.Objects, 0), append(c.Others, 0)
+	}
+	if s.data[s.i] == '{' {
+		c.Objects[d]++
+	} else {
+		c.Others[d]++
+	}
+	if d-1 > below && s.stack[d-1].index >= maxItems && !c.TooLong {
+		c.TooLong, c.Long = true, pathOf(s.stack[:d-1])
+	}
 }
 
 // A scanner reads one JSON value by recursive descent, tracking the line
