@@ -68,27 +68,21 @@ func (s *reader) Releases(ctx context.Context) ([]release.Release, error) {
 // EachRevision calls fn with the revisions from seq from up to to, not
 // included, in log order.
 func (s *reader) EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error {
-	const page = 1000
-	for next := from; next < to; {
-		recs, err := s.Records(ctx, next, min(to, next+page))
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
+	next := from
+	err := eachRecordIn(ctx, s.q, from, to, func(seq int64, r *registry.Revision, err error) error {
+		if seq != next {
 			return fmt.Errorf("revision %d is missing from the log", next)
 		}
-		for _, rec := range recs {
-			r, err := registry.ParseRecord(rec)
-			if err != nil {
-				return fmt.Errorf("revision %d: %w", next, err)
-			}
-			if err := fn(r); err != nil {
-				return err
-			}
-			next++
+		if err != nil {
+			return fmt.Errorf("revision %d: %w", seq, err)
 		}
+		next++
+		return fn(r)
+	})
+	if err == nil && next < to {
+		err = fmt.Errorf("revision %d is missing from the log", next)
 	}
-	return nil
+	return err
 }
 
 // ChangeCounts counts what the revisions from seq from up to to did:
