@@ -149,15 +149,15 @@ func OpenRecord(rec, salt, content []byte) (*Revision, error) {
 		r.Redacted = true
 		return r, nil
 	}
-	if err := r.open(salt, content); err != nil {
+	if err := r.Open(salt, content); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// open fills r's content from salt and content, checking them against r's
+// Open fills r's content from salt and content, checking them against r's
 // commitment.
-func (r *Revision) open(salt, content []byte) error {
+func (r *Revision) Open(salt, content []byte) error {
 	if len(salt) != SaltSize {
 		return &CommitmentError{r.Seq, fmt.Sprintf("its salt is %d bytes, not %d", len(salt), SaltSize)}
 	}
