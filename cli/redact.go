@@ -23,7 +23,7 @@ func redactCmd(fs *flag.FlagSet) runFunc {
 		if len(args) != 0 || *n < 0 {
 			fs.Usage()
 			if *n < 0 {
-				return errors.New("redact: --revision is required: the number of a revision, from 0")
+				return errors.New("--revision is required: the number of a revision, from 0")
 			}
 			return exitError(2)
 		}
@@ -34,7 +34,7 @@ func redactCmd(fs *flag.FlagSet) runFunc {
 		defer db.Close()
 		red, err := db.Redact(ctx, *n, meta())
 		if err != nil {
-			return fmt.Errorf("redact: %w", err)
+			return err
 		}
 		size, err := db.Size(ctx)
 		if err != nil {
