@@ -116,8 +116,9 @@ func (s *reader) RecentRevisions(ctx context.Context, before int64, limit int) (
 }
 
 // StateBefore returns an entity's state as its last revision before seq
-// left it, nil when it had none, was retracted, or that revision's content
-// was redacted. A redaction changes no state, and is passed over.
+// left it, nil when it had none or was retracted, and a
+// *registry.RedactedError when that revision's content was redacted. A
+// redaction changes no state, and is passed over.
 func (s *reader) StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error) {
 	var rec, salt, content []byte
 	err := s.q.QueryRowContext(ctx, "SELECT "+recordCols+" FROM "+withContent+" WHERE r.kind = $1 AND r.entity_id = $2 AND r.seq < $3 AND r.op <> 'redact' ORDER BY r.seq DESC LIMIT 1", kind, id, seq).Scan(&rec, &salt, &content)
@@ -129,6 +130,13 @@ func (s *reader) StateBefore(ctx context.Context, kind, id string, seq int64) (j
 	r, err := registry.OpenRecord(rec, salt, content)
 	if err != nil {
 		return nil, err
+	}
+	if r.Redacted {
+		red, err := redactionOf(ctx, s.q, r)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &registry.RedactedError{Redaction: *red}
 	}
 	return r.State, nil
 }
