@@ -193,6 +193,7 @@ type logCheck struct {
 
 	withheld   map[int64]string // format-2 revisions without content, until a redaction names them: their entityKey
 	redacted   map[int64]bool   // revisions a redaction names
+	redactors  map[int64]bool   // the redactions' own revisions
 	redactions []registry.Redaction
 	contents   int64 // content rows read
 }
@@ -235,7 +236,7 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 		return err
 	}
 	defer rows.Close()
-	lg.withheld, lg.redacted = map[int64]string{}, map[int64]bool{}
+	lg.withheld, lg.redacted, lg.redactors = map[int64]string{}, map[int64]bool{}, map[int64]bool{}
 	var seq int64
 	var kind, id, op, author, at string
 	var rec, salt, content []byte
@@ -325,7 +326,10 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 func (lg *logCheck) redact(r *registry.Revision, k string, bad badFunc) {
 	n := *r.Redacts
 	lg.redactions = append(lg.redactions, registry.Redaction{Seq: n, By: r.Seq, Reason: r.Reason, Time: r.Time})
+	lg.redactors[r.Seq] = true
 	switch {
+	case lg.redactors[n]:
+		bad("log", "revision %d redacts revision %d, itself a redaction", r.Seq, n)
 	case lg.redacted[n]:
 		bad("log", "revision %d redacts revision %d, which an earlier redaction removed", r.Seq, n)
 	case lg.latest[k].seq == n && lg.latest[k] != (stateRef{}):
