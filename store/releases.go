@@ -87,9 +87,10 @@ func (s *reader) EachRevision(ctx context.Context, from, to int64, fn func(*regi
 
 // ChangeCounts counts what the revisions from seq from up to to did:
 // added (create), changed (update), retracted and merged (a retraction
-// into another record, whose canonical record names it).
+// into another record, whose canonical record names it), and redacted
+// (redact).
 func (s *reader) ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error) {
-	out := map[string]int{release.Added: 0, release.Changed: 0, release.Retracted: 0, release.Merged: 0}
+	out := map[string]int{release.Added: 0, release.Changed: 0, release.Retracted: 0, release.Merged: 0, release.Redacted: 0}
 	rows, err := s.q.QueryContext(ctx, `SELECT op, record LIKE '%,"into":"%', count(*) FROM revisions WHERE seq >= $1 AND seq < $2 GROUP BY 1, 2`, from, to)
 	if err != nil {
 		return nil, err
@@ -109,6 +110,8 @@ func (s *reader) ChangeCounts(ctx context.Context, from, to int64) (map[string]i
 			out[release.Merged] += n
 		case op == "retract":
 			out[release.Retracted] += n
+		case op == "redact":
+			out[release.Redacted] += n
 		default:
 			out[release.Changed] += n
 		}
