@@ -47,6 +47,9 @@ type Reader interface {
 	Releases(ctx context.Context) ([]release.Release, error)
 	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
 	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
+	// Content returns the salt and content a format-2 revision commits
+	// to: nil for format 1, a *registry.RedactedError once redacted.
+	Content(ctx context.Context, n int64) (salt, content []byte, err error)
 	// TiersOn reads deployments' tiers on a day from the tier projection;
 	// ok is false while it is not ready.
 	TiersOn(ctx context.Context, ids []string, day string) (tiers map[string]map[string]string, ok bool, err error)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -70,21 +71,25 @@ func (s *server) proof(w http.ResponseWriter, r *http.Request, rd Reader) error 
 
 // A ProofBundle is a revision with what proves it is in the log: the
 // canonical record, its inclusion proof, and the signed checkpoint of the
-// tree the proof leads to.
+// tree the proof leads to. A format-2 record (registry.Format2) commits to
+// its content, which Salt and Content carry, the bytes hashed; once
+// redacted, Redacted says by which revision and why, and Redaction is that
+// revision's own bundle in the same tree (without checkpoint), so that
+// `oversight verify-proof` checks the redaction too (ledger.OpenProofBundle).
 type ProofBundle struct {
-	Revision   *registry.Revision `json:"revision"`
-	Record     string             `json:"record"`
-	LeafHash   string             `json:"leaf_hash"`
-	TreeSize   int64              `json:"tree_size"`
-	Checkpoint string             `json:"checkpoint"`
-	Proof      []string           `json:"proof"`
+	Revision   *registry.Revision  `json:"revision"`
+	Record     string              `json:"record"`
+	Salt       []byte              `json:"salt,omitempty"`
+	Content    []byte              `json:"content,omitempty"`
+	Redacted   *registry.Redaction `json:"redacted,omitempty"`
+	LeafHash   string              `json:"leaf_hash"`
+	TreeSize   int64               `json:"tree_size"`
+	Checkpoint string              `json:"checkpoint,omitempty"`
+	Proof      []string            `json:"proof"`
+	Redaction  *ProofBundle        `json:"redaction,omitempty"`
 }
 
 func proveRevision(ctx context.Context, rd Reader, seq int64) (*ProofBundle, error) {
-	rev, rec, err := rd.Revision(ctx, seq)
-	if err != nil {
-		return nil, err
-	}
 	signed, cp, err := rd.Checkpoint(ctx)
 	if err != nil {
 		return nil, err
@@ -98,17 +103,51 @@ func proveRevision(ctx context.Context, rd Reader, seq int64) (*ProofBundle, err
 	for _, l := range cosigs {
 		signed = append(signed[:len(signed):len(signed)], l...)
 	}
-	proof, err := rd.InclusionProof(ctx, seq, cp.Size)
+	b, err := proveIn(ctx, rd, seq, cp.Size)
 	if err != nil {
 		return nil, err
 	}
-	hashes := make([]string, len(proof))
+	b.Checkpoint = string(signed)
+	if b.Redacted != nil {
+		if b.Redaction, err = proveIn(ctx, rd, b.Redacted.By, cp.Size); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// proveIn is the bundle of revision seq in the tree of size, without the
+// checkpoint.
+func proveIn(ctx context.Context, rd Reader, seq, size int64) (*ProofBundle, error) {
+	rev, rec, err := rd.Revision(ctx, seq)
+	if err != nil {
+		return nil, err
+	}
+	if seq >= size {
+		return nil, registry.NotFound(fmt.Sprintf("revision %d: the latest checkpoint covers %d", seq, size))
+	}
+	b := &ProofBundle{Revision: rev, Record: string(rec), TreeSize: size}
+	salt, content, err := rd.Content(ctx, seq)
+	var red *registry.RedactedError
+	switch {
+	case errors.As(err, &red):
+		b.Redacted = &red.Redaction
+	case err != nil:
+		return nil, err
+	default:
+		b.Salt, b.Content = salt, content
+	}
+	proof, err := rd.InclusionProof(ctx, seq, size)
+	if err != nil {
+		return nil, err
+	}
+	b.Proof = make([]string, len(proof))
 	for i, h := range proof {
-		hashes[i] = base64.StdEncoding.EncodeToString(h[:])
+		b.Proof[i] = base64.StdEncoding.EncodeToString(h[:])
 	}
 	leaf := tlog.RecordHash(rec)
-	return &ProofBundle{Revision: rev, Record: string(rec), LeafHash: base64.StdEncoding.EncodeToString(leaf[:]),
-		TreeSize: cp.Size, Checkpoint: string(signed), Proof: hashes}, nil
+	b.LeafHash = base64.StdEncoding.EncodeToString(leaf[:])
+	return b, nil
 }
 
 // consistency proves that the log at one size is a prefix of the log at a

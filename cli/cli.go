@@ -104,6 +104,7 @@ var commands = map[string]command{
 	"release":      {"name the log as it is now as a release, or list the releases with what changed in each", releaseCmd},
 	"rebuild":      {"recreate the tables from the log", rebuildCmd},
 	"retract":      {"retract a record, with a reason; the log keeps its last state", retractCmd},
+	"redact":       {"remove a past revision's content from the register, with a reason; the log and its proofs stay valid", redactCmd},
 	"merge":        {"merge a record into another of its kind; the old id redirects", mergeCmd},
 	"classify":     {"classify a fact document (or a deployment) under every framework, with reasons", classifyCmd},
 	"simulate":     {"show what a framework would change, deployment by deployment", simulateCmd},
@@ -402,8 +403,11 @@ func verifyCmd(fs *flag.FlagSet) runFunc {
 			fmt.Fprintf(stderr, "verify: FAILED: %d mismatches in a log of %d revisions, checked with %s %s\n", len(rep.Mismatches), rep.Size, whose, db.Key().ID())
 			return exitError(1)
 		}
-		fmt.Fprintf(stdout, "verify: OK: %d revisions; checkpoints: %d, signed by %s (%s), the latest with root %s; tables, search index and schema match the log\n",
-			rep.Size, rep.Checkpoints, db.Key().ID(), whose, rep.Checkpoint.Hash)
+		fmt.Fprintf(stdout, "verify: OK: %d revisions; checkpoints: %d, signed by %s (%s), the latest with root %s; tables, search index and schema match the log; %d redacted\n",
+			rep.Size, rep.Checkpoints, db.Key().ID(), whose, rep.Checkpoint.Hash, len(rep.Redactions))
+		for _, red := range rep.Redactions {
+			fmt.Fprintf(stdout, "verify: redacted: revision %d, by revision %d on %s: %s\n", red.Seq, red.By, red.Time.Format("2006-01-02"), red.Reason)
+		}
 		for _, n := range rep.Notes {
 			fmt.Fprintln(stdout, "verify: note:", n)
 		}

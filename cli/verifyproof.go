@@ -39,14 +39,11 @@ func verifyProofCmd(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		rec, seq, cp, err := ledger.CheckProofBundle(data, key.Verifier)
+		p, err := ledger.OpenProofBundle(data, key.Verifier)
 		if err != nil {
 			return fmt.Errorf("%s: %w", args[0], err)
 		}
-		rev, err := registry.ParseRecord(rec)
-		if err != nil {
-			return fmt.Errorf("%s: %w", args[0], err)
-		}
+		rev, seq, cp := p.Revision, p.Revision.Seq, p.Checkpoint
 		if *quorum > 0 {
 			var b struct {
 				Checkpoint string `json:"checkpoint"`
@@ -62,6 +59,13 @@ func verifyProofCmd(fs *flag.FlagSet) runFunc {
 		}
 		fmt.Fprintf(stdout, "verify-proof: OK: revision %d (%s %s %s by %s, %s) is in the log of %d revisions whose checkpoint %s signed (root %s)\n",
 			seq, rev.Op, rev.Kind, rev.ID, rev.Author, rev.Time.Format("2006-01-02"), cp.Size, key.ID(), cp.Hash)
+		switch red := p.Redaction; {
+		case red != nil:
+			fmt.Fprintf(stdout, "verify-proof: redacted: its content was removed by revision %d (%s, by %s), in the same log: %s\n",
+				red.Seq, red.Time.Format("2006-01-02"), red.Author, red.Reason)
+		case rev.Format == registry.Format2:
+			fmt.Fprintln(stdout, "verify-proof: its content (state, reason, contributor) hashes with its salt to the commitment in its record")
+		}
 		return nil
 	}
 }

@@ -29,9 +29,13 @@ func WriteAsOf(ctx context.Context, w io.Writer, r Revisions, size int64) error 
 			m = map[string]json.RawMessage{}
 			latest[rev.Kind] = m
 		}
-		if rev.Op == "retract" {
+		switch {
+		case rev.Op == "redact": // changes no state
+		case rev.Op == "retract", rev.Redacted:
+			// A state whose content was redacted has left the public
+			// record: the export leaves the record out, as if retracted.
 			delete(m, rev.ID)
-		} else {
+		default:
 			m[rev.ID] = rev.State
 		}
 		return nil

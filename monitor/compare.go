@@ -9,6 +9,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"oversight/registry"
+	"oversight/tiles"
 )
 
 // apiOnly are the fields a deployment's API answer adds to the record the
@@ -37,10 +40,6 @@ func compare(f *fetcher, st *state, sample int, rep *Report) error {
 	for _, k := range keys {
 		id := strings.TrimPrefix(k, "deployment/")
 		it := st.Items[k]
-		body, status, err := g.get("/api/v1/deployments/" + url.PathEscape(id))
-		if err != nil {
-			return err
-		}
 		want := http.StatusOK
 		if it.Op == "retract" {
 			want = http.StatusGone
@@ -48,11 +47,24 @@ func compare(f *fetcher, st *state, sample int, rep *Report) error {
 				want = http.StatusPermanentRedirect
 			}
 		}
+		// The logged state first: content that is not the one committed
+		// to is named as such, before the answers built on it.
+		var state json.RawMessage
+		if want == http.StatusOK {
+			var err error
+			if state, err = it.state(f); err != nil {
+				return err
+			}
+		}
+		body, status, err := g.get("/api/v1/deployments/" + url.PathEscape(id))
+		if err != nil {
+			return err
+		}
 		if status != want {
 			return &Alarm{Kind: APIDiffers, Msg: fmt.Sprintf("deployment %s: the API answers %d; the log (revision %d, %s) says %d", id, status, it.Seq, it.Op, want)}
 		}
 		if want == http.StatusOK {
-			if field, ok := sameRecord(it.State, body); !ok {
+			if field, ok := sameRecord(state, body); !ok {
 				return &Alarm{Kind: APIDiffers, Msg: fmt.Sprintf("deployment %s: the API's %s is not the one revision %d logged", id, field, it.Seq)}
 			}
 		}
@@ -104,4 +116,27 @@ func sameJSON(x, y json.RawMessage) bool {
 	ca, _ := json.Marshal(a)
 	cb, _ := json.Marshal(b)
 	return bytes.Equal(ca, cb)
+}
+
+// state returns the mirrored state of it: the one its format-1 entry
+// holds, or the content its format-2 entry commits to, read from the
+// register (GET /log/content/<seq>) and checked against the commitment.
+func (it *mirrorItem) state(f *fetcher) (json.RawMessage, error) {
+	if it.Commitment == "" {
+		return it.State, nil
+	}
+	path := fmt.Sprintf("/log/content/%d", it.Seq)
+	body, status, err := f.get(path)
+	if err != nil {
+		return nil, err
+	}
+	var c tiles.Content
+	if status != http.StatusOK || json.Unmarshal(body, &c) != nil {
+		return nil, &Alarm{Kind: BadContent, Msg: fmt.Sprintf("revision %d, the current state of a record, has no content: GET %s answers %d: %.200s", it.Seq, path, status, body)}
+	}
+	r := &registry.Revision{Format: registry.Format2, Seq: it.Seq, Commitment: it.Commitment}
+	if err := r.Open(c.Salt, c.Content); err != nil {
+		return nil, &Alarm{Kind: BadContent, Msg: err.Error()}
+	}
+	return r.State, nil
 }

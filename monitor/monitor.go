@@ -9,6 +9,7 @@ package monitor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 
 	"oversight/ledger"
 	"oversight/registry"
+	"oversight/tiles"
 	"oversight/witness"
 )
 
@@ -56,6 +58,7 @@ const (
 	Truncated    = "truncated log"                     // the log is shorter than a checkpoint seen before
 	Rewritten    = "rewritten history"                 // the new tree does not contain the old one: a fork or a rewrite
 	BadEntry     = "entry not in the tree"             // an entry's hash is not the tree's leaf
+	BadContent   = "content not committed to"          // a revision's content does not hash to its entry's commitment
 	Malformed    = "malformed log"                     // a bundle or record that cannot be read as the log's
 	BadTiles     = "tiles do not match the checkpoint" // the hash tiles are not the tree the checkpoint signs
 	FewWitnesses = "too few cosignatures"              // fewer witnesses than the quorum cosigned the checkpoint
@@ -154,9 +157,16 @@ func replay(f *fetcher, hr tlog.HashReader, st *state, n int64, rep *Report) err
 			if tlog.RecordHash(e) != leaves[i] {
 				return &Alarm{Kind: BadEntry, Msg: fmt.Sprintf("entry %d served in the bundle does not hash to the tree's leaf %d", seq, seq)}
 			}
-			r, err := registry.ParseRecord(e)
+			// Read without content: a format-2 entry commits to it, and
+			// compare reads it for the records it samples.
+			r, err := registry.OpenRecord(e, nil, nil)
 			if err != nil || r.Seq != seq {
 				return &Alarm{Kind: Malformed, Msg: fmt.Sprintf("entry %d is not the log's record %d", seq, seq)}
+			}
+			if r.Op == "redact" {
+				if err := redacted(f, r); err != nil {
+					return err
+				}
 			}
 			st.apply(r)
 			rep.Entries++
@@ -176,4 +186,19 @@ func LastCheckpoint(dir string) ([]byte, error) {
 		return nil, ErrNoState
 	}
 	return b, err
+}
+
+// redacted checks that the register honours the redaction r: the content
+// of the revision it names answers 410 Gone, naming r.
+func redacted(f *fetcher, r *registry.Revision) error {
+	path := fmt.Sprintf("/log/content/%d", *r.Redacts)
+	body, status, err := f.get(path)
+	if err != nil {
+		return err
+	}
+	var c tiles.Content
+	if status != http.StatusGone || json.Unmarshal(body, &c) != nil || c.Redacted == nil || c.Redacted.By != r.Seq || c.Content != nil {
+		return &Alarm{Kind: APIDiffers, Msg: fmt.Sprintf("revision %d redacted revision %d, but GET %s answers %d: %.200s", r.Seq, *r.Redacts, path, status, body)}
+	}
+	return nil
 }

@@ -131,6 +131,35 @@ func TestMonitor(t *testing.T) {
 	wantAlarm(t, err, monitor.APIDiffers, "deployment "+victim+": the API's place")
 	exec("UPDATE entities SET state = replace(state, 'Elsewhere', 'Synthetic City') WHERE kind = 'deployment' AND id = ?", victim)
 
+	// The same edit made to the logged content too: the content no longer
+	// hashes to the commitment its entry holds.
+	exec("UPDATE entities SET state = replace(state, 'Synthetic City', 'Elsewhere') WHERE kind = 'deployment' AND id = ?", victim)
+	exec("UPDATE revision_content SET content = replace(content, 'Synthetic City', 'Elsewhere') WHERE seq = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = ?)", victim)
+	_, err = monitor.Run(ctx, cfg(serve(t, db)))
+	wantAlarm(t, err, monitor.BadContent, "do not hash to the commitment")
+	exec("UPDATE entities SET state = replace(state, 'Elsewhere', 'Synthetic City') WHERE kind = 'deployment' AND id = ?", victim)
+	exec("UPDATE revision_content SET content = replace(content, 'Elsewhere', 'Synthetic City') WHERE seq = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = ?)", victim)
+
+	// A redaction: the monitor catches up across it, once the register
+	// no longer serves the content it removed.
+	hist, err := db.History(ctx, "deployment", more.Deployments[0].ID)
+	if err != nil || len(hist) < 2 {
+		t.Fatal(hist, err)
+	}
+	redacted := hist[len(hist)-2].Seq
+	if _, err := db.Redact(ctx, redacted, store.Meta{Author: "test", Reason: "a test redaction"}); err != nil {
+		t.Fatal(err)
+	}
+	exec("INSERT INTO revision_content (seq, salt, content) SELECT ?, salt, content FROM revision_content WHERE seq = ?", redacted, redacted+1)
+	_, err = monitor.Run(ctx, cfg(serve(t, db)))
+	wantAlarm(t, err, monitor.APIDiffers, "but GET /log/content/")
+	exec("DELETE FROM revision_content WHERE seq = ?", redacted)
+	if rep, err = monitor.Run(ctx, cfg(serve(t, db))); err != nil || rep.Entries != 1 {
+		t.Fatalf("after a redaction: %+v %v", rep, err)
+	}
+	last, _ = monitor.LastCheckpoint(stateDir)
+	size2++
+
 	// A revision rewritten in the database: its entry no longer hashes to
 	// the leaf the signed tree holds. (The monitor reads the entries it has
 	// not seen; grow the log so that the rewritten one is new to it.)

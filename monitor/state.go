@@ -26,16 +26,22 @@ type state struct {
 }
 
 // A mirrorItem is an entity's latest revision: its state, or its
-// retraction and the id it was merged into.
+// retraction and the id it was merged into. A format-2 entry
+// (registry.Format2) holds its state's commitment instead: its content
+// is read (and checked) from the register when compared.
 type mirrorItem struct {
-	Seq   int64           `json:"seq"`
-	Op    string          `json:"op"`
-	State json.RawMessage `json:"state,omitempty"`
-	Into  string          `json:"into,omitempty"`
+	Seq        int64           `json:"seq"`
+	Op         string          `json:"op"`
+	State      json.RawMessage `json:"state,omitempty"`
+	Commitment string          `json:"commitment,omitempty"`
+	Into       string          `json:"into,omitempty"`
 }
 
 func (s *state) apply(r *registry.Revision) {
-	s.Items[r.Kind+"/"+r.ID] = &mirrorItem{Seq: r.Seq, Op: r.Op, State: r.State, Into: r.Into}
+	if r.Op == "redact" {
+		return // it removes an earlier revision's content; no state changes
+	}
+	s.Items[r.Kind+"/"+r.ID] = &mirrorItem{Seq: r.Seq, Op: r.Op, State: r.State, Commitment: r.Commitment, Into: r.Into}
 }
 
 func loadState(dir string) (*state, error) {

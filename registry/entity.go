@@ -144,8 +144,17 @@ func (s *Set) Add(e Entity) {
 }
 
 // A Revision is one accepted change to one entity, as the log records it.
-// Its canonical JSON is the log's leaf.
+//
+// The log hashes one record a revision, in one of two formats (see
+// content.go): format 1, the revision's canonical JSON whole, which
+// registers written before redaction existed hold; and format 2, in which
+// the content a court or a contributor may need removed (Reason,
+// Contributor, State) is replaced by Commitment, a salted hash of it, and
+// kept beside the log.
 type Revision struct {
+	// Format is 2 for a record that commits to its content; 0 (absent
+	// from the JSON) is format 1, which holds its content.
+	Format int    `json:"format,omitempty"`
 	Seq    int64  `json:"seq"` // 0-based position in the log
 	Kind   string `json:"kind"`
 	ID     string `json:"id"`
@@ -153,22 +162,38 @@ type Revision struct {
 	Author string `json:"author"`
 	Reason string `json:"reason,omitempty"`
 	Into   string `json:"into,omitempty"` // on a retract that merges: the id of the same kind the old one redirects to
+	// Redacts is, on a redact, the revision whose content was removed.
+	Redacts *int64 `json:"redacts,omitempty"`
 	// Contributor is the pseudonym of whoever proposed the change, when a
 	// reviewer accepted it from a submission; Author is the reviewer.
-	Contributor string          `json:"contributor,omitempty"`
-	Time        time.Time       `json:"time"`
-	State       json.RawMessage `json:"state,omitempty"` // the entity's full new state; absent on retract
+	Contributor string    `json:"contributor,omitempty"`
+	Time        time.Time `json:"time"`
+	// Commitment is, in format 2, the lowercase hex SHA-256 of the salt
+	// followed by the content's bytes (Commit).
+	Commitment string          `json:"commitment,omitempty"`
+	State      json.RawMessage `json:"state,omitempty"` // the entity's full new state; absent on retract
+	// Redacted says that the content of this format-2 revision is not
+	// held: Reason, Contributor and State are empty because they were
+	// removed, not because the revision had none.
+	Redacted bool `json:"-"`
 }
 
-// Record returns the bytes the log hashes for this revision.
-func (r *Revision) Record() ([]byte, error) { return json.Marshal(r) }
+// Record returns the bytes the log hashes for this revision: its
+// canonical JSON, whole in format 1; in format 2 without its content,
+// which Commitment stands for (Leaf).
+func (r *Revision) Record() ([]byte, error) {
+	if r.Format == Format2 {
+		return r.Leaf()
+	}
+	return json.Marshal(r)
+}
 
 // RecordOfCanonical returns what Record does, for a revision whose State
 // is Canonical's output, without encoding the state again: Marshal would
 // only re-check and copy bytes that are already in its form. Imports
 // write a record for every entity.
 func (r *Revision) RecordOfCanonical() ([]byte, error) {
-	if len(r.State) == 0 {
+	if len(r.State) == 0 || r.Format == Format2 {
 		return r.Record()
 	}
 	head := *r

@@ -28,15 +28,19 @@ func parseCanonical(rec []byte) (*Revision, bool) {
 	p := recordParser{b: rec}
 	var r Revision
 	var t string
-	ok := p.lit(`{"seq":`) && p.int(&r.Seq) &&
+	var redacts int64
+	ok := (!p.peek(`{"format":2,`) || p.lit(`{"format":2,`) && set(&r.Format, 2)) &&
+		(r.Format == 0 && p.lit(`{"seq":`) || r.Format != 0 && p.lit(`"seq":`)) && p.int(&r.Seq) &&
 		p.lit(`,"kind":`) && p.str(&r.Kind) &&
 		p.lit(`,"id":`) && p.str(&r.ID) &&
 		p.lit(`,"op":`) && p.str(&r.Op) &&
 		p.lit(`,"author":`) && p.str(&r.Author) &&
 		(!p.peek(`,"reason":`) || p.lit(`,"reason":`) && p.str(&r.Reason)) &&
 		(!p.peek(`,"into":`) || p.lit(`,"into":`) && p.str(&r.Into)) &&
+		(!p.peek(`,"redacts":`) || p.lit(`,"redacts":`) && p.int(&redacts) && set(&r.Redacts, &redacts)) &&
 		(!p.peek(`,"contributor":`) || p.lit(`,"contributor":`) && p.str(&r.Contributor)) &&
-		p.lit(`,"time":`) && p.str(&t)
+		p.lit(`,"time":`) && p.str(&t) &&
+		(!p.peek(`,"commitment":`) || p.lit(`,"commitment":`) && p.str(&r.Commitment))
 	if !ok {
 		return nil, false
 	}
@@ -54,6 +58,8 @@ func parseCanonical(rec []byte) (*Revision, bool) {
 	}
 	return &r, len(p.b) == 0
 }
+
+func set[T any](p *T, v T) bool { *p = v; return true }
 
 // isValue reports whether b is one JSON value without surrounding space,
 // which Unmarshal would drop from a RawMessage.

@@ -49,6 +49,9 @@ func Gone(ctx context.Context, rd Reader, kind, id string, err error) (*Tombston
 	if terr != nil {
 		return nil, nil, terr
 	}
+	if rev.Redacted {
+		return t, nil, nil // its last state was redacted
+	}
 	last, terr := Decode(kind, rev.State)
 	if terr != nil {
 		return nil, nil, terr

@@ -140,5 +140,5 @@ var (
 	Kinds = Enum{"kind", []string{"jurisdiction", "vendor", "instrument", "deployment", "claim", "reply"}}
 
 	// Ops are what a revision does to an entity.
-	Ops = Enum{"op", []string{"create", "update", "retract"}}
+	Ops = Enum{"op", []string{"create", "update", "retract", "redact"}}
 )

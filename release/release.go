@@ -43,6 +43,7 @@ const (
 	Changed   = "changed"
 	Retracted = "retracted"
 	Merged    = "merged"
+	Redacted  = "redacted" // a revision's content removed (op redact); no record changed
 )
 
 // A Change is one revision of a changelog.
@@ -50,7 +51,7 @@ type Change struct {
 	Seq         int64     `json:"seq"`
 	Kind        string    `json:"kind"`
 	ID          string    `json:"id"`
-	What        string    `json:"what"`           // Added, Changed, Retracted or Merged
+	What        string    `json:"what"`           // Added, Changed, Retracted, Merged or Redacted
 	Into        string    `json:"into,omitempty"` // on a merge
 	Reason      string    `json:"reason,omitempty"`
 	Author      string    `json:"author"`
@@ -69,7 +70,7 @@ type Changelog struct {
 
 // NewChangelog starts the changelog from one log size to another.
 func NewChangelog(from, to int64) *Changelog {
-	return &Changelog{From: from, To: to, Counts: map[string]int{Added: 0, Changed: 0, Retracted: 0, Merged: 0}, Changes: []Change{}}
+	return &Changelog{From: from, To: to, Counts: map[string]int{Added: 0, Changed: 0, Retracted: 0, Merged: 0, Redacted: 0}, Changes: []Change{}}
 }
 
 // Add adds a revision, in log order.
@@ -82,6 +83,8 @@ func (c *Changelog) Add(r *registry.Revision) {
 		ch.What = Merged
 	case r.Op == "retract":
 		ch.What = Retracted
+	case r.Op == "redact":
+		ch.What = Redacted
 	default:
 		ch.What = Changed
 	}

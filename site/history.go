@@ -2,6 +2,7 @@ package site
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -28,6 +29,9 @@ type logChange struct {
 type logRevision struct {
 	*registry.Revision
 	Changes []review.Change
+	// PrevRedacted is the redaction of the state before, when it was
+	// redacted: what the revision changed cannot be shown.
+	PrevRedacted *registry.Redaction
 }
 
 func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error {
@@ -50,21 +54,26 @@ func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	}
 	var changes []logChange
 	for _, rev := range revs {
+		if rev.Redacted || rev.Op == "redact" {
+			// A redacted revision has no state to compare, and a
+			// redaction changes none: the page says what happened.
+			changes = appendChange(changes, logRevision{Revision: rev})
+			continue
+		}
 		prev, err := rd.StateBefore(ctx, rev.Kind, rev.ID, rev.Seq)
-		if err != nil {
+		var red *registry.RedactedError
+		if errors.As(err, &red) {
+			// Nothing to compare with: the state before was redacted.
+			changes = appendChange(changes, logRevision{Revision: rev, PrevRedacted: &red.Redaction})
+			continue
+		} else if err != nil {
 			return err
 		}
 		diff, err := review.DiffJSON(prev, rev.State)
 		if err != nil {
 			return err
 		}
-		lr := logRevision{rev, diff}
-		if n := len(changes); n > 0 && changes[n-1].Author == rev.Author && changes[n-1].Reason == rev.Reason &&
-			changes[n-1].Contributor == rev.Contributor && changes[n-1].Time.Equal(rev.Time) {
-			changes[n-1].Revisions = append(changes[n-1].Revisions, lr)
-			continue
-		}
-		changes = append(changes, logChange{Author: rev.Author, Contributor: rev.Contributor, Reason: rev.Reason, Time: rev.Time, Revisions: []logRevision{lr}})
+		changes = appendChange(changes, logRevision{Revision: rev, Changes: diff})
 	}
 	next := ""
 	if n := len(revs); n == logPage && revs[n-1].Seq > 0 {
@@ -72,6 +81,18 @@ func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	}
 	s.render(w, r, http.StatusOK, "history", map[string]any{"Title": "History of changes", "Changes": changes, "Size": size, "Next": next})
 	return nil
+}
+
+// appendChange adds a revision to the last change when the same author
+// wrote it at the same time for the same reason, or as a change of its own.
+func appendChange(changes []logChange, lr logRevision) []logChange {
+	rev := lr.Revision
+	if n := len(changes); n > 0 && changes[n-1].Author == rev.Author && changes[n-1].Reason == rev.Reason &&
+		changes[n-1].Contributor == rev.Contributor && changes[n-1].Time.Equal(rev.Time) {
+		changes[n-1].Revisions = append(changes[n-1].Revisions, lr)
+		return changes
+	}
+	return append(changes, logChange{Author: rev.Author, Contributor: rev.Contributor, Reason: rev.Reason, Time: rev.Time, Revisions: []logRevision{lr}})
 }
 
 // jsonText writes a value of a diff as JSON text, or "absent".

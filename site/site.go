@@ -52,6 +52,7 @@ type Reader interface {
 	Facets(ctx context.Context, f registry.DeploymentFilter, base *registry.Facets) (*registry.Facets, error)
 	// The history of changes, newest first, and each record's state before.
 	RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error)
+	// StateBefore is a *registry.RedactedError when that state was redacted.
 	StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error)
 	// TiersOn reads deployments' tiers on a day from the tier projection;
 	// ok is false while it is not ready.

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -259,10 +260,17 @@ type writer struct {
 	*txWriter
 	size   int64
 	hashes hashCache
+	salts  saltPool
 }
 
+// append logs rev in format 2 (registry.Format2): its leaf in the
+// revisions table, its salt and content in revision_content.
 func (w *writer) append(rev *registry.Revision) error {
-	rec, err := rev.RecordOfCanonical() // its state is Canonical's
+	salt, err := w.salts.next()
+	if err != nil {
+		return err
+	}
+	rec, content, err := rev.Seal(salt) // its state is Canonical's
 	if err != nil {
 		return err
 	}
@@ -270,7 +278,8 @@ func (w *writer) append(rev *registry.Revision) error {
 	if err != nil {
 		return err
 	}
-	if err := w.insert(row{tRevisions, []any{rev.Seq, rev.Kind, rev.ID, rev.Op, rev.Author, createdAt(rev.Time), string(rec)}}); err != nil {
+	if err := w.insert(row{tRevisions, []any{rev.Seq, rev.Kind, rev.ID, rev.Op, rev.Author, createdAt(rev.Time), string(rec)}},
+		row{tRevisionContent, []any{rev.Seq, salt, string(content)}}); err != nil {
 		return err
 	}
 	base := tlog.StoredHashIndex(0, rev.Seq)
@@ -284,6 +293,27 @@ func (w *writer) append(rev *registry.Revision) error {
 	w.size++
 	w.hashes.keep(w.size)
 	return nil
+}
+
+// A saltPool hands out fresh random salts, reading the system's random
+// source once for many of them: an import salts 100,000 revisions.
+type saltPool struct{ buf []byte }
+
+// saltsPerRead is how many salts one read of the random source makes.
+const saltsPerRead = 256
+
+func (p *saltPool) next() ([]byte, error) {
+	if len(p.buf) == 0 {
+		p.buf = make([]byte, saltsPerRead*registry.SaltSize)
+		if _, err := rand.Read(p.buf); err != nil {
+			return nil, fmt.Errorf("salt: %w", err)
+		}
+	}
+	// Each salt is its own slice of the buffer, which is never written
+	// again: the inserts that hold it may not have run yet.
+	s := p.buf[:registry.SaltSize:registry.SaltSize]
+	p.buf = p.buf[registry.SaltSize:]
+	return s, nil
 }
 
 // finish moves the log head and stores a signed checkpoint of the new tree.

@@ -284,6 +284,7 @@ func replay(ctx context.Context, tx querier) (map[registry.EntityID]*current, er
 	err := eachRecord(ctx, tx, func(_ int64, r *registry.Revision, err error) error {
 		switch {
 		case err != nil:
+		case r.Op == "redact": // changes no state
 		case r.Op == "retract":
 			prev := latest[registry.EntityID{Kind: r.Kind, ID: r.ID}]
 			live := prev != nil && prev.tomb == nil

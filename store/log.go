@@ -15,7 +15,25 @@ import (
 
 // History returns the revisions of one entity, oldest first.
 func (s *reader) History(ctx context.Context, kind, id string) ([]*registry.Revision, error) {
-	return s.revisions(ctx, "SELECT record FROM revisions WHERE kind = $1 AND entity_id = $2 ORDER BY seq", kind, id)
+	return s.revisions(ctx, "SELECT "+recordCols+" FROM "+withContent+" WHERE r.kind = $1 AND r.entity_id = $2 ORDER BY r.seq", kind, id)
+}
+
+// A revision's record comes with its salt and content, which format-2
+// records commit to and which are NULL for format 1 and once redacted:
+// select recordCols from withContent and read them with openRecord.
+const (
+	recordCols  = "r.record, c.salt, c.content"
+	withContent = "revisions r LEFT JOIN revision_content c ON c.seq = r.seq"
+)
+
+// openRecord reads a revision from its record, salt and content, as
+// registry.OpenRecord does.
+func openRecord(rec, salt []byte, content sql.RawBytes) (*registry.Revision, error) {
+	var c []byte
+	if content != nil {
+		c = content
+	}
+	return registry.OpenRecord(rec, salt, c)
 }
 
 // revisions runs a query of revision records and reads them.
@@ -27,11 +45,12 @@ func (s *reader) revisions(ctx context.Context, query string, args ...any) ([]*r
 	defer rows.Close()
 	var out []*registry.Revision
 	for rows.Next() {
-		var rec []byte
-		if err := rows.Scan(&rec); err != nil {
+		var rec, salt []byte
+		var content sql.RawBytes
+		if err := rows.Scan(&rec, &salt, &content); err != nil {
 			return nil, err
 		}
-		r, err := registry.ParseRecord(rec)
+		r, err := openRecord(rec, salt, content)
 		if err != nil {
 			return nil, err
 		}
@@ -40,21 +59,22 @@ func (s *reader) revisions(ctx context.Context, query string, args ...any) ([]*r
 	return out, rows.Err()
 }
 
-// Revision returns the revision at a log position and its canonical record.
+// Revision returns the revision at a log position, with its content
+// unless it was redacted (Redacted), and its record, the leaf's bytes.
 func (s *reader) Revision(ctx context.Context, seq int64) (*registry.Revision, []byte, error) {
-	var rec []byte
-	err := s.q.QueryRowContext(ctx, "SELECT record FROM revisions WHERE seq = $1", seq).Scan(&rec)
+	var rec, salt, content []byte
+	err := s.q.QueryRowContext(ctx, "SELECT "+recordCols+" FROM "+withContent+" WHERE r.seq = $1", seq).Scan(&rec, &salt, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, registry.ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	var r registry.Revision
-	if err := json.Unmarshal(rec, &r); err != nil {
+	r, err := registry.OpenRecord(rec, salt, content)
+	if err != nil {
 		return nil, nil, err
 	}
-	return &r, rec, nil
+	return r, rec, nil
 }
 
 // Checkpoint returns the latest signed checkpoint, or ErrNotFound for an
@@ -92,22 +112,31 @@ func (s *reader) logSize(ctx context.Context) (int64, error) {
 // RecentRevisions returns up to limit revisions before seq before, newest
 // first.
 func (s *reader) RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error) {
-	return s.revisions(ctx, "SELECT record FROM revisions WHERE seq < $1 ORDER BY seq DESC LIMIT $2", before, limit)
+	return s.revisions(ctx, "SELECT "+recordCols+" FROM "+withContent+" WHERE r.seq < $1 ORDER BY r.seq DESC LIMIT $2", before, limit)
 }
 
 // StateBefore returns an entity's state as its last revision before seq
-// left it, nil when it had none or was retracted.
+// left it, nil when it had none or was retracted, and a
+// *registry.RedactedError when that revision's content was redacted. A
+// redaction changes no state, and is passed over.
 func (s *reader) StateBefore(ctx context.Context, kind, id string, seq int64) (json.RawMessage, error) {
-	var rec []byte
-	err := s.q.QueryRowContext(ctx, "SELECT record FROM revisions WHERE kind = $1 AND entity_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT 1", kind, id, seq).Scan(&rec)
+	var rec, salt, content []byte
+	err := s.q.QueryRowContext(ctx, "SELECT "+recordCols+" FROM "+withContent+" WHERE r.kind = $1 AND r.entity_id = $2 AND r.seq < $3 AND r.op <> 'redact' ORDER BY r.seq DESC LIMIT 1", kind, id, seq).Scan(&rec, &salt, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	r, err := registry.ParseRecord(rec)
+	r, err := registry.OpenRecord(rec, salt, content)
 	if err != nil {
 		return nil, err
+	}
+	if r.Redacted {
+		red, err := redactionOf(ctx, s.q, r)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &registry.RedactedError{Redaction: *red}
 	}
 	return r.State, nil
 }

@@ -46,6 +46,9 @@ var tRetractions = &table{name: "retractions", cols: []string{"kind", "id", "seq
 var (
 	tRevisions  = &table{name: "revisions", cols: []string{"seq", "kind", "entity_id", "op", "author", "created_at", "record"}}
 	tTreeHashes = &table{name: "tree_hashes", cols: []string{"idx", "hash"}}
+	// tRevisionContent holds the salt and content of format-2 revisions
+	// (registry.Format2), until a redaction deletes them.
+	tRevisionContent = &table{name: "revision_content", cols: []string{"seq", "salt", "content"}}
 )
 
 // allTables lists every projection table, in the order verify reports them.

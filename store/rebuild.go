@@ -34,14 +34,16 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 		tombs := map[string]row{}    // the retracted, by entityKey
 		if err := eachRecord(ctx, tx, func(seq int64, r *registry.Revision, err error) error {
 			if err != nil {
-				return fmt.Errorf("revision %d: record is not valid JSON: %w", seq, err)
+				return fmt.Errorf("revision %d: %w", seq, err)
 			}
 			k := entityKey(r.Kind, r.ID)
-			if r.Op == "retract" {
+			switch r.Op {
+			case "redact": // removes an earlier revision's content; no state changes
+			case "retract":
 				last, ok := latest[k]
 				tombs[k] = tombstone(r, last, ok && last >= 0)
 				latest[k] = -1
-			} else {
+			default:
 				delete(tombs, k)
 				latest[k] = r.Seq
 			}
@@ -81,9 +83,22 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 // at a time and calls fn between reads, so that fn may write in the same
 // transaction: PostgreSQL serves one query at a time on a connection.
 func eachRecord(ctx context.Context, tx querier, fn func(seq int64, r *registry.Revision, err error) error) error {
+	return eachRecordIn(ctx, tx, 0, -1, fn)
+}
+
+// eachRecordIn is eachRecord for the revisions from seq from up to to, not
+// included; a negative to reads to the end. Each comes with its content
+// (registry.OpenRecord), or Redacted.
+func eachRecordIn(ctx context.Context, tx querier, from, to int64, fn func(seq int64, r *registry.Revision, err error) error) error {
 	const page = 1000
-	for last := int64(-1); ; {
-		rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT seq, record FROM revisions WHERE seq > $1 ORDER BY seq LIMIT %d", page), last)
+	for last := from - 1; to < 0 || last+1 < to; {
+		q := fmt.Sprintf("SELECT r.seq, %s FROM %s WHERE r.seq > $1 ORDER BY r.seq LIMIT %d", recordCols, withContent, page)
+		args := []any{last}
+		if to >= 0 {
+			q = fmt.Sprintf("SELECT r.seq, %s FROM %s WHERE r.seq > $1 AND r.seq < $2 ORDER BY r.seq LIMIT %d", recordCols, withContent, page)
+			args = append(args, to)
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -94,12 +109,12 @@ func eachRecord(ctx context.Context, tx querier, fn func(seq int64, r *registry.
 		}
 		var recs []read
 		for rows.Next() {
-			var rec []byte
-			if err := rows.Scan(&last, &rec); err != nil {
+			var rec, salt, content []byte
+			if err := rows.Scan(&last, &rec, &salt, &content); err != nil {
 				rows.Close()
 				return err
 			}
-			r, err := registry.ParseRecord(rec)
+			r, err := registry.OpenRecord(rec, salt, content)
 			recs = append(recs, read{last, r, err})
 		}
 		rows.Close()
@@ -115,4 +130,5 @@ func eachRecord(ctx context.Context, tx querier, fn func(seq int64, r *registry.
 			return nil
 		}
 	}
+	return nil
 }

@@ -68,34 +68,29 @@ func (s *reader) Releases(ctx context.Context) ([]release.Release, error) {
 // EachRevision calls fn with the revisions from seq from up to to, not
 // included, in log order.
 func (s *reader) EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error {
-	const page = 1000
-	for next := from; next < to; {
-		recs, err := s.Records(ctx, next, min(to, next+page))
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
+	next := from
+	err := eachRecordIn(ctx, s.q, from, to, func(seq int64, r *registry.Revision, err error) error {
+		if seq != next {
 			return fmt.Errorf("revision %d is missing from the log", next)
 		}
-		for _, rec := range recs {
-			r, err := registry.ParseRecord(rec)
-			if err != nil {
-				return fmt.Errorf("revision %d: %w", next, err)
-			}
-			if err := fn(r); err != nil {
-				return err
-			}
-			next++
+		if err != nil {
+			return fmt.Errorf("revision %d: %w", seq, err)
 		}
+		next++
+		return fn(r)
+	})
+	if err == nil && next < to {
+		err = fmt.Errorf("revision %d is missing from the log", next)
 	}
-	return nil
+	return err
 }
 
 // ChangeCounts counts what the revisions from seq from up to to did:
 // added (create), changed (update), retracted and merged (a retraction
-// into another record, whose canonical record names it).
+// into another record, whose canonical record names it), and redacted
+// (redact).
 func (s *reader) ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error) {
-	out := map[string]int{release.Added: 0, release.Changed: 0, release.Retracted: 0, release.Merged: 0}
+	out := map[string]int{release.Added: 0, release.Changed: 0, release.Retracted: 0, release.Merged: 0, release.Redacted: 0}
 	rows, err := s.q.QueryContext(ctx, `SELECT op, record LIKE '%,"into":"%', count(*) FROM revisions WHERE seq >= $1 AND seq < $2 GROUP BY 1, 2`, from, to)
 	if err != nil {
 		return nil, err
@@ -115,6 +110,8 @@ func (s *reader) ChangeCounts(ctx context.Context, from, to int64) (map[string]i
 			out[release.Merged] += n
 		case op == "retract":
 			out[release.Retracted] += n
+		case op == "redact":
+			out[release.Redacted] += n
 		default:
 			out[release.Changed] += n
 		}

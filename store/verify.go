@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -32,7 +33,10 @@ type Report struct {
 	Size        int64             // revisions in the log
 	Checkpoint  ledger.Checkpoint // the latest, as the API serves it
 	Checkpoints int               // stored checkpoints whose signature verified
-	Mismatches  []Mismatch
+	// Redactions lists the revisions whose content was removed by a
+	// logged redaction, in log order.
+	Redactions []registry.Redaction
+	Mismatches []Mismatch
 	// Notes say what verify could not check on this engine.
 	Notes []string
 }
@@ -64,6 +68,11 @@ type badFunc func(what, format string, args ...any)
 //     cover the whole log;
 //   - the revisions, which must be numbered 0..n-1 without gaps, and whose
 //     columns (kind, id, op, author, time) must say what their records say;
+//   - the content of every format-2 revision (registry.Format2), which
+//     must hash with its salt to its leaf's commitment, unless a logged
+//     redaction removed it; a redaction must name an earlier revision of
+//     its entity, not that entity's state at the time, nor a redaction;
+//     the redacted are listed in the report;
 //   - the stored tree hashes;
 //   - every projection table, which must hold exactly the rows that
 //     replaying the log gives (the tombstones of retracted entities
@@ -140,7 +149,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	if ents.head != lg.head || cps.head != lg.head || db.head != lg.head {
 		return nil, errMoved
 	}
-	rep := &Report{Size: lg.tree.Size(), Mismatches: lg.bad, Notes: db.notes}
+	rep := &Report{Size: lg.tree.Size(), Redactions: lg.redactions, Mismatches: lg.bad, Notes: db.notes}
 	// With a revision missing, the tree stops at the gap, which is the
 	// finding: the roots of every later size would only repeat it.
 	if !lg.gap {
@@ -181,6 +190,12 @@ type logCheck struct {
 	tombs  map[string]row      // by entityKey, the tombstones of those retracted
 	bad    findings
 	gap    bool // a revision is missing: the tables were not compared
+
+	withheld   map[int64]string // format-2 revisions without content, until a redaction names them: their entityKey
+	redacted   map[int64]bool   // revisions a redaction names
+	redactors  map[int64]bool   // the redactions' own revisions
+	redactions []registry.Redaction
+	contents   int64 // content rows read
 }
 
 // A stateRef is an entity's latest revision: its number and a digest of
@@ -216,17 +231,18 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 	// The leaf hash covers the record only. The other columns are there
 	// to be searched (History selects by kind and id) and read by SQL
 	// users, so each must say what the record says.
-	rows, err := tx.QueryContext(ctx, "SELECT seq, kind, entity_id, op, author, created_at, record FROM revisions ORDER BY seq")
+	rows, err := tx.QueryContext(ctx, "SELECT r.seq, r.kind, r.entity_id, r.op, r.author, r.created_at, "+recordCols+" FROM "+withContent+" ORDER BY r.seq")
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	lg.withheld, lg.redacted, lg.redactors = map[int64]string{}, map[int64]bool{}, map[int64]bool{}
 	var seq int64
 	var kind, id, op, author, at string
-	var rec []byte
+	var rec, salt, content []byte
 	shown := 0
 	for rows.Next() {
-		if err := rows.Scan(&seq, &kind, &id, &op, &author, &at, &rec); err != nil {
+		if err := rows.Scan(&seq, &kind, &id, &op, &author, &at, &rec, &salt, &content); err != nil {
 			return err
 		}
 		if seq != lg.tree.Size() {
@@ -237,9 +253,22 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 		if err := lg.tree.Add(rec); err != nil {
 			return err
 		}
-		r, err := registry.ParseRecord(rec)
+		if content != nil {
+			lg.contents++
+		}
+		r, err := registry.OpenRecord(rec, salt, content)
+		var cerr *registry.CommitmentError
+		if errors.As(err, &cerr) {
+			bad("revision_content", "%v", err)
+			// The leaf is still read, to replay the log past it.
+			r, err = registry.OpenRecord(rec, nil, nil)
+		}
 		if err != nil {
-			bad("log", "revision %d is not valid JSON: %v", seq, err)
+			if !json.Valid(rec) {
+				bad("log", "revision %d is not valid JSON: %v", seq, err)
+			} else {
+				bad("log", "revision %d is not a record of the log: %v", seq, err)
+			}
 			continue
 		}
 		cols := [...]struct{ name, col, rec string }{
@@ -256,11 +285,18 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 				shown++
 			}
 		}
-		if k := entityKey(r.Kind, r.ID); r.Op == "retract" {
+		k := entityKey(r.Kind, r.ID)
+		if r.Redacted && cerr == nil {
+			lg.withheld[seq] = k
+		}
+		switch r.Op {
+		case "redact":
+			lg.redact(r, k, bad)
+		case "retract":
 			last, ok := lg.latest[k]
 			lg.tombs[k] = tombstone(r, last.seq, ok)
 			delete(lg.latest, k)
-		} else {
+		default:
 			delete(lg.tombs, k)
 			lg.latest[k] = stateRef{r.Seq, stateSum(r.State)}
 		}
@@ -272,10 +308,51 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 	if shown > most {
 		bad("revisions", "and %d more columns differ from their records", shown-most)
 	}
+	for _, n := range slices.Sorted(maps.Keys(lg.withheld)) {
+		bad("revision_content", "revision %d: its content is missing, and no redaction in the log names it", n)
+	}
+	if err := lg.countContents(ctx, tx, bad); err != nil {
+		return err
+	}
 	if size := lg.tree.Size(); head != size {
 		bad("log", "the log head says %d revisions, the table holds %d", head, size)
 	}
 	return verifyHashes(ctx, tx, &lg.tree, bad)
+}
+
+// redact checks a redaction r of the entity k against the log before it:
+// it names a revision of k that is not k's current state, not a
+// redaction, not redacted before, and whose content is gone.
+func (lg *logCheck) redact(r *registry.Revision, k string, bad badFunc) {
+	n := *r.Redacts
+	lg.redactions = append(lg.redactions, registry.Redaction{Seq: n, By: r.Seq, Reason: r.Reason, Time: r.Time})
+	lg.redactors[r.Seq] = true
+	switch {
+	case lg.redactors[n]:
+		bad("log", "revision %d redacts revision %d, itself a redaction", r.Seq, n)
+	case lg.redacted[n]:
+		bad("log", "revision %d redacts revision %d, which an earlier redaction removed", r.Seq, n)
+	case lg.latest[k].seq == n && lg.latest[k] != (stateRef{}):
+		bad("log", "revision %d redacts revision %d, the current state of %s %s", r.Seq, n, r.Kind, r.ID)
+	}
+	lg.redacted[n] = true
+	if lg.withheld[n] != k {
+		bad("revision_content", "revision %d was redacted by revision %d, but its content is still stored (or it is not a format-2 revision of %s %s)", n, r.Seq, r.Kind, r.ID)
+	}
+	delete(lg.withheld, n)
+}
+
+// countContents checks that revision_content holds no row but those of
+// the log's revisions, which the log's reading counted.
+func (lg *logCheck) countContents(ctx context.Context, tx querier, bad badFunc) error {
+	var n int64
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM revision_content").Scan(&n); err != nil {
+		return err
+	}
+	if n != lg.contents {
+		bad("revision_content", "%d rows, of which %d belong to no revision of the log", n, n-lg.contents)
+	}
+	return nil
 }
 
 // entities returns the digest of the entities table the log implies: one

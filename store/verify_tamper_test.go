@@ -74,7 +74,13 @@ var tamperCases = []tamperCase{
 	// The log.
 	{name: "last revision deleted", sql: "DELETE FROM revisions WHERE seq = (SELECT MAX(seq) FROM revisions)", want: "log: the log head says"},
 	{name: "middle revision deleted", sql: "DELETE FROM revisions WHERE seq = 3", want: "log: revision 3 is missing"},
-	{name: "revision altered", sql: "UPDATE revisions SET record = replace(record, 'Synthetic', 'Forged') WHERE seq = 4", want: "checkpoints: row size 9: signed root"},
+	// A format-2 record holds no state (registry.Format2): its leaf is
+	// altered by rewriting a field of it, here the id.
+	{name: "revision altered", sql: "UPDATE revisions SET record = replace(record, 'vendor-b', 'vendor-x') WHERE seq = 4", want: "checkpoints: row size 9: signed root"},
+	{name: "revision's content edited", sql: "UPDATE revision_content SET content = replace(content, 'Synthetic', 'Forged') WHERE seq = 4", want: "revision_content: revision 4: its content and salt do not hash to the commitment its leaf holds"},
+	{name: "revision's salt replaced", sql: "UPDATE revision_content SET salt = (SELECT salt FROM revision_content WHERE seq = 3) WHERE seq = 4", want: "revision_content: revision 4: its content and salt do not hash"},
+	{name: "revision's content deleted", sql: "DELETE FROM revision_content WHERE seq = 4", want: "revision_content: revision 4: its content is missing, and no redaction in the log names it"},
+	{name: "content row for no revision", sql: "INSERT INTO revision_content (seq, salt, content) SELECT 99, salt, content FROM revision_content WHERE seq = 4", want: "revision_content: 11 rows, of which 1 belong to no revision of the log"},
 	{name: "revision not JSON", sql: "UPDATE revisions SET record = 'not json' WHERE seq = 4", want: "log: revision 4 is not valid JSON"},
 	{name: "tree hash altered", sql: "UPDATE tree_hashes SET hash = {zero32} WHERE idx = 2", want: "tree: stored hash 2"},
 	// Columns beside the record, which the leaf hash does not cover.
@@ -166,6 +172,7 @@ func logContents(t *testing.T, db *DB) string {
 	for _, q := range []string{
 		"SELECT seq, kind, entity_id, op, author, created_at, record FROM revisions ORDER BY seq",
 		"SELECT idx, hash FROM tree_hashes ORDER BY idx",
+		"SELECT seq, salt, content FROM revision_content ORDER BY seq",
 		"SELECT size, signed FROM checkpoints ORDER BY size",
 		"SELECT size FROM log_head",
 	} {

@@ -35,6 +35,7 @@ func TestVerifyAgainstEarlierCheckpoint(t *testing.T) {
 	}
 	for _, q := range []string{
 		"DELETE FROM revisions WHERE seq = 5",
+		"DELETE FROM revision_content WHERE seq = 5",
 		fmt.Sprintf("DELETE FROM tree_hashes WHERE idx >= %d", tlog.StoredHashIndex(0, 5)),
 		"DELETE FROM checkpoints WHERE size = 6",
 		"UPDATE log_head SET size = 5",

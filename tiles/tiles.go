@@ -6,7 +6,10 @@
 //
 // The entries are the canonical records that the leaves hash (RFC 6962
 // record hashes, as golang.org/x/mod/sumdb/tlog computes them), so a
-// client checks an entry bundle against the hash tile of level 0.
+// client checks an entry bundle against the hash tile of level 0. A
+// format-2 entry (registry.Format2) commits to its revision's content,
+// which is served beside the tiles, at prefix+"/content/<N>", until it is
+// redacted.
 package tiles
 
 import (
@@ -87,6 +90,9 @@ func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error
 	case "key":
 		send(w, r, []byte(rd.PublicKey()+"\n"), textPlain, "no-cache")
 		return nil
+	}
+	if num, ok := strings.CutPrefix(path, "content/"); ok {
+		return serveContent(w, r, rd, num)
 	}
 	t, err := ParsePath(path)
 	if err != nil {

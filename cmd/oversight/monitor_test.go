@@ -54,7 +54,8 @@ func TestVerifyProof(t *testing.T) {
 		t.Errorf("verify-proof: %s", out)
 	}
 	at := strings.Index(bundle, `"record":"`) // the record the proof is of, not the revision shown beside it
-	edited := bundle[:at] + strings.Replace(bundle[at:], "Islamabad", "Rawalpindi", 1)
+	// A format-2 record holds its id in the clear, its content committed to.
+	edited := bundle[:at] + strings.Replace(bundle[at:], "islamabad", "rawalpindi", 1)
 	if edited == bundle {
 		t.Fatal("nothing to edit in the bundle")
 	}
@@ -63,6 +64,18 @@ func TestVerifyProof(t *testing.T) {
 	}
 	if _, stderr, err := run(t, "verify-proof", file, "--key", pub); err == nil || !strings.Contains(stderr, "is not in the tree the checkpoint signs") {
 		t.Errorf("an edited record: %v %s", err, stderr)
+	}
+	// Its content, edited, is not what the record commits to.
+	at = strings.Index(bundle, `"content":"`) + len(`"content":"`) + 40
+	c := byte('A')
+	if bundle[at] == c {
+		c = 'B'
+	}
+	if err := os.WriteFile(file, []byte(bundle[:at]+string(c)+bundle[at+1:]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := run(t, "verify-proof", file, "--key", pub); err == nil || !strings.Contains(stderr, "do not hash to the commitment") {
+		t.Errorf("an edited content: %v %s", err, stderr)
 	}
 	other := t.TempDir()
 	if _, err := ledger.LoadOrCreateKey(other, ledger.DefaultOrigin); err != nil {
