@@ -145,7 +145,8 @@ func TestSigningKeyOutsideDataDirectory(t *testing.T) {
 }
 
 // TestTruncationNeedsSavedCheckpoint removes the newest import, its
-// revisions and its checkpoint, by SQL, and runs rebuild. The shorter log
+// revisions with their content and its checkpoint, by SQL, and runs
+// rebuild. The shorter log
 // is whole and validly signed: verify passes. Only the checkpoint a reader
 // saved before the removal shows it, and verify --checkpoint names it.
 func TestTruncationNeedsSavedCheckpoint(t *testing.T) {
@@ -162,6 +163,7 @@ func TestTruncationNeedsSavedCheckpoint(t *testing.T) {
 	n := before.cp.Size
 	for _, q := range []string{
 		fmt.Sprintf("DELETE FROM revisions WHERE seq >= %d", n),
+		fmt.Sprintf("DELETE FROM revision_content WHERE seq >= %d", n),
 		fmt.Sprintf("DELETE FROM tree_hashes WHERE idx >= %d", tlog.StoredHashIndex(0, n)),
 		fmt.Sprintf("DELETE FROM checkpoints WHERE size > %d", n),
 		fmt.Sprintf("UPDATE log_head SET size = %d", n),
