@@ -112,7 +112,7 @@ func TestAskedForFieldErrors(t *testing.T) {
 		{"system: {camera_mobility: [mobile]}", "doc.yaml:2: /system/camera_mobility/0: value must be one of 'fixed'"},
 		{"system: {camera_mobility: [fixed, fixed]}", "/system/camera_mobility: items at 0 and 1 are equal"},
 		{"operator: {government_level: federal}", "doc.yaml:2: /operator/government_level: value must be one of 'national', 'regional', 'local', 'not_government'"},
-		{"deployment: {procurement: {method: tender}}", "/deployment/procurement/method: value must be one of 'open_tender'"},
+		{"deployment: {procurement: {method: tendered}}", "/deployment/procurement/method: value must be one of 'open_tender'"},
 		{"deployment: {procurement: {value: 1000000}}", "/deployment/procurement: additional properties 'value' not allowed"},
 		{"deployment: {procurement: {contract_published: sometimes}}", "/deployment/procurement/contract_published: got string, want null or boolean"},
 		{"purposes: [discrimination]", "/purposes/0: value must be one of"},
