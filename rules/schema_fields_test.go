@@ -116,7 +116,7 @@ func TestAskedForFieldErrors(t *testing.T) {
 		{"deployment: {procurement: {value: 1000000}}", "/deployment/procurement: additional properties 'value' not allowed"},
 		{"deployment: {procurement: {contract_published: sometimes}}", "/deployment/procurement/contract_published: got string, want null or boolean"},
 		{"purposes: [discrimination]", "/purposes/0: value must be one of"},
-		{"legal_basis: {designation_exempts_from: [India DPDP s 17(2)(a)]}", "/legal_basis/designation_exempts_from/0: 'India DPDP s 17(2)(a)' does not match pattern"},
+		{"legal_basis: {designation_exempts_from: [India DPDP s 17(2)(a)]}", "/legal_basis/designation_exempts_from/0: value must be one of 'in-dpdp-act', 'kr-ai-basic-act'"},
 		{"legal_basis: {designation_exempts_from: in-dpdp-act}", "/legal_basis/designation_exempts_from: got string, want null or array"},
 		{"safeguards: {images_not_stored: 'no'}", "/safeguards/images_not_stored: got string, want null or boolean"},
 		{"safeguards: {impact_assessment_published: 1}", "/safeguards/impact_assessment_published: got number, want null or boolean"},

@@ -45,10 +45,11 @@ func TestLabels(t *testing.T) {
 		vocabs["fact field"] = append(vocabs["fact field"], l.Path)
 	}
 	for path, vocab := range map[string]string{
-		"setting.spaces":                "space",
-		"system.camera_mobility":        "camera mobility",
-		"operator.government_level":     "government level",
-		"deployment.procurement.method": "procurement method",
+		"setting.spaces":                       "space",
+		"system.camera_mobility":               "camera mobility",
+		"operator.government_level":            "government level",
+		"deployment.procurement.method":        "procurement method",
+		"legal_basis.designation_exempts_from": "designating law",
 	} {
 		l, ok := schema.Leaf(path)
 		if !ok || len(l.Enum) == 0 {
