@@ -9,12 +9,13 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"oversight/data"
+	"oversight/rules"
 )
 
 // TestDesignationsNameFrameworks: legal_basis.designation_exempts_from
-// names laws by framework id, which the schema can only check for shape;
-// every id used by a built-in fact document or golden case must be a
-// built-in framework, so that a misspelt id cannot silently exempt nothing.
+// names laws by framework id. Every value the schema allows, and every id a
+// built-in fact document or golden case uses, must be a built-in framework,
+// so that a misspelt or dropped id cannot silently exempt nothing.
 func TestDesignationsNameFrameworks(t *testing.T) {
 	fws, err := Load()
 	if err != nil {
@@ -31,6 +32,17 @@ func TestDesignationsNameFrameworks(t *testing.T) {
 				t.Errorf("%s: designation_exempts_from names %v, which is no built-in framework", where, v)
 			}
 		}
+	}
+	schema, err := rules.FactSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, ok := schema.Leaf("legal_basis.designation_exempts_from")
+	if !ok || len(leaf.Enum) == 0 {
+		t.Fatal("legal_basis.designation_exempts_from: no such list of values in the schema")
+	}
+	for _, v := range leaf.Enum {
+		check("rules/facts.schema.json", []any{v})
 	}
 	facts, err := data.Facts()
 	if err != nil {
