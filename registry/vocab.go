@@ -98,7 +98,8 @@ var (
 		"criminal_investigation", "protest_public_order", "crowd_management", "traffic_enforcement",
 		"border_control", "migration_asylum", "national_security", "defence",
 		"retail_loss_prevention", "fraud_prevention", "access_control", "attendance", "marketing",
-		"public_health", "benefits_eligibility", "smart_city_general",
+		"public_health", "benefits_eligibility", "smart_city_general", "discriminatory_targeting",
+		"research_development_training",
 	}}
 
 	// DateEvents name what a dated fact of a deployment marks.

@@ -27,12 +27,6 @@ func TestLabels(t *testing.T) {
 		vocabs["tier"] = append(vocabs["tier"], string(t))
 	}
 	vocabs["applicability"] = rules.Applicabilities
-	schema, err := rules.FactSchema()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spaces, _ := schema.Leaf("setting.spaces")
-	vocabs["space"] = spaces.Enum
 	vocabs["framework kind"] = rules.Kinds
 	vocabs["framework status"] = rules.Statuses
 	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}
@@ -40,6 +34,28 @@ func TestLabels(t *testing.T) {
 	vocabs["change"] = []string{analysis.Stricter, analysis.Looser, analysis.Same, analysis.Undecided, analysis.NoLaw}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
+	}
+	// The fact schema: every field, and the values of the fields the
+	// register has no vocabulary of its own for.
+	schema, err := rules.FactSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range schema.Leaves() {
+		vocabs["fact field"] = append(vocabs["fact field"], l.Path)
+	}
+	for path, vocab := range map[string]string{
+		"setting.spaces":                       "space",
+		"system.camera_mobility":               "camera mobility",
+		"operator.government_level":            "government level",
+		"deployment.procurement.method":        "procurement method",
+		"legal_basis.designation_exempts_from": "designating law",
+	} {
+		l, ok := schema.Leaf(path)
+		if !ok || len(l.Enum) == 0 {
+			t.Fatalf("%s: no field of the fact schema with values", path)
+		}
+		vocabs[vocab] = l.Enum
 	}
 	set, err := data.Load()
 	if err != nil {

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"html"
 	"net/http/httptest"
 	"net/url"
 	"slices"
@@ -132,6 +133,43 @@ func TestDeploymentPageCreditsOrigin(t *testing.T) {
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %s", want)
+		}
+	}
+}
+
+// TestDeploymentPageNamesMissingFacts: the facts that would decide an
+// undecided result are named in words (labels/en.json, "fact field"), each
+// with its path for those who write fact documents.
+func TestDeploymentPageNamesMissingFacts(t *testing.T) {
+	set := fixture.Set(1)
+	d := set.Deployments[0]
+	db := testreg.Open(t, set)
+	s, err := New(Config{
+		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
+		Classifier: testcls.New(t, nil), Memo: memo.New(8), Now: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/deployments/"+d.ID, nil))
+	if rec.Code != 200 {
+		t.Fatalf("%d: %s", rec.Code, rec.Body)
+	}
+	const lead = "<p>Facts that would decide it: "
+	paras := strings.Split(rec.Body.String(), lead)[1:]
+	if len(paras) == 0 {
+		t.Fatal("no result of the page lists the facts that would decide it")
+	}
+	for _, p := range paras {
+		p, _, _ = strings.Cut(p, "</p>")
+		for _, item := range strings.Split(strings.TrimSuffix(p, "."), "; ") {
+			words, code, ok := strings.Cut(item, " (<code>")
+			words = html.UnescapeString(words)
+			path := strings.TrimSuffix(code, "</code>)")
+			if !ok || words == "" || words == path || labels["fact field"][path] != words {
+				t.Errorf("missing fact %q: want its label then its path in code", item)
+			}
 		}
 	}
 }
