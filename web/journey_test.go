@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -425,69 +424,6 @@ func getJSON(t *testing.T, url string, v any) {
 	}
 }
 
-// TestScreenshots keeps a screenshot of every page the tests list, at 1280
-// and 390 pixels wide, in $SCREENSHOTS, for a person to look at; without
-// it there is nothing to do.
-func TestScreenshots(t *testing.T) {
-	if os.Getenv("SCREENSHOTS") == "" {
-		t.Skip("SCREENSHOTS names no directory") // not a check: a tool for people
-	}
-	t.Parallel()
-	j := newJourney(t)
-	for _, p := range screenshotPages() {
-		// A browser context of its own for each page: the whole list, at
-		// two widths, takes longer than one context's time limit on a
-		// busy machine.
-		j.ctx = browser(t)
-		j.con = watchConsole(j.ctx)
-		j.do("opening "+p, chromedp.Navigate(j.srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
-		j.visit(screenshotName(p))
-	}
-}
-
-// screenshotPages lists the pages TestScreenshots keeps.
-func screenshotPages() []string {
-	return append(slices.Clone(pages), "/deployments/kh-phnom-penh-china-donated-cctv", "/vendors/china-eximbank")
-}
-
-// screenshotName is the name TestScreenshots gives a page's screenshots,
-// before "-1280.png" and "-390.png".
-func screenshotName(p string) string {
-	name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "=", "-", "&", "-", ":", "-").Replace(p), "-")
-	return "page-" + cmp.Or(name, "home")
-}
-
-// TestScreenshotsCommitted: docs/screenshots holds, and its README lists,
-// both screenshots of every page TestScreenshots takes, and nothing else.
-func TestScreenshotsCommitted(t *testing.T) {
-	dir := filepath.Join("..", "docs", "screenshots")
-	readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]bool{}
-	for _, p := range screenshotPages() {
-		for _, w := range []string{"-1280.png", "-390.png"} {
-			name := screenshotName(p) + w
-			want[name] = true
-			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-				t.Errorf("%s: %v (bash scripts/screenshots.sh makes it)", p, err)
-			}
-			if !strings.Contains(string(readme), "("+name+")") {
-				t.Errorf("docs/screenshots/README.md does not list %s", name)
-			}
-		}
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.png"))
-	for _, f := range files {
-		if !want[filepath.Base(f)] {
-			t.Errorf("docs/screenshots/%s is no page's screenshot", filepath.Base(f))
-		}
-	}
-}
-
-// overflowing is the page's width, the screen's, and the elements that
-// stick out of it where no box around them scrolls.
 const overflowing = `const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) { if (getComputedStyle(a).overflowX !== 'visible') return true } return false };
 	[document.documentElement.scrollWidth, document.documentElement.clientWidth,
 	...[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !clipped(e))
@@ -508,75 +444,5 @@ func TestNarrowScreen(t *testing.T) {
 		if wide[0] != wide[1] {
 			t.Errorf("%s is %s pixels wide on a screen of %s: %q", p, wide[0], wide[1], wide[2:])
 		}
-	}
-}
-
-// TestThreeQuestions answers, by clicking through the pages only, the
-// questions a new user brought: a journalist's (which deployments in
-// Southeast Asia used Huawei, and who paid?), a regulator's (what would
-// the EU AI Act change in ASEAN, beside the law there today?) and the
-// public's (has anything been changed, and how?).
-func TestThreeQuestions(t *testing.T) {
-	t.Parallel()
-	j := newJourney(t)
-	// The journalist: the search, by subregion and vendor.
-	j.do("searching", chromedp.Navigate(j.srv.URL+"/"), chromedp.Click(chromedp.CSS(`header nav a[href="/search"]`)),
-		chromedp.WaitVisible(chromedp.CSS("form.facets")),
-		chromedp.SetValue(chromedp.CSS("#subregion"), "southeast_asia"), chromedp.SetValue(chromedp.CSS("#vendor"), "huawei"),
-		chromedp.Submit(chromedp.CSS("form.facets")), chromedp.WaitVisible(chromedp.CSS("ul.chips")))
-	j.visit("question-journalist-search")
-	rows := j.text("table.results tbody")
-	for _, want := range []string{"Mandalay Safe City", "Myanmar (Burma)", "Safe Philippines Project, Phase 1", "Huawei Technologies Co., Ltd."} {
-		if !strings.Contains(rows, want) {
-			t.Errorf("the search does not list %q:\n%s", want, rows)
-		}
-	}
-	if strings.Contains(rows, "Islamabad") {
-		t.Error("the search lists a deployment outside Southeast Asia")
-	}
-	// ... and who paid, from the main navigation.
-	j.do("who paid", chromedp.Click(chromedp.CSS(`header nav a[href="/money"]`)), chromedp.WaitVisible(chromedp.CSS("form.facets")),
-		chromedp.SetValue(chromedp.CSS("#subregion"), "southeast_asia"), chromedp.Submit(chromedp.CSS("form.facets")),
-		chromedp.WaitVisible(chromedp.CSS("section.lender")))
-	j.visit("question-journalist-money")
-	if s := j.text("main"); !strings.Contains(s, "Export-Import Bank of China") || !strings.Contains(s, "USD 257,900,000") {
-		t.Errorf("who paid does not name the Safe Philippines loan:\n%.1500s", s)
-	}
-	// ... or both at once, from the vendor network: Huawei's row for
-	// Southeast Asia names its countries and its lenders, and its count
-	// leads to the search for exactly those deployments.
-	j.do("the vendor network", chromedp.Click(chromedp.CSS(`header nav a[href="/network"]`)), chromedp.WaitVisible(chromedp.CSS("form.facets")),
-		chromedp.SetValue(chromedp.CSS("#subregion"), "southeast_asia"), chromedp.Submit(chromedp.CSS("form.facets")),
-		chromedp.WaitVisible(chromedp.CSS("ul.chips")), chromedp.WaitVisible(chromedp.CSS("#v-huawei")))
-	j.visit("question-journalist-network")
-	row := j.text("#v-huawei")
-	for _, want := range []string{"Huawei Technologies Co., Ltd.", "China", "Myanmar (Burma) (3)", "Laos (1)", "Philippines (1)", "Export-Import Bank of China (1)"} {
-		if !strings.Contains(row, want) {
-			t.Errorf("the network's Huawei row does not say %q:\n%s", want, row)
-		}
-	}
-	j.do("Huawei's deployments", chromedp.Click(chromedp.CSS(`#v-huawei a[href^="/search"]`)), chromedp.WaitVisible(chromedp.CSS("table.results")))
-	rows = j.text("table.results tbody")
-	if n := strings.Count(j.text("table.results caption"), "5 deployments"); n != 1 || !strings.Contains(rows, "Mandalay Safe City") {
-		t.Errorf("the network's Huawei count leads to:\n%s\n%s", j.text("table.results caption"), rows)
-	}
-
-	// The regulator: a scenario for ASEAN.
-	j.do("a scenario", chromedp.Click(chromedp.CSS(`header nav a[href="/scenarios"]`)), chromedp.WaitVisible(chromedp.CSS("form.scenario")),
-		chromedp.SetValue(chromedp.CSS("#framework"), "eu-ai-act"), chromedp.SetValue(chromedp.CSS("#region"), "asean"),
-		chromedp.Submit(chromedp.CSS("form.scenario")), chromedp.WaitVisible(chromedp.CSS("figure.scenario-chart")))
-	j.visit("question-regulator")
-	s := j.text("main")
-	for _, want := range []string{"If EU AI Act applied in", "Viet Nam", "no law of the register applies", "Thailand PDPA", "no binding law in the register"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("the scenario does not say %q", want)
-		}
-	}
-
-	// The public: the history of changes, from any page's footer.
-	j.do("the history", chromedp.Click(chromedp.CSS(`footer a[href="/history"]`)), chromedp.WaitVisible(chromedp.CSS("section.change")))
-	j.visit("question-public")
-	if s := j.text("section.change"); !strings.Contains(s, "Revision") || !strings.Contains(s, "by test") {
-		t.Errorf("the history says:\n%.500s", s)
 	}
 }
