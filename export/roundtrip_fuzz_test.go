@@ -26,28 +26,7 @@ import (
 // it is copied from a template for each input rather than built again.
 func FuzzImportVerifyExport(f *testing.F) {
 	ctx := context.Background()
-	dir := f.TempDir()
-	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
-	if err != nil {
-		f.Fatal(err)
-	}
-	builtin, err := data.Load()
-	if err != nil {
-		f.Fatal(err)
-	}
-	base := &registry.Set{Jurisdictions: builtin.Jurisdictions, Instruments: builtin.Instruments, Vendors: builtin.Vendors}
-	template := filepath.Join(dir, "base.db")
-	empty := filepath.Join(dir, "empty.db")
-	for path, set := range map[string]*registry.Set{template: base, empty: {}} {
-		db, err := store.OpenSQLite(ctx, path, key)
-		if err != nil {
-			f.Fatal(err)
-		}
-		if _, err := db.Apply(ctx, set, store.Meta{Author: "fuzz"}, nil); err != nil {
-			f.Fatal(err)
-		}
-		db.Close()
-	}
+	key, builtin, template, empty := fuzzRegisters(f)
 
 	// Seeds: a few built-in deployments and claims in each format.
 	some := &registry.Set{Deployments: builtin.Deployments[:3], Claims: builtin.Claims[:5]}
@@ -169,4 +148,35 @@ func (r setRegister) EachDeployment(ctx context.Context, f registry.DeploymentFi
 		}
 	}
 	return nil
+}
+
+// fuzzRegisters makes, in f's temporary directory, the registers the
+// round-trip fuzz targets copy for each input: template holds the built-in
+// jurisdictions, instruments and vendors, so that the seeds' deployments
+// and claims can refer to them; empty holds nothing. Both are signed with
+// key.
+func fuzzRegisters(f *testing.F) (key *ledger.Key, builtin *registry.Set, template, empty string) {
+	ctx := context.Background()
+	dir := f.TempDir()
+	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
+	if err != nil {
+		f.Fatal(err)
+	}
+	builtin, err = data.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	base := &registry.Set{Jurisdictions: builtin.Jurisdictions, Instruments: builtin.Instruments, Vendors: builtin.Vendors}
+	template, empty = filepath.Join(dir, "base.db"), filepath.Join(dir, "empty.db")
+	for path, set := range map[string]*registry.Set{template: base, empty: {}} {
+		db, err := store.OpenSQLite(ctx, path, key)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, err := db.Apply(ctx, set, store.Meta{Author: "fuzz"}, nil); err != nil {
+			f.Fatal(err)
+		}
+		db.Close()
+	}
+	return key, builtin, template, empty
 }

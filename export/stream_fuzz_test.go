@@ -9,10 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"oversight/data"
 	"oversight/export"
 	"oversight/ingest"
-	"oversight/ledger"
 	"oversight/registry"
 	"oversight/store"
 )
@@ -24,28 +22,7 @@ import (
 // again to the same bytes; and a file refused writes nothing.
 func FuzzStreamImportVerifyExport(f *testing.F) {
 	ctx := context.Background()
-	dir := f.TempDir()
-	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
-	if err != nil {
-		f.Fatal(err)
-	}
-	builtin, err := data.Load()
-	if err != nil {
-		f.Fatal(err)
-	}
-	base := &registry.Set{Jurisdictions: builtin.Jurisdictions, Instruments: builtin.Instruments, Vendors: builtin.Vendors}
-	template := filepath.Join(dir, "base.db")
-	empty := filepath.Join(dir, "empty.db")
-	for path, set := range map[string]*registry.Set{template: base, empty: {}} {
-		db, err := store.OpenSQLite(ctx, path, key)
-		if err != nil {
-			f.Fatal(err)
-		}
-		if _, err := db.Apply(ctx, set, store.Meta{Author: "fuzz"}, nil); err != nil {
-			f.Fatal(err)
-		}
-		db.Close()
-	}
+	key, builtin, template, empty := fuzzRegisters(f)
 	// Small seeds: the fuzzer minimises each new input it finds byte by
 	// byte, an import and two exports each time.
 	some := &registry.Set{Deployments: builtin.Deployments[:1], Claims: builtin.Claims[:1]}

@@ -41,6 +41,21 @@ func (m Meta) normal() (Meta, error) {
 	return m, nil
 }
 
+// reasoned is normal for a change that must say why, a retraction or a
+// redaction: its author a short line, its reason required.
+func (m Meta) reasoned() (Meta, error) {
+	if m.Author == "" {
+		return m, registry.InvalidField("author", "is required")
+	}
+	if err := registry.CheckLine("author", m.Author, registry.MaxID); err != nil {
+		return m, err
+	}
+	if err := registry.CheckReason(m.Reason); err != nil {
+		return m, err
+	}
+	return m.normal()
+}
+
 // Result counts what Apply did.
 type Result struct {
 	Created, Updated, Unchanged int

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -39,21 +38,12 @@ import (
 // (see above), or was already, is EConflict, naming why; either way
 // nothing is written.
 func (s *DB) Redact(ctx context.Context, n int64, meta Meta) (*registry.Redaction, error) {
-	if meta.Author == "" {
-		return nil, registry.InvalidField("author", "is required")
-	}
-	if err := registry.CheckLine("author", meta.Author, registry.MaxID); err != nil {
+	meta, err := meta.reasoned()
+	if err != nil {
 		return nil, err
 	}
-	if err := registry.CheckReason(meta.Reason); err != nil {
-		return nil, err
-	}
-	if meta.Time.IsZero() {
-		meta.Time = time.Now()
-	}
-	meta.Time = meta.Time.UTC().Truncate(time.Second)
 	var out *registry.Redaction
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
 		var size int64
 		if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&size); err != nil {
 			return fmt.Errorf("lock log head: %w", err)

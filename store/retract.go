@@ -104,21 +104,12 @@ func (s *DB) retract(ctx context.Context, kind, id, into string, meta Meta) (*Re
 	if registry.New(kind) == nil {
 		return nil, registry.InvalidField("kind", "unknown kind "+registry.Clip(kind), registry.Kinds.Values...)
 	}
-	if meta.Author == "" {
-		return nil, registry.InvalidField("author", "is required")
-	}
-	if err := registry.CheckLine("author", meta.Author, registry.MaxID); err != nil {
+	meta, err := meta.reasoned()
+	if err != nil {
 		return nil, err
 	}
-	if err := registry.CheckReason(meta.Reason); err != nil {
-		return nil, err
-	}
-	if meta.Time.IsZero() {
-		meta.Time = time.Now()
-	}
-	meta.Time = meta.Time.UTC().Truncate(time.Second)
 	var out *Retraction
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = s.retractIn(ctx, tx, kind, id, into, meta)
 		return err
