@@ -446,3 +446,38 @@ func TestNarrowScreen(t *testing.T) {
 		}
 	}
 }
+
+// chartsWithoutTable lists the charts and maps of a page (an svg with
+// role img) that no table stands beside: none in the same section, or in
+// the page's main when the chart is in no section.
+const chartsWithoutTable = `[...document.querySelectorAll('main svg[role=img]')].filter(s => {
+	const scope = s.closest('section') || document.querySelector('main');
+	return !scope.querySelector('table tr td');
+}).map(s => s.getAttribute('aria-label') || (s.querySelector('title') || {}).textContent || s.outerHTML.slice(0, 80))`
+
+// TestChartsHaveTables: every chart and map on every page has the same
+// figures as a table beside it, for a reader who cannot see the drawing.
+func TestChartsHaveTables(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t)
+	charts := 0
+	for _, p := range append(slices.Clone(pages), "/vendors/china-eximbank", "/countries/KZ") {
+		j.do("opening "+p, chromedp.Navigate(j.srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
+		n, err := chromedp.Run(j.ctx, chromedp.Evaluate[int](`document.querySelectorAll('main svg[role=img]').length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts += n
+		bare, err := chromedp.Run(j.ctx, chromedp.Evaluate[[]string](chartsWithoutTable))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bare) > 0 {
+			t.Errorf("%s: a chart or map with no table beside it: %q", p, bare)
+		}
+	}
+	if charts == 0 {
+		t.Fatal("no page has a chart or a map: the test reads nothing")
+	}
+	t.Logf("%d charts and maps, each with its table", charts)
+}
