@@ -117,6 +117,7 @@ var funcs = template.FuncMap{
 	"usd":       usdMillions,
 	"usdF":      func(v float64) string { return usdMillions(&v) },
 	"country":   countryName,
+	"binds":     bindsWords,
 	"langName":  langName,
 	"coming":    coming,
 	"jsonText":  jsonText,

@@ -345,6 +345,15 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	if err != nil {
 		return err
 	}
+	// The financiers column names each lender.
+	var lenders []string
+	for _, d := range deps {
+		lenders = append(lenders, d.Financiers...)
+	}
+	lenderNames, err := names(ctx, rd, "vendor", lenders)
+	if err != nil {
+		return err
+	}
 	regions := map[string]atlas.Region{}
 	err = rd.Each(ctx, "jurisdiction", func(e registry.Entity) error {
 		j := e.(*registry.Jurisdiction)
@@ -364,7 +373,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	}
 	s.render(w, r, http.StatusOK, "vendor", map[string]any{
 		"Title": v.Name, "V": v, "Deployments": deps, "DeploymentsTotal": total, "Map": template.HTML(m.String()), "Disputed": atlas.DisputedNote,
-		"Sources": sourceIndex(v.Sources),
+		"Sources": sourceIndex(v.Sources), "Names": lenderNames,
 	})
 	return nil
 }
