@@ -1,6 +1,7 @@
 package site
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -96,4 +97,21 @@ func langName(tag string) string {
 		return n
 	}
 	return tag
+}
+
+// sourceName is how a link to a source reads: its title, else its
+// publisher, else the site it is on; never the whole address, which on a
+// phone is a line of characters a reader cannot take in.
+func sourceName(s registry.Source) string {
+	switch {
+	case s.Title != "":
+		return s.Title
+	case s.Publisher != "":
+		return s.Publisher
+	}
+	u, err := url.Parse(s.URL)
+	if err != nil || u.Host == "" {
+		return s.URL
+	}
+	return "a page of " + strings.TrimPrefix(u.Hostname(), "www.")
 }

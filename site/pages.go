@@ -310,7 +310,7 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	}
 	slices.SortFunc(replies, func(a, b *registry.Reply) int { return strings.Compare(a.ID, b.ID) })
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
-		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, s.cls.Frameworks(), s.today()), "History": hist, "Size": cp.Size, "Checkpoint": cp,
+		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, byRelevance(&registry.Jurisdiction{Code: d.Jurisdiction}, s.cls.Frameworks()), s.today()), "History": hist, "Size": cp.Size, "Checkpoint": cp,
 		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies, "Declared": s.declared(d),
 	})
 	return nil
@@ -408,11 +408,16 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 		return err
 	}
 	var js []*registry.Jurisdiction
+	jnames := map[string]string{}
 	for _, e := range all.Items {
-		js = append(js, e.(*registry.Jurisdiction))
+		j := e.(*registry.Jurisdiction)
+		js = append(js, j)
+		jnames[j.Code] = j.Name
 	}
+	// People look for a country by its name: Indonesia comes after India.
+	slices.SortFunc(js, func(a, b *registry.Jurisdiction) int { return strings.Compare(a.Name, b.Name) })
 	data := map[string]any{"Title": "What would a framework change?", "Frameworks": s.cls.Frameworks(), "Selected": id,
-		"Jurisdictions": js, "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles()}
+		"Jurisdictions": js, "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles(), "JNames": jnames}
 	var fw *rules.Framework
 	if id != "" {
 		fw = p.Framework(s.cls, "from the list")
@@ -446,7 +451,15 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 		}
 		sc := sv.Val
 		stale(w, data, sv)
-		data["S"], data["F"], data["Bars"] = sc, fw, scenarioBars(sc)
+		// The rows by country name; the cached scenario is shared, so
+		// sort a copy.
+		byName := slices.Clone(sc.ByJurisdiction)
+		slices.SortStableFunc(byName, func(a, b analysis.Jurisdiction) int {
+			return strings.Compare(cmp.Or(jnames[a.Code], a.Code), cmp.Or(jnames[b.Code], b.Code))
+		})
+		chosen := slices.Clone(sc.Jurisdictions)
+		slices.SortStableFunc(chosen, func(a, b string) int { return strings.Compare(cmp.Or(jnames[a], a), cmp.Or(jnames[b], b)) })
+		data["S"], data["F"], data["Bars"], data["ByName"], data["ChosenNames"] = sc, fw, scenarioBars(byName), byName, chosen
 		if sc.Next != "" {
 			nq := url.Values{"framework": {id}, "cursor": {sc.Next}}
 			if len(juris) > 0 {
@@ -468,9 +481,9 @@ type scenarioBar struct {
 	NoLawPct, SamePct                    float64
 }
 
-func scenarioBars(sc *analysis.Scenario) []scenarioBar {
-	out := make([]scenarioBar, len(sc.ByJurisdiction))
-	for i, j := range sc.ByJurisdiction {
+func scenarioBars(rows []analysis.Jurisdiction) []scenarioBar {
+	out := make([]scenarioBar, len(rows))
+	for i, j := range rows {
 		b := scenarioBar{Jurisdiction: j, Same: j.Deployments - j.Stricter - j.Looser - j.Undecided - j.NoLaw}
 		if n := float64(j.Deployments); n > 0 {
 			b.StricterPct, b.LooserPct, b.UndecidedPct = 100*float64(j.Stricter)/n, 100*float64(j.Looser)/n, 100*float64(j.Undecided)/n
