@@ -28,6 +28,16 @@ func longDate(d registry.Date) string {
 	return strconv.Itoa(d.Day) + " " + time.Month(d.Month).String() + " " + strconv.Itoa(d.Year)
 }
 
+// day writes a day given as YYYY-MM-DD (a rule's or framework's dates)
+// in words; text that is not such a day is written as it is.
+func day(s string) string {
+	d, err := registry.ParseDate(s)
+	if err != nil || d.Err() != nil {
+		return s
+	}
+	return longDate(d)
+}
+
 // money writes an amount with its currency and thousands separators;
 // unknown when there is none.
 func money(currency string, amount *float64) string {

@@ -115,6 +115,7 @@ var funcs = template.FuncMap{
 	"href":        entityHref,
 	"labels":      labelList,
 	"date":        longDate,
+	"day":         day,
 	"money":       money,
 	"usd":         usdMillions,
 	"usdF":        func(v float64) string { return usdMillions(&v) },
