@@ -61,3 +61,32 @@ func claimSource(c *registry.Claim) *registry.Source {
 	}
 	return nil
 }
+
+// A claimGroup is the claims of one dataset, as a country page lists
+// them: one table a dataset, its name and link said once.
+type claimGroup struct {
+	Dataset string
+	Source  *registry.Source
+	Claims  []*registry.Claim
+}
+
+// groupClaims groups claims by dataset, in the order each dataset first
+// appears.
+func groupClaims(es []registry.Entity) []claimGroup {
+	var out []claimGroup
+	at := map[string]int{}
+	for _, e := range es {
+		c, ok := e.(*registry.Claim)
+		if !ok {
+			continue
+		}
+		i, seen := at[c.Dataset]
+		if !seen {
+			i = len(out)
+			at[c.Dataset] = i
+			out = append(out, claimGroup{Dataset: c.Dataset, Source: claimSource(c)})
+		}
+		out[i].Claims = append(out[i].Claims, c)
+	}
+	return out
+}

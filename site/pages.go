@@ -253,7 +253,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	binding, unencoded := lawOf(j, s.cls.Frameworks())
 	data := map[string]any{
 		"Title": j.Name, "J": j, "Score": score, "Combine": rep.Index.Combine, "Stability": stab, "Rows": rows, "Frameworks": shown, "AllFrameworks": len(s.cls.Frameworks()),
-		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
+		"Claims": groupClaims(claims.Items), "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
 		"Binding": binding, "Unencoded": unencoded, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
 	}
 	stale(w, data, rv)
@@ -379,7 +379,10 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 }
 
 func (s *Site) frameworks(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "frameworks", map[string]any{"Title": "Frameworks", "Frameworks": s.cls.Frameworks()})
+	// By name, as a reader looks for one (ids put Indonesia before India).
+	fws := slices.Clone(s.cls.Frameworks())
+	slices.SortStableFunc(fws, func(a, b *rules.Framework) int { return strings.Compare(a.ShortTitle, b.ShortTitle) })
+	s.render(w, r, http.StatusOK, "frameworks", map[string]any{"Title": "Frameworks", "Frameworks": fws})
 }
 
 func (s *Site) framework(w http.ResponseWriter, r *http.Request) {

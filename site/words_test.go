@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"oversight/registry"
 )
 
 // Pages name what they show in words: records by title or name, countries
@@ -109,5 +111,35 @@ func TestDeploymentBindingFirst(t *testing.T) {
 	}
 	if !strings.Contains(order[0], "India") || !strings.Contains(order[1], "EU AI Act") {
 		t.Errorf("frameworks in order %q, want India's law, the EU AI Act, the baseline first", order[:4])
+	}
+}
+
+func TestClaimValue(t *testing.T) {
+	for _, tc := range []struct {
+		c    registry.Claim
+		want string
+	}{
+		{registry.Claim{Value: true}, "yes"},
+		{registry.Claim{Value: false}, "no"},
+		{registry.Claim{Value: 2.5}, "2.5"},
+		{registry.Claim{Value: []any{"Huawei", "Sandvine"}}, "Huawei, Sandvine"},
+		{registry.Claim{Value: []any{}}, "none"},
+		{registry.Claim{Value: []any{"a", 1.0}}, "not readable"},
+		{registry.Claim{Value: map[string]any{"a": 1}}, "not readable"},
+		{registry.Claim{Value: nil}, "unknown"},
+		{registry.Claim{Indicator: "regime_type", Value: "electoral_autocracy"}, "electoral autocracy"},
+	} {
+		if got := claimValue(&tc.c); got != tc.want {
+			t.Errorf("claimValue(%#v) = %q, want %q", tc.c.Value, got, tc.want)
+		}
+	}
+}
+
+func TestBindsWords(t *testing.T) {
+	if b := bindsWords([]string{"EU", "SE", "AT"}); b.Lead != "the European Union and its 2 member states" || strings.Join(b.Names, ",") != "Austria,Sweden" {
+		t.Errorf("EU: %+v", b)
+	}
+	if b := bindsWords([]string{"IN"}); b.Lead != "India" || b.Names != nil {
+		t.Errorf("IN: %+v", b)
 	}
 }
