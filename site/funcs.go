@@ -59,7 +59,7 @@ func seriesChart(points []analysis.Point) template.HTML {
 	const w, h, pad = 560, 180, 30
 	if !slices.ContainsFunc(points, func(p analysis.Point) bool { return p.Score != nil }) {
 		// Axes with nothing on them read as a chart that failed to load.
-		return template.HTML(`<p class="no-scores">No scores: in no year is any component of the score known here, so there is nothing to draw.</p>`)
+		return template.HTML(`<p class="no-scores">No scores: in no year does the register know enough here to compute one, so there is nothing to draw (the table below gives each year).</p>`)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="series-title"><title id="series-title">Gap score by year, %d to %d</title>`, w, h, points[0].Year, points[len(points)-1].Year)

@@ -101,7 +101,7 @@ func appendChange(changes []logChange, lr logRevision) []logChange {
 
 // recordName reads, from a record's state as the log holds it, the name a
 // person knows it by: a deployment's or instrument's title, a vendor's or
-// jurisdiction's name, a claim's dataset, indicator and country. It is ""
+// jurisdiction's name, a claim's indicator and country. It is ""
 // for a state without one (a retraction holds none; its state before
 // does).
 func recordName(state json.RawMessage) string {
@@ -121,7 +121,8 @@ func recordName(state json.RawMessage) string {
 	case r.Name != "":
 		return r.Name
 	case r.Dataset != "" && r.Indicator != "":
-		return label("indicator", r.Indicator) + " in " + countryName(r.Jurisdiction) + ", from " + label("dataset", r.Dataset)
+		// The dataset is in the id beside it; its name would double the line.
+		return label("indicator", r.Indicator) + " in " + countryName(r.Jurisdiction)
 	}
 	return ""
 }

@@ -90,7 +90,7 @@ func TestHistoryNamesRecords(t *testing.T) {
 		t.Fatal("/history shows no revision")
 	}
 	for _, m := range ms {
-		if !strings.Contains(m[1], "<code>") {
+		if !strings.Contains(m[1], `<code class="id">`) {
 			t.Errorf("a revision names no record by name: %s", m[1])
 		}
 	}
