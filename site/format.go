@@ -1,6 +1,7 @@
 package site
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,16 @@ func longDate(d registry.Date) string {
 		return time.Month(d.Month).String() + " " + strconv.Itoa(d.Year)
 	}
 	return strconv.Itoa(d.Day) + " " + time.Month(d.Month).String() + " " + strconv.Itoa(d.Year)
+}
+
+// day writes a day given as YYYY-MM-DD (a rule's or framework's dates)
+// in words; text that is not such a day is written as it is.
+func day(s string) string {
+	d, err := registry.ParseDate(s)
+	if err != nil || d.Err() != nil {
+		return s
+	}
+	return longDate(d)
 }
 
 // money writes an amount with its currency and thousands separators;
@@ -96,4 +107,21 @@ func langName(tag string) string {
 		return n
 	}
 	return tag
+}
+
+// sourceName is how a link to a source reads: its title, else its
+// publisher, else the site it is on; never the whole address, which on a
+// phone is a line of characters a reader cannot take in.
+func sourceName(s registry.Source) string {
+	switch {
+	case s.Title != "":
+		return s.Title
+	case s.Publisher != "":
+		return s.Publisher
+	}
+	u, err := url.Parse(s.URL)
+	if err != nil || u.Host == "" {
+		return s.URL
+	}
+	return "a page of " + strings.TrimPrefix(u.Hostname(), "www.")
 }

@@ -53,11 +53,13 @@ func formulaText(combine string) string {
 }
 
 // seriesChart draws a jurisdiction's score by year as an SVG line; the page
-// gives the same numbers in a table.
+// gives the same numbers in a table. With no score in any year it says so
+// instead of drawing empty axes.
 func seriesChart(points []analysis.Point) template.HTML {
 	const w, h, pad = 560, 180, 30
-	if len(points) == 0 {
-		return ""
+	if !slices.ContainsFunc(points, func(p analysis.Point) bool { return p.Score != nil }) {
+		// Axes with nothing on them read as a chart that failed to load.
+		return template.HTML(`<p class="no-scores">No scores: in no year does the register know enough here to compute one, so there is nothing to draw (the table below gives each year).</p>`)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="series-title"><title id="series-title">Gap score by year, %d to %d</title>`, w, h, points[0].Year, points[len(points)-1].Year)
@@ -107,25 +109,30 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f", *v*100)
 	},
-	"tierClass": func(t any) string { return "tier-" + strings.ReplaceAll(fmt.Sprint(t), "_", "-") },
-	"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"label":     label,
-	"href":      entityHref,
-	"labels":    labelList,
-	"date":      longDate,
-	"money":     money,
-	"usd":       usdMillions,
-	"usdF":      func(v float64) string { return usdMillions(&v) },
-	"country":   countryName,
-	"langName":  langName,
-	"coming":    coming,
-	"jsonText":  jsonText,
-	"join":      strings.Join,
-	"has":       slices.Contains[[]string],
-	"inc":       func(i int) int { return i + 1 },
-	"dec":       func(i int) int { return i - 1 },
-	"add":       func(a, b float64) float64 { return a + b },
-	"declField": declarationField,
+	"tierClass":   func(t any) string { return "tier-" + strings.ReplaceAll(fmt.Sprint(t), "_", "-") },
+	"words":       func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"label":       label,
+	"href":        entityHref,
+	"labels":      labelList,
+	"date":        longDate,
+	"day":         day,
+	"money":       money,
+	"usd":         usdMillions,
+	"usdF":        func(v float64) string { return usdMillions(&v) },
+	"country":     countryName,
+	"binds":       bindsWords,
+	"claimValue":  claimValue,
+	"sourceName":  sourceName,
+	"claimSource": claimSource,
+	"langName":    langName,
+	"coming":      coming,
+	"jsonText":    jsonText,
+	"join":        strings.Join,
+	"has":         slices.Contains[[]string],
+	"inc":         func(i int) int { return i + 1 },
+	"dec":         func(i int) int { return i - 1 },
+	"add":         func(a, b float64) float64 { return a + b },
+	"declField":   declarationField,
 	"json": func(v any) string {
 		b, _ := json.Marshal(v)
 		return string(b)

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -32,6 +33,9 @@ type logRevision struct {
 	// PrevRedacted is the redaction of the state before, when it was
 	// redacted: what the revision changed cannot be shown.
 	PrevRedacted *registry.Redaction
+	// Name is what a person knows the record by, or "": never read from
+	// a redacted state.
+	Name string
 }
 
 func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error {
@@ -64,7 +68,7 @@ func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error 
 		var red *registry.RedactedError
 		if errors.As(err, &red) {
 			// Nothing to compare with: the state before was redacted.
-			changes = appendChange(changes, logRevision{Revision: rev, PrevRedacted: &red.Redaction})
+			changes = appendChange(changes, logRevision{Revision: rev, PrevRedacted: &red.Redaction, Name: recordName(rev.State)})
 			continue
 		} else if err != nil {
 			return err
@@ -73,7 +77,7 @@ func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error 
 		if err != nil {
 			return err
 		}
-		changes = appendChange(changes, logRevision{Revision: rev, Changes: diff})
+		changes = appendChange(changes, logRevision{Revision: rev, Changes: diff, Name: cmp.Or(recordName(rev.State), recordName(prev))})
 	}
 	next := ""
 	if n := len(revs); n == logPage && revs[n-1].Seq > 0 {
@@ -93,6 +97,34 @@ func appendChange(changes []logChange, lr logRevision) []logChange {
 		return changes
 	}
 	return append(changes, logChange{Author: rev.Author, Contributor: rev.Contributor, Reason: rev.Reason, Time: rev.Time, Revisions: []logRevision{lr}})
+}
+
+// recordName reads, from a record's state as the log holds it, the name a
+// person knows it by: a deployment's or instrument's title, a vendor's or
+// jurisdiction's name, a claim's indicator and country. It is ""
+// for a state without one (a retraction holds none; its state before
+// does).
+func recordName(state json.RawMessage) string {
+	if len(state) == 0 {
+		return ""
+	}
+	var r struct {
+		Title, Name                      string
+		Dataset, Indicator, Jurisdiction string
+	}
+	if json.Unmarshal(state, &r) != nil {
+		return ""
+	}
+	switch {
+	case r.Title != "":
+		return r.Title
+	case r.Name != "":
+		return r.Name
+	case r.Dataset != "" && r.Indicator != "":
+		// The dataset is in the id beside it; its name would double the line.
+		return label("indicator", r.Indicator) + " in " + countryName(r.Jurisdiction)
+	}
+	return ""
 }
 
 // jsonText writes a value of a diff as JSON text, or "absent".

@@ -67,6 +67,10 @@ func TestLabels(t *testing.T) {
 			seen[c.Indicator] = true
 			vocabs["indicator"] = append(vocabs["indicator"], c.Indicator)
 		}
+		if !seen["dataset "+c.Dataset] {
+			seen["dataset "+c.Dataset] = true
+			vocabs["dataset"] = append(vocabs["dataset"], c.Dataset)
+		}
 	}
 	for vocab, values := range vocabs {
 		for _, v := range values {

@@ -63,6 +63,19 @@ func matrixFrameworks(j *registry.Jurisdiction, fws []*rules.Framework) []*rules
 	return out
 }
 
+// byRelevance orders every framework for a deployment's page: those that
+// bind its jurisdiction, then the benchmarks, then the rest in their own
+// order, so that the law that applies is not lost mid-list.
+func byRelevance(j *registry.Jurisdiction, fws []*rules.Framework) []*rules.Framework {
+	out := matrixFrameworks(j, fws)
+	for _, fw := range fws {
+		if !slices.Contains(out, fw) {
+			out = append(out, fw)
+		}
+	}
+	return out
+}
+
 // coming returns, of the rules that hold on a deployment's facts but are
 // not in force yet, the most severe, and of those the first in force: so
 // that "minimal risk" today is shown with what it becomes, and when.

@@ -25,7 +25,21 @@ func (s *Site) money(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		return err
 	}
 	net := v.Val
-	data := map[string]any{"Title": "Who paid", "N": net, "Q": r.URL.Query(),
+	// The tables name each deployment by its title.
+	var ids []string
+	for _, l := range net.Lenders {
+		for _, f := range l.Flows {
+			ids = append(ids, f.Deployment)
+		}
+	}
+	for _, f := range net.Unattributed {
+		ids = append(ids, f.Deployment)
+	}
+	titles, err := names(r.Context(), rd, "deployment", ids)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Title": "Who paid", "N": net, "Q": r.URL.Query(), "Titles": titles,
 		"Subregions": registry.Subregions.Values, "Technologies": registry.Capabilities.Values,
 		"API": template.URL("/api/v1/network" + f.with()), "Network": template.URL("/network" + f.with())}
 	stale(w, data, v)

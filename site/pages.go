@@ -253,7 +253,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	binding, unencoded := lawOf(j, s.cls.Frameworks())
 	data := map[string]any{
 		"Title": j.Name, "J": j, "Score": score, "Combine": rep.Index.Combine, "Stability": stab, "Rows": rows, "Frameworks": shown, "AllFrameworks": len(s.cls.Frameworks()),
-		"Claims": claims.Items, "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
+		"Claims": groupClaims(claims.Items), "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
 		"Binding": binding, "Unencoded": unencoded, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
 	}
 	stale(w, data, rv)
@@ -310,7 +310,7 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	}
 	slices.SortFunc(replies, func(a, b *registry.Reply) int { return strings.Compare(a.ID, b.ID) })
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
-		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, s.cls.Frameworks(), s.today()), "History": hist, "Size": cp.Size, "Checkpoint": cp,
+		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, byRelevance(&registry.Jurisdiction{Code: d.Jurisdiction}, s.cls.Frameworks()), s.today()), "History": hist, "Size": cp.Size, "Checkpoint": cp,
 		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies, "Declared": s.declared(d),
 	})
 	return nil
@@ -345,6 +345,15 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	if err != nil {
 		return err
 	}
+	// The financiers column names each lender.
+	var lenders []string
+	for _, d := range deps {
+		lenders = append(lenders, d.Financiers...)
+	}
+	lenderNames, err := names(ctx, rd, "vendor", lenders)
+	if err != nil {
+		return err
+	}
 	regions := map[string]atlas.Region{}
 	err = rd.Each(ctx, "jurisdiction", func(e registry.Entity) error {
 		j := e.(*registry.Jurisdiction)
@@ -364,13 +373,16 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	}
 	s.render(w, r, http.StatusOK, "vendor", map[string]any{
 		"Title": v.Name, "V": v, "Deployments": deps, "DeploymentsTotal": total, "Map": template.HTML(m.String()), "Disputed": atlas.DisputedNote,
-		"Sources": sourceIndex(v.Sources),
+		"Sources": sourceIndex(v.Sources), "Names": lenderNames,
 	})
 	return nil
 }
 
 func (s *Site) frameworks(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "frameworks", map[string]any{"Title": "Frameworks", "Frameworks": s.cls.Frameworks()})
+	// By name, as a reader looks for one (ids put Indonesia before India).
+	fws := slices.Clone(s.cls.Frameworks())
+	slices.SortStableFunc(fws, func(a, b *rules.Framework) int { return strings.Compare(a.ShortTitle, b.ShortTitle) })
+	s.render(w, r, http.StatusOK, "frameworks", map[string]any{"Title": "Frameworks", "Frameworks": fws})
 }
 
 func (s *Site) framework(w http.ResponseWriter, r *http.Request) {
@@ -399,11 +411,16 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 		return err
 	}
 	var js []*registry.Jurisdiction
+	jnames := map[string]string{}
 	for _, e := range all.Items {
-		js = append(js, e.(*registry.Jurisdiction))
+		j := e.(*registry.Jurisdiction)
+		js = append(js, j)
+		jnames[j.Code] = j.Name
 	}
+	// People look for a country by its name: Indonesia comes after India.
+	slices.SortFunc(js, func(a, b *registry.Jurisdiction) int { return strings.Compare(a.Name, b.Name) })
 	data := map[string]any{"Title": "What would a framework change?", "Frameworks": s.cls.Frameworks(), "Selected": id,
-		"Jurisdictions": js, "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles()}
+		"Jurisdictions": js, "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles(), "JNames": jnames}
 	var fw *rules.Framework
 	if id != "" {
 		fw = p.Framework(s.cls, "from the list")
@@ -437,7 +454,15 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 		}
 		sc := sv.Val
 		stale(w, data, sv)
-		data["S"], data["F"], data["Bars"] = sc, fw, scenarioBars(sc)
+		// The rows by country name; the cached scenario is shared, so
+		// sort a copy.
+		byName := slices.Clone(sc.ByJurisdiction)
+		slices.SortStableFunc(byName, func(a, b analysis.Jurisdiction) int {
+			return strings.Compare(cmp.Or(jnames[a.Code], a.Code), cmp.Or(jnames[b.Code], b.Code))
+		})
+		chosen := slices.Clone(sc.Jurisdictions)
+		slices.SortStableFunc(chosen, func(a, b string) int { return strings.Compare(cmp.Or(jnames[a], a), cmp.Or(jnames[b], b)) })
+		data["S"], data["F"], data["Bars"], data["ByName"], data["ChosenNames"] = sc, fw, scenarioBars(byName), byName, chosen
 		if sc.Next != "" {
 			nq := url.Values{"framework": {id}, "cursor": {sc.Next}}
 			if len(juris) > 0 {
@@ -459,9 +484,9 @@ type scenarioBar struct {
 	NoLawPct, SamePct                    float64
 }
 
-func scenarioBars(sc *analysis.Scenario) []scenarioBar {
-	out := make([]scenarioBar, len(sc.ByJurisdiction))
-	for i, j := range sc.ByJurisdiction {
+func scenarioBars(rows []analysis.Jurisdiction) []scenarioBar {
+	out := make([]scenarioBar, len(rows))
+	for i, j := range rows {
 		b := scenarioBar{Jurisdiction: j, Same: j.Deployments - j.Stricter - j.Looser - j.Undecided - j.NoLaw}
 		if n := float64(j.Deployments); n > 0 {
 			b.StricterPct, b.LooserPct, b.UndecidedPct = 100*float64(j.Stricter)/n, 100*float64(j.Looser)/n, 100*float64(j.Undecided)/n

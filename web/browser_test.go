@@ -336,15 +336,39 @@ func TestSearchDownloads(t *testing.T) {
 
 // TestNoRawCodes: no page shows a vocabulary value as its code
 // (lpr_anpr, face_verification_1to1) where a person reads: the pages
-// use the words of site/labels. Codes in <code> and <pre> are meant as
-// codes (fact paths, rule conditions) and are left out.
+// use the words of site/labels. Nor a deployment's or vendor's id where
+// its title or name belongs, a Go value as Go prints it ("true", "false",
+// "[Huawei Sandvine]"), or a list of country codes ("EU AT BE"). Codes
+// in <code> and <pre> are meant as codes (fact paths, rule conditions,
+// the id after a record's name) and are left out.
 func TestNoRawCodes(t *testing.T) {
 	t.Parallel()
 	srv := builtinServer(t)
 	codeRE := rawCodes()
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ids of more than one word: a one-word vendor id ("huawei") is also
+	// how a sentence might write its name.
+	var ids []string
+	for _, d := range set.Deployments {
+		ids = append(ids, regexp.QuoteMeta(d.ID))
+	}
+	for _, v := range set.Vendors {
+		if strings.Contains(v.ID, "-") {
+			ids = append(ids, regexp.QuoteMeta(v.ID))
+		}
+	}
+	// Longest first, so that an id is not reported as the shorter id it
+	// begins with.
+	slices.SortFunc(ids, func(a, b string) int { return len(b) - len(a) })
+	idRE := regexp.MustCompile(`(^|[^\w/-])(` + strings.Join(ids, "|") + `)($|[^\w/-])`)
+	goValue := regexp.MustCompile(`>\s*(true|false|\[[^\]<]*\])\s*<`)
+	codeList := regexp.MustCompile(`\b[A-Z]{2}( [A-Z]{2}){2,}\b`)
 	hidden := regexp.MustCompile(`(?s)<(code|pre|script|style|textarea)\b.*?</(code|pre|script|style|textarea)>`)
 	tag := regexp.MustCompile(`(?s)<[^>]*>`)
-	visit := append(slices.Clone(pages), "/deployments/kh-phnom-penh-china-donated-cctv", "/vendors/china-eximbank", "/countries/KZ")
+	visit := append(slices.Clone(pages), "/deployments/kh-phnom-penh-china-donated-cctv", "/vendors/china-eximbank", "/countries/KZ", "/countries/KH", "/countries/ID")
 	fws, err := frameworks.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -363,6 +387,15 @@ func TestNoRawCodes(t *testing.T) {
 		if m := codeRE.FindAllString(text, 5); len(m) > 0 {
 			i := codeRE.FindStringIndex(text)
 			t.Errorf("%s shows codes %q, e.g. …%s…", p, m, text[max(0, i[0]-60):min(len(text), i[1]+60)])
+		}
+		for _, re := range []*regexp.Regexp{idRE, codeList} {
+			if m := re.FindAllString(text, 5); len(m) > 0 {
+				i := re.FindStringIndex(text)
+				t.Errorf("%s shows ids or codes %q, e.g. …%s…", p, m, text[max(0, i[0]-60):min(len(text), i[1]+60)])
+			}
+		}
+		if m := goValue.FindAllString(hidden.ReplaceAllString(string(b), " "), 5); len(m) > 0 {
+			t.Errorf("%s shows Go values %q", p, m)
 		}
 	}
 }
