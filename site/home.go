@@ -1,0 +1,196 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"oversight/analysis"
+	"oversight/internal/params"
+	"oversight/site/atlas"
+)
+
+// change is a line of the register's latest changes.
+type change struct {
+	Seq               int64
+	Kind, ID, Op      string
+	Author, Reason    string
+	Time, Href, Proof string
+}
+
+func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	ctx := r.Context()
+	p := params.Read(r.URL.Query(), "map", "colour")
+	mode := cmp.Or(p.Enum("map", mapModes), "gap")
+	colour := p.Enum("colour", colourings)
+	if colour != "" && mode != "deployments" {
+		p.Badf("colour", nil, "colours the deployments map: give it with map=deployments")
+	}
+	colour = cmp.Or(colour, "tier")
+	if err := p.Err(); err != nil {
+		return err
+	}
+	rv, err := s.indexReport(ctx, rd)
+	if err != nil {
+		return err
+	}
+	rep := rv.Val
+	type homeData struct {
+		Map    template.HTML
+		Counts map[string]int
+		PRC    analysis.HQShare
+	}
+	hv, err := memoize(s, ctx, rd, "home", func(ctx context.Context, rd Reader) (homeData, error) {
+		var h homeData
+		regions := map[string]atlas.Region{}
+		for _, j := range rep.Index.Jurisdictions {
+			label := j.Name + ": no score"
+			fill := noData
+			switch {
+			case j.Score != nil && j.Unranked == analysis.UnrankedNoExposure:
+				label = fmt.Sprintf("%s: not scored on the map, no surveillance recorded", j.Name)
+			case j.Score != nil && j.Rank == 0:
+				label = fmt.Sprintf("%s: not scored on the map, %.0f%% of its inputs known", j.Name, j.Coverage*100)
+			case j.Score != nil:
+				label = fmt.Sprintf("%s: gap %.1f of 100, %s", j.Name, *j.Score, rankText(j))
+				fill = scoreColour(*j.Score)
+			}
+			regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: fill, Href: "/countries/" + j.Code, Label: label}
+		}
+		var m bytes.Buffer
+		if err := atlas.Render(&m, regions, atlas.Options{Title: "Governance gap by jurisdiction",
+			Desc: "Choropleth of the governance-gap index, 0 (narrow) to 100 (wide); the table below gives the same figures.", SmallArea: 40}); err != nil {
+			return h, err
+		}
+		h.Map, h.Counts = template.HTML(m.String()), map[string]int{}
+		for _, k := range []string{"deployment", "jurisdiction", "vendor", "instrument"} {
+			n, err := rd.Count(ctx, k)
+			if err != nil {
+				return h, err
+			}
+			h.Counts[k] = n
+		}
+		net, err := analysis.BuildNetwork(ctx, rd, analysis.NetworkQuery{})
+		if err != nil {
+			return h, err
+		}
+		h.PRC = net.Overall.HQ("CN")
+		return h, nil
+	})
+	if err != nil {
+		return err
+	}
+	h := hv.Val
+	changes, err := latest(ctx, rd, 10)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{
+		"Title": "AI surveillance in the Asia-Pacific", "Map": h.Map, "Disputed": atlas.DisputedNote,
+		"Index": rep.Index, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
+		"Changes": changes, "Legend": legend(), "Mode": mode, "Colour": colour,
+	}
+	stale(w, data, rv)
+	stale(w, data, hv)
+	if mode == "deployments" {
+		dv, err := memoize(s, ctx, rd, "deployment-map", s.buildDeploymentMap)
+		if err != nil {
+			return err
+		}
+		stale(w, data, dv)
+		if err := s.deploymentsMap(data, rep.Index.Jurisdictions, dv.Val, colour); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", data)
+	return nil
+}
+
+// pointRows bounds the rows of the deployments map's table; the search
+// lists the rest.
+const pointRows = 500
+
+// A pointRow is a line of the table beside the deployments map.
+type pointRow struct {
+	mapPoint
+	Country, Tier, Technology string
+}
+
+// deploymentsMap adds the deployments map, its legend, counts and table
+// to the home page's data.
+func (s *Site) deploymentsMap(data map[string]any, js []analysis.Score, dm deploymentMap, colour string) error {
+	regions := map[string]atlas.Region{}
+	for _, j := range js {
+		regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: registerFill}
+	}
+	what := map[string]string{"tier": "its tier under the EU AI Act, applied as a benchmark", "technology": "the most intrusive technology recorded"}[colour]
+	var m bytes.Buffer
+	err := atlas.Render(&m, regions, atlas.Options{Title: "Deployments by " + map[string]string{"tier": "EU AI Act tier", "technology": "technology"}[colour],
+		Desc:      "Each deployment with coordinates, at its place, coloured by " + what + "; nearby ones are grouped, with their count. The table below lists the same deployments.",
+		SmallArea: -1, Marks: dm.marks(colour)})
+	if err != nil {
+		return err
+	}
+	singles, grouped, groups := 0, 0, 0
+	for _, g := range dm.Groups {
+		if len(g.Members) == 1 {
+			singles++
+		} else {
+			grouped, groups = grouped+len(g.Members), groups+1
+		}
+	}
+	var rows []pointRow
+	for _, p := range dm.Points[:min(len(dm.Points), pointRows)] {
+		rows = append(rows, pointRow{p, countryName(p.Jurisdiction), keyOf(p, "tier").Label, keyOf(p, "technology").Label})
+	}
+	data["Map"], data["Keys"], data["Rows"] = template.HTML(m.String()), dm.legendOf(colour), rows
+	data["Placed"], data["Singles"], data["Grouped"], data["Groups"] = len(dm.Points), singles, grouped, groups
+	data["NoPlace"], data["Outside"], data["Shown"] = dm.NoPlace, dm.Outside, dm.Total
+	return nil
+}
+
+// registerFill is the register's jurisdictions under the deployments, a
+// shade apart from the countries outside it.
+const registerFill = "#cdd5dc"
+
+// latest lists the newest revisions of the log.
+func latest(ctx context.Context, rd Reader, n int) ([]change, error) {
+	size, err := rd.Size(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []change
+	for seq := size - 1; seq >= 0 && seq >= size-int64(n); seq-- {
+		rev, _, err := rd.Revision(ctx, seq)
+		if err != nil {
+			return nil, err
+		}
+		c := change{Seq: rev.Seq, Kind: rev.Kind, ID: rev.ID, Op: rev.Op, Author: rev.Author, Reason: rev.Reason,
+			Time: rev.Time.Format("2006-01-02 15:04 UTC"), Href: entityHref(rev.Kind, rev.ID), Proof: fmt.Sprintf("/api/v1/log/revisions/%d", rev.Seq)}
+		if c.Href == "" {
+			c.Href = c.Proof
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// entityHref is where a record is read: its page, or for kinds without one
+// its API document; "" for a kind neither serves (replies show on their
+// deployment's page).
+func entityHref(kind, id string) string {
+	switch kind {
+	case "deployment":
+		return "/deployments/" + id
+	case "jurisdiction":
+		return "/countries/" + id
+	case "vendor":
+		return "/vendors/" + id
+	case "instrument", "claim":
+		return "/api/v1/" + kind + "s/" + id
+	}
+	return ""
+}

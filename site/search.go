@@ -1,0 +1,226 @@
+package site
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"oversight/analysis"
+	"oversight/internal/memo"
+	"oversight/internal/params"
+	"oversight/registry"
+	"oversight/rules"
+)
+
+// searchParams are the parameters of the search page: the deployment
+// filters the API takes, a tier, and the page.
+var searchParams = append(append([]string{}, params.Deployment...), "tier", "cursor")
+
+// search lists deployments with facets; the download links carry the same
+// filters to the export endpoint.
+func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	// Several countries come as one parameter each (a select of several),
+	// or as one comma-separated: the page, its links and its downloads
+	// carry them as one.
+	if js := q["jurisdiction"]; len(js) > 1 {
+		q.Set("jurisdiction", strings.Join(js, ","))
+		r.URL.RawQuery = q.Encode()
+	}
+	p := params.Read(q, searchParams...)
+	f := p.DeploymentFilter()
+	f.Limit = 50
+	p.Tier(s.cls, s.today(), &f)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	page, err := rd.Deployments(ctx, f)
+	if err != nil {
+		return err
+	}
+	// Counts beside each choice, where the database can make them: not
+	// under a tier filter while the tier projection is being written. The
+	// whole register's counts are kept per state (a choice whose other
+	// filters select everything shows them); until they are first
+	// computed, the page shows none.
+	all, err := memoize(s, ctx, rd, "counts", func(ctx context.Context, rd Reader) (*registry.Facets, error) {
+		return rd.Facets(ctx, registry.DeploymentFilter{}, nil)
+	})
+	var counts *registry.Facets
+	switch {
+	case errors.Is(err, memo.ErrPending):
+		w.Header().Set("Cache-Control", "no-store")
+	case err != nil:
+		return err
+	default:
+		if counts, err = rd.Facets(ctx, f, all.Val); err != nil {
+			return err
+		}
+	}
+	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
+	if err != nil {
+		return err
+	}
+	facets := fv.Val
+	export := r.URL.Query()
+	export.Del("cursor")
+	for k, v := range export {
+		if len(v) == 0 || v[0] == "" {
+			export.Del(k)
+		}
+	}
+	downloads := map[string]template.URL{}
+	for _, f := range []string{"csv", "json", "geojson", "table"} {
+		export.Set("format", f)
+		downloads[f] = template.URL("/api/v1/export?" + export.Encode())
+	}
+	next := ""
+	if page.Next != "" {
+		nq := r.URL.Query()
+		nq.Set("cursor", page.Next)
+		next = "/search?" + nq.Encode()
+	}
+	// The list shows each deployment's tier under the EU AI Act alone,
+	// stored where the tier projection holds it.
+	tiers := map[string]rules.Tier{}
+	if eu, ok := s.cls.Framework("eu-ai-act"); ok {
+		ids := make([]string, len(page.Items))
+		for i, d := range page.Items {
+			ids[i] = d.ID
+		}
+		stored, _, err := rd.TiersOn(ctx, ids, s.today().Format(time.DateOnly))
+		if err != nil {
+			return err
+		}
+		for _, d := range page.Items {
+			if t, ok := stored[d.ID][eu.ID]; ok {
+				tiers[d.ID] = rules.Tier(t)
+			} else {
+				tiers[d.ID] = s.cls.TierOf(d, eu, s.today())
+			}
+		}
+	}
+	data := map[string]any{
+		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
+		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
+		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets), "Counts": counts,
+	}
+	stale(w, data, all)
+	s.render(w, r, http.StatusOK, "search", data)
+	return nil
+}
+
+// A chip is an active filter of the search, with the address of the search
+// without it.
+type chip struct {
+	Name, Value string
+	Remove      string
+}
+
+// chips lists the search's active filters, each removable, in words.
+func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
+	words := map[string]string{"jurisdiction": "countries", "subregion": "subregion", "vendor": "vendor", "vendor_hq": "vendor headquarters",
+		"technology": "technology", "status": "status", "certainty": "certainty", "year_from": "from", "year_to": "to", "q": "words", "tier": "tier"}
+	var out []chip
+	for _, name := range searchParams {
+		v := q.Get(name)
+		if name == "cursor" || v == "" {
+			continue
+		}
+		switch name {
+		case "jurisdiction":
+			var names []string
+			for _, c := range strings.Split(v, ",") {
+				names = append(names, countryName(strings.TrimSpace(c)))
+			}
+			v = strings.Join(names, ", ")
+		case "subregion", "status", "certainty":
+			v = label(name, v)
+		case "technology":
+			v = label("capability", v)
+		case "vendor_hq":
+			v = countryName(v)
+		case "vendor":
+			v = cmp.Or(vendors[v], v)
+		case "tier":
+			if fw, t, ok := strings.Cut(v, ":"); ok {
+				var tiers []string
+				for _, x := range strings.Split(t, ",") {
+					tiers = append(tiers, label("tier", x))
+				}
+				v = cmp.Or(s.shortTitles()[fw], fw) + ": " + strings.Join(tiers, " or ")
+			}
+		}
+		without := url.Values{}
+		for k, vs := range q {
+			if k != name && k != "cursor" {
+				without[k] = vs
+			}
+		}
+		out = append(out, chip{Name: words[name], Value: v, Remove: "/search?" + without.Encode()})
+	}
+	return out
+}
+
+func vendorNames(f facetValues) map[string]string {
+	m := map[string]string{}
+	for _, v := range f.Vendors {
+		m[v.ID] = v.Name
+	}
+	return m
+}
+
+// facets lists the values the search form offers.
+type facetValues struct {
+	Jurisdictions []*registry.Jurisdiction
+	Vendors       []*registry.Vendor
+	HQ            []string
+	Technologies  []string
+	Statuses      []string
+}
+
+func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
+	var f facetValues
+	err := rd.Each(ctx, "jurisdiction", func(e registry.Entity) error {
+		f.Jurisdictions = append(f.Jurisdictions, e.(*registry.Jurisdiction))
+		return nil
+	})
+	if err != nil {
+		return f, err
+	}
+	hq := map[string]bool{}
+	err = rd.Each(ctx, "vendor", func(e registry.Entity) error {
+		v := e.(*registry.Vendor)
+		f.Vendors = append(f.Vendors, v)
+		if v.Headquarters != "" {
+			hq[v.Headquarters] = true
+		}
+		return nil
+	})
+	for c := range hq {
+		f.HQ = append(f.HQ, c)
+	}
+	sort.Strings(f.HQ)
+	sort.Slice(f.Vendors, func(a, b int) bool { return f.Vendors[a].Name < f.Vendors[b].Name })
+	f.Technologies, f.Statuses = registry.Capabilities.Values, registry.Statuses.Values
+	return f, err
+}
+
+type tierOption struct{ Value, Label string }
+
+func tierOptions(c *analysis.Classifier) []tierOption {
+	var out []tierOption
+	for _, fw := range c.Frameworks() {
+		for _, t := range rules.AllTiers {
+			out = append(out, tierOption{fw.ID + ":" + string(t), fw.ShortTitle + ": " + strings.ReplaceAll(string(t), "_", " ")})
+		}
+	}
+	return out
+}
