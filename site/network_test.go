@@ -12,14 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"oversight/data"
 	"oversight/internal/fixture"
-	"oversight/internal/memo"
 	"oversight/internal/params"
-	"oversight/internal/testcls"
-	"oversight/internal/testreg"
 	"oversight/registry"
 	"oversight/store"
 )
@@ -31,14 +27,7 @@ func builtinSite(t *testing.T) (*Site, *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := testreg.Open(t, set)
-	s, err := New(Config{
-		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: testcls.New(t, nil), Memo: memo.New(16), Now: time.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, db := siteOf(t, set)
 	return s, db
 }
 
@@ -266,14 +255,7 @@ func TestNetworkPageBounded(t *testing.T) {
 		set.Vendors = append(set.Vendors, fixture.Vendor(id, "CN"))
 		set.Deployments = append(set.Deployments, fixture.Deployment(i, "PK", id))
 	}
-	db := testreg.Open(t, set)
-	s, err := New(Config{
-		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: testcls.New(t, nil), Memo: memo.New(8), Now: time.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := siteOf(t, set)
 	_, body := get(t, s, "/network")
 	if rows, marks := len(tableRowRE.FindAllString(body, -1)), strings.Count(body, `<g class="mark"`); rows != networkRows || marks != networkRows {
 		t.Errorf("%d rows and %d marks, want %d of each", rows, marks, networkRows)

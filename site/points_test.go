@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"regexp"
@@ -9,12 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"oversight/internal/fixture"
-	"oversight/internal/memo"
-	"oversight/internal/testcls"
-	"oversight/internal/testreg"
 	"oversight/registry"
 	"oversight/rules"
 )
@@ -151,14 +146,7 @@ func homeSite(t testing.TB) (*Site, *registry.Set) {
 			d.Place = at(10, 10) // west Africa: outside the map
 		}
 	}
-	db := testreg.Open(t, set)
-	s, err := New(Config{
-		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: testcls.New(t, nil), Memo: memo.New(8), Now: time.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := siteOf(t, set)
 	return s, set
 }
 

@@ -110,14 +110,7 @@ func TestDeploymentPageCreditsOrigin(t *testing.T) {
 		Attribution: "AidData. 2023. Global Chinese Development Finance Dataset, Version 3.0.",
 		Row:         "63248", RowURL: "https://china.aiddata.org/projects/63248",
 	}
-	db := testreg.Open(t, set)
-	s, err := New(Config{
-		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: testcls.New(t, nil), Memo: memo.New(8), Now: time.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := siteOf(t, set)
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/deployments/"+d.ID, nil))
 	if rec.Code != 200 {
@@ -143,14 +136,7 @@ func TestDeploymentPageCreditsOrigin(t *testing.T) {
 func TestDeploymentPageNamesMissingFacts(t *testing.T) {
 	set := fixture.Set(1)
 	d := set.Deployments[0]
-	db := testreg.Open(t, set)
-	s, err := New(Config{
-		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: testcls.New(t, nil), Memo: memo.New(8), Now: time.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := siteOf(t, set)
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/deployments/"+d.ID, nil))
 	if rec.Code != 200 {
@@ -172,4 +158,19 @@ func TestDeploymentPageNamesMissingFacts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// siteOf serves the pages of a register holding set, classified under the
+// built-in frameworks.
+func siteOf(t testing.TB, set *registry.Set) (*Site, *store.DB) {
+	t.Helper()
+	db := testreg.Open(t, set)
+	s, err := New(Config{
+		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
+		Classifier: testcls.New(t, nil), Memo: memo.New(16), Now: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, db
 }
