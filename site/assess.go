@@ -52,7 +52,7 @@ func form(ctx context.Context, rd Reader) (*assessForm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &assessForm{q: questions}
+	f := &assessForm{q: questions()}
 	for _, e := range all.Items {
 		j := e.(*registry.Jurisdiction)
 		f.jurisdictions = append(f.jurisdictions, option{j.Code, j.Name})

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"oversight/registry"
@@ -36,7 +37,9 @@ type mapKey struct {
 //go:embed mapkeys.json
 var mapKeysJSON []byte
 
-var mapKeys = func() map[string][]mapKey {
+// mapKeys returns the legends of mapkeys.json by colouring, read on first
+// use rather than when any command starts.
+var mapKeys = sync.OnceValue(func() map[string][]mapKey {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(mapKeysJSON, &m); err != nil {
 		panic("site/mapkeys.json: " + err.Error())
@@ -55,12 +58,12 @@ var mapKeys = func() map[string][]mapKey {
 		out[c] = keys
 	}
 	return out
-}()
+})
 
 // technologyOf returns the technology group of a deployment's
 // capabilities: the first group in mapkeys.json that holds any of them.
 func technologyOf(caps []string) string {
-	keys := mapKeys["technology"]
+	keys := mapKeys()["technology"]
 	for _, k := range keys {
 		for _, c := range caps {
 			if slices.Contains(k.Capabilities, c) {
@@ -173,7 +176,7 @@ func keyOf(p mapPoint, colour string) mapKey {
 	if colour == "tier" {
 		v = string(p.Tier)
 	}
-	for _, k := range mapKeys[colour] {
+	for _, k := range mapKeys()[colour] {
 		if k.Value == v {
 			return k
 		}
@@ -195,7 +198,7 @@ func (dm deploymentMap) legendOf(colour string) []legendEntry {
 		n[keyOf(p, colour).Value]++
 	}
 	var out []legendEntry
-	for _, k := range mapKeys[colour] {
+	for _, k := range mapKeys()[colour] {
 		out = append(out, legendEntry{k, n[k.Value]})
 	}
 	return out
@@ -229,7 +232,7 @@ func (dm deploymentMap) marks(colour string) []atlas.Mark {
 		slices.Sort(codes)
 		var ring []atlas.Share
 		var parts []string
-		for _, k := range mapKeys[colour] {
+		for _, k := range mapKeys()[colour] {
 			if n := count[k.Value]; n > 0 {
 				ring = append(ring, atlas.Share{Fill: k.Colour, Count: n})
 				parts = append(parts, fmt.Sprintf("%d %s", n, k.Label))

@@ -18,7 +18,7 @@ import (
 // tier has a colour, and no colouring gives two keys one colour.
 func TestMapKeys(t *testing.T) {
 	in := map[string][]string{}
-	for _, k := range mapKeys["technology"] {
+	for _, k := range mapKeys()["technology"] {
 		for _, c := range k.Capabilities {
 			in[c] = append(in[c], k.Value)
 		}
@@ -33,17 +33,17 @@ func TestMapKeys(t *testing.T) {
 			t.Errorf("mapkeys.json names %q, which is no capability", c)
 		}
 	}
-	if last := mapKeys["technology"][len(mapKeys["technology"])-1]; len(last.Capabilities) != 0 || technologyOf(nil) != last.Value {
+	if last := mapKeys()["technology"][len(mapKeys()["technology"])-1]; len(last.Capabilities) != 0 || technologyOf(nil) != last.Value {
 		t.Errorf("the last technology group, %+v, is not the one for deployments with none recorded", last)
 	}
 	var tiers []string
-	for _, k := range mapKeys["tier"] {
+	for _, k := range mapKeys()["tier"] {
 		tiers = append(tiers, k.Value)
 	}
 	if want := []string{}; !slices.Equal(tiers, append(want, tierStrings()...)) {
 		t.Errorf("tier keys %v, want the scale %v", tiers, tierStrings())
 	}
-	for c, keys := range mapKeys {
+	for c, keys := range mapKeys() {
 		seen := map[string]string{}
 		for _, k := range keys {
 			if k.Label == "" || !regexp.MustCompile(`^#[0-9a-f]{6}$`).MatchString(k.Colour) {
@@ -203,7 +203,7 @@ func TestHomeDeploymentsMap(t *testing.T) {
 			t.Errorf("%s: the toggle does not mark the map shown", colour)
 		}
 		// The legend names every colour, with its count.
-		for _, k := range mapKeys[colour] {
+		for _, k := range mapKeys()[colour] {
 			if !strings.Contains(body, k.Colour+`"/></svg>`+k.Label) {
 				t.Errorf("%s: the legend lacks %s", colour, k.Label)
 			}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 
@@ -83,9 +84,10 @@ const (
 	jurisdiction = "jurisdiction"
 )
 
-// questions is the questionnaire of questions/en.yaml. A mistake in the
-// file is a mistake in the program: TestQuestions finds it first.
-var questions = func() *questionnaire {
+// questions returns the questionnaire of questions/en.yaml, read on first
+// use rather than when any command starts. A mistake in the file is a
+// mistake in the program: TestQuestions finds it first.
+var questions = sync.OnceValue(func() *questionnaire {
 	schema, err := rules.FactSchema()
 	if err != nil {
 		panic(err)
@@ -95,7 +97,7 @@ var questions = func() *questionnaire {
 		panic("site/questions/en.yaml: " + err.Error())
 	}
 	return q
-}()
+})
 
 // parseQuestionnaire reads a questionnaire and checks it against the
 // schema: every path a leaf, asked once; every option a value of its leaf

@@ -92,7 +92,7 @@ func TestQuestionnaireMistakes(t *testing.T) {
 
 // testForm is the questionnaire with two jurisdictions.
 func testForm() *assessForm {
-	return &assessForm{q: questions, jurisdictions: []option{{"TH", "Thailand"}, {"PH", "Philippines"}}}
+	return &assessForm{q: questions(), jurisdictions: []option{{"TH", "Thailand"}, {"PH", "Philippines"}}}
 }
 
 // TestReadAnswers: answers the form sends are read in the schema's terms,

@@ -57,18 +57,8 @@ func CheckKeys(data []byte, ok func(outer []string, key string) bool) error {
 	s := scanner{data: data, max: MaxDepth, line: 1}
 	var outer []string
 	s.visit = func(s *scanner) {
-		n := len(s.stack)
-		if n == 0 || s.stack[n-1].index >= 0 || s.err != nil {
-			return
-		}
-		outer = outer[:0]
-		for _, seg := range s.stack[:n-1] {
-			if seg.index < 0 {
-				outer = append(outer, seg.key)
-			}
-		}
-		if !ok(outer, s.stack[n-1].key) {
-			s.fail("unknown field")
+		if s.err == nil {
+			checkKey(s, &outer, ok)
 		}
 	}
 	s.value()
@@ -88,19 +78,7 @@ func CheckValue(data []byte, maxDepth int, ok func(outer []string, key string) b
 	s := scanner{data: data, max: maxDepth, line: 1}
 	s.visit = func(s *scanner) {
 		c.count(s, maxItems, below)
-		n := len(s.stack)
-		if n == 0 || s.stack[n-1].index >= 0 {
-			return
-		}
-		outer = outer[:0]
-		for _, seg := range s.stack[:n-1] {
-			if seg.index < 0 {
-				outer = append(outer, seg.key)
-			}
-		}
-		if !ok(outer, s.stack[n-1].key) {
-			s.fail("unknown field")
-		}
+		checkKey(s, &outer, ok)
 	}
 	if s.value() {
 		s.space()
@@ -398,4 +376,24 @@ func (k *keySet) add(key string) bool {
 		k.few = nil
 	}
 	return true
+}
+
+// checkKey asks ok about the key the scanner has just read, if it stands
+// at a key: ok is given the keys of the objects around it (outer, reused
+// between calls) and the key, and a false answer fails the scan with
+// "unknown field".
+func checkKey(s *scanner, outer *[]string, ok func(outer []string, key string) bool) {
+	n := len(s.stack)
+	if n == 0 || s.stack[n-1].index >= 0 {
+		return
+	}
+	*outer = (*outer)[:0]
+	for _, seg := range s.stack[:n-1] {
+		if seg.index < 0 {
+			*outer = append(*outer, seg.key)
+		}
+	}
+	if !ok(*outer, s.stack[n-1].key) {
+		s.fail("unknown field")
+	}
 }
