@@ -43,7 +43,8 @@ func (e *Error) Error() string {
 	return e.Msg
 }
 
-// Parse parses one YAML document and converts it to JSON. It refuses,
+// Parse parses one YAML document and converts it to JSON. It refuses a
+// file holding more than one document, and,
 // before the parser sees them, flow collections nested deeper than
 // MaxDepth and text that is not UTF-8; and, before converting, aliases
 // that would expand the document by more than MaxAliasExpansion.
@@ -69,6 +70,14 @@ func Parse(data []byte) (*Doc, error) {
 	var body ast.Node
 	if len(file.Docs) > 0 {
 		body = file.Docs[0].Body
+	}
+	// A file is one document: a second one's records would otherwise be
+	// dropped without a word.
+	for _, d := range file.Docs[min(1, len(file.Docs)):] {
+		if d.Body != nil {
+			line := d.Body.GetToken().Position.Line
+			return nil, &Error{Line: line, Msg: "a second YAML document begins here: a file holds one document (put every record in it)"}
+		}
 	}
 	js, err := toJSON(body)
 	if err != nil {
