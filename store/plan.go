@@ -17,7 +17,9 @@ import (
 //     (d.id IN (…)), at most fewMatches of them, each looked up and tested
 //     against the other filters, and sorted. Its cost is bounded by the
 //     smallest filter, however rare the others are and wherever the cursor
-//     is.
+//     is. A filter on a column of deployments (one jurisdiction, a status,
+//     a certainty) is walked instead, in id order on its index (value,
+//     id), with no sort, stopping when the page is full.
 //   - Many: every filter selects at least fewMatches. The deployments are
 //     walked in id order from the cursor (one jurisdiction's by its index
 //     on (jurisdiction, id)), each tested against every filter, and the
@@ -162,14 +164,18 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 			}
 			return "(" + strings.Join(ph, ", ") + ")"
 		}
-		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE jurisdiction IN " + list(arg) },
+		add(func(arg func(any) string) string {
+			return "SELECT id FROM deployments WHERE jurisdiction IN " + list(arg)
+		},
 			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + list(arg) })
 	}
 	if f.Subregion != "" {
 		codes := func(arg func(any) string) string {
 			return "(SELECT code FROM jurisdictions WHERE subregion = " + arg(f.Subregion) + ")"
 		}
-		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE jurisdiction IN " + codes(arg) },
+		add(func(arg func(any) string) string {
+			return "SELECT id FROM deployments WHERE jurisdiction IN " + codes(arg)
+		},
 			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + codes(arg) })
 	}
 	if f.Vendor != "" {
