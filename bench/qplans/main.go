@@ -79,7 +79,7 @@ func main() {
 			if c.name == "plain list" && page == 1 {
 				base = r.steps
 			}
-			fmt.Printf("%-58s %-4d %10s %12.0f %10.0f %5.0f  %s%s\n", c.name, page, r.timeText(), r.steps, r.fullscan, r.sorts, strings.Join(r.plan, " | "), flags(r, base))
+			fmt.Printf("%-58s %-4d %10s %12.0f %10.0f %5.0f  %s%s\n", c.name, page, r.timeText(), r.steps, r.fullscan, r.sorts, strings.Join(r.plan, " | "), flags(r, base, listed(q)))
 			if *showSQL {
 				fmt.Printf("    %s\n    %v\n", q, args)
 			}
@@ -103,16 +103,21 @@ func main() {
 	}
 }
 
+// listed says whether the store's statement q lists a filter's
+// deployments from its index and sorts them (store/plan.go): a sort
+// bounded by the store's count, not by the register.
+func listed(q string) bool { return strings.Contains(q, "WHERE d.id IN (SELECT") }
+
 // flags says what is wrong with a statement's run: a scan of the
-// deployments, a sort of what matches, a time-out, or many times the
-// steps of the plain list's page.
-func flags(r result, base float64) string {
+// deployments, a sort of what matches (but a list's, marked apart), a
+// time-out, or many times the steps of the plain list's page.
+func flags(r result, base float64, listed bool) string {
 	var out []string
 	for _, line := range r.plan {
 		if line == "SCAN d" || line == "SCAN e" || strings.HasPrefix(line, "SCAN d ") || strings.HasPrefix(line, "SCAN e ") {
 			out = append(out, "SCAN")
 		}
-		if strings.Contains(line, "TEMP B-TREE FOR ORDER BY") {
+		if strings.Contains(line, "TEMP B-TREE FOR ORDER BY") && !listed {
 			out = append(out, "SORT")
 		}
 	}
@@ -122,10 +127,14 @@ func flags(r result, base float64) string {
 	if base > 0 && r.steps > 100*base {
 		out = append(out, fmt.Sprintf("STEPS %.0fx", r.steps/base))
 	}
-	if len(out) == 0 {
-		return ""
+	mark := ""
+	if listed {
+		mark = "  (listed)"
 	}
-	return "  <-- " + strings.Join(out, " ")
+	if len(out) == 0 {
+		return mark
+	}
+	return mark + "  <-- " + strings.Join(out, " ")
 }
 
 // openRegister opens the register in dir as the server does: with the
