@@ -178,26 +178,23 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		},
 			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + codes(arg) })
 	}
-	if f.Vendor != "" {
+	// A filter on rows linked to the deployment (l): listed from the
+	// index on its value, or tested by the deployment's key.
+	linked := func(from, cond string, v any) {
 		add(func(arg func(any) string) string {
-			return "SELECT deployment_id FROM deployment_vendors WHERE vendor_id = " + arg(f.Vendor)
+			return "SELECT l.deployment_id FROM " + from + " WHERE " + cond + " = " + arg(v)
 		}, func(arg func(any) string) string {
-			return "EXISTS (SELECT 1 FROM deployment_vendors dv WHERE dv.deployment_id = d.id AND dv.vendor_id = " + arg(f.Vendor) + ")"
+			return "EXISTS (SELECT 1 FROM " + from + " WHERE l.deployment_id = d.id AND " + cond + " = " + arg(v) + ")"
 		})
+	}
+	if f.Vendor != "" {
+		linked("deployment_vendors l", "l.vendor_id", f.Vendor)
 	}
 	if f.VendorHQ != "" {
-		add(func(arg func(any) string) string {
-			return "SELECT dv.deployment_id FROM vendors v JOIN deployment_vendors dv ON dv.vendor_id = v.id WHERE v.headquarters = " + arg(f.VendorHQ)
-		}, func(arg func(any) string) string {
-			return "EXISTS (SELECT 1 FROM deployment_vendors dv JOIN vendors v ON v.id = dv.vendor_id WHERE dv.deployment_id = d.id AND v.headquarters = " + arg(f.VendorHQ) + ")"
-		})
+		linked("deployment_vendors l JOIN vendors v ON v.id = l.vendor_id", "v.headquarters", f.VendorHQ)
 	}
 	if f.Capability != "" {
-		add(func(arg func(any) string) string {
-			return "SELECT deployment_id FROM deployment_capabilities WHERE capability = " + arg(f.Capability)
-		}, func(arg func(any) string) string {
-			return "EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id AND c.capability = " + arg(f.Capability) + ")"
-		})
+		linked("deployment_capabilities l", "l.capability", f.Capability)
 	}
 	if f.Status != "" {
 		column("status", f.Status)
