@@ -137,9 +137,16 @@ func get(base, params string) (page, error) {
 // alike), under another URI.
 func distinct(params string, i int) string {
 	var b strings.Builder
-	bit := 0
-	for _, c := range params {
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+	bit, escaped := 0, 0
+	for _, c := range []byte(params) {
+		switch {
+		case escaped > 0:
+			// The two digits of an escape already there are left as
+			// they are.
+			escaped--
+		case c == '%':
+			escaped = 2
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
 			if i>>bit&1 == 1 {
 				fmt.Fprintf(&b, "%%%02X", c)
 				bit++
@@ -147,7 +154,7 @@ func distinct(params string, i int) string {
 			}
 			bit++
 		}
-		b.WriteRune(c)
+		b.WriteByte(c)
 	}
 	if i>>bit != 0 {
 		log.Fatalf("%q: too few letters for %d distinct requests", params, i)
