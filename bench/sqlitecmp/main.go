@@ -136,30 +136,35 @@ func get(base, params string) (page, error) {
 // the bits of i say: the same query (the server decodes names and values
 // alike), under another URI.
 func distinct(params string, i int) string {
-	var b strings.Builder
-	bit, escaped := 0, 0
-	for _, c := range []byte(params) {
-		switch {
-		case escaped > 0:
-			// The two digits of an escape already there are left as
-			// they are.
-			escaped--
-		case c == '%':
-			escaped = 2
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
-			if i>>bit&1 == 1 {
-				fmt.Fprintf(&b, "%%%02X", c)
-				bit++
-				continue
-			}
-			bit++
-		}
-		b.WriteByte(c)
-	}
-	if i>>bit != 0 {
+	at := letters(params)
+	if len(at) < 62 && i >= 1<<len(at) {
 		log.Fatalf("%q: too few letters for %d distinct requests", params, i)
 	}
+	var b strings.Builder
+	last := 0
+	for bit, j := range at {
+		if i>>bit&1 == 1 {
+			fmt.Fprintf(&b, "%s%%%02X", params[last:j], params[j])
+			last = j + 1
+		}
+	}
+	b.WriteString(params[last:])
 	return b.String()
+}
+
+// letters are the offsets in params of the ASCII letters distinct may
+// encode: all but the digits of an escape already there.
+func letters(params string) []int {
+	var at []int
+	for j := 0; j < len(params); j++ {
+		switch c := params[j]; {
+		case c == '%':
+			j += 2
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			at = append(at, j)
+		}
+	}
+	return at
 }
 
 // runSQLite runs stmt in sqlite3 on file, read only: once for its ids,
