@@ -13,18 +13,50 @@ import (
 
 // Deployments lists deployments matching f, ordered by id.
 func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error) {
-	indexed, err := s.tiersUsable(ctx, f.Tier)
+	f, where, args, key, err := s.deploymentConditions(ctx, f)
 	if err != nil {
 		return registry.Page[*registry.Deployment]{}, err
 	}
-	where, args, err := s.conditions(ctx, f, indexed)
+	if f.Match == nil {
+		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", key, where, args, f.Cursor, f.Limit)
+	}
+	return s.matching(ctx, f, where, args, key)
+}
+
+// DeploymentsQuery returns the statement Deployments runs first for f,
+// and its arguments, for EXPLAIN and benchmarks to run the very SQL
+// the store does. Under a test the database cannot run (f.Match, or a
+// tier filter while tiers are pending) Deployments reads pages of
+// registry.MaxLimit rows with this statement and tests each row.
+func (s *reader) DeploymentsQuery(ctx context.Context, f registry.DeploymentFilter) (string, []any, error) {
+	f, where, args, key, err := s.deploymentConditions(ctx, f)
 	if err != nil {
-		return registry.Page[*registry.Deployment]{}, err
+		return "", nil, err
+	}
+	limit := f.Limit
+	if f.Match != nil || limit <= 0 || limit > registry.MaxLimit {
+		limit = registry.MaxLimit
+	}
+	return pageQuery("deployment", "deployments d", key, where, args, f.Cursor, limit)
+}
+
+// deploymentConditions returns the SQL conditions of a page of f, their
+// arguments and the column it is ordered and cut by (pagePlan), and f
+// with, in its Match, the test of a tier filter that the tier projection
+// cannot answer yet.
+func (s *reader) deploymentConditions(ctx context.Context, f registry.DeploymentFilter) (registry.DeploymentFilter, []string, []any, string, error) {
+	indexed, err := s.tiersUsable(ctx, f.Tier)
+	if err != nil {
+		return f, nil, nil, "", err
+	}
+	where, args, key, err := s.pagePlan(ctx, f, indexed)
+	if err != nil {
+		return f, nil, nil, "", err
 	}
 	if f.Tier != nil && !indexed {
 		m, err := s.tierMatch(f.Tier)
 		if err != nil {
-			return registry.Page[*registry.Deployment]{}, err
+			return f, nil, nil, "", err
 		}
 		if prev := f.Match; prev != nil {
 			f.Match = func(d *registry.Deployment) (bool, error) {
@@ -38,10 +70,7 @@ func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (
 			f.Match = m
 		}
 	}
-	if f.Match == nil {
-		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", deploymentKey(f), where, args, f.Cursor, f.Limit)
-	}
-	return s.matching(ctx, f, where, args)
+	return f, where, args, key, nil
 }
 
 // conditions are the SQL conditions on deployments d that select what a
@@ -115,23 +144,9 @@ func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, ti
 	return where, args, nil
 }
 
-// deploymentKey is the column a page of deployments is ordered and cut by:
-// the same ids either way, but SQLite's planner does not know that, and
-// sorts every matching row unless an index it walks gives the order. With
-// one jurisdiction, its index (jurisdiction, id) walks the deployments in
-// order; otherwise the entities key (kind, id) does, from the cursor. At
-// 1M deployments, a page of one jurisdiction filtered by capability and
-// year took 0.35 s by e.id and 0.02 s by d.id (docs/performance.md).
-func deploymentKey(f registry.DeploymentFilter) string {
-	if len(f.Jurisdictions) == 1 {
-		return "d.id"
-	}
-	return "e.id"
-}
-
 // matching reads pages of what the SQL conditions select and keeps what
 // f.Match accepts, until the page is full or registry.MatchScan were read.
-func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, where []string, args []any) (registry.Page[*registry.Deployment], error) {
+func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, where []string, args []any, key string) (registry.Page[*registry.Deployment], error) {
 	var out registry.Page[*registry.Deployment]
 	limit := f.Limit
 	if limit <= 0 || limit > registry.MaxLimit {
@@ -139,7 +154,7 @@ func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, wher
 	}
 	cursor, read := f.Cursor, 0
 	for {
-		p, err := pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", deploymentKey(f), slices.Clip(where), slices.Clip(args), cursor, registry.MaxLimit)
+		p, err := pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", key, slices.Clip(where), slices.Clip(args), cursor, registry.MaxLimit)
 		if err != nil {
 			return out, err
 		}
@@ -168,29 +183,18 @@ func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, wher
 	}
 }
 
-// fewMatches is the number of full-text matches up to which a search
-// starts from its matches rather than from the deployments in id order
-// (a variable for the tests, which take each way).
+// fewMatches is the number of deployments up to which a filter is few
+// enough to drive a page (pagePlan) or a count (chosen) from its index (a
+// variable for the tests, which take each way).
 var fewMatches = 5000
 
 // searchCondition is the condition that a deployment matches the
-// full-text query q, in the form that is fast for how many rows match.
-// Few: the deployments are looked up by the ids of the matches, which
-// are then sorted. Many: the deployments are walked in id order, each
-// tested against the set of matching revisions (the index's rowid, read
-// without its rows), and the walk stops when the page is full. At 1M
-// deployments, a page of a word on 80,000 of them took 0.40 s the first
-// way and 0.07 s the second; a word on none, 0.03 s and 1.0 s.
+// full-text query q, in the form that is fast for how many rows match
+// (chosen). At 1M deployments, a page of a word on 80,000 of them took
+// 0.40 s listed from the index and 0.07 s walked; a word on none, 0.03 s
+// and 1.0 s.
 func (s *reader) searchCondition(ctx context.Context, q string, arg func(any) string) (string, error) {
-	var n int
-	err := s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM deployments_fts WHERE %s LIMIT %d) m", s.d.match("$1"), fewMatches), q).Scan(&n)
-	if err != nil {
-		return "", err
-	}
-	if n < fewMatches {
-		return "d.id IN (SELECT id FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")", nil
-	}
-	return "e.seq IN (SELECT rowid FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")", nil
+	return s.chosen(ctx, s.searchTerm(q), arg)
 }
 
 // List lists the entities of one kind, ordered by id, optionally only those
@@ -220,28 +224,10 @@ func pageOf[T any](ctx context.Context, s *reader, kind, from, key string, where
 	if limit <= 0 || limit > registry.MaxLimit {
 		limit = registry.MaxLimit
 	}
-	if !strings.HasPrefix(from, "entities ") {
-		// kind is one of registry.Kinds, never user input. Without a
-		// filter an index gives in order, paging on the entities key lets
-		// the planner walk (kind, id) from the cursor; paging on the
-		// projected table's key made it sort every entity of the kind for
-		// each page.
-		table := strings.Fields(from) // "deployments d"
-		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s.id", kind, table[len(table)-1])
+	q, args, err := pageQuery(kind, from, key, where, args, cursor, limit)
+	if err != nil {
+		return p, err
 	}
-	if cursor != "" {
-		after, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil {
-			return p, registry.ErrBadCursor
-		}
-		args = append(args, string(after))
-		where = append(where, fmt.Sprintf("%s > $%d", key, len(args)))
-	}
-	q := "SELECT e.state FROM " + from
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += fmt.Sprintf(" ORDER BY %s LIMIT %d", key, limit+1)
 	rows, err := s.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return p, err
@@ -267,6 +253,34 @@ func pageOf[T any](ctx context.Context, s *reader, kind, from, key string, where
 		p.Next = base64.RawURLEncoding.EncodeToString([]byte(last.Key()))
 	}
 	return p, nil
+}
+
+// pageQuery is the statement pageOf runs, and its arguments: limit+1 rows
+// from the one after cursor, so that a row past the page says there is a
+// next.
+func pageQuery(kind, from, key string, where []string, args []any, cursor string, limit int) (string, []any, error) {
+	if !strings.HasPrefix(from, "entities ") {
+		// kind is one of registry.Kinds, never user input. Without a
+		// filter an index gives in order, paging on the entities key lets
+		// the planner walk (kind, id) from the cursor; paging on the
+		// projected table's key made it sort every entity of the kind for
+		// each page.
+		table := strings.Fields(from) // "deployments d"
+		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s.id", kind, table[len(table)-1])
+	}
+	if cursor != "" {
+		after, err := base64.RawURLEncoding.DecodeString(cursor)
+		if err != nil {
+			return "", nil, registry.ErrBadCursor
+		}
+		args = append(args, string(after))
+		where = append(where, fmt.Sprintf("%s > $%d", key, len(args)))
+	}
+	q := "SELECT e.state FROM " + from
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	return q + fmt.Sprintf(" ORDER BY %s LIMIT %d", key, limit+1), args, nil
 }
 
 // Each calls fn for every entity of a kind in id order, reading in pages so

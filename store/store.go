@@ -36,6 +36,10 @@ type dialect struct {
 	// a prefix.
 	match func(placeholder string) string
 	query func(words []string) string
+	// pin writes a column so that the planner tests it but never reads
+	// an index of it to drive a statement (plan.go); nil leaves it as it
+	// is.
+	pin func(column string) string
 	// migrateLock, run first in the migration transaction, keeps two
 	// processes from migrating at once.
 	migrateLock string
@@ -96,6 +100,9 @@ var sqlite = dialect{
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},
 	match: func(ph string) string { return "deployments_fts MATCH " + ph },
+	// SQLite reads no index for a term under unary +: the documented
+	// way to steer its planner.
+	pin: func(column string) string { return "+" + column },
 	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
 	query: func(words []string) string {
 		q := make([]string, len(words))

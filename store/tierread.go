@@ -13,17 +13,24 @@ import (
 )
 
 // tierCondition is the condition that deployment d's tier under f's
-// framework on f's day is one of f's tiers. Like the full-text search it
-// takes the form that is fast for how many deployments match: few, and
-// they are looked up by the index on (framework, tier); many, and the
-// deployments are walked in id order, each tested by its key.
+// framework on f's day is one of f's tiers, in the form that is fast for
+// how many deployments match (chosen).
 func (s *reader) tierCondition(ctx context.Context, f *registry.TierFilter, arg func(any) string) (string, error) {
+	return s.chosen(ctx, s.tierTerm(f), arg)
+}
+
+// tierTerm is the term of a tier filter: the deployments are listed by the
+// index on (code, days), or each tested by its key.
+func (s *reader) tierTerm(f *registry.TierFilter) term {
+	constant := func(c string) term {
+		return term{test: func(func(any) string) string { return c }, known: -1}
+	}
 	if b, _ := s.tiers.projector().TierBounds(f.Framework); f.Day < b.From || f.Day >= b.Until {
 		// Out of force: every deployment has the same tier, and no row.
 		if slices.Contains(f.Tiers, b.Outside) {
-			return "1 = 1", nil
+			return constant("1 = 1")
 		}
-		return "1 = 0", nil
+		return constant("1 = 0")
 	}
 	p := s.tiers.projector()
 	var codes []string
@@ -33,23 +40,18 @@ func (s *reader) tierCondition(ctx context.Context, f *registry.TierFilter, arg 
 		}
 	}
 	if len(codes) == 0 {
-		return "1 = 0", nil
+		return constant("1 = 0")
 	}
 	// The codes are integers made here, written into the statement so
 	// that the planner sees them.
-	cond := func(day string) string {
-		return fmt.Sprintf("t.code IN (%s) AND t.from_day <= %s AND %[2]s < t.until_day", strings.Join(codes, ", "), day)
+	cond := func(arg func(any) string) string {
+		return fmt.Sprintf("t.code IN (%s) AND t.from_day <= %s AND %[2]s < t.until_day", strings.Join(codes, ", "), arg(dayNum(f.Day)))
 	}
-	var n int
-	err := s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM deployment_tiers t WHERE %s LIMIT %d) m", cond("$1"), fewMatches), dayNum(f.Day)).Scan(&n)
-	if err != nil {
-		return "", err
-	}
-	where := cond(arg(dayNum(f.Day)))
-	if n < fewMatches {
-		return "d.id IN (SELECT t.deployment_id FROM deployment_tiers t WHERE " + where + ")", nil
-	}
-	return "EXISTS (SELECT 1 FROM deployment_tiers t WHERE t.deployment_id = d.id AND " + where + ")", nil
+	return term{set: func(arg func(any) string) string {
+		return "SELECT t.deployment_id FROM deployment_tiers t WHERE " + cond(arg)
+	}, test: func(arg func(any) string) string {
+		return "EXISTS (SELECT 1 FROM deployment_tiers t WHERE t.deployment_id = d.id AND " + cond(arg) + ")"
+	}, known: -1}
 }
 
 // tierMatch is the test of a tier filter that the table cannot answer yet:

@@ -1,0 +1,187 @@
+// Command qplans prints, for every filter the deployment search offers and
+// every pair of them, the SQL the store runs for a page of 50 (and for the
+// page after it, from its cursor), SQLite's plan for it, and what sqlite3
+// takes to run it on the register's own file: the median of several warm
+// runs (CPU time), with the virtual machine steps, full-scan steps and sorts that
+// sqlite3's .stats reports (counts that do not depend on the machine's
+// load). A line is marked when its plan scans the deployments, sorts the
+// matching set, or its steps or time are far above the plain list's.
+//
+//	go run ./bench/qplans -data DIR            # a register made by oversight gen
+//	go run ./bench/qplans -data DIR -only 'technology'
+//
+// The register is opened as the server opens it: its tier projection is
+// brought up to date first, which for a new register of 100k deployments
+// takes minutes.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"oversight/analysis"
+	"oversight/data"
+	"oversight/frameworks"
+	"oversight/ledger"
+	"oversight/registry"
+	"oversight/store"
+)
+
+func main() {
+	dir := flag.String("data", "", "data directory of the register (SQLite)")
+	runs := flag.Int("runs", 3, "timed runs of each statement, after one to warm up")
+	only := flag.String("only", "", "only the cases whose name matches this regular expression")
+	timeout := flag.Duration("timeout", 20*time.Second, "give up on a statement after this long")
+	bin := flag.String("sqlite3", "sqlite3", "the sqlite3 command")
+	showSQL := flag.Bool("sql", false, "print each statement and its arguments")
+	flag.Parse()
+	if *dir == "" {
+		log.Fatal("usage: qplans -data DIR [-only RE] [-runs N]")
+	}
+	var keep *regexp.Regexp
+	if *only != "" {
+		keep = regexp.MustCompile(*only)
+	}
+	ctx := context.Background()
+	db, cls, err := openRegister(ctx, *dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	file := filepath.Join(*dir, "oversight.db")
+	vals, err := pickValues(ctx, file, cls)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("values: %s\n\n", vals)
+	cli := &sqlite3{bin: *bin, file: file, runs: *runs, timeout: *timeout}
+	var base float64
+	fmt.Printf("%-58s %-4s %10s %12s %10s %5s  %s\n", "case", "page", "CPU s", "VM steps", "fullscan", "sorts", "plan")
+	for _, c := range cases(vals) {
+		if keep != nil && !keep.MatchString(c.name) {
+			continue
+		}
+		f := c.f
+		f.Limit = 50
+		for page := 1; page <= 2; page++ {
+			q, args, err := db.DeploymentsQuery(ctx, f)
+			if err != nil {
+				log.Fatalf("%s: %v", c.name, err)
+			}
+			r := cli.run(q, args)
+			if c.name == "plain list" && page == 1 {
+				base = r.steps
+			}
+			fmt.Printf("%-58s %-4d %10s %12.0f %10.0f %5.0f  %s%s\n", c.name, page, r.timeText(), r.steps, r.fullscan, r.sorts, strings.Join(r.plan, " | "), flags(r, base, listed(q)))
+			if *showSQL {
+				fmt.Printf("    %s\n    %v\n", q, args)
+			}
+			if page == 2 {
+				break
+			}
+			// The cursor of page 1, from the store itself, so that page 2
+			// is the one a user would ask for next.
+			pctx, cancel := context.WithTimeout(ctx, *timeout)
+			p, err := db.Deployments(pctx, f)
+			cancel()
+			if err != nil {
+				fmt.Printf("%-58s %-4d page 1 through the store: %v\n", c.name, 2, err)
+				break
+			}
+			if p.Next == "" {
+				break
+			}
+			f.Cursor = p.Next
+		}
+	}
+}
+
+// listed says whether the store's statement q lists a filter's
+// deployments from its index and sorts them (store/plan.go): a sort
+// bounded by the store's count, not by the register.
+func listed(q string) bool { return strings.Contains(q, "WHERE d.id IN (SELECT") }
+
+// flags says what is wrong with a statement's run: a scan of the
+// deployments, a sort of what matches (but a list's, marked apart), a
+// time-out, or many times the steps of the plain list's page.
+func flags(r result, base float64, listed bool) string {
+	var out []string
+	for _, line := range r.plan {
+		if line == "SCAN d" || line == "SCAN e" || strings.HasPrefix(line, "SCAN d ") || strings.HasPrefix(line, "SCAN e ") {
+			out = append(out, "SCAN")
+		}
+		if strings.Contains(line, "TEMP B-TREE FOR ORDER BY") && !listed {
+			out = append(out, "SORT")
+		}
+	}
+	if r.err != "" {
+		out = append(out, r.err)
+	}
+	if base > 0 && r.steps > 100*base {
+		out = append(out, fmt.Sprintf("STEPS %.0fx", r.steps/base))
+	}
+	mark := ""
+	if listed {
+		mark = "  (listed)"
+	}
+	if len(out) == 0 {
+		return mark
+	}
+	return mark + "  <-- " + strings.Join(out, " ")
+}
+
+// openRegister opens the register in dir as the server does: with the
+// built-in frameworks as its tier projector, and its tier projection
+// brought up to date.
+func openRegister(ctx context.Context, dir string) (*store.DB, *analysis.Classifier, error) {
+	if _, err := os.Stat(filepath.Join(dir, "oversight.db")); err != nil {
+		return nil, nil, err
+	}
+	key, err := ledger.LoadKey(dir, "", ledger.DefaultOrigin)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.OpenSQLite(ctx, filepath.Join(dir, "oversight.db"), key)
+	if err != nil {
+		return nil, nil, err
+	}
+	fws, err := frameworks.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	curated, err := data.Facts()
+	if err != nil {
+		return nil, nil, err
+	}
+	cls, err := analysis.NewClassifier(fws, curated)
+	if err != nil {
+		return nil, nil, err
+	}
+	ready, err := db.SetTierProjector(ctx, cls)
+	if err == nil && !ready {
+		log.Print("projecting tiers (minutes for a large new register)")
+		_, err = db.ProjectTiers(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, cls, nil
+}
+
+// today is the day tier filters are read on, as the API reads them by
+// default.
+func today() string { return time.Now().UTC().Format(time.DateOnly) }
+
+// A named filter.
+type filterCase struct {
+	name string
+	f    registry.DeploymentFilter
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The SQLite yardstick (issue 18): for each of a fixed list of filtered
+# pages of 50 deployments, Oversight's uncached API answer against sqlite3
+# running a hand-written statement for the same 50 current states on the
+# same database file, with the ratio of their times (bench/sqlitecmp).
+# Issue 18's figure: each page within 10x of SQLite's own time.
+#
+#   bash bench/sqlite.sh                # a register of 100k synthetic deployments
+#   DATA=DIR bash bench/sqlite.sh       # an existing one (oversight gen), left as it is
+#
+# The server projects the register's tiers before the timing starts (for a
+# new register of 100k, minutes on 2 cores). Needs sqlite3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${SIZE:-100000}
+PORT=${PORT:-41050}
+N=${N:-30}
+command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is missing" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/oversight-sqlite.XXXXXX)
+cleanup() {
+  [ -f "$WORK/serve.pid" ] && kill "$(cat "$WORK/serve.pid")" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+go build -o "$WORK/oversight" ./cmd/oversight
+go build -o "$WORK/sqlitecmp" ./bench/sqlitecmp
+if [ -z "${DATA:-}" ]; then
+  DATA="$WORK/data"
+  "$WORK/oversight" gen --data "$DATA" --deployments "$SIZE" >/dev/null 2>"$WORK/gen.log" || { cat "$WORK/gen.log" >&2; exit 1; }
+fi
+"$WORK/oversight" serve --data "$DATA" --addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+echo $! >"$WORK/serve.pid"
+for _ in $(seq 600); do
+  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+# Tier filters classify as they read until no deployment is pending.
+until [ "$(sqlite3 -readonly "$DATA/oversight.db" 'SELECT count(*) FROM tier_pending')" = 0 ]; do sleep 5; done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(sqlite3 -readonly "$DATA/oversight.db" 'SELECT count(*) FROM deployments') deployments"
+"$WORK/sqlitecmp" -url "http://127.0.0.1:$PORT" -db "$DATA/oversight.db" -pid "$(cat "$WORK/serve.pid")" -n "$N"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

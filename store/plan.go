@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"oversight/registry"
+)
+
+// A page of deployments is read in one of two shapes, chosen by how many
+// deployments each of its filters selects alone (a count that stops at
+// fewMatches, read from the filter's index):
+//
+//   - Few: the smallest filter's deployments are listed from its index
+//     (d.id IN (…)), at most fewMatches of them, each looked up and tested
+//     against the other filters, and sorted. Its cost is bounded by the
+//     smallest filter, however rare the others are and wherever the cursor
+//     is. A filter on a column of deployments (one jurisdiction, a status,
+//     a certainty) is walked instead, in id order on its index (value,
+//     id), with no sort, stopping when the page is full.
+//   - Many: every filter selects at least fewMatches. The deployments are
+//     walked in id order from the cursor (one jurisdiction's by its index
+//     on (jurisdiction, id)), each tested against every filter, and the
+//     walk stops when the page is full.
+//
+// SQLite's planner cannot choose between them itself: the register keeps
+// no statistics (no ANALYZE), so it knows neither how rare a value is nor
+// how large a table. Left to itself it listed a subregion's deployments
+// and sorted them all for every page, or walked all 100k deployments to
+// find a rare technology in a small subregion (0.5 s of CPU; see
+// docs/performance.md, "Query plans"). So each statement is written so
+// that one plan is possible: in the walk, the columns tested carry a
+// unary + (sqlite.pin), which keeps their indexes from driving it, and
+// in the few shape the IN list drives, as SQLite prefers a subquery's
+// list to any index without statistics. TestPagePlans holds SQLite to
+// these plans.
+
+// A term is one filter of a page, in the forms the two shapes take it.
+type term struct {
+	// set writes a query of the ids of the deployments the filter
+	// selects, from an index; nil when the filter has none worth
+	// driving a page (a constant).
+	set func(arg func(any) string) string
+	// test writes the condition on deployment d (and its entity e) that
+	// a deployment walked passes.
+	test func(arg func(any) string) string
+	// walk, when set, writes the condition whose index lists the
+	// deployments the filter selects in id order (a column's (value,
+	// id)): walked, they need no sort, and the page stops when full.
+	walk func(arg func(any) string) string
+	// known is how many deployments set selects, when known without
+	// counting (a list of ids); -1 otherwise.
+	known int
+}
+
+// pagePlan returns the conditions of a page of deployments for f, with
+// their arguments, and the column the page is ordered and cut by.
+func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) (where []string, args []any, key string, err error) {
+	terms, one, err := s.terms(ctx, f, tiersIndexed)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	pin := s.pin()
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	// The smallest set, counted up to the smallest seen so far.
+	best, bestN := -1, fewMatches
+	for i, t := range terms {
+		if t.set == nil {
+			continue
+		}
+		n := t.known
+		if n < 0 {
+			if n, err = s.countUpTo(ctx, t.set, bestN); err != nil {
+				return nil, nil, "", err
+			}
+		}
+		if n < bestN {
+			best, bestN = i, n
+		}
+	}
+	if best >= 0 && terms[best].walk != nil {
+		where = append(where, terms[best].walk(arg))
+		for i, t := range terms {
+			if i != best {
+				where = append(where, t.test(arg))
+			}
+		}
+		return where, args, "d.id", nil
+	}
+	if best >= 0 {
+		where = append(where, "d.id IN ("+terms[best].set(arg)+")")
+		for i, t := range terms {
+			if i != best {
+				where = append(where, t.test(arg))
+			}
+		}
+		// Pinned: a cursor's d.id > … would otherwise drive the walk
+		// from the cursor to the end, testing each row against the list.
+		return where, args, pin("d.id"), nil
+	}
+	key = "e.id"
+	for i, t := range terms {
+		if i == one {
+			// Its index (jurisdiction, id) walks the deployments in id
+			// order.
+			where = append(where, t.walk(arg))
+			key = "d.id"
+			continue
+		}
+		where = append(where, t.test(arg))
+	}
+	return where, args, key, nil
+}
+
+// pin is the dialect's pin, or none.
+func (s *reader) pin() func(string) string {
+	if s.d.pin == nil {
+		// PostgreSQL plans by its statistics.
+		return func(column string) string { return column }
+	}
+	return s.d.pin
+}
+
+// countUpTo counts the ids a set's query lists, up to limit.
+func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) string, limit int) (int, error) {
+	var args []any
+	q := set(func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	})
+	var n int
+	err := s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (%s LIMIT %d) m", q, limit), args...).Scan(&n)
+	return n, err
+}
+
+// terms are the filters of f; one is the index of the term of f's one
+// jurisdiction, which the walk follows, or -1.
+func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) (terms []term, one int, err error) {
+	one = -1
+	pin := s.pin()
+	add := func(set, test func(arg func(any) string) string) {
+		terms = append(terms, term{set: set, test: test, known: -1})
+	}
+	column := func(col string, v any) {
+		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) },
+			func(arg func(any) string) string { return pin("d."+col) + " = " + arg(v) })
+		terms[len(terms)-1].walk = func(arg func(any) string) string { return "d." + col + " = " + arg(v) }
+	}
+	switch len(f.Jurisdictions) {
+	case 0:
+	case 1:
+		one = len(terms)
+		column("jurisdiction", f.Jurisdictions[0])
+	default:
+		list := func(arg func(any) string) string {
+			ph := make([]string, len(f.Jurisdictions))
+			for i, j := range f.Jurisdictions {
+				ph[i] = arg(j)
+			}
+			return "(" + strings.Join(ph, ", ") + ")"
+		}
+		add(func(arg func(any) string) string {
+			return "SELECT id FROM deployments WHERE jurisdiction IN " + list(arg)
+		},
+			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + list(arg) })
+	}
+	if f.Subregion != "" {
+		codes := func(arg func(any) string) string {
+			return "(SELECT code FROM jurisdictions WHERE subregion = " + arg(f.Subregion) + ")"
+		}
+		add(func(arg func(any) string) string {
+			return "SELECT id FROM deployments WHERE jurisdiction IN " + codes(arg)
+		},
+			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + codes(arg) })
+	}
+	// A filter on rows linked to the deployment (l): listed from the
+	// index on its value, or tested by the deployment's key.
+	linked := func(from, cond string, v any) {
+		add(func(arg func(any) string) string {
+			return "SELECT l.deployment_id FROM " + from + " WHERE " + cond + " = " + arg(v)
+		}, func(arg func(any) string) string {
+			return "EXISTS (SELECT 1 FROM " + from + " WHERE l.deployment_id = d.id AND " + cond + " = " + arg(v) + ")"
+		})
+	}
+	if f.Vendor != "" {
+		linked("deployment_vendors l", "l.vendor_id", f.Vendor)
+	}
+	if f.VendorHQ != "" {
+		linked("deployment_vendors l JOIN vendors v ON v.id = l.vendor_id", "v.headquarters", f.VendorHQ)
+	}
+	if f.Capability != "" {
+		linked("deployment_capabilities l", "l.capability", f.Capability)
+	}
+	if f.Status != "" {
+		column("status", f.Status)
+	}
+	if f.Certainty != "" {
+		column("certainty", f.Certainty)
+	}
+	if f.YearFrom != 0 || f.YearTo != 0 {
+		years := func(col string, arg func(any) string) string {
+			var c []string
+			if f.YearFrom != 0 {
+				c = append(c, col+" >= "+arg(f.YearFrom))
+			}
+			if f.YearTo != 0 {
+				c = append(c, col+" <= "+arg(f.YearTo))
+			}
+			return strings.Join(c, " AND ")
+		}
+		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE " + years("year", arg) },
+			func(arg func(any) string) string { return years(pin("d.year"), arg) })
+	}
+	if f.IDs != nil {
+		ids, err := json.Marshal(f.IDs)
+		if err != nil {
+			return nil, -1, err
+		}
+		in := func(col string) func(arg func(any) string) string {
+			return func(arg func(any) string) string { return s.d.inJSON(col, arg(string(ids))) }
+		}
+		terms = append(terms, term{set: func(arg func(any) string) string {
+			return "SELECT id FROM deployments WHERE " + in("id")(arg)
+		}, test: in(pin("d.id")), known: len(f.IDs)})
+	}
+	if f.Tier != nil && tiersIndexed {
+		terms = append(terms, s.tierTerm(f.Tier))
+	}
+	if words := registry.SearchWords(f.Q); len(words) > 0 {
+		terms = append(terms, s.searchTerm(s.d.query(words)))
+	}
+	return terms, one, nil
+}
+
+// searchTerm is the term of a full-text query q.
+func (s *reader) searchTerm(q string) term {
+	return term{set: func(arg func(any) string) string {
+		return "SELECT id FROM deployments_fts WHERE " + s.d.match(arg(q))
+	}, test: func(arg func(any) string) string {
+		// The set of matching revisions, the index's rowid, read without
+		// its rows: testing each row against the index itself costs a
+		// seek in its every segment (0.9 s for a page of 51 at 100k).
+		return "e.seq IN (SELECT rowid FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")"
+	}, known: -1}
+}
+
+// chosen is the condition of one term alone, in the form that is fast for
+// how many deployments it selects: few, and they are listed from its
+// index (IN); many, and each is tested as the deployments are walked.
+func (s *reader) chosen(ctx context.Context, t term, arg func(any) string) (string, error) {
+	if t.set == nil {
+		return t.test(arg), nil
+	}
+	n, err := s.countUpTo(ctx, t.set, fewMatches)
+	if err != nil || n >= fewMatches {
+		return t.test(arg), err
+	}
+	return "d.id IN (" + t.set(arg) + ")", nil
+}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"oversight/internal/fixture"
+	"oversight/internal/testcls"
+	"oversight/registry"
+)
+
+// TestPagePlans asks SQLite for its plan of a page of deployments (the
+// first, and the next from its cursor) for every filter and every pair of
+// filters, in both of pagePlan's shapes, and holds each to it: no plan
+// scans the deployments or their entities; a walk is never sorted and
+// starts at the cursor; and a sort follows only a list of ids (the few
+// shape), which then drives the statement, each deployment looked up by
+// its id.
+//
+// The register is small, but SQLite plans it as it plans a large one: the
+// store keeps no statistics (no ANALYZE), so the planner assumes the same
+// sizes whatever the tables hold. The test fails if that changes.
+func TestPagePlans(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(12))
+	var stats int
+	if err := db.q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlite_stat%'").Scan(&stats); err != nil || stats > 0 {
+		t.Fatalf("the register has %d statistics tables (%v): the plans below depend on their rows", stats, err)
+	}
+	if _, err := db.SetTierProjector(ctx, testcls.New(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ProjectTiers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tier := someTier(t, db)
+	filters := []struct {
+		name string
+		set  func(*registry.DeploymentFilter)
+	}{
+		{"jurisdiction", func(f *registry.DeploymentFilter) { f.Jurisdictions = []string{"PH"} }},
+		{"jurisdictions", func(f *registry.DeploymentFilter) { f.Jurisdictions = []string{"PH", "KZ"} }},
+		{"subregion", func(f *registry.DeploymentFilter) { f.Subregion = "south_asia" }},
+		{"vendor", func(f *registry.DeploymentFilter) { f.Vendor = "vendor-a" }},
+		{"vendor_hq", func(f *registry.DeploymentFilter) { f.VendorHQ = "CN" }},
+		{"technology", func(f *registry.DeploymentFilter) { f.Capability = "cctv" }},
+		{"status", func(f *registry.DeploymentFilter) { f.Status = "active" }},
+		{"certainty", func(f *registry.DeploymentFilter) { f.Certainty = "documented" }},
+		{"years", func(f *registry.DeploymentFilter) { f.YearFrom, f.YearTo = 2010, 2030 }},
+		{"year_from", func(f *registry.DeploymentFilter) { f.YearFrom = 2010 }},
+		{"tier", func(f *registry.DeploymentFilter) { f.Tier = tier }},
+		{"q", func(f *registry.DeploymentFilter) { f.Q = "harbour" }},
+		{"ids", func(f *registry.DeploymentFilter) { f.IDs = []string{"synthetic-pk-0000000", "synthetic-ph-0000001"} }},
+	}
+	var cases []registry.DeploymentFilter
+	var names []string
+	for i, a := range filters {
+		for _, b := range filters[i:] {
+			var f registry.DeploymentFilter
+			a.set(&f)
+			b.set(&f)
+			cases = append(cases, f)
+			names = append(names, a.name+" + "+b.name)
+		}
+	}
+	// 0: no filter is few, and every page walks; the default: every filter
+	// of this register is few, and every page is listed.
+	for _, few := range []int{0, fewMatches} {
+		t.Run(fmt.Sprintf("few below %d", few), func(t *testing.T) {
+			defer func(was int) { fewMatches = was }(fewMatches)
+			fewMatches = few
+			for i, f := range cases {
+				f.Limit = 1
+				for page := 1; page <= 2; page++ {
+					q, args, err := db.DeploymentsQuery(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if msg := badPlan(t, db, q, args, page == 2); msg != "" {
+						t.Errorf("%s, page %d: %s\n%s", names[i], page, msg, q)
+					}
+					p, err := db.Deployments(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					f.Cursor = p.Next
+					if f.Cursor == "" {
+						// The cursor of a page, whether or not any deployment
+						// comes after it.
+						f.Cursor = "c3ludGhldGlj" // "synthetic"
+					}
+				}
+			}
+		})
+	}
+}
+
+// badPlan says what is wrong with SQLite's plan for q, "" if nothing.
+func badPlan(t *testing.T, db *DB, q string, args []any, cursor bool) string {
+	t.Helper()
+	rows, err := db.q.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	has := func(prefix string) bool {
+		for _, line := range plan {
+			if strings.HasPrefix(line, prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	listed := strings.Contains(q, "WHERE d.id IN (SELECT")
+	switch {
+	case slices.ContainsFunc(plan, func(l string) bool { return l == "SCAN d" || l == "SCAN e" }) || has("SCAN d ") || has("SCAN e "):
+		return fmt.Sprintf("a scan: %q", plan)
+	case has("USE TEMP B-TREE FOR ORDER BY") && !listed:
+		return fmt.Sprintf("a walk sorted: %q", plan)
+	case listed && !(has("SEARCH d USING") && strings.Contains(strings.Join(plan, "\n"), "(id=?)") && has("LIST SUBQUERY")):
+		return fmt.Sprintf("a list that does not drive: %q", plan)
+	case !listed && cursor && !strings.Contains(strings.Join(plan, "\n"), "id>?)"):
+		return fmt.Sprintf("a walk that does not start at the cursor: %q", plan)
+	}
+	return ""
+}
+
+// someTier is a tier filter that some deployment of db's passes: the
+// first stored tier, on its first day.
+func someTier(t *testing.T, db *DB) *registry.TierFilter {
+	t.Helper()
+	var code, day int
+	if err := db.q.QueryRowContext(context.Background(), "SELECT code, from_day FROM deployment_tiers ORDER BY code, from_day LIMIT 1").Scan(&code, &day); err != nil {
+		t.Fatal(err)
+	}
+	fw, tier, ok := db.tiers.projector().decode(code)
+	if !ok {
+		t.Fatalf("tier code %d", code)
+	}
+	return &registry.TierFilter{Framework: fw, Tiers: []string{tier}, Day: fmt.Sprintf("%04d-%02d-%02d", day/10000, day/100%100, day%100)}
+}
