@@ -16,7 +16,7 @@ import (
 // deploymentItem is a deployment with its tier under each framework.
 type deploymentItem struct {
 	*registry.Deployment
-	Tiers map[string]rules.Tier `json:"tiers"`
+	Tiers tierMap `json:"tiers"`
 }
 
 func (s *server) deployments(w http.ResponseWriter, r *http.Request, rd Reader) error {
@@ -52,14 +52,15 @@ func (s *server) withTiers(ctx context.Context, rd Reader, ds []*registry.Deploy
 	items := make([]deploymentItem, len(ds))
 	for i, d := range ds {
 		if t := stored[d.ID]; ok && len(t) == len(fws) {
-			tiers := make(map[string]rules.Tier, len(t))
-			for fw, tier := range t {
-				tiers[fw] = rules.Tier(tier)
-			}
-			items[i] = deploymentItem{d, tiers}
+			items[i] = deploymentItem{d, t}
 			continue
 		}
-		items[i] = deploymentItem{d, s.Classifier.TiersOf(d, asOf)}
+		classified := s.Classifier.TiersOf(d, asOf)
+		tiers := make(tierMap, len(classified))
+		for fw, tier := range classified {
+			tiers[fw] = string(tier)
+		}
+		items[i] = deploymentItem{d, tiers}
 	}
 	return items, nil
 }

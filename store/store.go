@@ -36,6 +36,9 @@ type dialect struct {
 	// a prefix.
 	match func(placeholder string) string
 	query func(words []string) string
+	// joinInts aggregates an integer column of a group into one text
+	// value, the integers in decimal separated by commas.
+	joinInts func(column string) string
 	// migrateLock, run first in the migration transaction, keeps two
 	// processes from migrating at once.
 	migrateLock string
@@ -95,7 +98,8 @@ var sqlite = dialect{
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},
-	match: func(ph string) string { return "deployments_fts MATCH " + ph },
+	match:    func(ph string) string { return "deployments_fts MATCH " + ph },
+	joinInts: func(column string) string { return "group_concat(" + column + ")" },
 	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
 	query: func(words []string) string {
 		q := make([]string, len(words))

@@ -3,6 +3,7 @@
 // one's rate, latency and the ratio between them.
 //
 //	go run ./bench/versus -oversight http://127.0.0.1:8090 -pocketbase http://127.0.0.1:8091
+//	go run ./bench/versus -oversight http://127.0.0.1:8090 -base http://127.0.0.1:8092 # two builds
 //
 // Every request is a query that server has not been asked before (a new
 // cursor, year range, country or word), so Oversight's response cache
@@ -34,20 +35,30 @@ import (
 func main() {
 	ov := flag.String("oversight", "http://127.0.0.1:8090", "the Oversight server, on loopback")
 	pb := flag.String("pocketbase", "http://127.0.0.1:8091", "the PocketBase server, on loopback")
+	base := flag.String("base", "", "another Oversight server (another build, say) to compare with instead of PocketBase")
 	n := flag.Int("deployments", 100000, "how many synthetic deployments both hold (ids synthetic-00000000…)")
 	runs := flag.Int("runs", 5, "runs of each kind on each server")
 	dur := flag.Duration("for", 5*time.Second, "how long one run loads one server")
 	conns := flag.Int("conns", 16, "clients sending one request after another")
 	timeout := flag.Duration("timeout", 10*time.Second, "a request not answered by then counts as a timeout")
 	only := flag.String("kinds", "", "comma-separated kinds to run (default: all)")
+	pids := flag.String("pids", "", "the two servers' process ids, comma-separated, to print the CPU time they spent a request")
 	flag.Parse()
-	for _, s := range []string{*ov, *pb} {
-		u, err := url.Parse(s)
-		if err != nil || !loopback(u.Hostname()) {
-			log.Fatalf("%s: must be a server on loopback", s)
+	servers := []*server{newServer("Oversight", *ov, oversightURL, *timeout), newServer("PocketBase", *pb, pocketbaseURL, *timeout)}
+	if *base != "" {
+		servers[1] = newServer("base", *base, oversightURL, *timeout)
+	}
+	if *pids != "" {
+		if _, err := fmt.Sscanf(*pids, "%d,%d", &servers[0].pid, &servers[1].pid); err != nil {
+			log.Fatalf("-pids %s: want two process ids, comma-separated", *pids)
 		}
 	}
-	servers := []*server{newServer("Oversight", *ov, oversightURL, *timeout), newServer("PocketBase", *pb, pocketbaseURL, *timeout)}
+	for _, s := range servers {
+		u, err := url.Parse(s.base)
+		if err != nil || !loopback(u.Hostname()) {
+			log.Fatalf("%s: must be a server on loopback", s.base)
+		}
+	}
 	selected := kinds
 	if *only != "" {
 		selected = nil
@@ -74,21 +85,23 @@ func main() {
 	for run := range *runs {
 		for _, k := range selected {
 			for j := range 2 {
-				i := (run + j) % 2 // Oversight first in even runs, PocketBase in odd
+				i := (run + j) % 2 // the first server first in even runs, the second in odd
 				res[k.name][i].add(load(servers[i], g, k, *conns, *dur, uint64(run)))
 			}
 		}
 		fmt.Fprintf(os.Stderr, "run %d of %d done, load average %s\n", run+1, *runs, loadavg())
 	}
 	fmt.Printf("load average at end: %s\n", loadavg())
-	fmt.Printf("%d clients, %d runs of %s on each server for each kind; req/s is the median of the runs, p50 and p99 over all their requests\n\n", *conns, *runs, *dur)
-	fmt.Println("| uncached query, page of 50 | Oversight req/s | p50 ms | p99 ms | PocketBase req/s | p50 ms | p99 ms | Oversight / PocketBase |")
-	fmt.Println("|---|---|---|---|---|---|---|---|")
+	fmt.Printf("%d clients, %d runs of %s on each server for each kind; req/s is the median of the runs (each run's in parentheses),\n", *conns, *runs, *dur)
+	fmt.Printf("p50 and p99 over all their requests, CPU the server's CPU time per request (median of the runs; with -pids)\n\n")
+	a, b := servers[0].name, servers[1].name
+	fmt.Printf("| uncached query, page of 50 | %s req/s | p50 ms | p99 ms | CPU ms | %s req/s | p50 ms | p99 ms | CPU ms | %[1]s / %[2]s |\n", a, b)
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	for _, k := range selected {
 		o, p := res[k.name][0], res[k.name][1]
-		fmt.Printf("| %s | %s | %s | %s | %s | %s | %s | %.2f× |\n", k.title,
-			o.rates(), ms(o.quantile(0.5)), ms(o.quantile(0.99)),
-			p.rates(), ms(p.quantile(0.5)), ms(p.quantile(0.99)), o.median()/p.median())
+		fmt.Printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f× |\n", k.title,
+			o.rates(), ms(o.quantile(0.5)), ms(o.quantile(0.99)), o.cpuPer(),
+			p.rates(), ms(p.quantile(0.5)), ms(p.quantile(0.99)), p.cpuPer(), o.median()/p.median())
 	}
 	for _, k := range selected {
 		for i, s := range servers {
@@ -105,7 +118,7 @@ func load(s *server, g *generator, k kind, conns int, d time.Duration, seed uint
 	out := &run{}
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime(s.pid)
 	var wg sync.WaitGroup
 	for c := range conns {
 		r := rand.New(rand.NewPCG(seed, uint64(c)))
@@ -120,6 +133,9 @@ func load(s *server, g *generator, k kind, conns int, d time.Duration, seed uint
 	}
 	wg.Wait()
 	out.elapsed = time.Since(start)
+	if s.pid != 0 {
+		out.cpu = cpuTime(s.pid) - cpu
+	}
 	return out
 }
 
@@ -136,14 +152,14 @@ func same(servers []*server, g *generator, k kind, r *rand.Rand) error {
 			}
 			got[i] = ids
 		}
-		if k.name == "text" {
+		if k.name == "text" && servers[1].name != "base" {
 			if len(got[0]) == 0 || len(got[1]) == 0 {
-				return fmt.Errorf("%s: %+v: Oversight answered %d ids, PocketBase %d", k.name, q, len(got[0]), len(got[1]))
+				return fmt.Errorf("%s: %+v: %s answered %d ids, %s %d", k.name, q, servers[0].name, len(got[0]), servers[1].name, len(got[1]))
 			}
 			continue
 		}
 		if !slices.Equal(got[0], got[1]) {
-			return fmt.Errorf("%s: %+v: the servers differ:\nOversight  %v\nPocketBase %v", k.name, q, got[0], got[1])
+			return fmt.Errorf("%s: %+v: the servers differ:\n%s: %v\n%s: %v", k.name, q, servers[0].name, got[0], servers[1].name, got[1])
 		}
 	}
 	return nil

@@ -13,10 +13,12 @@ type server struct {
 	name, base string
 	url        func(query) string
 	client     *http.Client
+	pid        int // its process id, when known, to read its CPU time
 }
 
 func newServer(name, base string, url func(query) string, timeout time.Duration) *server {
-	return &server{name, base, url, &http.Client{Timeout: timeout, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+	return &server{name: name, base: base, url: url,
+		client: &http.Client{Timeout: timeout, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 }
 
 // get asks the server q and returns the ids of the page it answered. It
