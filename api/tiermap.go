@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 )
 
@@ -12,26 +13,34 @@ import (
 // "Oversight against PocketBase").
 type tierMap map[string]string
 
-func (m tierMap) MarshalJSON() ([]byte, error) {
+func (m tierMap) MarshalJSON() ([]byte, error) { return m.appendJSON(nil, nil), nil }
+
+// appendJSON appends the map's JSON to b. keys, when given, are what the
+// map's keys usually are, sorted (every item of a page has the same
+// framework ids), which saves sorting them item by item; a map with other
+// keys is written with its own.
+func (m tierMap) appendJSON(b []byte, keys []string) []byte {
 	if m == nil {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	if len(keys) != len(m) {
+		keys = slices.Sorted(maps.Keys(m))
 	}
-	slices.Sort(keys)
-	b := make([]byte, 0, 32*len(m)+2)
+	start := len(b)
 	b = append(b, '{')
 	for i, k := range keys {
+		v, ok := m[k]
+		if !ok {
+			return m.appendJSON(b[:start], slices.Sorted(maps.Keys(m)))
+		}
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendString(b, k)
 		b = append(b, ':')
-		b = appendString(b, m[k])
+		b = appendString(b, v)
 	}
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 // appendString appends s as a JSON string. Framework ids and tiers are

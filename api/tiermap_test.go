@@ -2,6 +2,8 @@ package api
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"testing"
 )
 
@@ -28,6 +30,13 @@ func TestTierMapAsMap(t *testing.T) {
 		}
 		if string(got) != string(want) {
 			t.Errorf("%v:\n got %s\nwant %s", m, got, want)
+		}
+		// With its keys given, and with those of another map.
+		for _, keys := range [][]string{slices.Sorted(maps.Keys(m)), {"apac-baseline", "eu-ai-act", "zz"}, {"a"}} {
+			b := tierMap(m).appendJSON([]byte(`{"tiers":`), keys)
+			if got := string(b) + "}"; got != string(want) {
+				t.Errorf("%v with keys %v:\n got %s\nwant %s", m, keys, got, want)
+			}
 		}
 	}
 }
