@@ -56,7 +56,8 @@ while :; do
   sleep 10
 done
 "$WORK/versus" -oversight "http://127.0.0.1:$PORT" -pocketbase "http://127.0.0.1:$((PORT + 1))" \
-  -deployments "$SIZE" -runs "$RUNS" -for "$FOR" -conns "$CONNS"
+  -deployments "$SIZE" -runs "$RUNS" -for "$FOR" -conns "$CONNS" \
+  -pids "$(cat "$WORK/oversight.pid"),$(cat "$WORK/pocketbase.pid")"
 for s in oversight pocketbase; do
   echo "$s peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$(cat "$WORK/$s.pid")/status")"
 done

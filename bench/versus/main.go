@@ -44,9 +44,9 @@ func main() {
 	only := flag.String("kinds", "", "comma-separated kinds to run (default: all)")
 	pids := flag.String("pids", "", "the two servers' process ids, comma-separated, to print the CPU time they spent a request")
 	flag.Parse()
-	servers := []*server{newServer("Oversight", *ov, oversightURL, *timeout), newServer("PocketBase", *pb, pocketbaseURL, *timeout)}
+	servers := []*server{newServer("Oversight", *ov, oversightURL, "prefix", *timeout), newServer("PocketBase", *pb, pocketbaseURL, "substring", *timeout)}
 	if *base != "" {
-		servers[1] = newServer("base", *base, oversightURL, *timeout)
+		servers[1] = newServer("base", *base, oversightURL, "prefix", *timeout)
 	}
 	if *pids != "" {
 		if _, err := fmt.Sscanf(*pids, "%d,%d", &servers[0].pid, &servers[1].pid); err != nil {
@@ -152,7 +152,7 @@ func same(servers []*server, g *generator, k kind, r *rand.Rand) error {
 			}
 			got[i] = ids
 		}
-		if k.name == "text" && servers[1].name != "base" {
+		if k.name == "text" && servers[0].words != servers[1].words {
 			if len(got[0]) == 0 || len(got[1]) == 0 {
 				return fmt.Errorf("%s: %+v: %s answered %d ids, %s %d", k.name, q, servers[0].name, len(got[0]), servers[1].name, len(got[1]))
 			}

@@ -12,12 +12,15 @@ import (
 type server struct {
 	name, base string
 	url        func(query) string
-	client     *http.Client
-	pid        int // its process id, when known, to read its CPU time
+	// words says how it matches full text: servers that match alike
+	// must answer a search with the same ids.
+	words  string
+	client *http.Client
+	pid    int // its process id, when known, to read its CPU time
 }
 
-func newServer(name, base string, url func(query) string, timeout time.Duration) *server {
-	return &server{name: name, base: base, url: url,
+func newServer(name, base string, url func(query) string, words string, timeout time.Duration) *server {
+	return &server{name: name, base: base, url: url, words: words,
 		client: &http.Client{Timeout: timeout, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 }
 

@@ -148,7 +148,8 @@ func (s *series) failures() string {
 	for _, c := range slices.Sorted(maps.Keys(statuses)) {
 		parts = append(parts, fmt.Sprintf("%d answered %d", statuses[c], c))
 	}
-	return fmt.Sprintf("%s; %d timeouts; %d connection errors", strings.Join(parts, ", "), timeouts, errs)
+	parts = append(parts, fmt.Sprintf("%d timeouts", timeouts), fmt.Sprintf("%d connection errors", errs))
+	return strings.Join(parts, "; ")
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
