@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -48,7 +49,11 @@ func main() {
 }
 
 // capabilities are the values the technology field may take: Oversight's
-// vocabulary (registry.Capabilities), as its export spells them.
+// vocabulary (registry.Capabilities), copied: importing Oversight would
+// raise the SQLite driver under PocketBase to Oversight's version (Go
+// takes the highest a module requires), and the PocketBase measured would
+// not be the release. load refuses a deployment with any other value, so
+// a new value in Oversight's vocabulary cannot be dropped silently.
 var capabilities = []string{
 	"cctv", "command_centre", "body_worn_cameras", "drones", "face_detection",
 	"face_verification_1to1", "remote_biometric_identification", "biometric_categorisation",
@@ -184,6 +189,11 @@ func record(c *core.Collection, dec *json.Decoder) (*core.Record, error) {
 	}
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, err
+	}
+	for _, v := range d.System.Capabilities {
+		if !slices.Contains(capabilities, v) {
+			return nil, fmt.Errorf("%s: technology %q is not among the collection's values: add it to capabilities", d.ID, v)
+		}
 	}
 	r := core.NewRecord(c)
 	r.Id = d.ID
