@@ -53,6 +53,9 @@ type Reader interface {
 	// TiersOn reads deployments' tiers on a day from the tier projection;
 	// ok is false while it is not ready.
 	TiersOn(ctx context.Context, ids []string, day string) (tiers map[string]map[string]string, ok bool, err error)
+	// DeploymentStates is Deployments with the deployments' stored states
+	// (registry.Stored), for lists that send them as they are.
+	DeploymentStates(ctx context.Context, f registry.DeploymentFilter) (registry.Page[registry.Stored], error)
 }
 
 // Config is what the API is built from.

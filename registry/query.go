@@ -21,6 +21,14 @@ type Page[T any] struct {
 	Next  string
 }
 
+// Stored is a record as the register stores it: its id and its state,
+// the canonical JSON of its Go struct (Canonical), not decoded. An answer
+// that sends records as they are need not decode and encode them again.
+type Stored struct {
+	ID    string
+	State []byte
+}
+
 // DeploymentFilter selects deployments. Zero fields do not filter.
 type DeploymentFilter struct {
 	Jurisdictions []string // ISO alpha-2 codes

@@ -73,6 +73,29 @@ func (s *reader) deploymentConditions(ctx context.Context, f registry.Deployment
 	return f, where, args, key, nil
 }
 
+// DeploymentStates is Deployments with each deployment's stored state in
+// place of the decoded record. Where the database cannot select alone (a
+// Match, or a tier filter while tiers are pending), it decodes as
+// Deployments does and encodes each selected record again.
+func (s *reader) DeploymentStates(ctx context.Context, f registry.DeploymentFilter) (registry.Page[registry.Stored], error) {
+	g, where, args, key, err := s.deploymentConditions(ctx, f)
+	if err != nil {
+		return registry.Page[registry.Stored]{}, err
+	}
+	if g.Match != nil {
+		p, err := s.matching(ctx, g, where, args, key)
+		out := registry.Page[registry.Stored]{Next: p.Next, Items: make([]registry.Stored, len(p.Items))}
+		for i, d := range p.Items {
+			if err == nil {
+				out.Items[i].ID = d.ID
+				out.Items[i].State, err = registry.Canonical(d)
+			}
+		}
+		return out, err
+	}
+	return pageOf[registry.Stored](ctx, s, "deployment", "deployments d", key, where, args, f.Cursor, f.Limit)
+}
+
 // conditions are the SQL conditions on deployments d that select what a
 // filter selects (but its Match, which no database can run, and its Tier
 // unless the tier projection can answer it: tiersUsable), with their
@@ -219,6 +242,7 @@ func (s *reader) List(ctx context.Context, kind, jurisdiction, cursor string, li
 // pageOf runs a keyset-paginated query for entities of kind whose table is
 // aliased in from, ordered and cut by key: e.id, the entities table's, or
 // the id of the projected table in from, which pageOf joins to entities.
+// T is the entity type of kind, or registry.Stored for the states undecoded.
 func pageOf[T any](ctx context.Context, s *reader, kind, from, key string, where []string, args []any, cursor string, limit int) (registry.Page[T], error) {
 	var p registry.Page[T]
 	if limit <= 0 || limit > registry.MaxLimit {
@@ -233,24 +257,34 @@ func pageOf[T any](ctx context.Context, s *reader, kind, from, key string, where
 		return p, err
 	}
 	defer rows.Close()
+	var last string // the id of the page's last item
 	for rows.Next() {
+		var id string
 		var state []byte
-		if err := rows.Scan(&state); err != nil {
+		if err := rows.Scan(&id, &state); err != nil {
 			return p, err
 		}
-		e, err := registry.Decode(kind, state)
-		if err != nil {
-			return p, err
+		var item T
+		if st, ok := any(&item).(*registry.Stored); ok {
+			*st = registry.Stored{ID: id, State: state}
+		} else {
+			e, err := registry.Decode(kind, state)
+			if err != nil {
+				return p, err
+			}
+			item = any(e).(T)
 		}
-		p.Items = append(p.Items, any(e).(T))
+		if len(p.Items) < limit {
+			last = id
+		}
+		p.Items = append(p.Items, item)
 	}
 	if err := rows.Err(); err != nil {
 		return p, err
 	}
 	if len(p.Items) > limit {
 		p.Items = p.Items[:limit]
-		last := any(p.Items[limit-1]).(registry.Entity)
-		p.Next = base64.RawURLEncoding.EncodeToString([]byte(last.Key()))
+		p.Next = base64.RawURLEncoding.EncodeToString([]byte(last))
 	}
 	return p, nil
 }
@@ -276,7 +310,7 @@ func pageQuery(kind, from, key string, where []string, args []any, cursor string
 		args = append(args, string(after))
 		where = append(where, fmt.Sprintf("%s > $%d", key, len(args)))
 	}
-	q := "SELECT e.state FROM " + from
+	q := "SELECT e.id, e.state FROM " + from
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

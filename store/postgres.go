@@ -26,7 +26,8 @@ var postgres = dialect{
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT jsonb_array_elements_text(" + ph + "::jsonb))"
 	},
-	match: func(ph string) string { return "tsv @@ to_tsquery('english', " + ph + ")" },
+	match:    func(ph string) string { return "tsv @@ to_tsquery('english', " + ph + ")" },
+	joinInts: func(column string) string { return "string_agg(" + column + "::text, ',')" },
 	// to_tsquery: word:* for a prefix. The words hold only letters and
 	// digits, so they cannot reach its syntax.
 	query: func(words []string) string {

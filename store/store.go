@@ -40,6 +40,9 @@ type dialect struct {
 	// an index of it to drive a statement (plan.go); nil leaves it as it
 	// is.
 	pin func(column string) string
+	// joinInts aggregates an integer column of a group into one text
+	// value, the integers in decimal separated by commas.
+	joinInts func(column string) string
 	// migrateLock, run first in the migration transaction, keeps two
 	// processes from migrating at once.
 	migrateLock string
@@ -102,7 +105,8 @@ var sqlite = dialect{
 	match: func(ph string) string { return "deployments_fts MATCH " + ph },
 	// SQLite reads no index for a term under unary +: the documented
 	// way to steer its planner.
-	pin: func(column string) string { return "+" + column },
+	pin:      func(column string) string { return "+" + column },
+	joinInts: func(column string) string { return "group_concat(" + column + ")" },
 	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
 	query: func(words []string) string {
 		q := make([]string, len(words))
