@@ -1,8 +1,8 @@
 package ingest_test
 
 import (
+	"bytes"
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -14,7 +14,7 @@ import (
 // FuzzDecodeJSON feeds DecodeJSON a deployment's JSON, as the API's bodies
 // and the review page's edited record reach it. It must not panic; what it
 // accepts must hold no key twice and only valid UTF-8 (yamldoc.CheckJSON),
-// and encode to JSON it accepts again as the same record.
+// and encode to JSON it accepts again, encoding to the same bytes.
 func FuzzDecodeJSON(f *testing.F) {
 	for _, s := range dataSets(f) {
 		for _, d := range s.Deployments[:min(3, len(s.Deployments))] {
@@ -48,8 +48,10 @@ func FuzzDecodeJSON(f *testing.F) {
 		if err := ingest.DecodeJSON(again, &e); err != nil {
 			t.Fatalf("accepted %q but not its own encoding %s: %v", data, again, err)
 		}
-		if !reflect.DeepEqual(d, e) {
-			t.Fatalf("%q read back from %s as another record", data, again)
+		// Encoded again, it is the same: an empty list, which the
+		// encoding leaves out, reads back as none, and is logged as none.
+		if twice, _ := json.Marshal(e); !bytes.Equal(again, twice) {
+			t.Fatalf("%q encodes as %s, which reads back as %s", data, again, twice)
 		}
 	})
 }
