@@ -132,12 +132,13 @@ awk -v timeout="$TIMEOUT" '
     if ($2 == "ok" || $2 == "vfail") { ok[$1]++; oks++ }
     if ($2 == "refused") { ref[$1]++; refs++ }
     if ($2 == "panic") { pan[$1]++; pans++ }
-    if ($2 == "hang") { hang[$1]++; hangs++; print "HANG " $6 " (" $4 " s of CPU, " $5 " s)" }
+    file = $6; for (i = 7; i <= NF; i++) file = file " " $i
+    if ($2 == "hang") { hang[$1]++; hangs++; print "HANG " file " (" $4 " s of CPU, " $5 " s)" }
     if ($2 == "vfail") { vf[$1]++; vfs++ }
     if ($3 > rss[$1]) rss[$1] = $3
-    if ($3 > max) { max = $3; maxf = $6 }
-    if ($4 > cpu) { cpu = $4; cpuf = $6 }
-    if ($5 > wall) { wall = $5; wallf = $6 }
+    if ($3 > max) { max = $3; maxf = file }
+    if ($4 > cpu) { cpu = $4; cpuf = file }
+    if ($5 > wall) { wall = $5; wallf = file }
   }
   END {
     for (k in f) printf "hostile: %-4s files %4d, accepted %3d, refused %4d, panics %d, hangs %d, verify failures %d, max RSS %d MB\n",
@@ -209,19 +210,21 @@ while [ $# -ge 2 ]; do
     fi
     sent=$((sent + 1))
     echo "$t 10.$((sent / 65536 % 256)).$((sent / 256 % 256)).$((sent % 256)) $f"
-  done <"$WORK/files" | xargs -P "$PAR" -L 1 sh -c '
-    t=$1 from=$2 f=$3
-    shift 3
+  done <"$WORK/files" | xargs -d '\n' -n 1 -P "$PAR" sh -c '
+    # "TYPE ADDRESS FILE", whose file name may hold spaces.
+    t=${1%% *} rest=${1#* }
+    from=${rest%% *} f=${rest#* }
+    shift
     if [ -n "$TOKEN" ]; then set -- -b "$JAR" --data-urlencode "csrf=$TOKEN"; fi
     curl -s -o /dev/null -w "%{http_code} %{time_total} $f\n" --max-time "$WALL" -X POST -H "Content-Type: $t" \
       -H "X-Forwarded-For: $from" --data-binary @"$f" "$@" "$URL$POSTPATH"' sh >"$WORK/post.out"
   awk -v path="$path" -v timeout="$TIMEOUT" -v wall="$WALL" '
-    { n++; if ($2 > longest) longest = $2; if ($2 > timeout) over++ }
-    $1 == "000" && $2 >= wall - 0.5 { hung++; print "HANG POST " path " " $3; next }
-    $1 == "000" { lost++; print "NO ANSWER POST " path " " $3; next }
+    { n++; if ($2 > longest) longest = $2; if ($2 > timeout) over++; f = $3; for (i = 4; i <= NF; i++) f = f " " $i }
+    $1 == "000" && $2 >= wall - 0.5 { hung++; print "HANG POST " path " " f; next }
+    $1 == "000" { lost++; print "NO ANSWER POST " path " " f; next }
     $1 ~ /^2/ { ok++; next }
     $1 == 503 { shed++; next }
-    $1 ~ /^5/ { errs++; print "5xx (" $1 ") POST " path " " $3; next }
+    $1 ~ /^5/ { errs++; print "5xx (" $1 ") POST " path " " f; next }
     { refused++ }
     END {
       printf "hostile: POST %-19s bodies %d, 2xx %d, 4xx %d, 503 %d, other 5xx %d, no answer %d, killed at %ds %d, over %ds %d, longest %.1f s\n",
