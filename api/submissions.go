@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -13,10 +12,10 @@ import (
 
 	"oversight/account"
 	"oversight/contrib"
+	"oversight/ingest"
 	"oversight/internal/auth"
 	"oversight/internal/httperror"
 	"oversight/internal/params"
-	"oversight/internal/yamldoc"
 	"oversight/registry"
 	"oversight/review"
 )
@@ -27,7 +26,8 @@ const MaxBodyBytes = 1 << 20
 
 // readBody decodes a JSON body into v, refusing another Content-Type (415)
 // and what the register refuses in an import file: more than MaxBodyBytes, duplicate keys, invalid
-// UTF-8, nesting past registry.MaxDepth, fields v does not have.
+// UTF-8, nesting past registry.MaxDepth, keys that are not exactly a field of v (see
+// ingest.DecodeJSON).
 func readBody(w http.ResponseWriter, r *http.Request, v any) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return &registry.Error{Code: registry.EUnsupported, Message: "send the body as application/json",
@@ -40,12 +40,7 @@ func readBody(w http.ResponseWriter, r *http.Request, v any) error {
 	} else if err != nil {
 		return err
 	}
-	if err := yamldoc.CheckJSON(body, registry.MaxDepth); err != nil {
-		return registry.InvalidField("body", err.Error())
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := ingest.DecodeJSON(body, v); err != nil {
 		return registry.InvalidField("body", "not the JSON this endpoint takes: "+err.Error())
 	}
 	return nil

@@ -158,9 +158,15 @@ func classifyCmd(fs *flag.FlagSet) runFunc {
 			default:
 				return errors.New("classify reads one fact document")
 			}
-			b, err := io.ReadAll(in)
+			// Read no more than a fact document may hold: standard input
+			// can be endless.
+			b, err := io.ReadAll(io.LimitReader(in, rules.MaxFactBytes+1))
 			if err != nil {
 				return err
+			}
+			if len(b) > rules.MaxFactBytes {
+				fmt.Fprintf(stderr, "%s: more than %d bytes; a fact document may have at most %d\n", name, rules.MaxFactBytes, rules.MaxFactBytes)
+				return exitError(1)
 			}
 			schema, err := rules.FactSchema()
 			if err != nil {

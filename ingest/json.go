@@ -41,6 +41,18 @@ func decodeSet(name string, js []byte) (*registry.Set, *Source, error) {
 	return decoded(name, &set, jsonSource(name, js))
 }
 
+// DecodeJSON decodes one JSON value into v as an import reads a file:
+// nothing after the value, no key twice, valid UTF-8, nesting within
+// registry.MaxDepth, and every key exactly the name of a field of v. The
+// API's bodies and the review page's edited record are read with it, so
+// that no way into the register is laxer than an import.
+func DecodeJSON(js []byte, v any) error {
+	if err := checkJSON(js, v); err != nil {
+		return err
+	}
+	return json.Unmarshal(js, v)
+}
+
 // checkJSON checks JSON that json.Unmarshal decoded into v for what it let
 // through: duplicate keys, invalid UTF-8, nesting past registry.MaxDepth,
 // and keys that name no field of v. Unmarshal skips an unknown field, and

@@ -47,12 +47,15 @@ func ParseCheckpoint(body []byte) (Checkpoint, error) {
 	if len(lines) < 3 || !strings.HasSuffix(lines[2], "\n") {
 		return Checkpoint{}, errors.New("checkpoint: want origin, size and hash lines")
 	}
-	origin := strings.TrimSuffix(lines[0], "\n")
-	size, err := strconv.ParseInt(strings.TrimSuffix(lines[1], "\n"), 10, 64)
-	if err != nil || size < 0 || origin == "" {
+	// Only the spelling Body writes is read (no sign or leading zero, no
+	// stray bits in the base64), so that two texts never name one
+	// checkpoint.
+	origin, num := strings.TrimSuffix(lines[0], "\n"), strings.TrimSuffix(lines[1], "\n")
+	size, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || size < 0 || origin == "" || strconv.FormatInt(size, 10) != num {
 		return Checkpoint{}, errors.New("checkpoint: malformed origin or size")
 	}
-	h, err := base64.StdEncoding.DecodeString(strings.TrimSuffix(lines[2], "\n"))
+	h, err := base64.StdEncoding.Strict().DecodeString(strings.TrimSuffix(lines[2], "\n"))
 	if err != nil || len(h) != tlog.HashSize {
 		return Checkpoint{}, errors.New("checkpoint: malformed root hash")
 	}

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"oversight/contrib"
+	"oversight/ingest"
 	"oversight/internal/auth"
 	"oversight/internal/params"
 	"oversight/registry"
@@ -104,9 +104,7 @@ func (s *Site) decide(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		}
 		proposed, _ := json.MarshalIndent(sub.Record, "", "  ")
 		if sub.Record == nil || edit != strings.TrimSpace(string(proposed)) {
-			dec := json.NewDecoder(bytes.NewReader([]byte(edit)))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&d.Record); err != nil {
+			if err := ingest.DecodeJSON([]byte(edit), &d.Record); err != nil {
 				return s.showReview(w, r, rd, http.StatusUnprocessableEntity, edit, registry.Errors{{Path: "record", Msg: "is not a record in the import format: " + err.Error()}})
 			}
 		}

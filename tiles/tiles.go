@@ -105,7 +105,7 @@ func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error
 	// A tile is served as far as the latest checkpoint covers it: a
 	// client that trusts an older checkpoint asks for the partial tile of
 	// its size, which stays available as the log grows.
-	if end := (t.N*256 + int64(t.W)) << (uint(t.L) * Height); t.L >= 0 && end > cp.Size || t.L < 0 && t.N*256+int64(t.W) > cp.Size {
+	if beyond(t, cp.Size) {
 		return registry.NotFound(fmt.Sprintf("tile %s: beyond the log's %d entries", path, cp.Size))
 	}
 	var body []byte
@@ -123,6 +123,22 @@ func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error
 	}
 	send(w, r, body, "application/octet-stream", cache)
 	return nil
+}
+
+// beyond reports whether tile t reaches past a log of size entries. It is
+// computed at the tile's level, without shifting the tile's end up to
+// entries: a level of 8 or more, or an index near 2^63, overflowed into a
+// tile that seemed inside the log, whose hashes were then not found (500).
+func beyond(t tlog.Tile, size int64) bool {
+	shift := uint(0)
+	if t.L > 0 {
+		shift = uint(t.L) * Height
+	}
+	if shift >= 63 {
+		return true
+	}
+	have := size >> shift // the hashes the log has at the tile's level
+	return t.N > have/256 || t.N*256+int64(t.W) > have
 }
 
 // bundle is an entry bundle: each entry as a big-endian two-byte length

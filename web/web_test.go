@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -142,6 +143,38 @@ func TestSecurityHeaders(t *testing.T) {
 		for k, v := range securityHeaders {
 			if got := resp.Header.Get(k); got != v {
 				t.Errorf("%s: %s %q, want %q", path, k, got, v)
+			}
+		}
+	}
+	// The other kinds of answer: the log's checkpoint and tiles, redirects
+	// (a sign-in asked for, the mux cleaning a path), writes refused (a
+	// body of the wrong type, a form without its token), a revalidated
+	// answer (304), HEAD.
+	c := newClient(t, srv.URL, "")
+	etag := c.do("GET", "/api/v1/deployments", nil).header.Get("ETag")
+	for _, r := range []struct {
+		method, path string
+		body         any
+		hdr          []string
+		status       int
+	}{
+		{"GET", "/log/checkpoint", nil, nil, 200},
+		{"GET", "/log/tile/0/000.p/2", nil, nil, 200},
+		{"GET", "/log/tile/9/999", nil, nil, 404},
+		{"GET", "/review", nil, nil, http.StatusSeeOther},
+		{"GET", "/a/../deployments", nil, nil, http.StatusTemporaryRedirect},
+		{"POST", "/api/v1/submissions", url.Values{"a": {"b"}}, nil, http.StatusUnsupportedMediaType},
+		{"POST", "/submit", url.Values{"a": {"b"}}, nil, http.StatusBadRequest},
+		{"GET", "/api/v1/deployments", nil, []string{"If-None-Match", etag}, http.StatusNotModified},
+		{"HEAD", "/", nil, nil, 200},
+	} {
+		a := c.do(r.method, r.path, r.body, r.hdr...)
+		if a.status != r.status {
+			t.Errorf("%s %s: %d, want %d", r.method, r.path, a.status, r.status)
+		}
+		for k, v := range securityHeaders {
+			if got := a.header.Get(k); got != v {
+				t.Errorf("%s %s (%d): %s %q, want %q", r.method, r.path, a.status, k, got, v)
 			}
 		}
 	}

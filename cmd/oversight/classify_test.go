@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,5 +140,41 @@ func TestUserFramework(t *testing.T) {
 	os.WriteFile(names[0], []byte(strings.Replace(string(b), "tier: prohibited\n", "tier: minimal_risk\n", 1)), 0o644)
 	if out, errs, err := run(t, "frameworks", "test", dir); err == nil || !strings.Contains(out, "FAIL") || !strings.Contains(errs, "tier: got") {
 		t.Errorf("a broken golden case passed: %v\n%s%s", err, out, errs)
+	}
+}
+
+// endless gives bytes of x until n have been read, counting them.
+type endless struct{ n, read int }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.read >= e.n {
+		return 0, io.EOF
+	}
+	k := min(len(p), e.n-e.read)
+	for i := range p[:k] {
+		p[i] = 'x'
+	}
+	e.read += k
+	return k, nil
+}
+
+// TestClassifyInputBounded gives classify a fact document far over its
+// limit on standard input: it is refused naming the limit, after reading
+// little more than the limit, instead of being read whole into memory.
+func TestClassifyInputBounded(t *testing.T) {
+	t.Parallel()
+	in := &endless{n: 64 << 20}
+	cmd := exec.Command(binary, "classify")
+	cmd.Stdin = in
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil {
+		t.Fatal("a 64 MiB fact document was accepted")
+	}
+	if want := "at most 1048576"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q does not say %q", stderr.String(), want)
+	}
+	if in.read > 8<<20 {
+		t.Errorf("classify read %d bytes of standard input before refusing it, want little more than 1 MiB", in.read)
 	}
 }

@@ -87,10 +87,11 @@ type slot struct {
 }
 
 type result struct {
-	key   Key
-	val   any
-	err   error
-	ready chan struct{} // closed when val or err is set
+	key    Key
+	val    any
+	err    error
+	ready  chan struct{}      // closed when val or err is set
+	cancel context.CancelFunc // ends the computation, queued or running
 }
 
 // New returns a cache that keeps at most max names.
@@ -131,9 +132,10 @@ func Get[T any](ctx context.Context, c *Cache, key Key, name string, fn func(con
 	}
 	p := s.pending
 	if p == nil || older(p.key, key) {
-		p = &result{key: key, ready: make(chan struct{})}
+		ctx, cancel := context.WithCancel(context.Background())
+		p = &result{key: key, ready: make(chan struct{}), cancel: cancel}
 		s.pending = p
-		go c.compute(s, p, func(ctx context.Context) (any, error) { return fn(ctx) })
+		go c.compute(ctx, s, p, func(ctx context.Context) (any, error) { return fn(ctx) })
 	}
 	d := s.done
 	c.mu.Unlock()
@@ -155,14 +157,24 @@ func Get[T any](ctx context.Context, c *Cache, key Key, name string, fn func(con
 	}
 }
 
-// compute runs fn for p and keeps its value as s's newest, unless a value
-// for a later state was kept meanwhile.
-func (c *Cache) compute(s *slot, p *result, fn func(context.Context) (any, error)) {
-	computing <- struct{}{}
-	defer func() { <-computing }()
-	ctx, cancel := context.WithTimeout(context.Background(), MaxCompute)
-	defer cancel()
-	p.val, p.err = fn(ctx)
+// compute runs fn for p, once a place among the computations is free, and
+// keeps its value as s's newest, unless a value for a later state was kept
+// meanwhile. If p is cancelled first (its name was evicted), fn does not
+// run, or is cancelled, and those waiting for p are told to ask again.
+func (c *Cache) compute(ctx context.Context, s *slot, p *result, fn func(context.Context) (any, error)) {
+	defer p.cancel()
+	select {
+	case computing <- struct{}{}:
+		defer func() { <-computing }()
+		ctx, cancel := context.WithTimeout(ctx, MaxCompute)
+		defer cancel()
+		p.val, p.err = fn(ctx)
+		if p.err != nil && errors.Is(ctx.Err(), context.Canceled) {
+			p.err = ErrPending
+		}
+	case <-ctx.Done():
+		p.err = ErrPending
+	}
 	c.mu.Lock()
 	if s.pending == p {
 		s.pending = nil
@@ -174,8 +186,10 @@ func (c *Cache) compute(s *slot, p *result, fn func(context.Context) (any, error
 	close(p.ready)
 }
 
-// evict drops the least recently used name when the cache is full. A
-// computation in flight for it finishes and is dropped.
+// evict drops the least recently used name when the cache is full, and
+// cancels its computation in flight, if any: its value would be dropped,
+// and a computation queued for each name ever asked for would let
+// requests that vary a parameter queue whole-register work without bound.
 func (c *Cache) evict() {
 	if len(c.names) < c.max {
 		return
@@ -186,6 +200,9 @@ func (c *Cache) evict() {
 		if oldest == "" || s.used < used {
 			oldest, used = name, s.used
 		}
+	}
+	if p := c.names[oldest].pending; p != nil {
+		p.cancel()
 	}
 	delete(c.names, oldest)
 }

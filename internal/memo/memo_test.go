@@ -146,3 +146,54 @@ func TestComputationsBounded(t *testing.T) {
 		t.Errorf("%d computations ran at once, want at most %d", m, cap(computing))
 	}
 }
+
+// TestEvictedComputationCancelled asks for more names than the cache keeps
+// while no computation can start: each evicted name's computation must end
+// without running, so that requests varying a parameter cannot queue
+// whole-register work without bound, and those waiting are told to ask
+// again.
+func TestEvictedComputationCancelled(t *testing.T) {
+	defer func(c chan struct{}) { computing = c }(computing)
+	computing = make(chan struct{}, 1)
+	computing <- struct{}{} // every place taken
+	c := New(2)
+	var ran atomic.Int32
+	fn := func(context.Context) (int, error) { ran.Add(1); return 1, nil }
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	var evicted []*result
+	for i := range 10 {
+		name := fmt.Sprint("name", i)
+		if _, err := Get(done, c, k1, name, fn); !errors.Is(err, ErrPending) {
+			t.Fatalf("%s: %v, want ErrPending", name, err)
+		}
+		c.mu.Lock()
+		if i < 8 {
+			evicted = append(evicted, c.names[name].pending)
+		}
+		c.mu.Unlock()
+	}
+	for i, p := range evicted {
+		select {
+		case <-p.ready:
+			if !errors.Is(p.err, ErrPending) {
+				t.Errorf("name%d, evicted: %v, want ErrPending", i, p.err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("name%d was evicted, and its computation still waits for a place", i)
+		}
+	}
+	<-computing
+	for _, name := range []string{"name8", "name9"} {
+		v, err := Get(context.Background(), c, k1, name, fn)
+		for errors.Is(err, ErrPending) { // a loaded machine may take longer than MaxWait
+			v, err = Get(context.Background(), c, k1, name, fn)
+		}
+		if err != nil || v.Val != 1 {
+			t.Errorf("%s: %v, %v; want 1", name, v.Val, err)
+		}
+	}
+	if n := ran.Load(); n != 2 {
+		t.Errorf("%d computations ran, want 2: the evicted ones must not", n)
+	}
+}
