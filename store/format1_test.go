@@ -154,6 +154,8 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 			exec("UPDATE checkpoints SET signed = $1 WHERE size = $2", string(signed), n)
 		}
 		exec("DROP TABLE revision_content")
+		exec("DROP TABLE deployment_counts") // and what later migrations made
+		exec("DROP INDEX deployments_jurisdiction_year")
 		exec("UPDATE schema_version SET version = 10")
 		return err
 	})
