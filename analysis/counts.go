@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"oversight/registry"
@@ -15,9 +16,9 @@ type CountRegister interface {
 	// DeploymentCounts returns the count of every combination of
 	// attributes the register's deployments have.
 	DeploymentCounts(ctx context.Context) ([]registry.DeploymentCount, error)
-	// FirstDeployments returns the first ids in id order that a filter
-	// selects within a cell.
-	FirstDeployments(ctx context.Context, f registry.DeploymentFilter, c registry.Cell) ([]string, error)
+	// FirstDeployments returns the first limit ids in id order that a
+	// filter selects within any of the cells.
+	FirstDeployments(ctx context.Context, f registry.DeploymentFilter, cells []registry.Cell, limit int) ([]string, error)
 }
 
 // selects reports whether the deployments counted in c are among those q
@@ -43,49 +44,36 @@ func (q NetworkQuery) selects(c *registry.DeploymentCount, w *netWorld) bool {
 }
 
 // cellLists reads the deployments behind the cells of a table built from
-// counts: the first ListMax of each, in id order. A cell's deployments are
-// read per jurisdiction, each from the index (jurisdiction, year, id), and
-// merged; a read serves every cell that asks for the same jurisdiction,
-// year and capability.
+// counts: the first ListMax of each, in id order, one statement a cell.
 type cellLists struct {
-	ctx  context.Context
-	reg  CountRegister
-	f    registry.DeploymentFilter // q's filter but its jurisdictions and years
-	read map[cellRead][]string
-}
-
-type cellRead struct {
-	jurisdiction string
-	cell         registry.Cell
+	ctx context.Context
+	reg CountRegister
+	f   registry.DeploymentFilter // q's filter but its jurisdictions and years
 }
 
 func newCellLists(ctx context.Context, reg CountRegister, q NetworkQuery) *cellLists {
-	return &cellLists{ctx: ctx, reg: reg, read: map[cellRead][]string{},
-		f: registry.DeploymentFilter{VendorHQ: q.VendorHQ, Certainty: q.Certainty, Capability: q.Capability}}
+	return &cellLists{ctx: ctx, reg: reg, f: registry.DeploymentFilter{VendorHQ: q.VendorHQ, Certainty: q.Certainty, Capability: q.Capability}}
 }
 
-// list returns the first ListMax deployments of a cell, given how many of
-// them each jurisdiction holds (byJurisdiction).
-func (l *cellLists) list(byJurisdiction map[string]int, c registry.Cell) ([]string, error) {
-	var ids []string
-	for j, n := range byJurisdiction {
-		c.Limit = min(n, ListMax)
-		k := cellRead{j, c}
-		got, ok := l.read[k]
-		if !ok {
-			f := l.f
-			f.Jurisdictions = []string{j}
-			var err error
-			if got, err = l.reg.FirstDeployments(l.ctx, f, c); err != nil {
-				return nil, err
-			}
-			l.read[k] = got
+// list returns the first ListMax deployments of a cell c (its year and
+// capability), given how many of them each jurisdiction holds
+// (byJurisdiction) and how many of the jurisdiction's deployments of that
+// year q selects (all). Where a jurisdiction's part is all of them, it is
+// read without testing the capability.
+func (l *cellLists) list(byJurisdiction, all map[string]int, c registry.Cell) ([]string, error) {
+	cells := make([]registry.Cell, 0, len(byJurisdiction))
+	for _, j := range slices.Sorted(maps.Keys(byJurisdiction)) {
+		n := byJurisdiction[j]
+		part := c
+		if n == all[j] {
+			part = registry.Cell{Year: c.Year}
 		}
-		ids = append(ids, got...)
+		part.Jurisdiction, part.Limit = j, min(n, ListMax)
+		cells = append(cells, part)
 	}
-	slices.Sort(ids)
-	if len(ids) > ListMax {
-		ids = ids[:ListMax]
+	ids, err := l.reg.FirstDeployments(l.ctx, l.f, cells, ListMax)
+	if ids == nil {
+		ids = []string{}
 	}
-	return slices.Clip(ids), nil
+	return ids, err
 }

@@ -68,7 +68,7 @@ func trendsCounted(ctx context.Context, reg CountRegister, w *netWorld, q Networ
 			default:
 				cell.Capability = capability
 			}
-			ids, err := lists.list(cc.byJurisdiction, cell)
+			ids, err := lists.list(cc.byJurisdiction, all[year].byJurisdiction, cell)
 			if err != nil {
 				return nil, err
 			}

@@ -23,12 +23,13 @@ type DeploymentCount struct {
 	N       int
 }
 
-// A Cell narrows a deployment filter to the deployments behind one count
-// of a whole-register table: those of one year that also have one
-// capability, or state none.
+// A Cell narrows a deployment filter to part of the deployments behind one
+// count of a whole-register table: those of one jurisdiction and year
+// that also have one capability, or state none.
 type Cell struct {
+	Jurisdiction string
 	Year         int    // 0: undated
 	Capability   string // also has this capability, when set
 	NoCapability bool   // states no capability
-	Limit        int    // how many ids to return, the first in id order
+	Limit        int    // how many of the part to read at most
 }

@@ -158,14 +158,18 @@ func (s *reader) DeploymentCounts(ctx context.Context) ([]registry.DeploymentCou
 	return out, rows.Err()
 }
 
-// FirstDeployments returns the ids of the first c.Limit deployments in id
-// order that f selects (its Match and Tier aside) within the cell c: the
-// examples behind one count of a whole-register table, which cannot be
-// summed. Give f one jurisdiction: the index (jurisdiction, year, id) of
-// migration 012 then reads the rows in order, and the query stops at the
-// limit.
-func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilter, c registry.Cell) ([]string, error) {
-	f.Match, f.Tier, f.Cursor = nil, nil, ""
+// FirstDeployments returns the ids of the first limit deployments in id
+// order that f selects (its jurisdictions, Match and Tier aside) within
+// any of the cells: the examples behind one count of a whole-register
+// table, which cannot be summed. Each cell is read from the index
+// (jurisdiction, year, id) of migration 012 in id order, up to its own
+// limit, and the cells are merged in one statement, so that only the ids
+// returned leave the database.
+func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilter, cells []registry.Cell, limit int) ([]string, error) {
+	if len(cells) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	f.Match, f.Tier, f.Cursor, f.Jurisdictions = nil, nil, "", nil
 	where, args, err := s.conditions(ctx, f, false)
 	if err != nil {
 		return nil, err
@@ -174,18 +178,23 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	if c.Year == 0 {
-		where = append(where, "d.year IS NULL")
-	} else {
-		where = append(where, "d.year = "+arg(c.Year))
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		w := append(slices.Clip(where), "d.jurisdiction = "+arg(c.Jurisdiction))
+		if c.Year == 0 {
+			w = append(w, "d.year IS NULL")
+		} else {
+			w = append(w, "d.year = "+arg(c.Year))
+		}
+		if c.Capability != "" {
+			w = append(w, "EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id AND c.capability = "+arg(c.Capability)+")")
+		}
+		if c.NoCapability {
+			w = append(w, "NOT EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id)")
+		}
+		parts[i] = fmt.Sprintf("SELECT id FROM (SELECT d.id FROM deployments d WHERE %s ORDER BY d.id LIMIT %d) p%d", strings.Join(w, " AND "), max(c.Limit, 0), i)
 	}
-	if c.Capability != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id AND c.capability = "+arg(c.Capability)+")")
-	}
-	if c.NoCapability {
-		where = append(where, "NOT EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id)")
-	}
-	q := fmt.Sprintf("SELECT d.id FROM deployments d WHERE %s ORDER BY d.id LIMIT %d", strings.Join(where, " AND "), max(c.Limit, 0))
+	q := strings.Join(parts, " UNION ALL ") + fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
 	rows, err := s.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
