@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"maps"
+	"slices"
 	"testing"
 
 	"oversight/registry"
@@ -35,6 +36,7 @@ func TestCountsByDelta(t *testing.T) {
 	if n := len(countsOf(t, db)); n == 0 || n >= len(ds)+len(base.Deployments) {
 		t.Fatalf("%d rows for %d deployments: a row per combination, fewer than the deployments", n, len(ds)+len(base.Deployments))
 	}
+	firstDeployments(t, db)
 	moved := make([]*registry.Deployment, 0, 20)
 	for _, d := range ds[:20] {
 		c := *d
@@ -73,4 +75,35 @@ func TestCountsByDelta(t *testing.T) {
 		t.Fatalf("migration 012 made other counts:\nwritten  %v\nmigrated %v", written, migrated)
 	}
 	verifyOK(t, db)
+}
+
+// firstDeployments checks that FirstDeployments merges its cells, each cut
+// at its own limit, and keeps the first in id order.
+func firstDeployments(t *testing.T, db *DB) {
+	t.Helper()
+	ctx := context.Background()
+	const year = 2019
+	var cells []registry.Cell
+	var want []string
+	for _, j := range []string{"CN", "IN", "PK"} {
+		f := registry.DeploymentFilter{Jurisdictions: []string{j}, YearFrom: year, YearTo: year}
+		var ids []string
+		if err := db.EachDeployment(ctx, f, func(d *registry.Deployment) error {
+			ids = append(ids, d.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, ids[:min(len(ids), 3)]...)
+		cells = append(cells, registry.Cell{Jurisdiction: j, Year: year, Limit: 3})
+	}
+	slices.Sort(want)
+	want = want[:min(len(want), 5)]
+	got, err := db.FirstDeployments(ctx, registry.DeploymentFilter{}, cells, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 5 || !slices.Equal(got, want) {
+		t.Fatalf("first deployments of %v: got %v, want %v", cells, got, want)
+	}
 }
