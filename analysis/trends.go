@@ -43,7 +43,8 @@ type TrendCell struct {
 
 // Trends tabulates the deployments q selects per year. It keeps a count and
 // the first ListMax ids per row and year, never every deployment, so its
-// memory does not grow with the register.
+// memory does not grow with the register. From a register that keeps
+// counts (CountRegister) it sums them and reads only the ids it lists.
 func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTable, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -52,10 +53,19 @@ func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTab
 	if err != nil {
 		return nil, err
 	}
-	// A tally is one row by year, 0 for undated, until the range of years
-	// is known.
-	type tally map[int]*TrendCell
-	add := func(t tally, year int, id string) {
+	if cr, ok := reg.(CountRegister); ok {
+		return trendsCounted(ctx, cr, w, q)
+	}
+	return trendsWalked(ctx, reg, w, q)
+}
+
+// A trendTally is one row of a trend table by year, 0 for undated, until
+// the range of years is known.
+type trendTally map[int]*TrendCell
+
+// trendsWalked tabulates by reading every deployment q selects.
+func trendsWalked(ctx context.Context, reg NetworkRegister, w *netWorld, q NetworkQuery) (*TrendTable, error) {
+	add := func(t trendTally, year int, id string) {
 		c := t[year]
 		if c == nil {
 			c = &TrendCell{Deployments: []string{}}
@@ -63,20 +73,13 @@ func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTab
 		}
 		c.Deployments = addCapped(c.Deployments, &c.N, id)
 	}
-	all, bySub, byTech := tally{}, map[string]tally{}, map[string]tally{}
-	first, last := 0, 0
-	err = q.each(ctx, reg, w, func(d *registry.Deployment) error {
+	all, bySub, byTech := trendTally{}, map[string]trendTally{}, map[string]trendTally{}
+	err := q.each(ctx, reg, w, func(d *registry.Deployment) error {
 		year := d.Year()
-		if year != 0 {
-			if first == 0 || year < first {
-				first = year
-			}
-			last = max(last, year)
-		}
 		add(all, year, d.ID)
 		sub := w.sub(d.Jurisdiction)
 		if bySub[sub] == nil {
-			bySub[sub] = tally{}
+			bySub[sub] = trendTally{}
 		}
 		add(bySub[sub], year, d.ID)
 		caps := d.System.Capabilities
@@ -85,7 +88,7 @@ func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTab
 		}
 		for _, c := range caps {
 			if byTech[c] == nil {
-				byTech[c] = tally{}
+				byTech[c] = trendTally{}
 			}
 			add(byTech[c], year, d.ID)
 		}
@@ -93,6 +96,21 @@ func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTab
 	})
 	if err != nil {
 		return nil, err
+	}
+	return trendTable(q, all, bySub, byTech), nil
+}
+
+// trendTable lays the tallies out as a table, every year from the first
+// to the last that has a deployment, then Undated.
+func trendTable(q NetworkQuery, all trendTally, bySub, byTech map[string]trendTally) *TrendTable {
+	first, last := 0, 0
+	for year := range all {
+		if year != 0 {
+			if first == 0 || year < first {
+				first = year
+			}
+			last = max(last, year)
+		}
 	}
 	t := &TrendTable{Query: q, Years: []string{}, BySubregion: []TrendRow{}, ByTechnology: []TrendRow{}}
 	if first != 0 {
@@ -107,7 +125,7 @@ func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTab
 		}
 		return first + col
 	}
-	row := func(key string, tl tally) TrendRow {
+	row := func(key string, tl trendTally) TrendRow {
 		r := TrendRow{Key: key, Cells: make([]TrendCell, len(t.Years))}
 		for i, y := range t.Years {
 			c := TrendCell{Year: y, Deployments: []string{}}
@@ -131,5 +149,5 @@ func Trends(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*TrendTab
 			t.ByTechnology = append(t.ByTechnology, row(c, tl))
 		}
 	}
-	return t, nil
+	return t
 }

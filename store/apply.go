@@ -254,6 +254,11 @@ func currentStates(tw *txWriter, ents []registry.Entity) (map[registry.EntityID]
 
 // deleteRows deletes an entity's rows from the tables of its kind.
 func (w *txWriter) deleteRows(kind, id string) error {
+	if kind == "deployment" {
+		if err := w.uncount(id); err != nil {
+			return err
+		}
+	}
 	for _, t := range kindTables[kind] {
 		q := "DELETE FROM " + t.name + " WHERE " + t.owner + " = $1"
 		args := []any{id}

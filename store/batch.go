@@ -33,6 +33,8 @@ type txWriter struct {
 	tiersChecked bool       // the projection's version was checked (project)
 	tiersInline  bool       // and this write projects its deployments' tiers
 	tiersBulk    bool       // the write holds too many deployments to classify them all
+
+	counts map[countKey]int // deltas of deployment_counts, written by flush
 }
 
 type insertKey struct {
@@ -105,8 +107,9 @@ func (w *txWriter) insert(rows ...row) error {
 	return nil
 }
 
-// flush writes every row added and waits until all are written. It must
-// be called, and its error checked, before the transaction ends.
+// flush writes every row added and waits until all are written, then the
+// deltas of deployment_counts. It must be called, and its error checked,
+// before the transaction ends.
 func (w *txWriter) flush() error {
 	for _, t := range w.order {
 		if err := w.flushTable(t); err != nil {
@@ -114,7 +117,10 @@ func (w *txWriter) flush() error {
 			return err
 		}
 	}
-	return w.wait()
+	if err := w.wait(); err != nil {
+		return err
+	}
+	return w.writeCounts()
 }
 
 // wait stops the inserting goroutine, returning its error.

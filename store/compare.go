@@ -138,9 +138,10 @@ func eachRow(ctx context.Context, tx querier, t *table, tail string, fn func(val
 // (kind, id, seq, state) lines to compare with the log's, and a digest of
 // each table as projected from the states.
 type entityCheck struct {
-	head  int64
-	lines hash.Hash
-	want  map[*table]*tableDigest
+	head   int64
+	lines  hash.Hash
+	want   map[*table]*tableDigest
+	counts map[countKey]int // deployment_counts as the states give it
 }
 
 func (e *entityCheck) digest() [32]byte { return [32]byte(e.lines.Sum(nil)) }
@@ -159,6 +160,7 @@ type entityRow struct {
 func (s *DB) readEntities(ctx context.Context, e *entityCheck) error {
 	e.lines = sha256.New()
 	e.want = map[*table]*tableDigest{}
+	e.counts = map[countKey]int{}
 	for _, t := range allTables {
 		e.want[t] = &tableDigest{}
 	}
@@ -191,6 +193,9 @@ func (s *DB) readEntities(ctx context.Context, e *entityCheck) error {
 	}
 	return ordered.Each(ctx, read, project, func(r *entityRow, _ struct{}) error {
 		writeEntityLine(e.lines, entityKey(r.kind, r.id), stateRef{r.seq, stateSum(r.state)})
+		if k, ok := countKeyOf(r.rows); ok {
+			e.counts[k]++
+		}
 		for _, pr := range r.rows {
 			switch pr.t {
 			case tEntities: // compared with the log through the lines

@@ -154,6 +154,8 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 			exec("UPDATE checkpoints SET signed = $1 WHERE size = $2", string(signed), n)
 		}
 		exec("DROP TABLE revision_content")
+		exec("DROP TABLE deployment_counts") // what 013 adds
+		exec("DROP INDEX deployments_jurisdiction_year")
 		// What 012 adds, which it makes again (the indexes it replaces
 		// it drops itself).
 		exec("DROP INDEX deployments_status")

@@ -78,7 +78,7 @@ func TestPostgres(t *testing.T) {
 		{"VerifyAgainstEarlierCheckpoint", TestVerifyAgainstEarlierCheckpoint}, {"MigrationsOwnTransaction", TestMigrationsOwnTransaction},
 		{"VerifyWithPinnedKey", TestVerifyWithPinnedKey}, {"SchemaDescribesWhatMatters", TestSchemaDescribesWhatMatters},
 		{"SubmitAndAccept", TestSubmitAndAccept}, {"DisputeNeedsEditToAccept", TestDisputeNeedsEditToAccept}, {"DecideRetractAndMerge", TestDecideRetractAndMerge}, {"Reply", TestReply}, {"Withdraw", TestWithdraw}, {"SelfRegistration", TestSelfRegistration}, {"Releases", TestReleases}, {"ChangeCounts", TestChangeCounts},
-		{"Retract", TestRetract}, {"Redact", TestRedact}, {"RedactRefuses", TestRedactRefuses}, {"FormatOneRegister", TestFormatOneRegister}, {"Merge", TestMerge}, {"MergeInstrument", TestMergeInstrument}, {"TierProjection", TestTierProjection},
+		{"Retract", TestRetract}, {"Redact", TestRedact}, {"RedactRefuses", TestRedactRefuses}, {"FormatOneRegister", TestFormatOneRegister}, {"Merge", TestMerge}, {"MergeInstrument", TestMergeInstrument}, {"TierProjection", TestTierProjection}, {"CountsByDelta", TestCountsByDelta},
 		{"SnapshotSameAsDB", TestSnapshotSameAsDB}, {"SnapshotIsolation", TestSnapshotIsolation}, {"SnapshotGetMany", TestSnapshotGetMany}, {"SnapshotClose", TestSnapshotClose},
 	} {
 		t.Run(c.name, c.fn)

@@ -279,7 +279,9 @@ func (w *txWriter) project(e registry.Entity, seq int64, state []byte) error {
 		}
 		w.tiersInline = w.tiers != nil && have == w.tiers.TierVersion() && !w.tiersBulk
 	}
-	if err := w.insert(project(e, seq, state)...); err != nil {
+	rows := project(e, seq, state)
+	w.countRows(rows, +1)
+	if err := w.insert(rows...); err != nil {
 		return err
 	}
 	if !w.tiersInline {

@@ -77,7 +77,8 @@ type badFunc func(what, format string, args ...any)
 //   - every projection table, which must hold exactly the rows that
 //     replaying the log gives (the tombstones of retracted entities
 //     included), and the full-text index, which must index exactly its
-//     rows' text;
+//     rows' text; deployment_counts must hold the counts of the current
+//     states;
 //   - the schema, which must be the one the migrations create: no extra
 //     trigger, view, index or column, none missing or changed;
 //   - on SQLite, the database file itself (PRAGMA integrity_check).
@@ -115,6 +116,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		ents entityCheck
 		cps  checkpointCheck
 		db   storeCheck
+		cnt  countCheck
 		got  = make([]tableDigest, len(allTables))
 	)
 	g, gctx := errgroup.WithContext(ctx)
@@ -128,6 +130,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	g.Go(func() error { return s.readEntities(gctx, &ents) })
 	g.Go(func() error { return s.readCheckpoints(gctx, &cps) })
 	g.Go(func() error { return s.checkStore(gctx, &db) })
+	g.Go(func() error { return s.readCounts(gctx, &cnt) })
 	g.Go(func() error {
 		for i, t := range allTables {
 			if t != tEntities {
@@ -146,7 +149,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 			return nil, errMoved
 		}
 	}
-	if ents.head != lg.head || cps.head != lg.head || db.head != lg.head {
+	if ents.head != lg.head || cps.head != lg.head || db.head != lg.head || cnt.size != lg.head {
 		return nil, errMoved
 	}
 	rep := &Report{Size: lg.tree.Size(), Redactions: lg.redactions, Mismatches: lg.bad, Notes: db.notes}
@@ -173,12 +176,13 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 			differ = append(differ, t)
 		}
 	}
+	f := (*findings)(&rep.Mismatches)
 	if len(differ) > 0 {
-		f := (*findings)(&rep.Mismatches)
 		if err := s.compareTables(ctx, differ, f.add); err != nil {
 			return nil, err
 		}
 	}
+	compareCounts(ents.counts, cnt.rows, f.add)
 	return rep, nil
 }
 

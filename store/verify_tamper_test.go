@@ -44,6 +44,12 @@ var tamperCases = []tamperCase{
 	{name: "entity deleted", sql: "DELETE FROM entities WHERE kind = 'vendor' AND id = (SELECT MIN(id) FROM vendors)", want: "entities: missing", rebuildFixes: true},
 	{name: "rows swapped between deployments", sql: "UPDATE deployment_capabilities SET deployment_id = CASE WHEN deployment_id = (SELECT MIN(id) FROM deployments) THEN (SELECT MAX(id) FROM deployments) ELSE (SELECT MIN(id) FROM deployments) END WHERE deployment_id IN ((SELECT MIN(id) FROM deployments), (SELECT MAX(id) FROM deployments))", want: "deployment_capabilities", rebuildFixes: true},
 
+	// The counts kept by delta (deployment_counts): a count edited, a row
+	// deleted, a row of a combination no deployment has.
+	{name: "count edited", sql: "UPDATE deployment_counts SET n = n + 1 WHERE jurisdiction = (SELECT MIN(jurisdiction) FROM deployment_counts)", want: "deployment_counts: row ", rebuildFixes: true},
+	{name: "count deleted", sql: "DELETE FROM deployment_counts WHERE jurisdiction = (SELECT MIN(jurisdiction) FROM deployment_counts)", want: "deployment_counts: missing row", rebuildFixes: true},
+	{name: "count added", sql: "INSERT INTO deployment_counts VALUES ('PK', 1999, 'live', 'documented', '', '', 0)", want: "deployment_counts: row PK 1999 live documented [] [] (n=0) that no current state accounts for", rebuildFixes: true},
+
 	// The search index: its rows, and the index search reads.
 	{name: "search row deleted", sql: "DELETE FROM deployments_fts WHERE id = (SELECT MAX(id) FROM deployments)", want: "deployments_fts: missing", rebuildFixes: true},
 	{name: "search text edited", sql: "UPDATE deployments_fts SET body = 'nothing' WHERE id = (SELECT MIN(id) FROM deployments)", want: "deployments_fts", rebuildFixes: true},

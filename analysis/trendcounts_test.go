@@ -1,0 +1,171 @@
+package analysis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"oversight/data"
+	"oversight/internal/testreg"
+	"oversight/registry"
+	"oversight/store"
+	"oversight/synth"
+)
+
+// countedRegister is the built-in register with synthetic deployments
+// added, then updated, retracted and merged, and a vendor's headquarters
+// changed, so that its counts have gone through every kind of write.
+func countedRegister(t *testing.T) (*store.DB, *registry.Set) {
+	t.Helper()
+	ctx := context.Background()
+	base, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := testreg.Open(t, base)
+	meta := store.Meta{Author: "test", Reason: "a test of the counts"}
+	ds := synth.Batch(base, 3, 0, 1200) // over ListMax in some cells
+	if _, err := db.Apply(ctx, &registry.Set{Deployments: ds}, meta, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Updates: a capability dropped, a year moved, a vendor added, the
+	// capabilities cleared, a certainty changed.
+	var changed []*registry.Deployment
+	for i, d := range ds[:60] {
+		c := *d
+		switch i % 5 {
+		case 0:
+			if len(c.System.Capabilities) > 1 {
+				c.System.Capabilities = c.System.Capabilities[1:]
+			}
+		case 1:
+			c.Dates = nil
+		case 2:
+			c.Vendors = append(c.Vendors[:len(c.Vendors):len(c.Vendors)], registry.VendorRole{Vendor: base.Vendors[i].ID, Role: "integrator", Sources: []string{"synthetic"}})
+		case 3:
+			c.System.Capabilities = nil
+		case 4:
+			c.Certainty = "unconfirmed"
+		}
+		changed = append(changed, &c)
+	}
+	if _, err := db.Apply(ctx, &registry.Set{Deployments: changed}, meta, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds[100:110] {
+		if _, err := db.Retract(ctx, "deployment", d.ID, meta); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Merge(ctx, "deployment", ds[200].ID, ds[201].ID, meta); err != nil {
+		t.Fatal(err)
+	}
+	// A vendor cited by deployments merged into another: each citing
+	// deployment is updated.
+	var from, into string
+	for _, d := range ds[300:] {
+		if len(d.Vendors) > 0 && from == "" {
+			from = d.Vendors[0].Vendor
+		}
+		if len(d.Vendors) > 0 && from != "" && d.Vendors[0].Vendor != from {
+			into = d.Vendors[0].Vendor
+			break
+		}
+	}
+	if _, err := db.Merge(ctx, "vendor", from, into, meta); err != nil {
+		t.Fatal(err)
+	}
+	// A vendor's headquarters changed: counts are by vendor, so none
+	// changes, but the tables that read the headquarters do.
+	for _, v := range base.Vendors {
+		if v.ID != from && v.Headquarters != "" {
+			c := *v
+			c.Headquarters = "SG"
+			if _, err := db.Apply(ctx, &registry.Set{Vendors: []*registry.Vendor{&c}}, meta, nil); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	return db, base
+}
+
+// walkOnly hides a register's counts, so that tables are built the
+// walking way.
+type walkOnly struct{ NetworkRegister }
+
+// countQueries are the filters the pages offer, alone and together.
+var countQueries = []NetworkQuery{
+	{},
+	{Subregion: "southeast_asia"},
+	{Jurisdictions: []string{"PK", "IN", "CN"}},
+	{VendorHQ: "CN"},
+	{VendorHQ: "SG"},
+	{Certainty: "documented"},
+	{Capability: "remote_biometric_identification"},
+	{YearFrom: 2015, YearTo: 2020},
+	{YearFrom: 2018},
+	{Subregion: "south_asia", Capability: "cctv", YearTo: 2019},
+	{VendorHQ: "CN", Certainty: "reported", Capability: "remote_biometric_identification"},
+}
+
+func TestTrendsFromCounts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := countedRegister(t)
+	if rep, err := db.Verify(ctx); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep.Mismatches)
+	}
+	for _, q := range countQueries {
+		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
+			walked, err := Trends(ctx, walkOnly{db}, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counted, err := Trends(ctx, db, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if walked.Totals.Total == 0 && len(q.Jurisdictions) == 0 && q.VendorHQ != "SG" {
+				t.Fatalf("the query selects nothing: the comparison would prove nothing")
+			}
+			sameJSON(t, walked, counted)
+		})
+	}
+	// The lists are cut somewhere, so the comparison covers the cut.
+	all, err := Trends(ctx, db, NetworkQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := false
+	for _, c := range all.Totals.Cells {
+		cut = cut || c.N > ListMax
+	}
+	if !cut {
+		t.Error("no cell holds more than ListMax deployments: make the register larger")
+	}
+}
+
+// sameJSON fails unless a and b encode to the same JSON, naming the first
+// place they differ.
+func sameJSON(t *testing.T, walked, counted any) {
+	t.Helper()
+	a, err := json.Marshal(walked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(counted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a) == string(b) {
+		return
+	}
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-200)
+	t.Fatalf("walked and counted differ at byte %d:\nwalked:  …%s…\ncounted: …%s…", i, a[from:min(len(a), i+200)], b[from:min(len(b), i+200)])
+}

@@ -1,0 +1,35 @@
+package registry
+
+// A DeploymentCount is how many current deployments share one combination
+// of the attributes that whole-register tables (trends, the vendor network,
+// search counts) group and filter by. The store keeps these counts up to
+// date as revisions are written, so such a table is a sum over them rather
+// than a walk over every deployment. Attributes of other records (a
+// jurisdiction's subregion, a vendor's headquarters) are not part of the
+// key: they are read with the counts, so that editing a vendor changes no
+// count.
+type DeploymentCount struct {
+	Jurisdiction string
+	Year         int // Deployment.Year; 0 when undated
+	Status       string
+	Certainty    string
+	// Capabilities are the deployment's stated capabilities, sorted; none
+	// when none is stated.
+	Capabilities []string
+	// Vendors are the organisations linked to the deployment with their
+	// roles (Vendor and Role only), sorted: its vendors, and the lenders
+	// its financing names as financier.
+	Vendors []VendorRole
+	N       int
+}
+
+// A Cell narrows a deployment filter to part of the deployments behind one
+// count of a whole-register table: those of one jurisdiction and year
+// that also have one capability, or state none.
+type Cell struct {
+	Jurisdiction string
+	Year         int    // 0: undated
+	Capability   string // also has this capability, when set
+	NoCapability bool   // states no capability
+	Limit        int    // how many of the part to read at most
+}

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"oversight/registry"
+)
+
+// tCounts counts the current deployments by the attributes that trends,
+// the vendor network and search counts group and filter by (migration
+// 012). It is a projection of the log like the others, but of all the
+// deployments together rather than of each: a write changes it by delta,
+// -1 for the old state of each deployment it replaces or retracts and +1
+// for each new one, and a row whose count falls to 0 is deleted.
+var tCounts = &table{name: "deployment_counts", cols: []string{"jurisdiction", "year", "status", "certainty", "capabilities", "vendors", "n"}, key: 6}
+
+// A countKey is one row's key in deployment_counts. Capabilities and
+// vendors are lists kept as text: sorted, joined by spaces, each vendor as
+// vendor:role. Slugs and vocabulary values hold neither character.
+type countKey struct {
+	jurisdiction string
+	year         int64 // 0: undated
+	status       string
+	certainty    string
+	capabilities string
+	vendors      string
+}
+
+// countKeyOf returns the key of the deployment whose projected rows are
+// rows (project), and false for rows of another kind. It reads the rows
+// rather than the deployment so that the counts say exactly what the
+// deployments, deployment_capabilities and deployment_vendors tables say,
+// which is how migration 013 computes them for an existing register.
+func countKeyOf(rows []row) (countKey, bool) {
+	var k countKey
+	found := false
+	var caps, vendors []string
+	for _, r := range rows {
+		switch r.t {
+		case tDeployments:
+			found = true
+			k.jurisdiction, k.status, k.certainty = r.vals[1].(string), r.vals[3].(string), r.vals[4].(string)
+			if y, ok := r.vals[5].(int64); ok {
+				k.year = y
+			}
+		case tDepCaps:
+			caps = append(caps, r.vals[1].(string))
+		case tDepVendors:
+			vendors = append(vendors, r.vals[1].(string)+":"+r.vals[2].(string))
+		}
+	}
+	slices.Sort(caps)
+	slices.Sort(vendors)
+	k.capabilities, k.vendors = strings.Join(caps, " "), strings.Join(vendors, " ")
+	return k, found
+}
+
+// countRows records that the deployment projected to rows enters (delta
+// +1) or leaves (-1) the register in this transaction. The deltas are
+// summed in memory and written by flush: an import of many deployments
+// alike writes a few rows, not one statement a deployment.
+func (w *txWriter) countRows(rows []row, delta int) {
+	k, ok := countKeyOf(rows)
+	if !ok {
+		return
+	}
+	if w.counts == nil {
+		w.counts = map[countKey]int{}
+	}
+	w.counts[k] += delta
+}
+
+// uncount records that a deployment the register holds leaves it: its
+// current state, read before its rows are deleted, counts -1.
+func (w *txWriter) uncount(id string) error {
+	var state []byte
+	if err := w.queryRow("SELECT state FROM entities WHERE kind = 'deployment' AND id = $1", id).Scan(&state); err != nil {
+		return fmt.Errorf("deployment %s: read its state to count it out: %w", id, err)
+	}
+	e, err := registry.Decode("deployment", state)
+	if err != nil {
+		return fmt.Errorf("deployment %s: %w", id, err)
+	}
+	w.countRows(project(e, 0, state), -1)
+	return nil
+}
+
+// writeCounts adds the summed deltas to deployment_counts and deletes the
+// rows they bring to 0. It runs after every insert of the transaction.
+func (w *txWriter) writeCounts() error {
+	for _, k := range sortedKeys(w.counts) {
+		delta := w.counts[k]
+		if delta == 0 {
+			continue
+		}
+		err := w.exec(`INSERT INTO deployment_counts (jurisdiction, year, status, certainty, capabilities, vendors, n)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (jurisdiction, year, status, certainty, capabilities, vendors) DO UPDATE SET n = deployment_counts.n + excluded.n`,
+			k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, delta)
+		if err != nil {
+			return fmt.Errorf("deployment_counts: %w", err)
+		}
+		if delta < 0 {
+			err := w.exec(`DELETE FROM deployment_counts WHERE jurisdiction = $1 AND year = $2 AND status = $3 AND certainty = $4
+AND capabilities = $5 AND vendors = $6 AND n = 0`, k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors)
+			if err != nil {
+				return fmt.Errorf("deployment_counts: %w", err)
+			}
+		}
+	}
+	clear(w.counts)
+	return nil
+}
+
+// sortedKeys returns the keys of m in a fixed order, so that concurrent
+// writers on PostgreSQL take the rows' locks in the same order.
+func sortedKeys(m map[countKey]int) []countKey {
+	keys := make([]countKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b countKey) int { return strings.Compare(a.text(), b.text()) })
+	return keys
+}
+
+// text renders a key as one comparable string, as verify reports it.
+func (k countKey) text() string {
+	return fmt.Sprintf("%s %d %s %s [%s] [%s]", k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors)
+}
+
+// DeploymentCounts returns every row of deployment_counts: how many current
+// deployments share each combination of jurisdiction, year, status,
+// certainty, capabilities and vendors. The table has a row per combination
+// the register holds, not per deployment.
+func (s *reader) DeploymentCounts(ctx context.Context) ([]registry.DeploymentCount, error) {
+	rows, err := s.q.QueryContext(ctx, "SELECT jurisdiction, year, status, certainty, capabilities, vendors, n FROM deployment_counts")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.DeploymentCount
+	for rows.Next() {
+		var c registry.DeploymentCount
+		var caps, vendors string
+		if err := rows.Scan(&c.Jurisdiction, &c.Year, &c.Status, &c.Certainty, &caps, &vendors, &c.N); err != nil {
+			return nil, err
+		}
+		c.Capabilities = strings.Fields(caps)
+		for _, v := range strings.Fields(vendors) {
+			id, role, _ := strings.Cut(v, ":")
+			c.Vendors = append(c.Vendors, registry.VendorRole{Vendor: id, Role: role})
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// FirstDeployments returns the ids of the first limit deployments in id
+// order that f selects (its jurisdictions, Match and Tier aside) within
+// any of the cells: the examples behind one count of a whole-register
+// table, which cannot be summed. Each cell is read from the index
+// (jurisdiction, year, id) of migration 013 in id order, up to its own
+// limit, and the cells are merged in one statement, so that only the ids
+// returned leave the database.
+func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilter, cells []registry.Cell, limit int) ([]string, error) {
+	if len(cells) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	f.Match, f.Tier, f.Cursor, f.Jurisdictions = nil, nil, "", nil
+	where, args, err := s.conditions(ctx, f, false)
+	if err != nil {
+		return nil, err
+	}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		w := append(slices.Clip(where), "d.jurisdiction = "+arg(c.Jurisdiction))
+		if c.Year == 0 {
+			w = append(w, "d.year IS NULL")
+		} else {
+			w = append(w, "d.year = "+arg(c.Year))
+		}
+		if c.Capability != "" {
+			w = append(w, "EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id AND c.capability = "+arg(c.Capability)+")")
+		}
+		if c.NoCapability {
+			w = append(w, "NOT EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id)")
+		}
+		parts[i] = fmt.Sprintf("SELECT id FROM (SELECT d.id FROM deployments d WHERE %s ORDER BY d.id LIMIT %d) p%d", strings.Join(w, " AND "), max(c.Limit, 0), i)
+	}
+	q := strings.Join(parts, " UNION ALL ") + fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
+	rows, err := s.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
