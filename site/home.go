@@ -185,6 +185,8 @@ func entityHref(kind, id string) string {
 	switch kind {
 	case "deployment":
 		return "/deployments/" + id
+	case "facts": // a deployment's, shown with its classification
+		return "/deployments/" + id + "#classification"
 	case "jurisdiction":
 		return "/countries/" + id
 	case "vendor":

@@ -142,6 +142,9 @@ func (s *DB) retractIn(ctx context.Context, tx *sql.Tx, kind, id, into string, m
 			return nil, err
 		}
 	}
+	if err := checkFactsCited(ctx, tx, kind, id); err != nil {
+		return nil, err
+	}
 	citing, err := citers(ctx, tx, kind, id)
 	if err != nil {
 		return nil, err
@@ -168,6 +171,12 @@ func (s *DB) retractIn(ctx context.Context, tx *sql.Tx, kind, id, into string, m
 	}
 	if err := w.insert(tombstone(rev, last, true)); err != nil {
 		return nil, err
+	}
+	if kind == "facts" {
+		// The deployment is classified again, from its record alone.
+		if err := w.factsWritten(id, nil); err != nil {
+			return nil, err
+		}
 	}
 	if err := w.flush(); err != nil {
 		return nil, err
