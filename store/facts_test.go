@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -13,25 +12,9 @@ import (
 	"oversight/registry"
 )
 
-// factText is a small fact document for the fixture's first deployment,
-// a police force's remote biometric identification, at timing.
-func factText(timing string) string {
-	return fmt.Sprintf(`schema: observatory.facts/v0
-deployment: {id: synthetic-pk-0000000, jurisdiction: PK}
-operator: {type: police, is_law_enforcement_authority: true, is_public_body: true}
-system: {is_ai_system: true, capabilities: [remote_biometric_identification], modalities: [face]}
-identification: {mode: identification, remote: true, timing: %s}
-purposes: [criminal_investigation]
-`, timing)
-}
-
 func factDoc(t *testing.T, timing string) *registry.FactDoc {
 	t.Helper()
-	f, err := registry.ParseFactDoc("facts.yaml", []byte(factText(timing)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return fixture.Facts("synthetic-pk-0000000", "PK", timing)
 }
 
 // TestFactsLogged checks that a fact document is a logged revision that
