@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -34,37 +33,15 @@ var tDepFacts = &table{name: "deployment_facts", cols: []string{"deployment_id",
 // a deployment without one is absent.
 func factsOf(ctx context.Context, q querier, d dialect, ids []string) (map[string]*registry.FactDoc, error) {
 	out := map[string]*registry.FactDoc{}
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		list, err := json.Marshal(ids[:n])
+	err := eachState(ctx, q, d, "facts", ids, func(id string, state []byte) error {
+		e, err := registry.Decode("facts", state)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("facts %s: %w", id, err)
 		}
-		ids = ids[n:]
-		rows, err := q.QueryContext(ctx, "SELECT id, state FROM entities WHERE kind = 'facts' AND "+d.inJSON("id", "$1"), string(list))
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id string
-			var state []byte
-			if err := rows.Scan(&id, &state); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			e, err := registry.Decode("facts", state)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("facts %s: %w", id, err)
-			}
-			out[id] = e.(*registry.FactDoc)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		out[id] = e.(*registry.FactDoc)
+		return nil
+	})
+	return out, err
 }
 
 // factsFor reads the current fact documents of deployments ds, in their
