@@ -26,7 +26,7 @@ import (
 // without one.
 
 // tDepFacts says which revision of each deployment's facts is current
-// (migration 012).
+// (migration 013).
 var tDepFacts = &table{name: "deployment_facts", cols: []string{"deployment_id", "seq"}, owner: "deployment_id", key: 1}
 
 // factsOf reads the current fact documents of deployments ids, by id;

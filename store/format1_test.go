@@ -158,7 +158,7 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 		// it drops itself).
 		exec("DROP INDEX deployments_status")
 		exec("DROP INDEX deployments_certainty")
-		exec("DROP TABLE deployment_facts") // migration 012
+		exec("DROP TABLE deployment_facts") // migration 013
 		exec("UPDATE schema_version SET version = 10")
 		return err
 	})

@@ -1,4 +1,4 @@
--- PostgreSQL form of 012, in the same words.
+-- PostgreSQL form of 013, in the same words.
 -- Fact documents as records (kind 'facts', keyed by their deployment's id):
 -- their state is in entities like any record's; this table says which
 -- revision of a deployment's facts is current, so that a list or an export
