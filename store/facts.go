@@ -19,11 +19,13 @@ import (
 // projects them all when it flushes (drainTiers), each with the facts the
 // write leaves it.
 //
-// A deployment with a current fact document is not retracted or merged
-// (checkFactsCited): its facts describe its own system, not the record it
-// would be merged into, so they are retracted first, by a revision of their
-// own that says why, and no classification input leaves the register
-// without one.
+// Retracting or merging a deployment retracts its fact document first, by
+// a revision of its own that says why (retractFacts), so that no
+// classification input leaves the register without one. A merge does not
+// carry the facts to the record merged into: they describe the old
+// record's system (its operator, place and dates), and the record merged
+// into is classified on its own facts, which a merge must not replace
+// unread.
 
 // tDepFacts says which revision of each deployment's facts is current
 // (migration 013).
@@ -151,20 +153,30 @@ func (w *txWriter) drainTiers() error {
 	return nil
 }
 
-// checkFactsCited refuses to retract or merge a deployment that has a
-// current fact document.
-func checkFactsCited(ctx context.Context, q querier, kind, id string) error {
-	if kind != "deployment" {
-		return nil
-	}
-	var seq int64
-	err := q.QueryRowContext(ctx, "SELECT seq FROM entities WHERE kind = 'facts' AND id = $1", id).Scan(&seq)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
+// retractFacts logs the retraction of deployment id's fact document, if
+// it has one, as its deployment is retracted or merged into another:
+// tombstoned like any record, with the deployment's reason.
+func retractFacts(ctx context.Context, w *writer, id, into string, meta Meta) error {
+	last, err := currentSeq(ctx, w.tx, "facts", id)
+	if code := registry.ErrorCode(err); code == registry.ENotFound || code == registry.EConflict {
+		return nil // none, or retracted already
 	} else if err != nil {
 		return err
 	}
-	return registry.Conflict(fmt.Sprintf("deployment %s has a fact document (revision %d), which its classification reads: retract the facts first (oversight retract facts %s), saying why", id, seq, id))
+	reason := "its deployment is retracted: " + meta.Reason
+	if into != "" {
+		reason = fmt.Sprintf("its deployment is merged into %s, which keeps its own facts: %s", into, meta.Reason)
+	}
+	rev := &registry.Revision{Seq: w.size, Kind: "facts", ID: id, Op: "retract", Author: meta.Author, Reason: reason, Time: meta.Time}
+	if err := w.append(rev); err != nil {
+		return err
+	}
+	// The deployment's own retraction deletes its tiers: nothing to
+	// project again.
+	if err := w.deleteRows("facts", id); err != nil {
+		return err
+	}
+	return w.insert(tombstone(rev, last, true))
 }
 
 // FactRevisions gives, by deployment id, the revision of every current

@@ -19,8 +19,8 @@ func factDoc(t *testing.T, timing string) *registry.FactDoc {
 
 // TestFactsLogged checks that a fact document is a logged revision that
 // moves its deployment's stored tiers in the same write, that retracting it
-// takes the tiers back to the record's, and that a deployment with facts
-// is neither retracted nor merged while it has them.
+// takes the tiers back to the record's, and that retracting or merging a
+// deployment retracts its facts by a revision of their own.
 func TestFactsLogged(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
@@ -79,14 +79,8 @@ func TestFactsLogged(t *testing.T) {
 		t.Fatalf("verify: %v %v", err, rep.Mismatches)
 	}
 
-	// The deployment stays while it has facts.
+	// Retracting the facts takes the tiers back to the record's.
 	meta := Meta{Author: "test", Reason: "test"}
-	if _, err := db.Retract(ctx, "deployment", id, meta); registry.ErrorCode(err) != registry.EConflict || !strings.Contains(err.Error(), "retract the facts first") {
-		t.Errorf("retracting a deployment with facts: %v; want a conflict naming its facts", err)
-	}
-	if _, err := db.Merge(ctx, "deployment", id, "synthetic-pk-0000003", meta); registry.ErrorCode(err) != registry.EConflict {
-		t.Errorf("merging a deployment with facts: %v; want a conflict", err)
-	}
 	if _, err := db.Retract(ctx, "facts", id, meta); err != nil {
 		t.Fatal(err)
 	}
@@ -99,8 +93,34 @@ func TestFactsLogged(t *testing.T) {
 	if seq, ok := cls.FactsRevision(id); ok {
 		t.Errorf("the classifier reads retracted facts, revision %d", seq)
 	}
-	if _, err := db.Retract(ctx, "deployment", id, meta); err != nil {
-		t.Errorf("retracting a deployment without facts: %v", err)
+
+	// Retracting or merging a deployment retracts its facts first, by a
+	// revision of their own; a merge leaves the other record's facts.
+	other := "synthetic-pk-0000003"
+	apply(t, db, &registry.Set{Facts: []*registry.FactDoc{fixture.Facts("synthetic-kz-0000002", "KZ", "post"), fixture.Facts(other, "PK", "real_time")}})
+	before, err := db.FactRevisions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Retract(ctx, "deployment", "synthetic-kz-0000002", meta); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Merge(ctx, "deployment", id, other, meta); err != nil {
+		t.Fatal(err)
+	}
+	after, err := db.FactRevisions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != 1 || after[other] != before[other] {
+		t.Errorf("facts after a retraction and a merge: %v; want only %s's, as it was (%d)", after, other, before[other])
+	}
+	tomb, err := db.Tombstone(ctx, "facts", "synthetic-kz-0000002")
+	if err != nil || !strings.Contains(tomb.Reason, "its deployment is retracted") {
+		t.Errorf("the retracted deployment's facts: %+v, %v; want a tombstone saying why", tomb, err)
+	}
+	if rep, err := db.Verify(ctx); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep.Mismatches)
 	}
 }
 

@@ -142,9 +142,6 @@ func (s *DB) retractIn(ctx context.Context, tx *sql.Tx, kind, id, into string, m
 			return nil, err
 		}
 	}
-	if err := checkFactsCited(ctx, tx, kind, id); err != nil {
-		return nil, err
-	}
 	citing, err := citers(ctx, tx, kind, id)
 	if err != nil {
 		return nil, err
@@ -161,6 +158,11 @@ func (s *DB) retractIn(ctx context.Context, tx *sql.Tx, kind, id, into string, m
 			return nil, err
 		}
 		out.Moved = append(out.Moved, registry.EntityID{Kind: c.kind, ID: c.id})
+	}
+	if kind == "deployment" {
+		if err := retractFacts(ctx, w, id, into, meta); err != nil {
+			return nil, err
+		}
 	}
 	rev := &registry.Revision{Seq: w.size, Kind: kind, ID: id, Op: "retract", Author: meta.Author, Reason: meta.Reason, Into: into, Time: meta.Time}
 	if err := w.append(rev); err != nil {
