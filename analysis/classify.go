@@ -29,6 +29,7 @@ type Classifier struct {
 	byID       map[string]*rules.Framework
 	curated    map[string]*rules.Facts
 	schema     *rules.Schema
+	bound      boundFacts // the register's facts, once SyncFacts binds it (facts.go)
 
 	versionOnce sync.Once
 	version     string // TierVersion's digest
@@ -91,10 +92,13 @@ func (c *Classifier) Select(ids []string) ([]*rules.Framework, error) {
 
 // Classification is a document's results under several frameworks.
 type Classification struct {
-	AsOf       string         `json:"as_of"`
-	Deployment string         `json:"deployment,omitempty"`
-	Facts      string         `json:"facts,omitempty"` // curated or derived
-	Results    []rules.Result `json:"results"`
+	AsOf       string `json:"as_of"`
+	Deployment string `json:"deployment,omitempty"`
+	Facts      string `json:"facts,omitempty"` // curated or derived
+	// FactsRevision is the log revision (seq) of the register's fact
+	// document the results read, when they read one: the inputs to cite.
+	FactsRevision *int64         `json:"facts_revision,omitempty"`
+	Results       []rules.Result `json:"results"`
 }
 
 // Classify evaluates a fact document under frameworks as of a date.
@@ -111,6 +115,9 @@ func (c *Classifier) Deployment(d *registry.Deployment, frameworks []*rules.Fram
 	f, origin := c.FactsFor(d)
 	out := Classify(f, frameworks, asOf)
 	out.Deployment, out.Facts = d.ID, origin
+	if seq, ok := c.FactsRevision(d.ID); ok {
+		out.FactsRevision = &seq
+	}
 	return out
 }
 
@@ -125,13 +132,18 @@ func (c *Classifier) EachClassification(ctx context.Context, reg Register, f reg
 
 // FactsFor returns the facts rules read for a deployment and their origin.
 func (c *Classifier) FactsFor(d *registry.Deployment) (*rules.Facts, string) {
-	if f, ok := c.curated[d.ID]; ok {
+	if f, ok := c.factsOf(d); ok {
 		return f, Curated
 	}
+	return c.derived(d), Derived
+}
+
+// derived returns the facts of a deployment's record alone.
+func (c *Classifier) derived(d *registry.Deployment) *rules.Facts {
 	// Not validated again: DeriveFacts emits only schema values for any
 	// record the register accepts (TestDerivedFactsValid), and validating
 	// was half the time of classifying a deployment.
-	return c.schema.DerivedFacts(DeriveFacts(d)), Derived
+	return c.schema.DerivedFacts(DeriveFacts(d))
 }
 
 // DeriveFacts maps a register record onto the fact schema. The register's
@@ -315,6 +327,10 @@ func (t *Table) AsOf() string { return t.asOf.Format(time.DateOnly) }
 
 // FrameworkIDs lists the frameworks, in id order.
 func (t *Table) FrameworkIDs() []string { return t.c.FrameworkIDs() }
+
+// FactsRevision returns the revision of the fact document the tiers of
+// deployment id read (Classifier.FactsRevision).
+func (t *Table) FactsRevision(id string) (int64, bool) { return t.c.FactsRevision(id) }
 
 // Of returns a deployment's tier under each framework, in FrameworkIDs'
 // order.

@@ -15,16 +15,21 @@ import (
 // derivation names the code that turns a record into facts (DeriveFacts,
 // FactsFor) and facts into spans. Change it whenever that code changes
 // what it gives, so that stores project every deployment again.
-const derivation = "tiers/2"
+const derivation = "tiers/3"
 
 // TierSpans returns a deployment's tier under every framework whose tiers
-// can be computed ahead, one span per interval of days on which the tier
+// can be computed ahead, from facts, its fact document in the register,
+// or else from its record (never from a curated document the classifier
+// was made with: the register's facts are the projection's input), one span per interval of days on which the tier
 // holds (registry.TierProjector), within the days the framework is in
 // force. Each framework is evaluated once on the first of those days and
 // once on each change day after it; neighbouring intervals with the same
 // tier are joined.
-func (c *Classifier) TierSpans(d *registry.Deployment) []registry.TierSpan {
-	f, _ := c.FactsFor(d)
+func (c *Classifier) TierSpans(d *registry.Deployment, facts *registry.FactDoc) []registry.TierSpan {
+	f := c.derived(d)
+	if facts != nil && facts.Facts() != nil {
+		f = facts.Facts()
+	}
 	out := make([]registry.TierSpan, 0, len(c.frameworks))
 	for _, fw := range c.frameworks {
 		b, ok := c.TierBounds(fw.ID)
@@ -93,8 +98,9 @@ func (c *Classifier) TierNames() []string {
 }
 
 // TierVersion is a digest of everything TierSpans depends on besides the
-// deployment: the derivation, the fact schema, every framework as loaded
-// and every curated fact document.
+// deployment and its facts: the derivation, the fact schema, every
+// framework as loaded and every curated fact document the classifier was
+// made with (none, for one that reads a register's).
 func (c *Classifier) TierVersion() string {
 	c.versionOnce.Do(func() {
 		h := sha256.New()

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"oversight/analysis"
-	"oversight/data"
 	"oversight/frameworks"
 	"oversight/internal/memo"
 	"oversight/registry"
@@ -62,18 +61,16 @@ func (f *frameworkFlags) load() (time.Time, *analysis.Classifier, []*rules.Frame
 	return asOf, c, sel, err
 }
 
-// builtinClassifier is the classifier of the built-in frameworks and fact
-// documents, made once a process.
+// builtinClassifier is the classifier of the built-in frameworks, made
+// once a process. It reads the fact documents of the register the process
+// opens (registerFlags.open binds it), not the files in data/: the
+// register's are logged.
 var builtinClassifier = sync.OnceValues(func() (*analysis.Classifier, error) {
 	builtin, err := frameworks.Load()
 	if err != nil {
 		return nil, fmt.Errorf("built-in frameworks: %w", err)
 	}
-	curated, err := data.Facts()
-	if err != nil {
-		return nil, fmt.Errorf("built-in fact documents: %w", err)
-	}
-	return analysis.NewClassifier(builtin, curated)
+	return analysis.NewClassifier(builtin, nil)
 })
 
 func (f *frameworkFlags) classifier() (*analysis.Classifier, []*rules.Framework, error) {

@@ -10,6 +10,7 @@ import (
 
 	"oversight/data"
 	"oversight/ledger"
+	"oversight/registry"
 	"oversight/store"
 )
 
@@ -76,10 +77,17 @@ func (r *registerFlags) openWith(ctx context.Context, seed bool, key *ledger.Key
 		return nil, err
 	}
 	if seed && !r.noSeed {
-		if err := seedBuiltin(ctx, db); err != nil {
-			db.Close()
-			return nil, err
+		err = seedBuiltin(ctx, db)
+		if err == nil {
+			err = seedFacts(ctx, db)
 		}
+	}
+	if err == nil {
+		err = c.SyncFacts(ctx, db)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }
@@ -97,5 +105,43 @@ func seedBuiltin(ctx context.Context, db *store.DB) error {
 		return fmt.Errorf("built-in dataset: %w", err)
 	}
 	_, err = db.Apply(ctx, set, store.Meta{Author: "oversight-builtin", Reason: "built-in dataset"}, nil)
+	return err
+}
+
+// seedFacts logs the built-in fact documents in a register that was filled
+// with the built-in dataset before fact documents were records, and so
+// holds none: each document of a deployment the register holds, as the
+// oversight-builtin author's revision, saying why. Without them its
+// deployments would be classified from their records alone. A register
+// holding any fact document is left alone, as is one the built-in dataset
+// never filled.
+func seedFacts(ctx context.Context, db *store.DB) error {
+	revs, err := db.FactRevisions(ctx)
+	if err != nil || len(revs) > 0 {
+		return err
+	}
+	if n, err := db.Size(ctx); err != nil || n == 0 {
+		return err
+	}
+	if first, _, err := db.Revision(ctx, 0); err != nil || first.Author != "oversight-builtin" {
+		return err
+	}
+	set, err := data.Load()
+	if err != nil {
+		return fmt.Errorf("built-in dataset: %w", err)
+	}
+	var facts registry.Set
+	for _, f := range set.Facts {
+		d, err := db.Get(ctx, "deployment", f.ID)
+		if err == nil && d.(*registry.Deployment) != nil {
+			facts.Facts = append(facts.Facts, f)
+		} else if registry.ErrorCode(err) != registry.ENotFound && registry.ErrorCode(err) != registry.EConflict {
+			return err
+		}
+	}
+	if len(facts.Facts) == 0 {
+		return nil
+	}
+	_, err = db.Apply(ctx, &facts, store.Meta{Author: "oversight-builtin", Reason: "built-in fact documents, which classification reads, now kept in the log"}, nil)
 	return err
 }

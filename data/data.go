@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +23,9 @@ var files embed.FS
 func FS() fs.FS { return files }
 
 // Load parses every built-in data file and checks the whole set, so that a
-// broken reference between files is an error naming file and line.
+// broken reference between files is an error naming file and line. The
+// fact documents, facts/<deployment-id>.yaml, are in the set as records
+// (registry.FactDoc), which a new register logs with the rest.
 func Load() (*registry.Set, error) { return LoadFS(files) }
 
 // LoadFS loads a tree laid out like the built-in data.
@@ -40,7 +41,6 @@ func loadFS(fsys fs.FS) (*registry.Set, *ingest.Source, error) {
 		return nil, nil, err
 	}
 	sort.Strings(names)
-	names = slices.DeleteFunc(names, func(n string) bool { return strings.HasPrefix(n, "facts/") })
 	var sets []*registry.Set
 	var srcs []*ingest.Source
 	var errs ingest.ErrorList
@@ -57,6 +57,10 @@ func loadFS(fsys fs.FS) (*registry.Set, *ingest.Source, error) {
 			}
 			return nil, nil, err
 		}
+		if e := misnamed(name, set); e != nil {
+			errs = append(errs, e)
+			continue
+		}
 		sets = append(sets, set)
 		srcs = append(srcs, src)
 	}
@@ -68,6 +72,20 @@ func loadFS(fsys fs.FS) (*registry.Set, *ingest.Source, error) {
 		return nil, nil, err
 	}
 	return set, src, nil
+}
+
+// misnamed refuses a fact document whose file is not named after its
+// deployment, so that a reader finds a deployment's facts by its id.
+func misnamed(name string, set *registry.Set) *ingest.Error {
+	dir, file := path.Split(name)
+	if dir != "facts/" {
+		return nil
+	}
+	want := strings.TrimSuffix(file, ".yaml")
+	if len(set.Facts) != 1 || set.Facts[0].ID != want {
+		return &ingest.Error{File: "data/" + name, Field: "deployment.id", Msg: fmt.Sprintf("must equal the file name %q, and the file hold one fact document", want)}
+	}
+	return nil
 }
 
 // Facts parses the built-in fact documents, data/facts/<deployment-id>.yaml,

@@ -13,6 +13,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strconv"
 
 	"oversight/ingest"
 	"oversight/registry"
@@ -37,6 +38,9 @@ type Tiers interface {
 	// Of returns a deployment's tier under each framework, in the order
 	// of FrameworkIDs.
 	Of(d *registry.Deployment) ([]string, error)
+	// FactsRevision returns the log revision of the fact document the
+	// tiers of deployment id read; ok is false when they read none.
+	FactsRevision(id string) (seq int64, ok bool)
 }
 
 // Write writes the register in a format. JSON with a zero filter is the
@@ -183,6 +187,7 @@ func writeCSV(ctx context.Context, w io.Writer, r Register, f registry.Deploymen
 		for _, fw := range fws {
 			header = append(header, ingest.TierColumnPrefix+fw)
 		}
+		header = append(header, ingest.FactsColumn)
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -200,6 +205,11 @@ func writeCSV(ctx context.Context, w io.Writer, r Register, f registry.Deploymen
 			for _, t := range of {
 				rec = append(rec, ingest.EscapeCell(t))
 			}
+			rev := "" // derived from the record: no fact document
+			if seq, ok := tiers.FactsRevision(d.ID); ok {
+				rev = strconv.FormatInt(seq, 10)
+			}
+			rec = append(rec, rev)
 		}
 		return cw.Write(rec)
 	})

@@ -40,6 +40,11 @@ var CSVColumns = []string{
 // so import skips them.
 const TierColumnPrefix = "tier:"
 
+// FactsColumn is the column an export adds after the tiers: the log
+// revision of the fact document they were computed from, empty where the
+// deployment has none and its record alone was read. Import ignores it.
+const FactsColumn = "facts_as_of_revision"
+
 // CSVRecord renders a deployment as a CSV row under CSVColumns, each cell
 // escaped with EscapeCell.
 func CSVRecord(d *registry.Deployment) ([]string, error) {
@@ -202,7 +207,7 @@ func csvHeader(name string, header []string) (map[string]int, ErrorList) {
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		switch j, dup := col[h]; {
-		case strings.HasPrefix(h, TierColumnPrefix):
+		case strings.HasPrefix(h, TierColumnPrefix), h == FactsColumn:
 			continue // computed by Oversight, not data
 		case !slices.Contains(CSVColumns, h):
 			errs.add(&Error{File: name, Line: 1, Field: registry.Clip(h), Msg: "unknown column", Allowed: CSVColumns})

@@ -110,6 +110,9 @@ func Parse(name string, data []byte, f Format) (*registry.Set, *Source, error) {
 	case YAML:
 		return parseDocument(name, data)
 	case JSON:
+		if isFactDocument(data) {
+			return parseFactDocument(name, data)
+		}
 		return decodeSet(name, data)
 	case CSV:
 		return parseCSV(name, data)

@@ -34,6 +34,10 @@ func FuzzJSON(f *testing.F) {
 		"{\"deployments\":[{\"title\":\"\xff\xfe\"}]}", `{"deployments":[{"title":"a\u0000b"}]}`,
 		"\ufeff{}", "\xff\xfe{\x00}\x00", `{"deployments":[]}}`, strings.Repeat("[", 100),
 		`{"claims":[{"id":"x","value":[[[[[["a"]]]]]]}]}`, `{"vendors":[{"id":"` + strings.Repeat("a", 200) + `"}]}`,
+		// A fact document alone, and in a list of facts.
+		`{"schema":"observatory.facts/v0","deployment":{"id":"a"},"operator":{"type":"police"}}`,
+		`{"schema":"observatory.facts/v0","deployment":{"id":"a"},"operator":{"type":"wizard"}}`,
+		`{"facts":[{"schema":"observatory.facts/v0","deployment":{"id":"a"}},null,{}]}`, `{"schema":1}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -54,6 +58,8 @@ func FuzzYAML(f *testing.F) {
 		"deployments:\n  - title: !!binary aGk=\n", "<<: {a: 1}\n", "--- 1\n--- 2\n", "\ufeffdeployments: []\n",
 		"deployments: [" + strings.Repeat("[", 50) + "\n", "deployments:\n" + strings.Repeat("- \n", 50),
 		"deployments:\n  - title: \"\\x00\"\n", "? [a]\n: 1\n", "deployments:\r\n  - id: crlf\r\n",
+		"schema: observatory.facts/v0\ndeployment: {id: a}\noperator:\n  type: wizard\n", "schema: [1]\n",
+		"facts:\n  - schema: observatory.facts/v0\n    deployment: {id: a}\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -202,7 +208,7 @@ func boundedError(t *testing.T, err error) {
 // dataFiles lists some of the built-in register's files, for seeds.
 func dataFiles(f *testing.F) []string {
 	var names []string
-	for _, dir := range []string{"deployments", "jurisdictions", "vendors", "instruments", "claims"} {
+	for _, dir := range []string{"deployments", "jurisdictions", "vendors", "instruments", "claims", "facts"} {
 		m, _ := filepath.Glob("../data/" + dir + "/*.yaml")
 		names = append(names, m[:min(len(m), 8)]...)
 	}

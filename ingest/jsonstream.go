@@ -44,7 +44,7 @@ const (
 // lists are the lists of records a register document may hold, by name.
 var lists = map[string]string{
 	"jurisdictions": "jurisdiction", "vendors": "vendor", "instruments": "instrument",
-	"deployments": "deployment", "claims": "claim", "replies": "reply",
+	"deployments": "deployment", "claims": "claim", "replies": "reply", "facts": "facts",
 }
 
 func newJSONRecords(name string, r io.Reader) (*jsonRecords, error) {

@@ -10,6 +10,7 @@ import (
 
 	"oversight/internal/yamldoc"
 	"oversight/registry"
+	"oversight/rules"
 )
 
 // A Reader reads the records of import files one at a time, file after
@@ -120,8 +121,8 @@ func (r *Reader) open() error {
 	}
 	r.at++
 	r.starts = append(r.starts, maps.Clone(r.counts))
-	switch f {
-	case JSON, CSV:
+	// A fact document is small and read whole, as Parse reads it.
+	if f == CSV || f == JSON && !factFile(name) {
 		fh, err := os.Open(name)
 		if err != nil {
 			return err
@@ -150,6 +151,17 @@ func (r *Reader) open() error {
 	r.srcs = append(r.srcs, src)
 	r.cur = &setRecords{ents: set.Entities()}
 	return nil
+}
+
+// factFile reports whether the JSON file name holds one fact document,
+// which is read whole instead of as a stream of records: it is small.
+func factFile(name string) bool {
+	st, err := os.Stat(name)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > rules.MaxFactBytes {
+		return false
+	}
+	b, err := os.ReadFile(name)
+	return err == nil && isFactDocument(b)
 }
 
 // Close closes the file being read, if any.

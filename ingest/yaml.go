@@ -15,7 +15,10 @@ func parseDocument(name string, data []byte) (*registry.Set, *Source, error) {
 		return nil, nil, docError(name, err)
 	}
 	if len(doc.File.Docs) != 1 || doc.File.Docs[0].Body == nil {
-		return nil, nil, ErrorList{{File: name, Line: 1, Msg: "expected one document with lists named jurisdictions, vendors, instruments, deployments or claims"}}
+		return nil, nil, ErrorList{{File: name, Line: 1, Msg: "expected one document with lists named jurisdictions, vendors, instruments, deployments, claims or facts, or one fact document"}}
+	}
+	if isFactDocument(doc.JSON) {
+		return parseFactDocument(name, data)
 	}
 	return decodeSet(name, doc.JSON)
 }

@@ -67,6 +67,11 @@ func (s *Set) Check(known Known) []*RecordError {
 			References(r, func(path, target, tid string) { ref("reply", i, r.ID, path, target, tid) })
 		}
 	}
+	for i, f := range s.Facts {
+		if f != nil {
+			References(f, func(path, target, tid string) { ref("facts", i, f.ID, path, target, tid) })
+		}
+	}
 	for i, j := range s.Jurisdictions {
 		if j != nil {
 			References(j, func(path, target, tid string) { ref("jurisdiction", i, j.Code, path, target, tid) })
@@ -92,6 +97,8 @@ func References(e Entity, fn func(path, kind, id string)) {
 		fn("jurisdiction", "jurisdiction", v.Jurisdiction)
 	case *Reply:
 		fn("deployment", "deployment", v.Deployment)
+	case *FactDoc:
+		fn("deployment.id", "deployment", v.ID)
 	case *Jurisdiction:
 		for k, sg := range v.Safeguards {
 			fn(fmt.Sprintf("safeguards[%d].instrument", k), "instrument", sg.Instrument)
@@ -111,8 +118,11 @@ func missing(path, kind, id string) *FieldError {
 }
 
 func idField(kind string) string {
-	if kind == "jurisdiction" {
+	switch kind {
+	case "jurisdiction":
 		return "code"
+	case "facts":
+		return "deployment.id"
 	}
 	return "id"
 }
@@ -132,6 +142,8 @@ func Field(kind string) string {
 		return "claims"
 	case "reply":
 		return "replies"
+	case "facts":
+		return "facts"
 	}
 	return kind
 }

@@ -40,6 +40,8 @@ func New(kind string) Entity {
 		return new(Claim)
 	case "reply":
 		return new(Reply)
+	case "facts":
+		return new(FactDoc)
 	}
 	return nil
 }
@@ -70,6 +72,9 @@ type Set struct {
 	Deployments   []*Deployment   `json:"deployments,omitempty"`
 	Claims        []*Claim        `json:"claims,omitempty"`
 	Replies       []*Reply        `json:"replies,omitempty"` // organisations' answers to the deployments that name them
+	// Facts are deployments' fact documents, which classification reads:
+	// each is keyed by its deployment.id.
+	Facts []*FactDoc `json:"facts,omitempty"`
 	// Classification, in an export, holds tiers Oversight computed from the
 	// records; import ignores it, since rules, not files, decide tiers.
 	Classification json.RawMessage `json:"classification,omitempty"`
@@ -108,6 +113,7 @@ func (s *Set) each(fn func(kind string, i int, e Entity)) {
 	eachOf(s.Deployments, fn)
 	eachOf(s.Claims, fn)
 	eachOf(s.Replies, fn)
+	eachOf(s.Facts, fn)
 }
 
 func eachOf[E interface {
@@ -140,6 +146,8 @@ func (s *Set) Add(e Entity) {
 		s.Claims = append(s.Claims, v)
 	case *Reply:
 		s.Replies = append(s.Replies, v)
+	case *FactDoc:
+		s.Facts = append(s.Facts, v)
 	}
 }
 

@@ -86,6 +86,8 @@ func FuzzCanonical(f *testing.F) {
 		`{"id":"c","jurisdiction":"SG","dataset":"d","indicator":"i","value":-0,"sources":[{"key":"a","url":"https://x.org"}]}`,
 		`{"id":"c","jurisdiction":"SG","dataset":"d","indicator":"i","value":["a",1],"sources":[{"key":"a","url":"https://x.org"}]}`,
 		`{"id":"v","name":"V","type":"company","ownership":"private","aliases":[]}`,
+		`{"schema":"observatory.facts/v0","deployment":{"id":"a","jurisdiction":"SG"},"deployment_x":1}`,
+		`{"schema":"observatory.facts/v0","deployment":{"id":"a","scale":{"cameras":1.0e3}},"system":{"capabilities":["remote_biometric_identification"]}}`,
 	} {
 		f.Add(s)
 	}

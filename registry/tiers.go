@@ -28,9 +28,11 @@ type TierProjector interface {
 	// TierSpans returns a deployment's tier under every projected
 	// framework on the days the framework is in force: for each, spans
 	// that cover its TierBounds From to Until without gap or overlap.
-	TierSpans(d *Deployment) []TierSpan
+	// facts is the deployment's current fact document in the register,
+	// nil when it has none.
+	TierSpans(d *Deployment, facts *FactDoc) []TierSpan
 	// TierVersion names everything the spans depend on besides the
-	// deployment (frameworks, curated facts, the derivation's code): the
+	// deployment and its facts (frameworks, the derivation's code): the
 	// store projects every deployment again when it changes.
 	TierVersion() string
 	// TierBounds gives the days a framework is in force, outside which

@@ -138,7 +138,7 @@ var (
 	}}
 
 	// Kinds are the entity kinds that the log records.
-	Kinds = Enum{"kind", []string{"jurisdiction", "vendor", "instrument", "deployment", "claim", "reply"}}
+	Kinds = Enum{"kind", []string{"jurisdiction", "vendor", "instrument", "deployment", "claim", "reply", "facts"}}
 
 	// Ops are what a revision does to an entity.
 	Ops = Enum{"op", []string{"create", "update", "retract", "redact"}}

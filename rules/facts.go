@@ -126,7 +126,7 @@ func (s *Schema) ParseFacts(name string, data []byte) (*Facts, error) {
 		}
 		for i := range fe {
 			fe[i].File = name
-			for p := pointerToPath(fe[i].Field); lines != nil && p != ""; p = yamldoc.Parent(p) {
+			for p := PointerToPath(fe[i].Field); lines != nil && p != ""; p = yamldoc.Parent(p) {
 				if l, ok := lines[p]; ok {
 					fe[i].Line = l
 					break
@@ -346,7 +346,9 @@ func pathToPointer(p string) string {
 	return "/" + strings.NewReplacer(".", "/", "[", "/", "]", "").Replace(p)
 }
 
-func pointerToPath(ptr string) string {
+// PointerToPath turns a JSON pointer (/evidence/2/url) into a path
+// (evidence[2].url), as registry errors name fields.
+func PointerToPath(ptr string) string {
 	ptr = strings.Trim(ptr, "/")
 	if ptr == "" {
 		return ""

@@ -111,6 +111,8 @@ func recordName(state json.RawMessage) string {
 	var r struct {
 		Title, Name                      string
 		Dataset, Indicator, Jurisdiction string
+		// A fact document names its deployment.
+		Deployment struct{ Title string }
 	}
 	if json.Unmarshal(state, &r) != nil {
 		return ""
@@ -118,6 +120,8 @@ func recordName(state json.RawMessage) string {
 	switch {
 	case r.Title != "":
 		return r.Title
+	case r.Deployment.Title != "":
+		return "the facts of " + r.Deployment.Title
 	case r.Name != "":
 		return r.Name
 	case r.Dataset != "" && r.Indicator != "":

@@ -17,6 +17,7 @@ import (
 type change struct {
 	Seq               int64
 	Kind, ID, Op      string
+	Name              string // the record's title or name, when its state gives one
 	Author, Reason    string
 	Time, Href, Proof string
 }
@@ -168,7 +169,7 @@ func latest(ctx context.Context, rd Reader, n int) ([]change, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := change{Seq: rev.Seq, Kind: rev.Kind, ID: rev.ID, Op: rev.Op, Author: rev.Author, Reason: rev.Reason,
+		c := change{Seq: rev.Seq, Kind: rev.Kind, ID: rev.ID, Name: recordName(rev.State), Op: rev.Op, Author: rev.Author, Reason: rev.Reason,
 			Time: rev.Time.Format("2006-01-02 15:04 UTC"), Href: entityHref(rev.Kind, rev.ID), Proof: fmt.Sprintf("/api/v1/log/revisions/%d", rev.Seq)}
 		if c.Href == "" {
 			c.Href = c.Proof
@@ -185,6 +186,8 @@ func entityHref(kind, id string) string {
 	switch kind {
 	case "deployment":
 		return "/deployments/" + id
+	case "facts": // a deployment's, shown with its classification
+		return "/deployments/" + id + "#classification"
 	case "jurisdiction":
 		return "/countries/" + id
 	case "vendor":

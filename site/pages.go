@@ -123,11 +123,25 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 		}
 	}
 	slices.SortFunc(replies, func(a, b *registry.Reply) int { return strings.Compare(a.ID, b.ID) })
+	c := s.cls.Deployment(d, byRelevance(&registry.Jurisdiction{Code: d.Jurisdiction}, s.cls.Frameworks()), s.today())
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
-		"Title": d.Title, "D": d, "J": j, "C": s.cls.Deployment(d, byRelevance(&registry.Jurisdiction{Code: d.Jurisdiction}, s.cls.Frameworks()), s.today()), "History": hist, "Size": cp.Size, "Checkpoint": cp,
+		"Title": d.Title, "D": d, "J": j, "C": c, "FactsRev": factsRevision(c), "History": hist, "Size": cp.Size, "Checkpoint": cp,
 		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies, "Declared": s.declared(d),
 	})
 	return nil
+}
+
+// A factsRev is the revision of the fact document a classification read,
+// and the history page's bound that lists it first.
+type factsRev struct{ Seq, Before int64 }
+
+// factsRevision returns the revision a classification's facts were
+// logged at, nil when it read no register fact document.
+func factsRevision(c analysis.Classification) *factsRev {
+	if c.FactsRevision == nil {
+		return nil
+	}
+	return &factsRev{Seq: *c.FactsRevision, Before: *c.FactsRevision + 1}
 }
 
 // vendor is an organisation's page: where the register records it, in

@@ -84,7 +84,7 @@ func TestHistoryNamesRecords(t *testing.T) {
 	if ids := idLinks(body); len(ids) > 0 {
 		t.Errorf("/history links to records by their ids: %q", ids)
 	}
-	rev := regexp.MustCompile(`(?s)<div class="revision"><p>(.*?)</p>`)
+	rev := regexp.MustCompile(`(?s)<div class="revision"[^>]*><p>(.*?)</p>`)
 	ms := rev.FindAllStringSubmatch(body, -1)
 	if len(ms) == 0 {
 		t.Fatal("/history shows no revision")

@@ -219,37 +219,49 @@ func currentStates(tw *txWriter, ents []registry.Entity) (map[registry.EntityID]
 	}
 	out := map[registry.EntityID][]byte{}
 	for kind, ids := range byKind {
-		for len(ids) > 0 {
-			n := min(len(ids), 500)
-			list, err := json.Marshal(ids[:n])
-			if err != nil {
-				return nil, err
-			}
-			ids = ids[n:]
-			st, err := tw.stmt("SELECT id, state FROM entities WHERE kind = $1 AND " + tw.d.inJSON("id", "$2"))
-			if err != nil {
-				return nil, err
-			}
-			rows, err := st.QueryContext(tw.ctx, kind, string(list))
-			if err != nil {
-				return nil, err
-			}
-			for rows.Next() {
-				var id string
-				var state []byte
-				if err := rows.Scan(&id, &state); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				out[registry.EntityID{Kind: kind, ID: id}] = state
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
+		err := eachState(tw.ctx, tw.tx, tw.d, kind, ids, func(id string, state []byte) error {
+			out[registry.EntityID{Kind: kind, ID: id}] = state
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// eachState calls fn with the id and current state of each of the
+// entities kind/ids the register holds, a few hundred a query.
+func eachState(ctx context.Context, q querier, d dialect, kind string, ids []string, fn func(id string, state []byte) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		list, err := json.Marshal(ids[:n])
+		if err != nil {
+			return err
+		}
+		ids = ids[n:]
+		rows, err := q.QueryContext(ctx, "SELECT id, state FROM entities WHERE kind = $1 AND "+d.inJSON("id", "$2"), kind, string(list))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var state []byte
+			if err := rows.Scan(&id, &state); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := fn(id, state); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteRows deletes an entity's rows from the tables of its kind.

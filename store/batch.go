@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"oversight/registry"
 )
 
 // A txWriter writes within one transaction. It prepares each statement
@@ -33,6 +35,12 @@ type txWriter struct {
 	tiersChecked bool       // the projection's version was checked (project)
 	tiersInline  bool       // and this write projects its deployments' tiers
 	tiersBulk    bool       // the write holds too many deployments to classify them all
+	// What the write does to tiers (facts.go): the deployments whose tiers
+	// it projects when it flushes, the fact documents it writes (nil for
+	// retracted ones), and the deployments it marked pending.
+	tierQueue     map[string]*registry.Deployment
+	factsIn       map[string]*registry.FactDoc
+	pendingMarked map[string]bool
 
 	counts map[countKey]int // deltas of deployment_counts, written by flush
 }
@@ -49,7 +57,8 @@ type insertJob struct {
 }
 
 func newTxWriter(ctx context.Context, d dialect, tx *sql.Tx, tiers *tierCodec) *txWriter {
-	return &txWriter{d: d, ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, inserts: map[insertKey]*sql.Stmt{}, pending: map[*table][]any{}, tiers: tiers}
+	return &txWriter{d: d, ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, inserts: map[insertKey]*sql.Stmt{}, pending: map[*table][]any{}, tiers: tiers,
+		tierQueue: map[string]*registry.Deployment{}, factsIn: map[string]*registry.FactDoc{}, pendingMarked: map[string]bool{}}
 }
 
 // stmt returns the prepared form of q, preparing it on first use. The
@@ -107,10 +116,14 @@ func (w *txWriter) insert(rows ...row) error {
 	return nil
 }
 
-// flush writes every row added and waits until all are written, then the
-// deltas of deployment_counts. It must be called, and its error checked,
-// before the transaction ends.
+// flush writes every row added, and the tiers of the deployments queued,
+// and waits until all are written, then the deltas of deployment_counts.
+// It must be called, and its error checked, before the transaction ends.
 func (w *txWriter) flush() error {
+	if err := w.drainTiers(); err != nil {
+		w.wait()
+		return err
+	}
 	for _, t := range w.order {
 		if err := w.flushTable(t); err != nil {
 			w.wait()

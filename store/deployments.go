@@ -54,7 +54,7 @@ func (s *reader) deploymentConditions(ctx context.Context, f registry.Deployment
 		return f, nil, nil, "", err
 	}
 	if f.Tier != nil && !indexed {
-		m, err := s.tierMatch(f.Tier)
+		m, err := s.tierMatch(ctx, f.Tier)
 		if err != nil {
 			return f, nil, nil, "", err
 		}

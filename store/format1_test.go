@@ -160,6 +160,7 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 		// it drops itself).
 		exec("DROP INDEX deployments_status")
 		exec("DROP INDEX deployments_certainty")
+		exec("DROP TABLE deployment_facts") // migration 014
 		exec("UPDATE schema_version SET version = 10")
 		return err
 	})

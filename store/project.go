@@ -52,7 +52,7 @@ var (
 )
 
 // allTables lists every projection table, in the order verify reports them.
-var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS, tRetractions}
+var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS, tDepFacts, tRetractions}
 
 // kindTables lists the tables that hold rows of each kind.
 var kindTables = map[string][]*table{
@@ -64,6 +64,7 @@ var kindTables = map[string][]*table{
 	// A reply is found by its id, which its deployment and organisation
 	// make (registry.ReplyID).
 	"reply": {tEntities, tSources},
+	"facts": {tEntities, tDepFacts},
 }
 
 // A row is one row of one projection table.
@@ -98,6 +99,8 @@ func project(e registry.Entity, seq int64, state []byte) []row {
 		addSources(v.Sources)
 	case *registry.Reply:
 		addSources(v.Sources)
+	case *registry.FactDoc:
+		rows = append(rows, row{tDepFacts, []any{v.ID, seq}})
 	case *registry.Deployment:
 		var year, cameras, lat, lon any
 		if y := v.Year(); y != 0 {

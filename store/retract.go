@@ -159,6 +159,11 @@ func (s *DB) retractIn(ctx context.Context, tx *sql.Tx, kind, id, into string, m
 		}
 		out.Moved = append(out.Moved, registry.EntityID{Kind: c.kind, ID: c.id})
 	}
+	if kind == "deployment" {
+		if err := retractFacts(ctx, w, id, into, meta); err != nil {
+			return nil, err
+		}
+	}
 	rev := &registry.Revision{Seq: w.size, Kind: kind, ID: id, Op: "retract", Author: meta.Author, Reason: meta.Reason, Into: into, Time: meta.Time}
 	if err := w.append(rev); err != nil {
 		return nil, err
@@ -168,6 +173,12 @@ func (s *DB) retractIn(ctx context.Context, tx *sql.Tx, kind, id, into string, m
 	}
 	if err := w.insert(tombstone(rev, last, true)); err != nil {
 		return nil, err
+	}
+	if kind == "facts" {
+		// The deployment is classified again, from its record alone.
+		if err := w.factsWritten(id, nil); err != nil {
+			return nil, err
+		}
 	}
 	if err := w.flush(); err != nil {
 		return nil, err

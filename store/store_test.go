@@ -80,6 +80,7 @@ func TestPostgres(t *testing.T) {
 		{"SubmitAndAccept", TestSubmitAndAccept}, {"DisputeNeedsEditToAccept", TestDisputeNeedsEditToAccept}, {"DecideRetractAndMerge", TestDecideRetractAndMerge}, {"Reply", TestReply}, {"Withdraw", TestWithdraw}, {"SelfRegistration", TestSelfRegistration}, {"Releases", TestReleases}, {"ChangeCounts", TestChangeCounts},
 		{"Retract", TestRetract}, {"Redact", TestRedact}, {"RedactRefuses", TestRedactRefuses}, {"FormatOneRegister", TestFormatOneRegister}, {"Merge", TestMerge}, {"MergeInstrument", TestMergeInstrument}, {"TierProjection", TestTierProjection}, {"CountsByDelta", TestCountsByDelta},
 		{"SnapshotSameAsDB", TestSnapshotSameAsDB}, {"SnapshotIsolation", TestSnapshotIsolation}, {"SnapshotGetMany", TestSnapshotGetMany}, {"SnapshotClose", TestSnapshotClose},
+		{"FactsLogged", TestFactsLogged}, {"FactsRefused", TestFactsRefused}, {"FactsTampered", TestFactsTampered},
 	} {
 		t.Run(c.name, c.fn)
 	}

@@ -55,8 +55,8 @@ func (s *reader) tierTerm(f *registry.TierFilter) term {
 }
 
 // tierMatch is the test of a tier filter that the table cannot answer yet:
-// the projector classifies each deployment read.
-func (s *reader) tierMatch(f *registry.TierFilter) (func(*registry.Deployment) (bool, error), error) {
+// the projector classifies each deployment read, with its facts.
+func (s *reader) tierMatch(ctx context.Context, f *registry.TierFilter) (func(*registry.Deployment) (bool, error), error) {
 	p := s.tiers.projector()
 	if p == nil {
 		return nil, errors.New("a tier filter needs the store's tier projector (ProjectTiers)")
@@ -66,7 +66,11 @@ func (s *reader) tierMatch(f *registry.TierFilter) (func(*registry.Deployment) (
 		return nil, fmt.Errorf("tiers under %s cannot be projected", f.Framework)
 	}
 	return func(d *registry.Deployment) (bool, error) {
-		for _, sp := range p.TierSpans(d) {
+		fs, err := factsFor(ctx, s.q, s.d, []*registry.Deployment{d})
+		if err != nil {
+			return false, err
+		}
+		for _, sp := range p.TierSpans(d, fs[0]) {
 			if sp.Framework == f.Framework && sp.From <= f.Day && f.Day < sp.Until {
 				return slices.Contains(f.Tiers, sp.Tier), nil
 			}

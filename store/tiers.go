@@ -147,10 +147,14 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 			if err != nil || len(ds) == 0 {
 				return err
 			}
+			fs, err := factsFor(ctx, tx, s.d, ds)
+			if err != nil {
+				return err
+			}
 			tw := newTxWriter(ctx, s.d, tx, p)
 			defer tw.wait()
 			ids := make([]string, len(ds))
-			for i, rows := range spansOf(p, ds) {
+			for i, rows := range spansOf(p, ds, fs) {
 				if err := tw.insert(rows...); err != nil {
 					return err
 				}
@@ -216,9 +220,10 @@ func setVersion(w *txWriter, version string) error {
 	return w.exec("INSERT INTO projections (name, version) VALUES ($1, $2)", tierProjection, version)
 }
 
-// spansOf classifies deployments on every core and returns each one's
-// rows, in the order given.
-func spansOf(p *tierCodec, ds []*registry.Deployment) [][]row {
+// spansOf classifies deployments, each with its fact document (fs[i],
+// nil for none), on every core and returns each one's rows, in the order
+// given.
+func spansOf(p *tierCodec, ds []*registry.Deployment, fs []*registry.FactDoc) [][]row {
 	out := make([][]row, len(ds))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -227,7 +232,7 @@ func spansOf(p *tierCodec, ds []*registry.Deployment) [][]row {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < len(ds); i = int(next.Add(1) - 1) {
-				out[i] = tierRows(p, ds[i])
+				out[i] = tierRows(p, ds[i], fs[i])
 			}
 		}()
 	}
@@ -236,8 +241,8 @@ func spansOf(p *tierCodec, ds []*registry.Deployment) [][]row {
 }
 
 // tierRows are the rows of a deployment's tier spans.
-func tierRows(p *tierCodec, d *registry.Deployment) []row {
-	spans := p.TierSpans(d)
+func tierRows(p *tierCodec, d *registry.Deployment, f *registry.FactDoc) []row {
+	spans := p.TierSpans(d, f)
 	rows := make([]row, 0, len(spans))
 	for _, sp := range spans {
 		if code, ok := p.code(sp.Framework, sp.Tier); ok {
@@ -247,45 +252,58 @@ func tierRows(p *tierCodec, d *registry.Deployment) []row {
 	return rows
 }
 
-// project writes the rows an entity's state puts in the tables, and a
-// deployment's tiers, or marks them pending (ProjectTiers) when this write
-// cannot or should not classify: it has no projector, or another version
-// than the table's, or more deployments than tiersInline.
+// project writes the rows an entity's state puts in the tables, and
+// queues the tiers of a deployment, or of the deployment whose facts it
+// is, for flush to project (facts.go), or marks them pending
+// (ProjectTiers) when this write cannot or should not classify: it has no
+// projector, or another version than the table's, or more deployments than
+// tiersInline.
 func (w *txWriter) project(e registry.Entity, seq int64, state []byte) error {
-	d, ok := e.(*registry.Deployment)
-	if !ok {
-		return w.insert(project(e, seq, state)...)
-	}
-	if !w.tiersChecked {
-		w.tiersChecked = true
-		have, err := tierVersion(w.ctx, w.tx)
-		if err != nil {
-			return err
-		}
-		if have == "" && w.tiers != nil {
-			// A register without deployments has every tier it needs:
-			// its first import starts a projection of this version.
-			var any int
-			err := w.tx.QueryRowContext(w.ctx, "SELECT count(*) FROM (SELECT 1 FROM entities WHERE kind = 'deployment' LIMIT 1) e").Scan(&any)
-			if err != nil {
-				return err
-			}
-			if any == 0 {
-				if err := setVersion(w, w.tiers.TierVersion()); err != nil {
-					return err
-				}
-				have = w.tiers.TierVersion()
-			}
-		}
-		w.tiersInline = w.tiers != nil && have == w.tiers.TierVersion() && !w.tiersBulk
-	}
 	rows := project(e, seq, state)
-	w.countRows(rows, +1)
+	w.countRows(rows, +1) // a deployment's rows only (countKeyOf)
 	if err := w.insert(rows...); err != nil {
 		return err
 	}
-	if !w.tiersInline {
-		return w.insert(row{tTierPending, []any{d.ID}})
+	switch v := e.(type) {
+	case *registry.FactDoc:
+		return w.factsWritten(v.ID, v)
+	case *registry.Deployment:
+		if err := w.checkTiers(); err != nil {
+			return err
+		}
+		if !w.tiersInline {
+			return w.markPending(v.ID)
+		}
+		w.tierQueue[v.ID] = v
 	}
-	return w.insert(tierRows(w.tiers, d)...)
+	return nil
+}
+
+// checkTiers decides, once a write, whether it projects tiers itself.
+func (w *txWriter) checkTiers() error {
+	if w.tiersChecked {
+		return nil
+	}
+	w.tiersChecked = true
+	have, err := tierVersion(w.ctx, w.tx)
+	if err != nil {
+		return err
+	}
+	if have == "" && w.tiers != nil {
+		// A register without deployments has every tier it needs:
+		// its first import starts a projection of this version.
+		var any int
+		err := w.tx.QueryRowContext(w.ctx, "SELECT count(*) FROM (SELECT 1 FROM entities WHERE kind = 'deployment' LIMIT 1) e").Scan(&any)
+		if err != nil {
+			return err
+		}
+		if any == 0 {
+			if err := setVersion(w, w.tiers.TierVersion()); err != nil {
+				return err
+			}
+			have = w.tiers.TierVersion()
+		}
+	}
+	w.tiersInline = w.tiers != nil && have == w.tiers.TierVersion() && !w.tiersBulk
+	return nil
 }

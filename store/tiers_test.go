@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -106,6 +107,12 @@ func TestTierProjection(t *testing.T) {
 	}
 	checkTiers(t, db, cls, days)
 
+	// Without its facts, a deployment's tiers are its record's.
+	if _, err := db.Retract(ctx, "facts", d.ID, Meta{Author: "test", Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	delete(facts, d.ID)
+	checkTiers(t, db, testcls.New(t, facts), days)
 	// A retraction removes the rows; a rebuild writes them all again.
 	if _, err := db.Retract(ctx, "deployment", d.ID, Meta{Author: "test", Reason: "test"}); err != nil {
 		t.Fatal(err)
@@ -169,7 +176,7 @@ func changeDays(cls *analysis.Classifier) []time.Time {
 	return slices.CompactFunc(days, time.Time.Equal)
 }
 
-// classified keeps the classifier's tiers by deployment state and day, as
+// classified keeps each classifier's tiers by deployment state and day, as
 // checkTiers finds them: most deployments do not change between its calls.
 var classified = map[string]map[string]string{}
 
@@ -201,7 +208,7 @@ func checkTiers(t *testing.T, db *DB, cls interface {
 			if err != nil {
 				t.Fatal(err)
 			}
-			key := string(state) + day.String()
+			key := fmt.Sprintf("%p %s %s", cls, state, day)
 			want, ok := classified[key]
 			if !ok {
 				want = map[string]string{}

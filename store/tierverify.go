@@ -53,7 +53,11 @@ func (s *DB) VerifyTiers(ctx context.Context) (checked int, mismatches []Mismatc
 		if err != nil {
 			return err
 		}
-		for i, d := range spansOf(p, batch) {
+		fs, err := factsFor(ctx, sn.q, sn.d, batch)
+		if err != nil {
+			return err
+		}
+		for i, d := range spansOf(p, batch, fs) {
 			id := batch[i].ID
 			if pending[id] {
 				continue

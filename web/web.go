@@ -34,6 +34,8 @@ type Register interface {
 	// SetTierProjector has each deployment's tiers stored as it is
 	// written, for lists to read and tier filters to look up.
 	SetTierProjector(ctx context.Context, p registry.TierProjector) (ready bool, err error)
+	// The classifier reads the register's fact documents (factSync).
+	analysis.FactReader
 	auth.Store
 	account.Store
 	contrib.Service
@@ -70,6 +72,7 @@ type server struct {
 	auth   *auth.Auth
 	access *accessTable
 	pages  *site.Site
+	facts  *factSync
 	// writes bounds each client's writes (submissions, answers, sign-ins,
 	// decisions), keyed without keeping its address.
 	writes  *ratelimit.Limiter
@@ -114,6 +117,14 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 	if _, err := reg.SetTierProjector(context.Background(), cls); err != nil {
 		return nil, err
 	}
+	facts := &factSync{size: -1, cls: cls, reg: reg}
+	size, err := reg.Size(context.Background())
+	if err == nil {
+		err = facts.sync(context.Background(), size)
+	}
+	if err != nil {
+		return nil, err
+	}
 	m := memo.New(memoMax)
 	authn := &auth.Auth{Store: reg, Now: now, Throttle: ratelimit.New(o.Logins, maxClients, now)}
 	a := api.New(api.Config{
@@ -132,7 +143,7 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 	routes(mux, a, log, pages)
 	shed := newShedder(readers, shedWait, shedRetry)
 	deadline := withDeadline(RequestDeadline, mux)
-	s := &server{reg: reg, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages,
+	s := &server{reg: reg, facts: facts, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages,
 		writes: ratelimit.New(o.Writes, maxClients, now), origins: http.NewCrossOriginProtection()}
 	s.inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
@@ -158,11 +169,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rl == nil {
 		return // admit answered
 	}
-	if cacheable(r) && !rl.private {
-		if size, err := s.cache.logSize(func() (int64, error) { return s.reg.Size(r.Context()) }); err == nil {
-			s.cache.serve(w, r, size, s.inner)
-			return
-		}
+	size, err := s.cache.logSize(func() (int64, error) { return s.reg.Size(r.Context()) })
+	if err == nil {
+		// A page classifies with the facts of the register it reads;
+		// should the sync fail, it shows the facts synced before.
+		s.facts.sync(r.Context(), size)
+	}
+	if cacheable(r) && !rl.private && err == nil {
+		s.cache.serve(w, r, size, s.inner)
+		return
 	}
 	s.inner.ServeHTTP(w, r)
 }
