@@ -105,7 +105,7 @@ func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error
 	// A tile is served as far as the latest checkpoint covers it: a
 	// client that trusts an older checkpoint asks for the partial tile of
 	// its size, which stays available as the log grows.
-	if end := (t.N*256 + int64(t.W)) << (uint(t.L) * Height); t.L >= 0 && end > cp.Size || t.L < 0 && t.N*256+int64(t.W) > cp.Size {
+	if beyond(t, cp.Size) {
 		return registry.NotFound(fmt.Sprintf("tile %s: beyond the log's %d entries", path, cp.Size))
 	}
 	var body []byte
@@ -123,6 +123,17 @@ func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error
 	}
 	send(w, r, body, "application/octet-stream", cache)
 	return nil
+}
+
+// beyond reports whether tile t needs entries past the first size: its
+// last entry is (N*256 + W) << (L*8), reckoned without overflow, since N
+// and L come from the request (a level of 64 once shifted to 0 and passed).
+func beyond(t tlog.Tile, size int64) bool {
+	if t.L > 62/Height {
+		return true // its first hash alone would need 2^63 entries
+	}
+	limit := size >> (max(t.L, 0) * Height) // entries of the tile's level that the log holds
+	return limit < int64(t.W) || t.N > (limit-int64(t.W))/256
 }
 
 // bundle is an entry bundle: each entry as a big-endian two-byte length
