@@ -32,10 +32,7 @@ import (
 // interrupted import can simply be run again.
 func TestCrashDuringImport(t *testing.T) {
 	t.Parallel()
-	// The batch is larger than the store's tiersInline (1000: its tiers are
-	// then projected after the import, as a large import's are) and spans
-	// three of ApplyStream's batches of 500; more would only take longer.
-	const n, seeded = 1200, 100
+	const n, seeded = 2000, 100
 	const asOf = "2026-11-24" // the tiers export adds, the same in every export
 	all := fixture.Set(n + seeded)
 	ids := make([]string, len(all.Deployments))
