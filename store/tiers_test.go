@@ -195,20 +195,22 @@ func checkTiers(t *testing.T, db *DB, cls interface {
 		t.Fatal(err)
 	}
 	ids := make([]string, len(all))
+	states := make([]string, len(all)) // each deployment's canonical form, made once, not once a day
 	for i, d := range all {
 		ids[i] = d.ID
+		state, err := registry.Canonical(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states[i] = string(state)
 	}
 	for _, day := range days {
 		got, ok, err := db.TiersOn(ctx, ids, day.Format(time.DateOnly))
 		if err != nil || !ok {
 			t.Fatalf("TiersOn %s: ok %v, %v", day.Format(time.DateOnly), ok, err)
 		}
-		for _, d := range all {
-			state, err := registry.Canonical(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			key := fmt.Sprintf("%p %s %s", cls, state, day)
+		for i, d := range all {
+			key := fmt.Sprintf("%p %s %s", cls, states[i], day)
 			want, ok := classified[key]
 			if !ok {
 				want = map[string]string{}
@@ -244,8 +246,16 @@ func checkTierFilters(t *testing.T, db *DB, cls *analysis.Classifier) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// The table's condition has two forms, taken by how many rows match;
+	// a filter that classifies reads neither, and is paged once.
+	forms := []int{fewMatches, 0}
+	if ok, err := db.tiersUsable(ctx, &registry.TierFilter{Framework: "eu-ai-act"}); err != nil {
+		t.Fatal(err)
+	} else if !ok {
+		forms = forms[:1]
+	}
 	defer func(n int) { fewMatches = n }(fewMatches)
-	for _, few := range []int{fewMatches, 0} { // both forms of the condition
+	for _, few := range forms {
 		fewMatches = few
 		for _, fw := range []string{"eu-ai-act", "apac-baseline", "au-privacy-act"} {
 			for _, tier := range rules.AllTiers {
