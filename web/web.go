@@ -70,6 +70,7 @@ type server struct {
 	auth   *auth.Auth
 	access *accessTable
 	pages  *site.Site
+	tiles  *tiles.Server // answers a full tile it made before ahead of the rest
 	// writes bounds each client's writes (submissions, answers, sign-ins,
 	// decisions), keyed without keeping its address.
 	writes  *ratelimit.Limiter
@@ -132,7 +133,7 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 	routes(mux, a, log, pages)
 	shed := newShedder(readers, shedWait, shedRetry)
 	deadline := withDeadline(RequestDeadline, mux)
-	s := &server{reg: reg, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages,
+	s := &server{reg: reg, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages, tiles: log,
 		writes: ratelimit.New(o.Writes, maxClients, now), origins: http.NewCrossOriginProtection()}
 	s.inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
@@ -157,6 +158,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if rl == nil {
 		return // admit answered
+	}
+	// A full tile never changes: it needs no read of the register, so
+	// neither the response cache's nor the shedder's.
+	if s.tiles.ServeCached(w, r) {
+		return
 	}
 	if cacheable(r) && !rl.private {
 		if size, err := s.cache.logSize(func() (int64, error) { return s.reg.Size(r.Context()) }); err == nil {
