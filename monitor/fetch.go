@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"golang.org/x/mod/sumdb/tlog"
+	"golang.org/x/sync/errgroup"
 
 	"oversight/tiles"
 )
@@ -70,19 +71,44 @@ func (f *fetcher) Height() int { return tiles.Height }
 
 func (f *fetcher) ReadTiles(ts []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(ts))
+	var paths []string
+	var at []int
 	for i, t := range ts {
 		if b, ok := f.tiles[t]; ok {
 			out[i] = b
 			continue
 		}
-		b, err := f.getOK("/log/" + tiles.Path(t))
-		if err != nil {
-			f.failed = err
-			return nil, err
-		}
-		out[i] = b
+		paths, at = append(paths, "/log/"+tiles.Path(t)), append(at, i)
+	}
+	got, err := f.getAll(paths)
+	if err != nil {
+		f.failed = err
+		return nil, err
+	}
+	for j, i := range at {
+		out[i] = got[j]
 	}
 	return out, nil
+}
+
+// inFlight is how many requests the monitor has open at once: catching up
+// on a long log is thousands of tiles, and one at a time it would wait on
+// each round trip in turn.
+const inFlight = 8
+
+// getAll gets each path, which must answer 200, up to inFlight at once.
+func (f *fetcher) getAll(paths []string) ([][]byte, error) {
+	out := make([][]byte, len(paths))
+	g := new(errgroup.Group)
+	g.SetLimit(inFlight)
+	for i, p := range paths {
+		g.Go(func() error {
+			b, err := f.getOK(p)
+			out[i] = b
+			return err
+		})
+	}
+	return out, g.Wait()
 }
 
 // SaveTiles keeps the tiles TileHashReader has checked, for the rest of the
@@ -96,14 +122,22 @@ func (f *fetcher) SaveTiles(ts []tlog.Tile, data [][]byte) {
 // entries reads the entries from n to m (not included) from the entry
 // bundles.
 func (f *fetcher) entries(n, m int64) ([][]byte, error) {
-	var out [][]byte
-	for b := n >> tiles.Height; b<<tiles.Height < m; b++ {
+	var paths []string
+	var widths []int
+	first := n >> tiles.Height
+	for b := first; b<<tiles.Height < m; b++ {
 		w := min(int64(1)<<tiles.Height, m-b<<tiles.Height)
-		data, err := f.getOK("/log/" + tiles.Path(tlog.Tile{H: tiles.Height, L: -1, N: b, W: int(w)}))
-		if err != nil {
-			return nil, err
-		}
-		es, err := SplitBundle(data, int(w))
+		paths = append(paths, "/log/"+tiles.Path(tlog.Tile{H: tiles.Height, L: -1, N: b, W: int(w)}))
+		widths = append(widths, int(w))
+	}
+	bundles, err := f.getAll(paths)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, m-n)
+	for i, data := range bundles {
+		b := first + int64(i)
+		es, err := SplitBundle(data, widths[i])
 		if err != nil {
 			return nil, &Alarm{Kind: Malformed, Msg: fmt.Sprintf("entry bundle %d: %v", b, err)}
 		}
