@@ -287,6 +287,19 @@ func (t *Tree) Add(record []byte) error {
 	return nil
 }
 
+// AddHash appends the next record by its record hash (tlog.RecordHash),
+// which a caller may compute on other cores: folding the tree is the part
+// that must go in order.
+func (t *Tree) AddHash(h tlog.Hash) error {
+	hs, err := tlog.StoredHashesForRecordHash(t.n, h, t)
+	if err != nil {
+		return err
+	}
+	t.hashes = append(t.hashes, hs...)
+	t.n++
+	return nil
+}
+
 // Size is the number of records added.
 func (t *Tree) Size() int64 { return t.n }
 

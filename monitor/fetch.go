@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 	"golang.org/x/sync/errgroup"
@@ -38,24 +40,61 @@ func (f *fetcher) treeError(what string, err error) error {
 	return &Alarm{Kind: BadTiles, Msg: what + ": " + err.Error()}
 }
 
+// busyTries bounds how often get asks again a server that answers 503 or
+// 429 (busy, shedding load) before it gives its answer as it is.
+const busyTries = 5
+
+// get fetches path. A server that says it is busy is asked again after
+// the time its Retry-After names (at most maxRetryAfter; a second when it
+// names none), up to busyTries times: a monitor catching up reads
+// thousands of tiles, and a register sheds what it cannot serve at once.
 func (f *fetcher) get(path string) ([]byte, int, error) {
+	for try := 1; ; try++ {
+		b, status, wait, err := f.getOnce(path)
+		if err != nil || status != http.StatusServiceUnavailable && status != http.StatusTooManyRequests || try == busyTries {
+			return b, status, err
+		}
+		select {
+		case <-time.After(wait):
+		case <-f.ctx.Done():
+			return nil, 0, f.ctx.Err()
+		}
+	}
+}
+
+// maxRetryAfter bounds the wait a busy server asks for.
+const maxRetryAfter = 10 * time.Second
+
+func (f *fetcher) getOnce(path string) ([]byte, int, time.Duration, error) {
+	b, resp, err := f.fetch(path)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	wait := time.Second
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
+		wait = min(time.Duration(s)*time.Second, maxRetryAfter)
+	}
+	return b, resp.StatusCode, wait, nil
+}
+
+func (f *fetcher) fetch(path string) ([]byte, *http.Response, error) {
 	req, err := http.NewRequestWithContext(f.ctx, http.MethodGet, f.base+path, nil)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return nil, 0, fmt.Errorf("GET %s: %w", path, err)
+		return nil, nil, fmt.Errorf("GET %s: %w", path, err)
 	}
 	if len(b) == maxBody {
-		return nil, 0, fmt.Errorf("GET %s: the answer is larger than any the log makes", path)
+		return nil, nil, fmt.Errorf("GET %s: the answer is larger than any the log makes", path)
 	}
-	return b, resp.StatusCode, nil
+	return b, resp, nil
 }
 
 // getOK is get for an answer that must be 200.
@@ -93,8 +132,9 @@ func (f *fetcher) ReadTiles(ts []tlog.Tile) ([][]byte, error) {
 
 // inFlight is how many requests the monitor has open at once: catching up
 // on a long log is thousands of tiles, and one at a time it would wait on
-// each round trip in turn.
-const inFlight = 8
+// each round trip in turn. More than a register serves at once (two per
+// core) would only be shed.
+const inFlight = 4
 
 // getAll gets each path, which must answer 200, up to inFlight at once.
 func (f *fetcher) getAll(paths []string) ([][]byte, error) {

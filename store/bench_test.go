@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"oversight/internal/fixture"
@@ -53,6 +54,38 @@ func BenchmarkLogAppend(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkConsistencyProofAt is BenchmarkConsistencyProof on a register
+// made beforehand, such as one of a million revisions that `oversight gen
+// --deployments 1000000 --data DIR` makes: OVERSIGHT_BENCH_DB=DIR/oversight.db.
+// The proofs run from sizes spread over the whole log to its size. Without
+// the variable it does not run.
+func BenchmarkConsistencyProofAt(b *testing.B) {
+	path := os.Getenv("OVERSIGHT_BENCH_DB")
+	if path == "" {
+		b.Skip("OVERSIGHT_BENCH_DB names no register")
+	}
+	ctx := context.Background()
+	db, err := OpenSQLite(ctx, path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	sn, err := db.Snapshot(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sn.Close()
+	size, _ := db.Size(ctx)
+	n := int64(0)
+	for b.Loop() {
+		n = (n+size/997)%(size-1) + 1
+		if _, err := sn.ConsistencyProof(ctx, n, size); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(size), "revisions")
 }
 
 // BenchmarkVerify measures verifying a whole log of 10,005 revisions:
