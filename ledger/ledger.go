@@ -277,15 +277,7 @@ func (t *Tree) Reserve(n int64) {
 }
 
 // Add appends the next record.
-func (t *Tree) Add(record []byte) error {
-	hs, err := tlog.StoredHashes(t.n, record, t)
-	if err != nil {
-		return err
-	}
-	t.hashes = append(t.hashes, hs...)
-	t.n++
-	return nil
-}
+func (t *Tree) Add(record []byte) error { return t.AddHash(tlog.RecordHash(record)) }
 
 // AddHash appends the next record by its record hash (tlog.RecordHash),
 // which a caller may compute on other cores: folding the tree is the part
