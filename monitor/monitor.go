@@ -145,10 +145,17 @@ func replay(f *fetcher, hr tlog.HashReader, st *state, n int64, rep *Report) err
 	}
 	next := make(chan fetched, 1)
 	ctx, cancel := context.WithCancel(f.ctx)
-	defer cancel()
+	// The fetching goroutine has stopped when replay returns: the caller
+	// goes on to change st.
+	defer func() {
+		cancel()
+		for range next {
+		}
+	}()
+	start := st.Size
 	go func() {
 		defer close(next)
-		for from := st.Size; from < n; from += batch {
+		for from := start; from < n; from += batch {
 			es, err := f.entries(from, min(n, from+batch))
 			select {
 			case next <- fetched{es, err}:
@@ -160,7 +167,7 @@ func replay(f *fetcher, hr tlog.HashReader, st *state, n int64, rep *Report) err
 			}
 		}
 	}()
-	for from := st.Size; from < n; from += batch {
+	for from := start; from < n; from += batch {
 		to := min(n, from+batch)
 		b := <-next
 		entries, err := b.entries, b.err
