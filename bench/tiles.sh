@@ -9,6 +9,7 @@
 #   bash bench/tiles.sh                 # a register of 100k synthetic deployments
 #   SIZE=1000000 bash bench/tiles.sh
 #   DATA=DIR bash bench/tiles.sh        # an existing register, left as it is
+#   PORT=N NGINX_PORT=M bash bench/tiles.sh   # other ports than 18280 and 18290
 #
 # Needs wrk and nginx (Debian packages; installed when missing and root).
 set -euo pipefail
@@ -39,7 +40,7 @@ if [ -z "${DATA:-}" ]; then
   "$WORK/oversight" gen --data "$DATA" --deployments "$SIZE" >/dev/null 2>"$WORK/gen.log" || { cat "$WORK/gen.log" >&2; exit 1; }
 fi
 
-PORT=18280; NGINX_PORT=18290
+PORT=${PORT:-18280}; NGINX_PORT=${NGINX_PORT:-18290}
 "$WORK/oversight" serve --data "$DATA" --addr 127.0.0.1:$PORT >"$WORK/serve.log" 2>&1 & echo $! >"$WORK/serve.pid"
 for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.2; done
 curl -sf http://127.0.0.1:$PORT/healthz >/dev/null || { echo "bench: oversight serve did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }

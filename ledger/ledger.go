@@ -280,8 +280,13 @@ func (t *Tree) Reserve(n int64) {
 }
 
 // Add appends the next record.
-func (t *Tree) Add(record []byte) error {
-	hs, err := tlog.StoredHashes(t.n, record, t)
+func (t *Tree) Add(record []byte) error { return t.AddHash(tlog.RecordHash(record)) }
+
+// AddHash appends the next record by its record hash (tlog.RecordHash),
+// which a caller may compute on other cores: folding the tree is the part
+// that must go in order.
+func (t *Tree) AddHash(h tlog.Hash) error {
+	hs, err := tlog.StoredHashesForRecordHash(t.n, h, t)
 	if err != nil {
 		return err
 	}

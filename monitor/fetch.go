@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
+	"golang.org/x/sync/errgroup"
 
 	"oversight/tiles"
 )
@@ -37,24 +40,61 @@ func (f *fetcher) treeError(what string, err error) error {
 	return &Alarm{Kind: BadTiles, Msg: what + ": " + err.Error()}
 }
 
+// busyTries bounds how often get asks again a server that answers 503 or
+// 429 (busy, shedding load) before it gives its answer as it is.
+const busyTries = 5
+
+// get fetches path. A server that says it is busy is asked again after
+// the time its Retry-After names (at most maxRetryAfter; a second when it
+// names none), up to busyTries times: a monitor catching up reads
+// thousands of tiles, and a register sheds what it cannot serve at once.
 func (f *fetcher) get(path string) ([]byte, int, error) {
+	for try := 1; ; try++ {
+		b, status, wait, err := f.getOnce(path)
+		if err != nil || status != http.StatusServiceUnavailable && status != http.StatusTooManyRequests || try == busyTries {
+			return b, status, err
+		}
+		select {
+		case <-time.After(wait):
+		case <-f.ctx.Done():
+			return nil, 0, f.ctx.Err()
+		}
+	}
+}
+
+// maxRetryAfter bounds the wait a busy server asks for.
+const maxRetryAfter = 10 * time.Second
+
+func (f *fetcher) getOnce(path string) ([]byte, int, time.Duration, error) {
+	b, resp, err := f.fetch(path)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	wait := time.Second
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
+		wait = min(time.Duration(s)*time.Second, maxRetryAfter)
+	}
+	return b, resp.StatusCode, wait, nil
+}
+
+func (f *fetcher) fetch(path string) ([]byte, *http.Response, error) {
 	req, err := http.NewRequestWithContext(f.ctx, http.MethodGet, f.base+path, nil)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return nil, 0, fmt.Errorf("GET %s: %w", path, err)
+		return nil, nil, fmt.Errorf("GET %s: %w", path, err)
 	}
 	if len(b) == maxBody {
-		return nil, 0, fmt.Errorf("GET %s: the answer is larger than any the log makes", path)
+		return nil, nil, fmt.Errorf("GET %s: the answer is larger than any the log makes", path)
 	}
-	return b, resp.StatusCode, nil
+	return b, resp, nil
 }
 
 // getOK is get for an answer that must be 200.
@@ -70,19 +110,45 @@ func (f *fetcher) Height() int { return tiles.Height }
 
 func (f *fetcher) ReadTiles(ts []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(ts))
+	var paths []string
+	var at []int
 	for i, t := range ts {
 		if b, ok := f.tiles[t]; ok {
 			out[i] = b
 			continue
 		}
-		b, err := f.getOK("/log/" + tiles.Path(t))
-		if err != nil {
-			f.failed = err
-			return nil, err
-		}
-		out[i] = b
+		paths, at = append(paths, "/log/"+tiles.Path(t)), append(at, i)
+	}
+	got, err := f.getAll(paths)
+	if err != nil {
+		f.failed = err
+		return nil, err
+	}
+	for j, i := range at {
+		out[i] = got[j]
 	}
 	return out, nil
+}
+
+// inFlight is how many requests the monitor has open at once: catching up
+// on a long log is thousands of tiles, and one at a time it would wait on
+// each round trip in turn. More than a register serves at once (two per
+// core) would only be shed.
+const inFlight = 4
+
+// getAll gets each path, which must answer 200, up to inFlight at once.
+func (f *fetcher) getAll(paths []string) ([][]byte, error) {
+	out := make([][]byte, len(paths))
+	g := new(errgroup.Group)
+	g.SetLimit(inFlight)
+	for i, p := range paths {
+		g.Go(func() error {
+			b, err := f.getOK(p)
+			out[i] = b
+			return err
+		})
+	}
+	return out, g.Wait()
 }
 
 // SaveTiles keeps the tiles TileHashReader has checked, for the rest of the
@@ -96,14 +162,22 @@ func (f *fetcher) SaveTiles(ts []tlog.Tile, data [][]byte) {
 // entries reads the entries from n to m (not included) from the entry
 // bundles.
 func (f *fetcher) entries(n, m int64) ([][]byte, error) {
-	var out [][]byte
-	for b := n >> tiles.Height; b<<tiles.Height < m; b++ {
+	var paths []string
+	var widths []int
+	first := n >> tiles.Height
+	for b := first; b<<tiles.Height < m; b++ {
 		w := min(int64(1)<<tiles.Height, m-b<<tiles.Height)
-		data, err := f.getOK("/log/" + tiles.Path(tlog.Tile{H: tiles.Height, L: -1, N: b, W: int(w)}))
-		if err != nil {
-			return nil, err
-		}
-		es, err := SplitBundle(data, int(w))
+		paths = append(paths, "/log/"+tiles.Path(tlog.Tile{H: tiles.Height, L: -1, N: b, W: int(w)}))
+		widths = append(widths, int(w))
+	}
+	bundles, err := f.getAll(paths)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, m-n)
+	for i, data := range bundles {
+		b := first + int64(i)
+		es, err := SplitBundle(data, widths[i])
 		if err != nil {
 			return nil, &Alarm{Kind: Malformed, Msg: fmt.Sprintf("entry bundle %d: %v", b, err)}
 		}

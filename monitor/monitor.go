@@ -137,10 +137,40 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 // replay checks the entries from the mirror's size to n against the tree,
 // a bundle at a time, and applies them to the mirror.
 func replay(f *fetcher, hr tlog.HashReader, st *state, n int64, rep *Report) error {
-	const batch = 16 << 8 // 16 bundles
-	for from := st.Size; from < n; from += batch {
+	const batch = 32 << 8 // 32 bundles
+	// The next batch's bundles are fetched while this one is checked.
+	type fetched struct {
+		entries [][]byte
+		err     error
+	}
+	next := make(chan fetched, 1)
+	ctx, cancel := context.WithCancel(f.ctx)
+	// The fetching goroutine has stopped when replay returns: the caller
+	// goes on to change st.
+	defer func() {
+		cancel()
+		for range next {
+		}
+	}()
+	start := st.Size
+	go func() {
+		defer close(next)
+		for from := start; from < n; from += batch {
+			es, err := f.entries(from, min(n, from+batch))
+			select {
+			case next <- fetched{es, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for from := start; from < n; from += batch {
 		to := min(n, from+batch)
-		entries, err := f.entries(from, to)
+		b := <-next
+		entries, err := b.entries, b.err
 		if err != nil {
 			return err
 		}

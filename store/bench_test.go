@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"oversight/internal/fixture"
@@ -76,6 +77,29 @@ func BenchmarkVerify(b *testing.B) {
 func BenchmarkConsistencyProof(b *testing.B) {
 	db := open(b)
 	apply(b, db, fixture.Set(10000))
+	benchProofs(b, db)
+}
+
+// BenchmarkConsistencyProofAt is BenchmarkConsistencyProof on a register
+// made beforehand, such as one of a million revisions that `oversight gen
+// --deployments 1000000 --data DIR` makes: OVERSIGHT_BENCH_DB=DIR/oversight.db.
+// Without the variable it does not run.
+func BenchmarkConsistencyProofAt(b *testing.B) {
+	path := os.Getenv("OVERSIGHT_BENCH_DB")
+	if path == "" {
+		b.Skip("OVERSIGHT_BENCH_DB names no register")
+	}
+	db, err := OpenSQLite(context.Background(), path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	benchProofs(b, db)
+}
+
+// benchProofs proves, through one snapshot, that trees of sizes spread
+// over the whole log are prefixes of the log, and reports the log's size.
+func benchProofs(b *testing.B, db *DB) {
 	ctx := context.Background()
 	sn, err := db.Snapshot(ctx)
 	if err != nil {
@@ -85,9 +109,10 @@ func BenchmarkConsistencyProof(b *testing.B) {
 	size, _ := db.Size(ctx)
 	n := int64(0)
 	for b.Loop() {
-		n = n%(size-1) + 1
+		n = (n+size/997)%(size-1) + 1
 		if _, err := sn.ConsistencyProof(ctx, n, size); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(size), "revisions")
 }

@@ -151,6 +151,7 @@ type entityRow struct {
 	kind, id string
 	seq      int64
 	state    []byte
+	sum      [16]byte // of state, which project drops once read
 	rows     []row
 }
 
@@ -192,7 +193,7 @@ func (s *DB) readEntities(ctx context.Context, e *entityCheck) error {
 		return struct{}{}, nil
 	}
 	return ordered.Each(ctx, read, project, func(r *entityRow, _ struct{}) error {
-		writeEntityLine(e.lines, entityKey(r.kind, r.id), stateRef{r.seq, stateSum(r.state)})
+		writeEntityLine(e.lines, entityKey(r.kind, r.id), stateRef{r.seq, r.sum})
 		if k, ok := countKeyOf(r.rows); ok {
 			e.counts[k]++
 		}
@@ -213,11 +214,13 @@ func (s *DB) readEntities(ctx context.Context, e *entityCheck) error {
 // order verify reads the table in. A state that does not decode projects
 // nothing; it differs from the log's, which is reported.
 func (r *entityRow) project() {
+	r.sum = stateSum(r.state)
 	e, err := registry.Decode(r.kind, r.state)
+	r.state = nil
 	if err != nil {
 		return
 	}
-	r.rows = project(e, r.seq, r.state)
+	r.rows = projectRest(e, r.seq)
 	slices.SortStableFunc(r.rows, func(a, b row) int {
 		if a.t != b.t {
 			return cmp.Compare(slices.Index(allTables, a.t), slices.Index(allTables, b.t))

@@ -77,8 +77,16 @@ type row struct {
 // one definition of the projection: writes insert these rows, and verify
 // compares the tables with them.
 func project(e registry.Entity, seq int64, state []byte) []row {
+	return append([]row{{tEntities, []any{e.Kind(), e.Key(), seq, string(state)}}}, projectRest(e, seq)...)
+}
+
+// projectRest is project without the entities row, which holds a copy of
+// the state: verify compares that row through a digest of the state
+// instead, and copying a million states for nothing was a gigabyte of
+// garbage.
+func projectRest(e registry.Entity, seq int64) []row {
 	kind, id := e.Kind(), e.Key()
-	rows := []row{{tEntities, []any{kind, id, seq, string(state)}}}
+	var rows []row
 	addSources := func(srcs []registry.Source) {
 		for _, s := range srcs {
 			rows = append(rows, row{tSources, []any{kind, id, s.Key, s.URL, null(s.Title), null(s.Publisher), null(s.Published.String()), null(s.Accessed.String())}})

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 	"golang.org/x/sync/errgroup"
 
+	"oversight/internal/ordered"
 	"oversight/ledger"
 	"oversight/registry"
 )
@@ -220,6 +221,42 @@ func stateSum(state []byte) [16]byte {
 // createdAt is how the revisions table stores a revision's time.
 func createdAt(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+// A logRow is one row of the log as readLog reads it, and what a worker
+// made of it: its leaf hash, its record opened against its content, and
+// the digest of its state.
+type logRow struct {
+	seq                      int64
+	kind, id, op, author, at string
+	rec, salt, content       []byte
+	leaf                     tlog.Hash
+	r                        *registry.Revision
+	cerr                     *registry.CommitmentError
+	err                      error
+	sum                      [16]byte
+}
+
+// open does the work of a row that needs no other row: hashing its leaf
+// and its content, and parsing its record. Workers run it on every core.
+func (lr *logRow) open() {
+	lr.leaf = tlog.RecordHash(lr.rec)
+	r, err := registry.OpenRecord(lr.rec, lr.salt, lr.content)
+	if errors.As(err, &lr.cerr) {
+		// The leaf is still read, to replay the log past it.
+		r, err = registry.OpenRecord(lr.rec, nil, nil)
+	}
+	lr.r, lr.err = r, err
+	if err == nil && r.Op != "redact" && r.Op != "retract" {
+		lr.sum = stateSum(r.State)
+	}
+	lr.salt, lr.content = nil, nil
+}
+
+// errGap stops the log's reading at a missing revision.
+var errGap = errors.New("a revision is missing")
+
+// readLog reads the log in one ordered pass: this goroutine reads the
+// rows, workers hash and parse them (logRow.open), and fold takes them in
+// order into the tree and the replay.
 func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 	bad := lg.bad.add
 	sn, err := s.Snapshot(ctx)
@@ -241,71 +278,42 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 	}
 	defer rows.Close()
 	lg.withheld, lg.redacted, lg.redactors = map[int64]string{}, map[int64]bool{}, map[int64]bool{}
-	var seq int64
-	var kind, id, op, author, at string
-	var rec, salt, content []byte
-	shown := 0
-	for rows.Next() {
-		if err := rows.Scan(&seq, &kind, &id, &op, &author, &at, &rec, &salt, &content); err != nil {
-			return err
-		}
-		if seq != lg.tree.Size() {
-			bad("log", "revision %d is missing (next stored revision is %d)", lg.tree.Size(), seq)
-			lg.gap = true
-			return nil
-		}
-		if err := lg.tree.Add(rec); err != nil {
-			return err
-		}
-		if content != nil {
-			lg.contents++
-		}
-		r, err := registry.OpenRecord(rec, salt, content)
-		var cerr *registry.CommitmentError
-		if errors.As(err, &cerr) {
-			bad("revision_content", "%v", err)
-			// The leaf is still read, to replay the log past it.
-			r, err = registry.OpenRecord(rec, nil, nil)
-		}
-		if err != nil {
-			if !json.Valid(rec) {
-				bad("log", "revision %d is not valid JSON: %v", seq, err)
-			} else {
-				bad("log", "revision %d is not a record of the log: %v", seq, err)
+	read := func(ctx context.Context, emit func(*logRow) error) error {
+		for rows.Next() {
+			lr := &logRow{}
+			if err := rows.Scan(&lr.seq, &lr.kind, &lr.id, &lr.op, &lr.author, &lr.at, &lr.rec, &lr.salt, &lr.content); err != nil {
+				return err
 			}
-			continue
-		}
-		cols := [...]struct{ name, col, rec string }{
-			{"kind", kind, r.Kind}, {"entity_id", id, r.ID}, {"op", op, r.Op}, {"author", author, r.Author}, {"created_at", at, createdAt(r.Time)},
-		}
-		if r.Seq != seq {
-			bad("revisions", "revision %d: its record says seq %d", seq, r.Seq)
-		}
-		for _, c := range cols {
-			if c.col != c.rec {
-				if shown < most {
-					bad("revisions", "revision %d: column %s is %q, its record says %q", seq, c.name, c.col, c.rec)
-				}
-				shown++
+			if lr.content != nil {
+				lg.contents++
+			}
+			if err := emit(lr); err != nil {
+				return err
 			}
 		}
-		k := entityKey(r.Kind, r.ID)
-		if r.Redacted && cerr == nil {
-			lg.withheld[seq] = k
-		}
-		switch r.Op {
-		case "redact":
-			lg.redact(r, k, bad)
-		case "retract":
-			last, ok := lg.latest[k]
-			lg.tombs[k] = tombstone(r, last.seq, ok)
-			delete(lg.latest, k)
-		default:
-			delete(lg.tombs, k)
-			lg.latest[k] = stateRef{r.Seq, stateSum(r.State)}
-		}
+		return rows.Err()
 	}
-	if err := rows.Err(); err != nil {
+	work := func(lr *logRow) (struct{}, error) {
+		lr.open()
+		return struct{}{}, nil
+	}
+	shown := 0
+	fold := func(lr *logRow, _ struct{}) error {
+		if lr.seq != lg.tree.Size() {
+			bad("log", "revision %d is missing (next stored revision is %d)", lg.tree.Size(), lr.seq)
+			lg.gap = true
+			return errGap
+		}
+		if err := lg.tree.AddHash(lr.leaf); err != nil {
+			return err
+		}
+		lg.fold(lr, &shown, bad)
+		return nil
+	}
+	switch err := ordered.Each(ctx, read, work, fold); {
+	case errors.Is(err, errGap):
+		return nil
+	case err != nil:
 		return err
 	}
 	rows.Close()
@@ -322,6 +330,51 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 		bad("log", "the log head says %d revisions, the table holds %d", head, size)
 	}
 	return verifyHashes(ctx, tx, &lg.tree, bad)
+}
+
+// fold checks one opened row of the log, in order, and replays it.
+func (lg *logCheck) fold(lr *logRow, shown *int, bad badFunc) {
+	seq, r := lr.seq, lr.r
+	if lr.cerr != nil {
+		bad("revision_content", "%v", lr.cerr)
+	}
+	if lr.err != nil {
+		if !json.Valid(lr.rec) {
+			bad("log", "revision %d is not valid JSON: %v", seq, lr.err)
+		} else {
+			bad("log", "revision %d is not a record of the log: %v", seq, lr.err)
+		}
+		return
+	}
+	cols := [...]struct{ name, col, rec string }{
+		{"kind", lr.kind, r.Kind}, {"entity_id", lr.id, r.ID}, {"op", lr.op, r.Op}, {"author", lr.author, r.Author}, {"created_at", lr.at, createdAt(r.Time)},
+	}
+	if r.Seq != seq {
+		bad("revisions", "revision %d: its record says seq %d", seq, r.Seq)
+	}
+	for _, c := range cols {
+		if c.col != c.rec {
+			if *shown < most {
+				bad("revisions", "revision %d: column %s is %q, its record says %q", seq, c.name, c.col, c.rec)
+			}
+			*shown++
+		}
+	}
+	k := entityKey(r.Kind, r.ID)
+	if r.Redacted && lr.cerr == nil {
+		lg.withheld[seq] = k
+	}
+	switch r.Op {
+	case "redact":
+		lg.redact(r, k, bad)
+	case "retract":
+		last, ok := lg.latest[k]
+		lg.tombs[k] = tombstone(r, last.seq, ok)
+		delete(lg.latest, k)
+	default:
+		delete(lg.tombs, k)
+		lg.latest[k] = stateRef{r.Seq, lr.sum}
+	}
 }
 
 // redact checks a redaction r of the entity k against the log before it:

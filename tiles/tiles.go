@@ -49,28 +49,62 @@ type Reader interface {
 // prefix+"/tile/<L>/<N>[.p/<W>]", prefix+"/tile/entries/<N>[.p/<W>]" and
 // the checkpoints' verifier key at prefix+"/key". open opens a snapshot for
 // one request; it is closed with the answer when it has a Close method.
-func Handler(prefix string, open func(context.Context) (Reader, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		path, ok := strings.CutPrefix(r.URL.Path, prefix+"/")
-		if !ok || r.Method != http.MethodGet && r.Method != http.MethodHead {
-			http.NotFound(w, r)
-			return
-		}
-		rd, err := open(r.Context())
-		if err != nil {
-			fail(w, r, err)
-			return
-		}
-		if c, ok := rd.(interface{ Close() error }); ok {
-			defer c.Close()
-		}
-		if err := serve(w, r, rd, path); err != nil {
-			fail(w, r, err)
-		}
-	})
+// Full tiles are kept once made (see Server.ServeCached).
+func Handler(prefix string, open func(context.Context) (Reader, error)) *Server {
+	return &Server{prefix: prefix, open: open, cache: tileCache{maxBytes: cacheMaxBytes}}
 }
 
-func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error {
+// A Server serves a log's tiles.
+type Server struct {
+	prefix string
+	open   func(context.Context) (Reader, error)
+	cache  tileCache
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path, ok := strings.CutPrefix(r.URL.Path, s.prefix+"/")
+	if !ok || r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.NotFound(w, r)
+		return
+	}
+	if t := s.cache.get(path); t != nil {
+		t.write(w, r)
+		return
+	}
+	rd, err := s.open(r.Context())
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if c, ok := rd.(interface{ Close() error }); ok {
+		defer c.Close()
+	}
+	if err := s.serve(w, r, rd, path); err != nil {
+		fail(w, r, err)
+	}
+}
+
+// ServeCached answers r if it asks for a full tile this server has made
+// before, and reports whether it did. A caller may try it ahead of the
+// work a request needs when it reads the register (admission, a
+// snapshot): a full tile needs none of it.
+func (s *Server) ServeCached(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	path, ok := strings.CutPrefix(r.URL.Path, s.prefix+"/")
+	if !ok {
+		return false
+	}
+	t := s.cache.get(path)
+	if t == nil {
+		return false
+	}
+	t.write(w, r)
+	return true
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error {
 	ctx := r.Context()
 	switch path {
 	case "checkpoint":
@@ -117,11 +151,13 @@ func serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error
 	if err != nil {
 		return err
 	}
-	cache := "no-cache"
 	if t.W == 1<<Height {
-		cache = "public, max-age=31536000, immutable"
+		ft := newFullTile(body)
+		s.cache.add(path, ft)
+		ft.write(w, r)
+		return nil
 	}
-	send(w, r, body, "application/octet-stream", cache)
+	send(w, r, body, "application/octet-stream", "no-cache")
 	return nil
 }
 

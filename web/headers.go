@@ -18,9 +18,20 @@ var securityHeaders = map[string]string{
 	"Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
 
-// setSecurityHeaders sets the security headers on a response's header.
-func setSecurityHeaders(h http.Header) {
+// securityValues are securityHeaders as a header holds them, made once:
+// every response shares the slices, which nothing writes into (Set and
+// Add replace or grow a value, never change it in place).
+var securityValues = func() http.Header {
+	h := http.Header{}
 	for k, v := range securityHeaders {
 		h.Set(k, v)
+	}
+	return h
+}()
+
+// setSecurityHeaders sets the security headers on a response's header.
+func setSecurityHeaders(h http.Header) {
+	for k, v := range securityValues {
+		h[k] = v
 	}
 }

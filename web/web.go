@@ -73,6 +73,7 @@ type server struct {
 	access *accessTable
 	pages  *site.Site
 	facts  *factSync
+	tiles  *tiles.Server // answers a full tile it made before ahead of the rest
 	// writes bounds each client's writes (submissions, answers, sign-ins,
 	// decisions), keyed without keeping its address.
 	writes  *ratelimit.Limiter
@@ -143,7 +144,7 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 	routes(mux, a, log, pages)
 	shed := newShedder(readers, shedWait, shedRetry)
 	deadline := withDeadline(RequestDeadline, mux)
-	s := &server{reg: reg, facts: facts, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages,
+	s := &server{reg: reg, facts: facts, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages, tiles: log,
 		writes: ratelimit.New(o.Writes, maxClients, now), origins: http.NewCrossOriginProtection()}
 	s.inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
@@ -168,6 +169,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if rl == nil {
 		return // admit answered
+	}
+	// A full tile never changes: it needs no read of the register, so
+	// neither the response cache's nor the shedder's.
+	if s.tiles.ServeCached(w, r) {
+		return
 	}
 	size, err := s.cache.logSize(func() (int64, error) { return s.reg.Size(r.Context()) })
 	if err == nil {
