@@ -11,7 +11,7 @@ import (
 
 // tCounts counts the current deployments by the attributes that trends,
 // the vendor network and search counts group and filter by (migration
-// 012). It is a projection of the log like the others, but of all the
+// 013). It is a projection of the log like the others, but of all the
 // deployments together rather than of each: a write changes it by delta,
 // -1 for the old state of each deployment it replaces or retracts and +1
 // for each new one, and a row whose count falls to 0 is deleted.

@@ -20,9 +20,9 @@ func countsOf(t *testing.T, db *DB) map[countKey]int {
 	return c.rows
 }
 
-// TestCountsByDelta writes, updates, retracts and merges deployments and
-// checks after each write that deployment_counts holds what the current
-// states give (verify recomputes them); then that rebuild, and migration
+// TestCountsByDelta writes, updates (by a set and by a stream), retracts
+// and merges deployments and checks after each write that
+// deployment_counts holds what the current states give (verify recomputes them); then that rebuild, and migration
 // 013 run on a register that already holds deployments, make the same
 // rows.
 func TestCountsByDelta(t *testing.T) {
@@ -44,6 +44,18 @@ func TestCountsByDelta(t *testing.T) {
 		moved = append(moved, &c)
 	}
 	apply(t, db, &registry.Set{Deployments: moved})
+	verifyOK(t, db)
+	// The same through an import stream: updates read and count out the
+	// states of the write above.
+	streamed := make([]*registry.Deployment, 0, 20)
+	for _, d := range ds[10:30] {
+		c := *d
+		c.Certainty, c.System.Capabilities = "documented", []string{"cctv"}
+		streamed = append(streamed, &c)
+	}
+	if res, err := db.ApplyStream(ctx, streamOf(&registry.Set{Deployments: streamed}), Meta{Author: "test"}, nil); err != nil || res.Updated != len(streamed) {
+		t.Fatalf("stream: %d of %d updated (%v)", res.Updated, len(streamed), err)
+	}
 	verifyOK(t, db)
 	meta := Meta{Author: "test", Reason: "a test of the counts"}
 	if _, err := db.Retract(ctx, "deployment", ds[30].ID, meta); err != nil {

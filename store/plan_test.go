@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -38,35 +39,7 @@ func TestPagePlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	tier := someTier(t, db)
-	filters := []struct {
-		name string
-		set  func(*registry.DeploymentFilter)
-	}{
-		{"jurisdiction", func(f *registry.DeploymentFilter) { f.Jurisdictions = []string{"PH"} }},
-		{"jurisdictions", func(f *registry.DeploymentFilter) { f.Jurisdictions = []string{"PH", "KZ"} }},
-		{"subregion", func(f *registry.DeploymentFilter) { f.Subregion = "south_asia" }},
-		{"vendor", func(f *registry.DeploymentFilter) { f.Vendor = "vendor-a" }},
-		{"vendor_hq", func(f *registry.DeploymentFilter) { f.VendorHQ = "CN" }},
-		{"technology", func(f *registry.DeploymentFilter) { f.Capability = "cctv" }},
-		{"status", func(f *registry.DeploymentFilter) { f.Status = "active" }},
-		{"certainty", func(f *registry.DeploymentFilter) { f.Certainty = "documented" }},
-		{"years", func(f *registry.DeploymentFilter) { f.YearFrom, f.YearTo = 2010, 2030 }},
-		{"year_from", func(f *registry.DeploymentFilter) { f.YearFrom = 2010 }},
-		{"tier", func(f *registry.DeploymentFilter) { f.Tier = tier }},
-		{"q", func(f *registry.DeploymentFilter) { f.Q = "harbour" }},
-		{"ids", func(f *registry.DeploymentFilter) { f.IDs = []string{"synthetic-pk-0000000", "synthetic-ph-0000001"} }},
-	}
-	var cases []registry.DeploymentFilter
-	var names []string
-	for i, a := range filters {
-		for _, b := range filters[i:] {
-			var f registry.DeploymentFilter
-			a.set(&f)
-			b.set(&f)
-			cases = append(cases, f)
-			names = append(names, a.name+" + "+b.name)
-		}
-	}
+	cases, names := filterPairs(tier)
 	// 0: no filter is few, and every page walks; the default: every filter
 	// of this register is few, and every page is listed.
 	for _, few := range []int{0, fewMatches} {
@@ -97,6 +70,40 @@ func TestPagePlans(t *testing.T) {
 			}
 		})
 	}
+}
+
+// filterPairs is every filter of a page of deployments alone and with each
+// other, for the synthetic register of fixture.Set, with their names; tier
+// is a tier filter it passes.
+func filterPairs(tier *registry.TierFilter) (cases []registry.DeploymentFilter, names []string) {
+	filters := []struct {
+		name string
+		set  func(*registry.DeploymentFilter)
+	}{
+		{"jurisdiction", func(f *registry.DeploymentFilter) { f.Jurisdictions = []string{"PH"} }},
+		{"jurisdictions", func(f *registry.DeploymentFilter) { f.Jurisdictions = []string{"PH", "KZ"} }},
+		{"subregion", func(f *registry.DeploymentFilter) { f.Subregion = "south_asia" }},
+		{"vendor", func(f *registry.DeploymentFilter) { f.Vendor = "vendor-a" }},
+		{"vendor_hq", func(f *registry.DeploymentFilter) { f.VendorHQ = "CN" }},
+		{"technology", func(f *registry.DeploymentFilter) { f.Capability = "cctv" }},
+		{"status", func(f *registry.DeploymentFilter) { f.Status = "active" }},
+		{"certainty", func(f *registry.DeploymentFilter) { f.Certainty = "documented" }},
+		{"years", func(f *registry.DeploymentFilter) { f.YearFrom, f.YearTo = 2010, 2030 }},
+		{"year_from", func(f *registry.DeploymentFilter) { f.YearFrom = 2010 }},
+		{"tier", func(f *registry.DeploymentFilter) { f.Tier = tier }},
+		{"q", func(f *registry.DeploymentFilter) { f.Q = "harbour" }},
+		{"ids", func(f *registry.DeploymentFilter) { f.IDs = []string{"synthetic-pk-0000000", "synthetic-ph-0000001"} }},
+	}
+	for i, a := range filters {
+		for _, b := range filters[i:] {
+			var f registry.DeploymentFilter
+			a.set(&f)
+			b.set(&f)
+			cases = append(cases, f)
+			names = append(names, a.name+" + "+b.name)
+		}
+	}
+	return cases, names
 }
 
 // badPlan says what is wrong with SQLite's plan for q, "" if nothing.
@@ -151,4 +158,77 @@ func someTier(t *testing.T, db *DB) *registry.TierFilter {
 		t.Fatalf("tier code %d", code)
 	}
 	return &registry.TierFilter{Framework: fw, Tiers: []string{tier}, Day: fmt.Sprintf("%04d-%02d-%02d", day/10000, day/100%100, day%100)}
+}
+
+// TestPageShapesAgree pages through every filter and pair of filters a
+// deployment a page, with no filter few (every page walked), with only
+// those under 3 deployments few (the rarest drives, the others are
+// tested), and with every filter few (listed): each way gives the same
+// deployments in the same strictly increasing id order, each page's
+// cursor naming its last, and DeploymentStates the same pages as
+// Deployments.
+func TestPageShapesAgree(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(12))
+	if _, err := db.SetTierProjector(ctx, testcls.New(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ProjectTiers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cases, names := filterPairs(someTier(t, db))
+	defer func(was int) { fewMatches = was }(fewMatches)
+	walk := func(f registry.DeploymentFilter) (ids []string, err error) {
+		f.Limit = 1
+		for range 1000 {
+			p, err := db.Deployments(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			s, err := db.DeploymentStates(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			if len(p.Items) != len(s.Items) || p.Next != s.Next || len(p.Items) > 0 && p.Items[0].ID != s.Items[0].ID {
+				return nil, fmt.Errorf("after %v: Deployments and DeploymentStates give other pages", ids)
+			}
+			for _, d := range p.Items {
+				if len(ids) > 0 && d.ID <= ids[len(ids)-1] {
+					return nil, fmt.Errorf("%s after %v", d.ID, ids)
+				}
+				ids = append(ids, d.ID)
+				if p.Next != "" && p.Next != base64.RawURLEncoding.EncodeToString([]byte(d.ID)) {
+					return nil, fmt.Errorf("the cursor of the page of %s is %q", d.ID, p.Next)
+				}
+			}
+			if p.Next == "" {
+				return ids, nil
+			}
+			f.Cursor = p.Next
+		}
+		return nil, fmt.Errorf("more than 1000 pages: %v", ids)
+	}
+	found := 0
+	for i, f := range cases {
+		var want []string
+		for j, few := range []int{0, 3, 5000} {
+			fewMatches = few
+			got, err := walk(f)
+			if err != nil {
+				t.Fatalf("%s, few below %d: %v", names[i], few, err)
+			}
+			if j == 0 {
+				want = got
+			} else if !slices.Equal(got, want) {
+				t.Errorf("%s: few below %d gives %v, none few %v", names[i], few, got, want)
+			}
+		}
+		if len(want) > 0 {
+			found++
+		}
+	}
+	if found < len(cases)/2 {
+		t.Errorf("only %d of %d filters select any deployment: the test shows little", found, len(cases))
+	}
 }
