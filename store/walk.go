@@ -22,12 +22,13 @@ import (
 // So a walk has a budget: it reads at most walkPerRow deployments for
 // each row of the page, up to the id of the last of them (its bound, read
 // from the index of ids first). When they do not fill the page, the
-// filters are counted further, up to listMatches, and the page is read
-// again from the cursor by listing the smallest filter's deployments
-// (pagePlan's few shape), whose cost its count bounds; or, when each
-// selects listMatches or more, by the walk without a budget. Each of the
-// three reads the same rows in the same order under the same conditions:
-// the page and its cursor are the same whichever ends it.
+// filters are counted further, up to listMatches (and up to what the rest
+// of the walk would read, at the rate its budget found rows), and the
+// page is read again from the cursor by listing the smallest filter's
+// deployments (pagePlan's few shape), whose cost its count bounds; or,
+// when none is that few, by the walk without a budget. Each of the three
+// reads the same rows in the same order under the same conditions: the
+// page and its cursor are the same whichever ends it.
 
 // walkPerRow is how many deployments a walk reads for each row of its
 // page before it falls back, and listMatches how many deployments the
@@ -89,7 +90,8 @@ func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, tra
 	if p.terms == nil {
 		return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
 	}
-	bound, ok, err := s.walkBound(ctx, p, cursor, walkPerRow*(limit+1), trace)
+	budget := walkPerRow * (limit + 1)
+	bound, ok, err := s.walkBound(ctx, p, cursor, budget, trace)
 	if err != nil {
 		return registry.Page[*registry.Deployment]{}, err
 	}
@@ -103,8 +105,14 @@ func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, tra
 		return pg, err
 	}
 	// The budget is spent, and the page is not full: its rows may lie
-	// anywhere after the bound.
-	best, err := s.smallest(ctx, p.terms, listMatches, trace)
+	// anywhere after the bound. A filter is listed if that costs less
+	// than the rest of the walk at the rate the budget found rows (a row
+	// listed and sorted costs about twice a row walked).
+	most := listMatches
+	if n := len(pg.Items); n > 0 {
+		most = min(most, (limit+1-n)*budget/n/2)
+	}
+	best, err := s.smallest(ctx, p.terms, most, trace)
 	if err != nil {
 		return pg, err
 	}
