@@ -20,8 +20,8 @@ import (
 // deployments took 0.2M; docs/performance.md, "Query plans").
 //
 // So a walk has a budget: it reads at most walkPerRow deployments for
-// each row of the page, up to the id of the last of them (its bound, read
-// from the index of ids first). When they do not fill the page, the
+// each row of the page (firstPerRow first, then walkPerRow), up to the id
+// of the last of them (its bound, read from the index of ids first). When they do not fill the page, the
 // filters are counted further, up to listMatches (and up to what the rest
 // of the walk would read, at the rate its budget found rows), and the
 // page is read again from the cursor by listing the smallest filter's
@@ -32,8 +32,11 @@ import (
 
 // walkPerRow is how many deployments a walk reads for each row of its
 // page before it falls back, and listMatches how many deployments the
-// filter it falls back on selects at most (variables for the tests).
+// filter it falls back on selects at most (variables for the tests). The
+// walk is bounded at firstPerRow a row first, as most walks fill their
+// page within it, and their bound costs a tenth of the full budget's.
 var (
+	firstPerRow = 4
 	walkPerRow  = 40
 	listMatches = 20000
 )
@@ -90,19 +93,27 @@ func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, tra
 	if p.terms == nil {
 		return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
 	}
-	budget := walkPerRow * (limit + 1)
-	bound, ok, err := s.walkBound(ctx, p, cursor, budget, trace)
-	if err != nil {
-		return registry.Page[*registry.Deployment]{}, err
-	}
-	if !ok {
-		// Fewer deployments remain than the budget: the walk is bounded.
-		return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
-	}
-	where := append(slices.Clip(p.where), fmt.Sprintf("%s <= $%d", p.key, len(p.args)+1))
-	pg, err := s.deploymentPage(ctx, where, append(slices.Clip(p.args), bound), p.key, cursor, limit, trace)
-	if err != nil || pg.Next != "" {
-		return pg, err
+	var pg registry.Page[*registry.Deployment]
+	var budget int
+	for _, perRow := range []int{min(firstPerRow, walkPerRow), walkPerRow} {
+		if perRow*(limit+1) == budget {
+			continue
+		}
+		budget = perRow * (limit + 1)
+		bound, ok, err := s.walkBound(ctx, p, cursor, budget, trace)
+		if err != nil {
+			return pg, err
+		}
+		if !ok {
+			// Fewer deployments remain than the budget: the walk is
+			// bounded.
+			return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
+		}
+		where := append(slices.Clip(p.where), fmt.Sprintf("%s <= $%d", p.key, len(p.args)+1))
+		pg, err = s.deploymentPage(ctx, where, append(slices.Clip(p.args), bound), p.key, cursor, limit, trace)
+		if err != nil || pg.Next != "" {
+			return pg, err
+		}
 	}
 	// The budget is spent, and the page is not full: its rows may lie
 	// anywhere after the bound. A filter is listed if that costs less
