@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"oversight/registry"
@@ -53,6 +54,9 @@ type term struct {
 	// known is how many deployments set selects, when known without
 	// counting (a list of ids); -1 otherwise.
 	known int
+	// once is whether test reads the filter's whole set once a
+	// statement, whatever the rows it tests (full text).
+	once bool
 }
 
 // A plan is the statement of a page of deployments in parts: its
@@ -149,7 +153,7 @@ func (s *reader) shape(terms []term, one, best int) plan {
 	if one >= 0 {
 		tested--
 	}
-	if tested > 0 && s.d.pin != nil {
+	if tested > 0 && s.d.pin != nil && !slices.ContainsFunc(terms, func(t term) bool { return t.once }) {
 		// A walk that tests a filter is given a budget (walk.go);
 		// PostgreSQL plans by its statistics, and is left to them.
 		p.terms, p.one = terms, one
@@ -288,7 +292,7 @@ func (s *reader) searchTerm(q string) term {
 		// its rows: testing each row against the index itself costs a
 		// seek in its every segment (0.9 s for a page of 51 at 100k).
 		return "e.seq IN (SELECT rowid FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")"
-	}, known: -1}
+	}, known: -1, once: true}
 }
 
 // chosen is the condition of one term alone, in the form that is fast for
