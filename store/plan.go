@@ -24,7 +24,8 @@ import (
 //   - Many: every filter selects at least fewMatches. The deployments are
 //     walked in id order from the cursor (one jurisdiction's by its index
 //     on (jurisdiction, id)), each tested against every filter, and the
-//     walk stops when the page is full.
+//     walk stops when the page is full, or when it has spent its budget
+//     (walk.go), which bounds it by its rarest filter.
 //
 // SQLite's planner cannot choose between them itself: the register keeps
 // no statistics (no ANALYZE), so it knows neither how rare a value is nor
