@@ -18,7 +18,13 @@ import (
 // (about 0.7 s of CPU at 100k, on a 2-core machine), which no request
 // should wait for; with base, a request counts only what its filters
 // select.
+//
+// A filter of the attributes deployment_counts holds (countable) is
+// answered from those counts alone, base aside.
 func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter, base *registry.Facets) (*registry.Facets, error) {
+	if countable(f) {
+		return s.countedFacets(ctx, f)
+	}
 	indexed, err := s.tiersUsable(ctx, f.Tier)
 	if err != nil || f.Tier != nil && !indexed {
 		return nil, err // the tiers are classified as they are read, and cannot be counted
