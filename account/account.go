@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // An Account is someone who signs in: a reviewer, an admin, or a
@@ -109,6 +111,30 @@ func CheckName(name string) error {
 	}
 	if strings.HasPrefix(name, "contributor-") {
 		return errors.New("name: contributor- starts the pseudonyms made up for contributors")
+	}
+	return nil
+}
+
+// The most characters an account's free text holds: a token's label (a
+// few words that say what it is for) and an organisation's id or name.
+const (
+	MaxLabel = 100
+	MaxOrg   = 200
+)
+
+// CheckText checks an account's free text (a token's label, an
+// organisation): at most most characters of UTF-8 text without control
+// characters, since it is shown on the admin page and stored as text
+// (PostgreSQL refuses a NUL or invalid UTF-8).
+func CheckText(s string, most int) error {
+	if !utf8.ValidString(s) {
+		return errors.New("is not UTF-8 text")
+	}
+	if n := utf8.RuneCountInString(s); n > most {
+		return fmt.Errorf("at most %d characters (this one has %d)", most, n)
+	}
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		return fmt.Errorf("holds a control character at byte %d", i)
 	}
 	return nil
 }

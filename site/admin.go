@@ -72,8 +72,14 @@ func (s *Site) admin(w http.ResponseWriter, r *http.Request) {
 			notice = "Disabled " + a.Name + ": its sessions ended and its tokens were revoked."
 		case "link":
 			kind, org := f.Get("org_kind"), strings.TrimSpace(f.Get("org"))
-			if !registry.OrgKinds.Has(kind) || org == "" {
+			if !registry.OrgKinds.Has(kind) {
+				return registry.InvalidField("body.org_kind", "is not a kind of organisation", registry.OrgKinds.Values...)
+			}
+			if org == "" {
 				return registry.InvalidField("body.org", "name the organisation: a vendor's id, or an operator's name as records give it", registry.OrgKinds.Values...)
+			}
+			if err := account.CheckText(org, account.MaxOrg); err != nil {
+				return registry.InvalidField("body.org", err.Error())
 			}
 			a.Org = &account.Org{Kind: kind, ID: org}
 			notice = "Linked " + a.Name + " to " + kind + " " + org + "."
@@ -127,6 +133,9 @@ func (s *Site) issueToken(r *http.Request, a *account.Account, notice, token *st
 	days, err := strconv.Atoi(r.PostForm.Get("days"))
 	if err != nil || days < 0 || days > 3650 {
 		return registry.InvalidField("body.days", "a whole number of days from 0 (never expires) to 3650")
+	}
+	if err := account.CheckText(r.PostForm.Get("label"), account.MaxLabel); err != nil {
+		return registry.InvalidField("body.label", err.Error())
 	}
 	plain, err := account.NewToken(account.APIPrefix)
 	if err != nil {

@@ -123,6 +123,9 @@ func proposalFromForm(r *http.Request, rd Reader) (*contrib.Proposal, error) {
 		if src.URL == "" && src.Title == "" && src.Excerpt == "" {
 			continue
 		}
+		if tr := f.Get(n + "translated"); tr != "" && tr != "yes" {
+			return nil, registry.InvalidField("evidence["+strconv.Itoa(len(p.Evidence))+"].translated", "is yes (a checked box) or absent", "yes")
+		}
 		if pub := strings.TrimSpace(f.Get(n + "published")); pub != "" {
 			if err := src.Published.UnmarshalText([]byte(pub)); err != nil {
 				return nil, registry.InvalidField("evidence["+strconv.Itoa(len(p.Evidence))+"].published", "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"oversight/account"
 	"oversight/registry"
@@ -64,6 +65,11 @@ func (s *DB) AddAccount(ctx context.Context, a *account.Account) error {
 
 // Account returns the account of that name, disabled or not.
 func (s *DB) Account(ctx context.Context, name string) (*account.Account, error) {
+	if !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
+		// No account is named so (PostgreSQL holds no such text, and
+		// refuses to compare it): a sign-in or an admin's form may send it.
+		return nil, registry.NotFound("account " + registry.Clip(name))
+	}
 	a, err := scanAccount(s.db.QueryRowContext(ctx, "SELECT "+accountColumns+" FROM accounts a WHERE a.name = $1", name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, registry.NotFound("account " + registry.Clip(name))

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"oversight/registry"
@@ -13,50 +12,32 @@ import (
 
 // Deployments lists deployments matching f, ordered by id.
 func (s *reader) Deployments(ctx context.Context, f registry.DeploymentFilter) (registry.Page[*registry.Deployment], error) {
-	f, where, args, key, err := s.deploymentConditions(ctx, f)
+	f, p, err := s.deploymentConditions(ctx, f)
 	if err != nil {
 		return registry.Page[*registry.Deployment]{}, err
 	}
 	if f.Match == nil {
-		return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", key, where, args, f.Cursor, f.Limit)
+		return s.page(ctx, p, f.Cursor, f.Limit, nil)
 	}
-	return s.matching(ctx, f, where, args, key)
+	return s.matching(ctx, f, p)
 }
 
-// DeploymentsQuery returns the statement Deployments runs first for f,
-// and its arguments, for EXPLAIN and benchmarks to run the very SQL
-// the store does. Under a test the database cannot run (f.Match, or a
-// tier filter while tiers are pending) Deployments reads pages of
-// registry.MaxLimit rows with this statement and tests each row.
-func (s *reader) DeploymentsQuery(ctx context.Context, f registry.DeploymentFilter) (string, []any, error) {
-	f, where, args, key, err := s.deploymentConditions(ctx, f)
-	if err != nil {
-		return "", nil, err
-	}
-	limit := f.Limit
-	if f.Match != nil || limit <= 0 || limit > registry.MaxLimit {
-		limit = registry.MaxLimit
-	}
-	return pageQuery("deployment", "deployments d", key, where, args, f.Cursor, limit)
-}
-
-// deploymentConditions returns the SQL conditions of a page of f, their
-// arguments and the column it is ordered and cut by (pagePlan), and f
+// deploymentConditions returns the plan of a page of f (pagePlan), and f
 // with, in its Match, the test of a tier filter that the tier projection
 // cannot answer yet.
-func (s *reader) deploymentConditions(ctx context.Context, f registry.DeploymentFilter) (registry.DeploymentFilter, []string, []any, string, error) {
+func (s *reader) deploymentConditions(ctx context.Context, f registry.DeploymentFilter) (registry.DeploymentFilter, plan, error) {
 	indexed, err := s.tiersUsable(ctx, f.Tier)
 	if err != nil {
-		return f, nil, nil, "", err
+		return f, plan{}, err
 	}
-	where, args, key, err := s.pagePlan(ctx, f, indexed)
+	p, err := s.pagePlan(ctx, f, indexed)
 	if err != nil {
-		return f, nil, nil, "", err
+		return f, plan{}, err
 	}
 	if f.Tier != nil && !indexed {
 		m, err := s.tierMatch(ctx, f.Tier)
 		if err != nil {
-			return f, nil, nil, "", err
+			return f, plan{}, err
 		}
 		if prev := f.Match; prev != nil {
 			f.Match = func(d *registry.Deployment) (bool, error) {
@@ -70,30 +51,31 @@ func (s *reader) deploymentConditions(ctx context.Context, f registry.Deployment
 			f.Match = m
 		}
 	}
-	return f, where, args, key, nil
+	return f, p, nil
 }
 
 // DeploymentStates is Deployments with each deployment's stored state in
-// place of the decoded record. Where the database cannot select alone (a
-// Match, or a tier filter while tiers are pending), it decodes as
-// Deployments does and encodes each selected record again.
+// place of the decoded record. Where the page is not one statement (a
+// Match, a tier filter while tiers are pending, or a walk with a budget:
+// walk.go), it decodes as Deployments does and encodes each selected record
+// again.
 func (s *reader) DeploymentStates(ctx context.Context, f registry.DeploymentFilter) (registry.Page[registry.Stored], error) {
-	g, where, args, key, err := s.deploymentConditions(ctx, f)
+	g, p, err := s.deploymentConditions(ctx, f)
 	if err != nil {
 		return registry.Page[registry.Stored]{}, err
 	}
-	if g.Match != nil {
-		p, err := s.matching(ctx, g, where, args, key)
-		out := registry.Page[registry.Stored]{Next: p.Next, Items: make([]registry.Stored, len(p.Items))}
-		for i, d := range p.Items {
-			if err == nil {
-				out.Items[i].ID = d.ID
-				out.Items[i].State, err = registry.Canonical(d)
-			}
-		}
-		return out, err
+	if g.Match == nil && p.terms == nil {
+		return pageOf[registry.Stored](ctx, s, "deployment", "deployments d", p.key, p.where, p.args, f.Cursor, f.Limit)
 	}
-	return pageOf[registry.Stored](ctx, s, "deployment", "deployments d", key, where, args, f.Cursor, f.Limit)
+	d, err := s.Deployments(ctx, f)
+	out := registry.Page[registry.Stored]{Next: d.Next, Items: make([]registry.Stored, len(d.Items))}
+	for i, item := range d.Items {
+		if err == nil {
+			out.Items[i].ID = item.ID
+			out.Items[i].State, err = registry.Canonical(item)
+		}
+	}
+	return out, err
 }
 
 // conditions are the SQL conditions on deployments d that select what a
@@ -169,7 +151,7 @@ func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, ti
 
 // matching reads pages of what the SQL conditions select and keeps what
 // f.Match accepts, until the page is full or registry.MatchScan were read.
-func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, where []string, args []any, key string) (registry.Page[*registry.Deployment], error) {
+func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, pl plan) (registry.Page[*registry.Deployment], error) {
 	var out registry.Page[*registry.Deployment]
 	limit := f.Limit
 	if limit <= 0 || limit > registry.MaxLimit {
@@ -177,7 +159,7 @@ func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, wher
 	}
 	cursor, read := f.Cursor, 0
 	for {
-		p, err := pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", key, slices.Clip(where), slices.Clip(args), cursor, registry.MaxLimit)
+		p, err := s.page(ctx, pl, cursor, registry.MaxLimit, nil)
 		if err != nil {
 			return out, err
 		}

@@ -210,10 +210,13 @@ func TestSearchSameOnBothEngines(t *testing.T) {
 // key (deploymentKey), with text searched either way (searchCondition):
 // each deployment comes once, in id order, and no other.
 func TestPagesInIDOrder(t *testing.T) {
-	for _, few := range []int{fewMatches, 1} {
-		t.Run(fmt.Sprintf("up to %d matches are few", few), func(t *testing.T) {
-			defer func(was int) { fewMatches = was }(fewMatches)
-			fewMatches = few
+	// The last two walk with a budget of one deployment a row, falling
+	// back to a list, or (no filter selecting under listMatches) to the
+	// walk without a budget.
+	for _, c := range []struct{ few, perRow, list int }{{fewMatches, walkPerRow, listMatches}, {1, walkPerRow, listMatches}, {1, 1, listMatches}, {1, 1, 0}} {
+		t.Run(fmt.Sprintf("up to %d matches are few, walk %d a row, list %d", c.few, c.perRow, c.list), func(t *testing.T) {
+			defer func(few, perRow, list int) { fewMatches, walkPerRow, listMatches = few, perRow, list }(fewMatches, walkPerRow, listMatches)
+			fewMatches, walkPerRow, listMatches = c.few, c.perRow, c.list
 			pagesInIDOrder(t)
 		})
 	}

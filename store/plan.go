@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"oversight/registry"
@@ -23,7 +24,8 @@ import (
 //   - Many: every filter selects at least fewMatches. The deployments are
 //     walked in id order from the cursor (one jurisdiction's by its index
 //     on (jurisdiction, id)), each tested against every filter, and the
-//     walk stops when the page is full.
+//     walk stops when the page is full, or when it has spent its budget
+//     (walk.go), which bounds it by its rarest filter.
 //
 // SQLite's planner cannot choose between them itself: the register keeps
 // no statistics (no ANALYZE), so it knows neither how rare a value is nor
@@ -53,68 +55,111 @@ type term struct {
 	// known is how many deployments set selects, when known without
 	// counting (a list of ids); -1 otherwise.
 	known int
+	// once is whether test reads the filter's whole set once a
+	// statement, whatever the rows it tests (full text).
+	once bool
 }
 
-// pagePlan returns the conditions of a page of deployments for f, with
-// their arguments, and the column the page is ordered and cut by.
-func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) (where []string, args []any, key string, err error) {
+// A plan is the statement of a page of deployments in parts: its
+// conditions, their arguments, and the column it is ordered and cut by.
+type plan struct {
+	where []string
+	args  []any
+	key   string
+	// terms and one, when the page walks the deployments testing some
+	// filter: the filters, which the walk falls back on when its budget
+	// is spent (walk.go); nil otherwise.
+	terms []term
+	one   int
+}
+
+// pagePlan returns the plan of a page of deployments for f.
+func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) (plan, error) {
 	terms, one, err := s.terms(ctx, f, tiersIndexed)
 	if err != nil {
-		return nil, nil, "", err
+		return plan{}, err
 	}
-	pin := s.pin()
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+	best, err := s.smallest(ctx, terms, fewMatches, nil)
+	if err != nil {
+		return plan{}, err
 	}
-	// The smallest set, counted up to the smallest seen so far.
-	best, bestN := -1, fewMatches
+	return s.shape(terms, one, best), nil
+}
+
+// smallest returns the index of the term that selects the fewest
+// deployments, if fewer than limit, or -1: each term counted up to the
+// smallest count so far. trace, if set, is told of each count.
+func (s *reader) smallest(ctx context.Context, terms []term, limit int, trace traceFunc) (int, error) {
+	best, bestN := -1, limit
 	for i, t := range terms {
 		if t.set == nil {
 			continue
 		}
 		n := t.known
 		if n < 0 {
-			if n, err = s.countUpTo(ctx, t.set, bestN); err != nil {
-				return nil, nil, "", err
+			var err error
+			if n, err = s.countUpTo(ctx, t.set, bestN, trace); err != nil {
+				return -1, err
 			}
 		}
 		if n < bestN {
 			best, bestN = i, n
 		}
 	}
+	return best, nil
+}
+
+// shape writes the plan of a page that lists the deployments of
+// terms[best] from its index, or walks them all when best is -1.
+func (s *reader) shape(terms []term, one, best int) plan {
+	var p plan
+	arg := func(v any) string {
+		p.args = append(p.args, v)
+		return fmt.Sprintf("$%d", len(p.args))
+	}
 	if best >= 0 && terms[best].walk != nil {
-		where = append(where, terms[best].walk(arg))
+		p.where = append(p.where, terms[best].walk(arg))
 		for i, t := range terms {
 			if i != best {
-				where = append(where, t.test(arg))
+				p.where = append(p.where, t.test(arg))
 			}
 		}
-		return where, args, "d.id", nil
+		p.key = "d.id"
+		return p
 	}
 	if best >= 0 {
-		where = append(where, "d.id IN ("+terms[best].set(arg)+")")
+		p.where = append(p.where, "d.id IN ("+terms[best].set(arg)+")")
 		for i, t := range terms {
 			if i != best {
-				where = append(where, t.test(arg))
+				p.where = append(p.where, t.test(arg))
 			}
 		}
 		// Pinned: a cursor's d.id > … would otherwise drive the walk
 		// from the cursor to the end, testing each row against the list.
-		return where, args, pin("d.id"), nil
+		p.key = s.pin()("d.id")
+		return p
 	}
-	key = "e.id"
+	p.key = "e.id"
 	for i, t := range terms {
 		if i == one {
 			// Its index (jurisdiction, id) walks the deployments in id
 			// order.
-			where = append(where, t.walk(arg))
-			key = "d.id"
+			p.where = append(p.where, t.walk(arg))
+			p.key = "d.id"
 			continue
 		}
-		where = append(where, t.test(arg))
+		p.where = append(p.where, t.test(arg))
 	}
-	return where, args, key, nil
+	tested := len(terms)
+	if one >= 0 {
+		tested--
+	}
+	if tested > 0 && s.d.pin != nil && !slices.ContainsFunc(terms, func(t term) bool { return t.once }) {
+		// A walk that tests a filter is given a budget (walk.go);
+		// PostgreSQL plans by its statistics, and is left to them.
+		p.terms, p.one = terms, one
+	}
+	return p
 }
 
 // pin is the dialect's pin, or none.
@@ -127,14 +172,16 @@ func (s *reader) pin() func(string) string {
 }
 
 // countUpTo counts the ids a set's query lists, up to limit.
-func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) string, limit int) (int, error) {
+func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) string, limit int, trace traceFunc) (int, error) {
 	var args []any
 	q := set(func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	})
+	q = fmt.Sprintf("SELECT count(*) FROM (%s LIMIT %d) m", q, limit)
+	trace.add(q, args, false)
 	var n int
-	err := s.q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (%s LIMIT %d) m", q, limit), args...).Scan(&n)
+	err := s.q.QueryRowContext(ctx, q, args...).Scan(&n)
 	return n, err
 }
 
@@ -246,7 +293,7 @@ func (s *reader) searchTerm(q string) term {
 		// its rows: testing each row against the index itself costs a
 		// seek in its every segment (0.9 s for a page of 51 at 100k).
 		return "e.seq IN (SELECT rowid FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")"
-	}, known: -1}
+	}, known: -1, once: true}
 }
 
 // chosen is the condition of one term alone, in the form that is fast for
@@ -256,7 +303,7 @@ func (s *reader) chosen(ctx context.Context, t term, arg func(any) string) (stri
 	if t.set == nil {
 		return t.test(arg), nil
 	}
-	n, err := s.countUpTo(ctx, t.set, fewMatches)
+	n, err := s.countUpTo(ctx, t.set, fewMatches, nil)
 	if err != nil || n >= fewMatches {
 		return t.test(arg), err
 	}

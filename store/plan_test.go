@@ -41,20 +41,24 @@ func TestPagePlans(t *testing.T) {
 	tier := someTier(t, db)
 	cases, names := filterPairs(tier)
 	// 0: no filter is few, and every page walks; the default: every filter
-	// of this register is few, and every page is listed.
-	for _, few := range []int{0, fewMatches} {
-		t.Run(fmt.Sprintf("few below %d", few), func(t *testing.T) {
-			defer func(was int) { fewMatches = was }(fewMatches)
-			fewMatches = few
+	// of this register is few, and every page is listed; a budget of one
+	// deployment a row: every walk that tests a filter spends its budget
+	// and falls back.
+	for _, c := range []struct{ few, perRow int }{{0, walkPerRow}, {fewMatches, walkPerRow}, {0, 1}} {
+		t.Run(fmt.Sprintf("few below %d, walk %d a row", c.few, c.perRow), func(t *testing.T) {
+			defer func(few, perRow int) { fewMatches, walkPerRow = few, perRow }(fewMatches, walkPerRow)
+			fewMatches, walkPerRow = c.few, c.perRow
 			for i, f := range cases {
 				f.Limit = 1
 				for page := 1; page <= 2; page++ {
-					q, args, err := db.DeploymentsQuery(ctx, f)
+					stmts, err := db.DeploymentsQueries(ctx, f)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if msg := badPlan(t, db, q, args, page == 2); msg != "" {
-						t.Errorf("%s, page %d: %s\n%s", names[i], page, msg, q)
+					for _, st := range stmts {
+						if msg := badPlan(t, db, st, page == 2); msg != "" {
+							t.Errorf("%s, page %d: %s\n%s", names[i], page, msg, st.SQL)
+						}
 					}
 					p, err := db.Deployments(ctx, f)
 					if err != nil {
@@ -106,10 +110,41 @@ func filterPairs(tier *registry.TierFilter) (cases []registry.DeploymentFilter, 
 	return cases, names
 }
 
-// badPlan says what is wrong with SQLite's plan for q, "" if nothing.
-func badPlan(t *testing.T, db *DB, q string, args []any, cursor bool) string {
+// TestWalkBudget holds a walk to its budget: two jurisdictions, each
+// common, with ids of none of their deployments. Walked, the page reads
+// every deployment of both; with the budget spent, it lists the ids.
+func TestWalkBudget(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(12))
+	defer func(few, perRow int) { fewMatches, walkPerRow = few, perRow }(fewMatches, walkPerRow)
+	// Every filter common; a page of one may read two deployments.
+	fewMatches, walkPerRow = 0, 1
+	f := registry.DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}, IDs: []string{"synthetic-pk-0000000", "synthetic-pk-0000003"}, Limit: 1}
+	stmts, err := db.DeploymentsQueries(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	for _, st := range stmts {
+		if st.Page {
+			pages = append(pages, st.SQL)
+		}
+	}
+	if len(pages) != 2 || !strings.Contains(pages[1], "WHERE d.id IN (SELECT") {
+		t.Errorf("the walk did not fall back to the list of ids: %q", pages)
+	}
+	p, err := db.Deployments(ctx, f)
+	if err != nil || len(p.Items) != 0 || p.Next != "" {
+		t.Errorf("page: %d items, next %q, %v; want none", len(p.Items), p.Next, err)
+	}
+}
+
+// badPlan says what is wrong with SQLite's plan for st, "" if nothing.
+func badPlan(t *testing.T, db *DB, st Statement, cursor bool) string {
 	t.Helper()
-	rows, err := db.q.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	q := st.SQL
+	rows, err := db.q.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, st.Args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +157,13 @@ func badPlan(t *testing.T, db *DB, q string, args []any, cursor bool) string {
 			t.Fatal(err)
 		}
 		plan = append(plan, detail)
+	}
+	if !st.Page {
+		// A walk's bound reads the ids in order from an index, no rows.
+		if strings.HasPrefix(q, "SELECT d.id FROM deployments d") && (len(plan) != 1 || !strings.Contains(plan[0], "USING COVERING INDEX")) {
+			return fmt.Sprintf("a bound not read from an index: %q", plan)
+		}
+		return ""
 	}
 	has := func(prefix string) bool {
 		for _, line := range plan {
@@ -139,7 +181,8 @@ func badPlan(t *testing.T, db *DB, q string, args []any, cursor bool) string {
 		return fmt.Sprintf("a walk sorted: %q", plan)
 	case listed && !(has("SEARCH d USING") && strings.Contains(strings.Join(plan, "\n"), "(id=?)") && has("LIST SUBQUERY")):
 		return fmt.Sprintf("a list that does not drive: %q", plan)
-	case !listed && cursor && !strings.Contains(strings.Join(plan, "\n"), "id>?)"):
+	case !listed && cursor && !strings.Contains(strings.Join(plan, "\n"), "id>?)") && !strings.Contains(strings.Join(plan, "\n"), "id>? AND id<?)"):
+		// From the cursor, to the end or to the bound of a walk's budget.
 		return fmt.Sprintf("a walk that does not start at the cursor: %q", plan)
 	}
 	return ""

@@ -201,6 +201,12 @@ func (s *DB) Answer(ctx context.Context, receiptHash, message string, revised *c
 	now = now.UTC().Truncate(time.Second)
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// The writers' lock, as Decide takes it: two messages added at
+		// once would both number theirs one past the same last
+		// (PostgreSQL then refuses the second as a duplicate key).
+		if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
+			return err
+		}
 		sub, err := scanSubmission(tx.QueryRowContext(ctx, "SELECT "+submissionColumns+" FROM submissions WHERE receipt_hash = $1", receiptHash))
 		if errors.Is(err, sql.ErrNoRows) {
 			return registry.NotFound("submission")

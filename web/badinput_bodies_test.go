@@ -199,6 +199,14 @@ func (b *battery) assessBodies() {
 		b.add(request{what: fmt.Sprintf("POST /assess %s twice", f.name), method: http.MethodPost, url: "/assess",
 			ctype: form, body: []byte(body.Encode()), names: f.name, accept: f.kind != "checkbox" || slices.Contains(f.options, "")})
 	}
+	// The step asked for next (the buttons' "to"): a section's id or the
+	// result, and nothing else.
+	for _, v := range formValues {
+		body := url.Values{"to": {v.v}}
+		b.add(request{what: "POST /assess to= " + v.name, method: http.MethodPost, url: "/assess", ctype: form,
+			body: []byte(body.Encode()), names: "to", accept: v.v == "",
+			anyClient: len(v.v) > 64<<10}) // past the form's bound, which "form" names
+	}
 }
 
 func trim(s string) string {

@@ -3,7 +3,10 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+
+	"oversight/api"
 )
 
 // logPaths are the paths the log's tiles answer under /log/, each with
@@ -51,5 +54,44 @@ func (b *battery) logRoutes() {
 	}
 	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
 		b.add(request{what: "log " + m + " /log/checkpoint", method: m, url: "/log/checkpoint", plain: true, anyClient: true})
+	}
+}
+
+// batteryMounts is what the battery sends under each path web's routes
+// mount: a path mounted without an entry here fails the battery.
+var batteryMounts = map[string]string{
+	"/api/":         "apiRoutes: every operation of api/openapi.json",
+	"/healthz":      "apiRoutes",
+	"/openapi.json": "apiRoutes",
+	"/log/":         "logRoutes",
+	"/":             "pageRoutes and formRoutes: every route of site.Routes()",
+}
+
+// mountList records the patterns routes mounts.
+type mountList []string
+
+func (m *mountList) Handle(pattern string, _ http.Handler) { *m = append(*m, pattern) }
+
+// mounts checks that the battery covers every path routes mounts, and
+// every route the API serves: the API's part is read from its OpenAPI
+// description, so a route missing there would be missed here.
+func (b *battery) mounts(s spec) {
+	var got mountList
+	routes(&got, nil, nil, nil)
+	for _, p := range got {
+		if _, ok := batteryMounts[p]; !ok {
+			b.t.Errorf("web's routes mount %s, which the bad-input battery does not send to: add it to batteryMounts and send it hostile values", p)
+		}
+	}
+	for p := range batteryMounts {
+		if !slices.Contains(got, p) {
+			b.t.Errorf("batteryMounts lists %s, which web's routes do not mount", p)
+		}
+	}
+	for _, pattern := range api.Routes() {
+		method, path, _ := strings.Cut(pattern, " ")
+		if _, ok := s.Paths[path][strings.ToLower(method)]; !ok {
+			b.t.Errorf("the API serves %s, which api/openapi.json does not document: the battery sends it nothing", pattern)
+		}
 	}
 }

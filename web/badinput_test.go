@@ -88,13 +88,13 @@ func badInput(t *testing.T, srv *httptest.Server, db *store.DB) {
 	// An admin (who reviews too) who also answers for vendor-a, so that
 	// every route reads its parameters.
 	token := testreg.Account(t, db, "battery", account.Admin, &account.Org{Kind: "vendor", ID: "vendor-a"})
-	b := &battery{t: t, base: srv.URL, client: &http.Client{
-		Transport: bearer{token},
-		Timeout:   requestTimeout,
-		// A redirect (the mux cleaning "/a/../b") is an answer, not
-		// something to follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+	// A redirect (the mux cleaning "/a/../b") is an answer, not something
+	// to follow.
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	b := &battery{t: t, base: srv.URL,
+		client:  &http.Client{Transport: bearer{token}, Timeout: requestTimeout, CheckRedirect: noRedirect},
+		browser: &http.Client{Timeout: requestTimeout, CheckRedirect: noRedirect},
+	}
 	b.frameworks = b.frameworkIDs()
 	b.submit()
 	if _, err := db.AddRelease(context.Background(), "2026-12", "", time.Now()); err != nil { // a release to page through
@@ -102,12 +102,18 @@ func badInput(t *testing.T, srv *httptest.Server, db *store.DB) {
 	}
 
 	spec := readSpec(t)
+	b.mounts(spec)
 	b.apiRoutes(spec)
 	b.pageRoutes()
+	b.formRoutes(db)
 	b.logRoutes()
 	b.classifyBodies()
 	b.assessBodies()
 	b.run()
+	// What the forms accepted was logged as any write is.
+	if rep, err := db.Verify(context.Background()); err != nil || !rep.OK() {
+		t.Errorf("verify after the battery: %v, %+v", err, rep)
+	}
 
 	// How long it took is reported, not judged: on a shared machine the
 	// same battery takes 3 s or 80 s (a test that fails when slow is not
@@ -145,12 +151,15 @@ type request struct {
 	accept      bool   // the value is one the parameter takes: 2xx is right too
 	notFound    bool   // a 404 that names nothing is right (an unknown id)
 	anyClient   bool   // any 4xx (or 3xx) is right: the value is not the parameter's (a path that is another route)
+	cookie      string // a browser's Cookie header: sent instead of the API token
+	form        bool   // a page's form: a 303 is its success, and a refusal of a value it accepts may be for another reason
 }
 
 type battery struct {
 	t          *testing.T
 	base       string
-	client     *http.Client
+	client     *http.Client // with the battery's API token
+	browser    *http.Client // with none: a request's Cookie header says who it is
 	frameworks []string
 	reqs       []request
 	receipt    string // of a submission the battery sent
@@ -244,8 +253,13 @@ func (b *battery) check(r request) string {
 	if r.ctype != "" {
 		req.Header.Set("Content-Type", r.ctype)
 	}
+	client := b.client
+	if r.cookie != "" {
+		req.Header.Set("Cookie", r.cookie)
+		client = b.browser
+	}
 	t0 := time.Now()
-	resp, err := b.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return fmt.Sprintf("no answer in %v (a hang)", requestTimeout)
@@ -268,7 +282,7 @@ func (b *battery) check(r request) string {
 		}
 		return ""
 	case st < 400:
-		if r.anyClient || r.notFound {
+		if r.anyClient || r.notFound || r.form && r.accept {
 			return ""
 		}
 		return fmt.Sprintf("%d to a query value", st)
@@ -284,7 +298,9 @@ func (b *battery) check(r request) string {
 			return fmt.Sprintf("%d in %q", st, ctype)
 		}
 	}
-	if r.anyClient || (r.notFound && (st == http.StatusNotFound || st == http.StatusMethodNotAllowed)) || st == http.StatusRequestEntityTooLarge {
+	// A form's value it takes may still be refused for what the
+	// requests before it did (a submission already decided).
+	if r.anyClient || r.form && r.accept || (r.notFound && (st == http.StatusNotFound || st == http.StatusMethodNotAllowed)) || st == http.StatusRequestEntityTooLarge {
 		return ""
 	}
 	if r.api {
@@ -307,6 +323,11 @@ func (b *battery) check(r request) string {
 	// (a fact-schema error names the field as a JSON pointer).
 	text := pageMessage(string(body))
 	if strings.Contains(text, " "+r.names+": ") || strings.Contains(text, "/"+strings.ReplaceAll(r.names, ".", "/")+": ") {
+		return ""
+	}
+	// A form's errors name its fields as the API names a body's, each in
+	// a <code> element ("body.name : ").
+	if r.form && (strings.Contains(text, " body."+r.names+" : ") || strings.Contains(text, " body."+r.names+": ") || strings.Contains(text, " "+r.names+" : ")) {
 		return ""
 	}
 	return fmt.Sprintf("%d page does not name %s: %.300s", st, r.names, text)

@@ -57,6 +57,42 @@ func (c *responseCache) logSize(read func() (int64, error)) (int64, error) {
 	return n, nil
 }
 
+// forget makes the next logSize read the size again: a write of this
+// process has just grown the log, and the page its writer is sent to next
+// (a redirect, often within sizeTTL) must show it, not a cached answer of
+// the size before.
+func (c *responseCache) forget() {
+	c.mu.Lock()
+	c.seenAt = time.Time{}
+	c.mu.Unlock()
+}
+
+// afterWrite is a response to a request that may write: before its status
+// goes out, which is after the write committed, the size is forgotten.
+type afterWrite struct {
+	http.ResponseWriter
+	c    *responseCache
+	sent bool
+}
+
+func (w *afterWrite) WriteHeader(code int) {
+	if !w.sent {
+		w.sent = true
+		w.c.forget()
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *afterWrite) Write(b []byte) (int, error) {
+	if !w.sent {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the writer beneath.
+func (w *afterWrite) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 type cachedResponse struct {
 	status int
 	header http.Header

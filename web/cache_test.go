@@ -119,3 +119,24 @@ func TestCacheBoundedWithKeys(t *testing.T) {
 		t.Errorf("the cache kept a no-store answer")
 	}
 }
+
+// TestWriteForgetsSize: the answer to a request that may write forgets
+// the log size it read, before its status goes out, so that the page a
+// writer is redirected to within sizeTTL shows what was written
+// (TestReplyJourney met the stale page of the size before).
+func TestWriteForgetsSize(t *testing.T) {
+	var c responseCache
+	reads := 0
+	read := func() (int64, error) { reads++; return int64(reads), nil }
+	if n, _ := c.logSize(read); n != 1 {
+		t.Fatalf("first size %d", n)
+	}
+	if n, _ := c.logSize(read); n != 1 {
+		t.Fatalf("within sizeTTL the size was read again: %d", n)
+	}
+	w := &afterWrite{ResponseWriter: httptest.NewRecorder(), c: &c}
+	http.Redirect(w, httptest.NewRequest("POST", "/x", nil), "/y", http.StatusSeeOther)
+	if n, _ := c.logSize(read); n != 2 {
+		t.Errorf("after a write's answer the size was not read again: %d", n)
+	}
+}

@@ -175,6 +175,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.tiles.ServeCached(w, r) {
 		return
 	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w = &afterWrite{ResponseWriter: w, c: &s.cache}
+	}
 	size, err := s.cache.logSize(func() (int64, error) { return s.reg.Size(r.Context()) })
 	if err == nil {
 		// A page classifies with the facts of the register it reads;

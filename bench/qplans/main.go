@@ -71,18 +71,27 @@ func main() {
 		f := c.f
 		f.Limit = 50
 		for page := 1; page <= 2; page++ {
-			q, args, err := db.DeploymentsQuery(ctx, f)
+			stmts, err := db.DeploymentsQueries(ctx, f)
 			if err != nil {
 				log.Fatalf("%s: %v", c.name, err)
 			}
-			r := cli.run(q, args)
+			// Every statement the page runs, in one line: the steps and
+			// times summed, the plans of those that read rows.
+			var r result
+			for _, st := range stmts {
+				one := cli.run(st.SQL, st.Args)
+				if st.Page && len(r.plan) > 0 {
+					one.plan = append([]string{"THEN"}, one.plan...)
+				}
+				r.add(one, st.Page)
+				if *showSQL {
+					fmt.Printf("    %s\n    %v\n", st.SQL, st.Args)
+				}
+			}
 			if c.name == "plain list" && page == 1 {
 				base = r.steps
 			}
-			fmt.Printf("%-58s %-4d %10s %12.0f %10.0f %5.0f  %s%s\n", c.name, page, r.timeText(), r.steps, r.fullscan, r.sorts, strings.Join(r.plan, " | "), flags(r, base, listed(q)))
-			if *showSQL {
-				fmt.Printf("    %s\n    %v\n", q, args)
-			}
+			fmt.Printf("%-58s %-4d %10s %12.0f %10.0f %5.0f  %s%s\n", c.name, page, r.timeText(), r.steps, r.fullscan, r.sorts, strings.Join(r.plan, " | "), flags(r, base, stmts))
 			if page == 2 {
 				break
 			}
@@ -108,10 +117,21 @@ func main() {
 // bounded by the store's count, not by the register.
 func listed(q string) bool { return strings.Contains(q, "WHERE d.id IN (SELECT") }
 
+// anyListed says whether a page's statements list a filter's deployments.
+func anyListed(stmts []store.Statement) bool {
+	for _, st := range stmts {
+		if st.Page && listed(st.SQL) {
+			return true
+		}
+	}
+	return false
+}
+
 // flags says what is wrong with a statement's run: a scan of the
 // deployments, a sort of what matches (but a list's, marked apart), a
 // time-out, or many times the steps of the plain list's page.
-func flags(r result, base float64, listed bool) string {
+func flags(r result, base float64, stmts []store.Statement) string {
+	listed := anyListed(stmts)
 	var out []string
 	for _, line := range r.plan {
 		if line == "SCAN d" || line == "SCAN e" || strings.HasPrefix(line, "SCAN d ") || strings.HasPrefix(line, "SCAN e ") {
@@ -130,6 +150,9 @@ func flags(r result, base float64, listed bool) string {
 	mark := ""
 	if listed {
 		mark = "  (listed)"
+	}
+	if len(stmts) > 1 {
+		mark += fmt.Sprintf("  (%d statements)", len(stmts))
 	}
 	if len(out) == 0 {
 		return mark

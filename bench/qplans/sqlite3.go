@@ -37,6 +37,27 @@ func (r result) timeText() string {
 	return fmt.Sprintf("%.4f", median(r.times))
 }
 
+// add counts the run of another statement of the same page in r: its
+// counts and median time added, its plan kept if it reads the page's rows.
+func (r *result) add(o result, page bool) {
+	if page {
+		r.plan = append(r.plan, o.plan...)
+	}
+	r.steps += o.steps
+	r.fullscan += o.fullscan
+	r.sorts += o.sorts
+	r.pages += o.pages
+	if len(o.times) > 0 {
+		if len(r.times) == 0 {
+			r.times = []float64{0}
+		}
+		r.times[0] += median(o.times)
+	}
+	if o.err != "" {
+		r.err = strings.TrimSpace(r.err + " " + o.err)
+	}
+}
+
 func median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)

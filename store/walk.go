@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+
+	"oversight/registry"
+)
+
+// A walk (pagePlan's many shape) reads the deployments in id order from
+// the cursor, testing each against every filter, until the page is full.
+// Its cost is bounded by how rare the filters are together, which the
+// counts of each alone do not tell: two jurisdictions and a vendor that
+// each are common, but that no deployment has together, walked the whole
+// register (1.4M VM steps at 100k, where listing the vendor's 6,119
+// deployments took 0.2M; docs/performance.md, "Query plans").
+//
+// So a walk has a budget: it reads at most walkPerRow deployments for
+// each row of the page (firstPerRow first, then walkPerRow), up to the id
+// of the last of them (its bound, read from the index of ids first; the
+// second window continues from the first's bound). When they do not fill the page, the
+// filters are counted further, up to listMatches (and up to what the rest
+// of the walk would read, at the rate its budget found rows), and the
+// page is read again from the cursor by listing the smallest filter's
+// deployments (pagePlan's few shape), whose cost its count bounds; or,
+// when none is that few, by the walk on from the bound without a budget.
+// A walk that tests text has no budget: its test reads every match from
+// the full-text index once a statement (400k VM steps for a common word
+// at 100k), which a second statement would read again. Each of the three
+// reads the same rows in the same order under the same conditions: the
+// page and its cursor are the same whichever ends it.
+
+// walkPerRow is how many deployments a walk reads for each row of its
+// page before it falls back, and listMatches how many deployments the
+// filter it falls back on selects at most (variables for the tests). The
+// walk is bounded at firstPerRow a row first, as most walks fill their
+// page within it, and their bound costs a tenth of the full budget's.
+var (
+	firstPerRow = 4
+	walkPerRow  = 40
+	listMatches = 10000
+)
+
+// A traceFunc is told of each statement a read runs, with its arguments,
+// and whether it reads the page's rows (or counts or bounds them).
+type traceFunc func(q string, args []any, page bool)
+
+func (t traceFunc) add(q string, args []any, page bool) {
+	if t != nil {
+		t(q, args, page)
+	}
+}
+
+// A Statement is one SQL statement the store runs, with its arguments.
+type Statement struct {
+	SQL  string
+	Args []any
+	// Page is whether it reads a page's rows, rather than counting or
+	// bounding them.
+	Page bool
+}
+
+// DeploymentsQueries returns the statements Deployments runs for f, in
+// the order it runs them, for EXPLAIN and benchmarks to run the very SQL
+// the store does: the page's, and those of a walk's budget (its bound,
+// the counts that choose its fallback, and the fallback's page). It runs
+// them, as what follows a statement depends on what it returns; the
+// counts that choose the first plan (pagePlan) are not listed. Under a
+// test the database cannot run (f.Match, or a tier filter while tiers
+// are pending) Deployments reads pages of registry.MaxLimit rows with
+// these statements and tests each row.
+func (s *reader) DeploymentsQueries(ctx context.Context, f registry.DeploymentFilter) ([]Statement, error) {
+	f, p, err := s.deploymentConditions(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if f.Match != nil || limit <= 0 || limit > registry.MaxLimit {
+		limit = registry.MaxLimit
+	}
+	var out []Statement
+	_, err = s.page(ctx, p, f.Cursor, limit, func(q string, args []any, page bool) {
+		out = append(out, Statement{q, slices.Clone(args), page})
+	})
+	return out, err
+}
+
+// page reads the page of deployments of plan p after cursor.
+func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, trace traceFunc) (registry.Page[*registry.Deployment], error) {
+	if limit <= 0 || limit > registry.MaxLimit {
+		limit = registry.MaxLimit
+	}
+	if p.terms == nil {
+		return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
+	}
+	// Each window of the budget continues from the bound of the one
+	// before, with the rows it found.
+	var got []*registry.Deployment
+	from, budget, walked := cursor, 0, 0
+	for _, perRow := range []int{min(firstPerRow, walkPerRow), walkPerRow} {
+		if perRow*(limit+1) == budget {
+			continue
+		}
+		budget = perRow * (limit + 1)
+		bound, ok, err := s.walkBound(ctx, p, from, budget, trace)
+		if err != nil {
+			return registry.Page[*registry.Deployment]{}, err
+		}
+		if !ok {
+			// Fewer deployments remain than the budget: the walk is
+			// bounded.
+			pg, _, err := s.walkOn(ctx, got, p.where, p.args, p.key, from, limit, trace)
+			return pg, err
+		}
+		where := append(slices.Clip(p.where), fmt.Sprintf("%s <= $%d", p.key, len(p.args)+1))
+		pg, full, err := s.walkOn(ctx, got, where, append(slices.Clip(p.args), bound), p.key, from, limit, trace)
+		if err != nil || full {
+			return pg, err
+		}
+		got, from, walked = pg.Items, base64.RawURLEncoding.EncodeToString([]byte(bound)), walked+budget
+	}
+	// The budget is spent, and the page is not full: its rows may lie
+	// anywhere after the bound. A filter is listed if that costs less
+	// than the rest of the walk at the rate the budget found rows (a row
+	// listed and sorted costs about three walked, measured at 100k).
+	most := listMatches
+	if n := len(got); n > 0 {
+		most = min(most, (limit+1-n)*walked/n/3)
+	}
+	best, err := s.smallest(ctx, p.terms, most, trace)
+	if err != nil {
+		return registry.Page[*registry.Deployment]{}, err
+	}
+	if best >= 0 {
+		p = s.shape(p.terms, p.one, best)
+		return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
+	}
+	pg, _, err := s.walkOn(ctx, got, p.where, p.args, p.key, from, limit, trace)
+	return pg, err
+}
+
+// walkOn reads the rows of a page of limit that follow got, the rows
+// found up to from, and says whether the page is full (a row follows it).
+func (s *reader) walkOn(ctx context.Context, got []*registry.Deployment, where []string, args []any, key, from string, limit int, trace traceFunc) (registry.Page[*registry.Deployment], bool, error) {
+	need := limit - len(got)
+	// With none needed, one row says whether the page ends at got.
+	pg, err := s.deploymentPage(ctx, where, args, key, from, max(need, 1), trace)
+	if err != nil {
+		return pg, false, err
+	}
+	if need == 0 {
+		if len(pg.Items) == 0 {
+			return registry.Page[*registry.Deployment]{Items: got}, false, nil
+		}
+		next := base64.RawURLEncoding.EncodeToString([]byte(got[len(got)-1].Key()))
+		return registry.Page[*registry.Deployment]{Items: got, Next: next}, true, nil
+	}
+	pg.Items = append(slices.Clip(got), pg.Items...)
+	return pg, pg.Next != "", nil
+}
+
+// walkBound returns the id of the budget-th deployment the walk of p reads
+// after cursor, and false if there are fewer.
+func (s *reader) walkBound(ctx context.Context, p plan, cursor string, budget int, trace traceFunc) (string, bool, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if p.one >= 0 {
+		where = append(where, p.terms[p.one].walk(arg))
+	}
+	if cursor != "" {
+		after, err := base64.RawURLEncoding.DecodeString(cursor)
+		if err != nil {
+			return "", false, registry.ErrBadCursor
+		}
+		where = append(where, "d.id > "+arg(string(after)))
+	}
+	q := "SELECT d.id FROM deployments d"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY d.id LIMIT 1 OFFSET %d", max(budget-1, 0))
+	trace.add(q, args, false)
+	var id string
+	switch err := s.q.QueryRowContext(ctx, q, args...).Scan(&id); {
+	case err == sql.ErrNoRows:
+		return "", false, nil
+	case err != nil:
+		return "", false, err
+	}
+	return id, true, nil
+}
+
+// deploymentPage reads a page of deployments (pageOf) and tells trace of
+// its statement.
+func (s *reader) deploymentPage(ctx context.Context, where []string, args []any, key, cursor string, limit int, trace traceFunc) (registry.Page[*registry.Deployment], error) {
+	where, args = slices.Clip(where), slices.Clip(args)
+	if trace != nil {
+		q, a, err := pageQuery("deployment", "deployments d", key, where, args, cursor, limit)
+		if err != nil {
+			return registry.Page[*registry.Deployment]{}, err
+		}
+		trace(q, a, true)
+	}
+	return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", key, where, args, cursor, limit)
+}
