@@ -8,9 +8,7 @@ import (
 	"testing"
 
 	"oversight/data"
-	"oversight/internal/testenv"
 	"oversight/internal/testreg"
-	"oversight/ledger"
 	"oversight/registry"
 	"oversight/store"
 	"oversight/synth"
@@ -127,27 +125,11 @@ func TestTablesFromCounts(t *testing.T) {
 			}
 			for _, q := range countQueries {
 				t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
-					walked, err := Trends(ctx, walkOnly{db}, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					counted, err := Trends(ctx, db, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if walked.Totals.Total == 0 && len(q.Jurisdictions) == 0 && q.VendorHQ != "SG" {
+					walked := bothWays(t, db, func(reg NetworkRegister) (any, error) { return Trends(ctx, reg, q) })
+					if walked.(*TrendTable).Totals.Total == 0 && len(q.Jurisdictions) == 0 && q.VendorHQ != "SG" {
 						t.Fatalf("the query selects nothing: the comparison would prove nothing")
 					}
-					sameJSON(t, walked, counted)
-					walkedTable, err := BuildVendorTable(ctx, walkOnly{db}, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					countedTable, err := BuildVendorTable(ctx, db, q)
-					if err != nil {
-						t.Fatal(err)
-					}
-					sameJSON(t, walkedTable, countedTable)
+					bothWays(t, db, func(reg NetworkRegister) (any, error) { return BuildVendorTable(ctx, reg, q) })
 				})
 			}
 			// The lists are cut somewhere, so the comparison covers the cut.
@@ -180,27 +162,29 @@ func TestTablesFromCounts(t *testing.T) {
 	}
 }
 
-// openEngine opens a register holding set on engine, sqlite or postgres
-// (a schema of its own in the database $OBS_TEST_POSTGRES names).
+// bothWays builds a table by walking db and by summing its counts,
+// requires the same JSON, and returns the walked one.
+func bothWays(t *testing.T, db *store.DB, build func(NetworkRegister) (any, error)) any {
+	t.Helper()
+	walked, err := build(walkOnly{db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted, err := build(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, walked, counted)
+	return walked
+}
+
+// openEngine opens a register holding set on engine, sqlite or postgres.
 func openEngine(t *testing.T, engine string, set *registry.Set) *store.DB {
 	t.Helper()
 	if engine == "sqlite" {
 		return testreg.Open(t, set)
 	}
-	url := testenv.PostgresSchema(t, "counts")
-	key, err := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.OpenPostgres(context.Background(), url, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return testreg.OpenPostgres(t, "counts", set)
 }
 
 // sameJSON fails unless a and b encode to the same JSON, naming the first
