@@ -113,7 +113,9 @@ var countQueries = []NetworkQuery{
 
 // TestTablesFromCounts builds each whole-register table both ways, by
 // walking the deployments and by summing the register's counts, on each
-// engine, for each filter the pages offer, and requires identical JSON.
+// engine, for each filter the pages offer, and requires identical JSON:
+// trends, the vendor table, and the share of suppliers of a few countries
+// (one of them, NZ, supplies none).
 func TestTablesFromCounts(t *testing.T) {
 	t.Parallel()
 	for _, engine := range []string{"sqlite", "postgres"} {
@@ -130,6 +132,9 @@ func TestTablesFromCounts(t *testing.T) {
 						t.Fatalf("the query selects nothing: the comparison would prove nothing")
 					}
 					bothWays(t, db, func(reg NetworkRegister) (any, error) { return BuildVendorTable(ctx, reg, q) })
+					for _, country := range []string{"CN", "US", "SG", "NZ"} {
+						bothWays(t, db, func(reg NetworkRegister) (any, error) { return CountSuppliers(ctx, reg, q, country) })
+					}
 				})
 			}
 			// The lists are cut somewhere, so the comparison covers the cut.
