@@ -87,11 +87,12 @@ type slot struct {
 }
 
 type result struct {
-	key    Key
-	val    any
-	err    error
-	ready  chan struct{}      // closed when val or err is set
-	cancel context.CancelFunc // ends the computation, queued or running
+	key     Key
+	val     any
+	err     error
+	ready   chan struct{}      // closed when val or err is set
+	cancel  context.CancelFunc // ends the computation, queued or running
+	started bool               // fn has begun; guarded by Cache.mu
 }
 
 // New returns a cache that keeps at most max names.
@@ -132,6 +133,11 @@ func Get[T any](ctx context.Context, c *Cache, key Key, name string, fn func(con
 	}
 	p := s.pending
 	if p == nil || older(p.key, key) {
+		if p != nil && !p.started {
+			// Still queued for an older state: its value would be
+			// replaced before anyone used it, so it gives up its place.
+			p.cancel()
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		p = &result{key: key, ready: make(chan struct{}), cancel: cancel}
 		s.pending = p
@@ -159,13 +165,24 @@ func Get[T any](ctx context.Context, c *Cache, key Key, name string, fn func(con
 
 // compute runs fn for p, once a place among the computations is free, and
 // keeps its value as s's newest, unless a value for a later state was kept
-// meanwhile. If p is cancelled first (its name was evicted), fn does not
-// run, or is cancelled, and those waiting for p are told to ask again.
+// meanwhile. If p is cancelled first (its name was evicted, or a later
+// state was asked for while p waited for a place), fn does not run, or is
+// cancelled, and those waiting for p are told to ask again.
 func (c *Cache) compute(ctx context.Context, s *slot, p *result, fn func(context.Context) (any, error)) {
 	defer p.cancel()
+	sem := computing
 	select {
-	case computing <- struct{}{}:
-		defer func() { <-computing }()
+	case sem <- struct{}{}:
+		defer func() { <-sem }()
+		// A place and a cancellation can be ready together; the
+		// cancellation, made under c.mu while p had not started, wins.
+		c.mu.Lock()
+		p.started = ctx.Err() == nil
+		c.mu.Unlock()
+		if !p.started {
+			p.err = ErrPending
+			break
+		}
 		ctx, cancel := context.WithTimeout(ctx, MaxCompute)
 		defer cancel()
 		p.val, p.err = fn(ctx)

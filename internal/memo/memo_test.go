@@ -197,3 +197,56 @@ func TestEvictedComputationCancelled(t *testing.T) {
 		t.Errorf("%d computations ran, want 2: the evicted ones must not", n)
 	}
 }
+
+// TestSupersededQueuedComputationCancelled asks for one name at a state,
+// then at a later one, while no computation can start: the first must give
+// up its place without running, since its value would be replaced before
+// anyone used it, and the later one must then run once.
+func TestSupersededQueuedComputationCancelled(t *testing.T) {
+	defer func(c chan struct{}) { computing = c }(computing)
+	computing = make(chan struct{}, 1)
+	computing <- struct{}{} // every place taken
+	c := New(4)
+	var ran []Key
+	var mu sync.Mutex
+	fn := func(k Key) func(context.Context) (Key, error) {
+		return func(context.Context) (Key, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			ran = append(ran, k)
+			return k, nil
+		}
+	}
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Get(done, c, k1, "n", fn(k1)); !errors.Is(err, ErrPending) {
+		t.Fatalf("at k1: %v, want ErrPending", err)
+	}
+	c.mu.Lock()
+	first := c.names["n"].pending
+	c.mu.Unlock()
+	if _, err := Get(done, c, k2, "n", fn(k2)); !errors.Is(err, ErrPending) {
+		t.Fatalf("at k2: %v, want ErrPending", err)
+	}
+	select {
+	case <-first.ready:
+		if !errors.Is(first.err, ErrPending) {
+			t.Errorf("superseded computation: %v, want ErrPending", first.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the computation for k1 still waits for a place after k2 was asked for")
+	}
+	<-computing
+	v, err := Get(context.Background(), c, k2, "n", fn(k2))
+	for errors.Is(err, ErrPending) { // a loaded machine may take longer than MaxWait
+		v, err = Get(context.Background(), c, k2, "n", fn(k2))
+	}
+	if err != nil || v.Val != k2 || v.Key != k2 {
+		t.Fatalf("at k2: %+v, %v", v, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ran) != 1 || ran[0] != k2 {
+		t.Errorf("computations run: %v, want only k2's", ran)
+	}
+}
