@@ -392,21 +392,7 @@ func newHQTally(subregion string) *hqTally {
 func (t *hqTally) add(d *registry.Deployment, w *netWorld) {
 	s := &t.s
 	s.Deployments = addCapped(s.Deployments, &s.DeploymentsTotal, d.ID)
-	var countries []string
-	suppliers, unknownHQ, unknownRole := false, false, false
-	for _, vr := range d.Vendors {
-		switch {
-		case slices.Contains(SupplierRoles, vr.Role):
-			suppliers = true
-			if c := w.vendor(vr.Vendor).Headquarters; c != "" {
-				countries = appendNew(countries, c)
-			} else {
-				unknownHQ = true
-			}
-		case vr.Role == "unknown":
-			unknownRole = true
-		}
-	}
+	countries, part := supply(d.Vendors, w)
 	for _, c := range countries {
 		h := t.byHQ[c]
 		if h == nil {
@@ -415,19 +401,59 @@ func (t *hqTally) add(d *registry.Deployment, w *netWorld) {
 		}
 		h.Deployments = addCapped(h.Deployments, &h.DeploymentsTotal, d.ID)
 	}
-	switch {
-	case len(countries) > 0:
+	switch part {
+	case supplied:
 		s.Supplied = addCapped(s.Supplied, &s.SuppliedTotal, d.ID)
-		if unknownHQ {
-			s.AlsoUnknownHQ = addCapped(s.AlsoUnknownHQ, &s.AlsoUnknownHQTotal, d.ID)
-		}
-	case suppliers:
+	case suppliedAlsoUnknownHQ:
+		s.Supplied = addCapped(s.Supplied, &s.SuppliedTotal, d.ID)
+		s.AlsoUnknownHQ = addCapped(s.AlsoUnknownHQ, &s.AlsoUnknownHQTotal, d.ID)
+	case unknownHQ:
 		s.UnknownHQ = addCapped(s.UnknownHQ, &s.UnknownHQTotal, d.ID)
 	case unknownRole:
 		s.UnknownRole = addCapped(s.UnknownRole, &s.UnknownRoleTotal, d.ID)
 	default:
 		s.NoSupplier = addCapped(s.NoSupplier, &s.NoSupplierTotal, d.ID)
 	}
+}
+
+// The parts of Shares a deployment falls in, by its suppliers.
+const (
+	noSupplier = iota
+	supplied
+	suppliedAlsoUnknownHQ
+	unknownHQ
+	unknownRole
+)
+
+// supply returns the headquarters countries of a deployment's suppliers,
+// each once, and the part of Shares its vendor roles put it in.
+func supply(vendors []registry.VendorRole, w *netWorld) ([]string, int) {
+	var countries []string
+	suppliers, noHQ, roleUnknown := false, false, false
+	for _, vr := range vendors {
+		switch {
+		case slices.Contains(SupplierRoles, vr.Role):
+			suppliers = true
+			if c := w.vendor(vr.Vendor).Headquarters; c != "" {
+				countries = appendNew(countries, c)
+			} else {
+				noHQ = true
+			}
+		case vr.Role == "unknown":
+			roleUnknown = true
+		}
+	}
+	switch {
+	case len(countries) > 0 && noHQ:
+		return countries, suppliedAlsoUnknownHQ
+	case len(countries) > 0:
+		return countries, supplied
+	case suppliers:
+		return nil, unknownHQ
+	case roleUnknown:
+		return nil, unknownRole
+	}
+	return nil, noSupplier
 }
 
 func (t *hqTally) shares() Shares {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"oversight/data"
@@ -16,14 +17,14 @@ import (
 // countedRegister is the built-in register with synthetic deployments
 // added, then updated, retracted and merged, and a vendor's headquarters
 // changed, so that its counts have gone through every kind of write.
-func countedRegister(t *testing.T) (*store.DB, *registry.Set) {
+func countedRegister(t *testing.T, engine string) (*store.DB, *registry.Set) {
 	t.Helper()
 	ctx := context.Background()
 	base, err := data.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := testreg.Open(t, base)
+	db := openEngine(t, engine, base)
 	meta := store.Meta{Author: "test", Reason: "a test of the counts"}
 	ds := synth.Batch(base, 3, 0, 1200) // over ListMax in some cells
 	if _, err := db.Apply(ctx, &registry.Set{Deployments: ds}, meta, nil); err != nil {
@@ -110,41 +111,85 @@ var countQueries = []NetworkQuery{
 	{VendorHQ: "CN", Certainty: "reported", Capability: "remote_biometric_identification"},
 }
 
-func TestTrendsFromCounts(t *testing.T) {
+// TestTablesFromCounts builds each whole-register table both ways, by
+// walking the deployments and by summing the register's counts, on each
+// engine, for each filter the pages offer, and requires identical JSON:
+// trends, the vendor table, and the share of suppliers of a few countries
+// (one of them, NZ, supplies none).
+func TestTablesFromCounts(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db, _ := countedRegister(t)
-	if rep, err := db.Verify(ctx); err != nil || !rep.OK() {
-		t.Fatalf("verify: %v %v", err, rep.Mismatches)
-	}
-	for _, q := range countQueries {
-		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
-			walked, err := Trends(ctx, walkOnly{db}, q)
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db, _ := countedRegister(t, engine)
+			if rep, err := db.Verify(ctx); err != nil || !rep.OK() {
+				t.Fatalf("verify: %v %v", err, rep.Mismatches)
+			}
+			for _, q := range countQueries {
+				t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
+					walked := bothWays(t, db, func(reg NetworkRegister) (any, error) { return Trends(ctx, reg, q) })
+					if walked.(*TrendTable).Totals.Total == 0 && len(q.Jurisdictions) == 0 && q.VendorHQ != "SG" {
+						t.Fatalf("the query selects nothing: the comparison would prove nothing")
+					}
+					bothWays(t, db, func(reg NetworkRegister) (any, error) { return BuildVendorTable(ctx, reg, q) })
+					for _, country := range []string{"CN", "US", "SG", "NZ"} {
+						bothWays(t, db, func(reg NetworkRegister) (any, error) { return CountSuppliers(ctx, reg, q, country) })
+					}
+				})
+			}
+			// The lists are cut somewhere, so the comparison covers the cut.
+			all, err := Trends(ctx, db, NetworkQuery{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			counted, err := Trends(ctx, db, q)
+			cut := false
+			for _, c := range all.Totals.Cells {
+				cut = cut || c.N > ListMax
+			}
+			if !cut {
+				t.Error("no cell holds more than ListMax deployments: make the register larger")
+			}
+			// Lenders, linked by a vendor role or by financing alone, are
+			// compared too.
+			table, err := BuildVendorTable(ctx, db, NetworkQuery{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if walked.Totals.Total == 0 && len(q.Jurisdictions) == 0 && q.VendorHQ != "SG" {
-				t.Fatalf("the query selects nothing: the comparison would prove nothing")
+			lends, financed := false, false
+			for _, r := range table.Rows {
+				lends = lends || r.Lends && !slices.Contains(r.Roles, "financier")
+				financed = financed || len(r.Lenders) > 0
 			}
-			sameJSON(t, walked, counted)
+			if !lends || !financed {
+				t.Errorf("a lender no vendor role names: %v, a row with lenders: %v; want both", lends, financed)
+			}
 		})
 	}
-	// The lists are cut somewhere, so the comparison covers the cut.
-	all, err := Trends(ctx, db, NetworkQuery{})
+}
+
+// bothWays builds a table by walking db and by summing its counts,
+// requires the same JSON, and returns the walked one.
+func bothWays(t *testing.T, db *store.DB, build func(NetworkRegister) (any, error)) any {
+	t.Helper()
+	walked, err := build(walkOnly{db})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cut := false
-	for _, c := range all.Totals.Cells {
-		cut = cut || c.N > ListMax
+	counted, err := build(db)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !cut {
-		t.Error("no cell holds more than ListMax deployments: make the register larger")
+	sameJSON(t, walked, counted)
+	return walked
+}
+
+// openEngine opens a register holding set on engine, sqlite or postgres.
+func openEngine(t *testing.T, engine string, set *registry.Set) *store.DB {
+	t.Helper()
+	if engine == "sqlite" {
+		return testreg.Open(t, set)
 	}
+	return testreg.OpenPostgres(t, "counts", set)
 }
 
 // sameJSON fails unless a and b encode to the same JSON, naming the first

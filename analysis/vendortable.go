@@ -56,7 +56,9 @@ type RowLender struct {
 // BuildVendorTable tabulates the vendors of the deployments q selects. A
 // vendor counts for a deployment where the deployment names it in a vendor
 // role or as the lender of a financing entry, as in BuildNetwork's edges,
-// whose counts by vendor and jurisdiction are the table's cells.
+// whose counts by vendor and jurisdiction are the table's cells. On a
+// register that keeps counts (CountRegister) it sums them: nothing in the
+// table lists a deployment, so no deployment is read.
 func BuildVendorTable(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*VendorTable, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -65,65 +67,107 @@ func BuildVendorTable(ctx context.Context, reg NetworkRegister, q NetworkQuery) 
 	if err != nil {
 		return nil, err
 	}
-	type rowTally struct {
-		VendorRow
-		where   map[string]int
-		lenders map[string]int
+	t := newVendorTally(q, w)
+	if cr, ok := reg.(CountRegister); ok {
+		counts, err := cr.DeploymentCounts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range counts {
+			c := &counts[i]
+			if !q.selects(c, w) {
+				continue
+			}
+			lenders := make([]string, len(c.Lenders))
+			for i, l := range c.Lenders {
+				lenders[i] = l.Vendor
+			}
+			t.add(c.Jurisdiction, c.Roles(), lenders, c.N)
+		}
+		return t.table(), nil
 	}
-	rows := map[string]*rowTally{}
-	t := &VendorTable{Query: q, Jurisdictions: []string{}, Subregions: []string{}, Rows: []VendorRow{}}
-	seen := map[string]bool{} // the jurisdictions of the rows
 	err = q.each(ctx, reg, w, func(d *registry.Deployment) error {
-		t.DeploymentsTotal++
 		var lenders []string
 		for _, f := range d.Financing {
 			if f.Lender != "" {
 				lenders = appendNew(lenders, f.Lender)
 			}
 		}
-		// Each vendor the deployment names, once, with what it did.
-		var named []string
-		roles := map[string][]string{}
-		for _, vr := range d.Vendors {
-			named = appendNew(named, vr.Vendor)
-			roles[vr.Vendor] = appendNew(roles[vr.Vendor], vr.Role)
-		}
-		for _, l := range lenders {
-			named = appendNew(named, l)
-		}
-		for _, id := range named {
-			r := rows[id]
-			if r == nil {
-				v := w.vendor(id)
-				r = &rowTally{VendorRow: VendorRow{Vendor: v.ID, Name: v.Name, Headquarters: hqOf(v), Ownership: cmp.Or(v.Ownership, UnknownValue),
-					Roles: []string{}}, where: map[string]int{}, lenders: map[string]int{}}
-				rows[id] = r
-			}
-			r.DeploymentsTotal++
-			r.where[d.Jurisdiction]++
-			seen[d.Jurisdiction] = true
-			for _, role := range roles[id] {
-				r.Roles = appendNew(r.Roles, role)
-			}
-			if slices.Contains(lenders, id) {
-				r.Lends = true
-			}
-			for _, l := range lenders {
-				if l != id {
-					r.lenders[l]++
-				}
-			}
-		}
+		t.add(d.Jurisdiction, d.Vendors, lenders, 1)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	return t.table(), nil
+}
+
+// vendorTally accumulates a VendorTable.
+type vendorTally struct {
+	t    *VendorTable
+	w    *netWorld
+	rows map[string]*rowTally
+	seen map[string]bool // the jurisdictions of the rows
+}
+
+type rowTally struct {
+	VendorRow
+	where   map[string]int
+	lenders map[string]int
+}
+
+func newVendorTally(q NetworkQuery, w *netWorld) *vendorTally {
+	return &vendorTally{t: &VendorTable{Query: q, Jurisdictions: []string{}, Subregions: []string{}, Rows: []VendorRow{}}, w: w,
+		rows: map[string]*rowTally{}, seen: map[string]bool{}}
+}
+
+// add counts n deployments of a jurisdiction that record the same vendor
+// roles and name the same lenders (each once).
+func (vt *vendorTally) add(jurisdiction string, vendors []registry.VendorRole, lenders []string, n int) {
+	vt.t.DeploymentsTotal += n
+	// Each vendor the deployments name, once, with what it did.
+	var named []string
+	roles := map[string][]string{}
+	for _, vr := range vendors {
+		named = appendNew(named, vr.Vendor)
+		roles[vr.Vendor] = appendNew(roles[vr.Vendor], vr.Role)
+	}
+	for _, l := range lenders {
+		named = appendNew(named, l)
+	}
+	for _, id := range named {
+		r := vt.rows[id]
+		if r == nil {
+			v := vt.w.vendor(id)
+			r = &rowTally{VendorRow: VendorRow{Vendor: v.ID, Name: v.Name, Headquarters: hqOf(v), Ownership: cmp.Or(v.Ownership, UnknownValue),
+				Roles: []string{}}, where: map[string]int{}, lenders: map[string]int{}}
+			vt.rows[id] = r
+		}
+		r.DeploymentsTotal += n
+		r.where[jurisdiction] += n
+		vt.seen[jurisdiction] = true
+		for _, role := range roles[id] {
+			r.Roles = appendNew(r.Roles, role)
+		}
+		if slices.Contains(lenders, id) {
+			r.Lends = true
+		}
+		for _, l := range lenders {
+			if l != id {
+				r.lenders[l] += n
+			}
+		}
+	}
+}
+
+// table orders the columns and rows.
+func (vt *vendorTally) table() *VendorTable {
+	t, w := vt.t, vt.w
 	order := map[string]int{UnknownValue: len(registry.Subregions.Values)}
 	for i, s := range registry.Subregions.Values {
 		order[s] = i
 	}
-	for j := range seen {
+	for j := range vt.seen {
 		t.Jurisdictions = append(t.Jurisdictions, j)
 	}
 	slices.SortFunc(t.Jurisdictions, func(a, b string) int {
@@ -132,7 +176,7 @@ func BuildVendorTable(ctx context.Context, reg NetworkRegister, q NetworkQuery) 
 	for _, j := range t.Jurisdictions {
 		t.Subregions = append(t.Subregions, w.sub(j))
 	}
-	for _, r := range rows {
+	for _, r := range vt.rows {
 		slices.Sort(r.Roles)
 		r.Cells = make([]int, len(t.Jurisdictions))
 		for i, j := range t.Jurisdictions {
@@ -150,5 +194,5 @@ func BuildVendorTable(ctx context.Context, reg NetworkRegister, q NetworkQuery) 
 	slices.SortFunc(t.Rows, func(a, b VendorRow) int {
 		return cmp.Or(cmp.Compare(b.DeploymentsTotal, a.DeploymentsTotal), cmp.Compare(a.Vendor, b.Vendor))
 	})
-	return t, nil
+	return t
 }

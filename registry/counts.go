@@ -1,5 +1,7 @@
 package registry
 
+import "slices"
+
 // A DeploymentCount is how many current deployments share one combination
 // of the attributes that whole-register tables (trends, the vendor network,
 // search counts) group and filter by. The store keeps these counts up to
@@ -20,7 +22,33 @@ type DeploymentCount struct {
 	// roles (Vendor and Role only), sorted: its vendors, and the lenders
 	// its financing names as financier.
 	Vendors []VendorRole
+	// Lenders are the organisations its financing entries name as lender,
+	// each once, sorted.
+	Lenders []CountLender
 	N       int
+}
+
+// A CountLender is a lender of the deployments of one DeploymentCount.
+type CountLender struct {
+	Vendor string
+	// Linked is set where no vendor role names the lender as financier:
+	// Vendors then holds it as financier only because the financing
+	// names it.
+	Linked bool
+}
+
+// Roles returns the vendors and roles the deployments themselves record
+// (Deployment.Vendors, each pair once, sorted): Vendors without the
+// lenders linked as financiers by their financing alone.
+func (c *DeploymentCount) Roles() []VendorRole {
+	out := make([]VendorRole, 0, len(c.Vendors))
+	for _, v := range c.Vendors {
+		linked := v.Role == "financier" && slices.ContainsFunc(c.Lenders, func(l CountLender) bool { return l.Linked && l.Vendor == v.Vendor })
+		if !linked {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // A Cell narrows a deployment filter to part of the deployments behind one

@@ -53,16 +53,6 @@ type DeploymentFilter struct {
 	Limit  int
 }
 
-// SelectsAll reports whether f selects every deployment: it has no
-// condition (its cursor and limit cut pages, they do not select). A query
-// of words that are all punctuation is no condition, as the store reads
-// it.
-func (f DeploymentFilter) SelectsAll() bool {
-	return len(f.Jurisdictions) == 0 && f.Subregion == "" && f.Vendor == "" && f.VendorHQ == "" && f.Capability == "" &&
-		f.Status == "" && f.Certainty == "" && f.YearFrom == 0 && f.YearTo == 0 && len(SearchWords(f.Q)) == 0 && f.IDs == nil &&
-		f.Tier == nil && f.Match == nil
-}
-
 // SearchWords splits free text into the words a full-text query must all
 // match. Punctuation is dropped, so user input cannot reach a search
 // engine's query syntax.

@@ -203,20 +203,3 @@ func TestRecordOfCanonical(t *testing.T) {
 		}
 	}
 }
-
-func TestSelectsAll(t *testing.T) {
-	if !(DeploymentFilter{Cursor: "eA", Limit: 5, Q: " -( "}).SelectsAll() {
-		t.Error("a filter with a cursor, a limit and a query without words selects all")
-	}
-	for name, f := range map[string]DeploymentFilter{
-		"jurisdictions": {Jurisdictions: []string{"PH"}}, "subregion": {Subregion: "south_asia"}, "vendor": {Vendor: "huawei"},
-		"vendor hq": {VendorHQ: "CN"}, "capability": {Capability: "cctv"}, "status": {Status: "active"},
-		"certainty": {Certainty: "reported"}, "year from": {YearFrom: 2010}, "year to": {YearTo: 2010}, "words": {Q: "metro"},
-		"ids, even none": {IDs: []string{}}, "tier": {Tier: &TierFilter{}},
-		"match": {Match: func(*Deployment) (bool, error) { return true, nil }},
-	} {
-		if f.SelectsAll() {
-			t.Errorf("a filter by %s does not select all", name)
-		}
-	}
-}

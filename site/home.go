@@ -42,7 +42,7 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	type homeData struct {
 		Map    template.HTML
 		Counts map[string]int
-		PRC    analysis.HQShare
+		PRC    analysis.SupplierCount
 	}
 	hv, err := memoize(s, ctx, rd, "home", func(ctx context.Context, rd Reader) (homeData, error) {
 		var h homeData
@@ -74,12 +74,10 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 			}
 			h.Counts[k] = n
 		}
-		net, err := analysis.BuildNetwork(ctx, rd, analysis.NetworkQuery{})
-		if err != nil {
-			return h, err
-		}
-		h.PRC = net.Overall.HQ("CN")
-		return h, nil
+		// Summed from the register's counts: no second walk after the
+		// index's.
+		h.PRC, err = analysis.CountSuppliers(ctx, rd, analysis.NetworkQuery{}, "CN")
+		return h, err
 	})
 	if err != nil {
 		return err

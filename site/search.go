@@ -3,7 +3,6 @@ package site
 import (
 	"cmp"
 	"context"
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"oversight/analysis"
-	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -46,23 +44,12 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		return err
 	}
 	// Counts beside each choice, where the database can make them: not
-	// under a tier filter while the tier projection is being written. The
-	// whole register's counts are kept per state (a choice whose other
-	// filters select everything shows them); until they are first
-	// computed, the page shows none.
-	all, err := memoize(s, ctx, rd, "counts", func(ctx context.Context, rd Reader) (*registry.Facets, error) {
-		return rd.Facets(ctx, registry.DeploymentFilter{}, nil)
-	})
-	var counts *registry.Facets
-	switch {
-	case errors.Is(err, memo.ErrPending):
-		w.Header().Set("Cache-Control", "no-store")
-	case err != nil:
+	// under a tier filter while the tier projection is being written.
+	// They are summed from counts kept by every write (store's Facets),
+	// or counted over what a search by words selects.
+	counts, err := rd.Facets(ctx, f)
+	if err != nil {
 		return err
-	default:
-		if counts, err = rd.Facets(ctx, f, all.Val); err != nil {
-			return err
-		}
 	}
 	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
 	if err != nil {
@@ -112,7 +99,6 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
 		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets), "Counts": counts,
 	}
-	stale(w, data, all)
 	s.render(w, r, http.StatusOK, "search", data)
 	return nil
 }

@@ -49,7 +49,7 @@ type Reader interface {
 	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
 	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
 	// Facets counts what each value of each search filter would select.
-	Facets(ctx context.Context, f registry.DeploymentFilter, base *registry.Facets) (*registry.Facets, error)
+	Facets(ctx context.Context, f registry.DeploymentFilter) (*registry.Facets, error)
 	// The history of changes, newest first, and each record's state before.
 	RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error)
 	// StateBefore is a *registry.RedactedError when that state was redacted.

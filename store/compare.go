@@ -153,6 +153,8 @@ type entityRow struct {
 	state    []byte
 	sum      [16]byte // of state, which project drops once read
 	rows     []row
+	count    countKey // of a deployment, with counted
+	counted  bool
 }
 
 // readEntities reads the entities table in key order. Decoding the states
@@ -194,8 +196,8 @@ func (s *DB) readEntities(ctx context.Context, e *entityCheck) error {
 	}
 	return ordered.Each(ctx, read, project, func(r *entityRow, _ struct{}) error {
 		writeEntityLine(e.lines, entityKey(r.kind, r.id), stateRef{r.seq, r.sum})
-		if k, ok := countKeyOf(r.rows); ok {
-			e.counts[k]++
+		if r.counted {
+			e.counts[r.count]++
 		}
 		for _, pr := range r.rows {
 			switch pr.t {
@@ -221,6 +223,7 @@ func (r *entityRow) project() {
 		return
 	}
 	r.rows = projectRest(e, r.seq)
+	r.count, r.counted = countKeyOf(e, r.rows)
 	slices.SortStableFunc(r.rows, func(a, b row) int {
 		if a.t != b.t {
 			return cmp.Compare(slices.Index(allTables, a.t), slices.Index(allTables, b.t))

@@ -10,16 +10,18 @@ import (
 )
 
 // tCounts counts the current deployments by the attributes that trends,
-// the vendor network and search counts group and filter by (migration
-// 013). It is a projection of the log like the others, but of all the
+// the vendor network and search counts group and filter by (migrations
+// 013 and 015). It is a projection of the log like the others, but of all the
 // deployments together rather than of each: a write changes it by delta,
 // -1 for the old state of each deployment it replaces or retracts and +1
 // for each new one, and a row whose count falls to 0 is deleted.
-var tCounts = &table{name: "deployment_counts", cols: []string{"jurisdiction", "year", "status", "certainty", "capabilities", "vendors", "n"}, key: 6}
+var tCounts = &table{name: "deployment_counts", cols: []string{"jurisdiction", "year", "status", "certainty", "capabilities", "vendors", "lenders", "n"}, key: 7}
 
-// A countKey is one row's key in deployment_counts. Capabilities and
-// vendors are lists kept as text: sorted, joined by spaces, each vendor as
-// vendor:role. Slugs and vocabulary values hold neither character.
+// A countKey is one row's key in deployment_counts. Capabilities, vendors
+// and lenders are lists kept as text: sorted, joined by spaces, each
+// vendor as vendor:role, each lender as its id, or id:linked where no
+// vendor role names it as financier (project links it as one). Slugs and
+// vocabulary values hold neither character.
 type countKey struct {
 	jurisdiction string
 	year         int64 // 0: undated
@@ -27,14 +29,21 @@ type countKey struct {
 	certainty    string
 	capabilities string
 	vendors      string
+	lenders      string
 }
 
-// countKeyOf returns the key of the deployment whose projected rows are
-// rows (project), and false for rows of another kind. It reads the rows
-// rather than the deployment so that the counts say exactly what the
-// deployments, deployment_capabilities and deployment_vendors tables say,
-// which is how migration 013 computes them for an existing register.
-func countKeyOf(rows []row) (countKey, bool) {
+// countKeyOf returns the key of a deployment e whose projected rows are
+// rows (project), and false for an entity of another kind. It reads the
+// rows rather than the deployment where it can, so that the counts say
+// exactly what the deployments, deployment_capabilities and
+// deployment_vendors tables say, which is how migration 013 computes them
+// for an existing register; the lenders, which no table holds apart from
+// other financiers, come from the deployment (lendersOf).
+func countKeyOf(e registry.Entity, rows []row) (countKey, bool) {
+	d, ok := e.(*registry.Deployment)
+	if !ok {
+		return countKey{}, false
+	}
 	var k countKey
 	found := false
 	var caps, vendors []string
@@ -54,16 +63,37 @@ func countKeyOf(rows []row) (countKey, bool) {
 	}
 	slices.Sort(caps)
 	slices.Sort(vendors)
-	k.capabilities, k.vendors = strings.Join(caps, " "), strings.Join(vendors, " ")
+	k.capabilities, k.vendors, k.lenders = strings.Join(caps, " "), strings.Join(vendors, " "), lendersOf(d)
 	return k, found
+}
+
+// lendersOf returns the lenders column of a deployment: each lender its
+// financing names, once, sorted, as migration 015 computes it from the
+// state.
+func lendersOf(d *registry.Deployment) string {
+	var ls []string
+	for _, f := range d.Financing {
+		if f.Lender == "" {
+			continue
+		}
+		l := f.Lender
+		if !hasVendor(d, l) {
+			l += ":linked"
+		}
+		if !slices.Contains(ls, l) {
+			ls = append(ls, l)
+		}
+	}
+	slices.Sort(ls)
+	return strings.Join(ls, " ")
 }
 
 // countRows records that the deployment projected to rows enters (delta
 // +1) or leaves (-1) the register in this transaction. The deltas are
 // summed in memory and written by flush: an import of many deployments
 // alike writes a few rows, not one statement a deployment.
-func (w *txWriter) countRows(rows []row, delta int) {
-	k, ok := countKeyOf(rows)
+func (w *txWriter) countRows(e registry.Entity, rows []row, delta int) {
+	k, ok := countKeyOf(e, rows)
 	if !ok {
 		return
 	}
@@ -84,7 +114,7 @@ func (w *txWriter) uncount(id string) error {
 	if err != nil {
 		return fmt.Errorf("deployment %s: %w", id, err)
 	}
-	w.countRows(project(e, 0, state), -1)
+	w.countRows(e, projectRest(e, 0), -1)
 	return nil
 }
 
@@ -96,16 +126,16 @@ func (w *txWriter) writeCounts() error {
 		if delta == 0 {
 			continue
 		}
-		err := w.exec(`INSERT INTO deployment_counts (jurisdiction, year, status, certainty, capabilities, vendors, n)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (jurisdiction, year, status, certainty, capabilities, vendors) DO UPDATE SET n = deployment_counts.n + excluded.n`,
-			k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, delta)
+		err := w.exec(`INSERT INTO deployment_counts (jurisdiction, year, status, certainty, capabilities, vendors, lenders, n)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (jurisdiction, year, status, certainty, capabilities, vendors, lenders) DO UPDATE SET n = deployment_counts.n + excluded.n`,
+			k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders, delta)
 		if err != nil {
 			return fmt.Errorf("deployment_counts: %w", err)
 		}
 		if delta < 0 {
 			err := w.exec(`DELETE FROM deployment_counts WHERE jurisdiction = $1 AND year = $2 AND status = $3 AND certainty = $4
-AND capabilities = $5 AND vendors = $6 AND n = 0`, k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors)
+AND capabilities = $5 AND vendors = $6 AND lenders = $7 AND n = 0`, k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders)
 			if err != nil {
 				return fmt.Errorf("deployment_counts: %w", err)
 			}
@@ -128,15 +158,15 @@ func sortedKeys(m map[countKey]int) []countKey {
 
 // text renders a key as one comparable string, as verify reports it.
 func (k countKey) text() string {
-	return fmt.Sprintf("%s %d %s %s [%s] [%s]", k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors)
+	return fmt.Sprintf("%s %d %s %s [%s] [%s] [%s]", k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders)
 }
 
 // DeploymentCounts returns every row of deployment_counts: how many current
 // deployments share each combination of jurisdiction, year, status,
-// certainty, capabilities and vendors. The table has a row per combination
+// certainty, capabilities, vendors and lenders. The table has a row per combination
 // the register holds, not per deployment.
 func (s *reader) DeploymentCounts(ctx context.Context) ([]registry.DeploymentCount, error) {
-	rows, err := s.q.QueryContext(ctx, "SELECT jurisdiction, year, status, certainty, capabilities, vendors, n FROM deployment_counts")
+	rows, err := s.q.QueryContext(ctx, "SELECT jurisdiction, year, status, certainty, capabilities, vendors, lenders, n FROM deployment_counts")
 	if err != nil {
 		return nil, err
 	}
@@ -144,14 +174,18 @@ func (s *reader) DeploymentCounts(ctx context.Context) ([]registry.DeploymentCou
 	var out []registry.DeploymentCount
 	for rows.Next() {
 		var c registry.DeploymentCount
-		var caps, vendors string
-		if err := rows.Scan(&c.Jurisdiction, &c.Year, &c.Status, &c.Certainty, &caps, &vendors, &c.N); err != nil {
+		var caps, vendors, lenders string
+		if err := rows.Scan(&c.Jurisdiction, &c.Year, &c.Status, &c.Certainty, &caps, &vendors, &lenders, &c.N); err != nil {
 			return nil, err
 		}
 		c.Capabilities = strings.Fields(caps)
 		for _, v := range strings.Fields(vendors) {
 			id, role, _ := strings.Cut(v, ":")
 			c.Vendors = append(c.Vendors, registry.VendorRole{Vendor: id, Role: role})
+		}
+		for _, l := range strings.Fields(lenders) {
+			id, linked := strings.CutSuffix(l, ":linked")
+			c.Lenders = append(c.Lenders, registry.CountLender{Vendor: id, Linked: linked})
 		}
 		out = append(out, c)
 	}

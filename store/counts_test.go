@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"oversight/registry"
@@ -66,6 +67,18 @@ func TestCountsByDelta(t *testing.T) {
 	}
 	verifyOK(t, db)
 	written := countsOf(t, db)
+	// The lenders column holds both kinds of lender, so that migration
+	// 015 is compared on each.
+	linked, named := false, false
+	for k := range written {
+		for _, l := range strings.Fields(k.lenders) {
+			linked = linked || strings.HasSuffix(l, ":linked")
+			named = named || !strings.HasSuffix(l, ":linked")
+		}
+	}
+	if !linked || !named {
+		t.Fatalf("the register has a lender linked only by its financing: %v, one a vendor role names: %v; want both", linked, named)
+	}
 
 	if _, err := db.Rebuild(ctx); err != nil {
 		t.Fatal(err)
@@ -75,7 +88,8 @@ func TestCountsByDelta(t *testing.T) {
 	}
 
 	// Migration 013 on the register as it was before it (and 014 after
-	// it, which makes its own table again).
+	// it, which makes its own table again, and 015, which adds the
+	// lenders).
 	for _, q := range []string{"DROP TABLE deployment_counts", "DROP INDEX deployments_jurisdiction_year", "DROP TABLE deployment_facts", "UPDATE schema_version SET version = 12"} {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
@@ -85,7 +99,7 @@ func TestCountsByDelta(t *testing.T) {
 		t.Fatal(err)
 	}
 	if migrated := countsOf(t, db); !maps.Equal(written, migrated) {
-		t.Fatalf("migration 013 made other counts:\nwritten  %v\nmigrated %v", written, migrated)
+		t.Fatalf("migrations 013 and 015 made other counts:\nwritten  %v\nmigrated %v", written, migrated)
 	}
 	verifyOK(t, db)
 }

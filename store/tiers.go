@@ -260,7 +260,7 @@ func tierRows(p *tierCodec, d *registry.Deployment, f *registry.FactDoc) []row {
 // tiersInline.
 func (w *txWriter) project(e registry.Entity, seq int64, state []byte) error {
 	rows := project(e, seq, state)
-	w.countRows(rows, +1) // a deployment's rows only (countKeyOf)
+	w.countRows(e, rows, +1) // a deployment's only (countKeyOf)
 	if err := w.insert(rows...); err != nil {
 		return err
 	}

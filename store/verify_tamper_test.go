@@ -48,7 +48,7 @@ var tamperCases = []tamperCase{
 	// deleted, a row of a combination no deployment has.
 	{name: "count edited", sql: "UPDATE deployment_counts SET n = n + 1 WHERE jurisdiction = (SELECT MIN(jurisdiction) FROM deployment_counts)", want: "deployment_counts: row ", rebuildFixes: true},
 	{name: "count deleted", sql: "DELETE FROM deployment_counts WHERE jurisdiction = (SELECT MIN(jurisdiction) FROM deployment_counts)", want: "deployment_counts: missing row", rebuildFixes: true},
-	{name: "count added", sql: "INSERT INTO deployment_counts VALUES ('PK', 1999, 'live', 'documented', '', '', 0)", want: "deployment_counts: row PK 1999 live documented [] [] (n=0) that no current state accounts for", rebuildFixes: true},
+	{name: "count added", sql: "INSERT INTO deployment_counts VALUES ('PK', 1999, 'live', 'documented', '', '', '', 0)", want: "deployment_counts: row PK 1999 live documented [] [] [] (n=0) that no current state accounts for", rebuildFixes: true},
 
 	// The search index: its rows, and the index search reads.
 	{name: "search row deleted", sql: "DELETE FROM deployments_fts WHERE id = (SELECT MAX(id) FROM deployments)", want: "deployments_fts: missing", rebuildFixes: true},

@@ -1,5 +1,6 @@
 // Package testreg opens registers for tests: a new SQLite register in a
-// test's temporary directory, served over HTTP.
+// test's temporary directory, or a PostgreSQL one in a schema of its own,
+// served over HTTP.
 package testreg
 
 import (
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"oversight/internal/testenv"
 	"oversight/ledger"
 	"oversight/registry"
 	"oversight/store"
@@ -19,11 +21,30 @@ import (
 func Open(t testing.TB, set *registry.Set) *store.DB {
 	t.Helper()
 	dir := t.TempDir()
+	return fill(t, dir, set, func(key *ledger.Key) (*store.DB, error) {
+		return store.OpenSQLite(context.Background(), filepath.Join(dir, "t.db"), key)
+	})
+}
+
+// OpenPostgres opens a new register holding set in a schema of its own
+// (named after prefix) in the database $OBS_TEST_POSTGRES names; without
+// one, it skips the test, or fails it under CI (testenv.Postgres).
+func OpenPostgres(t testing.TB, prefix string, set *registry.Set) *store.DB {
+	t.Helper()
+	url := testenv.PostgresSchema(t, prefix)
+	return fill(t, t.TempDir(), set, func(key *ledger.Key) (*store.DB, error) {
+		return store.OpenPostgres(context.Background(), url, key)
+	})
+}
+
+// fill opens a register with a new key in dir and applies set to it.
+func fill(t testing.TB, dir string, set *registry.Set, open func(*ledger.Key) (*store.DB, error)) *store.DB {
+	t.Helper()
 	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "t.db"), key)
+	db, err := open(key)
 	if err != nil {
 		t.Fatal(err)
 	}
