@@ -58,6 +58,11 @@ type term struct {
 	// once is whether test reads the filter's whole set once a
 	// statement, whatever the rows it tests (full text).
 	once bool
+	// count, when set, writes the queries counted in place of set, in
+	// order, as they cost less: each lists some of the deployments set
+	// lists (the last, all of them), so the first whose count reaches
+	// the limit settles it.
+	count []func(arg func(any) string) string
 }
 
 // A plan is the statement of a page of deployments in parts: its
@@ -79,12 +84,28 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if err != nil {
 		return plan{}, err
 	}
-	best, err := s.smallest(ctx, terms, fewMatches, nil)
+	few := fewMatches
+	if len(terms) == 1 && terms[0].once {
+		// Text alone: its matches are as dense in the walk as in the
+		// register, which its count tells.
+		few = min(few, fewWords)
+	}
+	best, err := s.smallest(ctx, terms, few, nil)
 	if err != nil {
 		return plan{}, err
 	}
 	return s.shape(terms, one, best), nil
 }
+
+// fewWords is the number of matches up to which text alone is listed
+// rather than walked (a variable for the tests). Listed, each match costs
+// its id, read from the search index's content, and a lookup: about 5 µs
+// a match at 100k in the embedded SQLite (airport, 4,220 matches: 21 ms
+// for a page of 50 from a cursor). Walked, it costs the set of matching
+// rowids (about 0.4 µs a match) and about 0.5 µs for each deployment read
+// on the way, 51/density of them (the same word: 1.8 ms): the two meet
+// near 700 matches at 100k, 2,300 at 1M (docs/performance.md).
+var fewWords = 1000
 
 // smallest returns the index of the term that selects the fewest
 // deployments, if fewer than limit, or -1: each term counted up to the
@@ -98,7 +119,7 @@ func (s *reader) smallest(ctx context.Context, terms []term, limit int, trace tr
 		n := t.known
 		if n < 0 {
 			var err error
-			if n, err = s.countUpTo(ctx, t.set, bestN, trace); err != nil {
+			if n, err = s.countTerm(ctx, t, bestN, trace); err != nil {
 				return -1, err
 			}
 		}
@@ -169,6 +190,23 @@ func (s *reader) pin() func(string) string {
 		return func(column string) string { return column }
 	}
 	return s.d.pin
+}
+
+// countTerm counts the deployments t selects, up to limit, by its
+// counts when it has them.
+func (s *reader) countTerm(ctx context.Context, t term, limit int, trace traceFunc) (int, error) {
+	queries := t.count
+	if queries == nil {
+		queries = []func(arg func(any) string) string{t.set}
+	}
+	var n int
+	for _, q := range queries {
+		var err error
+		if n, err = s.countUpTo(ctx, q, limit, trace); err != nil || n >= limit {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // countUpTo counts the ids a set's query lists, up to limit.
@@ -279,21 +317,34 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		terms = append(terms, s.tierTerm(f.Tier))
 	}
 	if words := registry.SearchWords(f.Q); len(words) > 0 {
-		terms = append(terms, s.searchTerm(s.d.query(words)))
+		terms = append(terms, s.searchTerm(words))
 	}
 	return terms, one, nil
 }
 
-// searchTerm is the term of a full-text query q.
-func (s *reader) searchTerm(q string) term {
+// searchTerm is the term of a full-text query of words, each matched as a
+// prefix.
+func (s *reader) searchTerm(words []string) term {
+	q := s.d.query(words, true)
+	// Counted by the index's rowid, which needs nothing of its content,
+	// and by the words whole first: most of a prefix's matches are the
+	// word itself, and FTS5 merges a prefix's terms before it returns a
+	// row where it has no prefix index of that length (a count up to
+	// 5,000 of "city" at 100k: 0.4 ms whole, 4 ms as a prefix).
+	rowids := func(q string) func(arg func(any) string) string {
+		return func(arg func(any) string) string {
+			return "SELECT rowid FROM deployments_fts WHERE " + s.d.match(arg(q))
+		}
+	}
 	return term{set: func(arg func(any) string) string {
 		return "SELECT id FROM deployments_fts WHERE " + s.d.match(arg(q))
 	}, test: func(arg func(any) string) string {
 		// The set of matching revisions, the index's rowid, read without
 		// its rows: testing each row against the index itself costs a
 		// seek in its every segment (0.9 s for a page of 51 at 100k).
-		return "e.seq IN (SELECT rowid FROM deployments_fts WHERE " + s.d.match(arg(q)) + ")"
-	}, known: -1, once: true}
+		return "e.seq IN (" + rowids(q)(arg) + ")"
+	}, count: []func(arg func(any) string) string{rowids(s.d.query(words, false)), rowids(q)},
+		known: -1, once: true}
 }
 
 // chosen is the condition of one term alone, in the form that is fast for
@@ -303,7 +354,7 @@ func (s *reader) chosen(ctx context.Context, t term, arg func(any) string) (stri
 	if t.set == nil {
 		return t.test(arg), nil
 	}
-	n, err := s.countUpTo(ctx, t.set, fewMatches, nil)
+	n, err := s.countTerm(ctx, t, fewMatches, nil)
 	if err != nil || n >= fewMatches {
 		return t.test(arg), err
 	}

@@ -275,3 +275,58 @@ func TestPageShapesAgree(t *testing.T) {
 		t.Errorf("only %d of %d filters select any deployment: the test shows little", found, len(cases))
 	}
 }
+
+// TestTextAlone pages through text alone listed (fewer matches than
+// fewWords) and walked (as many or more), which give the same deployments;
+// and counts a word as a prefix by its whole-word count first, which the
+// prefix's count completes when the whole word's falls short.
+func TestTextAlone(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(12))
+	defer func(was int) { fewWords = was }(fewWords)
+	f := registry.DeploymentFilter{Q: "harb", Limit: 1}
+	var got [2][]string
+	for i, few := range []int{fewMatches, 1} {
+		fewWords = few
+		g := f
+		for range 100 {
+			stmts, err := db.DeploymentsQueries(ctx, g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			walked := strings.Contains(stmts[len(stmts)-1].SQL, "e.seq IN (SELECT rowid FROM deployments_fts")
+			if walked != (i == 1) {
+				t.Fatalf("fewWords %d: the page runs %s", few, stmts[len(stmts)-1].SQL)
+			}
+			p, err := db.Deployments(ctx, g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range p.Items {
+				got[i] = append(got[i], d.ID)
+			}
+			if g.Cursor = p.Next; p.Next == "" {
+				break
+			}
+		}
+	}
+	if len(got[0]) < 2 || !slices.Equal(got[0], got[1]) {
+		t.Errorf("listed %v, walked %v", got[0], got[1])
+	}
+	for _, c := range []struct {
+		words []string
+		limit int
+		want  int
+	}{
+		{[]string{"harb"}, 100, len(got[0])},    // no whole word harb: the prefix's count
+		{[]string{"harbour"}, 100, len(got[0])}, // every match the whole word
+		{[]string{"harbour"}, 1, 1},
+		{[]string{"harb", "zzz"}, 100, 0},
+	} {
+		n, err := db.countTerm(ctx, db.searchTerm(c.words), c.limit, nil)
+		if err != nil || n != c.want {
+			t.Errorf("count of %q up to %d: %d, %v; want %d", c.words, c.limit, n, err, c.want)
+		}
+	}
+}

@@ -30,10 +30,13 @@ var postgres = dialect{
 	joinInts: func(column string) string { return "string_agg(" + column + "::text, ',')" },
 	// to_tsquery: word:* for a prefix. The words hold only letters and
 	// digits, so they cannot reach its syntax.
-	query: func(words []string) string {
+	query: func(words []string, prefix bool) string {
 		q := make([]string, len(words))
 		for i, w := range words {
-			q[i] = w + ":*"
+			q[i] = w
+			if prefix {
+				q[i] += ":*"
+			}
 		}
 		return strings.Join(q, " & ")
 	},

@@ -32,10 +32,12 @@ type dialect struct {
 	inJSON func(column, placeholder string) string
 	// match is the condition on a row of the search index (deployments_fts)
 	// that it matches the full-text query bound to placeholder; query
-	// builds that query from free text, in which every word must match as
-	// a prefix.
+	// builds that query from the words of free text, each of which must
+	// match as a prefix, or, when prefix is false, as a whole word (as
+	// the engine stems it): what that query matches, the prefix query
+	// matches too.
 	match func(placeholder string) string
-	query func(words []string) string
+	query func(words []string, prefix bool) string
 	// pin writes a column so that the planner tests it but never reads
 	// an index of it to drive a statement (plan.go); nil leaves it as it
 	// is.
@@ -108,10 +110,13 @@ var sqlite = dialect{
 	pin:      func(column string) string { return "+" + column },
 	joinInts: func(column string) string { return "group_concat(" + column + ")" },
 	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
-	query: func(words []string) string {
+	query: func(words []string, prefix bool) string {
 		q := make([]string, len(words))
 		for i, w := range words {
-			q[i] = `"` + w + `"*`
+			q[i] = `"` + w + `"`
+			if prefix {
+				q[i] += "*"
+			}
 		}
 		return strings.Join(q, " AND ")
 	},
