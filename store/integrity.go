@@ -96,24 +96,12 @@ func (s *DB) sqliteIntegrity(ctx context.Context, sn *Snapshot, apart bool) ([]s
 // index, then tables by their number of indexes. sqlite_schema is one of
 // them: its check reads the schema's own b-tree.
 func integrityTables(ctx context.Context, q querier) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `
+	names, err := queryStrings(ctx, q, `
 SELECT t.name FROM sqlite_schema AS t
 WHERE t.type = 'table'
 ORDER BY t.sql LIKE 'CREATE VIRTUAL TABLE%' DESC,
     (SELECT count(*) FROM sqlite_schema AS i WHERE i.type = 'index' AND i.tbl_name = t.name) DESC, t.name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	return append(names, "sqlite_schema"), rows.Err()
+	return append(names, "sqlite_schema"), err
 }
 
 // reloadFTS opens a cursor on the search index. FTS5 reloads the index
@@ -129,22 +117,8 @@ func reloadFTS(ctx context.Context, sn *Snapshot) error {
 // integrityRows runs an integrity_check pragma and returns its messages
 // other than "ok".
 func integrityRows(ctx context.Context, q querier, pragma string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, pragma)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var found []string
-	for rows.Next() {
-		var msg string
-		if err := rows.Scan(&msg); err != nil {
-			return nil, err
-		}
-		if msg != "ok" {
-			found = append(found, msg)
-		}
-	}
-	return found, rows.Err()
+	msgs, err := queryStrings(ctx, q, pragma)
+	return slices.DeleteFunc(msgs, func(m string) bool { return m == "ok" }), err
 }
 
 func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
