@@ -63,7 +63,7 @@ func (s *DB) checkStore(ctx context.Context, c *storeCheck) error {
 		return err
 	}
 	compareSchemas(want, got, c.bad.add)
-	return s.d.checkStorage(ctx, s, sn, want, c)
+	return s.d.checkStorage(ctx, sn, want, c)
 }
 
 // migratedSchemas keeps, by engine and server version, the schema the

@@ -74,7 +74,7 @@ type dialect struct {
 	scratch func(ctx context.Context, s *DB) (tx *sql.Tx, done func(), err error)
 	// checkStorage checks the database's own storage and the search
 	// index against the index's rows (storage.go).
-	checkStorage func(ctx context.Context, s *DB, sn *Snapshot, want schema, c *storeCheck) error
+	checkStorage func(ctx context.Context, sn *Snapshot, want schema, c *storeCheck) error
 	// resetSearch, when set, runs before rebuild deletes the search
 	// index's rows.
 	resetSearch string
