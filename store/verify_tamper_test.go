@@ -116,6 +116,10 @@ var tamperCases = []tamperCase{
 	// The file: an index whose definition was rewritten in place, so
 	// that it no longer matches its table.
 	{name: "index out of step with its table", engine: "sqlite", fn: rewriteIndex, want: "database: integrity_check: "},
+	// Pages that belong to nothing, and a page on two lists: what only the
+	// file-level part of integrity_check sees (filedamage_test.go).
+	{name: "pages on no list", engine: "sqlite", fn: orphanPages, want: "never used"},
+	{name: "freelist through a table's page", engine: "sqlite", fn: freelistIntoTable, want: "2nd reference to page"},
 }
 
 // TestVerifyCatchesTampering changes the database behind the program's
