@@ -53,7 +53,7 @@ func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter, base *
 		if len(where) > 0 {
 			cond = strings.Join(where, " AND ")
 		}
-		rows, err := s.q.QueryContext(ctx, strings.Replace(c.sql, "%s", cond, 1), args...)
+		rows, err := s.q.QueryContext(ctx, strings.Replace(withSearch(c.sql, g), "%s", cond, 1), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -73,4 +73,14 @@ func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter, base *
 		*c.into = m
 	}
 	return out, nil
+}
+
+// withSearch is q, a statement on deployments d, joined to each
+// deployment's entity e when f searches text: a search matching many
+// deployments tests the revision of each (searchCondition), e.seq.
+func withSearch(q string, f registry.DeploymentFilter) string {
+	if len(registry.SearchWords(f.Q)) == 0 {
+		return q
+	}
+	return strings.Replace(q, "FROM deployments d", "FROM deployments d JOIN entities e ON e.kind = 'deployment' AND e.id = d.id", 1)
 }

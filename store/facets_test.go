@@ -81,3 +81,41 @@ func sum(m map[string]int) int {
 	}
 	return n
 }
+
+// TestFacetsManyMatches checks that the facets of a text search count
+// when the words match many deployments, which the search tests as the
+// deployments are walked (searchCondition) rather than listing them: the
+// test names the revision of the walked deployment's entity, which the
+// facets' statements must join.
+func TestFacetsManyMatches(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(30))
+	defer func(was int) { fewMatches = was }(fewMatches)
+	for _, few := range []int{fewMatches, 1} {
+		fewMatches = few
+		for _, f := range []registry.DeploymentFilter{
+			{Q: "synthetic"},
+			{Q: "harbour", Jurisdictions: []string{"PH"}},
+			{Q: "synthetic", Capability: "lpr_anpr", Status: "pilot"},
+		} {
+			got, err := db.Facets(ctx, f, nil)
+			if err != nil {
+				t.Fatalf("%+v with at most %d listed: %v", f, few, err)
+			}
+			var want int
+			err = db.EachDeployment(ctx, f, func(*registry.Deployment) error { want++; return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Jurisdictions == nil {
+				if n := sum(got.Jurisdiction); n != want {
+					t.Errorf("%+v with at most %d listed: jurisdiction counts add up to %d, want %d", f, few, n, want)
+				}
+			}
+			if n := sum(got.Status); f.Status == "" && n != want {
+				t.Errorf("%+v with at most %d listed: status counts add up to %d, want %d", f, few, n, want)
+			}
+		}
+	}
+}
