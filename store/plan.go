@@ -75,6 +75,9 @@ type plan struct {
 
 // pagePlan returns the plan of a page of deployments for f.
 func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) (plan, error) {
+	if none, err := s.noneMatch(ctx, f); err != nil || none {
+		return emptyPlan(s.pin()), err
+	}
 	terms, one, err := s.terms(ctx, f, tiersIndexed)
 	if err != nil {
 		return plan{}, err
