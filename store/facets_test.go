@@ -86,11 +86,24 @@ func sum(m map[string]int) int {
 // when the words match many deployments, which the search tests as the
 // deployments are walked (searchCondition) rather than listing them: the
 // test names the revision of the walked deployment's entity, which the
-// facets' statements must join.
+// facets' statements must join. And that words facetWords deployments or
+// more hold are not counted.
 func TestFacetsManyMatches(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(30))
+	defer func(was int) { facetWords = was }(facetWords)
+	for _, c := range []struct {
+		q       string
+		counted bool
+	}{{"synthetic", false}, {"harbour", false}, {"nosuchword", true}, {`" ( -`, true}} {
+		facetWords = 4 // "harbour" is on 4 of 30
+		got, err := db.Facets(ctx, registry.DeploymentFilter{Q: c.q}, nil)
+		if err != nil || (got != nil) != c.counted {
+			t.Errorf("q %q, counted when held by fewer than %d: %v (%v), want counted %v", c.q, facetWords, got, err, c.counted)
+		}
+	}
+	facetWords = 5000
 	defer func(was int) { fewMatches = was }(fewMatches)
 	for _, few := range []int{fewMatches, 1} {
 		fewMatches = few
