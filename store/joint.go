@@ -50,11 +50,7 @@ func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bo
 	// bound may count in, never out.
 	var rows, tests []string
 	if len(f.Jurisdictions) > 0 {
-		ph := make([]string, len(f.Jurisdictions))
-		for i, j := range f.Jurisdictions {
-			ph[i] = arg(j)
-		}
-		rows = append(rows, "jurisdiction IN ("+strings.Join(ph, ", ")+")")
+		rows = append(rows, "jurisdiction IN "+placeholders(arg, f.Jurisdictions))
 	}
 	if f.Subregion != "" {
 		rows = append(rows, "jurisdiction IN (SELECT code FROM jurisdictions WHERE subregion = "+arg(f.Subregion)+")")

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"oversight/internal/fixture"
-	"oversight/internal/testcls"
 	"oversight/registry"
 )
 
@@ -18,14 +16,7 @@ import (
 // falls back at once (fewMatches 0, one deployment a row) runs several.
 func TestNoneMatch(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	apply(t, db, fixture.Set(12))
-	if _, err := db.SetTierProjector(ctx, testcls.New(t, nil)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ProjectTiers(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := projected(t, 12)
 	cases, names := filterPairs(someTier(t, db))
 	cases = append(cases,
 		registry.DeploymentFilter{Jurisdictions: []string{"PH"}, Capability: "no_such_capability"},

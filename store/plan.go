@@ -207,13 +207,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		one = len(terms)
 		column("jurisdiction", f.Jurisdictions[0])
 	default:
-		list := func(arg func(any) string) string {
-			ph := make([]string, len(f.Jurisdictions))
-			for i, j := range f.Jurisdictions {
-				ph[i] = arg(j)
-			}
-			return "(" + strings.Join(ph, ", ") + ")"
-		}
+		list := func(arg func(any) string) string { return placeholders(arg, f.Jurisdictions) }
 		add(func(arg func(any) string) string {
 			return "SELECT id FROM deployments WHERE jurisdiction IN " + list(arg)
 		},
