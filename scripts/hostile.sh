@@ -18,6 +18,8 @@
 #   TIMEOUT=10 MAXRSS_MB=512 JOBS=2 PAR=4 PORT=41700 KEEP=1 bash scripts/hostile.sh
 #   AIGS=/path/to/aigs_2022_sheet1.csv     # the AIGS sheet the aigs files mutate
 #   SAMPLE=50 BIG=false bash scripts/hostile.sh   # every 50th file only: a quick try
+#   SAMPLE=6 WALL=120 bash scripts/hostile.sh      # every 6th, and the 100 MB files
+#   ONLY=100mb bash scripts/hostile.sh             # the files whose path matches only
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # A process that runs past TIMEOUT seconds, of CPU or of wall-clock time,
@@ -114,8 +116,13 @@ importer() {
   rm -rf "$D/again" "$D/a.json" "$D/b.json"
 }
 
-# SAMPLE=K keeps every K-th file only, for a quick try of the script.
-find "$WORK/corpus" -type f | sort | awk -v k="${SAMPLE:-1}" 'NR % k == 0' >"$WORK/files"
+# SAMPLE=K keeps every K-th file only, for a quick try of the script, and
+# every file over 50 MB (the files BIG adds, which no sample would
+# otherwise be sure to hold); ONLY=RE keeps the files whose path RE
+# matches.
+find "$WORK/corpus" -type f | sort | awk -v k="${SAMPLE:-1}" -v big="$(find "$WORK/corpus" -type f -size +50M | tr '\n' ' ')" '
+  BEGIN { n = split(big, b, " "); for (i = 1; i <= n; i++) keep[b[i]] = 1 }
+  NR % k == 0 || $0 in keep' | grep -E -- "${ONLY:-.}" >"$WORK/files"
 for n in $(seq 0 $((JOBS - 1))); do
   mkdir -p "$WORK/imp.$n"
   # Round robin, so that each importer gets its share of every format.

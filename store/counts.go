@@ -226,7 +226,7 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 		if c.NoCapability {
 			w = append(w, "NOT EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id)")
 		}
-		parts[i] = fmt.Sprintf("SELECT id FROM (SELECT d.id FROM deployments d WHERE %s ORDER BY d.id LIMIT %d) p%d", strings.Join(w, " AND "), max(c.Limit, 0), i)
+		parts[i] = fmt.Sprintf(withSearch("SELECT id FROM (SELECT d.id FROM deployments d WHERE %s ORDER BY d.id LIMIT %d) p%d", f), strings.Join(w, " AND "), max(c.Limit, 0), i)
 	}
 	q := strings.Join(parts, " UNION ALL ") + fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
 	rows, err := s.q.QueryContext(ctx, q, args...)

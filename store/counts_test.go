@@ -110,27 +110,37 @@ func firstDeployments(t *testing.T, db *DB) {
 	t.Helper()
 	ctx := context.Background()
 	const year = 2019
-	var cells []registry.Cell
-	var want []string
-	for _, j := range []string{"CN", "IN", "PK"} {
-		f := registry.DeploymentFilter{Jurisdictions: []string{j}, YearFrom: year, YearTo: year}
-		var ids []string
-		if err := db.EachDeployment(ctx, f, func(d *registry.Deployment) error {
-			ids = append(ids, d.ID)
-			return nil
-		}); err != nil {
-			t.Fatal(err)
+	// A word on every synthetic deployment, searched both ways
+	// (searchCondition): listed from the full-text index, and tested as
+	// each deployment is read.
+	defer func(was int) { fewMatches = was }(fewMatches)
+	for _, c := range []struct {
+		q   string
+		few int
+	}{{"", fewMatches}, {"synthetic", fewMatches}, {"synthetic", 1}} {
+		fewMatches = c.few
+		var cells []registry.Cell
+		var want []string
+		for _, j := range []string{"CN", "IN", "PK"} {
+			f := registry.DeploymentFilter{Jurisdictions: []string{j}, YearFrom: year, YearTo: year, Q: c.q}
+			var ids []string
+			if err := db.EachDeployment(ctx, f, func(d *registry.Deployment) error {
+				ids = append(ids, d.ID)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, ids[:min(len(ids), 3)]...)
+			cells = append(cells, registry.Cell{Jurisdiction: j, Year: year, Limit: 3})
 		}
-		want = append(want, ids[:min(len(ids), 3)]...)
-		cells = append(cells, registry.Cell{Jurisdiction: j, Year: year, Limit: 3})
-	}
-	slices.Sort(want)
-	want = want[:min(len(want), 5)]
-	got, err := db.FirstDeployments(ctx, registry.DeploymentFilter{}, cells, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(want) < 5 || !slices.Equal(got, want) {
-		t.Fatalf("first deployments of %v: got %v, want %v", cells, got, want)
+		slices.Sort(want)
+		want = want[:min(len(want), 5)]
+		got, err := db.FirstDeployments(ctx, registry.DeploymentFilter{Q: c.q}, cells, 5)
+		if err != nil {
+			t.Fatalf("q %q, listed up to %d: %v", c.q, c.few, err)
+		}
+		if len(want) < 5 || !slices.Equal(got, want) {
+			t.Fatalf("first deployments of %v, q %q: got %v, want %v", cells, c.q, got, want)
+		}
 	}
 }

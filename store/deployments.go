@@ -90,11 +90,7 @@ func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, ti
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if len(f.Jurisdictions) > 0 {
-		ph := make([]string, len(f.Jurisdictions))
-		for i, j := range f.Jurisdictions {
-			ph[i] = arg(j)
-		}
-		where = append(where, "d.jurisdiction IN ("+strings.Join(ph, ", ")+")")
+		where = append(where, "d.jurisdiction IN "+placeholders(arg, f.Jurisdictions))
 	}
 	if f.Subregion != "" {
 		where = append(where, "d.jurisdiction IN (SELECT code FROM jurisdictions WHERE subregion = "+arg(f.Subregion)+")")
@@ -147,6 +143,16 @@ func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, ti
 		where = append(where, cond)
 	}
 	return where, args, nil
+}
+
+// placeholders is the parenthesised list of the placeholders of values,
+// each given to arg.
+func placeholders(arg func(any) string, values []string) string {
+	ph := make([]string, len(values))
+	for i, v := range values {
+		ph[i] = arg(v)
+	}
+	return "(" + strings.Join(ph, ", ") + ")"
 }
 
 // matching reads pages of what the SQL conditions select and keeps what

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"testing"
 
+	"oversight/internal/fixture"
 	"oversight/registry"
 	"oversight/synth"
 )
@@ -155,4 +156,55 @@ func sum(m map[string]int) int {
 		n += v
 	}
 	return n
+}
+
+// TestFacetsManyMatches checks that the facets of a text search count
+// when the words match many deployments, which the search tests as the
+// deployments are walked (searchCondition) rather than listing them: the
+// test names the revision of the walked deployment's entity, which the
+// facets' statements must join. And that words facetWords deployments or
+// more hold are not counted.
+func TestFacetsManyMatches(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(30))
+	defer func(was int) { facetWords = was }(facetWords)
+	for _, c := range []struct {
+		q       string
+		counted bool
+	}{{"synthetic", false}, {"harbour", false}, {"nosuchword", true}, {`" ( -`, true}} {
+		facetWords = 4 // "harbour" is on 4 of 30
+		got, err := db.Facets(ctx, registry.DeploymentFilter{Q: c.q})
+		if err != nil || (got != nil) != c.counted {
+			t.Errorf("q %q, counted when held by fewer than %d: %v (%v), want counted %v", c.q, facetWords, got, err, c.counted)
+		}
+	}
+	facetWords = 5000
+	defer func(was int) { fewMatches = was }(fewMatches)
+	for _, few := range []int{fewMatches, 1} {
+		fewMatches = few
+		for _, f := range []registry.DeploymentFilter{
+			{Q: "synthetic"},
+			{Q: "harbour", Jurisdictions: []string{"PH"}},
+			{Q: "synthetic", Capability: "lpr_anpr", Status: "pilot"},
+		} {
+			got, err := db.Facets(ctx, f)
+			if err != nil {
+				t.Fatalf("%+v with at most %d listed: %v", f, few, err)
+			}
+			var want int
+			err = db.EachDeployment(ctx, f, func(*registry.Deployment) error { want++; return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Jurisdictions == nil {
+				if n := sum(got.Jurisdiction); n != want {
+					t.Errorf("%+v with at most %d listed: jurisdiction counts add up to %d, want %d", f, few, n, want)
+				}
+			}
+			if n := sum(got.Status); f.Status == "" && n != want {
+				t.Errorf("%+v with at most %d listed: status counts add up to %d, want %d", f, few, n, want)
+			}
+		}
+	}
 }

@@ -80,6 +80,9 @@ type plan struct {
 
 // pagePlan returns the plan of a page of deployments for f.
 func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) (plan, error) {
+	if none, err := s.noneMatch(ctx, f); err != nil || none {
+		return emptyPlan(s.pin()), err
+	}
 	terms, one, err := s.terms(ctx, f, tiersIndexed)
 	if err != nil {
 		return plan{}, err
@@ -242,13 +245,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		one = len(terms)
 		column("jurisdiction", f.Jurisdictions[0])
 	default:
-		list := func(arg func(any) string) string {
-			ph := make([]string, len(f.Jurisdictions))
-			for i, j := range f.Jurisdictions {
-				ph[i] = arg(j)
-			}
-			return "(" + strings.Join(ph, ", ") + ")"
-		}
+		list := func(arg func(any) string) string { return placeholders(arg, f.Jurisdictions) }
 		add(func(arg func(any) string) string {
 			return "SELECT id FROM deployments WHERE jurisdiction IN " + list(arg)
 		},

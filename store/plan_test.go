@@ -26,17 +26,10 @@ import (
 // sizes whatever the tables hold. The test fails if that changes.
 func TestPagePlans(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	apply(t, db, fixture.Set(12))
+	db := projected(t, 12)
 	var stats int
 	if err := db.q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlite_stat%'").Scan(&stats); err != nil || stats > 0 {
 		t.Fatalf("the register has %d statistics tables (%v): the plans below depend on their rows", stats, err)
-	}
-	if _, err := db.SetTierProjector(ctx, testcls.New(t, nil)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ProjectTiers(ctx); err != nil {
-		t.Fatal(err)
 	}
 	tier := someTier(t, db)
 	cases, names := filterPairs(tier)
@@ -74,6 +67,21 @@ func TestPagePlans(t *testing.T) {
 			}
 		})
 	}
+}
+
+// projected opens a register of fixture.Set(n) with its tiers projected.
+func projected(t *testing.T, n int) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(n))
+	if _, err := db.SetTierProjector(ctx, testcls.New(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ProjectTiers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 // filterPairs is every filter of a page of deployments alone and with each
@@ -212,14 +220,7 @@ func someTier(t *testing.T, db *DB) *registry.TierFilter {
 // Deployments.
 func TestPageShapesAgree(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	apply(t, db, fixture.Set(12))
-	if _, err := db.SetTierProjector(ctx, testcls.New(t, nil)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ProjectTiers(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := projected(t, 12)
 	cases, names := filterPairs(someTier(t, db))
 	defer func(was int) { fewMatches = was }(fewMatches)
 	walk := func(f registry.DeploymentFilter) (ids []string, err error) {

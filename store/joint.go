@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"oversight/registry"
+)
+
+// A page's filters may each select many deployments and none together: a
+// technology no deployment of a large jurisdiction has. Counted alone,
+// each is common, so the page walks the jurisdiction's deployments and,
+// finding none within its budget (walk.go), walks on to their end: at 1M
+// synthetic deployments a page of Pakistan with crowd analytics read all
+// 65,890 of Pakistan's, 0.38 s of the server's CPU, for an empty page.
+//
+// deployment_counts (migration 013) holds how many deployments share each
+// combination of jurisdiction, year, status, certainty, capabilities and
+// vendors, kept by every write: a few hundred rows where the deployments
+// are a million. Where it can answer every filter of a page, and the rows
+// it reads for that are few, it tells exactly whether any deployment
+// passes them all; when none does, the page is empty without reading a
+// deployment.
+
+// jointRows is how many rows of deployment_counts a page reads at most to
+// learn that no deployment passes its filters (a variable for the
+// tests): past it, the page is read as if it did not know.
+var jointRows = 2000
+
+// noneMatch reports whether deployment_counts shows that no current
+// deployment passes every filter of f. It answers false when it cannot
+// tell: f searches text, lists ids, filters by tier or by a vendor's
+// headquarters, or the rows of deployment_counts its jurisdictions select
+// are more than jointRows. On PostgreSQL, which plans by statistics, it
+// always answers false.
+func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bool, error) {
+	if s.d.pin == nil || len(registry.SearchWords(f.Q)) > 0 || f.IDs != nil || f.Tier != nil || f.VendorHQ != "" {
+		return false, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	// rows select the rows read, on the key's first column; tests are
+	// the conditions a row's deployments pass. A row counts deployments
+	// of one combination, so a condition that holds of the row holds of
+	// each of them; undated deployments have year 0, which a year's
+	// bound may count in, never out.
+	var rows, tests []string
+	if len(f.Jurisdictions) > 0 {
+		rows = append(rows, "jurisdiction IN "+placeholders(arg, f.Jurisdictions))
+	}
+	if f.Subregion != "" {
+		rows = append(rows, "jurisdiction IN (SELECT code FROM jurisdictions WHERE subregion = "+arg(f.Subregion)+")")
+	}
+	if f.Capability != "" {
+		tests = append(tests, "instr(' ' || capabilities || ' ', ' ' || "+arg(f.Capability)+" || ' ') > 0")
+	}
+	if f.Vendor != "" {
+		// Each vendor as vendor:role.
+		tests = append(tests, "instr(' ' || vendors, ' ' || "+arg(f.Vendor)+" || ':') > 0")
+	}
+	if f.Status != "" {
+		tests = append(tests, "status = "+arg(f.Status))
+	}
+	if f.Certainty != "" {
+		tests = append(tests, "certainty = "+arg(f.Certainty))
+	}
+	if f.YearFrom != 0 {
+		tests = append(tests, "year >= "+arg(f.YearFrom))
+	}
+	if f.YearTo != 0 {
+		tests = append(tests, "year <= "+arg(f.YearTo))
+	}
+	if len(rows)+len(tests) == 0 {
+		return false, nil
+	}
+	q := "SELECT * FROM deployment_counts"
+	if len(rows) > 0 {
+		q += " WHERE " + strings.Join(rows, " AND ")
+	}
+	match := "1"
+	if len(tests) > 0 {
+		match = "CASE WHEN " + strings.Join(tests, " AND ") + " THEN n ELSE 0 END"
+	}
+	q = fmt.Sprintf("SELECT count(*), coalesce(sum(%s), 0) FROM (%s LIMIT %d) c", match, q, jointRows+1)
+	var read, n int64
+	if err := s.q.QueryRowContext(ctx, q, args...).Scan(&read, &n); err != nil {
+		return false, err
+	}
+	return read <= int64(jointRows) && n == 0, nil
+}
+
+// emptyPlan is the plan of a page no deployment can be on: the few shape
+// (pagePlan) with an empty list.
+func emptyPlan(pin func(string) string) plan {
+	return plan{where: []string{"d.id IN (SELECT id FROM deployments WHERE 0 = 1)"}, key: pin("d.id")}
+}

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"oversight/registry"
+)
+
+// TestNoneMatch pages through every filter and pair of filters with and
+// without the counts' answer (noneMatch), and checks that the pages are
+// the same, and that a page no deployment passes is read in one
+// statement, however its filters would be walked: a walk whose budget
+// falls back at once (fewMatches 0, one deployment a row) runs several.
+func TestNoneMatch(t *testing.T) {
+	ctx := context.Background()
+	db := projected(t, 12)
+	cases, names := filterPairs(someTier(t, db))
+	cases = append(cases,
+		registry.DeploymentFilter{Jurisdictions: []string{"PH"}, Capability: "no_such_capability"},
+		registry.DeploymentFilter{Vendor: "no-such-vendor", YearFrom: 2010},
+		registry.DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}, YearFrom: 2999},
+		registry.DeploymentFilter{Subregion: "south_asia", Status: "no_such_status"})
+	names = append(names, "jurisdiction + unknown technology", "unknown vendor + year", "jurisdictions + a year to come", "subregion + unknown status")
+	defer func(few, perRow, rows int) { fewMatches, walkPerRow, jointRows = few, perRow, rows }(fewMatches, walkPerRow, jointRows)
+	fewMatches, walkPerRow = 0, 1
+	pages := func(f registry.DeploymentFilter) (ids []string) {
+		f.Limit = 2
+		for {
+			p, err := db.Deployments(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range p.Items {
+				ids = append(ids, d.ID)
+			}
+			if p.Next == "" {
+				return ids
+			}
+			f.Cursor = p.Next
+		}
+	}
+	empty := 0
+	for i, f := range cases {
+		jointRows = -1 // never known
+		want := pages(f)
+		jointRows = 2000
+		if got := pages(f); !slices.Equal(got, want) {
+			t.Errorf("%s: %v with the counts, %v without", names[i], got, want)
+		}
+		if len(want) > 0 {
+			continue
+		}
+		empty++
+		f.Limit = 2
+		stmts, err := db.DeploymentsQueries(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		none, err := db.noneMatch(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		known := f.Q == "" && f.IDs == nil && f.Tier == nil && f.VendorHQ == ""
+		if none != known {
+			t.Errorf("%s: no deployment passes; the counts say none: %v, want %v", names[i], none, known)
+		}
+		if known && (len(stmts) != 1 || !strings.Contains(stmts[0].SQL, "WHERE 0 = 1")) {
+			t.Errorf("%s: no deployment passes, and the page runs %d statements, the first %s", names[i], len(stmts), stmts[0].SQL)
+		}
+	}
+	if empty < 4 {
+		t.Fatalf("%d filters select no deployment: the test needs some", empty)
+	}
+	// Past jointRows rows, the counts are not read to the end.
+	jointRows = 1
+	f := registry.DeploymentFilter{Capability: "no_such_capability"}
+	if none, err := db.noneMatch(ctx, f); err != nil || none {
+		t.Fatalf("%+v with at most one row read: none %v (%v), want false", f, none, err)
+	}
+}
