@@ -115,14 +115,14 @@ func TestConcurrentWriters(t *testing.T) {
 // are OR FAIL, which keeps the rows of the statement before the failing
 // one, and the whole write must still be rolled back.
 func TestFailedInsertWritesNothing(t *testing.T) {
-	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(2))
-	set := &registry.Set{}
-	for i := range 6 {
-		set.Deployments = append(set.Deployments, fixture.Deployment(100+i, "PK", "vendor-a"))
+	ctx := context.Background()
+	deps := make([]*registry.Deployment, 6)
+	for i := range deps {
+		deps[i] = fixture.Deployment(100+i, "PK", "vendor-a")
 	}
-	last := set.Deployments[5]
+	set, last := &registry.Set{Deployments: deps}, deps[len(deps)-1]
 	planted := "INSERT INTO deployment_capabilities (deployment_id, capability) VALUES ($1, $2)"
 	if _, err := db.db.ExecContext(ctx, planted, last.ID, last.System.Capabilities[0]); err != nil {
 		t.Fatal(err)
