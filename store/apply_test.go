@@ -109,3 +109,39 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	verifyOK(t, db)
 }
+
+// TestFailedInsertWritesNothing fails a batch's INSERT partway through its
+// rows, on a row the register holds that it should not: SQLite's inserts
+// are OR FAIL, which keeps the rows of the statement before the failing
+// one, and the whole write must still be rolled back.
+func TestFailedInsertWritesNothing(t *testing.T) {
+	db := open(t)
+	apply(t, db, fixture.Set(2))
+	ctx := context.Background()
+	deps := make([]*registry.Deployment, 6)
+	for i := range deps {
+		deps[i] = fixture.Deployment(100+i, "PK", "vendor-a")
+	}
+	set, last := &registry.Set{Deployments: deps}, deps[len(deps)-1]
+	planted := "INSERT INTO deployment_capabilities (deployment_id, capability) VALUES ($1, $2)"
+	if _, err := db.db.ExecContext(ctx, planted, last.ID, last.System.Capabilities[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Apply(ctx, set, Meta{Author: "test"}, nil); err == nil {
+		t.Fatal("a batch whose insert failed was applied")
+	}
+	if n, _ := db.Size(ctx); n != 7 {
+		t.Fatalf("log size %d after a failed insert, want 7", n)
+	}
+	var rows int
+	if err := db.db.QueryRowContext(ctx, "SELECT count(*) FROM deployment_capabilities WHERE deployment_id >= $1", set.Deployments[0].ID).Scan(&rows); err != nil || rows != 1 {
+		t.Fatalf("%d capability rows of the batch after it failed, %v; want the planted one alone", rows, err)
+	}
+	if _, err := db.Get(ctx, "deployment", set.Deployments[0].ID); !errors.Is(err, registry.ErrNotFound) {
+		t.Error("a deployment of the failed batch was written")
+	}
+	if _, err := db.db.ExecContext(ctx, "DELETE FROM deployment_capabilities WHERE deployment_id = $1", last.ID); err != nil {
+		t.Fatal(err)
+	}
+	verifyOK(t, db)
+}

@@ -158,7 +158,7 @@ func (w *txWriter) flushTable(t *table) error {
 	st, ok := w.inserts[k]
 	if !ok {
 		var err error
-		if st, err = w.tx.PrepareContext(w.ctx, insertSQL(t, n, w.d.param)); err != nil {
+		if st, err = w.tx.PrepareContext(w.ctx, insertSQL(t, n, w.d)); err != nil {
 			return fmt.Errorf("insert into %s: %w", t.name, err)
 		}
 		w.inserts[k] = st
@@ -193,11 +193,10 @@ func (w *txWriter) insertAll(jobs <-chan insertJob, done chan<- error) {
 	done <- first
 }
 
-// insertSQL is the statement inserting n rows into t, with param naming
-// each placeholder.
-func insertSQL(t *table, n int, param func(int) string) string {
+// insertSQL is the statement inserting n rows into t, in d's words.
+func insertSQL(t *table, n int, d dialect) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
+	b.WriteString("INSERT " + d.insertOr + "INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
 	p := 1
 	for i := range n {
 		if i > 0 {
@@ -208,7 +207,7 @@ func insertSQL(t *table, n int, param func(int) string) string {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(param(p))
+			b.WriteString(d.param(p))
 			p++
 		}
 		b.WriteByte(')')

@@ -57,9 +57,12 @@ type dialect struct {
 	// snapshot is the isolation level at which every query of a read-only
 	// transaction sees the same state.
 	snapshot sql.IsolationLevel
-	// writeCache, when set, sizes the page cache of the connection that
-	// writes the log.
-	writeCache string
+	// insertOr is the conflict clause of the multi-row INSERTs that
+	// writes are made of (batch.go), with a space after it; "" for none.
+	insertOr string
+	// writerSetup, when set, is run on the connection that writes the
+	// log, once, as it is opened: its page cache and its scratch space.
+	writerSetup []string
 	// interleave says a connection may run a statement while rows of
 	// another are still being read. SQLite can; PostgreSQL's protocol
 	// serves one query at a time, so a transaction's statements there
@@ -100,7 +103,20 @@ var sqlite = dialect{
 	// than once, and read index pages back for the next batch. 64 MiB
 	// keeps a streamed import of any size within 300 MB of memory (128
 	// MiB took it to 340 MB, for no speed measured: docs/performance.md).
-	writeCache: "PRAGMA cache_size = -65536",
+	//
+	// A multi-row INSERT keeps a statement journal (the pages it changed,
+	// as they were) so that a failing row can undo the rows before it.
+	// With temp_store at its default it spills past 64 KiB to a temporary
+	// file, two write calls a page: a tenth of an import's CPU. In memory
+	// it holds the pages one statement of batchRows rows touches.
+	writerSetup: []string{"PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY"},
+	// OR FAIL: a row that fails a constraint ends its INSERT without
+	// undoing the statement's rows before it, so SQLite keeps no
+	// statement journal for it (a copy of every page the statement
+	// changes, 4% of gen's CPU even in memory). Nothing is lost: an
+	// insert that fails fails its whole write, whose transaction is
+	// rolled back. The search index, a virtual table, keeps its journal.
+	insertOr: "OR FAIL ",
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
 	},
@@ -195,11 +211,11 @@ func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 // writeTx runs fn in a transaction that writes the log. Where the dialect
-// sizes a writer's cache, the transactions of this process run on one
+// sets a writer up (writerSetup), the transactions of this process run on one
 // connection kept for them, out of the pool, whose cache stays warm from
 // one batch to the next; a process that never writes never makes it.
 func (s *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	if s.d.writeCache == "" {
+	if s.d.writerSetup == nil {
 		return s.tx(ctx, fn)
 	}
 	s.writeMu.Lock()
@@ -209,9 +225,11 @@ func (s *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		if err != nil {
 			return err
 		}
-		if _, err := conn.ExecContext(ctx, s.d.writeCache); err != nil {
-			conn.Close()
-			return err
+		for _, q := range s.d.writerSetup {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				conn.Close()
+				return err
+			}
 		}
 		s.writer = conn
 	}

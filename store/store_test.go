@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -112,4 +113,41 @@ func builtinSet(t testing.TB) *registry.Set {
 		t.Fatal(err)
 	}
 	return set
+}
+
+// TestSQLiteWriter checks the setup of SQLite's writing connection: its
+// page cache, and statement journals kept in memory (temp_store 2), which
+// a multi-row INSERT otherwise spills to a temporary file, two write calls
+// a page (docs/performance.md, "Import speed").
+func TestSQLiteWriter(t *testing.T) {
+	ctx := context.Background()
+	key, err := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "oversight.db"), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var temp, cache int
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&temp); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if temp != 2 || cache != -65536 {
+		t.Errorf("the writing connection has temp_store %d and cache_size %d, want 2 (memory) and -65536 (64 MiB)", temp, cache)
+	}
+	// A reader's connection keeps the defaults: its sorts may be large.
+	if err := db.db.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&temp); err != nil {
+		t.Fatal(err)
+	}
+	if temp == 2 {
+		t.Errorf("a reading connection has temp_store 2: the pool's connections should not hold their sorts in memory")
+	}
 }
