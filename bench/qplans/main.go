@@ -135,7 +135,8 @@ func facetLines(ctx context.Context, db *store.DB, cli *sqlite3, cs []filterCase
 		}
 		stmts, err := db.FacetsQueries(ctx, c.f, base)
 		if err != nil {
-			return fmt.Errorf("%s: %v", c.name, err)
+			fmt.Printf("%-58s %v\n", c.name, err)
+			continue
 		}
 		var r result
 		for _, st := range stmts {
