@@ -149,20 +149,14 @@ func (s *server) answer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) queue(w http.ResponseWriter, r *http.Request) {
-	p := params.Read(r.URL.Query(), "state", "jurisdiction", "kind", "after", "limit")
-	f := p.QueueFilter()
-	if err := p.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	subs, err := s.Submissions.Queue(r.Context(), f)
+	subs, _, after, err := params.Queue(r.Context(), s.Submissions, r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	out := collection[*contrib.Submission]{Items: subs}
-	if len(subs) == f.Limit {
-		out.Next = strconv.FormatInt(subs[len(subs)-1].ID, 10)
+	if after > 0 {
+		out.Next = strconv.FormatInt(after, 10)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	sendJSON(w, r, out)

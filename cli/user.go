@@ -51,7 +51,7 @@ run 'oversight user SUBCOMMAND -h' for its flags
 		sfs.SetOutput(stderr)
 		var r registerFlags
 		r.register(sfs)
-		run := sub(sfs, &r)
+		run := sub.make(sfs, &r)
 		if err := sfs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil
@@ -63,19 +63,29 @@ run 'oversight user SUBCOMMAND -h' for its flags
 			return err
 		}
 		defer db.Close()
-		return run(ctx, db, sfs.Args(), stdout)
+		name := ""
+		if sub.named {
+			if name, err = oneName(sfs, sfs.Args()); err != nil {
+				return err
+			}
+		}
+		return run(ctx, db, name, stdout)
 	}
 }
 
-type userRun func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error
+// A userRun runs a subcommand on the account named (none for list).
+type userRun func(ctx context.Context, db *store.DB, name string, stdout io.Writer) error
 
-var userCommands = map[string]func(fs *flag.FlagSet, r *registerFlags) userRun{
-	"add":      userAdd,
-	"list":     userList,
-	"disable":  userDisable,
-	"link":     userLink,
-	"token":    userToken,
-	"password": userPassword,
+var userCommands = map[string]struct {
+	make  func(fs *flag.FlagSet, r *registerFlags) userRun
+	named bool // takes the one argument NAME
+}{
+	"add":      {userAdd, true},
+	"list":     {userList, false},
+	"disable":  {userDisable, true},
+	"link":     {userLink, true},
+	"token":    {userToken, true},
+	"password": {userPassword, true},
 }
 
 func oneName(fs *flag.FlagSet, args []string) (string, error) {
@@ -93,11 +103,7 @@ func userAdd(fs *flag.FlagSet, _ *registerFlags) userRun {
 		fmt.Fprint(fs.Output(), "usage: oversight user add --role contributor|reviewer|admin [flags] NAME\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	return func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
-		name, err := oneName(fs, args)
-		if err != nil {
-			return err
-		}
+	return func(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
 		ro, err := account.ParseRole(*role)
 		if err != nil {
 			return err
@@ -173,7 +179,7 @@ func firstLine(r io.Reader) (string, error) {
 }
 
 func userList(fs *flag.FlagSet, _ *registerFlags) userRun {
-	return func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
+	return func(ctx context.Context, db *store.DB, _ string, stdout io.Writer) error {
 		as, err := db.Accounts(ctx)
 		if err != nil {
 			return err
@@ -193,11 +199,7 @@ func userList(fs *flag.FlagSet, _ *registerFlags) userRun {
 }
 
 func userDisable(fs *flag.FlagSet, _ *registerFlags) userRun {
-	return func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
-		name, err := oneName(fs, args)
-		if err != nil {
-			return err
-		}
+	return func(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
 		a, err := db.Account(ctx, name)
 		if err != nil {
 			return err
@@ -215,11 +217,7 @@ func userDisable(fs *flag.FlagSet, _ *registerFlags) userRun {
 func userLink(fs *flag.FlagSet, _ *registerFlags) userRun {
 	vendor := fs.String("vendor", "", "the id of the vendor the account answers for")
 	operator := fs.String("operator", "", "the name of the operator the account answers for, as deployments give it")
-	return func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
-		name, err := oneName(fs, args)
-		if err != nil {
-			return err
-		}
+	return func(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
 		if (*vendor == "") == (*operator == "") {
 			return errors.New("give one of --vendor and --operator")
 		}
@@ -243,11 +241,7 @@ func userToken(fs *flag.FlagSet, _ *registerFlags) userRun {
 	scope := fs.String("scope", "submit", "what the token may do, space-separated: submit, review, reply, admin (within the account's role)")
 	label := fs.String("label", "", "what the token is for, to recognise it later")
 	days := fs.Int("days", account.DefaultTokenDays, "days until the token expires; 0 for never")
-	return func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
-		name, err := oneName(fs, args)
-		if err != nil {
-			return err
-		}
+	return func(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
 		scopes, err := account.ParseScopes(*scope)
 		if err != nil {
 			return err
@@ -276,11 +270,7 @@ func userToken(fs *flag.FlagSet, _ *registerFlags) userRun {
 
 func userPassword(fs *flag.FlagSet, _ *registerFlags) userRun {
 	pwFile := fs.String("password-file", "", "read the password from the first line of this file")
-	return func(ctx context.Context, db *store.DB, args []string, stdout io.Writer) error {
-		name, err := oneName(fs, args)
-		if err != nil {
-			return err
-		}
+	return func(ctx context.Context, db *store.DB, name string, stdout io.Writer) error {
 		a, err := db.Account(ctx, name)
 		if err != nil {
 			return err

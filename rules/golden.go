@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
-
 	"oversight/internal/yamldoc"
 )
 
@@ -113,7 +111,7 @@ func (fw *Framework) goldenCases(fsys fs.FS) ([]*loadedCase, error) {
 			return nil, LoadErrors{{File: name, Msg: err.Error()}}
 		}
 		var gf goldenFile
-		if err := yaml.UnmarshalWithOptions(data, &gf, yaml.Strict()); err != nil {
+		if err := decodeStrict(doc, &gf); err != nil {
 			return nil, LoadErrors{{File: name, Msg: yamldoc.Explain(err).Error()}}
 		}
 		for i, g := range gf.Cases {

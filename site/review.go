@@ -18,13 +18,7 @@ import (
 
 // reviewQueue lists the submissions waiting for review, oldest first.
 func (s *Site) reviewQueue(w http.ResponseWriter, r *http.Request) {
-	p := params.Read(r.URL.Query(), "state", "jurisdiction", "kind", "after", "limit")
-	f := p.QueueFilter()
-	if err := p.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	subs, err := s.Submissions.Queue(r.Context(), f)
+	subs, f, after, err := params.Queue(r.Context(), s.Submissions, r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -35,9 +29,9 @@ func (s *Site) reviewQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := ""
-	if len(subs) == f.Limit {
+	if after > 0 {
 		q := r.URL.Query()
-		q.Set("after", strconv.FormatInt(subs[len(subs)-1].ID, 10))
+		q.Set("after", strconv.FormatInt(after, 10))
 		next = "/review?" + q.Encode()
 	}
 	w.Header().Set("Cache-Control", "no-store")

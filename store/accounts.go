@@ -18,7 +18,7 @@ import (
 
 const accountColumns = "a.name, a.role, a.password_hash, a.org_kind, a.org_id, a.created_at, a.disabled_at"
 
-func scanAccount(row interface{ Scan(...any) error }, extra ...any) (*account.Account, error) {
+func scanAccount(row rowScanner, extra ...any) (*account.Account, error) {
 	var a account.Account
 	var orgKind, orgID, disabled sql.NullString
 	var created string
@@ -80,19 +80,7 @@ func (s *DB) Account(ctx context.Context, name string) (*account.Account, error)
 // Accounts lists every account by name.
 func (s *DB) Accounts(ctx context.Context) ([]*account.Account, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT "+accountColumns+" FROM accounts a ORDER BY a.name")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*account.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return scanRows(rows, err, func(r rowScanner) (*account.Account, error) { return scanAccount(r) })
 }
 
 // UpdateAccount writes an account's role, password hash, organisation and

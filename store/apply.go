@@ -84,6 +84,14 @@ func (e *CheckError) Error() string {
 // leaves the register as it was. Records equal to their current state are
 // counted as unchanged and not logged again.
 func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress Progress) (Result, error) {
+	return s.writeLogged(ctx, meta, func(tx *sql.Tx, meta Meta) (Result, error) {
+		return s.applyIn(ctx, tx, set, meta, progress)
+	})
+}
+
+// writeLogged runs in, a change that the log records with meta (made
+// normal first), in a write transaction (writeTx), and returns its result.
+func (s *DB) writeLogged(ctx context.Context, meta Meta, in func(tx *sql.Tx, meta Meta) (Result, error)) (Result, error) {
 	meta, err := meta.normal()
 	if err != nil {
 		return Result{}, err
@@ -91,7 +99,7 @@ func (s *DB) Apply(ctx context.Context, set *registry.Set, meta Meta, progress P
 	var res Result
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = s.applyIn(ctx, tx, set, meta, progress)
+		res, err = in(tx, meta)
 		return err
 	})
 	return res, err

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -78,73 +77,6 @@ func (s *reader) DeploymentStates(ctx context.Context, f registry.DeploymentFilt
 	return out, err
 }
 
-// conditions are the SQL conditions on deployments d that select what a
-// filter selects (but its Match, which no database can run, and its Tier
-// unless the tier projection can answer it: tiersUsable), with their
-// arguments.
-func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) ([]string, []any, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if len(f.Jurisdictions) > 0 {
-		where = append(where, "d.jurisdiction IN "+placeholders(arg, f.Jurisdictions))
-	}
-	if f.Subregion != "" {
-		where = append(where, "d.jurisdiction IN (SELECT code FROM jurisdictions WHERE subregion = "+arg(f.Subregion)+")")
-	}
-	if f.Vendor != "" {
-		where = append(where, "d.id IN (SELECT deployment_id FROM deployment_vendors WHERE vendor_id = "+arg(f.Vendor)+")")
-	}
-	if f.VendorHQ != "" {
-		where = append(where, "d.id IN (SELECT dv.deployment_id FROM deployment_vendors dv JOIN vendors v ON v.id = dv.vendor_id WHERE v.headquarters = "+arg(f.VendorHQ)+")")
-	}
-	if f.Capability != "" {
-		// Tested row by row as the ids are read in order: a capability is
-		// common (cctv is on 8 in 10 synthetic deployments), and IN would
-		// first list every deployment that has it. At 1M deployments a
-		// page filtered by jurisdiction, capability and year took 0.9 s
-		// with IN and 1 ms with EXISTS (docs/performance.md).
-		where = append(where, "EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id AND c.capability = "+arg(f.Capability)+")")
-	}
-	if f.Status != "" {
-		where = append(where, "d.status = "+arg(f.Status))
-	}
-	if f.Certainty != "" {
-		where = append(where, "d.certainty = "+arg(f.Certainty))
-	}
-	if f.YearFrom != 0 {
-		where = append(where, "d.year >= "+arg(f.YearFrom))
-	}
-	if f.YearTo != 0 {
-		where = append(where, "d.year <= "+arg(f.YearTo))
-	}
-	if f.IDs != nil {
-		ids, err := json.Marshal(f.IDs)
-		if err != nil {
-			return nil, nil, err
-		}
-		where = append(where, s.d.inJSON("d.id", arg(string(ids))))
-	}
-	if f.Tier != nil && tiersIndexed {
-		cond, err := s.tierCondition(ctx, f.Tier, arg)
-		if err != nil {
-			return nil, nil, err
-		}
-		where = append(where, cond)
-	}
-	if words := registry.SearchWords(f.Q); len(words) > 0 {
-		cond, err := s.searchCondition(ctx, words, arg)
-		if err != nil {
-			return nil, nil, err
-		}
-		where = append(where, cond)
-	}
-	return where, args, nil
-}
-
 // placeholders is the parenthesised list of the placeholders of values,
 // each given to arg.
 func placeholders(arg func(any) string, values []string) string {
@@ -198,15 +130,6 @@ func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, pl p
 // enough to drive a page (pagePlan) or a count (chosen) from its index (a
 // variable for the tests, which take each way).
 var fewMatches = 5000
-
-// searchCondition is the condition that a deployment matches the
-// full-text query of words, in the form that is fast for how many rows match
-// (chosen). At 1M deployments, a page of a word on 80,000 of them took
-// 0.40 s listed from the index and 0.07 s walked; a word on none, 0.03 s
-// and 1.0 s.
-func (s *reader) searchCondition(ctx context.Context, words []string, arg func(any) string) (string, error) {
-	return s.chosen(ctx, s.searchTerm(words), arg)
-}
 
 // List lists the entities of one kind, ordered by id, optionally only those
 // of one jurisdiction (for claims and instruments).

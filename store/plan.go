@@ -63,7 +63,21 @@ type term struct {
 	// lists (the last, all of them), so the first whose count reaches
 	// the limit settles it.
 	count []func(arg func(any) string) string
+	// free is how the filter is written where the database's planner
+	// chooses the plan (conditions).
+	free freeForm
 }
+
+// A freeForm is how a term is written among conditions: tested on each
+// deployment, listed from its index, or either, chosen by counting its set
+// (chosen).
+type freeForm int
+
+const (
+	freeTest freeForm = iota
+	freeList
+	freeCounted
+)
 
 // A plan is the statement of a page of deployments in parts: its
 // conditions, their arguments, and the column it is ordered and cut by.
@@ -83,7 +97,7 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if none, err := s.noneMatch(ctx, f); err != nil || none {
 		return emptyPlan(s.pin()), err
 	}
-	terms, one, err := s.terms(ctx, f, tiersIndexed)
+	terms, one, err := s.terms(ctx, f, tiersIndexed, s.pin())
 	if err != nil {
 		return plan{}, err
 	}
@@ -190,7 +204,7 @@ func (s *reader) shape(terms []term, one, best int) plan {
 func (s *reader) pin() func(string) string {
 	if s.d.pin == nil {
 		// PostgreSQL plans by its statistics.
-		return func(column string) string { return column }
+		return unpinned
 	}
 	return s.d.pin
 }
@@ -212,6 +226,9 @@ func (s *reader) countTerm(ctx context.Context, t term, limit int, trace traceFu
 	return n, nil
 }
 
+// unpinned leaves a column to the planner.
+func unpinned(column string) string { return column }
+
 // countUpTo counts the ids a set's query lists, up to limit.
 func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) string, limit int, trace traceFunc) (int, error) {
 	var args []any
@@ -226,11 +243,13 @@ func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) s
 	return n, err
 }
 
-// terms are the filters of f; one is the index of the term of f's one
-// jurisdiction, which the walk follows, or -1.
-func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) (terms []term, one int, err error) {
+// terms are the filters of f (but its Match, which no database can run,
+// and its Tier unless the tier projection can answer it: tiersUsable),
+// their tests' columns written through pin; one is the index of the term
+// of f's one jurisdiction, which the walk follows, or -1. Each filter is
+// translated here alone, for pages (pagePlan) and for conditions.
+func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool, pin func(string) string) (terms []term, one int, err error) {
 	one = -1
-	pin := s.pin()
 	add := func(set, test func(arg func(any) string) string) {
 		terms = append(terms, term{set: set, test: test, known: -1})
 	}
@@ -262,21 +281,27 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	}
 	// A filter on rows linked to the deployment (l): listed from the
 	// index on its value, or tested by the deployment's key.
-	linked := func(from, cond string, v any) {
+	linked := func(from, cond string, v any, free freeForm) {
 		add(func(arg func(any) string) string {
 			return "SELECT l.deployment_id FROM " + from + " WHERE " + cond + " = " + arg(v)
 		}, func(arg func(any) string) string {
 			return "EXISTS (SELECT 1 FROM " + from + " WHERE l.deployment_id = d.id AND " + cond + " = " + arg(v) + ")"
 		})
+		terms[len(terms)-1].free = free
 	}
 	if f.Vendor != "" {
-		linked("deployment_vendors l", "l.vendor_id", f.Vendor)
+		linked("deployment_vendors l", "l.vendor_id", f.Vendor, freeList)
 	}
 	if f.VendorHQ != "" {
-		linked("deployment_vendors l JOIN vendors v ON v.id = l.vendor_id", "v.headquarters", f.VendorHQ)
+		linked("deployment_vendors l JOIN vendors v ON v.id = l.vendor_id", "v.headquarters", f.VendorHQ, freeList)
 	}
 	if f.Capability != "" {
-		linked("deployment_capabilities l", "l.capability", f.Capability)
+		// Tested row by row among conditions: a capability is common
+		// (cctv is on 8 in 10 synthetic deployments), and IN would first
+		// list every deployment that has it. At 1M deployments a page
+		// filtered by jurisdiction, capability and year took 0.9 s with
+		// IN and 1 ms with EXISTS (docs/performance.md).
+		linked("deployment_capabilities l", "l.capability", f.Capability, freeTest)
 	}
 	if f.Status != "" {
 		column("status", f.Status)
@@ -319,8 +344,41 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	return terms, one, nil
 }
 
+// conditions are the SQL conditions on deployments d that select what f's
+// terms select, with their arguments, for a statement whose plan the
+// database chooses (facets, the counts' examples).
+func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) ([]string, []any, error) {
+	terms, _, err := s.terms(ctx, f, tiersIndexed, unpinned)
+	if err != nil {
+		return nil, nil, err
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	for _, t := range terms {
+		var c string
+		switch t.free {
+		case freeList:
+			c = "d.id IN (" + t.set(arg) + ")"
+		case freeCounted:
+			if c, err = s.chosen(ctx, t, arg); err != nil {
+				return nil, nil, err
+			}
+		default:
+			c = t.test(arg)
+		}
+		where = append(where, c)
+	}
+	return where, args, nil
+}
+
 // searchTerm is the term of a full-text query of words, each matched as a
-// prefix.
+// prefix. Among conditions it is listed: its test reads the entity e of a
+// page's statement, which theirs do not join (a common word's facets
+// failed on it).
 func (s *reader) searchTerm(words []string) term {
 	q := s.d.query(words, true)
 	// Counted by the index's rowid, which needs nothing of its content,
@@ -341,7 +399,7 @@ func (s *reader) searchTerm(words []string) term {
 		// seek in its every segment (0.9 s for a page of 51 at 100k).
 		return "e.seq IN (" + rowids(q)(arg) + ")"
 	}, count: []func(arg func(any) string) string{rowids(s.d.query(words, false)), rowids(q)},
-		known: -1, once: true}
+		known: -1, once: true, free: freeList}
 }
 
 // chosen is the condition of one term alone, in the form that is fast for

@@ -26,3 +26,24 @@ type reader struct {
 	// snapshots.
 	tiers *tierState
 }
+
+// A rowScanner is a row of a statement's result: *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+// scanRows reads every row of a query's rows with scan, and closes them;
+// err is the query's, returned as it is.
+func scanRows[T any](rows *sql.Rows, err error, scan func(rowScanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		item, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, item)
+	}
+	return out, rows.Err()
+}

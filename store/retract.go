@@ -57,7 +57,7 @@ func readTombstone(ctx context.Context, q querier, kind, id string) (*registry.T
 var tombstoneColumns = strings.Join(tRetractions.cols, ", ")
 
 // scanTombstone reads a tombstone from a row of tombstoneColumns.
-func scanTombstone(row interface{ Scan(...any) error }) (*registry.Tombstone, error) {
+func scanTombstone(row rowScanner) (*registry.Tombstone, error) {
 	t := &registry.Tombstone{}
 	var last sql.NullInt64
 	var into sql.NullString
@@ -267,19 +267,7 @@ func tombstones(tw *txWriter, kind string, ids []string) ([]*registry.Tombstone,
 		return nil, err
 	}
 	rows, err := tw.tx.QueryContext(tw.ctx, "SELECT "+tombstoneColumns+" FROM retractions WHERE kind = $1 AND "+tw.d.inJSON("id", "$2"), kind, string(list))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var found []*registry.Tombstone
-	for rows.Next() {
-		t, err := scanTombstone(rows)
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, t)
-	}
-	return found, rows.Err()
+	return scanRows(rows, err, scanTombstone)
 }
 
 // retractedError is the problem of a record given again with an id the

@@ -43,17 +43,9 @@ const (
 // A stream of more than tiersInline deployments projects the tiers of the
 // first ones and leaves the rest pending, for ProjectTiers.
 func (s *DB) ApplyStream(ctx context.Context, st Stream, meta Meta, progress Progress) (Result, error) {
-	meta, err := meta.normal()
-	if err != nil {
-		return Result{}, err
-	}
-	var res Result
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		res, err = s.applyStreamIn(ctx, tx, st, meta, progress)
-		return err
+	return s.writeLogged(ctx, meta, func(tx *sql.Tx, meta Meta) (Result, error) {
+		return s.applyStreamIn(ctx, tx, st, meta, progress)
 	})
-	return res, err
 }
 
 // streamed is a record read from a stream, waiting to be written.

@@ -19,7 +19,7 @@ import (
 
 const submissionColumns = "id, kind, target_id, jurisdiction, pseudonym, account, record, evidence, message, contact, state, created_at, updated_at, decided_by, seq"
 
-func scanSubmission(row interface{ Scan(...any) error }) (*contrib.Submission, error) {
+func scanSubmission(row rowScanner) (*contrib.Submission, error) {
 	var sub contrib.Submission
 	var target, account, record, contact, decided sql.NullString
 	var evidence, created, updated string
@@ -249,19 +249,7 @@ func (s *DB) Queue(ctx context.Context, f contrib.QueueFilter) ([]*contrib.Submi
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT "+submissionColumns+" FROM submissions WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY id LIMIT "+arg(limit), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*contrib.Submission
-	for rows.Next() {
-		sub, err := scanSubmission(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sub)
-	}
-	return out, rows.Err()
+	return scanRows(rows, err, scanSubmission)
 }
 
 var _ contrib.Service = (*DB)(nil)

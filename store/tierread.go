@@ -12,18 +12,11 @@ import (
 	"oversight/registry"
 )
 
-// tierCondition is the condition that deployment d's tier under f's
-// framework on f's day is one of f's tiers, in the form that is fast for
-// how many deployments match (chosen).
-func (s *reader) tierCondition(ctx context.Context, f *registry.TierFilter, arg func(any) string) (string, error) {
-	return s.chosen(ctx, s.tierTerm(f), arg)
-}
-
 // tierTerm is the term of a tier filter: the deployments are listed by the
 // index on (code, days), or each tested by its key.
 func (s *reader) tierTerm(f *registry.TierFilter) term {
 	constant := func(c string) term {
-		return term{test: func(func(any) string) string { return c }, known: -1}
+		return term{test: func(func(any) string) string { return c }, known: -1, free: freeCounted}
 	}
 	if b, _ := s.tiers.projector().TierBounds(f.Framework); f.Day < b.From || f.Day >= b.Until {
 		// Out of force: every deployment has the same tier, and no row.
@@ -51,7 +44,7 @@ func (s *reader) tierTerm(f *registry.TierFilter) term {
 		return "SELECT t.deployment_id FROM deployment_tiers t WHERE " + cond(arg)
 	}, test: func(arg func(any) string) string {
 		return "EXISTS (SELECT 1 FROM deployment_tiers t WHERE t.deployment_id = d.id AND " + cond(arg) + ")"
-	}, known: -1}
+	}, known: -1, free: freeCounted}
 }
 
 // tierMatch is the test of a tier filter that the table cannot answer yet:

@@ -9,6 +9,7 @@
 //
 //	go run ./bench/qplans -data DIR            # a register made by oversight gen
 //	go run ./bench/qplans -data DIR -only 'technology'
+//	go run ./bench/qplans -data DIR -facets    # the facets' statements instead
 //
 // The register is opened as the server opens it: its tier projection is
 // brought up to date first, which for a new register of 100k deployments
@@ -41,6 +42,7 @@ func main() {
 	timeout := flag.Duration("timeout", 20*time.Second, "give up on a statement after this long")
 	bin := flag.String("sqlite3", "sqlite3", "the sqlite3 command")
 	showSQL := flag.Bool("sql", false, "print each statement and its arguments")
+	facets := flag.Bool("facets", false, "measure the statements of each filter's facets (with the whole register's counts as base, as the server keeps them) instead of its pages")
 	flag.Parse()
 	if *dir == "" {
 		log.Fatal("usage: qplans -data DIR [-only RE] [-runs N]")
@@ -62,6 +64,12 @@ func main() {
 	}
 	fmt.Printf("values: %s\n\n", vals)
 	cli := &sqlite3{bin: *bin, file: file, runs: *runs, timeout: *timeout}
+	if *facets {
+		if err := facetLines(ctx, db, cli, cases(vals), keep, *showSQL); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	var base float64
 	fmt.Printf("%-58s %-4s %10s %12s %10s %5s  %s\n", "case", "page", "CPU s", "VM steps", "fullscan", "sorts", "plan")
 	for _, c := range cases(vals) {
@@ -110,6 +118,34 @@ func main() {
 			f.Cursor = p.Next
 		}
 	}
+}
+
+// facetLines prints, for each case, the statements of its facets in one
+// line (as main prints a page's), and the steps of all of them.
+func facetLines(ctx context.Context, db *store.DB, cli *sqlite3, cs []filterCase, keep *regexp.Regexp, showSQL bool) error {
+	fmt.Printf("%-58s %10s %12s %10s %5s  %s\n", "facets of", "CPU s", "VM steps", "fullscan", "sorts", "plan")
+	var total float64
+	for _, c := range cs {
+		if keep != nil && !keep.MatchString(c.name) {
+			continue
+		}
+		stmts, err := db.FacetsQueries(ctx, c.f)
+		if err != nil {
+			fmt.Printf("%-58s %v\n", c.name, err)
+			continue
+		}
+		var r result
+		for _, st := range stmts {
+			r.add(cli.run(st.SQL, st.Args), st.Page)
+			if showSQL {
+				fmt.Printf("    %s\n    %v\n", st.SQL, st.Args)
+			}
+		}
+		total += r.steps
+		fmt.Printf("%-58s %10s %12.0f %10.0f %5.0f  %s  (%d statements)\n", c.name, r.timeText(), r.steps, r.fullscan, r.sorts, strings.Join(r.plan, " | "), len(stmts))
+	}
+	fmt.Printf("VM steps, all of them: %.0f\n", total)
+	return nil
 }
 
 // listed says whether the store's statement q lists a filter's
