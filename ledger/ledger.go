@@ -55,8 +55,11 @@ func ParseCheckpoint(body []byte) (Checkpoint, error) {
 	if err != nil || size < 0 || origin == "" || strconv.FormatInt(size, 10) != num {
 		return Checkpoint{}, errors.New("checkpoint: malformed origin or size")
 	}
-	h, err := base64.StdEncoding.Strict().DecodeString(strings.TrimSuffix(lines[2], "\n"))
-	if err != nil || len(h) != tlog.HashSize {
+	// The decoder skips \r and \n wherever they stand, even in strict
+	// mode, so the line must also be what encoding the hash gives back.
+	line := strings.TrimSuffix(lines[2], "\n")
+	h, err := base64.StdEncoding.Strict().DecodeString(line)
+	if err != nil || len(h) != tlog.HashSize || base64.StdEncoding.EncodeToString(h) != line {
 		return Checkpoint{}, errors.New("checkpoint: malformed root hash")
 	}
 	c := Checkpoint{Origin: origin, Size: size}
