@@ -21,14 +21,7 @@ func TestTierMemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := NewClassifier(fws, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := builtinClassifier(t)
 	ds := append([]*registry.Deployment{}, base.Deployments...)
 	ds = append(ds, synth.Batch(base, 3, 0, 400)...)
 	keys := map[string]bool{}
@@ -48,4 +41,20 @@ func TestTierMemo(t *testing.T) {
 	if len(keys) == 0 || len(keys) >= len(ds) {
 		t.Errorf("%d keys for %d deployments: the memo shares nothing", len(keys), len(ds))
 	}
+}
+
+// builtinClassifier returns a classifier over the built-in frameworks,
+// without curated fact documents (internal/testcls imports analysis, so
+// its tests cannot use it).
+func builtinClassifier(t testing.TB) *Classifier {
+	t.Helper()
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClassifier(fws, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"oversight/data"
-	"oversight/frameworks"
 	"oversight/synth"
 )
 
@@ -16,14 +15,7 @@ func BenchmarkTierSpans(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fws, err := frameworks.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := NewClassifier(fws, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := builtinClassifier(b)
 	ds := synth.Batch(base, 1, 0, 2000)
 	b.ReportAllocs()
 	b.ResetTimer()

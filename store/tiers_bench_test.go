@@ -9,8 +9,6 @@ import (
 
 	"oversight/data"
 	"oversight/internal/testcls"
-	"oversight/registry"
-	"oversight/synth"
 )
 
 // BenchmarkProjectTiers measures projecting the tiers of 20,000 synthetic
@@ -26,9 +24,7 @@ func BenchmarkProjectTiers(b *testing.B) {
 	}
 	ctx := context.Background()
 	const n = 20000
-	db := open(b)
-	apply(b, db, synth.Reference(base))
-	apply(b, db, &registry.Set{Deployments: synth.Batch(base, 1, 0, n)}) // no projector: pending
+	db := synthRegister(b, base, n)
 	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
