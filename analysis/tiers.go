@@ -63,13 +63,13 @@ func (c *Classifier) tierSpans(f *rules.Facts) []registry.TierSpan {
 		days, _ := fw.Changes()
 		from := b.From
 		start, _ := time.Parse(time.DateOnly, from)
-		tier := fw.Evaluate(f, start).Tier
+		tier := fw.TierAt(f, start)
 		for _, day := range days {
 			at := day.Format(time.DateOnly)
 			if at <= from || at >= b.Until {
 				continue
 			}
-			t := fw.Evaluate(f, day).Tier
+			t := fw.TierAt(f, day)
 			if t == tier {
 				continue
 			}
