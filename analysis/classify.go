@@ -33,6 +33,7 @@ type Classifier struct {
 
 	versionOnce sync.Once
 	version     string // TierVersion's digest
+	tierMemo    tierMemo
 }
 
 // Fact origins.

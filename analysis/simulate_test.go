@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"oversight/frameworks"
 	"oversight/internal/fixture"
 	"oversight/internal/testreg"
 )
@@ -21,14 +20,7 @@ func TestSimulatePages(t *testing.T) {
 	const size = 2*ListMax + 30
 	set := fixture.Set(size)
 	db := testreg.Open(t, set)
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := NewClassifier(fws, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := builtinClassifier(t)
 	fw, ok := c.Framework("apac-baseline")
 	if !ok {
 		t.Fatal("no apac-baseline")

@@ -24,12 +24,36 @@ const derivation = "tiers/3"
 // holds (registry.TierProjector), within the days the framework is in
 // force. Each framework is evaluated once on the first of those days and
 // once on each change day after it; neighbouring intervals with the same
-// tier are joined.
+// tier are joined. Documents that agree on every fact the frameworks
+// read share their spans (tierMemo).
 func (c *Classifier) TierSpans(d *registry.Deployment, facts *registry.FactDoc) []registry.TierSpan {
-	f := c.derived(d)
+	var f *rules.Facts
+	var doc map[string]any
 	if facts != nil && facts.Facts() != nil {
 		f = facts.Facts()
+		doc = f.Doc()
+	} else {
+		doc = DeriveFacts(d)
 	}
+	key, ok := c.schema.Key(doc, c.tierReads())
+	if ok {
+		if spans, hit := c.tierMemo.get(key); hit {
+			return spans
+		}
+	}
+	if f == nil {
+		f = c.schema.DerivedFacts(doc) // as c.derived, from the document already made
+	}
+	spans := c.tierSpans(f)
+	if ok {
+		c.tierMemo.put(key, spans)
+	}
+	return spans
+}
+
+// tierSpans classifies f on the first day of each framework with tiers
+// and on each of its change days, as TierSpans says.
+func (c *Classifier) tierSpans(f *rules.Facts) []registry.TierSpan {
 	out := make([]registry.TierSpan, 0, len(c.frameworks))
 	for _, fw := range c.frameworks {
 		b, ok := c.TierBounds(fw.ID)
@@ -39,13 +63,13 @@ func (c *Classifier) TierSpans(d *registry.Deployment, facts *registry.FactDoc) 
 		days, _ := fw.Changes()
 		from := b.From
 		start, _ := time.Parse(time.DateOnly, from)
-		tier := fw.Evaluate(f, start).Tier
+		tier := fw.TierAt(f, start)
 		for _, day := range days {
 			at := day.Format(time.DateOnly)
 			if at <= from || at >= b.Until {
 				continue
 			}
-			t := fw.Evaluate(f, day).Tier
+			t := fw.TierAt(f, day)
 			if t == tier {
 				continue
 			}

@@ -98,6 +98,20 @@ type hit struct {
 // they turn out to be is decided; otherwise the rule is possible, and the
 // result is indeterminate only if a possible rule could change the tier.
 func (fw *Framework) Evaluate(f *Facts, asOf time.Time) Result {
+	return fw.evaluate(f, asOf, true)
+}
+
+// TierAt is the tier Evaluate gives, without the rules, conditions,
+// obligations and missing facts that explain it: for callers that need
+// the tiers of many documents on many days (a tier projection), to whom
+// those are most of the cost.
+func (fw *Framework) TierAt(f *Facts, asOf time.Time) Tier {
+	return fw.evaluate(f, asOf, false).Tier
+}
+
+// evaluate is Evaluate, with the explanation only when explain is set; the
+// tier is worked out the same way either way.
+func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 	c := fw.compiled
 	res := Result{Framework: fw.ID, Applicability: fw.applicability(f)}
 	if !fw.inForce(asOf) {
@@ -139,7 +153,7 @@ func (fw *Framework) Evaluate(f *Facts, asOf time.Time) Result {
 			h.outcome, h.conds = act.conditions(cr)
 			h.tier = Tier(h.outcome.Tier)
 			if !live {
-				if asOf.Before(cr.from) {
+				if explain && asOf.Before(cr.from) {
 					res.Later = append(res.Later, fw.explain(h, f, NotYetInForce))
 				}
 				continue
@@ -208,6 +222,9 @@ func (fw *Framework) Evaluate(f *Facts, asOf time.Time) Result {
 		}
 	}
 
+	if !explain {
+		return res
+	}
 	res.Rules = make([]RuleResult, 0, len(fired)+len(possible))
 	res.Conditions, res.Obligations = []ConditionResult{}, []ObligationResult{}
 	for i, h := range fired {

@@ -39,10 +39,7 @@ func BenchmarkVerifySynthetic(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	const n = 20000
-	db := open(b)
-	apply(b, db, synth.Reference(base))
-	apply(b, db, &registry.Set{Deployments: synth.Batch(base, 1, 0, n)})
+	db := synthRegister(b, base, 20000)
 	size, _ := db.Size(ctx)
 	for b.Loop() {
 		rep, err := db.Verify(ctx)
@@ -63,9 +60,7 @@ func BenchmarkFacets(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	db := open(b)
-	apply(b, db, synth.Reference(base))
-	apply(b, db, &registry.Set{Deployments: synth.Batch(base, 1, 0, 20000)})
+	db := synthRegister(b, base, 20000)
 	for _, f := range []struct {
 		name string
 		f    registry.DeploymentFilter
@@ -83,4 +78,14 @@ func BenchmarkFacets(b *testing.B) {
 			})
 		}
 	}
+}
+
+// synthRegister opens a register of the reference entities and n
+// synthetic deployments, as `oversight gen` makes it: with no tier
+// projector set, their tiers are pending.
+func synthRegister(b *testing.B, base *registry.Set, n int) *DB {
+	db := open(b)
+	apply(b, db, synth.Reference(base))
+	apply(b, db, &registry.Set{Deployments: synth.Batch(base, 1, 0, n)})
+	return db
 }
