@@ -191,8 +191,16 @@ var (
 )
 
 // pendingDeployments reads up to n pending deployments' current states.
+// The first n pending ids are taken from their own index, then their
+// states: joined as one, SQLite walked every deployment's entity, probed
+// the pending list for each and sorted all it found, for every batch (at
+// 1M deployments, 0.5 s a batch of 500 in sqlite3 against 15 ms, and
+// about 1.3 ms of the server's CPU a deployment projected).
 func pendingDeployments(ctx context.Context, tx *sql.Tx, n int) ([]*registry.Deployment, error) {
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT e.state FROM tier_pending p JOIN entities e ON e.kind = 'deployment' AND e.id = p.deployment_id ORDER BY p.deployment_id LIMIT %d", n))
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT e.state FROM (SELECT deployment_id FROM tier_pending t
+		WHERE EXISTS (SELECT 1 FROM entities x WHERE x.kind = 'deployment' AND x.id = t.deployment_id)
+		ORDER BY deployment_id LIMIT %d) p
+		CROSS JOIN entities e WHERE e.kind = 'deployment' AND e.id = p.deployment_id ORDER BY p.deployment_id`, n))
 	if err != nil {
 		return nil, err
 	}
