@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"oversight/internal/fixture"
-	"oversight/internal/testcls"
-	"oversight/internal/testreg"
 )
 
 // BenchmarkFullTile measures the server's work for a full tile it has
@@ -17,13 +15,7 @@ import (
 //
 //	go test ./web -run XXX -bench FullTile -benchmem
 func BenchmarkFullTile(b *testing.B) {
-	db := testreg.Open(b, fixture.Set(300))
-	cls := testcls.New(b, nil)
-	testreg.ProjectTiers(b, db, cls)
-	h, err := NewWithOptions(db, cls, unlimited)
-	if err != nil {
-		b.Fatal(err)
-	}
+	h, _ := handlerFor(b, fixture.Set(300), nil)
 	for _, path := range []string{"/log/tile/entries/000", "/log/tile/0/000"} {
 		b.Run(path[len("/log/tile/"):], func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, path, nil)

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"oversight/internal/fixture"
-	"oversight/internal/testcls"
-	"oversight/internal/testreg"
 	"oversight/registry"
 	"oversight/store"
 )
@@ -21,13 +19,7 @@ import (
 // deployment's tiers and that the page, the API's classification and the
 // CSV export then cite the new revision.
 func TestFactsRevisionShown(t *testing.T) {
-	db := testreg.Open(t, fixture.Set(3))
-	cls := testcls.New(t, nil)
-	testreg.ProjectTiers(t, db, cls)
-	h, err := NewWithOptions(db, cls, unlimited)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, db := handlerFor(t, fixture.Set(3), nil)
 	s := h.(*server)
 	const id = "synthetic-pk-0000000"
 	get := func(path string) string {

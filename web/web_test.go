@@ -29,15 +29,23 @@ import (
 // serveSet serves a register holding set, with curated fact documents.
 func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*httptest.Server, *store.DB) {
 	t.Helper()
+	h, db := handlerFor(t, set, facts)
+	return testreg.Serve(t, h), db
+}
+
+// handlerFor is the handler of a register holding set, with curated fact
+// documents, its tiers projected first, as a server that has run before
+// finds them.
+func handlerFor(t testing.TB, set *registry.Set, facts map[string]*rules.Facts) (http.Handler, *store.DB) {
+	t.Helper()
 	db := testreg.Open(t, set)
-	// Projected first, as a server that has run before finds it.
 	cls := testcls.New(t, facts)
 	testreg.ProjectTiers(t, db, cls)
 	h, err := NewWithOptions(db, cls, unlimited)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return testreg.Serve(t, h), db
+	return h, db
 }
 
 // unlimited serves tests that send many writes from one client: only the
