@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"sort"
 	"time"
@@ -54,11 +53,7 @@ func (p ItemPage) after() (string, error) {
 	if p.Cursor == "" {
 		return "", nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-	if err != nil || len(b) == 0 {
-		return "", registry.ErrBadCursor
-	}
-	return string(b), nil
+	return registry.CursorKey(p.Cursor)
 }
 
 // Jurisdiction sums a scenario for one jurisdiction.
@@ -145,7 +140,7 @@ func ScenarioPage(ctx context.Context, reg Register, c *Classifier, counts *Scen
 	limit := page.limit()
 	err := reg.EachDeployment(ctx, registry.DeploymentFilter{Jurisdictions: jurisdictions, Cursor: page.Cursor}, func(d *registry.Deployment) error {
 		if len(sc.Items) == limit {
-			sc.Next = base64.RawURLEncoding.EncodeToString([]byte(sc.Items[len(sc.Items)-1].Deployment))
+			sc.Next = registry.Cursor(sc.Items[len(sc.Items)-1].Deployment)
 			return errPageFull
 		}
 		it, _ := c.item(d, fw, asOf)
@@ -261,7 +256,7 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 		case len(sc.Items) < limit:
 			sc.Items = append(sc.Items, it)
 		case sc.Next == "":
-			sc.Next = base64.RawURLEncoding.EncodeToString([]byte(sc.Items[len(sc.Items)-1].Deployment))
+			sc.Next = registry.Cursor(sc.Items[len(sc.Items)-1].Deployment)
 		}
 		return nil
 	})

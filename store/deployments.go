@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"strings"
 
@@ -113,7 +112,7 @@ func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, pl p
 			out.Items = append(out.Items, d)
 			if len(out.Items) == limit {
 				if i < len(p.Items)-1 || p.Next != "" {
-					out.Next = base64.RawURLEncoding.EncodeToString([]byte(d.ID))
+					out.Next = registry.Cursor(d.ID)
 				}
 				return out, nil
 			}
@@ -195,7 +194,7 @@ func pageOf[T any](ctx context.Context, s *reader, kind, from, key string, where
 	}
 	if len(p.Items) > limit {
 		p.Items = p.Items[:limit]
-		p.Next = base64.RawURLEncoding.EncodeToString([]byte(last))
+		p.Next = registry.Cursor(last)
 	}
 	return p, nil
 }
@@ -214,11 +213,11 @@ func pageQuery(kind, from, key string, where []string, args []any, cursor string
 		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s.id", kind, table[len(table)-1])
 	}
 	if cursor != "" {
-		after, err := base64.RawURLEncoding.DecodeString(cursor)
+		after, err := registry.CursorKey(cursor)
 		if err != nil {
-			return "", nil, registry.ErrBadCursor
+			return "", nil, err
 		}
-		args = append(args, string(after))
+		args = append(args, after)
 		where = append(where, fmt.Sprintf("%s > $%d", key, len(args)))
 	}
 	q := "SELECT e.id, e.state FROM " + from

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"fmt"
 
 	"oversight/registry"
@@ -18,12 +17,12 @@ func (s *reader) Sources(ctx context.Context, cursor string, limit int) (registr
 	args := []any{}
 	q := "SELECT DISTINCT url FROM sources"
 	if cursor != "" {
-		after, err := base64.RawURLEncoding.DecodeString(cursor)
+		after, err := registry.CursorKey(cursor)
 		if err != nil {
-			return p, registry.ErrBadCursor
+			return p, err
 		}
 		q += " WHERE url > $1"
-		args = append(args, string(after))
+		args = append(args, after)
 	}
 	q += fmt.Sprintf(" ORDER BY url LIMIT %d", limit+1)
 	urls, err := queryStrings(ctx, s.q, q, args...)
@@ -32,7 +31,7 @@ func (s *reader) Sources(ctx context.Context, cursor string, limit int) (registr
 	}
 	if len(urls) > limit {
 		urls = urls[:limit]
-		p.Next = base64.RawURLEncoding.EncodeToString([]byte(urls[limit-1]))
+		p.Next = registry.Cursor(urls[limit-1])
 	}
 	for _, u := range urls {
 		use := registry.SourceUse{URL: u}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -121,7 +120,7 @@ func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, tra
 		if err != nil || full {
 			return pg, err
 		}
-		got, from, walked = pg.Items, base64.RawURLEncoding.EncodeToString([]byte(bound)), walked+budget
+		got, from, walked = pg.Items, registry.Cursor(bound), walked+budget
 	}
 	// The budget is spent, and the page is not full: its rows may lie
 	// anywhere after the bound. A filter is listed if that costs less
@@ -156,7 +155,7 @@ func (s *reader) walkOn(ctx context.Context, got []*registry.Deployment, where [
 		if len(pg.Items) == 0 {
 			return registry.Page[*registry.Deployment]{Items: got}, false, nil
 		}
-		next := base64.RawURLEncoding.EncodeToString([]byte(got[len(got)-1].Key()))
+		next := registry.Cursor(got[len(got)-1].Key())
 		return registry.Page[*registry.Deployment]{Items: got, Next: next}, true, nil
 	}
 	pg.Items = append(slices.Clip(got), pg.Items...)
@@ -176,11 +175,11 @@ func (s *reader) walkBound(ctx context.Context, p plan, cursor string, budget in
 		where = append(where, p.terms[p.one].walk(arg))
 	}
 	if cursor != "" {
-		after, err := base64.RawURLEncoding.DecodeString(cursor)
+		after, err := registry.CursorKey(cursor)
 		if err != nil {
-			return "", false, registry.ErrBadCursor
+			return "", false, err
 		}
-		where = append(where, "d.id > "+arg(string(after)))
+		where = append(where, "d.id > "+arg(after))
 	}
 	q := "SELECT d.id FROM deployments d"
 	if len(where) > 0 {

@@ -7,8 +7,6 @@
 package params
 
 import (
-	"bytes"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -255,8 +253,7 @@ func (p *Reader) Cursor() string {
 	if v == "" {
 		return ""
 	}
-	key, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil || len(key) == 0 || !utf8.Valid(key) || bytes.IndexByte(key, 0) >= 0 {
+	if _, err := registry.CursorKey(v); err != nil {
 		p.bad("cursor", registry.ErrBadCursor.Fields[0].Msg)
 		return ""
 	}
