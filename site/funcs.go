@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"oversight/analysis"
+	"oversight/rules"
 )
 
 // Colours of the scale, from narrow to wide gap (ColorBrewer PuOr-like
@@ -147,7 +148,7 @@ var funcs = template.FuncMap{
 	"sourceName":  sourceName,
 	"claimSource": claimSource,
 	"langName":    langName,
-	"coming":      coming,
+	"coming":      rules.Coming,
 	"jsonText":    jsonText,
 	"join":        strings.Join,
 	"has":         slices.Contains[[]string],

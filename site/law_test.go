@@ -59,7 +59,7 @@ func TestComing(t *testing.T) {
 			continue
 		}
 		res := fw.Evaluate(f, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
-		c := coming(res.Later)
+		c := rules.Coming(res.Later)
 		if res.Tier == rules.HighRisk || c == nil || c.Tier != rules.HighRisk || c.Rule().EffectiveFrom != "2027-12-02" {
 			t.Fatalf("today %s; coming %+v", res.Tier, c)
 		}
@@ -67,7 +67,7 @@ func TestComing(t *testing.T) {
 			t.Errorf("coming cites %q", a)
 		}
 	}
-	if coming(nil) != nil {
+	if rules.Coming(nil) != nil {
 		t.Error("nothing coming, yet something")
 	}
 }
