@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"oversight/data"
-	"oversight/frameworks"
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/synth"
@@ -87,30 +86,16 @@ func BenchmarkFactsFor(b *testing.B) {
 // Annex III 1(a)"), so that minimal risk is not read as the last word; a
 // tier nothing will change comes with nothing.
 func TestTableLater(t *testing.T) {
-	set, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
 	facts, err := data.Facts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := NewClassifier(fws, facts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var shop *registry.Deployment
-	for _, d := range set.Deployments {
-		if d.ID == "au-bunnings-store-face-recognition" {
-			shop = d
-		}
-	}
-	if shop == nil {
-		t.Fatal("no built-in deployment au-bunnings-store-face-recognition")
+	c := classifierWith(t, facts)
+	// The curated document of the register's Bunnings deployment: a
+	// retailer's own live face matching, Annex III point 1(a) deferred.
+	shop := &registry.Deployment{ID: "au-bunnings-store-face-recognition"}
+	if facts[shop.ID] == nil {
+		t.Fatalf("no curated facts for %s", shop.ID)
 	}
 	table := c.Table(time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
 	tiers, later, err := table.Of(shop)
