@@ -334,12 +334,19 @@ func (t *Table) FrameworkIDs() []string { return t.c.FrameworkIDs() }
 func (t *Table) FactsRevision(id string) (int64, bool) { return t.c.FactsRevision(id) }
 
 // Of returns a deployment's tier under each framework, in FrameworkIDs'
-// order.
-func (t *Table) Of(d *registry.Deployment) ([]string, error) {
-	tiers := t.c.tiers(d, t.asOf)
-	out := make([]string, len(tiers))
-	for i, tier := range tiers {
-		out[i] = string(tier)
+// order, and beside each what it becomes by a rule that holds on the facts
+// but is not in force yet (rules.Coming), as "from 2027-12-02: high_risk
+// (Art. 6(2); Annex III point 1(a))", or "" when nothing is coming: so that
+// a tier that holds today is not read as the last word.
+func (t *Table) Of(d *registry.Deployment) (tiers, later []string, err error) {
+	f, _ := t.c.FactsFor(d)
+	tiers, later = make([]string, len(t.c.frameworks)), make([]string, len(t.c.frameworks))
+	for i, fw := range t.c.frameworks {
+		res := fw.Evaluate(f, t.asOf)
+		tiers[i] = string(res.Tier)
+		if c := rules.Coming(res.Later); c != nil {
+			later[i] = fmt.Sprintf("from %s: %s (%s)", c.Rule().EffectiveFrom, c.Tier, c.Rule().Citation.Article)
+		}
 	}
-	return out, nil
+	return tiers, later, nil
 }

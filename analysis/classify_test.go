@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
 	"oversight/data"
 	"oversight/registry"
@@ -76,5 +78,43 @@ func BenchmarkFactsFor(b *testing.B) {
 			b.Fatal("no facts")
 		}
 		i++
+	}
+}
+
+// TestTableLater: an export's tier that holds today comes with what a rule
+// not yet in force will make it (issue 15: "from 2027-12-02: high-risk,
+// Annex III 1(a)"), so that minimal risk is not read as the last word; a
+// tier nothing will change comes with nothing.
+func TestTableLater(t *testing.T) {
+	facts, err := data.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := classifierWith(t, facts)
+	// The curated document of the register's Bunnings deployment: a
+	// retailer's own live face matching, Annex III point 1(a) deferred.
+	shop := &registry.Deployment{ID: "au-bunnings-store-face-recognition"}
+	if facts[shop.ID] == nil {
+		t.Fatalf("no curated facts for %s", shop.ID)
+	}
+	table := c.Table(time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
+	tiers, later, err := table.Of(shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]string{}
+	for i, id := range table.FrameworkIDs() {
+		got[id] = [2]string{tiers[i], later[i]}
+	}
+	if want := [2]string{"minimal_risk", "from 2027-12-02: high_risk (Art. 6(2); Annex III point 1(a))"}; got["eu-ai-act"] != want {
+		t.Errorf("eu-ai-act: %q, want %q", got["eu-ai-act"], want)
+	}
+	if l := got["au-privacy-act"][1]; l != "" {
+		t.Errorf("au-privacy-act: nothing is coming, yet %q", l)
+	}
+	later2028 := c.Table(time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC))
+	if tiers, later, _ := later2028.Of(shop); tiers[slices.Index(later2028.FrameworkIDs(), "eu-ai-act")] != "high_risk" ||
+		later[slices.Index(later2028.FrameworkIDs(), "eu-ai-act")] != "" {
+		t.Errorf("eu-ai-act in 2028: %v, %v", tiers, later)
 	}
 }

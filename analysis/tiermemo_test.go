@@ -7,6 +7,7 @@ import (
 	"oversight/data"
 	"oversight/frameworks"
 	"oversight/registry"
+	"oversight/rules"
 	"oversight/synth"
 )
 
@@ -46,13 +47,17 @@ func TestTierMemo(t *testing.T) {
 // builtinClassifier returns a classifier over the built-in frameworks,
 // without curated fact documents (internal/testcls imports analysis, so
 // its tests cannot use it).
-func builtinClassifier(t testing.TB) *Classifier {
+func builtinClassifier(t testing.TB) *Classifier { return classifierWith(t, nil) }
+
+// classifierWith is builtinClassifier with curated fact documents, as
+// NewClassifier takes them.
+func classifierWith(t testing.TB, curated map[string]*rules.Facts) *Classifier {
 	t.Helper()
 	fws, err := frameworks.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewClassifier(fws, nil)
+	c, err := NewClassifier(fws, curated)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 
 	"oversight/ingest"
 	"oversight/registry"
@@ -36,8 +37,9 @@ type Tiers interface {
 	AsOf() string
 	FrameworkIDs() []string
 	// Of returns a deployment's tier under each framework, in the order
-	// of FrameworkIDs.
-	Of(d *registry.Deployment) ([]string, error)
+	// of FrameworkIDs, and beside each what a rule not yet in force will
+	// make it ("from 2027-12-02: high_risk (...)"), or "".
+	Of(d *registry.Deployment) (tiers, later []string, err error)
 	// FactsRevision returns the log revision of the fact document the
 	// tiers of deployment id read; ok is false when they read none.
 	FactsRevision(id string) (seq int64, ok bool)
@@ -115,7 +117,7 @@ func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(*regist
 	w.WriteString(`,"tiers":{`)
 	n := 0
 	err = each(func(d *registry.Deployment) error {
-		of, err := tiers.Of(d)
+		of, _, err := tiers.Of(d)
 		if err != nil {
 			return err
 		}
@@ -187,7 +189,7 @@ func writeCSV(ctx context.Context, w io.Writer, r Register, f registry.Deploymen
 		for _, fw := range fws {
 			header = append(header, ingest.TierColumnPrefix+fw)
 		}
-		header = append(header, ingest.FactsColumn)
+		header = append(header, ingest.LaterColumn, ingest.FactsColumn)
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -198,13 +200,14 @@ func writeCSV(ctx context.Context, w io.Writer, r Register, f registry.Deploymen
 			return err
 		}
 		if tiers != nil {
-			of, err := tiers.Of(d)
+			of, later, err := tiers.Of(d)
 			if err != nil {
 				return err
 			}
 			for _, t := range of {
 				rec = append(rec, ingest.EscapeCell(t))
 			}
+			rec = append(rec, ingest.EscapeCell(laterCell(fws, later)))
 			rev := "" // derived from the record: no fact document
 			if seq, ok := tiers.FactsRevision(d.ID); ok {
 				rev = strconv.FormatInt(seq, 10)
@@ -254,12 +257,16 @@ func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f registry.D
 			"capabilities": d.System.Capabilities, "vendors": vendors, "sources": urls,
 		}
 		if tiers != nil {
-			of, err := tiers.Of(d)
+			of, later, err := tiers.Of(d)
 			if err != nil {
 				return err
 			}
-			for i, fw := range tiers.FrameworkIDs() {
+			fws := tiers.FrameworkIDs()
+			for i, fw := range fws {
 				props[ingest.TierColumnPrefix+fw] = of[i]
+			}
+			if c := laterCell(fws, later); c != "" {
+				props[ingest.LaterColumn] = c
 			}
 		}
 		return writeItem(w, &n, feature{
@@ -273,4 +280,18 @@ func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f registry.D
 	}
 	w.WriteString("\n]}\n")
 	return nil
+}
+
+// laterCell joins, for the frameworks whose tier a rule not yet in force
+// will change, the framework and what it becomes: "eu-ai-act from
+// 2027-12-02: high_risk (Art. 6(2); Annex III point 1(a))", several
+// separated by " | ".
+func laterCell(fws, later []string) string {
+	var parts []string
+	for i, l := range later {
+		if l != "" {
+			parts = append(parts, fws[i]+" "+l)
+		}
+	}
+	return strings.Join(parts, " | ")
 }

@@ -29,7 +29,7 @@ func writeTable(ctx context.Context, w io.Writer, r Register, f registry.Deploym
 	cw := csv.NewWriter(w)
 	header := tableColumns
 	if tiers != nil {
-		header = append(append([]string{}, header...), prefixed(tiers.FrameworkIDs())...)
+		header = append(append(append([]string{}, header...), prefixed(tiers.FrameworkIDs())...), ingest.LaterColumn)
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -76,11 +76,11 @@ func writeTable(ctx context.Context, w io.Writer, r Register, f registry.Deploym
 			j(d.System.Capabilities), j(d.System.Purposes), j(vendors), j(roles), j(lenders), j(instruments), j(amounts), j(currencies), j(years),
 			usdCell, j(urls), origin, credit}
 		if tiers != nil {
-			of, err := tiers.Of(d)
+			of, later, err := tiers.Of(d)
 			if err != nil {
 				return err
 			}
-			rec = append(rec, of...)
+			rec = append(append(rec, of...), laterCell(tiers.FrameworkIDs(), later))
 		}
 		for i := range rec {
 			rec[i] = ingest.EscapeCell(rec[i])

@@ -45,6 +45,11 @@ const TierColumnPrefix = "tier:"
 // deployment has none and its record alone was read. Import ignores it.
 const FactsColumn = "facts_as_of_revision"
 
+// LaterColumn is the column an export adds between the tiers and
+// FactsColumn: for each framework whose tier a rule not yet in force will
+// change, what it becomes and from when. Import ignores it.
+const LaterColumn = "later"
+
 // CSVRecord renders a deployment as a CSV row under CSVColumns, each cell
 // escaped with EscapeCell.
 func CSVRecord(d *registry.Deployment) ([]string, error) {
@@ -207,7 +212,7 @@ func csvHeader(name string, header []string) (map[string]int, ErrorList) {
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		switch j, dup := col[h]; {
-		case strings.HasPrefix(h, TierColumnPrefix), h == FactsColumn:
+		case strings.HasPrefix(h, TierColumnPrefix), h == LaterColumn, h == FactsColumn:
 			continue // computed by Oversight, not data
 		case !slices.Contains(CSVColumns, h):
 			errs.add(&Error{File: name, Line: 1, Field: registry.Clip(h), Msg: "unknown column", Allowed: CSVColumns})

@@ -111,6 +111,22 @@ func (r RuleResult) Rule() *Rule { return r.rule }
 // Missing lists the unknown facts the rule turns on.
 func (r RuleResult) Missing() []string { return r.schema.paths(r.missing) }
 
+// Coming returns, of the rules that hold on the facts but are not in force
+// yet (Result.Later), the most severe, and of those the first in force: so
+// that "minimal risk" today is shown with what it becomes, and when. Nil
+// when nothing is coming.
+func Coming(later []RuleResult) *RuleResult {
+	var best *RuleResult
+	for i := range later {
+		r := &later[i]
+		if best == nil || r.Tier.Severity() > best.Tier.Severity() ||
+			r.Tier.Severity() == best.Tier.Severity() && r.Rule().EffectiveFrom < best.Rule().EffectiveFrom {
+			best = r
+		}
+	}
+	return best
+}
+
 // MarshalJSON writes the rule's result with its citation and explanation.
 func (r RuleResult) MarshalJSON() ([]byte, error) {
 	out := struct {

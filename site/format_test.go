@@ -1,8 +1,10 @@
 package site
 
 import (
+	"strings"
 	"testing"
 
+	"oversight/analysis"
 	"oversight/registry"
 )
 
@@ -25,5 +27,28 @@ func TestFormats(t *testing.T) {
 		if got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
+	}
+}
+
+// TestThinGap: a score whose gap factors rest on less than half of their
+// inputs says so beside it, as Macao's 0.0 (one of seven safeguards, no
+// regime) must; one resting on most of them says nothing more.
+func TestThinGap(t *testing.T) {
+	zero, some := 0.0, 30.0
+	macao := analysis.Score{Score: &zero, Components: map[string]analysis.Component{
+		"safeguards": {Value: &zero, Known: 1, Inputs: 7}, "context": {Known: 0, Inputs: 1}}}
+	got := thinGap(macao)
+	for _, want := range []string{"1 of 7 safeguards", "the regime is unknown", "not evidence of a narrow gap"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("thinGap(Macao) = %q, want it to contain %q", got, want)
+		}
+	}
+	known := analysis.Score{Score: &some, Components: map[string]analysis.Component{
+		"safeguards": {Known: 4, Inputs: 7}, "context": {Known: 1, Inputs: 1}}}
+	if got := thinGap(known); got != "" {
+		t.Errorf("thinGap with 5 of 8 gap inputs known = %q, want nothing", got)
+	}
+	if got := thinGap(analysis.Score{Components: macao.Components}); got != "" {
+		t.Errorf("thinGap without a score = %q, want nothing", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"oversight/analysis"
+	"oversight/rules"
 )
 
 // Colours of the scale, from narrow to wide gap (ColorBrewer PuOr-like
@@ -41,6 +42,28 @@ func rankText(s analysis.Score) string {
 		return "not ranked (the register records no surveillance here, so there is no gap to measure yet)"
 	}
 	return "not ranked (too few inputs known)"
+}
+
+// thinGap says, for a score whose gap factors rest on fewer than half of
+// their inputs, what the score can and cannot show: unknown safeguards are
+// left out of the mean, so one recorded law in place makes the safeguard
+// gap 0 (Macao's score of 0.0 rests on one of seven safeguards and no
+// regime). Empty when the gap factors are mostly known or there is no score.
+func thinGap(s analysis.Score) string {
+	sg, ctx := s.Components["safeguards"], s.Components["context"]
+	if s.Score == nil || 2*(sg.Known+ctx.Known) >= sg.Inputs+ctx.Inputs {
+		return ""
+	}
+	regime := ""
+	if ctx.Known == 0 {
+		regime = ", and the regime is unknown"
+	}
+	text := fmt.Sprintf("The gap rests on %d of %d safeguards%s: unknown safeguards are left out of the mean, so the score says how the recorded ones stand, not how the others do.",
+		sg.Known, sg.Inputs, regime)
+	if sg.Value != nil && *sg.Value == 0 {
+		text += " Every safeguard recorded here is in place, which makes the safeguard gap 0; that is not evidence of a narrow gap."
+	}
+	return text
 }
 
 // formulaText says how the components make the score, for the method the
@@ -125,7 +148,7 @@ var funcs = template.FuncMap{
 	"sourceName":  sourceName,
 	"claimSource": claimSource,
 	"langName":    langName,
-	"coming":      coming,
+	"coming":      rules.Coming,
 	"jsonText":    jsonText,
 	"join":        strings.Join,
 	"has":         slices.Contains[[]string],
@@ -150,6 +173,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d %s", n, many)
 	},
 	"rankText":    rankText,
+	"thinGap":     thinGap,
 	"formulaText": formulaText,
 	"deref": func(v *int64) int64 {
 		if v == nil {

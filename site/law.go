@@ -75,18 +75,3 @@ func byRelevance(j *registry.Jurisdiction, fws []*rules.Framework) []*rules.Fram
 	}
 	return out
 }
-
-// coming returns, of the rules that hold on a deployment's facts but are
-// not in force yet, the most severe, and of those the first in force: so
-// that "minimal risk" today is shown with what it becomes, and when.
-func coming(later []rules.RuleResult) *rules.RuleResult {
-	var best *rules.RuleResult
-	for i := range later {
-		r := &later[i]
-		if best == nil || r.Tier.Severity() > best.Tier.Severity() ||
-			r.Tier.Severity() == best.Tier.Severity() && r.Rule().EffectiveFrom < best.Rule().EffectiveFrom {
-			best = r
-		}
-	}
-	return best
-}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"oversight/data"
 	"oversight/frameworks"
 	"oversight/registry"
 	"oversight/rules"
@@ -58,7 +59,7 @@ func TestComing(t *testing.T) {
 			continue
 		}
 		res := fw.Evaluate(f, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
-		c := coming(res.Later)
+		c := rules.Coming(res.Later)
 		if res.Tier == rules.HighRisk || c == nil || c.Tier != rules.HighRisk || c.Rule().EffectiveFrom != "2027-12-02" {
 			t.Fatalf("today %s; coming %+v", res.Tier, c)
 		}
@@ -66,7 +67,65 @@ func TestComing(t *testing.T) {
 			t.Errorf("coming cites %q", a)
 		}
 	}
-	if coming(nil) != nil {
+	if rules.Coming(nil) != nil {
 		t.Error("nothing coming, yet something")
 	}
+}
+
+// TestUnencodedLawSaysWhy holds the built-in register to issue 15's rule
+// for a binding law the register cannot encode: every jurisdiction whose
+// profile records a data-protection, biometric or AI law (a law, regulation
+// or code, not a policy) either has a framework binding it, or the profile
+// says why the law is not encoded, which the country page shows beside
+// "encodes none of its law". A framework file without rules is not the
+// answer: it would give every deployment there its default tier, as if
+// the law had been read and found to ask nothing.
+func TestUnencodedLawSaysWhy(t *testing.T) {
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	binding := map[string]bool{"law": true, "regulation": true, "code": true}
+	types := map[string]string{}
+	for _, in := range set.Instruments {
+		types[in.ID] = in.Type
+	}
+	unencoded := 0
+	for _, j := range set.Jurisdictions {
+		bound, laws := lawOf(j, fws)
+		if len(bound) > 0 {
+			continue
+		}
+		// One law may stand behind several safeguards (Turkmenistan's is its
+		// data-protection law and its biometric rules): one note suffices.
+		why := map[string]bool{}
+		for _, sg := range laws {
+			why[lawKey(sg)] = why[lawKey(sg)] || strings.Contains(strings.ToLower(sg.Note), "not encoded")
+		}
+		for _, sg := range laws {
+			if sg.Instrument != "" && !binding[types[sg.Instrument]] {
+				continue
+			}
+			unencoded++
+			if !why[lawKey(sg)] {
+				t.Errorf("%s: %s %q binds here, no framework encodes it, and no note on it says why", j.Code, sg.Kind, sg.Name)
+			}
+		}
+	}
+	if unencoded == 0 {
+		t.Log("every jurisdiction with a binding law has a framework")
+	}
+}
+
+// lawKey names the law behind a safeguard: its instrument, or its name
+// where the register holds no instrument for it.
+func lawKey(sg registry.Safeguard) string {
+	if sg.Instrument != "" {
+		return sg.Instrument
+	}
+	return "name:" + sg.Name
 }
