@@ -251,9 +251,12 @@ func (q NetworkQuery) each(ctx context.Context, reg NetworkRegister, w *netWorld
 	})
 }
 
-// BuildNetwork builds the vendor network of the deployments q selects. It
-// reads them once and keeps only aggregates and the lists ListMax cuts, so
-// its memory does not grow with the register.
+// BuildNetwork builds the vendor network of the deployments q selects. On a
+// register that keeps counts and financing entries (CountRegister and
+// FinancingRegister) it sums the counts, reads each list by index and
+// reads the entries of the selected deployments, but no deployment.
+// Otherwise it reads the deployments once and keeps only aggregates and
+// the lists ListMax cuts, so its memory does not grow with the register.
 func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Network, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -261,6 +264,9 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 	w, err := loadNetWorld(ctx, reg)
 	if err != nil {
 		return nil, err
+	}
+	if nr, ok := reg.(networkRegister); ok {
+		return networkCounted(ctx, nr, w, q)
 	}
 	n := &Network{Query: q, Deployments: []string{}, Edges: []Edge{}, Lenders: []Lender{}, Unattributed: []Flow{}}
 	overall := newHQTally("")
@@ -364,18 +370,24 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 		e.Technologies = nonNilStrings(e.Technologies)
 		n.Edges = append(n.Edges, e.Edge)
 	}
-	slices.SortFunc(n.Edges, func(a, b Edge) int {
-		return cmp.Or(cmp.Compare(b.DeploymentsTotal, a.DeploymentsTotal), cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Jurisdiction, b.Jurisdiction))
-	})
 	for _, l := range lenders {
 		slices.Sort(l.Jurisdictions)
 		slices.Sort(l.Deployments)
 		n.Lenders = append(n.Lenders, l.Lender)
 	}
+	sortNetwork(n)
+	return n, nil
+}
+
+// sortNetwork puts the edges with most deployments first, and the lenders
+// with the largest known amount.
+func sortNetwork(n *Network) {
+	slices.SortFunc(n.Edges, func(a, b Edge) int {
+		return cmp.Or(cmp.Compare(b.DeploymentsTotal, a.DeploymentsTotal), cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Jurisdiction, b.Jurisdiction))
+	})
 	slices.SortFunc(n.Lenders, func(a, b Lender) int {
 		return cmp.Or(cmp.Compare(b.USD2021, a.USD2021), cmp.Compare(b.DeploymentsTotal, a.DeploymentsTotal), cmp.Compare(a.Vendor, b.Vendor))
 	})
-	return n, nil
 }
 
 // hqTally accumulates the shares of one set of deployments.
