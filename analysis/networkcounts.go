@@ -240,8 +240,7 @@ func networkCounted(ctx context.Context, reg networkRegister, w *netWorld, q Net
 		if q.Subregion != "" && w.sub(fe.Jurisdiction) != q.Subregion {
 			return nil
 		}
-		fl := Flow{Lender: fe.Lender, Deployment: fe.Deployment, Jurisdiction: fe.Jurisdiction, Instrument: fe.Instrument,
-			Amount: fe.Amount, Currency: fe.Currency, Year: fe.Year, AmountUSD2021: fe.AmountUSD2021, AidDataID: fe.AidDataID}
+		fl := flow(fe.Deployment, fe.Jurisdiction, fe.Financing)
 		if fe.Lender == "" {
 			n.Unattributed = addCapped(n.Unattributed, &n.UnattributedTotal, fl)
 			return nil
@@ -250,14 +249,7 @@ func networkCounted(ctx context.Context, reg networkRegister, w *netWorld, q Net
 			e.Financing = addCapped(e.Financing, &e.FinancingTotal, fl)
 		}
 		if l := lenders[fe.Lender]; l != nil {
-			l.Flows = addCapped(l.Flows, &l.FlowsTotal, fl)
-			switch {
-			case fe.AmountUSD2021 != nil:
-				l.USD2021 += *fe.AmountUSD2021
-				l.USD2021Flows++
-			case fe.Amount == nil:
-				l.UnknownAmount++
-			}
+			l.addFlow(fl)
 		}
 		return nil
 	})
@@ -280,26 +272,22 @@ func networkCounted(ctx context.Context, reg networkRegister, w *netWorld, q Net
 			n.BySubregion = append(n.BySubregion, shares)
 		}
 	}
+	var es []*Edge
 	for _, e := range edges {
 		if e.Deployments, err = lists.list(e.set); err != nil {
 			return nil, err
 		}
 		e.DeploymentsTotal = e.set.total
-		slices.Sort(e.Deployments)
-		slices.Sort(e.Roles)
-		slices.Sort(e.Technologies)
-		e.Technologies = nonNilStrings(e.Technologies)
-		n.Edges = append(n.Edges, e.Edge)
+		es = append(es, &e.Edge)
 	}
+	var ls []*Lender
 	for _, l := range lenders {
 		if l.Deployments, err = lists.list(l.set); err != nil {
 			return nil, err
 		}
 		l.DeploymentsTotal = l.set.total
-		slices.Sort(l.Jurisdictions)
-		slices.Sort(l.Deployments)
-		n.Lenders = append(n.Lenders, l.Lender)
+		ls = append(ls, &l.Lender)
 	}
-	sortNetwork(n)
+	n.finish(es, ls)
 	return n, nil
 }
