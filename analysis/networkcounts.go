@@ -78,6 +78,13 @@ func (l *setLists) list(s *countedSet) ([]string, error) {
 	return ids, err
 }
 
+// fill sets a list and its total to those of s.
+func (l *setLists) fill(s *countedSet, list *[]string, total *int) error {
+	ids, err := l.list(s)
+	*list, *total = ids, s.total
+	return err
+}
+
 // The links that pick out the parts of Shares and a country's share of
 // them (supply).
 var (
@@ -144,11 +151,9 @@ func (s *sharesSets) shares(l *setLists) (Shares, error) {
 		{s.unknownRole, &t.s.UnknownRole, &t.s.UnknownRoleTotal},
 		{s.none, &t.s.NoSupplier, &t.s.NoSupplierTotal},
 	} {
-		ids, err := l.list(p.set)
-		if err != nil {
+		if err := l.fill(p.set, p.list, p.total); err != nil {
 			return Shares{}, err
 		}
-		*p.list, *p.total = ids, p.set.total
 	}
 	for country, set := range s.byHQ {
 		ids, err := l.list(set)
@@ -274,19 +279,17 @@ func networkCounted(ctx context.Context, reg networkRegister, w *netWorld, q Net
 	}
 	var es []*Edge
 	for _, e := range edges {
-		if e.Deployments, err = lists.list(e.set); err != nil {
+		es = append(es, &e.Edge)
+		if err := lists.fill(e.set, &e.Deployments, &e.DeploymentsTotal); err != nil {
 			return nil, err
 		}
-		e.DeploymentsTotal = e.set.total
-		es = append(es, &e.Edge)
 	}
 	var ls []*Lender
 	for _, l := range lenders {
-		if l.Deployments, err = lists.list(l.set); err != nil {
+		ls = append(ls, &l.Lender)
+		if err := lists.fill(l.set, &l.Deployments, &l.DeploymentsTotal); err != nil {
 			return nil, err
 		}
-		l.DeploymentsTotal = l.set.total
-		ls = append(ls, &l.Lender)
 	}
 	n.finish(es, ls)
 	return n, nil
