@@ -251,9 +251,12 @@ func (q NetworkQuery) each(ctx context.Context, reg NetworkRegister, w *netWorld
 	})
 }
 
-// BuildNetwork builds the vendor network of the deployments q selects. It
-// reads them once and keeps only aggregates and the lists ListMax cuts, so
-// its memory does not grow with the register.
+// BuildNetwork builds the vendor network of the deployments q selects. On a
+// register that keeps counts and financing entries (CountRegister and
+// FinancingRegister) it sums the counts, reads each list by index and
+// reads the entries of the selected deployments, but no deployment.
+// Otherwise it reads the deployments once and keeps only aggregates and
+// the lists ListMax cuts, so its memory does not grow with the register.
 func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Network, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -261,6 +264,9 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 	w, err := loadNetWorld(ctx, reg)
 	if err != nil {
 		return nil, err
+	}
+	if nr, ok := reg.(networkRegister); ok {
+		return networkCounted(ctx, nr, w, q)
 	}
 	n := &Network{Query: q, Deployments: []string{}, Edges: []Edge{}, Lenders: []Lender{}, Unattributed: []Flow{}}
 	overall := newHQTally("")
@@ -327,23 +333,14 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 			}
 		}
 		for _, f := range d.Financing {
-			fl := Flow{Lender: f.Lender, Deployment: d.ID, Jurisdiction: d.Jurisdiction, Instrument: f.Instrument,
-				Amount: f.Amount, Currency: f.Currency, Year: f.Year, AmountUSD2021: f.AmountUSD2021, AidDataID: f.AidDataID}
+			fl := flow(d.ID, d.Jurisdiction, f)
 			if f.Lender == "" {
 				n.Unattributed = addCapped(n.Unattributed, &n.UnattributedTotal, fl)
 				continue
 			}
 			e := edge(f.Lender, d)
 			e.Financing = addCapped(e.Financing, &e.FinancingTotal, fl)
-			l := lender(f.Lender, d)
-			l.Flows = addCapped(l.Flows, &l.FlowsTotal, fl)
-			switch {
-			case f.AmountUSD2021 != nil:
-				l.USD2021 += *f.AmountUSD2021
-				l.USD2021Flows++
-			case f.Amount == nil:
-				l.UnknownAmount++
-			}
+			lender(f.Lender, d).addFlow(fl)
 		}
 		return nil
 	})
@@ -357,116 +354,60 @@ func BuildNetwork(ctx context.Context, reg NetworkRegister, q NetworkQuery) (*Ne
 			n.BySubregion = append(n.BySubregion, t.shares())
 		}
 	}
+	var es []*Edge
+	for _, e := range edges {
+		es = append(es, &e.Edge)
+	}
+	var ls []*Lender
+	for _, l := range lenders {
+		ls = append(ls, &l.Lender)
+	}
+	n.finish(es, ls)
+	return n, nil
+}
+
+// flow returns a financing entry of a deployment as a Flow.
+func flow(deployment, jurisdiction string, f registry.Financing) Flow {
+	return Flow{Lender: f.Lender, Deployment: deployment, Jurisdiction: jurisdiction, Instrument: f.Instrument,
+		Amount: f.Amount, Currency: f.Currency, Year: f.Year, AmountUSD2021: f.AmountUSD2021, AidDataID: f.AidDataID}
+}
+
+// addFlow lists an entry that names l as lender and adds up its amount.
+// Entries come in the order of the walk, so the sums are added in one
+// order whichever way the network is built.
+func (l *Lender) addFlow(fl Flow) {
+	l.Flows = addCapped(l.Flows, &l.FlowsTotal, fl)
+	switch {
+	case fl.AmountUSD2021 != nil:
+		l.USD2021 += *fl.AmountUSD2021
+		l.USD2021Flows++
+	case fl.Amount == nil:
+		l.UnknownAmount++
+	}
+}
+
+// finish sorts the lists of the edges and lenders and adds them to n, the
+// edges with most deployments first, the lenders with the largest known
+// amount.
+func (n *Network) finish(edges []*Edge, lenders []*Lender) {
 	for _, e := range edges {
 		slices.Sort(e.Deployments)
 		slices.Sort(e.Roles)
 		slices.Sort(e.Technologies)
 		e.Technologies = nonNilStrings(e.Technologies)
-		n.Edges = append(n.Edges, e.Edge)
+		n.Edges = append(n.Edges, *e)
+	}
+	for _, l := range lenders {
+		slices.Sort(l.Jurisdictions)
+		slices.Sort(l.Deployments)
+		n.Lenders = append(n.Lenders, *l)
 	}
 	slices.SortFunc(n.Edges, func(a, b Edge) int {
 		return cmp.Or(cmp.Compare(b.DeploymentsTotal, a.DeploymentsTotal), cmp.Compare(a.Vendor, b.Vendor), cmp.Compare(a.Jurisdiction, b.Jurisdiction))
 	})
-	for _, l := range lenders {
-		slices.Sort(l.Jurisdictions)
-		slices.Sort(l.Deployments)
-		n.Lenders = append(n.Lenders, l.Lender)
-	}
 	slices.SortFunc(n.Lenders, func(a, b Lender) int {
 		return cmp.Or(cmp.Compare(b.USD2021, a.USD2021), cmp.Compare(b.DeploymentsTotal, a.DeploymentsTotal), cmp.Compare(a.Vendor, b.Vendor))
 	})
-	return n, nil
-}
-
-// hqTally accumulates the shares of one set of deployments.
-type hqTally struct {
-	s    Shares
-	byHQ map[string]*HQShare // Deployments and DeploymentsTotal only
-}
-
-func newHQTally(subregion string) *hqTally {
-	return &hqTally{s: Shares{Subregion: subregion, Deployments: []string{}, Supplied: []string{}, AlsoUnknownHQ: []string{},
-		UnknownHQ: []string{}, UnknownRole: []string{}, NoSupplier: []string{}}, byHQ: map[string]*HQShare{}}
-}
-
-func (t *hqTally) add(d *registry.Deployment, w *netWorld) {
-	s := &t.s
-	s.Deployments = addCapped(s.Deployments, &s.DeploymentsTotal, d.ID)
-	countries, part := supply(d.Vendors, w)
-	for _, c := range countries {
-		h := t.byHQ[c]
-		if h == nil {
-			h = &HQShare{Country: c}
-			t.byHQ[c] = h
-		}
-		h.Deployments = addCapped(h.Deployments, &h.DeploymentsTotal, d.ID)
-	}
-	switch part {
-	case supplied:
-		s.Supplied = addCapped(s.Supplied, &s.SuppliedTotal, d.ID)
-	case suppliedAlsoUnknownHQ:
-		s.Supplied = addCapped(s.Supplied, &s.SuppliedTotal, d.ID)
-		s.AlsoUnknownHQ = addCapped(s.AlsoUnknownHQ, &s.AlsoUnknownHQTotal, d.ID)
-	case unknownHQ:
-		s.UnknownHQ = addCapped(s.UnknownHQ, &s.UnknownHQTotal, d.ID)
-	case unknownRole:
-		s.UnknownRole = addCapped(s.UnknownRole, &s.UnknownRoleTotal, d.ID)
-	default:
-		s.NoSupplier = addCapped(s.NoSupplier, &s.NoSupplierTotal, d.ID)
-	}
-}
-
-// The parts of Shares a deployment falls in, by its suppliers.
-const (
-	noSupplier = iota
-	supplied
-	suppliedAlsoUnknownHQ
-	unknownHQ
-	unknownRole
-)
-
-// supply returns the headquarters countries of a deployment's suppliers,
-// each once, and the part of Shares its vendor roles put it in.
-func supply(vendors []registry.VendorRole, w *netWorld) ([]string, int) {
-	var countries []string
-	suppliers, noHQ, roleUnknown := false, false, false
-	for _, vr := range vendors {
-		switch {
-		case slices.Contains(SupplierRoles, vr.Role):
-			suppliers = true
-			if c := w.vendor(vr.Vendor).Headquarters; c != "" {
-				countries = appendNew(countries, c)
-			} else {
-				noHQ = true
-			}
-		case vr.Role == "unknown":
-			roleUnknown = true
-		}
-	}
-	switch {
-	case len(countries) > 0 && noHQ:
-		return countries, suppliedAlsoUnknownHQ
-	case len(countries) > 0:
-		return countries, supplied
-	case suppliers:
-		return nil, unknownHQ
-	case roleUnknown:
-		return nil, unknownRole
-	}
-	return nil, noSupplier
-}
-
-func (t *hqTally) shares() Shares {
-	s := t.s
-	s.ByHQ = []HQShare{}
-	all, known := s.DeploymentsTotal, s.SuppliedTotal
-	for _, h := range t.byHQ {
-		n := h.DeploymentsTotal
-		s.ByHQ = append(s.ByHQ, HQShare{Country: h.Country, Deployments: h.Deployments, DeploymentsTotal: n, N: n, Of: all, OfKnown: known,
-			Share: float64(n) / float64(all), ShareOfKnown: float64(n) / float64(known)})
-	}
-	slices.SortFunc(s.ByHQ, func(a, b HQShare) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Country, b.Country)) })
-	return s
 }
 
 // appendNew appends v to list unless it is there already.

@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -114,16 +115,19 @@ var countQueries = []NetworkQuery{
 // TestTablesFromCounts builds each whole-register table both ways, by
 // walking the deployments and by summing the register's counts, on each
 // engine, for each filter the pages offer, and requires identical JSON:
-// trends, the vendor table, and the share of suppliers of a few countries
-// (one of them, NZ, supplies none).
+// trends, the vendor table, the vendor network with its money (the API's
+// and /money's), and the share of suppliers of a few countries (one of
+// them, NZ, supplies none).
 func TestTablesFromCounts(t *testing.T) {
 	t.Parallel()
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
 			db, _ := countedRegister(t, engine)
-			if rep, err := db.Verify(ctx); err != nil || !rep.OK() {
-				t.Fatalf("verify: %v %v", err, rep.Mismatches)
+			if rep, err := db.Verify(ctx); err != nil {
+				t.Fatalf("verify: %v", err)
+			} else if !rep.OK() {
+				t.Fatalf("verify: %v", rep.Mismatches)
 			}
 			for _, q := range countQueries {
 				t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
@@ -132,6 +136,7 @@ func TestTablesFromCounts(t *testing.T) {
 						t.Fatalf("the query selects nothing: the comparison would prove nothing")
 					}
 					bothWays(t, db, func(reg NetworkRegister) (any, error) { return BuildVendorTable(ctx, reg, q) })
+					bothWays(t, db, func(reg NetworkRegister) (any, error) { return BuildNetwork(ctx, reg, q) })
 					for _, country := range []string{"CN", "US", "SG", "NZ"} {
 						bothWays(t, db, func(reg NetworkRegister) (any, error) { return CountSuppliers(ctx, reg, q, country) })
 					}
@@ -163,8 +168,33 @@ func TestTablesFromCounts(t *testing.T) {
 			if !lends || !financed {
 				t.Errorf("a lender no vendor role names: %v, a row with lenders: %v; want both", lends, financed)
 			}
+			// The money is compared with amounts, with none, and with
+			// entries that name no lender.
+			n, err := BuildNetwork(ctx, db, NetworkQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			usd, unknown, flows := false, false, false
+			for _, l := range n.Lenders {
+				usd = usd || l.USD2021Flows > 0
+				unknown = unknown || l.UnknownAmount > 0
+				flows = flows || len(l.Flows) > 0
+			}
+			if !usd || !unknown || !flows || n.UnattributedTotal == 0 {
+				t.Errorf("a lender with amounts in 2021 USD: %v, one with an entry of no amount: %v, one with entries: %v, %d entries with no lender; want all",
+					usd, unknown, flows, n.UnattributedTotal)
+			}
 		})
 	}
+}
+
+// noWalk is a register that keeps counts but refuses to be walked, so that
+// a table said to be summed from them cannot fall back to reading every
+// deployment.
+type noWalk struct{ *store.DB }
+
+func (noWalk) EachDeployment(context.Context, registry.DeploymentFilter, func(*registry.Deployment) error) error {
+	return errors.New("walked the register")
 }
 
 // bothWays builds a table by walking db and by summing its counts,
@@ -175,7 +205,7 @@ func bothWays(t *testing.T, db *store.DB, build func(NetworkRegister) (any, erro
 	if err != nil {
 		t.Fatal(err)
 	}
-	counted, err := build(db)
+	counted, err := build(noWalk{db})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,38 @@ func (c *DeploymentCount) Roles() []VendorRole {
 type Cell struct {
 	Jurisdiction string
 	Year         int    // 0: undated
+	AnyYear      bool   // of every year, dated or not: Year is not read
 	Capability   string // also has this capability, when set
 	NoCapability bool   // states no capability
+	Links        []Link // also passes each of these
 	Limit        int    // how many of the part to read at most
+}
+
+// A Link tests the organisations a deployment is linked to (its vendors
+// with their roles, and the lenders its financing names, linked as
+// financiers): whether one of them is of the kind it describes. The
+// parts of the vendor network (who supplied a deployment, who lent to it)
+// are listed with these.
+type Link struct {
+	Absent bool     // the deployment has no such organisation
+	Vendor string   // the organisation, when set
+	Roles  []string // in one of these roles, when set
+	// HQ is the organisation's headquarters country, when set: an ISO
+	// code, or KnownHQ or UnknownHQ. An organisation the register does not
+	// hold has an unknown one.
+	HQ string
+}
+
+// The values of Link.HQ that match any known headquarters, and none.
+const (
+	KnownHQ   = "*"
+	UnknownHQ = "?"
+)
+
+// A FinancingEntry is one financing entry of a deployment, as the register
+// keeps them apart for the money: its Note and Sources are not kept.
+type FinancingEntry struct {
+	Deployment   string
+	Jurisdiction string
+	Financing
 }

@@ -91,7 +91,10 @@ func (s *DB) orderBy(t *table) string {
 	}
 	parts := make([]string, t.key)
 	for i, c := range t.cols[:t.key] {
-		parts[i] = c + s.d.collate
+		parts[i] = c
+		if !slices.Contains(t.numbers, c) {
+			parts[i] += s.d.collate
+		}
 	}
 	return strings.Join(parts, ", ")
 }
@@ -229,12 +232,23 @@ func (r *entityRow) project() {
 			return cmp.Compare(slices.Index(allTables, a.t), slices.Index(allTables, b.t))
 		}
 		for i := range a.t.key {
-			if c := strings.Compare(cell(a.vals[i]), cell(b.vals[i])); c != 0 {
+			if c := compareKey(a.vals[i], b.vals[i]); c != 0 {
 				return c
 			}
 		}
 		return 0
 	})
+}
+
+// compareKey orders two values of a key column as verify reads the table:
+// integers as numbers, text by bytes.
+func compareKey(a, b any) int {
+	if x, ok := a.(int64); ok {
+		if y, ok := b.(int64); ok {
+			return cmp.Compare(x, y)
+		}
+	}
+	return strings.Compare(cell(a), cell(b))
 }
 
 // current is the latest state of one entity during a replay.

@@ -215,10 +215,15 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	parts := make([]string, len(cells))
 	for i, c := range cells {
 		w := append(slices.Clip(where), "d.jurisdiction = "+arg(c.Jurisdiction))
-		if c.Year == 0 {
+		switch {
+		case c.AnyYear:
+		case c.Year == 0:
 			w = append(w, "d.year IS NULL")
-		} else {
+		default:
 			w = append(w, "d.year = "+arg(c.Year))
+		}
+		for _, l := range c.Links {
+			w = append(w, linkCondition(l, arg))
 		}
 		if c.Capability != "" {
 			w = append(w, "EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id AND c.capability = "+arg(c.Capability)+")")

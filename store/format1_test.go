@@ -160,7 +160,8 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 		// it drops itself).
 		exec("DROP INDEX deployments_status")
 		exec("DROP INDEX deployments_certainty")
-		exec("DROP TABLE deployment_facts") // migration 014
+		exec("DROP TABLE deployment_facts")     // migration 014
+		exec("DROP TABLE deployment_financing") // migration 017
 		exec("UPDATE schema_version SET version = 10")
 		return err
 	})

@@ -358,12 +358,15 @@ func TestConditionsOfCommonWords(t *testing.T) {
 		t.Errorf("the facets count %d deployments, the list %d", n, len(page.Items))
 	}
 	var cells []registry.Cell
-	seen := map[registry.Cell]bool{}
+	type key struct {
+		jurisdiction string
+		year         int
+	}
+	seen := map[key]bool{}
 	for _, d := range page.Items {
-		c := registry.Cell{Jurisdiction: d.Jurisdiction, Year: d.Year(), Limit: len(page.Items)}
-		if !seen[c] {
-			seen[c] = true
-			cells = append(cells, c)
+		if k := (key{d.Jurisdiction, d.Year()}); !seen[k] {
+			seen[k] = true
+			cells = append(cells, registry.Cell{Jurisdiction: d.Jurisdiction, Year: d.Year(), Limit: len(page.Items)})
 		}
 	}
 	ids, err := db.FirstDeployments(ctx, f, cells, len(page.Items))

@@ -19,6 +19,9 @@ type table struct {
 	// key is how many leading columns make the primary key, which orders
 	// the table for verify; 0 orders it by rowid instead.
 	key int
+	// numbers are the key's columns of integers, ordered as numbers; the
+	// others are text, ordered by bytes.
+	numbers []string
 }
 
 var (
@@ -31,6 +34,11 @@ var (
 	tDeployments  = &table{name: "deployments", cols: []string{"id", "jurisdiction", "title", "status", "certainty", "year", "cameras", "lat", "lon"}, owner: "id", key: 1}
 	tDepVendors   = &table{name: "deployment_vendors", cols: []string{"deployment_id", "vendor_id", "role"}, owner: "deployment_id", key: 3}
 	tDepCaps      = &table{name: "deployment_capabilities", cols: []string{"deployment_id", "capability"}, owner: "deployment_id", key: 2}
+	// tDepFinancing holds each deployment's financing entries (migration
+	// 017), entry being the place in its list, so that the money and the
+	// vendor network read the entries rather than every deployment's state.
+	tDepFinancing = &table{name: "deployment_financing", cols: []string{"deployment_id", "entry", "lender", "instrument", "amount", "currency", "year", "amount_usd_2021", "aiddata_id"},
+		owner: "deployment_id", key: 2, numbers: []string{"entry"}}
 	// The search index's rowid is the seq of the deployment's latest
 	// revision, so a row is found by rowid instead of by scanning the
 	// unindexed id column. It must be deleted before the entities row.
@@ -52,7 +60,7 @@ var (
 )
 
 // allTables lists every projection table, in the order verify reports them.
-var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS, tDepFacts, tRetractions}
+var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tDepFTS, tDepFacts, tRetractions}
 
 // kindTables lists the tables that hold rows of each kind.
 var kindTables = map[string][]*table{
@@ -60,7 +68,7 @@ var kindTables = map[string][]*table{
 	"vendor":       {tEntities, tSources, tVendors},
 	"instrument":   {tEntities, tSources, tInstruments},
 	"claim":        {tEntities, tSources, tClaims},
-	"deployment":   {tDepFTS, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepTiers, tTierPending},
+	"deployment":   {tDepFTS, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tDepTiers, tTierPending},
 	// A reply is found by its id, which its deployment and organisation
 	// make (registry.ReplyID).
 	"reply": {tEntities, tSources},
@@ -134,6 +142,10 @@ func projectRest(e registry.Entity, seq int64) []row {
 		for _, c := range v.System.Capabilities {
 			rows = append(rows, row{tDepCaps, []any{v.ID, c}})
 		}
+		for i, f := range v.Financing {
+			rows = append(rows, row{tDepFinancing, []any{v.ID, int64(i), null(f.Lender), f.Instrument, floatOrNil(f.Amount), null(f.Currency),
+				intOrNil(f.Year), floatOrNil(f.AmountUSD2021), intOrNil(f.AidDataID)}})
+		}
 		rows = append(rows, row{tDepFTS, []any{seq, v.ID, searchText(v)}})
 		addSources(v.Sources)
 	}
@@ -178,6 +190,23 @@ func null(s string) any {
 		return nil
 	}
 	return s
+}
+
+// floatOrNil maps an absent amount to SQL NULL.
+func floatOrNil(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// intOrNil maps 0, which the registry writes for an absent year or record
+// id, to SQL NULL.
+func intOrNil(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return int64(n)
 }
 
 // cell renders a column value the same way whichever driver returned it,

@@ -50,6 +50,13 @@ var tamperCases = []tamperCase{
 	{name: "count deleted", sql: "DELETE FROM deployment_counts WHERE jurisdiction = (SELECT MIN(jurisdiction) FROM deployment_counts)", want: "deployment_counts: missing row", rebuildFixes: true},
 	{name: "count added", sql: "INSERT INTO deployment_counts VALUES ('PK', 1999, 'live', 'documented', '', '', '', 0)", want: "deployment_counts: row PK 1999 live documented [] [] [] (n=0) that no current state accounts for", rebuildFixes: true},
 
+	// The financing entries kept apart for the money (withFinancing gives
+	// synthetic-pk-0000000 12 entries).
+	{name: "financing amount edited", fn: withFinancing("UPDATE deployment_financing SET amount_usd_2021 = amount_usd_2021 * 2 WHERE entry = 4"), want: "deployment_financing: row not in the log", rebuildFixes: true},
+	{name: "financing lender rewritten", fn: withFinancing("UPDATE deployment_financing SET lender = 'vendor-b' WHERE lender IS NULL AND entry = 9"), want: "deployment_financing: row not in the log", rebuildFixes: true},
+	{name: "financing entry deleted", fn: withFinancing("DELETE FROM deployment_financing WHERE entry = 11"), want: "deployment_financing: missing", rebuildFixes: true},
+	{name: "financing entry added", fn: withFinancing("INSERT INTO deployment_financing (deployment_id, entry, instrument) VALUES ('synthetic-pk-0000003', 0, 'grant')"), want: "deployment_financing: row not in the log", rebuildFixes: true},
+
 	// The search index: its rows, and the index search reads.
 	{name: "search row deleted", sql: "DELETE FROM deployments_fts WHERE id = (SELECT MAX(id) FROM deployments)", want: "deployments_fts: missing", rebuildFixes: true},
 	{name: "search text edited", sql: "UPDATE deployments_fts SET body = 'nothing' WHERE id = (SELECT MIN(id) FROM deployments)", want: "deployments_fts", rebuildFixes: true},
