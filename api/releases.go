@@ -1,10 +1,8 @@
 package api
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"oversight/export"
 	"oversight/internal/params"
@@ -26,16 +24,6 @@ func (s *server) releases(w http.ResponseWriter, r *http.Request, rd Reader) err
 	return sendJSON(w, r, collection[release.Summary]{Items: items})
 }
 
-// findRelease returns the releases and the one a path names.
-func findRelease(ctx context.Context, rd Reader, tag string) ([]release.Release, release.Release, error) {
-	rels, err := rd.Releases(ctx)
-	if err != nil {
-		return nil, release.Release{}, err
-	}
-	rel, err := release.Find(rels, tag)
-	return rels, rel, err
-}
-
 // releaseChanges answers with a release and a page of its changelog, in
 // log order from cursor (a revision's position).
 func (s *server) releaseChanges(w http.ResponseWriter, r *http.Request, rd Reader) error {
@@ -47,29 +35,18 @@ func (s *server) releaseChanges(w http.ResponseWriter, r *http.Request, rd Reade
 	if err := p.Err(); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	rels, rel, err := findRelease(ctx, rd, r.PathValue("tag"))
+	rels, err := rd.Releases(r.Context())
 	if err != nil {
 		return err
 	}
-	item, err := release.Summarize(ctx, rd, rels, rel)
+	page, err := release.ReadPage(r.Context(), rd, rels, r.PathValue("tag"), from, limit)
 	if err != nil {
 		return err
-	}
-	changes, end, err := item.Changes(ctx, rd, from, limit)
-	if err != nil {
-		return err
-	}
-	next := ""
-	if end != 0 {
-		next = strconv.FormatInt(end, 10)
 	}
 	return sendJSON(w, r, struct {
-		release.Summary
-		Changes []release.Change `json:"changes"`
-		Next    string           `json:"next,omitempty"`
-		Export  string           `json:"export"`
-	}{item, changes, next, fmt.Sprintf("/api/v1/releases/%s/export", rel.Tag)})
+		*release.Page
+		Export string `json:"export"`
+	}{page, fmt.Sprintf("/api/v1/releases/%s/export", page.Tag)})
 }
 
 // releaseExport streams the register as of a release, in the JSON import
@@ -78,7 +55,11 @@ func (s *server) releaseExport(w http.ResponseWriter, r *http.Request, rd Reader
 	if err := noParams(r); err != nil {
 		return err
 	}
-	_, rel, err := findRelease(r.Context(), rd, r.PathValue("tag"))
+	rels, err := rd.Releases(r.Context())
+	if err != nil {
+		return err
+	}
+	rel, err := release.Find(rels, r.PathValue("tag"))
 	if err != nil {
 		return err
 	}

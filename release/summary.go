@@ -2,6 +2,7 @@ package release
 
 import (
 	"context"
+	"strconv"
 
 	"oversight/registry"
 )
@@ -52,18 +53,37 @@ func Find(rels []Release, tag string) (Release, error) {
 	return Release{}, registry.NotFound("release " + registry.Clip(tag))
 }
 
-// Changes returns a page of at most n of the release's changes, in log
-// order from log position from (from its first when from is before it),
-// and the position the next page starts at: 0 after the last.
-func (s Summary) Changes(ctx context.Context, rd Reader, from int64, n int) ([]Change, int64, error) {
+// A Page is a release with a page of its changes.
+type Page struct {
+	Summary
+	Changes []Change `json:"changes"`
+	// Next is the log position the next page starts at, in decimal; ""
+	// after the last.
+	Next string `json:"next,omitempty"`
+}
+
+// ReadPage returns a page of at most n of the changes of the release of
+// rels named tag, in log order from log position from (from its first
+// when from is before it); a registry.ENotFound error when there is no
+// such release.
+func ReadPage(ctx context.Context, rd Reader, rels []Release, tag string, from int64, n int) (*Page, error) {
+	rel, err := Find(rels, tag)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Summarize(ctx, rd, rels, rel)
+	if err != nil {
+		return nil, err
+	}
 	start := max(s.Since, from)
 	end := min(s.Size, start+int64(n))
 	cl := NewChangelog(s.Since, s.Size)
 	if err := rd.EachRevision(ctx, start, end, func(rv *registry.Revision) error { cl.Add(rv); return nil }); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	if end >= s.Size {
-		end = 0
+	p := &Page{Summary: s, Changes: cl.Changes}
+	if end < s.Size {
+		p.Next = strconv.FormatInt(end, 10)
 	}
-	return cl.Changes, end, nil
+	return p, nil
 }

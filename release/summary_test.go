@@ -2,6 +2,7 @@ package release
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"oversight/registry"
@@ -23,34 +24,30 @@ func (l log) EachRevision(_ context.Context, from, to int64, fn func(*registry.R
 	return nil
 }
 
-// TestSummaryChanges pages through a release's changes: from the release
+// TestReadPage pages through a release's changes: from the release
 // before it, a page at a time, the next page's position 0 after the last.
-func TestSummaryChanges(t *testing.T) {
+func TestReadPage(t *testing.T) {
 	ctx := context.Background()
 	rels := []Release{{Tag: "a", Size: 3}, {Tag: "b", Size: 8}}
-	rel, err := Find(rels, "b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Summarize(ctx, log(10), rels, rel)
-	if err != nil || s.Since != 3 || s.Counts[Added] != 5 {
-		t.Fatalf("summary %+v (%v), want since 3 with 5 added", s, err)
-	}
 	var seqs []int64
-	var from int64 // before the release: its first change
+	from := int64(0) // before the release: its first change
 	for pages := 0; ; pages++ {
-		changes, next, err := s.Changes(ctx, log(10), from, 2)
+		p, err := ReadPage(ctx, log(10), rels, "b", from, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range changes {
+		if p.Since != 3 || p.Counts[Added] != 5 {
+			t.Fatalf("page %+v, want since 3 with 5 added", p.Summary)
+		}
+		for _, c := range p.Changes {
 			seqs = append(seqs, c.Seq)
 		}
-		if next == 0 {
+		if p.Next == "" {
 			break
 		}
-		if next <= from || pages > 5 {
-			t.Fatalf("page from %d: next %d", from, next)
+		next, err := strconv.ParseInt(p.Next, 10, 64)
+		if err != nil || next <= from || pages > 5 {
+			t.Fatalf("page from %d: next %q", from, p.Next)
 		}
 		from = next
 	}
@@ -61,7 +58,7 @@ func TestSummaryChanges(t *testing.T) {
 	if err != nil || len(all) != 2 || all[0].Since != 0 || all[0].Counts[Added] != 3 {
 		t.Errorf("summaries %+v (%v)", all, err)
 	}
-	if _, err := Find(rels, "c"); registry.ErrorCode(err) != registry.ENotFound {
+	if _, err := ReadPage(ctx, log(10), rels, "c", 0, 2); registry.ErrorCode(err) != registry.ENotFound {
 		t.Errorf("an unknown tag: %v, want not found", err)
 	}
 }

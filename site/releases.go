@@ -2,7 +2,6 @@ package site
 
 import (
 	"net/http"
-	"strconv"
 
 	"oversight/internal/params"
 	"oversight/release"
@@ -40,22 +39,10 @@ func (s *Site) releasePage(w http.ResponseWriter, r *http.Request, rd Reader) er
 	if err != nil {
 		return err
 	}
-	rel, err := release.Find(rels, r.PathValue("tag"))
+	page, err := release.ReadPage(ctx, rd, rels, r.PathValue("tag"), from, pageSize)
 	if err != nil {
 		return err
 	}
-	row, err := release.Summarize(ctx, rd, rels, rel)
-	if err != nil {
-		return err
-	}
-	changes, end, err := row.Changes(ctx, rd, from, pageSize)
-	if err != nil {
-		return err
-	}
-	next := ""
-	if end != 0 {
-		next = strconv.FormatInt(end, 10)
-	}
-	s.render(w, r, http.StatusOK, "release", map[string]any{"Title": "Release " + rel.Tag, "R": row, "Changes": changes, "Next": next})
+	s.render(w, r, http.StatusOK, "release", map[string]any{"Title": "Release " + page.Tag, "R": page.Summary, "Changes": page.Changes, "Next": page.Next})
 	return nil
 }
