@@ -154,13 +154,6 @@ type reading func(w http.ResponseWriter, r *http.Request, rd Reader) error
 // read adapts a reading handler (see httperror.Reading).
 func (s *server) read(h reading) http.HandlerFunc { return httperror.Reading(s.Open, s.fail, h) }
 
-// state is the register state rd reads, as of today: what whole-register
-// results are kept for.
-func (s *server) state(ctx context.Context, rd Reader) (memo.Key, error) {
-	size, err := rd.Size(ctx)
-	return memo.KeyAt(size, s.Now()), err
-}
-
 // open opens a snapshot for a computation that outlives the request.
 func (s *server) open(ctx context.Context) (registry.Snapshot, error) { return s.Open(ctx) }
 

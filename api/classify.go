@@ -7,6 +7,7 @@ import (
 
 	"oversight/analysis"
 	"oversight/internal/cached"
+	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -130,7 +131,7 @@ func (s *server) scenario(w http.ResponseWriter, r *http.Request, rd Reader) err
 	if err := p.Err(); err != nil {
 		return err
 	}
-	key, err := s.state(r.Context(), rd)
+	key, err := memo.KeyOf(r.Context(), rd, s.Now())
 	if err != nil {
 		return err
 	}

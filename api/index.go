@@ -6,6 +6,7 @@ import (
 
 	"oversight/analysis"
 	"oversight/internal/cached"
+	"oversight/internal/memo"
 	"oversight/internal/params"
 )
 
@@ -16,7 +17,7 @@ func (s *server) index(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	if err := p.Err(); err != nil {
 		return err
 	}
-	key, err := s.state(r.Context(), rd)
+	key, err := memo.KeyOf(r.Context(), rd, s.Now())
 	if err != nil {
 		return err
 	}

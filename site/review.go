@@ -50,9 +50,9 @@ func (s *Site) reviewPage(w http.ResponseWriter, r *http.Request, rd Reader) err
 }
 
 func (s *Site) showReview(w http.ResponseWriter, r *http.Request, rd Reader, status int, edit string, errs registry.Errors) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return registry.NotFound("submission")
+	id, err := submissionID(r)
+	if err != nil {
+		return err
 	}
 	sub, err := s.Submissions.Submission(r.Context(), id)
 	if err != nil {
@@ -80,9 +80,9 @@ func (s *Site) showReview(w http.ResponseWriter, r *http.Request, rd Reader, sta
 // accept whose record text differs from the proposed record's is an
 // accept with edits.
 func (s *Site) decide(w http.ResponseWriter, r *http.Request, rd Reader) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		return registry.NotFound("submission")
+	id, err := submissionID(r)
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	d := contrib.Decision{Action: contrib.Action(f.Get("action")), Reviewer: auth.FromContext(r.Context()).Name, Message: f.Get("message"),
@@ -116,4 +116,14 @@ func (s *Site) decide(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	}
 	http.Redirect(w, r, "/review/"+url.PathEscape(r.PathValue("id")), http.StatusSeeOther)
 	return nil
+}
+
+// submissionID reads the {id} of a submission's page: a path that is no
+// submission's id names no page.
+func submissionID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, registry.NotFound("submission")
+	}
+	return id, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"oversight/analysis"
 	"oversight/internal/cached"
+	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -67,7 +68,7 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 	if fw != nil {
 		// The counts cover every deployment the choice selects; the table
 		// shows one page of them, ListMax long, with a link to the next.
-		key, err := s.state(ctx, rd)
+		key, err := memo.KeyOf(ctx, rd, s.Now())
 		if err != nil {
 			return err
 		}

@@ -89,17 +89,10 @@ type Site struct {
 	mux   *http.ServeMux
 }
 
-// state is the register state rd reads, as of today: what whole-register
-// results are kept for.
-func (s *Site) state(ctx context.Context, rd Reader) (memo.Key, error) {
-	size, err := rd.Size(ctx)
-	return memo.KeyAt(size, s.Now()), err
-}
-
 // memoize returns what fn computes from the whole register at the state rd
 // reads, computed once per state on a snapshot of its own (see memo.Get).
 func memoize[T any](s *Site, ctx context.Context, rd Reader, name string, fn func(context.Context, Reader) (T, error)) (memo.Value[T], error) {
-	key, err := s.state(ctx, rd)
+	key, err := memo.KeyOf(ctx, rd, s.Now())
 	if err != nil {
 		return memo.Value[T]{}, err
 	}
@@ -315,7 +308,7 @@ func (s *Site) opener() cached.Opener {
 }
 
 func (s *Site) indexReport(ctx context.Context, rd Reader) (memo.Value[*analysis.Report], error) {
-	key, err := s.state(ctx, rd)
+	key, err := memo.KeyOf(ctx, rd, s.Now())
 	if err != nil {
 		return memo.Value[*analysis.Report]{}, err
 	}

@@ -20,18 +20,5 @@ func (s *DB) AddCosignature(ctx context.Context, size int64, witness, line strin
 // Cosignatures returns the witnesses' signature lines of the checkpoint of
 // a log size, by witness name.
 func (s *reader) Cosignatures(ctx context.Context, size int64) ([]string, error) {
-	rows, err := s.q.QueryContext(ctx, "SELECT line FROM cosignatures WHERE size = $1 ORDER BY witness", size)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return queryStrings(ctx, s.q, "SELECT line FROM cosignatures WHERE size = $1 ORDER BY witness", size)
 }

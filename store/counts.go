@@ -234,18 +234,5 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 		parts[i] = fmt.Sprintf(withSearch("SELECT id FROM (SELECT d.id FROM deployments d WHERE %s ORDER BY d.id LIMIT %d) p%d", f), strings.Join(w, " AND "), max(c.Limit, 0), i)
 	}
 	q := strings.Join(parts, " UNION ALL ") + fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
-	rows, err := s.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryStrings(ctx, s.q, q, args...)
 }

@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"slices"
+	"fmt"
+	"strings"
 
 	"oversight/registry"
 )
@@ -16,110 +16,107 @@ func countable(f registry.DeploymentFilter) bool {
 	return len(registry.SearchWords(f.Q)) == 0 && f.IDs == nil && f.Tier == nil
 }
 
-// countFilter tests the rows of deployment_counts against a filter, as
-// conditions does for each deployment.
-type countFilter struct {
-	f         registry.DeploymentFilter
-	subregion map[string]string // jurisdiction code → subregion, when f has one
-	hq        map[string]string // vendor id → headquarters, when f has one
-}
-
-// selects reports whether the deployments counted in c are among those f
-// selects.
-func (cf *countFilter) selects(c *registry.DeploymentCount) bool {
-	f := &cf.f
-	switch {
-	case len(f.Jurisdictions) > 0 && !slices.Contains(f.Jurisdictions, c.Jurisdiction),
-		f.Subregion != "" && cf.subregion[c.Jurisdiction] != f.Subregion,
-		f.Capability != "" && !slices.Contains(c.Capabilities, f.Capability),
-		f.Status != "" && c.Status != f.Status,
-		f.Certainty != "" && c.Certainty != f.Certainty,
-		f.YearFrom != 0 && (c.Year == 0 || c.Year < f.YearFrom),
-		f.YearTo != 0 && (c.Year == 0 || c.Year > f.YearTo):
-		return false
+// countedTest returns the condition on a row c of deployment_counts that
+// the deployments it counts pass every filter of f, as f's terms write it
+// (plan.go), so that the counts and the deployments are tested by one
+// translation of the filter; "" when f has no filter. When keyed, it is
+// only the filters on jurisdiction, which narrow the rows read by the
+// table's key. f must be countable.
+func (s *reader) countedTest(ctx context.Context, f registry.DeploymentFilter, keyed bool, arg func(any) string) (string, error) {
+	terms, _, err := s.terms(ctx, f, false, unpinned)
+	if err != nil {
+		return "", err
 	}
-	if f.Vendor != "" && !slices.ContainsFunc(c.Vendors, func(v registry.VendorRole) bool { return v.Vendor == f.Vendor }) {
-		return false
+	var test []string
+	for _, t := range terms {
+		if t.keyed || !keyed {
+			test = append(test, t.counted(arg))
+		}
 	}
-	if f.VendorHQ != "" && !slices.ContainsFunc(c.Vendors, func(v registry.VendorRole) bool { return cf.hq[v.Vendor] == f.VendorHQ }) {
-		return false
-	}
-	return true
+	return strings.Join(test, " AND "), nil
 }
 
 // countedFacets computes Facets for a filter countable accepts by summing
 // deployment_counts: a few hundred rows where the register holds 100,000
 // deployments, rather than four GROUP BY queries over every deployment
-// the filters select.
+// the filters select. Each facet leaves out its own filter, as Facets
+// does: a row is read with whether it passes each of the four facets'
+// filters, and only if it passes the others, each tested once.
 func (s *reader) countedFacets(ctx context.Context, f registry.DeploymentFilter) (*registry.Facets, error) {
-	counts, err := s.DeploymentCounts(ctx)
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	// The facets' own filters, and the rest.
+	own := []registry.DeploymentFilter{
+		{Jurisdictions: f.Jurisdictions}, {Capability: f.Capability}, {Status: f.Status}, {Vendor: f.Vendor},
+	}
+	rest := f
+	rest.Jurisdictions, rest.Capability, rest.Status, rest.Vendor = nil, "", "", ""
+	passes := make([]string, len(own))
+	for i, g := range own {
+		test, err := s.countedTest(ctx, g, false, arg)
+		if err != nil {
+			return nil, err
+		}
+		passes[i] = "1"
+		if test != "" {
+			passes[i] = "CASE WHEN " + test + " THEN 1 ELSE 0 END"
+		}
+	}
+	q := "SELECT jurisdiction, capabilities, status, vendors, n, " + strings.Join(passes, ", ") + " FROM deployment_counts c"
+	test, err := s.countedTest(ctx, rest, false, arg)
 	if err != nil {
 		return nil, err
 	}
-	cf := &countFilter{f: f}
-	if f.Subregion != "" {
-		if cf.subregion, err = s.pairs(ctx, "SELECT code, subregion FROM jurisdictions WHERE subregion IS NOT NULL"); err != nil {
-			return nil, err
-		}
+	if test != "" {
+		q += " WHERE " + test
 	}
-	if f.VendorHQ != "" {
-		if cf.hq, err = s.pairs(ctx, "SELECT id, headquarters FROM vendors WHERE headquarters IS NOT NULL"); err != nil {
-			return nil, err
-		}
-	}
-	out := &registry.Facets{Jurisdiction: map[string]int{}, Technology: map[string]int{}, Status: map[string]int{}, Vendor: map[string]int{}}
-	// Each facet leaves out its own filter, as Facets does.
-	without := func(clear func(*registry.DeploymentFilter)) *countFilter {
-		g := *cf
-		clear(&g.f)
-		return &g
-	}
-	byJurisdiction := without(func(g *registry.DeploymentFilter) { g.Jurisdictions = nil })
-	byTechnology := without(func(g *registry.DeploymentFilter) { g.Capability = "" })
-	byStatus := without(func(g *registry.DeploymentFilter) { g.Status = "" })
-	byVendor := without(func(g *registry.DeploymentFilter) { g.Vendor = "" })
-	for i := range counts {
-		c := &counts[i]
-		if byJurisdiction.selects(c) {
-			out.Jurisdiction[c.Jurisdiction] += c.N
-		}
-		if byTechnology.selects(c) {
-			for _, cp := range c.Capabilities {
-				out.Technology[cp] += c.N
-			}
-		}
-		if byStatus.selects(c) {
-			out.Status[c.Status] += c.N
-		}
-		if byVendor.selects(c) {
-			// A vendor in several roles counts its deployments once:
-			// its entries are adjacent, sorted as vendor:role.
-			for j, v := range c.Vendors {
-				if j == 0 || c.Vendors[j-1].Vendor != v.Vendor {
-					out.Vendor[v.Vendor] += c.N
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
-// pairs reads a query of two text columns as a map from the first to the
-// second.
-func (s *reader) pairs(ctx context.Context, q string) (map[string]string, error) {
-	rows, err := s.q.QueryContext(ctx, q)
+	rows, err := s.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	m := map[string]string{}
+	out := &registry.Facets{Jurisdiction: map[string]int{}, Technology: map[string]int{}, Status: map[string]int{}, Vendor: map[string]int{}}
 	for rows.Next() {
-		var k string
-		var v sql.NullString
-		if err := rows.Scan(&k, &v); err != nil {
+		var jurisdiction, caps, status, vendors string
+		var n int
+		var p [4]bool // passes own[i]
+		if err := rows.Scan(&jurisdiction, &caps, &status, &vendors, &n, &p[0], &p[1], &p[2], &p[3]); err != nil {
 			return nil, err
 		}
-		m[k] = v.String
+		// A facet counts a row that passes the others' filters.
+		others := func(i int) bool {
+			for j := range p {
+				if j != i && !p[j] {
+					return false
+				}
+			}
+			return true
+		}
+		if others(0) {
+			out.Jurisdiction[jurisdiction] += n
+		}
+		if others(1) {
+			for _, cp := range strings.Fields(caps) {
+				out.Technology[cp] += n
+			}
+		}
+		if others(2) {
+			out.Status[status] += n
+		}
+		if others(3) {
+			// A vendor in several roles counts its deployments once:
+			// its entries are adjacent, sorted as vendor:role.
+			last := ""
+			for _, v := range strings.Fields(vendors) {
+				if id, _, _ := strings.Cut(v, ":"); id != last {
+					out.Vendor[id] += n
+					last = id
+				}
+			}
+		}
 	}
-	return m, rows.Err()
+	return out, rows.Err()
 }

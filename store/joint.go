@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"oversight/registry"
 )
@@ -29,13 +28,13 @@ import (
 var jointRows = 2000
 
 // noneMatch reports whether deployment_counts shows that no current
-// deployment passes every filter of f. It answers false when it cannot
-// tell: f searches text, lists ids, filters by tier or by a vendor's
-// headquarters, or the rows of deployment_counts its jurisdictions select
-// are more than jointRows. On PostgreSQL, which plans by statistics, it
-// always answers false.
+// deployment passes every filter of f, its rows tested as the deployments
+// are (countedTest). It answers false when it cannot tell: f has no
+// filter, or one the counts do not hold (countable), or the rows of
+// deployment_counts its jurisdictions select are more than jointRows. On
+// PostgreSQL, which plans by statistics, it always answers false.
 func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bool, error) {
-	if s.d.pin == nil || len(registry.SearchWords(f.Q)) > 0 || f.IDs != nil || f.Tier != nil || f.VendorHQ != "" {
+	if s.d.pin == nil || !countable(f) {
 		return false, nil
 	}
 	var args []any
@@ -43,49 +42,19 @@ func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bo
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	// rows select the rows read, on the key's first column; tests are
-	// the conditions a row's deployments pass. A row counts deployments
-	// of one combination, so a condition that holds of the row holds of
-	// each of them; undated deployments have year 0, which a year's
-	// bound may count in, never out.
-	var rows, tests []string
-	if len(f.Jurisdictions) > 0 {
-		rows = append(rows, "jurisdiction IN "+placeholders(arg, f.Jurisdictions))
+	test, err := s.countedTest(ctx, f, false, arg)
+	if err != nil || test == "" {
+		return false, err
 	}
-	if f.Subregion != "" {
-		rows = append(rows, "jurisdiction IN (SELECT code FROM jurisdictions WHERE subregion = "+arg(f.Subregion)+")")
+	keyed, err := s.countedTest(ctx, f, true, arg)
+	if err != nil {
+		return false, err
 	}
-	if f.Capability != "" {
-		tests = append(tests, "instr(' ' || capabilities || ' ', ' ' || "+arg(f.Capability)+" || ' ') > 0")
+	q := "SELECT * FROM deployment_counts c"
+	if keyed != "" {
+		q += " WHERE " + keyed
 	}
-	if f.Vendor != "" {
-		// Each vendor as vendor:role.
-		tests = append(tests, "instr(' ' || vendors, ' ' || "+arg(f.Vendor)+" || ':') > 0")
-	}
-	if f.Status != "" {
-		tests = append(tests, "status = "+arg(f.Status))
-	}
-	if f.Certainty != "" {
-		tests = append(tests, "certainty = "+arg(f.Certainty))
-	}
-	if f.YearFrom != 0 {
-		tests = append(tests, "year >= "+arg(f.YearFrom))
-	}
-	if f.YearTo != 0 {
-		tests = append(tests, "year <= "+arg(f.YearTo))
-	}
-	if len(rows)+len(tests) == 0 {
-		return false, nil
-	}
-	q := "SELECT * FROM deployment_counts"
-	if len(rows) > 0 {
-		q += " WHERE " + strings.Join(rows, " AND ")
-	}
-	match := "1"
-	if len(tests) > 0 {
-		match = "CASE WHEN " + strings.Join(tests, " AND ") + " THEN n ELSE 0 END"
-	}
-	q = fmt.Sprintf("SELECT count(*), coalesce(sum(%s), 0) FROM (%s LIMIT %d) c", match, q, jointRows+1)
+	q = fmt.Sprintf("SELECT count(*), coalesce(sum(CASE WHEN %s THEN n ELSE 0 END), 0) FROM (%s LIMIT %d) c", test, q, jointRows+1)
 	var read, n int64
 	if err := s.q.QueryRowContext(ctx, q, args...).Scan(&read, &n); err != nil {
 		return false, err

@@ -22,8 +22,12 @@ func TestNoneMatch(t *testing.T) {
 		registry.DeploymentFilter{Jurisdictions: []string{"PH"}, Capability: "no_such_capability"},
 		registry.DeploymentFilter{Vendor: "no-such-vendor", YearFrom: 2010},
 		registry.DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}, YearFrom: 2999},
-		registry.DeploymentFilter{Subregion: "south_asia", Status: "no_such_status"})
-	names = append(names, "jurisdiction + unknown technology", "unknown vendor + year", "jurisdictions + a year to come", "subregion + unknown status")
+		registry.DeploymentFilter{Subregion: "south_asia", Status: "no_such_status"},
+		registry.DeploymentFilter{VendorHQ: "CN", Status: "no_such_status"},
+		registry.DeploymentFilter{Subregion: "south_asia", Jurisdictions: []string{"PH"}},
+		registry.DeploymentFilter{YearTo: 1900})
+	names = append(names, "jurisdiction + unknown technology", "unknown vendor + year", "jurisdictions + a year to come", "subregion + unknown status",
+		"vendor headquarters + unknown status", "subregion + a jurisdiction outside it", "a year long past")
 	defer func(few, perRow, rows int) { fewMatches, walkPerRow, jointRows = few, perRow, rows }(fewMatches, walkPerRow, jointRows)
 	fewMatches, walkPerRow = 0, 1
 	pages := func(f registry.DeploymentFilter) (ids []string) {
@@ -63,7 +67,7 @@ func TestNoneMatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		known := f.Q == "" && f.IDs == nil && f.Tier == nil && f.VendorHQ == ""
+		known := countable(f)
 		if none != known {
 			t.Errorf("%s: no deployment passes; the counts say none: %v, want %v", names[i], none, known)
 		}

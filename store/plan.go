@@ -66,6 +66,13 @@ type term struct {
 	// free is how the filter is written where the database's planner
 	// chooses the plan (conditions).
 	free freeForm
+	// counted writes the condition on a row c of deployment_counts that
+	// the deployments it counts pass (countedTest); nil for a filter the
+	// table does not hold (words, ids, tiers). keyed is whether it is on
+	// jurisdiction, the first column of the table's key, whose index can
+	// list the rows that pass it.
+	counted func(arg func(any) string) string
+	keyed   bool
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -253,10 +260,16 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	add := func(set, test func(arg func(any) string) string) {
 		terms = append(terms, term{set: set, test: test, known: -1})
 	}
+	// The last term added is counted by cond on a row of
+	// deployment_counts, whose columns are named as the deployments'.
+	counted := func(keyed bool, cond func(arg func(any) string) string) {
+		terms[len(terms)-1].counted, terms[len(terms)-1].keyed = cond, keyed
+	}
 	column := func(col string, v any) {
 		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) },
 			func(arg func(any) string) string { return pin("d."+col) + " = " + arg(v) })
 		terms[len(terms)-1].walk = func(arg func(any) string) string { return "d." + col + " = " + arg(v) }
+		counted(col == "jurisdiction", func(arg func(any) string) string { return "c." + col + " = " + arg(v) })
 	}
 	switch len(f.Jurisdictions) {
 	case 0:
@@ -269,6 +282,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 			return "SELECT id FROM deployments WHERE jurisdiction IN " + list(arg)
 		},
 			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + list(arg) })
+		counted(true, func(arg func(any) string) string { return "c.jurisdiction IN " + list(arg) })
 	}
 	if f.Subregion != "" {
 		codes := func(arg func(any) string) string {
@@ -278,6 +292,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 			return "SELECT id FROM deployments WHERE jurisdiction IN " + codes(arg)
 		},
 			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + codes(arg) })
+		counted(true, func(arg func(any) string) string { return "c.jurisdiction IN " + codes(arg) })
 	}
 	// A filter on rows linked to the deployment (l): listed from the
 	// index on its value, or tested by the deployment's key.
@@ -289,11 +304,19 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		})
 		terms[len(terms)-1].free = free
 	}
+	// The counts hold capabilities and vendors as lists joined by
+	// spaces, each vendor as vendor:role (counts.go).
 	if f.Vendor != "" {
 		linked("deployment_vendors l", "l.vendor_id", f.Vendor, freeList)
+		counted(false, func(arg func(any) string) string {
+			return s.d.instr("' ' || c.vendors", arg(" "+f.Vendor+":")) + " > 0"
+		})
 	}
 	if f.VendorHQ != "" {
 		linked("deployment_vendors l JOIN vendors v ON v.id = l.vendor_id", "v.headquarters", f.VendorHQ, freeList)
+		counted(false, func(arg func(any) string) string {
+			return s.d.anyVendor("c.vendors", "SELECT id FROM vendors WHERE headquarters = "+arg(f.VendorHQ))
+		})
 	}
 	if f.Capability != "" {
 		// Tested row by row among conditions: a capability is common
@@ -302,6 +325,9 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		// filtered by jurisdiction, capability and year took 0.9 s with
 		// IN and 1 ms with EXISTS (docs/performance.md).
 		linked("deployment_capabilities l", "l.capability", f.Capability, freeTest)
+		counted(false, func(arg func(any) string) string {
+			return s.d.instr("' ' || c.capabilities || ' '", arg(" "+f.Capability+" ")) + " > 0"
+		})
 	}
 	if f.Status != "" {
 		column("status", f.Status)
@@ -322,6 +348,8 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		}
 		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE " + years("year", arg) },
 			func(arg func(any) string) string { return years(pin("d.year"), arg) })
+		// An undated deployment has year NULL, and 0 in the counts.
+		counted(false, func(arg func(any) string) string { return years("nullif(c.year, 0)", arg) })
 	}
 	if f.IDs != nil {
 		ids, err := json.Marshal(f.IDs)

@@ -26,6 +26,10 @@ var postgres = dialect{
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT jsonb_array_elements_text(" + ph + "::jsonb))"
 	},
+	instr: func(s, sub string) string { return "strpos(" + s + ", " + sub + ")" },
+	anyVendor: func(list, query string) string {
+		return "EXISTS (SELECT 1 FROM unnest(string_to_array(" + list + ", ' ')) j(v) WHERE split_part(j.v, ':', 1) IN (" + query + "))"
+	},
 	match:    func(ph string) string { return "tsv @@ to_tsquery('english', " + ph + ")" },
 	joinInts: func(column string) string { return "string_agg(" + column + "::text, ',')" },
 	// to_tsquery: word:* for a prefix. The words hold only letters and

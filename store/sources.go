@@ -64,6 +64,8 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
+// queryStrings reads a query of one text column, in the order it returns
+// the rows.
 func queryStrings(ctx context.Context, db querier, q string, args ...any) ([]string, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {

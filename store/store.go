@@ -30,6 +30,15 @@ type dialect struct {
 	// inJSON is a condition true when column is in the JSON array of
 	// strings bound to placeholder: one parameter, however long the list.
 	inJSON func(column, placeholder string) string
+	// instr is the position of the first sub in the text s, from 1; 0
+	// where it is not in it.
+	instr func(s, sub string) string
+	// anyVendor is a condition true when a vendor of the text list (each
+	// vendor:role, joined by spaces, as deployment_counts keeps them) is
+	// among the ids the query lists. Each of the list's few vendors is
+	// looked up in the query's ids, read once a statement: a subquery of
+	// the vendors that tests the list for each took five times as long.
+	anyVendor func(list, query string) string
 	// match is the condition on a row of the search index (deployments_fts)
 	// that it matches the full-text query bound to placeholder; query
 	// builds that query from the words of free text, each of which must
@@ -119,6 +128,11 @@ var sqlite = dialect{
 	insertOr: "OR FAIL ",
 	inJSON: func(column, ph string) string {
 		return column + " IN (SELECT value FROM json_each(" + ph + "))"
+	},
+	instr: func(s, sub string) string { return "instr(" + s + ", " + sub + ")" },
+	// The list as a JSON array: slugs hold no quote.
+	anyVendor: func(list, query string) string {
+		return `EXISTS (SELECT 1 FROM json_each('["' || replace(` + list + `, ' ', '","') || '"]') j WHERE substr(j.value, 1, instr(j.value, ':') - 1) IN (` + query + `))`
 	},
 	match: func(ph string) string { return "deployments_fts MATCH " + ph },
 	// SQLite reads no index for a term under unary +: the documented

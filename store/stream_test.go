@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
-	"oversight/data"
 	"oversight/internal/fixture"
 	"oversight/internal/testcls"
 	"oversight/registry"
@@ -155,14 +154,7 @@ func (f *failing) Next() (registry.Entity, error) {
 func TestApplyStreamTiers(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
-	set, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := data.Facts()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, facts := testcls.Builtin(t)
 	cls := testcls.New(t, facts)
 	if _, err := db.SetTierProjector(ctx, cls); err != nil {
 		t.Fatal(err)

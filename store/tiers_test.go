@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"oversight/analysis"
-	"oversight/data"
 	"oversight/internal/testcls"
 	"oversight/registry"
 	"oversight/rules"
@@ -24,14 +23,7 @@ import (
 func TestTierProjection(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
-	set, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := data.Facts()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, facts := testcls.Builtin(t)
 	cls := testcls.New(t, facts)
 	if ready, err := db.SetTierProjector(ctx, cls); err != nil || ready {
 		t.Fatalf("SetTierProjector on an empty register: ready %v, %v; want not ready", ready, err)

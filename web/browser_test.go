@@ -21,6 +21,7 @@ import (
 	"oversight/data"
 	"oversight/frameworks"
 	"oversight/internal/memo"
+	"oversight/internal/testcls"
 	"oversight/internal/testenv"
 	"oversight/registry"
 	"oversight/rules"
@@ -36,14 +37,7 @@ func builtinServer(t *testing.T) *httptest.Server {
 // builtinRegister is builtinServer with the register it serves.
 func builtinRegister(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
-	set, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := data.Facts()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, facts := testcls.Builtin(t)
 	return serveSet(t, set, facts)
 }
 

@@ -35,6 +35,16 @@ func KeyAt(size int64, now time.Time) Key {
 	return Key{Size: size, Day: now.UTC().Format(time.DateOnly)}
 }
 
+// KeyOf returns the key of the register a snapshot reads, on the day of
+// now: what the API and the pages key their whole-register results on, as
+// the response cache keys its answers on KeyAt.
+func KeyOf(ctx context.Context, sn interface {
+	Size(context.Context) (int64, error)
+}, now time.Time) (Key, error) {
+	size, err := sn.Size(ctx)
+	return KeyAt(size, now), err
+}
+
 // Day returns the UTC date of t at midnight: the date pages and answers
 // classify at by default.
 func Day(t time.Time) time.Time {

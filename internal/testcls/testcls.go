@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"oversight/analysis"
+	"oversight/data"
 	"oversight/frameworks"
+	"oversight/registry"
 	"oversight/rules"
 )
 
@@ -29,4 +31,19 @@ func New(t testing.TB, facts map[string]*rules.Facts) *analysis.Classifier {
 		t.Fatal(err)
 	}
 	return cls
+}
+
+// Builtin returns the built-in dataset and its curated fact documents,
+// read anew for each caller, which may change them.
+func Builtin(t testing.TB) (*registry.Set, map[string]*rules.Facts) {
+	t.Helper()
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts, err := data.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, facts
 }
