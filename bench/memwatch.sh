@@ -13,7 +13,7 @@ set -euo pipefail
 pid=$1 every=${2:-1}
 kb() { awk -v k="$1:" '$1 == k { print int($2 / 1024) }' "/proc/$pid/status"; }
 threads() { awk '$1 == "Threads:" { print $2 }' "/proc/$pid/status"; }
-conns() { find "/proc/$pid/fd" -lname '*.db' 2>/dev/null | wc -l; }
+conns() { { find "/proc/$pid/fd" -lname '*.db' 2>/dev/null || true; } | wc -l; }
 echo "time rss anon file hwm threads conns"
 peak="0 0 0 0 0 0"
 while [ -e "/proc/$pid/status" ]; do
