@@ -13,17 +13,25 @@ type Memory struct {
 	// context). Each SQLite connection has a page cache of its own.
 	// Default: no bound.
 	Conns int
-	// ReaderCache is the page cache of each SQLite connection, in bytes.
-	// Default: SQLite's, 2,000 KiB.
+	// ReaderCache is the memory the page cache of each SQLite connection
+	// may take, in bytes: SQLite is told 1/pageCost of it. Default:
+	// SQLite's cache_size, 2,000 KiB.
 	ReaderCache int64
-	// WriterCache is the page cache of the SQLite connection that writes
-	// the log (writeTx), in bytes. Default: writerCache.
+	// WriterCache is the memory the page cache of the SQLite connection
+	// that writes the log (writeTx) may take, in bytes. Default: a
+	// cache_size of writerCache.
 	WriterCache int64
 }
 
-// writerCache is the writer's page cache unless Memory says otherwise:
+// writerCache is the writer's cache_size unless Memory says otherwise:
 // see the SQLite dialect's writerSetup.
 const writerCache = 64 << 20
+
+// pageCost is what a page of SQLite's cache costs in memory over its size.
+// A 4 KiB page comes with SQLite's header for it (about 200 bytes), and
+// modernc's allocator rounds an allocation under 16 KiB up to a power of
+// two: each page takes 8 KiB.
+const pageCost = 2
 
 // within applies m's bound on connections to a pool.
 func (m Memory) within(db *sql.DB) {
@@ -33,8 +41,8 @@ func (m Memory) within(db *sql.DB) {
 	}
 }
 
-// cachePragma is the statement that sets a connection's page cache to n
-// bytes (a negative cache_size is in KiB).
+// cachePragma is the statement that sets a connection's cache_size to n
+// bytes of pages (a negative cache_size is in KiB).
 func cachePragma(n int64) string {
 	return fmt.Sprintf("PRAGMA cache_size = -%d", max(n>>10, 1))
 }

@@ -56,7 +56,8 @@ func TestMemory(t *testing.T) {
 		t.Errorf("connections bounded at %d, want no bound", got)
 	}
 
-	db = openWithin(t, Memory{Conns: 3, ReaderCache: 1 << 20, WriterCache: 4 << 20})
+	// Each cached page costs pageCost times its size.
+	db = openWithin(t, Memory{Conns: 3, ReaderCache: 2 << 20, WriterCache: 8 << 20})
 	if got := cacheSize(t, db.db); got != -1024 {
 		t.Errorf("reader's cache_size %d, want -1024", got)
 	}

@@ -155,7 +155,7 @@ type DB struct {
 
 	writeMu     sync.Mutex
 	writer      *sql.Conn // see writeTx
-	writerCache int64     // its page cache, in bytes (SQLite)
+	writerCache int64     // its cache_size, in bytes (SQLite)
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and
@@ -177,7 +177,7 @@ func OpenSQLiteWithin(ctx context.Context, path string, key *ledger.Key, m Memor
 		q.Add("_pragma", p)
 	}
 	if m.ReaderCache > 0 {
-		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", max(m.ReaderCache>>10, 1)))
+		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", max(m.ReaderCache/pageCost>>10, 1)))
 	}
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(path)+"?"+q.Encode())
@@ -185,7 +185,7 @@ func OpenSQLiteWithin(ctx context.Context, path string, key *ledger.Key, m Memor
 		return nil, err
 	}
 	m.within(db)
-	s := &DB{reader: reader{db, sqlite, key, &tierState{}}, db: db, writerCache: cmp.Or(m.WriterCache, writerCache)}
+	s := &DB{reader: reader{db, sqlite, key, &tierState{}}, db: db, writerCache: cmp.Or(m.WriterCache/pageCost, writerCache)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -65,10 +65,16 @@ type Split struct {
 	TileCache     int64
 }
 
+// What a server holds whatever its budget, measured at 1M deployments
+// under overload (docs/performance.md): 31 MB of mapped binary and ten
+// threads; and, for each SQLite connection beyond its page cache, about
+// 5 MB (9 MB a connection in all, 74 MB for 8): its schema, statements,
+// sorts and full-text merges, and what modernc's allocator keeps mapped
+// after they are freed.
 const (
-	fixed       = 40 << 20 // 31 MB of mapped binary and 9 threads measured at 1M
-	readerCache = 2 << 20  // SQLite's default, -2000 KiB: a request reads few pages twice
-	connOther   = 1 << 20  // schema and prepared statements of one connection
+	fixed       = 40 << 20
+	readerCache = 4 << 20 // SQLite's default 2,000 KiB, at 8 KiB a 4 KiB page
+	connOther   = 5 << 20
 )
 
 // Of divides total among the parts, for a server whose requests read
