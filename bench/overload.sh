@@ -7,7 +7,11 @@
 #   bash bench/overload.sh                    # 100k synthetic deployments
 #   SIZE=1000000 bash bench/overload.sh       # 1M (the import takes a minute)
 #   DATA=/path/to/dir bash bench/overload.sh  # a register already generated
+#   BIN=/path/to/oversight bash bench/overload.sh  # serve with another build
+#   MEMLOG=FILE bash bench/overload.sh        # the server's memory each second
 #
+# MEMLOG is bench/memwatch.sh's timeline (anonymous and file-backed memory,
+# SQLite connections), with the phases of the run marked in it.
 # The register is generated with `oversight gen` and served on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +19,9 @@ SIZE=${SIZE:-100000}
 LOAD_FOR=${LOAD_FOR:-60s}
 PORT=${PORT:-$(( 20000 + RANDOM % 20000 ))}
 WORK=$(mktemp -d /tmp/oversight-overload.XXXXXX)
+[ -z "${KEEP:-}" ] || echo "overload: server log and binaries kept in $WORK" >&2
 trap 'kill $(cat "$WORK"/server.pid 2>/dev/null) 2>/dev/null || true; [ -z "${KEEP:-}" ] && rm -rf "$WORK"' EXIT
-go build -o "$WORK/oversight" ./cmd/oversight
+if [ -n "${BIN:-}" ]; then cp "$BIN" "$WORK/oversight"; else go build -o "$WORK/oversight" ./cmd/oversight; fi
 go build -o "$WORK/load" ./bench/load
 DATA=${DATA:-$WORK/data}
 if [ ! -e "$DATA/oversight.db" ]; then
@@ -25,6 +30,12 @@ if [ ! -e "$DATA/oversight.db" ]; then
 fi
 "$WORK/oversight" serve --data "$DATA" --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 echo $! >"$WORK/server.pid"
+phase() { echo "$*"; [ -z "${MEMLOG:-}" ] || echo "$(date +%T) == $*" >>"$MEMLOG"; }
+if [ -n "${MEMLOG:-}" ]; then
+  : >"$MEMLOG"
+  bash bench/memwatch.sh "$(cat "$WORK/server.pid")" >>"$MEMLOG" &
+fi
+phase "== warm-up"
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 URL="http://127.0.0.1:$PORT"
 # Warm the whole-register figures, as a running server has them: they are
@@ -36,9 +47,9 @@ for path in / /api/v1/index /search; do
     sleep 1
   done
 done
-echo "== capacity (closed loop, 16 clients, 15 s)"
+phase "== capacity (closed loop, 16 clients, 15 s)"
 CAP=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s | tee /dev/stderr | sed -n 's/^capacity: \([0-9]*\) req\/s.*/\1/p')
 RATE=$(( CAP * 2 ))
-echo "== overload: $RATE req/s offered (twice capacity) for $LOAD_FOR, open loop"
+phase "== overload: $RATE req/s offered (twice capacity) for $LOAD_FOR, open loop"
 "$WORK/load" -url "$URL" -deployments "$SIZE" -rate "$RATE" -for "$LOAD_FOR" -pid "$(cat "$WORK/server.pid")"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); size: $SIZE deployments"

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -22,6 +23,7 @@ import (
 
 	"oversight/export"
 	"oversight/ingest"
+	"oversight/internal/budget"
 	"oversight/internal/ratelimit"
 	"oversight/ledger"
 	"oversight/registry"
@@ -133,6 +135,7 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 	var r registerFlags
 	r.register(fs)
 	addr := fs.String("addr", ":8080", "address to listen on")
+	memory := fs.String("memory", "", "the resident memory the server should stay within, such as 300MB or 1GB, divided among its caches, database connections and Go's heap (default $"+budget.Env+", else 300MB)")
 	proxy := fs.Bool("trust-proxy", false, "the server is behind a proxy (TLS, say) that appends each client's address to X-Forwarded-For: rate limits read it there")
 	var witnesses []*witness.Client
 	fs.Func("witness", "a witness to ask for cosignatures of each new checkpoint, as URL=VKEY (its add-checkpoint prefix and its key); repeatable", func(v string) error {
@@ -149,17 +152,28 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 	})
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ratelimit.TrustProxy = *proxy
+		mem, err := memoryBudget(*memory)
+		if err != nil {
+			return err
+		}
+		r.mem = store.Memory{Conns: mem.Conns, ReaderCache: mem.ReaderCache, WriterCache: mem.WriterCache}
+		debug.SetMemoryLimit(mem.Go)
 		db, err := r.open(ctx, true)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
+		stopDebug, err := serveDebug(db.DBStats)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
 		var ff frameworkFlags
 		c, _, err := ff.classifier()
 		if err != nil {
 			return err
 		}
-		h, err := web.New(db, c)
+		h, err := web.NewWithOptions(db, c, web.Options{ResponseCache: int(mem.ResponseCache), TileCache: int(mem.TileCache)})
 		if err != nil {
 			return err
 		}
@@ -171,6 +185,7 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 		}
 		go projectEach(ctx, db)
 		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)
+		slog.Info(mem.String())
 		select {
 		case err := <-errc:
 			return err

@@ -20,6 +20,7 @@ type registerFlags struct {
 	db         string
 	noSeed     bool
 	signingKey string
+	mem        store.Memory // bounds the database's connections and caches (serve)
 }
 
 func (r *registerFlags) register(fs *flag.FlagSet) {
@@ -55,11 +56,11 @@ func (r *registerFlags) openWith(ctx context.Context, seed bool, key *ledger.Key
 		if path == "" {
 			path = filepath.Join(r.dir, "oversight.db")
 		}
-		db, err = store.OpenSQLite(ctx, path, key)
+		db, err = store.OpenSQLiteWithin(ctx, path, key, r.mem)
 	case strings.HasPrefix(r.db, "postgres://") || strings.HasPrefix(r.db, "postgresql://"):
 		// Every process sharing the database must sign with the same key:
 		// give them the same --data directory, or the same --signing-key.
-		db, err = store.OpenPostgres(ctx, r.db, key)
+		db, err = store.OpenPostgresWithin(ctx, r.db, key, r.mem)
 	default:
 		return nil, fmt.Errorf("--db %q: want empty (SQLite in --data), sqlite:PATH or postgres://…", r.db)
 	}

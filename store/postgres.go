@@ -56,11 +56,17 @@ var postgres = dialect{
 // share it: writes take a row lock on the log head, migrations an advisory
 // lock.
 func OpenPostgres(ctx context.Context, url string, key *ledger.Key) (*DB, error) {
+	return OpenPostgresWithin(ctx, url, key, Memory{})
+}
+
+// OpenPostgresWithin is OpenPostgres with its connections bounded by
+// m.Conns; the caches are the PostgreSQL server's, outside this process.
+func OpenPostgresWithin(ctx context.Context, url string, key *ledger.Key, m Memory) (*DB, error) {
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxIdleConns(maxIdle)
+	m.within(db)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)

@@ -10,6 +10,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -118,7 +119,8 @@ var sqlite = dialect{
 	// With temp_store at its default it spills past 64 KiB to a temporary
 	// file, two write calls a page: a tenth of an import's CPU. In memory
 	// it holds the pages one statement of batchRows rows touches.
-	writerSetup: []string{"PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY"},
+	// Its cache is set apart (writerCache, or Memory.WriterCache).
+	writerSetup: []string{"PRAGMA temp_store = MEMORY"},
 	// OR FAIL: a row that fails a constraint ends its INSERT without
 	// undoing the statement's rows before it, so SQLite keeps no
 	// statement journal for it (a copy of every page the statement
@@ -165,13 +167,20 @@ type DB struct {
 	reader // reads through db, outside any transaction
 	db     *sql.DB
 
-	writeMu sync.Mutex
-	writer  *sql.Conn // see writeTx
+	writeMu     sync.Mutex
+	writer      *sql.Conn // see writeTx
+	writerCache int64     // its cache_size, in bytes (SQLite)
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and
 // brings its schema up to date. Checkpoints are signed with key.
 func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) {
+	return OpenSQLiteWithin(ctx, path, key, Memory{})
+}
+
+// OpenSQLiteWithin is OpenSQLite with its connections and their caches
+// bounded by m.
+func OpenSQLiteWithin(ctx context.Context, path string, key *ledger.Key, m Memory) (*DB, error) {
 	q := url.Values{}
 	// WAL lets readers run beside the writer. synchronous=FULL makes every
 	// commit durable before its signed checkpoint can be read: a checkpoint
@@ -181,13 +190,16 @@ func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) 
 	for _, p := range []string{"busy_timeout(30000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
+	if m.ReaderCache > 0 {
+		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", max(m.ReaderCache/pageCost>>10, 1)))
+	}
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxIdleConns(maxIdle)
-	s := &DB{reader: reader{db, sqlite, key, &tierState{}}, db: db}
+	m.within(db)
+	s := &DB{reader: reader{db, sqlite, key, &tierState{}}, db: db, writerCache: cmp.Or(m.WriterCache/pageCost, writerCache)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -239,7 +251,7 @@ func (s *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		if err != nil {
 			return err
 		}
-		for _, q := range s.d.writerSetup {
+		for _, q := range append([]string{cachePragma(s.writerCache)}, s.d.writerSetup...) {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
 				conn.Close()
 				return err

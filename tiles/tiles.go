@@ -13,6 +13,7 @@
 package tiles
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -51,7 +52,13 @@ type Reader interface {
 // one request; it is closed with the answer when it has a Close method.
 // Full tiles are kept once made (see Server.ServeCached).
 func Handler(prefix string, open func(context.Context) (Reader, error)) *Server {
-	return &Server{prefix: prefix, open: open, cache: tileCache{maxBytes: cacheMaxBytes}}
+	return HandlerCaching(prefix, open, cacheMaxBytes)
+}
+
+// HandlerCaching is Handler keeping at most cacheBytes of full tiles'
+// bodies; 0 keeps cacheMaxBytes.
+func HandlerCaching(prefix string, open func(context.Context) (Reader, error), cacheBytes int) *Server {
+	return &Server{prefix: prefix, open: open, cache: tileCache{maxBytes: cmp.Or(cacheBytes, cacheMaxBytes)}}
 }
 
 // A Server serves a log's tiles.

@@ -159,7 +159,9 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 		len(key) > cacheMaxKey || strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
 		return
 	}
-	e = &cachedResponse{status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes()}
+	// The body is copied to its length: the buffer it grew in holds up
+	// to twice that, which the cache's bound would not have counted.
+	e = &cachedResponse{status: rec.status, header: w.Header().Clone(), body: bytes.Clone(rec.buf.Bytes())}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.key != state {

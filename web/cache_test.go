@@ -102,6 +102,18 @@ func TestCacheBoundedWithKeys(t *testing.T) {
 	if sum != c.bytes || len(c.entries) == 0 {
 		t.Errorf("%d entries cost %d bytes; the cache counts %d", len(c.entries), sum, c.bytes)
 	}
+	// What is counted is what is held: a body written in pieces grew a
+	// buffer to up to twice its length, which the cache does not keep.
+	pieces := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 100 {
+			w.Write([]byte(strings.Repeat("z", 1000)))
+		}
+	})
+	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/deployments/x", nil), 1, pieces)
+	// (Go rounds an allocation this large up to its 8 KiB pages.)
+	if e := c.entries["/deployments/x"]; e == nil || len(e.body) != 100_000 || cap(e.body) >= len(e.body)+8<<10 {
+		t.Errorf("a 100,000-byte body kept as %d bytes of %d", len(e.body), cap(e.body))
+	}
 	// A key over cacheMaxKey is served, not kept.
 	n := len(c.entries)
 	rec := httptest.NewRecorder()

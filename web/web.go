@@ -99,7 +99,16 @@ type Options struct {
 	// Writes bounds each client's writes; Logins each account name's
 	// sign-in attempts.
 	Writes, Logins ratelimit.Limit
+	// ResponseCache and TileCache bound the bytes the response cache
+	// and the full tiles' cache keep (cacheMaxBytes and the tiles
+	// package's default when 0): shares of the server's memory budget
+	// (package budget).
+	ResponseCache, TileCache int
 }
+
+// Readers is how many requests read the register at once: a server's
+// memory budget gives each of them a database connection.
+func Readers() int { return readers }
 
 // NewWithOptions is New with options.
 func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Handler, error) {
@@ -140,11 +149,11 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	log := tiles.Handler("/log", func(ctx context.Context) (tiles.Reader, error) { return reg.Snapshot(ctx) })
+	log := tiles.HandlerCaching("/log", func(ctx context.Context) (tiles.Reader, error) { return reg.Snapshot(ctx) }, o.TileCache)
 	routes(mux, a, log, pages)
 	shed := newShedder(readers, shedWait, shedRetry)
 	deadline := withDeadline(RequestDeadline, mux)
-	s := &server{reg: reg, facts: facts, cache: responseCache{now: now}, auth: authn, access: newAccessTable(access), pages: pages, tiles: log,
+	s := &server{reg: reg, facts: facts, cache: responseCache{now: now, maxBytes: o.ResponseCache}, auth: authn, access: newAccessTable(access), pages: pages, tiles: log,
 		writes: ratelimit.New(o.Writes, maxClients, now), origins: http.NewCrossOriginProtection()}
 	s.inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
