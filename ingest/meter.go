@@ -16,7 +16,7 @@ import (
 // may read past a mark (the start of a record), so that no record is read
 // whole into memory if it is too large.
 type meter struct {
-	r     io.Reader
+	r     *bufio.Reader
 	n     int64 // bytes read
 	lines int64 // line feeds read
 	mark  int64
@@ -52,6 +52,14 @@ func (m *meter) Read(p []byte) (int, error) {
 	m.n += int64(n)
 	m.lines += int64(bytes.Count(p[:n], []byte("\n")))
 	return n, err
+}
+
+// ahead returns the bytes the meter holds read from the file and not yet
+// given to its reader, without reading more. They stay valid until the
+// next Read.
+func (m *meter) ahead() []byte {
+	b, _ := m.r.Peek(m.r.Buffered())
+	return b
 }
 
 // tooLong says what the limit is.

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -195,6 +196,61 @@ func TestReaderErrors(t *testing.T) {
 	for i, w := range want {
 		if got := errs[i].Error(); got != w {
 			t.Errorf("error %d: %s\nwant %s", i, got, w)
+		}
+	}
+}
+
+// TestReaderSkipsClassification checks that an export's classification is
+// skipped whatever the size of its entries, those the decoder holds whole
+// in its buffer and those it does not, strings holding brackets and
+// escaped quotes included; and that nesting past registry.MaxDepth or bad
+// syntax is refused either way, at the same depth.
+func TestReaderSkipsClassification(t *testing.T) {
+	deployments := `"deployments": [{"id": "a"}], `
+	pad := strings.Repeat("p", 6<<10) // more than skip looks ahead at
+	nested := func(depth int, inner string) string {
+		return strings.Repeat(`[`, depth) + inner + strings.Repeat(`]`, depth)
+	}
+	var tiers []string
+	for i := range 300 {
+		entry := `{"eu-ai-act": "high_risk", "note": "a \"quoted\" ]} bracket", "list": [1, {"x": [null, true]}]}`
+		switch i % 3 {
+		case 1:
+			entry = `{"eu-ai-act": "high_risk", "long": "` + strings.Repeat("x", 900) + `"}`
+		case 2:
+			entry = `{"long": "` + pad + `", "list": [[["a"]]]}`
+		}
+		tiers = append(tiers, fmt.Sprintf(`"d%d": %s`, i, entry))
+	}
+	doc := func(tiers string) []byte {
+		return []byte(`{` + deployments + `"classification": {"as_of": "2026-01-01", "frameworks": ["eu-ai-act"], "tiers": {` + tiers + `}}, "vendors": [{"id": "v"}]}`)
+	}
+	got, _, err := readAll([]string{writeFile(t, "export.json", doc(strings.Join(tiers, ",\n")))}, "")
+	if err != nil || len(got) != 2 || got[0].Key() != "a" || got[1].Key() != "v" {
+		t.Fatalf("%d records, %v", len(got), err)
+	}
+	// Inside the document, the classification and its tiers, an entry
+	// may nest 29 deep.
+	for _, c := range []struct {
+		name, entry string
+		refused     string
+	}{
+		{"deepest", nested(29, `"a"`), ""},
+		{"deepest-long", nested(29, `"`+pad+`"`), ""},
+		{"deeper", nested(30, `"a"`), "classification: nested more than 32 deep"},
+		{"deeper-long", nested(30, `"`+pad+`"`), "classification: nested more than 32 deep"},
+		{"long-then-deeper", `["` + pad + `", ` + nested(29, `1`) + `]`, "classification: nested more than 32 deep"},
+		{"syntax", `{"a": 1,}`, "invalid character"},
+		{"syntax-long", `{"a": "` + pad + `",}`, "invalid character"},
+		{"unclosed", `{"a": [1}`, "invalid character"},
+	} {
+		body := doc(`"x": {"eu-ai-act": "high_risk"}, "y": ` + c.entry + `, "z": []`)
+		got, _, err := readAll([]string{writeFile(t, c.name+".json", body)}, "")
+		switch {
+		case c.refused == "" && (err != nil || len(got) != 2):
+			t.Errorf("%s: %d records, %v", c.name, len(got), err)
+		case c.refused != "" && (err == nil || !strings.Contains(err.Error(), c.refused)):
+			t.Errorf("%s: %v, want %q", c.name, err, c.refused)
 		}
 	}
 }

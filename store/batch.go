@@ -93,10 +93,19 @@ func (w *txWriter) queryRow(q string, args ...any) *sql.Row {
 	return s.QueryRowContext(w.ctx, args...)
 }
 
-// batchRows is how many rows one INSERT carries. SQLite allows 32,766
-// parameters a statement and PostgreSQL 65,535; the widest table has 9
-// columns. Past a few dozen rows a statement the gain is small.
+// batchRows is how many rows one INSERT carries, unless its table says
+// otherwise (table.rows). SQLite allows 32,766 parameters a statement and
+// PostgreSQL 65,535; the widest table has 9 columns. Past a few dozen rows
+// a statement the gain is small.
 const batchRows = 64
+
+// rowsPerInsert is how many rows one INSERT into t carries.
+func rowsPerInsert(t *table) int {
+	if t.rows > 0 {
+		return t.rows
+	}
+	return batchRows
+}
 
 // insert adds rows, writing full batches as they fill.
 func (w *txWriter) insert(rows ...row) error {
@@ -107,7 +116,7 @@ func (w *txWriter) insert(rows ...row) error {
 		}
 		vals = append(vals, r.vals...)
 		w.pending[r.t] = vals
-		if len(vals) == batchRows*len(r.t.cols) {
+		if len(vals) == rowsPerInsert(r.t)*len(r.t.cols) {
 			if err := w.flushTable(r.t); err != nil {
 				return err
 			}

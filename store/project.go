@@ -22,6 +22,8 @@ type table struct {
 	// numbers are the key's columns of integers, ordered as numbers; the
 	// others are text, ordered by bytes.
 	numbers []string
+	// rows is how many rows one INSERT carries; 0 for batchRows.
+	rows int
 }
 
 var (
@@ -42,7 +44,14 @@ var (
 	// The search index's rowid is the seq of the deployment's latest
 	// revision, so a row is found by rowid instead of by scanning the
 	// unindexed id column. It must be deleted before the entities row.
-	tDepFTS = &table{name: "deployments_fts", cols: []string{"rowid", "id", "body"}, owner: "id",
+	//
+	// Its INSERTs carry 1,024 rows: SQLite's FTS5 writes the terms it
+	// holds in memory to disk as a new segment whenever a statement of
+	// several rows begins (its savepoint), and merges the segments as
+	// they pile up. At 64 rows a statement that was 1,500 segments, most
+	// of them merged again, for 100,000 deployments; its statements were
+	// a fifth of an import's CPU (docs/performance.md).
+	tDepFTS = &table{name: "deployments_fts", cols: []string{"rowid", "id", "body"}, owner: "id", rows: 1024,
 		delete: "DELETE FROM deployments_fts WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $1)"}
 )
 

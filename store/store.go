@@ -118,7 +118,7 @@ var sqlite = dialect{
 	// as they were) so that a failing row can undo the rows before it.
 	// With temp_store at its default it spills past 64 KiB to a temporary
 	// file, two write calls a page: a tenth of an import's CPU. In memory
-	// it holds the pages one statement of batchRows rows touches.
+	// it holds the pages one statement touches (rowsPerInsert rows).
 	// Its cache is set apart (writerCache, or Memory.WriterCache).
 	writerSetup: []string{"PRAGMA temp_store = MEMORY"},
 	// OR FAIL: a row that fails a constraint ends its INSERT without
