@@ -19,6 +19,8 @@ type table struct {
 	// key is how many leading columns make the primary key, which orders
 	// the table for verify; 0 orders it by rowid instead.
 	key int
+	// ignore: a row whose key the table holds already is not inserted.
+	ignore bool
 }
 
 var (
@@ -36,7 +38,17 @@ var (
 	// unindexed id column. It must be deleted before the entities row.
 	tDepFTS = &table{name: "deployments_fts", cols: []string{"rowid", "id", "body"}, owner: "id",
 		delete: "DELETE FROM deployments_fts WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $1)"}
+	// The words of the search text (words.go), listed by word in id
+	// order; verify reads them by deployment, through the index
+	// (deployment_id) that deletes them.
+	tDepWords = &table{name: "deployment_words", cols: []string{"deployment_id", "word"}, owner: "deployment_id", key: 2}
 )
+
+// tSearchWords holds every word deployment_words ever held, which
+// search_words_fts indexes (a trigger). It is no projection: a word is
+// added, never removed, as a word no deployment holds any longer selects
+// none; a row already there is left as it is (ignore).
+var tSearchWords = &table{name: "search_words", cols: []string{"word"}, ignore: true}
 
 // tRetractions holds the tombstones of retracted entities. Its rows come
 // from the retracting revisions, not from a state: see tombstone.
@@ -52,7 +64,7 @@ var (
 )
 
 // allTables lists every projection table, in the order verify reports them.
-var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS, tDepFacts, tRetractions}
+var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFTS, tDepWords, tDepFacts, tRetractions}
 
 // kindTables lists the tables that hold rows of each kind.
 var kindTables = map[string][]*table{
@@ -60,7 +72,7 @@ var kindTables = map[string][]*table{
 	"vendor":       {tEntities, tSources, tVendors},
 	"instrument":   {tEntities, tSources, tInstruments},
 	"claim":        {tEntities, tSources, tClaims},
-	"deployment":   {tDepFTS, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepTiers, tTierPending},
+	"deployment":   {tDepFTS, tDepWords, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepTiers, tTierPending},
 	// A reply is found by its id, which its deployment and organisation
 	// make (registry.ReplyID).
 	"reply": {tEntities, tSources},
@@ -134,7 +146,9 @@ func projectRest(e registry.Entity, seq int64) []row {
 		for _, c := range v.System.Capabilities {
 			rows = append(rows, row{tDepCaps, []any{v.ID, c}})
 		}
-		rows = append(rows, row{tDepFTS, []any{seq, v.ID, searchText(v)}})
+		text := searchText(v)
+		rows = append(rows, row{tDepFTS, []any{seq, v.ID, text}})
+		rows = append(rows, wordRows(v.ID, text)...)
 		addSources(v.Sources)
 	}
 	return rows
