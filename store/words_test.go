@@ -170,3 +170,12 @@ func migrationFile(t *testing.T, db *DB, n int) string {
 	t.Fatalf("no migration %d", n)
 	return ""
 }
+
+// undoWords are the statements that take a register back to before
+// migration 017, for tests that run the migrations again.
+func undoWords() []string {
+	if engineInUse.name == "postgres" {
+		return []string{"DROP TABLE deployment_words"}
+	}
+	return []string{"DROP TRIGGER search_words_indexed", "DROP TABLE search_words_fts", "DROP TABLE search_words", "DROP TABLE deployment_words"}
+}
