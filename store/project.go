@@ -45,9 +45,10 @@ var (
 )
 
 // tSearchWords holds every word deployment_words ever held, which
-// search_words_fts indexes (a trigger). It is no projection: a word is
-// added, never removed, as a word no deployment holds any longer selects
-// none; a row already there is left as it is (ignore).
+// search_words_fts indexes (a trigger), on the engines that read words
+// through it (dialect.words). It is no projection: a word is added, never
+// removed, as a word no deployment holds any longer selects none; a row
+// already there is left as it is (ignore).
 var tSearchWords = &table{name: "search_words", cols: []string{"word"}, ignore: true}
 
 // tRetractions holds the tombstones of retracted entities. Its rows come
