@@ -43,6 +43,9 @@ type txWriter struct {
 	pendingMarked map[string]bool
 
 	counts map[countKey]int // deltas of deployment_counts, written by flush
+	// words are those this write added to search_words (or found there),
+	// each sent once.
+	words map[string]bool
 }
 
 type insertKey struct {
@@ -110,6 +113,11 @@ func rowsPerInsert(t *table) int {
 // insert adds rows, writing full batches as they fill.
 func (w *txWriter) insert(rows ...row) error {
 	for _, r := range rows {
+		if r.t == tDepWords && w.d.words {
+			if err := w.addWord(r.vals[1].(string)); err != nil {
+				return err
+			}
+		}
 		vals, ok := w.pending[r.t]
 		if !ok {
 			w.order = append(w.order, r.t)
@@ -123,6 +131,18 @@ func (w *txWriter) insert(rows ...row) error {
 		}
 	}
 	return nil
+}
+
+// addWord adds word to search_words, unless this write did already.
+func (w *txWriter) addWord(word string) error {
+	if w.words[word] {
+		return nil
+	}
+	if w.words == nil {
+		w.words = map[string]bool{}
+	}
+	w.words[word] = true
+	return w.insert(row{tSearchWords, []any{word}})
 }
 
 // flush writes every row added, and the tiers of the deployments queued,
@@ -205,7 +225,11 @@ func (w *txWriter) insertAll(jobs <-chan insertJob, done chan<- error) {
 // insertSQL is the statement inserting n rows into t, in d's words.
 func insertSQL(t *table, n int, d dialect) string {
 	var b strings.Builder
-	b.WriteString("INSERT " + d.insertOr + "INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
+	or := d.insertOr
+	if t.ignore {
+		or = "" // ON CONFLICT below
+	}
+	b.WriteString("INSERT " + or + "INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
 	p := 1
 	for i := range n {
 		if i > 0 {
@@ -220,6 +244,9 @@ func insertSQL(t *table, n int, d dialect) string {
 			p++
 		}
 		b.WriteByte(')')
+	}
+	if t.ignore {
+		b.WriteString(" ON CONFLICT DO NOTHING")
 	}
 	return b.String()
 }

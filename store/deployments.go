@@ -63,6 +63,9 @@ func (s *reader) DeploymentStates(ctx context.Context, f registry.DeploymentFilt
 		return registry.Page[registry.Stored]{}, err
 	}
 	if g.Match == nil && p.terms == nil {
+		if p, err = p.at(f.Cursor, f.Limit); err != nil {
+			return registry.Page[registry.Stored]{}, err
+		}
 		return pageOf[registry.Stored](ctx, s, "deployment", "deployments d", p.key, p.where, p.args, f.Cursor, f.Limit)
 	}
 	d, err := s.Deployments(ctx, f)

@@ -162,6 +162,9 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 		exec("DROP INDEX deployments_certainty")
 		exec("DROP TABLE deployment_facts")     // migration 014
 		exec("DROP TABLE deployment_financing") // migration 017
+		for _, q := range undoWords() {         // migration 018
+			exec(q)
+		}
 		exec("UPDATE schema_version SET version = 10")
 		return err
 	})

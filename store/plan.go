@@ -97,6 +97,11 @@ type plan struct {
 	// is spent (walk.go); nil otherwise.
 	terms []term
 	one   int
+	// from, when set, writes the condition that lists the first n
+	// deployments after the cursor's key, in id order, from an index
+	// that gives them so (one word's lists: words.go); the page reads
+	// them and no more.
+	from func(arg func(any) string, after string, n int) string
 }
 
 // pagePlan returns the plan of a page of deployments for f.
@@ -107,6 +112,12 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	terms, one, err := s.terms(ctx, f, tiersIndexed, s.pin())
 	if err != nil {
 		return plan{}, err
+	}
+	if words := registry.SearchWords(f.Q); len(terms) == 1 && len(words) == 1 {
+		// One word alone: its lists in id order, read from the cursor.
+		if p, ok, err := s.wordPlan(ctx, words[0]); err != nil || ok {
+			return p, err
+		}
 	}
 	few := fewMatches
 	if len(terms) == 1 && terms[0].once {

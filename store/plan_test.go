@@ -277,30 +277,40 @@ func TestPageShapesAgree(t *testing.T) {
 	}
 }
 
-// TestTextAlone pages through text alone listed (fewer matches than
-// fewWords) and walked (as many or more), which give the same deployments;
-// and counts a word as a prefix by its whole-word count first, which the
-// prefix's count completes when the whole word's falls short.
+// TestTextAlone pages through one word alone read from its lists of
+// deployments (deployment_words), and through deployments_fts listed
+// (fewer matches than fewWords) and walked (as many or more), which give
+// the same deployments; and counts a word as a prefix by its whole-word
+// count first, which the prefix's count completes when the whole word's
+// falls short.
 func TestTextAlone(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(12))
 	defer func(was int) { fewWords = was }(fewWords)
 	f := registry.DeploymentFilter{Q: "harb", Limit: 1}
-	var got [2][]string
-	for i, few := range []int{fewMatches, 1} {
-		fewWords = few
+	var got [3][]string
+	for i, way := range []struct {
+		words bool
+		few   int
+		sql   string // what the page's statement reads
+	}{
+		{true, fewMatches, "FROM deployment_words WHERE word = "},
+		{false, fewMatches, "d.id IN (SELECT id FROM deployments_fts"},
+		{false, 1, "e.seq IN (SELECT rowid FROM deployments_fts"},
+	} {
+		r := db.reader
+		r.d.words, fewWords = way.words, way.few
 		g := f
 		for range 100 {
-			stmts, err := db.DeploymentsQueries(ctx, g)
+			stmts, err := r.DeploymentsQueries(ctx, g)
 			if err != nil {
 				t.Fatal(err)
 			}
-			walked := strings.Contains(stmts[len(stmts)-1].SQL, "e.seq IN (SELECT rowid FROM deployments_fts")
-			if walked != (i == 1) {
-				t.Fatalf("fewWords %d: the page runs %s", few, stmts[len(stmts)-1].SQL)
+			if !strings.Contains(stmts[len(stmts)-1].SQL, way.sql) {
+				t.Fatalf("words %v, fewWords %d: the page runs %s", way.words, way.few, stmts[len(stmts)-1].SQL)
 			}
-			p, err := db.Deployments(ctx, g)
+			p, err := r.Deployments(ctx, g)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -312,8 +322,8 @@ func TestTextAlone(t *testing.T) {
 			}
 		}
 	}
-	if len(got[0]) < 2 || !slices.Equal(got[0], got[1]) {
-		t.Errorf("listed %v, walked %v", got[0], got[1])
+	if len(got[0]) < 2 || !slices.Equal(got[0], got[1]) || !slices.Equal(got[0], got[2]) {
+		t.Errorf("from the words' lists %v, listed %v, walked %v", got[0], got[1], got[2])
 	}
 	for _, c := range []struct {
 		words []string

@@ -24,6 +24,8 @@ type table struct {
 	numbers []string
 	// rows is how many rows one INSERT carries; 0 for batchRows.
 	rows int
+	// ignore: a row whose key the table holds already is not inserted.
+	ignore bool
 }
 
 var (
@@ -53,7 +55,18 @@ var (
 	// a fifth of an import's CPU (docs/performance.md).
 	tDepFTS = &table{name: "deployments_fts", cols: []string{"rowid", "id", "body"}, owner: "id", rows: 1024,
 		delete: "DELETE FROM deployments_fts WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $1)"}
+	// The words of the search text (words.go), listed by word in id
+	// order; verify reads them by deployment, through the index
+	// (deployment_id) that deletes them.
+	tDepWords = &table{name: "deployment_words", cols: []string{"deployment_id", "word"}, owner: "deployment_id", key: 2}
 )
+
+// tSearchWords holds every word deployment_words ever held, which
+// search_words_fts indexes (a trigger), on the engines that read words
+// through it (dialect.words). It is no projection: a word is added, never
+// removed, as a word no deployment holds any longer selects none; a row
+// already there is left as it is (ignore).
+var tSearchWords = &table{name: "search_words", cols: []string{"word"}, ignore: true}
 
 // tRetractions holds the tombstones of retracted entities. Its rows come
 // from the retracting revisions, not from a state: see tombstone.
@@ -69,7 +82,7 @@ var (
 )
 
 // allTables lists every projection table, in the order verify reports them.
-var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tDepFTS, tDepFacts, tRetractions}
+var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tDepFTS, tDepWords, tDepFacts, tRetractions}
 
 // kindTables lists the tables that hold rows of each kind.
 var kindTables = map[string][]*table{
@@ -77,7 +90,7 @@ var kindTables = map[string][]*table{
 	"vendor":       {tEntities, tSources, tVendors},
 	"instrument":   {tEntities, tSources, tInstruments},
 	"claim":        {tEntities, tSources, tClaims},
-	"deployment":   {tDepFTS, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tDepTiers, tTierPending},
+	"deployment":   {tDepFTS, tDepWords, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tDepTiers, tTierPending},
 	// A reply is found by its id, which its deployment and organisation
 	// make (registry.ReplyID).
 	"reply": {tEntities, tSources},
@@ -155,7 +168,9 @@ func projectRest(e registry.Entity, seq int64) []row {
 			rows = append(rows, row{tDepFinancing, []any{v.ID, int64(i), null(f.Lender), f.Instrument, floatOrNil(f.Amount), null(f.Currency),
 				intOrNil(f.Year), floatOrNil(f.AmountUSD2021), intOrNil(f.AidDataID)}})
 		}
-		rows = append(rows, row{tDepFTS, []any{seq, v.ID, searchText(v)}})
+		text := searchText(v)
+		rows = append(rows, row{tDepFTS, []any{seq, v.ID, text}})
+		rows = append(rows, wordRows(v.ID, text)...)
 		addSources(v.Sources)
 	}
 	return rows

@@ -48,6 +48,12 @@ type dialect struct {
 	// matches too.
 	match func(placeholder string) string
 	query func(words []string, prefix bool) string
+	// words says a page of one word is read from deployment_words through
+	// search_words_fts (words.go). PostgreSQL's parser reads some text
+	// across ASCII punctuation (hyphenated words, host names, numbers
+	// such as 1.5), so a word's tokens there depend on what surrounds it;
+	// its GIN index is read as before.
+	words bool
 	// pin writes a column so that the planner tests it but never reads
 	// an index of it to drive a statement (plan.go); nil leaves it as it
 	// is.
@@ -137,6 +143,7 @@ var sqlite = dialect{
 		return `EXISTS (SELECT 1 FROM json_each('["' || replace(` + list + `, ' ', '","') || '"]') j WHERE substr(j.value, 1, instr(j.value, ':') - 1) IN (` + query + `))`
 	},
 	match: func(ph string) string { return "deployments_fts MATCH " + ph },
+	words: true,
 	// SQLite reads no index for a term under unary +: the documented
 	// way to steer its planner.
 	pin:      func(column string) string { return "+" + column },

@@ -82,6 +82,7 @@ func TestPostgres(t *testing.T) {
 		{"Retract", TestRetract}, {"Redact", TestRedact}, {"RedactRefuses", TestRedactRefuses}, {"FormatOneRegister", TestFormatOneRegister}, {"Merge", TestMerge}, {"MergeInstrument", TestMergeInstrument}, {"TierProjection", TestTierProjection}, {"CountsByDelta", TestCountsByDelta}, {"FinancingProjection", TestFinancingProjection}, {"FacetsCounted", TestFacetsCounted},
 		{"SnapshotSameAsDB", TestSnapshotSameAsDB}, {"SnapshotIsolation", TestSnapshotIsolation}, {"SnapshotGetMany", TestSnapshotGetMany}, {"SnapshotClose", TestSnapshotClose},
 		{"FactsLogged", TestFactsLogged}, {"FactsRefused", TestFactsRefused}, {"FactsTampered", TestFactsTampered},
+		{"WordsMigrated", TestWordsMigrated},
 	} {
 		t.Run(c.name, c.fn)
 	}

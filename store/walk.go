@@ -94,6 +94,10 @@ func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, tra
 		limit = registry.MaxLimit
 	}
 	if p.terms == nil {
+		p, err := p.at(cursor, limit)
+		if err != nil {
+			return registry.Page[*registry.Deployment]{}, err
+		}
 		return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
 	}
 	// Each window of the budget continues from the bound of the one
