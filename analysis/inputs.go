@@ -50,20 +50,67 @@ type DeploymentTotals struct {
 	lightest int
 }
 
-// yearTotal sums the deployments that count from one year.
+// yearTotal sums the deployments that count from one year. Their weight
+// is kept, besides, as exact sums of their scales (in registry.ScaleUnit)
+// by their other factors, and weight is made from those sums in one fixed
+// order: the total is then the same whatever order the deployments were
+// added in, by a walk in id order or from the store's counts.
 type yearTotal struct {
 	year   int
-	weight float64 // Σ DeploymentScore.Weight
+	weight float64 // Σ capability × tier × scale × certainty, from scales
 	known  int     // deployment factors known
 	inputs int     // deployment factors, three a deployment
 	count  int
+	scales []factorScales // by factors, ascending
 }
 
+// factorScales sums the scales of the deployments of a year that share
+// their other factors.
+type factorScales struct {
+	capability, tier, certainty float64
+	units                       int64
+}
+
+func (f factorScales) cmp(o factorScales) int {
+	switch {
+	case f.capability != o.capability:
+		return cmpFloat(f.capability, o.capability)
+	case f.tier != o.tier:
+		return cmpFloat(f.tier, o.tier)
+	}
+	return cmpFloat(f.certainty, o.certainty)
+}
+
+func cmpFloat(a, b float64) int {
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
+// add sums another year's totals into t, for at; not their scales.
 func (t *yearTotal) add(o yearTotal) {
 	t.weight += o.weight
 	t.known += o.known
 	t.inputs += o.inputs
 	t.count += o.count
+}
+
+// addScales counts n deployments sharing factors f (f.units their scales'
+// sum) of which known factors are known, and makes weight again.
+func (t *yearTotal) addScales(f factorScales, known, n int) {
+	t.known += known
+	t.inputs += 3 * n
+	t.count += n
+	if i, ok := slices.BinarySearchFunc(t.scales, f, factorScales.cmp); ok {
+		t.scales[i].units += f.units
+	} else {
+		t.scales = slices.Insert(t.scales, i, f)
+	}
+	t.weight = 0
+	for _, s := range t.scales {
+		t.weight += s.capability * s.tier * (float64(s.units) / registry.ScaleUnit) * s.certainty
+	}
 }
 
 // DeploymentInput is a deployment as the index reads it.
@@ -133,15 +180,21 @@ func (in *Inputs) Add(jurisdiction string, d DeploymentInput, w *Weights) {
 		in.Deployments[jurisdiction] = t
 	}
 	ds := scoreDeployment(d, in.factors)
-	yt := yearTotal{year: d.Year, weight: ds.Weight, known: 3 - len(ds.Unknown), inputs: 3, count: 1}
-	if d.Year == 0 {
-		t.undated.add(yt)
-	} else if i, ok := slices.BinarySearchFunc(t.years, d.Year, func(y yearTotal, year int) int { return y.year - year }); ok {
-		t.years[i].add(yt)
-	} else {
-		t.years = slices.Insert(t.years, i, yt)
-	}
+	t.year(d.Year).addScales(factorScales{ds.Capability, ds.TierWeight, ds.Certainty, unitsOf(ds.Scale)}, 3-len(ds.Unknown), 1)
 	t.keep(ds, in.AsOf.Year())
+}
+
+// year returns the totals of the deployments counting from year, 0 for
+// the undated, adding them if there are none yet.
+func (t *DeploymentTotals) year(year int) *yearTotal {
+	if year == 0 {
+		return &t.undated
+	}
+	i, ok := slices.BinarySearchFunc(t.years, year, func(y yearTotal, year int) int { return y.year - year })
+	if !ok {
+		t.years = slices.Insert(t.years, i, yearTotal{year: year})
+	}
+	return &t.years[i]
 }
 
 // keep puts ds among the listed deployments if it is among the heaviest.

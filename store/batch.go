@@ -43,6 +43,7 @@ type txWriter struct {
 	pendingMarked map[string]bool
 
 	counts map[countKey]int // deltas of deployment_counts, written by flush
+	classDocs map[string]bool // fact_classes rows written (classDoc)
 }
 
 type insertKey struct {

@@ -90,7 +90,8 @@ func TestCountsByDelta(t *testing.T) {
 	// Migration 013 on the register as it was before it (and 014 after
 	// it, which makes its own table again, and 015, which adds the
 	// lenders).
-	for _, q := range []string{"DROP TABLE deployment_counts", "DROP INDEX deployments_jurisdiction_year", "DROP TABLE deployment_facts", "UPDATE schema_version SET version = 12"} {
+	for _, q := range []string{"DROP TABLE deployment_counts", "DROP INDEX deployments_jurisdiction_year", "DROP TABLE deployment_facts",
+		"DROP TABLE deployment_classes", "DROP TABLE class_counts", "DROP TABLE fact_classes", "UPDATE schema_version SET version = 12"} {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

@@ -60,7 +60,7 @@ var kindTables = map[string][]*table{
 	"vendor":       {tEntities, tSources, tVendors},
 	"instrument":   {tEntities, tSources, tInstruments},
 	"claim":        {tEntities, tSources, tClaims},
-	"deployment":   {tDepFTS, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepTiers, tTierPending},
+	"deployment":   {tDepFTS, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepTiers, tTierPending, tDepClasses},
 	// A reply is found by its id, which its deployment and organisation
 	// make (registry.ReplyID).
 	"reply": {tEntities, tSources},

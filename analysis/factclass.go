@@ -1,0 +1,143 @@
+package analysis
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"oversight/registry"
+	"oversight/rules"
+)
+
+// A deployment's class (registry.DeploymentClass) is the part of its facts
+// that every framework reads, so that the index and scenarios classify each
+// class once rather than each deployment (classindex.go, classscenario.go).
+// The store writes it with the tiers, from the same facts.
+
+// jurisdictionLeaf is read by every framework: it decides where it applies.
+const jurisdictionLeaf = "deployment.jurisdiction"
+
+// classReads lists the leaves a class holds: every leaf any of c's
+// frameworks reads, projected or not, and the jurisdiction.
+func (c *Classifier) classReads() []string {
+	c.classOnce.Do(func() {
+		c.classPaths = []string{jurisdictionLeaf}
+		for _, fw := range c.frameworks {
+			c.classPaths = append(c.classPaths, fw.Reads()...)
+		}
+		slices.Sort(c.classPaths)
+		c.classPaths = slices.Compact(c.classPaths)
+	})
+	return c.classPaths
+}
+
+// DeploymentClass returns a deployment's class, from facts, its fact
+// document in the register, or else from its record, as TierSpans reads
+// them, and its scale under the built-in weights' cameras_full.
+func (c *Classifier) DeploymentClass(d *registry.Deployment, facts *registry.FactDoc) registry.DeploymentClass {
+	var doc map[string]any
+	if facts != nil && facts.Facts() != nil {
+		doc = facts.Facts().Doc()
+	} else {
+		doc = DeriveFacts(d)
+	}
+	sub := map[string]any{}
+	for _, p := range c.classReads() {
+		if v := lookupLeaf(doc, p); v != nil {
+			setLeaf(sub, p, v)
+		}
+	}
+	// encoding/json writes map keys sorted: one class, one text.
+	b, err := json.Marshal(sub)
+	if err != nil {
+		panic(fmt.Sprintf("analysis: a fact document that does not encode: %v", err)) // documents hold JSON values only
+	}
+	return registry.DeploymentClass{Doc: b, Scale: scaleUnits(d.Scale.Cameras, builtinCamerasFull())}
+}
+
+// classFacts makes a class's document into facts to evaluate.
+func (c *Classifier) classFacts(doc []byte) (*rules.Facts, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("fact class %.60s: %w", doc, err)
+	}
+	return c.schema.DerivedFacts(wholeNumbers(m).(map[string]any)), nil
+}
+
+// wholeNumbers turns the numbers of a decoded class into int64, as the
+// facts it was written from held them (every number leaf is an integer).
+func wholeNumbers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = wholeNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = wholeNumbers(e)
+		}
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+	}
+	return v
+}
+
+func lookupLeaf(doc map[string]any, path string) any {
+	var cur any = doc
+	for _, k := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[k]
+	}
+	return cur
+}
+
+func setLeaf(doc map[string]any, path string, v any) {
+	keys := strings.Split(path, ".")
+	for _, k := range keys[:len(keys)-1] {
+		next, ok := doc[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			doc[k] = next
+		}
+		doc = next
+	}
+	doc[keys[len(keys)-1]] = v
+}
+
+// scaleUnits is a deployment's scale, log10(1 + cameras) / log10(1 +
+// full) and at most 1, in registry.ScaleUnit; -1 when cameras is unknown.
+// The index weighs scales in these units, so that the store's sums of them
+// and a walk's give the same totals.
+func scaleUnits(cameras *int64, full float64) int64 {
+	if cameras == nil {
+		return -1
+	}
+	s := math.Min(1, math.Log10(1+float64(max(*cameras, 0)))/math.Log10(1+full))
+	return int64(math.Round(s * registry.ScaleUnit))
+}
+
+// unitsOf is a scale in registry.ScaleUnit.
+func unitsOf(s float64) int64 { return int64(math.Round(s * registry.ScaleUnit)) }
+
+// builtinCamerasFull is cameras_full of the built-in weights, which the
+// store's scales are written with; a weighting with another cannot use them.
+var builtinCamerasFull = sync.OnceValue(func() float64 {
+	w, err := DefaultWeights()
+	if err != nil {
+		panic(fmt.Sprintf("analysis: the built-in weights do not load: %v", err))
+	}
+	return w.Exposure.CamerasFull
+})
+
+var _ registry.ClassProjector = (*Classifier)(nil)
