@@ -42,8 +42,8 @@ type txWriter struct {
 	factsIn       map[string]*registry.FactDoc
 	pendingMarked map[string]bool
 
-	counts map[countKey]int // deltas of deployment_counts, written by flush
-	classDocs map[string]bool // fact_classes rows written (classDoc)
+	counts    map[countKey]int // deltas of deployment_counts, written by flush
+	classDocs map[string]bool  // fact_classes rows written (classDoc)
 }
 
 type insertKey struct {
