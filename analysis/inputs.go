@@ -72,20 +72,23 @@ type factorScales struct {
 }
 
 func (f factorScales) cmp(o factorScales) int {
-	switch {
-	case f.capability != o.capability:
-		return cmpFloat(f.capability, o.capability)
-	case f.tier != o.tier:
-		return cmpFloat(f.tier, o.tier)
+	if c := cmpFloat(f.capability, o.capability); c != 0 {
+		return c
+	}
+	if c := cmpFloat(f.tier, o.tier); c != 0 {
+		return c
 	}
 	return cmpFloat(f.certainty, o.certainty)
 }
 
 func cmpFloat(a, b float64) int {
-	if a < b {
+	switch {
+	case a < b:
 		return -1
+	case a > b:
+		return 1
 	}
-	return 1
+	return 0
 }
 
 // add sums another year's totals into t, for at; not their scales.
@@ -162,6 +165,16 @@ func (in *Inputs) checkFactors(w *Weights) {
 // deployment must be added under the same deployment factors, since only
 // their totals are kept; Add and Compute panic otherwise.
 func (in *Inputs) Add(jurisdiction string, d DeploymentInput, w *Weights) {
+	in.useFactors(w)
+	t := in.totals(jurisdiction)
+	ds := scoreDeployment(d, in.factors)
+	t.year(d.Year).addScales(factorScales{ds.Capability, ds.TierWeight, ds.Certainty, unitsOf(ds.Scale)}, 3-len(ds.Unknown), 1)
+	t.keep(ds, in.AsOf.Year())
+}
+
+// useFactors scores the inputs' deployments under w's deployment
+// factors, which must be those of every deployment added before.
+func (in *Inputs) useFactors(w *Weights) {
 	if in.factors == nil {
 		f := factorsOf(w)
 		// Copied, so that changing w later cannot change what the totals
@@ -171,6 +184,11 @@ func (in *Inputs) Add(jurisdiction string, d DeploymentInput, w *Weights) {
 	}
 	in.checkFactors(w)
 	in.scored = w
+}
+
+// totals returns a jurisdiction's deployment totals, adding them if
+// there are none yet.
+func (in *Inputs) totals(jurisdiction string) *DeploymentTotals {
 	if in.Deployments == nil {
 		in.Deployments = map[string]*DeploymentTotals{}
 	}
@@ -179,9 +197,7 @@ func (in *Inputs) Add(jurisdiction string, d DeploymentInput, w *Weights) {
 		t = &DeploymentTotals{}
 		in.Deployments[jurisdiction] = t
 	}
-	ds := scoreDeployment(d, in.factors)
-	t.year(d.Year).addScales(factorScales{ds.Capability, ds.TierWeight, ds.Certainty, unitsOf(ds.Scale)}, 3-len(ds.Unknown), 1)
-	t.keep(ds, in.AsOf.Year())
+	return t
 }
 
 // year returns the totals of the deployments counting from year, 0 for
@@ -282,7 +298,10 @@ type IndexRegister interface {
 // IndexInputs gathers the index's inputs, classifying each deployment under
 // the weights' yardstick framework as of asOf and scoring it under w. It
 // reads the deployments as a stream and keeps only their totals and the
-// heaviest few of each jurisdiction.
+// heaviest few of each jurisdiction. On a register that keeps class counts
+// (ClassRegister), for any asOf, it sums them instead and reads only the
+// deployments it lists (indexFromClasses), unless w's cameras_full is not
+// the built-in weights' that the store's scales were written with.
 func IndexInputs(ctx context.Context, reg IndexRegister, c *Classifier, w *Weights, asOf time.Time) (*Inputs, error) {
 	fw, ok := c.Framework(w.Exposure.TierFramework)
 	if !ok {
@@ -308,6 +327,11 @@ func IndexInputs(ctx context.Context, reg IndexRegister, c *Classifier, w *Weigh
 	})
 	if err != nil {
 		return nil, err
+	}
+	if counts, cr, ok, err := c.classCounts(ctx, reg); err != nil {
+		return nil, err
+	} else if ok && w.Exposure.CamerasFull == builtinCamerasFull() {
+		return in, c.indexFromClasses(ctx, cr, counts, fw, w, in)
 	}
 	err = eachInOrder(ctx, reg, registry.DeploymentFilter{}, func(d *registry.Deployment) (rules.Result, error) {
 		f, _ := c.FactsFor(d)
