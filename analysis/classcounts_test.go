@@ -109,17 +109,7 @@ func classWrites(t *testing.T, db *store.DB, base *registry.Set) {
 		}
 		changed = append(changed, &c)
 	}
-	if _, err := db.Apply(ctx, &registry.Set{Deployments: changed}, meta, nil); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range ds[100:110] {
-		if _, err := db.Retract(ctx, "deployment", d.ID, meta); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.Merge(ctx, "deployment", ds[200].ID, ds[201].ID, meta); err != nil {
-		t.Fatal(err)
-	}
+	updateRetractMerge(t, db, changed, ds, meta)
 	// A curated fact document, made a synthetic deployment's.
 	if len(base.Facts) == 0 {
 		t.Fatal("the built-in register has no fact documents")

@@ -110,19 +110,15 @@ func (t *tally) add(c *Classifier, fw *rules.Framework, jurisdiction, change str
 	j.Deployments += n
 	sc.Deployments += n
 	sc.ItemsTotal += n
-	switch change {
-	case Undecided:
-		sc.Undecided += n
-		j.Undecided += n
-	case Stricter:
-		sc.Stricter += n
-		j.Stricter += n
-	case Looser:
-		sc.Looser += n
-		j.Looser += n
-	case NoLaw:
-		sc.NoLaw += n
-		j.NoLaw += n
+	for _, c := range []struct {
+		change string
+		total  *int
+		of     *int
+	}{{Undecided, &sc.Undecided, &j.Undecided}, {Stricter, &sc.Stricter, &j.Stricter}, {Looser, &sc.Looser, &j.Looser}, {NoLaw, &sc.NoLaw, &j.NoLaw}} {
+		if c.change == change {
+			*c.total += n
+			*c.of += n
+		}
 	}
 	if change != Stricter && change != Looser {
 		return
