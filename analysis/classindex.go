@@ -77,8 +77,9 @@ type probe struct {
 
 // heaviest returns the ListedDeployments heaviest deployments of probes
 // (as lighter orders them), in id order. It reads the probes from the
-// heaviest bound down, each up to ListedDeployments deployments, and stops
-// at the first probe lighter than the last deployment kept.
+// heaviest bound down and stops at the first lighter than the last
+// deployment kept; each probe's deployments come heaviest first, a few at
+// a time, until one is too light to keep.
 func heaviest(ctx context.Context, cr ClassRegister, probes []probe, f *deploymentFactors, asOfYear int) ([]DeploymentScore, error) {
 	slices.SortStableFunc(probes, func(a, b probe) int {
 		switch {
@@ -95,30 +96,40 @@ func heaviest(ctx context.Context, cr ClassRegister, probes []probe, f *deployme
 		}
 		return 1
 	}
-	var kept []DeploymentScore
+	var kept []DeploymentScore // heaviest first
+	full := func(d DeploymentScore) bool {
+		return len(kept) >= ListedDeployments && lighter(d, kept[ListedDeployments-1], asOfYear)
+	}
 	for _, p := range probes {
-		if len(kept) >= ListedDeployments {
-			last := kept[ListedDeployments-1]
-			b := p.bound
-			b.ID = "" // stands for every id: lighter only if it weighs less
-			if lighter(b, last, asOfYear) {
+		b := p.bound
+		b.ID = "" // stands for every id: lighter only if it weighs less
+		if full(b) {
+			break
+		}
+	members:
+		for offset, page := 0, 10; offset < ListedDeployments; offset, page = offset+page, ListedDeployments {
+			ms, err := cr.ClassMembers(ctx, p.cc, p.known, offset, min(page, ListedDeployments-offset))
+			if err != nil {
+				return nil, err
+			}
+			for _, mb := range ms {
+				d := p.base
+				d.ID, d.Title = mb.ID, mb.Title
+				if p.known {
+					d.Cameras = mb.Cameras
+				}
+				ds := scoreDeployment(d, f)
+				if full(ds) {
+					break members // the rest of the probe is lighter still
+				}
+				i, _ := slices.BinarySearchFunc(kept, ds, heavier)
+				kept = slices.Insert(kept, i, ds)
+				kept = kept[:min(len(kept), ListedDeployments)]
+			}
+			if len(ms) < page {
 				break
 			}
 		}
-		ms, err := cr.ClassMembers(ctx, p.cc, p.known, ListedDeployments)
-		if err != nil {
-			return nil, err
-		}
-		for _, mb := range ms {
-			d := p.base
-			d.ID, d.Title = mb.ID, mb.Title
-			if p.known {
-				d.Cameras = mb.Cameras
-			}
-			kept = append(kept, scoreDeployment(d, f))
-		}
-		slices.SortFunc(kept, heavier)
-		kept = kept[:min(len(kept), ListedDeployments)]
 	}
 	slices.SortFunc(kept, func(a, b DeploymentScore) int { return strings.Compare(a.ID, b.ID) })
 	return kept, nil

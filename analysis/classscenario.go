@@ -19,10 +19,10 @@ type ClassRegister interface {
 	// written by a projector of version (TierVersion) or some
 	// deployment's are not written yet.
 	ClassCounts(ctx context.Context, version string) ([]registry.ClassCount, bool, error)
-	// ClassMembers lists up to limit deployments of a count: those whose
-	// number of cameras is known (known) by scale, largest first, then
-	// id; or the others, by id.
-	ClassMembers(ctx context.Context, c registry.ClassCount, known bool, limit int) ([]registry.ClassMember, error)
+	// ClassMembers lists up to limit deployments of a count after the
+	// first offset: those whose number of cameras is known (known) by
+	// scale, largest first, then id; or the others, by id.
+	ClassMembers(ctx context.Context, c registry.ClassCount, known bool, offset, limit int) ([]registry.ClassMember, error)
 }
 
 // classCounts returns reg's class counts when it keeps them for c's

@@ -132,17 +132,17 @@ FROM class_counts c JOIN fact_classes f ON f.class = c.class`)
 	return out, true, rows.Err()
 }
 
-// ClassMembers lists up to limit deployments of the count c: those whose
-// number of cameras is known (known) by scale, largest first, then id, or
-// the others by id. Each is read from the index of migration 018 in that
-// order.
-func (s *reader) ClassMembers(ctx context.Context, c registry.ClassCount, known bool, limit int) ([]registry.ClassMember, error) {
+// ClassMembers lists up to limit deployments of the count c after the
+// first offset: those whose number of cameras is known (known) by scale,
+// largest first, then id, or the others by id. They are read from the
+// index of migration 018 in that order.
+func (s *reader) ClassMembers(ctx context.Context, c registry.ClassCount, known bool, offset, limit int) ([]registry.ClassMember, error) {
 	cond, order := "c.scale >= 0", "c.scale DESC, c.deployment_id"
 	if !known {
 		cond, order = "c.scale < 0", "c.deployment_id" // all -1
 	}
 	rows, err := s.q.QueryContext(ctx, fmt.Sprintf(`SELECT c.deployment_id, d.title, d.cameras, c.scale FROM deployment_classes c JOIN deployments d ON d.id = c.deployment_id
-WHERE c.class = $1 AND c.jurisdiction = $2 AND c.year = $3 AND c.certainty = $4 AND c.capabilities = $5 AND %s ORDER BY %s LIMIT %d`, cond, order, max(limit, 0)),
+WHERE c.class = $1 AND c.jurisdiction = $2 AND c.year = $3 AND c.certainty = $4 AND c.capabilities = $5 AND %s ORDER BY %s LIMIT %d OFFSET %d`, cond, order, max(limit, 0), max(offset, 0)),
 		c.Class, c.Jurisdiction, c.Year, c.Certainty, strings.Join(c.Capabilities, " "))
 	if err != nil {
 		return nil, err
