@@ -59,15 +59,82 @@ func (c *Classifier) DeploymentClass(d *registry.Deployment, facts *registry.Fac
 	return registry.DeploymentClass{Doc: b, Scale: scaleUnits(d.Scale.Cameras, builtinCamerasFull())}
 }
 
-// classFacts makes a class's document into facts to evaluate.
+// classFacts makes a class's document, as the store holds it, into facts
+// to evaluate. The document comes from a table, not from this program, so
+// it is checked as an outside one: at most maxClassDoc bytes, one JSON
+// object holding only the leaves a class holds, each of its leaf's type
+// (DerivedFacts does not check them).
 func (c *Classifier) classFacts(doc []byte) (*rules.Facts, error) {
+	if len(doc) > maxClassDoc {
+		return nil, fmt.Errorf("fact class: %d bytes, over the limit of %d", len(doc), maxClassDoc)
+	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("fact class %.60s: %w", doc, err)
+		return nil, fmt.Errorf("fact class %.60q: %w", doc, err)
 	}
-	return c.schema.DerivedFacts(wholeNumbers(m).(map[string]any)), nil
+	if dec.More() {
+		return nil, fmt.Errorf("fact class %.60q: more than one JSON value", doc)
+	}
+	m = wholeNumbers(m).(map[string]any)
+	n := 0
+	for _, p := range c.classReads() {
+		v := lookupLeaf(m, p)
+		if v == nil {
+			continue
+		}
+		n++
+		l, ok := c.schema.Leaf(p)
+		if !ok || !leafTyped(l.Kind, v) {
+			return nil, fmt.Errorf("fact class %.60q: %s holds a value of another type than the schema's", doc, p)
+		}
+	}
+	if leaves(m) != n {
+		return nil, fmt.Errorf("fact class %.60q: it holds facts no framework reads", doc)
+	}
+	return c.schema.DerivedFacts(m), nil
+}
+
+// maxClassDoc bounds a class document: the built-in frameworks' classes
+// take a few hundred bytes.
+const maxClassDoc = 64 << 10
+
+// leafTyped says whether v is a value a leaf of kind k holds once read.
+func leafTyped(k rules.Kind, v any) bool {
+	switch k {
+	case rules.Bool:
+		_, ok := v.(bool)
+		return ok
+	case rules.Int:
+		_, ok := v.(int64)
+		return ok
+	case rules.String:
+		_, ok := v.(string)
+		return ok
+	case rules.StringList:
+		items, ok := v.([]any)
+		for _, it := range items {
+			if _, s := it.(string); !s {
+				return false
+			}
+		}
+		return ok
+	}
+	return false
+}
+
+// leaves counts the values of a document that are not objects.
+func leaves(v any) int {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return 1
+	}
+	n := 0
+	for _, e := range m {
+		n += leaves(e)
+	}
+	return n
 }
 
 // wholeNumbers turns the numbers of a decoded class into int64, as the
