@@ -161,6 +161,9 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 		exec("DROP INDEX deployments_status")
 		exec("DROP INDEX deployments_certainty")
 		exec("DROP TABLE deployment_facts") // migration 014
+		exec("DROP TABLE deployment_classes") // migration 018, with its triggers
+		exec("DROP TABLE class_counts")
+		exec("DROP TABLE fact_classes")
 		exec("UPDATE schema_version SET version = 10")
 		return err
 	})
