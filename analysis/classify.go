@@ -34,6 +34,8 @@ type Classifier struct {
 	versionOnce sync.Once
 	version     string // TierVersion's digest
 	tierMemo    tierMemo
+	classOnce   sync.Once
+	classPaths  []string // classReads
 }
 
 // Fact origins.

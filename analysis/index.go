@@ -238,10 +238,11 @@ func scoreDeployment(d DeploymentInput, f *deploymentFactors) DeploymentScore {
 		ds.TierWeight = (f.Tier[string(rules.Prohibited)] + f.Tier[string(rules.NotApplicable)]) / 2
 		ds.Unknown = append(ds.Unknown, "tier")
 	}
+	// Scales are whole registry.ScaleUnit, as the totals sum them.
 	if d.Cameras != nil {
-		ds.Scale = math.Min(1, math.Log10(1+float64(*d.Cameras))/math.Log10(1+f.CamerasFull))
+		ds.Scale = float64(scaleUnits(d.Cameras, f.CamerasFull)) / registry.ScaleUnit
 	} else {
-		ds.Scale = f.ScaleUnknown
+		ds.Scale = float64(unitsOf(f.ScaleUnknown)) / registry.ScaleUnit
 		ds.Unknown = append(ds.Unknown, "scale")
 	}
 	ds.Certainty = f.Certainty[d.Certainty]

@@ -50,20 +50,70 @@ type DeploymentTotals struct {
 	lightest int
 }
 
-// yearTotal sums the deployments that count from one year.
+// yearTotal sums the deployments that count from one year. Their weight
+// is kept, besides, as exact sums of their scales (in registry.ScaleUnit)
+// by their other factors, and weight is made from those sums in one fixed
+// order: the total is then the same whatever order the deployments were
+// added in, by a walk in id order or from the store's counts.
 type yearTotal struct {
 	year   int
-	weight float64 // Σ DeploymentScore.Weight
+	weight float64 // Σ capability × tier × scale × certainty, from scales
 	known  int     // deployment factors known
 	inputs int     // deployment factors, three a deployment
 	count  int
+	scales []factorScales // by factors, ascending
 }
 
+// factorScales sums the scales of the deployments of a year that share
+// their other factors.
+type factorScales struct {
+	capability, tier, certainty float64
+	units                       int64
+}
+
+func (f factorScales) cmp(o factorScales) int {
+	if c := cmpFloat(f.capability, o.capability); c != 0 {
+		return c
+	}
+	if c := cmpFloat(f.tier, o.tier); c != 0 {
+		return c
+	}
+	return cmpFloat(f.certainty, o.certainty)
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// add sums another year's totals into t, for at; not their scales.
 func (t *yearTotal) add(o yearTotal) {
 	t.weight += o.weight
 	t.known += o.known
 	t.inputs += o.inputs
 	t.count += o.count
+}
+
+// addScales counts n deployments sharing factors f (f.units their scales'
+// sum) of which known factors are known, and makes weight again.
+func (t *yearTotal) addScales(f factorScales, known, n int) {
+	t.known += known
+	t.inputs += 3 * n
+	t.count += n
+	if i, ok := slices.BinarySearchFunc(t.scales, f, factorScales.cmp); ok {
+		t.scales[i].units += f.units
+	} else {
+		t.scales = slices.Insert(t.scales, i, f)
+	}
+	t.weight = 0
+	for _, s := range t.scales {
+		t.weight += s.capability * s.tier * (float64(s.units) / registry.ScaleUnit) * s.certainty
+	}
 }
 
 // DeploymentInput is a deployment as the index reads it.
@@ -115,6 +165,16 @@ func (in *Inputs) checkFactors(w *Weights) {
 // deployment must be added under the same deployment factors, since only
 // their totals are kept; Add and Compute panic otherwise.
 func (in *Inputs) Add(jurisdiction string, d DeploymentInput, w *Weights) {
+	in.useFactors(w)
+	t := in.totals(jurisdiction)
+	ds := scoreDeployment(d, in.factors)
+	t.year(d.Year).addScales(factorScales{ds.Capability, ds.TierWeight, ds.Certainty, unitsOf(ds.Scale)}, 3-len(ds.Unknown), 1)
+	t.keep(ds, in.AsOf.Year())
+}
+
+// useFactors scores the inputs' deployments under w's deployment
+// factors, which must be those of every deployment added before.
+func (in *Inputs) useFactors(w *Weights) {
 	if in.factors == nil {
 		f := factorsOf(w)
 		// Copied, so that changing w later cannot change what the totals
@@ -124,6 +184,11 @@ func (in *Inputs) Add(jurisdiction string, d DeploymentInput, w *Weights) {
 	}
 	in.checkFactors(w)
 	in.scored = w
+}
+
+// totals returns a jurisdiction's deployment totals, adding them if
+// there are none yet.
+func (in *Inputs) totals(jurisdiction string) *DeploymentTotals {
 	if in.Deployments == nil {
 		in.Deployments = map[string]*DeploymentTotals{}
 	}
@@ -132,16 +197,20 @@ func (in *Inputs) Add(jurisdiction string, d DeploymentInput, w *Weights) {
 		t = &DeploymentTotals{}
 		in.Deployments[jurisdiction] = t
 	}
-	ds := scoreDeployment(d, in.factors)
-	yt := yearTotal{year: d.Year, weight: ds.Weight, known: 3 - len(ds.Unknown), inputs: 3, count: 1}
-	if d.Year == 0 {
-		t.undated.add(yt)
-	} else if i, ok := slices.BinarySearchFunc(t.years, d.Year, func(y yearTotal, year int) int { return y.year - year }); ok {
-		t.years[i].add(yt)
-	} else {
-		t.years = slices.Insert(t.years, i, yt)
+	return t
+}
+
+// year returns the totals of the deployments counting from year, 0 for
+// the undated, adding them if there are none yet.
+func (t *DeploymentTotals) year(year int) *yearTotal {
+	if year == 0 {
+		return &t.undated
 	}
-	t.keep(ds, in.AsOf.Year())
+	i, ok := slices.BinarySearchFunc(t.years, year, func(y yearTotal, year int) int { return y.year - year })
+	if !ok {
+		t.years = slices.Insert(t.years, i, yearTotal{year: year})
+	}
+	return &t.years[i]
 }
 
 // keep puts ds among the listed deployments if it is among the heaviest.
@@ -229,7 +298,10 @@ type IndexRegister interface {
 // IndexInputs gathers the index's inputs, classifying each deployment under
 // the weights' yardstick framework as of asOf and scoring it under w. It
 // reads the deployments as a stream and keeps only their totals and the
-// heaviest few of each jurisdiction.
+// heaviest few of each jurisdiction. On a register that keeps class counts
+// (ClassRegister), for any asOf, it sums them instead and reads only the
+// deployments it lists (indexFromClasses), unless w's cameras_full is not
+// the built-in weights' that the store's scales were written with.
 func IndexInputs(ctx context.Context, reg IndexRegister, c *Classifier, w *Weights, asOf time.Time) (*Inputs, error) {
 	fw, ok := c.Framework(w.Exposure.TierFramework)
 	if !ok {
@@ -255,6 +327,11 @@ func IndexInputs(ctx context.Context, reg IndexRegister, c *Classifier, w *Weigh
 	})
 	if err != nil {
 		return nil, err
+	}
+	if counts, cr, ok, err := c.classCounts(ctx, reg); err != nil {
+		return nil, err
+	} else if ok && w.Exposure.CamerasFull == builtinCamerasFull() {
+		return in, c.indexFromClasses(ctx, cr, counts, fw, w, in)
 	}
 	err = eachInOrder(ctx, reg, registry.DeploymentFilter{}, func(d *registry.Deployment) (rules.Result, error) {
 		f, _ := c.FactsFor(d)

@@ -3,7 +3,6 @@ package analysis
 import (
 	"context"
 	"errors"
-	"sort"
 	"time"
 
 	"oversight/registry"
@@ -119,7 +118,15 @@ func Simulate(ctx context.Context, reg Register, c *Classifier, fw *rules.Framew
 
 // ScenarioCounts is Simulate without items: the counts over every
 // deployment, for ScenarioPage. Callers must not modify it.
+//
+// On a register that keeps class counts (ClassRegister) it sums them,
+// classifying each class once, and reads no deployment.
 func ScenarioCounts(ctx context.Context, reg Register, c *Classifier, fw *rules.Framework, jurisdictions []string, asOf time.Time) (*Scenario, error) {
+	if counts, _, ok, err := c.classCounts(ctx, reg); err != nil {
+		return nil, err
+	} else if ok {
+		return c.scenarioFromClasses(counts, fw, jurisdictions, asOf)
+	}
 	sc, err := c.simulateAll(ctx, reg, fw, jurisdictions, asOf, ItemPage{Limit: 1})
 	if err != nil {
 		return nil, err
@@ -167,28 +174,46 @@ func (p ItemPage) limit() int {
 // law and under fw, and the rules that decide the latter.
 func (c *Classifier) item(d *registry.Deployment, fw *rules.Framework, asOf time.Time) (Item, rules.Result) {
 	f, origin := c.FactsFor(d)
-	it := Item{Deployment: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, Facts: origin, PeopleCovered: d.Scale.PeopleCovered, CurrentLaw: []string{}, Rules: []string{}}
-	it.Current, it.CurrentLaw = c.currentTier(f, asOf, fw.ID)
-	proposed := fw.Evaluate(f, asOf)
-	it.Proposed, it.Missing = proposed.Tier, proposed.Missing
-	for _, r := range proposed.Rules {
-		if (r.Status == rules.Fired && r.Tier == proposed.Tier) || (proposed.Tier == rules.Indeterminate && r.Status == rules.Possible) {
-			it.Rules = append(it.Rules, r.ID)
+	it := Item{Deployment: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, Facts: origin, PeopleCovered: d.Scale.PeopleCovered}
+	v := c.judge(f, fw, asOf)
+	it.Current, it.CurrentLaw, it.Proposed, it.Missing, it.Rules, it.Change = v.current, v.law, v.proposed.Tier, v.proposed.Missing, v.rules, v.change
+	return it, v.proposed
+}
+
+// verdict is what a scenario says of one fact document.
+type verdict struct {
+	current  rules.Tier
+	law      []string // the binding frameworks that give current
+	proposed rules.Result
+	rules    []string // the rules behind the proposed tier
+	change   string
+}
+
+// judge compares a document's tier under current law with its tier
+// under fw. It reads only the facts the frameworks read and the
+// jurisdiction, so documents of one class get one verdict.
+func (c *Classifier) judge(f *rules.Facts, fw *rules.Framework, asOf time.Time) verdict {
+	v := verdict{rules: []string{}}
+	v.current, v.law = c.currentTier(f, asOf, fw.ID)
+	v.proposed = fw.Evaluate(f, asOf)
+	for _, r := range v.proposed.Rules {
+		if (r.Status == rules.Fired && r.Tier == v.proposed.Tier) || (v.proposed.Tier == rules.Indeterminate && r.Status == rules.Possible) {
+			v.rules = append(v.rules, r.ID)
 		}
 	}
 	switch {
-	case len(it.CurrentLaw) == 0:
-		it.Change = NoLaw
-	case it.Current == rules.Indeterminate || it.Proposed == rules.Indeterminate:
-		it.Change = Undecided
-	case it.Proposed.Severity() > it.Current.Severity():
-		it.Change = Stricter
-	case it.Proposed.Severity() < it.Current.Severity():
-		it.Change = Looser
+	case len(v.law) == 0:
+		v.change = NoLaw
+	case v.current == rules.Indeterminate || v.proposed.Tier == rules.Indeterminate:
+		v.change = Undecided
+	case v.proposed.Tier.Severity() > v.current.Severity():
+		v.change = Stricter
+	case v.proposed.Tier.Severity() < v.current.Severity():
+		v.change = Looser
 	default:
-		it.Change = Same
+		v.change = Same
 	}
-	return it, proposed
+	return v
 }
 
 // simulateAll reads every deployment: it counts them all and keeps the page
@@ -198,8 +223,7 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 	limit := page.limit()
 	sc := &Scenario{Framework: fw.ID, Title: fw.Title, AsOf: asOf.Format(time.DateOnly), Jurisdictions: nonNilStrings(jurisdictions),
 		ByJurisdiction: []Jurisdiction{}, Drivers: []Driver{}, Items: []Item{}}
-	byJ := map[string]*Jurisdiction{}
-	drivers := map[string]*Driver{}
+	tl := newTally(sc)
 	type classified struct {
 		it       Item
 		proposed rules.Result
@@ -208,53 +232,15 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 		it, proposed := c.item(d, fw, asOf)
 		return classified{it, proposed}, nil
 	}, func(d *registry.Deployment, cl classified) error {
-		it, proposed := cl.it, cl.proposed
-		j := byJ[d.Jurisdiction]
-		if j == nil {
-			j = &Jurisdiction{Code: d.Jurisdiction, CurrentLaw: c.binding(d.Jurisdiction, fw.ID)}
-			byJ[d.Jurisdiction] = j
+		people, known := int64(0), 0
+		if d.Scale.PeopleCovered != nil {
+			people, known = *d.Scale.PeopleCovered, 1
 		}
-		j.Deployments++
-		sc.Deployments++
-		switch it.Change {
-		case Undecided:
-			sc.Undecided++
-			j.Undecided++
-		case Stricter:
-			sc.Stricter++
-			j.Stricter++
-		case Looser:
-			sc.Looser++
-			j.Looser++
-		case NoLaw:
-			sc.NoLaw++
-			j.NoLaw++
-		}
-		if it.Change == Stricter || it.Change == Looser {
-			sc.Changed++
-			if d.Scale.PeopleCovered != nil {
-				sc.PeopleCovered += *d.Scale.PeopleCovered
-				j.PeopleCovered += *d.Scale.PeopleCovered
-			} else {
-				sc.PeopleUnknown++
-			}
-			for _, r := range proposed.Rules {
-				if !contains(it.Rules, r.ID) {
-					continue
-				}
-				dr := drivers[r.ID]
-				if dr == nil {
-					dr = &Driver{Rule: r.ID, Citation: r.Rule().Citation.Article, Title: r.Rule().Title}
-					drivers[r.ID] = dr
-				}
-				dr.Deployments++
-			}
-		}
-		sc.ItemsTotal++
+		tl.add(c, fw, d.Jurisdiction, cl.it.Change, cl.it.Rules, cl.proposed, 1, known, people)
 		switch {
 		case d.ID <= after:
 		case len(sc.Items) < limit:
-			sc.Items = append(sc.Items, it)
+			sc.Items = append(sc.Items, cl.it)
 		case sc.Next == "":
 			sc.Next = registry.Cursor(sc.Items[len(sc.Items)-1].Deployment)
 		}
@@ -263,19 +249,7 @@ func (c *Classifier) simulateAll(ctx context.Context, reg Register, fw *rules.Fr
 	if err != nil {
 		return nil, err
 	}
-	for _, j := range byJ {
-		sc.ByJurisdiction = append(sc.ByJurisdiction, *j)
-	}
-	sort.Slice(sc.ByJurisdiction, func(a, b int) bool { return sc.ByJurisdiction[a].Code < sc.ByJurisdiction[b].Code })
-	for _, d := range drivers {
-		sc.Drivers = append(sc.Drivers, *d)
-	}
-	sort.Slice(sc.Drivers, func(a, b int) bool {
-		if sc.Drivers[a].Deployments != sc.Drivers[b].Deployments {
-			return sc.Drivers[a].Deployments > sc.Drivers[b].Deployments
-		}
-		return sc.Drivers[a].Rule < sc.Drivers[b].Rule
-	})
+	tl.done()
 	return sc, nil
 }
 

@@ -15,7 +15,7 @@ import (
 // derivation names the code that turns a record into facts (DeriveFacts,
 // FactsFor) and facts into spans. Change it whenever that code changes
 // what it gives, so that stores project every deployment again.
-const derivation = "tiers/3"
+const derivation = "tiers/4"
 
 // TierSpans returns a deployment's tier under every framework whose tiers
 // can be computed ahead, from facts, its fact document in the register,
@@ -121,8 +121,9 @@ func (c *Classifier) TierNames() []string {
 	return out
 }
 
-// TierVersion is a digest of everything TierSpans depends on besides the
-// deployment and its facts: the derivation, the fact schema, every
+// TierVersion is a digest of everything TierSpans and DeploymentClass
+// depend on besides the deployment and its facts: the derivation, the fact
+// schema, the built-in weights' cameras_full, every
 // framework as loaded and every curated fact document the classifier was
 // made with (none, for one that reads a register's).
 func (c *Classifier) TierVersion() string {
@@ -131,6 +132,7 @@ func (c *Classifier) TierVersion() string {
 		enc := json.NewEncoder(h)
 		enc.Encode(derivation)
 		enc.Encode(rules.SchemaID)
+		enc.Encode(builtinCamerasFull()) // of the classes' scales
 		for _, fw := range c.frameworks {
 			enc.Encode(fw)
 		}

@@ -52,17 +52,7 @@ func countedRegister(t *testing.T, engine string) (*store.DB, *registry.Set) {
 		}
 		changed = append(changed, &c)
 	}
-	if _, err := db.Apply(ctx, &registry.Set{Deployments: changed}, meta, nil); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range ds[100:110] {
-		if _, err := db.Retract(ctx, "deployment", d.ID, meta); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.Merge(ctx, "deployment", ds[200].ID, ds[201].ID, meta); err != nil {
-		t.Fatal(err)
-	}
+	updateRetractMerge(t, db, changed, ds, meta)
 	// A vendor cited by deployments merged into another: each citing
 	// deployment is updated.
 	var from, into string
@@ -211,6 +201,24 @@ func bothWays(t *testing.T, db *store.DB, build func(NetworkRegister) (any, erro
 	}
 	sameJSON(t, walked, counted)
 	return walked
+}
+
+// updateRetractMerge writes changed, then retracts ds[100:110] and merges
+// ds[200] into ds[201].
+func updateRetractMerge(t *testing.T, db *store.DB, changed, ds []*registry.Deployment, meta store.Meta) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.Apply(ctx, &registry.Set{Deployments: changed}, meta, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds[100:110] {
+		if _, err := db.Retract(ctx, "deployment", d.ID, meta); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Merge(ctx, "deployment", ds[200].ID, ds[201].ID, meta); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // openEngine opens a register holding set on engine, sqlite or postgres.

@@ -45,7 +45,8 @@ type txWriter struct {
 	counts map[countKey]int // deltas of deployment_counts, written by flush
 	// words are those this write added to search_words (or found there),
 	// each sent once.
-	words map[string]bool
+	words     map[string]bool
+	classDocs map[string]bool // fact_classes rows written (classDoc)
 }
 
 type insertKey struct {

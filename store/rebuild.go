@@ -30,6 +30,11 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
+		for _, t := range classTables {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+				return err
+			}
+		}
 		latest := map[string]int64{} // by entityKey; -1 once retracted
 		tombs := map[string]row{}    // the retracted, by entityKey
 		if err := eachRecord(ctx, tx, func(seq int64, r *registry.Revision, err error) error {

@@ -117,8 +117,10 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 		if err != nil || have == p.TierVersion() {
 			return err
 		}
-		for _, q := range []string{"DELETE FROM deployment_tiers", "DELETE FROM tier_pending",
-			"INSERT INTO tier_pending (deployment_id) SELECT id FROM deployments"} {
+		// class_counts goes first, so that its triggers find no row to
+		// change as each class row goes.
+		for _, q := range []string{"DELETE FROM deployment_tiers", "DELETE FROM tier_pending", "DELETE FROM class_counts",
+			"DELETE FROM deployment_classes", "DELETE FROM fact_classes", "INSERT INTO tier_pending (deployment_id) SELECT id FROM deployments"} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -155,7 +157,7 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 			defer tw.wait()
 			ids := make([]string, len(ds))
 			for i, rows := range spansOf(p, ds, fs) {
-				if err := tw.insert(rows...); err != nil {
+				if err := tw.insertProjected(rows); err != nil {
 					return err
 				}
 				ids[i] = ds[i].ID
@@ -248,16 +250,17 @@ func spansOf(p *tierCodec, ds []*registry.Deployment, fs []*registry.FactDoc) []
 	return out
 }
 
-// tierRows are the rows of a deployment's tier spans.
+// tierRows are the rows of a deployment's tier spans, and of its class
+// (classRows).
 func tierRows(p *tierCodec, d *registry.Deployment, f *registry.FactDoc) []row {
 	spans := p.TierSpans(d, f)
-	rows := make([]row, 0, len(spans))
+	rows := make([]row, 0, len(spans)+2)
 	for _, sp := range spans {
 		if code, ok := p.code(sp.Framework, sp.Tier); ok {
 			rows = append(rows, row{tDepTiers, []any{d.ID, code, dayNum(sp.From), dayNum(sp.Until)}})
 		}
 	}
-	return rows
+	return append(rows, classRows(p, d, f)...)
 }
 
 // project writes the rows an entity's state puts in the tables, and

@@ -12,7 +12,8 @@ import (
 
 // VerifyTiers classifies every deployment again and compares its tiers with
 // the table's, naming each deployment and framework that differ, and any
-// row of a deployment the register does not hold. The table is derived from
+// row of a deployment the register does not hold; and its class likewise,
+// and class_counts with the classes counted again (classverify.go). The table is derived from
 // the log and the frameworks together, so Verify, which checks what follows
 // from the log alone, leaves it out; this check costs a classification of
 // the whole register. Deployments still pending are skipped. A table of
@@ -57,6 +58,7 @@ func (s *DB) VerifyTiers(ctx context.Context) (checked int, mismatches []Mismatc
 		if err != nil {
 			return err
 		}
+		classes := map[string][]any{}
 		for i, d := range spansOf(p, batch, fs) {
 			id := batch[i].ID
 			if pending[id] {
@@ -65,6 +67,12 @@ func (s *DB) VerifyTiers(ctx context.Context) (checked int, mismatches []Mismatc
 			checked++
 			want := map[string][]string{}
 			for _, r := range d {
+				if r.t == tDepClasses {
+					classes[id] = r.vals
+				}
+				if r.t != tDepTiers {
+					continue
+				}
 				fw, tier, _ := p.decode(r.vals[1].(int))
 				want[fw] = append(want[fw], spanText(tier, r.vals[2].(int), r.vals[3].(int)))
 			}
@@ -78,7 +86,12 @@ func (s *DB) VerifyTiers(ctx context.Context) (checked int, mismatches []Mismatc
 			}
 		}
 		batch = batch[:0]
-		return nil
+		if _, ok := p.TierProjector.(registry.ClassProjector); !ok {
+			return nil
+		}
+		found, err := sn.verifyClassRows(ctx, classes)
+		mismatches = append(mismatches, found...)
+		return err
 	}
 	err = sn.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {
 		batch = append(batch, d)
@@ -89,6 +102,11 @@ func (s *DB) VerifyTiers(ctx context.Context) (checked int, mismatches []Mismatc
 	})
 	if err == nil && len(batch) > 0 {
 		err = compare()
+	}
+	if _, ok := p.TierProjector.(registry.ClassProjector); ok && err == nil {
+		var found []Mismatch
+		found, err = sn.verifyClassCounts(ctx)
+		mismatches = append(mismatches, found...)
 	}
 	return checked, mismatches, "", err
 }
