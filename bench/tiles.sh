@@ -10,6 +10,10 @@
 #   SIZE=1000000 bash bench/tiles.sh
 #   DATA=DIR bash bench/tiles.sh        # an existing register, left as it is
 #   PORT=N NGINX_PORT=M bash bench/tiles.sh   # other ports than 18280 and 18290
+#   BIN=FILE bash bench/tiles.sh        # serve with this build of oversight (another commit's, say)
+#
+# It also prints the server's peak resident memory (VmHWM) over the whole
+# run, the mirroring of every tile included.
 #
 # Needs wrk and nginx (Debian packages; installed when missing and root).
 set -euo pipefail
@@ -33,7 +37,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-go build -o "$WORK/oversight" ./cmd/oversight
+if [ -n "${BIN:-}" ]; then cp "$BIN" "$WORK/oversight"; else go build -o "$WORK/oversight" ./cmd/oversight; fi
 go build -o "$WORK/tilelist" ./bench/tilelist
 if [ -z "${DATA:-}" ]; then
   DATA="$WORK/data"
@@ -110,3 +114,4 @@ echo "|---|---|---|"
 echo "| Oversight /log/ tiles | ${ov[*]} | $ovm |"
 echo "| nginx, the same files | ${ng[*]} | $ngm |"
 awk -v a="$ovm" -v b="$ngm" 'BEGIN {printf "Oversight / nginx: %.2f\n", a/b}'
+echo "Oversight's peak resident memory: $(awk '/VmHWM/ {print $2, $3}' /proc/"$(cat "$WORK/serve.pid")"/status)"

@@ -159,7 +159,10 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		h, err := web.New(db, c)
+		if err := bindTiles(ctx, db); err != nil {
+			return err
+		}
+		h, err := web.NewWithOptions(db, c, web.Options{Tiles: db.Tiles()})
 		if err != nil {
 			return err
 		}
@@ -170,6 +173,7 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 			go cosignEach(ctx, db, witnesses)
 		}
 		go projectEach(ctx, db)
+		go fillTiles(ctx, db)
 		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)
 		select {
 		case err := <-errc:
@@ -408,6 +412,7 @@ func verifyCmd(fs *flag.FlagSet) runFunc {
 		for _, red := range rep.Redactions {
 			fmt.Fprintf(stdout, "verify: redacted: revision %d, by revision %d on %s: %s\n", red.Seq, red.By, red.Time.Format("2006-01-02"), red.Reason)
 		}
+		fmt.Fprintf(stdout, "verify: %d stored tiles in %s match the log\n", rep.Tiles, db.Tiles().Dir())
 		for _, n := range rep.Notes {
 			fmt.Fprintln(stdout, "verify: note:", n)
 		}

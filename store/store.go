@@ -20,6 +20,7 @@ import (
 	_ "modernc.org/sqlite" // registers driver "sqlite"
 
 	"oversight/ledger"
+	"oversight/tiles"
 )
 
 // dialect holds what differs between database engines.
@@ -153,6 +154,8 @@ type DB struct {
 
 	writeMu sync.Mutex
 	writer  *sql.Conn // see writeTx
+
+	tiles *tiles.Files // the log's full tiles as files, or nil (SetTiles)
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and

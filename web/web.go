@@ -99,6 +99,10 @@ type Options struct {
 	// Writes bounds each client's writes; Logins each account name's
 	// sign-in attempts.
 	Writes, Logins ratelimit.Limit
+	// Tiles, when set, keeps the log's full tiles in files, served from
+	// there; otherwise they are kept in memory, up to a bound, and made
+	// again from the register past it.
+	Tiles *tiles.Files
 }
 
 // NewWithOptions is New with options.
@@ -140,7 +144,7 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	log := tiles.Handler("/log", func(ctx context.Context) (tiles.Reader, error) { return reg.Snapshot(ctx) })
+	log := tiles.HandlerWithFiles("/log", func(ctx context.Context) (tiles.Reader, error) { return reg.Snapshot(ctx) }, o.Tiles)
 	routes(mux, a, log, pages)
 	shed := newShedder(readers, shedWait, shedRetry)
 	deadline := withDeadline(RequestDeadline, mux)
