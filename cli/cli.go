@@ -159,10 +159,14 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
+		tiles := db.Tiles()
 		if err := bindTiles(ctx, db); err != nil {
-			return err
+			// Served as before, from memory: stored tiles that may be
+			// another log's are never served.
+			slog.Error("the log's tiles are not stored", "err", err)
+			tiles = nil
 		}
-		h, err := web.NewWithOptions(db, c, web.Options{Tiles: db.Tiles()})
+		h, err := web.NewWithOptions(db, c, web.Options{Tiles: tiles})
 		if err != nil {
 			return err
 		}
@@ -173,7 +177,9 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 			go cosignEach(ctx, db, witnesses)
 		}
 		go projectEach(ctx, db)
-		go fillTiles(ctx, db)
+		if tiles != nil {
+			go fillTiles(ctx, db)
+		}
 		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)
 		select {
 		case err := <-errc:
