@@ -118,6 +118,15 @@ func TestCacheBoundedWithKeys(t *testing.T) {
 	if _, ok := c.entries["/api/v1/index"]; ok {
 		t.Errorf("the cache kept a no-store answer")
 	}
+	// Nor an immutable one (a full tile, which its handler keeps).
+	immutable := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Write([]byte("tile"))
+	})
+	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/log/tile/0/000", nil), 1, immutable)
+	if _, ok := c.entries["/log/tile/0/000"]; ok {
+		t.Errorf("the cache kept an immutable answer")
+	}
 }
 
 // TestWriteForgetsSize: the answer to a request that may write forgets
