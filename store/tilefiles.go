@@ -23,12 +23,7 @@ func (s *DB) verifyTiles(ctx context.Context, bad badFunc) (int, error) {
 	if s.tiles == nil {
 		return 0, nil
 	}
-	sn, err := s.Snapshot(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer sn.Close()
-	return s.tiles.Verify(ctx, sn, sn.size, func(d string) { bad("tiles", "%s", d) })
+	return s.tiles.Verify(ctx, s.openTiles, func(d string) { bad("tiles", "%s", d) })
 }
 
 // remakeTiles removes the stored tiles and writes every full tile of the

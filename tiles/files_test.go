@@ -165,7 +165,7 @@ func TestFillVerifyBind(t *testing.T) {
 	}
 	verify := func() (int, []string) {
 		var bad []string
-		n, err := f.Verify(ctx, sn, size, func(s string) { bad = append(bad, s) })
+		n, err := f.Verify(ctx, open, func(s string) { bad = append(bad, s) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,6 +191,35 @@ func TestFillVerifyBind(t *testing.T) {
 		if !strings.Contains(strings.Join(bad, "\n"), filepath.FromSlash(w)) {
 			t.Errorf("no finding names %q: %v", w, bad)
 		}
+	}
+
+	// A tile beyond the log verify first read, stored for the log grown
+	// since, is compared with the grown log's.
+	os.Remove(bundle)
+	os.Remove(filepath.Join(dir, "tile", "0", "002"))
+	os.Remove(filepath.Join(dir, "tile", "0", "notatile"))
+	before, err := db.Snapshot(ctx) // the log as it was: verify's first look
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := fixture.Set(800)
+	more.Deployments = more.Deployments[560:]
+	if _, err := db.Apply(ctx, more, store.Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.Fill(ctx, open); err != nil || n != 3 {
+		t.Fatalf("Fill of the grown log: %d tiles, %v", n, err)
+	}
+	calls := 0
+	stale := func(ctx context.Context) (tiles.Reader, error) {
+		if calls++; calls == 1 {
+			return before, nil
+		}
+		return db.Snapshot(ctx)
+	}
+	var bad2 []string
+	if n, err := f.Verify(ctx, stale, func(s string) { bad2 = append(bad2, s) }); err != nil || n != 6 || len(bad2) != 0 || calls != 2 {
+		t.Errorf("Verify of a grown log: %d compared, %v, %v, %d snapshots", n, bad2, err, calls)
 	}
 
 	// Bind records the tree; the same log, grown, keeps its tiles.

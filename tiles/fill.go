@@ -38,22 +38,18 @@ const fillBatch = 64
 // made before its tiles were stored gets them so, in the background of a
 // server or by rebuild.
 func (f *Files) Fill(ctx context.Context, open func(context.Context) (Reader, error)) (int, error) {
-	rd, err := open(ctx)
+	rd, size, err := openSized(ctx, open)
 	if err != nil {
 		return 0, err
 	}
-	_, cp, err := rd.Checkpoint(ctx)
 	closeReader(rd)
-	if err != nil {
-		return 0, err
-	}
 	var (
 		wrote int
 		cur   Reader
 		made  int
 	)
 	defer func() { closeReader(cur) }()
-	err = eachFull(cp.Size, func(t tlog.Tile) error {
+	err = eachFull(size, func(t tlog.Tile) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -83,6 +79,9 @@ func (f *Files) Fill(ctx context.Context, open func(context.Context) (Reader, er
 }
 
 func closeReader(rd Reader) {
+	if rd == nil {
+		return
+	}
 	if c, ok := rd.(interface{ Close() error }); ok {
 		c.Close()
 	}
