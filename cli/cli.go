@@ -173,7 +173,14 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		h, err := web.NewWithOptions(db, c, web.Options{ResponseCache: int(mem.ResponseCache), TileCache: int(mem.TileCache)})
+		tiles := db.Tiles()
+		if err := bindTiles(ctx, db); err != nil {
+			// Served as before, from memory: stored tiles that may be
+			// another log's are never served.
+			slog.Error("the log's tiles are not stored", "err", err)
+			tiles = nil
+		}
+		h, err := web.NewWithOptions(db, c, web.Options{ResponseCache: int(mem.ResponseCache), TileCache: int(mem.TileCache), Tiles: tiles})
 		if err != nil {
 			return err
 		}
@@ -184,6 +191,9 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 			go cosignEach(ctx, db, witnesses)
 		}
 		go projectEach(ctx, db)
+		if tiles != nil {
+			go fillTiles(ctx, db)
+		}
 		fmt.Fprintf(stdout, "oversight: serving the register on %s (data in %s)\n", *addr, r.dir)
 		slog.Info(mem.String())
 		select {
@@ -423,6 +433,7 @@ func verifyCmd(fs *flag.FlagSet) runFunc {
 		for _, red := range rep.Redactions {
 			fmt.Fprintf(stdout, "verify: redacted: revision %d, by revision %d on %s: %s\n", red.Seq, red.By, red.Time.Format("2006-01-02"), red.Reason)
 		}
+		fmt.Fprintf(stdout, "verify: %d stored tiles in %s match the log\n", rep.Tiles, db.Tiles().Dir())
 		for _, n := range rep.Notes {
 			fmt.Fprintln(stdout, "verify: note:", n)
 		}

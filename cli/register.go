@@ -12,6 +12,7 @@ import (
 	"oversight/ledger"
 	"oversight/registry"
 	"oversight/store"
+	"oversight/tiles"
 )
 
 // registerFlags are the flags of every command that reads the register.
@@ -24,7 +25,7 @@ type registerFlags struct {
 }
 
 func (r *registerFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&r.dir, "data", "./oversight-data", "directory for the embedded database and the log's signing key")
+	fs.StringVar(&r.dir, "data", "./oversight-data", "directory for the embedded database, the log's signing key and its full tiles (under tiles/)")
 	fs.StringVar(&r.db, "db", "", "database: empty for the embedded SQLite database in the data directory, sqlite:PATH, or postgres://USER@HOST:PORT/DB")
 	fs.BoolVar(&r.noSeed, "no-builtin", false, "create a new register empty instead of filling it with the built-in dataset")
 	fs.StringVar(&r.signingKey, "signing-key", "", "file holding the log's private signing key, kept off the data directory (a mounted secret, say), which then holds only log.pub (default: log.key in the data directory, created on first use)")
@@ -67,6 +68,7 @@ func (r *registerFlags) openWith(ctx context.Context, seed bool, key *ledger.Key
 	if err != nil {
 		return nil, err
 	}
+	db.SetTiles(tiles.NewFiles(filepath.Join(r.dir, "tiles")))
 	// Every process that writes keeps the tier projection with the
 	// built-in frameworks, as the server classifies with them.
 	c, err := builtinClassifier()

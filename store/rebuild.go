@@ -13,7 +13,8 @@ import (
 // checkpoints, nor the schema, so that evidence of tampering with those
 // stays for verify to find. It reads the log twice, first to find each
 // entity's latest revision and then to project those, so that memory
-// holds a revision number per entity rather than every state.
+// holds a revision number per entity rather than every state. Then it
+// writes the log's stored tiles again, when it has them (SetTiles).
 func (s *DB) Rebuild(ctx context.Context) (int, error) {
 	n := 0
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
@@ -80,6 +81,9 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 		}
 		return tw.flush()
 	})
+	if err == nil {
+		err = s.remakeTiles(ctx)
+	}
 	return n, err
 }
 

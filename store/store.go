@@ -21,6 +21,7 @@ import (
 	_ "modernc.org/sqlite" // registers driver "sqlite"
 
 	"oversight/ledger"
+	"oversight/tiles"
 )
 
 // dialect holds what differs between database engines.
@@ -177,6 +178,8 @@ type DB struct {
 	writeMu     sync.Mutex
 	writer      *sql.Conn // see writeTx
 	writerCache int64     // its cache_size, in bytes (SQLite)
+
+	tiles *tiles.Files // the log's full tiles as files, or nil (SetTiles)
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and

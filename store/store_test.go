@@ -97,7 +97,7 @@ func apply(t testing.TB, db *DB, set *registry.Set) Result {
 	return res
 }
 
-func verifyOK(t *testing.T, db *DB) {
+func verifyOK(t *testing.T, db *DB) *Report {
 	t.Helper()
 	rep, err := db.Verify(context.Background())
 	if err != nil {
@@ -106,6 +106,7 @@ func verifyOK(t *testing.T, db *DB) {
 	if !rep.OK() {
 		t.Fatalf("verify failed: %v", rep.Mismatches)
 	}
+	return rep
 }
 
 func builtinSet(t testing.TB) *registry.Set {

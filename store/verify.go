@@ -38,6 +38,9 @@ type Report struct {
 	// logged redaction, in log order.
 	Redactions []registry.Redaction
 	Mismatches []Mismatch
+	// Tiles is how many stored tiles were compared with the log (see
+	// DB.SetTiles).
+	Tiles int
 	// Notes say what verify could not check on this engine.
 	Notes []string
 }
@@ -184,6 +187,11 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		}
 	}
 	compareCounts(ents.counts, cnt.rows, f.add)
+	n, err := s.verifyTiles(ctx, f.add)
+	if err != nil {
+		return nil, err
+	}
+	rep.Tiles = n
 	return rep, nil
 }
 

@@ -3,11 +3,14 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"oversight/internal/fixture"
 	"oversight/ledger"
+	"oversight/tiles"
 )
 
 // A tamperCase changes the database behind the program's back.
@@ -100,6 +103,10 @@ var tamperCases = []tamperCase{
 	{name: "revision author edited", sql: "UPDATE revisions SET author = 'mallory' WHERE seq = 2", want: `revisions: revision 2: column author is "mallory", its record says "test"`},
 	{name: "revision time edited", sql: "UPDATE revisions SET created_at = '2001-01-01T00:00:00Z' WHERE seq = 2", want: `revisions: revision 2: column created_at is "2001-01-01T00:00:00Z"`},
 	{name: "revision op edited", sql: "UPDATE revisions SET op = 'retract' WHERE seq = 9", want: `revisions: revision 9: column op is "retract", its record says "create"`},
+
+	// The log's full tiles stored as files, which a server serves as
+	// they are: rebuild writes them again.
+	{name: "stored tile edited", fn: tamperTile, want: string(filepath.Separator) + filepath.Join("tile", "entries", "000") + ": ", rebuildFixes: true},
 
 	// The checkpoints, every one of them.
 	{name: "latest checkpoint forged", sql: "UPDATE checkpoints SET signed = replace(signed, {nl} || '10' || {nl}, {nl} || '11' || {nl}) WHERE size = 10", want: "checkpoints: row size 10: checkpoint signature"},
@@ -212,6 +219,29 @@ func logContents(t *testing.T, db *DB) string {
 		rows.Close()
 	}
 	return b.String()
+}
+
+// tamperTile grows the log past a full tile, stores its tiles, checks
+// that they verify, and changes a byte of the first entry bundle's file.
+func tamperTile(t *testing.T, db *DB) {
+	ctx := context.Background()
+	apply(t, db, fixture.Set(260))
+	db.SetTiles(tiles.NewFiles(t.TempDir()))
+	if n, err := db.Tiles().Fill(ctx, db.openTiles); err != nil || n != 2 {
+		t.Fatalf("Fill: %d tiles, %v", n, err)
+	}
+	if rep := verifyOK(t, db); rep.Tiles != 2 {
+		t.Fatalf("verify compared %d stored tiles, want 2", rep.Tiles)
+	}
+	name := filepath.Join(db.Tiles().Dir(), "tile", "entries", "000")
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[100] ^= 1
+	if err := os.WriteFile(name, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // otherKey makes a key of the register's name that is not its key.

@@ -16,6 +16,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -23,7 +24,6 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
-	"oversight/internal/httperror"
 	"oversight/ledger"
 	"oversight/registry"
 )
@@ -50,21 +50,24 @@ type Reader interface {
 // prefix+"/tile/<L>/<N>[.p/<W>]", prefix+"/tile/entries/<N>[.p/<W>]" and
 // the checkpoints' verifier key at prefix+"/key". open opens a snapshot for
 // one request; it is closed with the answer when it has a Close method.
-// Full tiles are kept once made (see Server.ServeCached).
+// Full tiles are kept in memory once made (see Server.ServeCached).
 func Handler(prefix string, open func(context.Context) (Reader, error)) *Server {
-	return HandlerCaching(prefix, open, cacheMaxBytes)
+	return HandlerWithFiles(prefix, open, nil, 0)
 }
 
-// HandlerCaching is Handler keeping at most cacheBytes of full tiles'
-// bodies; 0 keeps cacheMaxBytes.
-func HandlerCaching(prefix string, open func(context.Context) (Reader, error), cacheBytes int) *Server {
-	return &Server{prefix: prefix, open: open, cache: tileCache{maxBytes: cmp.Or(cacheBytes, cacheMaxBytes)}}
+// HandlerWithFiles is Handler keeping full tiles in files instead of in
+// memory (see Files); where a file cannot be written, or files is nil,
+// the tile is kept in memory, at most cacheBytes of full tiles' bodies
+// (cacheMaxBytes when 0).
+func HandlerWithFiles(prefix string, open func(context.Context) (Reader, error), files *Files, cacheBytes int) *Server {
+	return &Server{prefix: prefix, open: open, files: files, cache: tileCache{maxBytes: cmp.Or(cacheBytes, cacheMaxBytes)}}
 }
 
 // A Server serves a log's tiles.
 type Server struct {
 	prefix string
 	open   func(context.Context) (Reader, error)
+	files  *Files // nil: full tiles are kept in cache only
 	cache  tileCache
 }
 
@@ -74,8 +77,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if t := s.cache.get(path); t != nil {
-		t.write(w, r)
+	if s.serveFull(w, r, path) {
 		return
 	}
 	rd, err := s.open(r.Context())
@@ -103,12 +105,21 @@ func (s *Server) ServeCached(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return false
 	}
-	t := s.cache.get(path)
-	if t == nil {
+	return s.serveFull(w, r, path)
+}
+
+// serveFull answers r with full tile path if it was made before: kept in
+// memory, or stored in a file.
+func (s *Server) serveFull(w http.ResponseWriter, r *http.Request, path string) bool {
+	if ft := s.cache.get(path); ft != nil {
+		ft.write(w, r)
+		return true
+	}
+	if s.files == nil {
 		return false
 	}
-	t.write(w, r)
-	return true
+	t, ok := full(path)
+	return ok && s.files.serve(w, r, t)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error {
@@ -149,16 +160,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	if beyond(t, cp.Size) {
 		return registry.NotFound(fmt.Sprintf("tile %s: beyond the log's %d entries", path, cp.Size))
 	}
-	var body []byte
-	if t.L < 0 {
-		body, err = bundle(ctx, rd, t)
-	} else {
-		body, err = tlog.ReadTileData(t, hashes{ctx, rd})
-	}
+	body, err := build(ctx, rd, t)
 	if err != nil {
 		return err
 	}
 	if t.W == 1<<Height {
+		// Served from its file once stored, so that every answer for
+		// the tile carries the same ETag.
+		if s.files != nil && s.files.write(t, body) == nil && s.files.serve(w, r, t) {
+			return nil
+		}
 		ft := newFullTile(body)
 		s.cache.add(path, ft)
 		ft.write(w, r)
@@ -182,6 +193,14 @@ func beyond(t tlog.Tile, size int64) bool {
 	}
 	have := size >> shift // the hashes the log has at the tile's level
 	return t.N > have/256 || t.N*256+int64(t.W) > have
+}
+
+// build makes tile t from the log: the hashes it holds, or the records.
+func build(ctx context.Context, rd Reader, t tlog.Tile) ([]byte, error) {
+	if t.L < 0 {
+		return bundle(ctx, rd, t)
+	}
+	return tlog.ReadTileData(t, hashes{ctx, rd})
 }
 
 // bundle is an entry bundle: each entry as a big-endian two-byte length
@@ -218,6 +237,22 @@ type hashes struct {
 
 func (h hashes) ReadHashes(idx []int64) ([]tlog.Hash, error) { return h.rd.TreeHashes(h.ctx, idx) }
 
+// statusOf is the status an error of this package's is answered with:
+// 404 for what is not in the log, 503 for a request out of time, 500 for
+// anything else. It is internal/httperror.Status narrowed to the errors a
+// tile request meets, and kept here because the store imports this
+// package (for Files), which must then import nothing that imports the
+// store's readers' packages (httperror reaches analysis).
+func statusOf(err error) int {
+	switch {
+	case registry.ErrorCode(err) == registry.ENotFound:
+		return http.StatusNotFound
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
 const textPlain = "text/plain; charset=utf-8"
 
 func send(w http.ResponseWriter, r *http.Request, body []byte, ctype, cache string) {
@@ -233,7 +268,7 @@ func send(w http.ResponseWriter, r *http.Request, body []byte, ctype, cache stri
 // fail answers an error in plain text, for the tools that read tiles; an
 // error of the server's own is logged and not shown.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := httperror.Status(err)
+	status := statusOf(err)
 	msg := err.Error()
 	if status >= 500 {
 		slog.Error("tiles", "path", r.URL.Path, "err", err)

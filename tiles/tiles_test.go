@@ -66,11 +66,17 @@ func (c *client) get(path string) ([]byte, error) {
 // from the entry bundles is proved with the hashes; full tiles are
 // immutable, partial ones not; a consistency proof links an older
 // checkpoint to the newest; and paths that are not tiles, or are beyond
-// the log, are not found.
+// the log, are not found. It holds for a server that keeps its full tiles
+// in memory and for one that stores them in files.
 func TestTilesReadByXMod(t *testing.T) {
+	t.Run("in memory", func(t *testing.T) { readByXMod(t, nil) })
+	t.Run("in files", func(t *testing.T) { readByXMod(t, tiles.NewFiles(t.TempDir())) })
+}
+
+func readByXMod(t *testing.T, files *tiles.Files) {
 	set := fixture.Set(560)
 	db := testreg.Open(t, set)
-	srv := httptest.NewServer(tiles.Handler("/log", func(ctx context.Context) (tiles.Reader, error) { return db.Snapshot(ctx) }))
+	srv := httptest.NewServer(tiles.HandlerWithFiles("/log", func(ctx context.Context) (tiles.Reader, error) { return db.Snapshot(ctx) }, files, 0))
 	defer srv.Close()
 	c := &client{t: t, base: srv.URL}
 

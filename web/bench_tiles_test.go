@@ -6,16 +6,26 @@ import (
 	"testing"
 
 	"oversight/internal/fixture"
+	"oversight/tiles"
 )
 
 // BenchmarkFullTile measures the server's work for a full tile it has
 // served before (an entry bundle of 256 records and a hash tile), through
 // the whole handler as a request reaches it, without the network; its
-// allocations a request do not depend on the machine's load.
+// allocations a request do not depend on the machine's load. The tile is
+// kept in memory, or stored in a file (Options.Tiles), which this writer,
+// not being a connection, reads rather than hands to sendfile.
 //
 //	go test ./web -run XXX -bench FullTile -benchmem
 func BenchmarkFullTile(b *testing.B) {
-	h, _ := handlerFor(b, fixture.Set(300), nil)
+	b.Run("memory", func(b *testing.B) { benchFullTile(b, unlimited) })
+	o := unlimited
+	o.Tiles = tiles.NewFiles(b.TempDir())
+	b.Run("files", func(b *testing.B) { benchFullTile(b, o) })
+}
+
+func benchFullTile(b *testing.B, o Options) {
+	h, _ := handlerFor(b, fixture.Set(300), nil, o)
 	for _, path := range []string{"/log/tile/entries/000", "/log/tile/0/000"} {
 		b.Run(path[len("/log/tile/"):], func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, path, nil)

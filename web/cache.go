@@ -154,9 +154,12 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	next.ServeHTTP(rec, r)
 	// Only whole 200s are kept, and none that asks not to be (answers
-	// computed from an earlier state of the register say no-store).
-	if rec.status != http.StatusOK || rec.tooBig || r.Header.Get("If-None-Match") != "" ||
-		len(key) > cacheMaxKey || strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
+	// computed from an earlier state of the register say no-store), nor
+	// an immutable one: the log's full tiles, which their handler keeps
+	// (in files, or its own cache) and serves ahead of this cache. Kept
+	// here too, at 1M they filled it with 64 MB that no request read.
+	if cc := w.Header().Get("Cache-Control"); rec.status != http.StatusOK || rec.tooBig || r.Header.Get("If-None-Match") != "" ||
+		len(key) > cacheMaxKey || strings.Contains(cc, "no-store") || strings.Contains(cc, "immutable") {
 		return
 	}
 	// The body is copied to its length: the buffer it grew in holds up

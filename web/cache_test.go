@@ -121,14 +121,17 @@ func TestCacheBoundedWithKeys(t *testing.T) {
 	if rec.Body.String() != "{}" || len(c.entries) > n {
 		t.Errorf("a long URL: answered %q, entries %d then %d", rec.Body.String(), n, len(c.entries))
 	}
-	// An answer marked no-store is not kept.
-	noStore := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Write([]byte("stale"))
-	})
-	c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/v1/index", nil), 1, noStore)
-	if _, ok := c.entries["/api/v1/index"]; ok {
-		t.Errorf("the cache kept a no-store answer")
+	// An answer marked no-store is not kept, nor an immutable one (a full
+	// tile, which its handler keeps).
+	for path, cc := range map[string]string{"/api/v1/index": "no-store", "/log/tile/0/000": "public, max-age=31536000, immutable"} {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", cc)
+			w.Write([]byte("answer"))
+		})
+		c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil), 1, h)
+		if _, ok := c.entries[path]; ok {
+			t.Errorf("the cache kept an answer marked %q", cc)
+		}
 	}
 }
 

@@ -104,6 +104,10 @@ type Options struct {
 	// package's default when 0): shares of the server's memory budget
 	// (package budget).
 	ResponseCache, TileCache int
+	// Tiles, when set, keeps the log's full tiles in files, served from
+	// there; otherwise they are kept in memory, up to a bound, and made
+	// again from the register past it.
+	Tiles *tiles.Files
 }
 
 // Readers is how many requests read the register at once: a server's
@@ -149,7 +153,7 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	log := tiles.HandlerCaching("/log", func(ctx context.Context) (tiles.Reader, error) { return reg.Snapshot(ctx) }, o.TileCache)
+	log := tiles.HandlerWithFiles("/log", func(ctx context.Context) (tiles.Reader, error) { return reg.Snapshot(ctx) }, o.Tiles, o.TileCache)
 	routes(mux, a, log, pages)
 	shed := newShedder(readers, shedWait, shedRetry)
 	deadline := withDeadline(RequestDeadline, mux)

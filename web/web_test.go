@@ -36,12 +36,17 @@ func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*
 // handlerFor is the handler of a register holding set, with curated fact
 // documents, its tiers projected first, as a server that has run before
 // finds them.
-func handlerFor(t testing.TB, set *registry.Set, facts map[string]*rules.Facts) (http.Handler, *store.DB) {
+// It takes the server's options when given (unlimited otherwise).
+func handlerFor(t testing.TB, set *registry.Set, facts map[string]*rules.Facts, o ...Options) (http.Handler, *store.DB) {
 	t.Helper()
 	db := testreg.Open(t, set)
 	cls := testcls.New(t, facts)
 	testreg.ProjectTiers(t, db, cls)
-	h, err := NewWithOptions(db, cls, unlimited)
+	opts := unlimited
+	if len(o) > 0 {
+		opts = o[0]
+	}
+	h, err := NewWithOptions(db, cls, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

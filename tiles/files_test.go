@@ -1,0 +1,248 @@
+package tiles_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"oversight/internal/fixture"
+	"oversight/internal/testreg"
+	"oversight/store"
+	"oversight/tiles"
+)
+
+// filesServer serves db's tiles keeping full ones under dir, and counts
+// the snapshots it opens.
+type filesServer struct {
+	t     *testing.T
+	s     *tiles.Server
+	opens atomic.Int64
+}
+
+func newFilesServer(t *testing.T, db *store.DB, dir string) *filesServer {
+	fs := &filesServer{t: t}
+	fs.s = tiles.HandlerWithFiles("/log", func(ctx context.Context) (tiles.Reader, error) {
+		fs.opens.Add(1)
+		return db.Snapshot(ctx)
+	}, tiles.NewFiles(dir), 0)
+	return fs
+}
+
+func (fs *filesServer) get(method, path string, header ...string) (*http.Response, []byte) {
+	fs.t.Helper()
+	r := httptest.NewRequest(method, "/log/"+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	fs.s.ServeHTTP(w, r)
+	b, _ := io.ReadAll(w.Result().Body)
+	return w.Result(), b
+}
+
+// TestTilesStoredInFiles: a full tile is made once from the log, stored
+// as a file with exactly its bytes, and from then on served from the file
+// without a snapshot, with one ETag that If-None-Match is answered 304
+// for; a file that is missing or cut short is made again; a partial tile
+// and the checkpoint are never stored; and where no file can be written
+// the tile is still served, from memory.
+func TestTilesStoredInFiles(t *testing.T) {
+	db := testreg.Open(t, fixture.Set(300))
+	dir := t.TempDir()
+	s := newFilesServer(t, db, dir)
+
+	first, body := s.get(http.MethodGet, "tile/entries/000")
+	if first.StatusCode != 200 || len(body) == 0 || s.opens.Load() != 1 {
+		t.Fatalf("first: %s, %d bytes, %d snapshots", first.Status, len(body), s.opens.Load())
+	}
+	stored, err := os.ReadFile(filepath.Join(dir, "tile", "entries", "000"))
+	if err != nil || !bytes.Equal(stored, body) {
+		t.Fatalf("the stored file (%v) is not the bytes served", err)
+	}
+	etag := first.Header.Get("ETag")
+	again, body2 := s.get(http.MethodGet, "tile/entries/000")
+	if again.StatusCode != 200 || !bytes.Equal(body2, body) || s.opens.Load() != 1 || again.Header.Get("ETag") != etag || etag == "" {
+		t.Errorf("again: %s, same bytes %v, %d snapshots, ETag %q then %q", again.Status, bytes.Equal(body2, body), s.opens.Load(), etag, again.Header.Get("ETag"))
+	}
+	if !strings.Contains(again.Header.Get("Cache-Control"), "immutable") || again.Header.Get("Content-Type") != "application/octet-stream" {
+		t.Errorf("headers: %v", again.Header)
+	}
+	if nm, b := s.get(http.MethodGet, "tile/entries/000", "If-None-Match", `W/"x", `+etag); nm.StatusCode != http.StatusNotModified || len(b) != 0 {
+		t.Errorf("If-None-Match %s: %s, %d bytes", etag, nm.Status, len(b))
+	}
+	w := httptest.NewRecorder()
+	if !s.s.ServeCached(w, httptest.NewRequest(http.MethodHead, "/log/tile/entries/000", nil)) || w.Body.Len() != 0 || w.Header().Get("ETag") != etag {
+		t.Errorf("ServeCached HEAD: %d bytes, ETag %q", w.Body.Len(), w.Header().Get("ETag"))
+	}
+
+	// A hash tile cut short is not served: it is made again.
+	hashTile := filepath.Join(dir, "tile", "0", "000")
+	if r, _ := s.get(http.MethodGet, "tile/0/000"); r.StatusCode != 200 {
+		t.Fatal(r.Status)
+	}
+	good, _ := os.ReadFile(hashTile)
+	if err := os.WriteFile(hashTile, good[:100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := s.opens.Load()
+	if r, b := s.get(http.MethodGet, "tile/0/000"); r.StatusCode != 200 || !bytes.Equal(b, good) || s.opens.Load() != before+1 {
+		t.Errorf("a short file: %s, %d bytes, %d snapshots", r.Status, len(b), s.opens.Load()-before)
+	}
+	if now, _ := os.ReadFile(hashTile); !bytes.Equal(now, good) {
+		t.Error("the short file was not written again")
+	}
+	os.Remove(hashTile)
+	if r, b := s.get(http.MethodGet, "tile/0/000"); r.StatusCode != 200 || !bytes.Equal(b, good) {
+		t.Errorf("a missing file: %s", r.Status)
+	}
+
+	// Partial tiles and the checkpoint: from the log each time, never
+	// stored.
+	for _, path := range []string{"tile/entries/001.p/44", "tile/0/001.p/44", "checkpoint"} {
+		before := s.opens.Load()
+		for range 2 {
+			if r, _ := s.get(http.MethodGet, path); r.StatusCode != 200 || r.Header.Get("Cache-Control") != "no-cache" {
+				t.Errorf("%s: %s, Cache-Control %q", path, r.Status, r.Header.Get("Cache-Control"))
+			}
+		}
+		if s.opens.Load() != before+2 {
+			t.Errorf("%s read the register %d times in two requests", path, s.opens.Load()-before)
+		}
+	}
+	var names []string
+	filepath.WalkDir(dir, func(name string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, name)
+			names = append(names, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if strings.Join(names, " ") != "tile/0/000 tile/entries/000" {
+		t.Errorf("stored: %v", names)
+	}
+
+	// A directory that cannot be written: the tile is served all the same.
+	blocked := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(blocked, nil, 0o644)
+	ro := newFilesServer(t, db, blocked)
+	r1, b1 := ro.get(http.MethodGet, "tile/entries/000")
+	r2, b2 := ro.get(http.MethodGet, "tile/entries/000")
+	if r1.StatusCode != 200 || r2.StatusCode != 200 || !bytes.Equal(b1, body) || !bytes.Equal(b2, body) || ro.opens.Load() != 1 {
+		t.Errorf("unwritable: %s, %s, %d snapshots", r1.Status, r2.Status, ro.opens.Load())
+	}
+}
+
+// TestFillVerifyBind: Fill stores every full tile of the log, which
+// Verify then finds equal to the log's; a file changed, misnamed or
+// beyond the log is named by Verify; Bind removes the tiles of a log that
+// the register's does not extend, and keeps those of one it does.
+func TestFillVerifyBind(t *testing.T) {
+	ctx := context.Background()
+	db := testreg.Open(t, fixture.Set(560))
+	dir := t.TempDir()
+	f := tiles.NewFiles(dir)
+	open := func(ctx context.Context) (tiles.Reader, error) { return db.Snapshot(ctx) }
+	sn, err := db.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sn.Close()
+	size, _ := sn.Size(ctx)
+	n, err := f.Fill(ctx, open)
+	// Two entry bundles and two hash tiles of level 0 (a log of 512 to 767).
+	if err != nil || n != 4 || size < 512 || size >= 768 {
+		t.Fatalf("Fill: %d tiles of a log of %d, %v", n, size, err)
+	}
+	if n, err := f.Fill(ctx, open); n != 0 || err != nil {
+		t.Errorf("Fill again wrote %d (%v)", n, err)
+	}
+	verify := func() (int, []string) {
+		var bad []string
+		n, err := f.Verify(ctx, open, func(s string) { bad = append(bad, s) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n, bad
+	}
+	if n, bad := verify(); n != 4 || len(bad) != 0 {
+		t.Fatalf("Verify: %d compared, %v", n, bad)
+	}
+
+	bundle := filepath.Join(dir, "tile", "entries", "001")
+	b, _ := os.ReadFile(bundle)
+	b[len(b)-1] ^= 1
+	os.WriteFile(bundle, b, 0o644)
+	os.WriteFile(filepath.Join(dir, "tile", "0", "002"), make([]byte, 8192), 0o644)
+	os.WriteFile(filepath.Join(dir, "tile", "0", "notatile"), nil, 0o644)
+	os.WriteFile(filepath.Join(dir, "tile", "0", ".tmp-123"), nil, 0o644) // being written
+	_, bad := verify()
+	want := []string{bundle + ": ", "tile/0/002: a tile beyond the log's", "tile/0/notatile: not the name of a full tile"}
+	if len(bad) != len(want) {
+		t.Errorf("Verify found %v, want %d findings", bad, len(want))
+	}
+	for _, w := range want {
+		if !strings.Contains(strings.Join(bad, "\n"), filepath.FromSlash(w)) {
+			t.Errorf("no finding names %q: %v", w, bad)
+		}
+	}
+
+	// A tile beyond the log verify first read, stored for the log grown
+	// since, is compared with the grown log's.
+	os.Remove(bundle)
+	os.Remove(filepath.Join(dir, "tile", "0", "002"))
+	os.Remove(filepath.Join(dir, "tile", "0", "notatile"))
+	before, err := db.Snapshot(ctx) // the log as it was: verify's first look
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := fixture.Set(800)
+	more.Deployments = more.Deployments[560:]
+	if _, err := db.Apply(ctx, more, store.Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.Fill(ctx, open); err != nil || n != 3 {
+		t.Fatalf("Fill of the grown log: %d tiles, %v", n, err)
+	}
+	calls := 0
+	stale := func(ctx context.Context) (tiles.Reader, error) {
+		if calls++; calls == 1 {
+			return before, nil
+		}
+		return db.Snapshot(ctx)
+	}
+	var bad2 []string
+	if n, err := f.Verify(ctx, stale, func(s string) { bad2 = append(bad2, s) }); err != nil || n != 6 || len(bad2) != 0 || calls != 2 {
+		t.Errorf("Verify of a grown log: %d compared, %v, %v, %d snapshots", n, bad2, err, calls)
+	}
+
+	// Bind records the tree; the same log, grown, keeps its tiles.
+	if err := f.Bind(ctx, sn); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Bind(ctx, sn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tile", "entries", "000")); err != nil {
+		t.Fatalf("Bind removed the tiles of the register's own log: %v", err)
+	}
+	// Another log under the same directory: its tiles go.
+	other := testreg.Open(t, fixture.Set(600)) // longer, but not this log grown
+	osn, err := other.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer osn.Close()
+	if err := f.Bind(ctx, osn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tile")); !os.IsNotExist(err) {
+		t.Errorf("Bind kept the tiles of a log the register's does not extend: %v", err)
+	}
+}
