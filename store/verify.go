@@ -187,6 +187,9 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		}
 	}
 	compareCounts(ents.counts, cnt.rows, f.add)
+	if err := s.verifyWords(ctx, f.add); err != nil {
+		return nil, err
+	}
 	n, err := s.verifyTiles(ctx, f.add)
 	if err != nil {
 		return nil, err

@@ -62,6 +62,7 @@ var tamperCases = []tamperCase{
 
 	// The search index: its rows, and the index search reads.
 	{name: "search row deleted", sql: "DELETE FROM deployments_fts WHERE id = (SELECT MAX(id) FROM deployments)", want: "deployments_fts: missing", rebuildFixes: true},
+	{name: "search word deleted", engine: "sqlite", sql: "DELETE FROM search_words WHERE word = (SELECT MIN(word) FROM deployment_words)", want: "search_words: word ", rebuildFixes: true},
 	{name: "search text edited", sql: "UPDATE deployments_fts SET body = 'nothing' WHERE id = (SELECT MIN(id) FROM deployments)", want: "deployments_fts", rebuildFixes: true},
 	// FTS5 rebuilt from poisoned content, whose text is then put back:
 	// the rows read right, and search finds the row for a word it lacks.
