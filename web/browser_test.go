@@ -132,9 +132,12 @@ func browser(t *testing.T) context.Context {
 // computed" by design (the overload tests and memo's own test that); these
 // tests judge the pages themselves, and on a busy 2-core machine the first
 // figures of 212 deployments under 28 frameworks took longer than the 2 s a
-// server waits, so here a request waits for them.
+// server waits, so here a request waits for them, past the request
+// deadline too (a map coloured by tier took over its 10 s in CI beside
+// two fuzzers).
 func TestMain(m *testing.M) {
 	memo.MaxWait = time.Minute
+	RequestDeadline = time.Minute
 	code := m.Run()
 	if chromium.cancel != nil {
 		chromium.cancel()
