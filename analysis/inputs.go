@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -72,23 +73,13 @@ type factorScales struct {
 }
 
 func (f factorScales) cmp(o factorScales) int {
-	if c := cmpFloat(f.capability, o.capability); c != 0 {
+	if c := cmp.Compare(f.capability, o.capability); c != 0 {
 		return c
 	}
-	if c := cmpFloat(f.tier, o.tier); c != 0 {
+	if c := cmp.Compare(f.tier, o.tier); c != 0 {
 		return c
 	}
-	return cmpFloat(f.certainty, o.certainty)
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(f.certainty, o.certainty)
 }
 
 // add sums another year's totals into t, for at; not their scales.

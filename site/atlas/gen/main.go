@@ -16,6 +16,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -190,7 +191,7 @@ func run(in, out string) error {
 			}
 			r = append(r, seg...)
 		}
-		if len(r) > 0 && slices.MaxFunc(r, func(a, b pt) int { return cmpf(a.x, b.x) }).x < west {
+		if len(r) > 0 && slices.MaxFunc(r, func(a, b pt) int { return cmp.Compare(a.x, b.x) }).x < west {
 			for i := range r {
 				r[i].x += shift
 			}
@@ -353,16 +354,6 @@ func run(in, out string) error {
 	}
 	log.Printf("atlas gen: wrote %s: %d features, %d bytes, viewBox 0 0 %g %g", out, len(feats), b.Len(), width, height)
 	return nil
-}
-
-func cmpf(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
