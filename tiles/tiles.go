@@ -15,36 +15,14 @@ package tiles
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
-	"golang.org/x/mod/sumdb/tlog"
-
-	"oversight/ledger"
 	"oversight/registry"
 )
-
-// Height is the tile height of tlog-tiles: 2^8 = 256 hashes or entries.
-const Height = 8
-
-// MaxEntry is the largest entry a bundle can hold: its length is written
-// in two bytes.
-const MaxEntry = 1<<16 - 1
-
-// Reader is what the tiles are read from: one snapshot of the log.
-type Reader interface {
-	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
-	TreeHashes(ctx context.Context, idx []int64) ([]tlog.Hash, error)
-	Records(ctx context.Context, from, to int64) ([][]byte, error)
-	PublicKey() string
-	// Cosignatures are the witnesses' signature lines of the checkpoint
-	// of a size (C2SP tlog-cosignature), served after its own.
-	Cosignatures(ctx context.Context, size int64) ([]string, error)
-}
 
 // Handler serves, under prefix (such as "/log"): prefix+"/checkpoint",
 // prefix+"/tile/<L>/<N>[.p/<W>]", prefix+"/tile/entries/<N>[.p/<W>]" and
@@ -119,7 +97,7 @@ func (s *Server) serveFull(w http.ResponseWriter, r *http.Request, path string) 
 		return false
 	}
 	t, ok := full(path)
-	return ok && s.files.serve(w, r, t)
+	return ok && serveFile(w, r, s.files, t)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error {
@@ -167,7 +145,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	if t.W == 1<<Height {
 		// Served from its file once stored, so that every answer for
 		// the tile carries the same ETag.
-		if s.files != nil && s.files.write(t, body) == nil && s.files.serve(w, r, t) {
+		if s.files != nil && s.files.write(t, body) == nil && serveFile(w, r, s.files, t) {
 			return nil
 		}
 		ft := newFullTile(body)
@@ -178,64 +156,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	send(w, r, body, "application/octet-stream", "no-cache")
 	return nil
 }
-
-// beyond reports whether tile t reaches past a log of size entries. It is
-// computed at the tile's level, without shifting the tile's end up to
-// entries: a level of 8 or more, or an index near 2^63, overflowed into a
-// tile that seemed inside the log, whose hashes were then not found (500).
-func beyond(t tlog.Tile, size int64) bool {
-	shift := uint(0)
-	if t.L > 0 {
-		shift = uint(t.L) * Height
-	}
-	if shift >= 63 {
-		return true
-	}
-	have := size >> shift // the hashes the log has at the tile's level
-	return t.N > have/256 || t.N*256+int64(t.W) > have
-}
-
-// build makes tile t from the log: the hashes it holds, or the records.
-func build(ctx context.Context, rd Reader, t tlog.Tile) ([]byte, error) {
-	if t.L < 0 {
-		return bundle(ctx, rd, t)
-	}
-	return tlog.ReadTileData(t, hashes{ctx, rd})
-}
-
-// bundle is an entry bundle: each entry as a big-endian two-byte length
-// and its bytes.
-func bundle(ctx context.Context, rd Reader, t tlog.Tile) ([]byte, error) {
-	from := t.N << Height
-	recs, err := rd.Records(ctx, from, from+int64(t.W))
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) != t.W {
-		return nil, fmt.Errorf("entry bundle %d: %d of %d records", t.N, len(recs), t.W)
-	}
-	n := 0
-	for _, rec := range recs {
-		n += 2 + len(rec)
-	}
-	out := make([]byte, 0, n)
-	for i, rec := range recs {
-		if len(rec) > MaxEntry {
-			return nil, fmt.Errorf("revision %d is %d bytes, more than an entry bundle holds", from+int64(i), len(rec))
-		}
-		out = binary.BigEndian.AppendUint16(out, uint16(len(rec)))
-		out = append(out, rec...)
-	}
-	return out, nil
-}
-
-// hashes adapts a Reader to tlog.HashReader.
-type hashes struct {
-	ctx context.Context
-	rd  Reader
-}
-
-func (h hashes) ReadHashes(idx []int64) ([]tlog.Hash, error) { return h.rd.TreeHashes(h.ctx, idx) }
 
 // statusOf is the status an error of this package's is answered with:
 // 404 for what is not in the log, 503 for a request out of time, 500 for
