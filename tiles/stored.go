@@ -7,14 +7,16 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"oversight/tilestore"
 )
 
 // serveFile answers r with the stored file of full tile t, and reports
 // whether there was one to answer with. http.ServeContent answers HEAD,
 // ranges and If-None-Match, and hands the file to the kernel (sendfile)
 // when w is the connection's own writer.
-func serveFile(w http.ResponseWriter, r *http.Request, f *Files, t tlog.Tile) bool {
-	file, fi, err := f.open(t)
+func serveFile(w http.ResponseWriter, r *http.Request, f *tilestore.Files, t tlog.Tile) bool {
+	file, fi, err := f.Open(t)
 	if err != nil {
 		return false
 	}

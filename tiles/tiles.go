@@ -22,7 +22,17 @@ import (
 	"strings"
 
 	"oversight/registry"
+	"oversight/tilestore"
 )
+
+// Reader is what the tiles are served from: one snapshot of the log.
+type Reader interface {
+	tilestore.Reader
+	PublicKey() string
+	// Cosignatures are the witnesses' signature lines of the checkpoint
+	// of a size (C2SP tlog-cosignature), served after its own.
+	Cosignatures(ctx context.Context, size int64) ([]string, error)
+}
 
 // Handler serves, under prefix (such as "/log"): prefix+"/checkpoint",
 // prefix+"/tile/<L>/<N>[.p/<W>]", prefix+"/tile/entries/<N>[.p/<W>]" and
@@ -37,7 +47,7 @@ func Handler(prefix string, open func(context.Context) (Reader, error)) *Server 
 // memory (see Files); where a file cannot be written, or files is nil,
 // the tile is kept in memory, at most cacheBytes of full tiles' bodies
 // (cacheMaxBytes when 0).
-func HandlerWithFiles(prefix string, open func(context.Context) (Reader, error), files *Files, cacheBytes int) *Server {
+func HandlerWithFiles(prefix string, open func(context.Context) (Reader, error), files *tilestore.Files, cacheBytes int) *Server {
 	return &Server{prefix: prefix, open: open, files: files, cache: tileCache{maxBytes: cmp.Or(cacheBytes, cacheMaxBytes)}}
 }
 
@@ -45,7 +55,7 @@ func HandlerWithFiles(prefix string, open func(context.Context) (Reader, error),
 type Server struct {
 	prefix string
 	open   func(context.Context) (Reader, error)
-	files  *Files // nil: full tiles are kept in cache only
+	files  *tilestore.Files // nil: full tiles are kept in cache only
 	cache  tileCache
 }
 
@@ -96,7 +106,7 @@ func (s *Server) serveFull(w http.ResponseWriter, r *http.Request, path string) 
 	if s.files == nil {
 		return false
 	}
-	t, ok := full(path)
+	t, ok := tilestore.Full(path)
 	return ok && serveFile(w, r, s.files, t)
 }
 
@@ -124,7 +134,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	if num, ok := strings.CutPrefix(path, "content/"); ok {
 		return serveContent(w, r, rd, num)
 	}
-	t, err := ParsePath(path)
+	t, err := tilestore.ParsePath(path)
 	if err != nil {
 		return registry.NotFound("tile " + registry.Clip(path))
 	}
@@ -135,17 +145,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	// A tile is served as far as the latest checkpoint covers it: a
 	// client that trusts an older checkpoint asks for the partial tile of
 	// its size, which stays available as the log grows.
-	if beyond(t, cp.Size) {
+	if tilestore.Beyond(t, cp.Size) {
 		return registry.NotFound(fmt.Sprintf("tile %s: beyond the log's %d entries", path, cp.Size))
 	}
-	body, err := build(ctx, rd, t)
+	body, err := tilestore.Build(ctx, rd, t)
 	if err != nil {
 		return err
 	}
-	if t.W == 1<<Height {
+	if t.W == 1<<tilestore.Height {
 		// Served from its file once stored, so that every answer for
 		// the tile carries the same ETag.
-		if s.files != nil && s.files.write(t, body) == nil && serveFile(w, r, s.files, t) {
+		if s.files != nil && s.files.Write(t, body) == nil && serveFile(w, r, s.files, t) {
 			return nil
 		}
 		ft := newFullTile(body)

@@ -1,4 +1,4 @@
-package tiles
+package tilestore
 
 import (
 	"errors"
@@ -48,9 +48,9 @@ func (f *Files) name(t tlog.Tile) string {
 	return filepath.Join(f.dir, filepath.FromSlash(Path(t)))
 }
 
-// full reports whether path names a full tile, the only kind stored, and
+// Full reports whether path names a full tile, the only kind stored, and
 // returns it.
-func full(path string) (tlog.Tile, bool) {
+func Full(path string) (tlog.Tile, bool) {
 	if !strings.HasPrefix(path, "tile/") || strings.Contains(path, ".p/") {
 		return tlog.Tile{}, false
 	}
@@ -61,9 +61,9 @@ func full(path string) (tlog.Tile, bool) {
 // hashTileSize is the size of every full hash tile.
 const hashTileSize = (1 << Height) * tlog.HashSize
 
-// open opens the stored file of full tile t. A hash tile whose file is
+// Open opens the stored file of full tile t. A hash tile whose file is
 // not exactly 256 hashes long is not served: it was cut short.
-func (f *Files) open(t tlog.Tile) (*os.File, fs.FileInfo, error) {
+func (f *Files) Open(t tlog.Tile) (*os.File, fs.FileInfo, error) {
 	file, err := os.Open(f.name(t))
 	if err != nil {
 		return nil, nil, err
@@ -79,11 +79,11 @@ func (f *Files) open(t tlog.Tile) (*os.File, fs.FileInfo, error) {
 	return file, fi, nil
 }
 
-// write stores body as the file of full tile t, atomically: a reader sees
+// Write stores body as the file of full tile t, atomically: a reader sees
 // the whole tile or none. A failure is logged once, not each time: a
 // server whose directory cannot be written goes on making tiles from the
 // log.
-func (f *Files) write(t tlog.Tile, body []byte) error {
+func (f *Files) Write(t tlog.Tile, body []byte) error {
 	err := writeFile(f.name(t), body)
 	if err != nil && !f.failed.Swap(true) {
 		slog.Error("tiles: cannot store a full tile; tiles are made from the log instead", "err", err)

@@ -1,4 +1,4 @@
-package tiles
+package tilestore
 
 import (
 	"context"
@@ -17,22 +17,18 @@ const Height = 8
 // in two bytes.
 const MaxEntry = 1<<16 - 1
 
-// Reader is what the tiles are read from: one snapshot of the log.
+// Reader is what tiles are made from: one snapshot of the log.
 type Reader interface {
 	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
 	TreeHashes(ctx context.Context, idx []int64) ([]tlog.Hash, error)
 	Records(ctx context.Context, from, to int64) ([][]byte, error)
-	PublicKey() string
-	// Cosignatures are the witnesses' signature lines of the checkpoint
-	// of a size (C2SP tlog-cosignature), served after its own.
-	Cosignatures(ctx context.Context, size int64) ([]string, error)
 }
 
-// beyond reports whether tile t reaches past a log of size entries. It is
+// Beyond reports whether tile t reaches past a log of size entries. It is
 // computed at the tile's level, without shifting the tile's end up to
 // entries: a level of 8 or more, or an index near 2^63, overflowed into a
 // tile that seemed inside the log, whose hashes were then not found (500).
-func beyond(t tlog.Tile, size int64) bool {
+func Beyond(t tlog.Tile, size int64) bool {
 	shift := uint(0)
 	if t.L > 0 {
 		shift = uint(t.L) * Height
@@ -44,8 +40,8 @@ func beyond(t tlog.Tile, size int64) bool {
 	return t.N > have/256 || t.N*256+int64(t.W) > have
 }
 
-// build makes tile t from the log: the hashes it holds, or the records.
-func build(ctx context.Context, rd Reader, t tlog.Tile) ([]byte, error) {
+// Build makes tile t from the log: the hashes it holds, or the records.
+func Build(ctx context.Context, rd Reader, t tlog.Tile) ([]byte, error) {
 	if t.L < 0 {
 		return bundle(ctx, rd, t)
 	}
