@@ -15,12 +15,12 @@ package tiles
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
+	"oversight/internal/httperror"
 	"oversight/registry"
 	"oversight/tilestore"
 )
@@ -167,22 +167,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	return nil
 }
 
-// statusOf is the status an error of this package's is answered with:
-// 404 for what is not in the log, 503 for a request out of time, 500 for
-// anything else. It is internal/httperror.Status narrowed to the errors a
-// tile request meets, and kept here because the store imports this
-// package (for Files), which must then import nothing that imports the
-// store's readers' packages (httperror reaches analysis).
-func statusOf(err error) int {
-	switch {
-	case registry.ErrorCode(err) == registry.ENotFound:
-		return http.StatusNotFound
-	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 const textPlain = "text/plain; charset=utf-8"
 
 func send(w http.ResponseWriter, r *http.Request, body []byte, ctype, cache string) {
@@ -195,11 +179,16 @@ func send(w http.ResponseWriter, r *http.Request, body []byte, ctype, cache stri
 	w.Write(body)
 }
 
-// fail answers an error in plain text, for the tools that read tiles; an
+// fail answers an error in plain text, for the tools that read tiles, with
+// the status the rest of the server gives it (httperror.Status): a 503
+// tells the client when to try again, as the API's and the pages' do. An
 // error of the server's own is logged and not shown.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
+	status := httperror.Status(err)
 	msg := err.Error()
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", httperror.RetryAfter)
+	}
 	if status >= 500 {
 		slog.Error("tiles", "path", r.URL.Path, "err", err)
 		msg = http.StatusText(status)
