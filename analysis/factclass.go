@@ -77,7 +77,7 @@ func (c *Classifier) classFacts(doc []byte) (*rules.Facts, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("fact class %.60q: more than one JSON value", doc)
 	}
-	m = wholeNumbers(m).(map[string]any)
+	rules.NormaliseNumbers(m)
 	n := 0
 	for _, p := range c.classReads() {
 		v := lookupLeaf(m, p)
@@ -135,26 +135,6 @@ func leaves(v any) int {
 		n += leaves(e)
 	}
 	return n
-}
-
-// wholeNumbers turns the numbers of a decoded class into int64, as the
-// facts it was written from held them (every number leaf is an integer).
-func wholeNumbers(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = wholeNumbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = wholeNumbers(e)
-		}
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
-		}
-	}
-	return v
 }
 
 func lookupLeaf(doc map[string]any, path string) any {

@@ -163,7 +163,7 @@ func longList(v any, at string) string {
 // NewFacts validates a decoded document (maps, slices, strings, booleans,
 // json.Number or float64) and prepares it for evaluation.
 func (s *Schema) NewFacts(doc any) (*Facts, error) {
-	doc = normaliseNumbers(doc)
+	doc = NormaliseNumbers(doc)
 	if err := s.json.Validate(doc); err != nil {
 		var ve *jsonschema.ValidationError
 		if errors.As(err, &ve) {
@@ -276,37 +276,6 @@ func lookup(m map[string]any, path string) any {
 		cur = mm[k]
 	}
 	return cur
-}
-
-// normaliseNumbers turns json.Number and float64 into int64 where integral,
-// which the schema's integer type and CEL's int need.
-func normaliseNumbers(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = normaliseNumbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = normaliseNumbers(e)
-		}
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
-		}
-		if f, err := x.Float64(); err == nil {
-			return normaliseNumbers(f)
-		}
-		return x // out of float64's range: the schema and NewFacts judge it
-	case float64:
-		// 2^63 is exactly a float64 but no int64: the range is half open.
-		if x >= math.MinInt64 && x < math.MaxInt64 && x == math.Trunc(x) {
-			return int64(x)
-		}
-	case int:
-		return int64(x)
-	}
-	return v
 }
 
 // fieldErrors flattens a validation error tree into one line per failing
