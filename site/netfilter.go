@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"oversight/analysis"
@@ -33,21 +32,10 @@ func readNetFilter(r *http.Request) (netFilter, error) {
 		return netFilter{}, err
 	}
 	v := url.Values{}
-	set := func(name, val string) {
-		if val != "" {
-			v.Set(name, val)
+	for _, p := range q.Params() {
+		if p.Value != "" {
+			v.Set(p.Name, p.Value)
 		}
-	}
-	set("subregion", q.Subregion)
-	set("jurisdiction", strings.Join(q.Jurisdictions, ","))
-	set("vendor_hq", q.VendorHQ)
-	set("certainty", q.Certainty)
-	set("technology", q.Capability)
-	if q.YearFrom != 0 {
-		set("year_from", strconv.Itoa(q.YearFrom))
-	}
-	if q.YearTo != 0 {
-		set("year_to", strconv.Itoa(q.YearTo))
 	}
 	return netFilter{Q: q, Values: v}, nil
 }
