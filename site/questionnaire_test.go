@@ -316,7 +316,7 @@ func TestMootIsMoot(t *testing.T) {
 				unknown := tiers(f.document(a))
 				for _, v := range values(qu) {
 					doc := f.document(a)
-					set(doc, qu.Path, v)
+					rules.SetPathValue(doc, qu.Path, v)
 					for i, tier := range tiers(doc) {
 						if tier != unknown[i] {
 							t.Fatalf("%s is skipped when %s is %v, but %s is %s with it %v and %s without it\nanswers %v",
