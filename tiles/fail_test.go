@@ -1,9 +1,11 @@
 package tiles_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -41,5 +43,22 @@ func TestFailStatus(t *testing.T) {
 				t.Errorf("%s answered %d with Retry-After %q", path, w.Code, retry)
 			}
 		}
+	}
+}
+
+// TestFailGone: a request whose client went away is not answered, and
+// not logged as the server's error, as the API's and the pages' are not.
+func TestFailGone(t *testing.T) {
+	var logged bytes.Buffer
+	was := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+	t.Cleanup(func() { slog.SetDefault(was) })
+	s := tiles.Handler("/log", func(ctx context.Context) (tiles.Reader, error) { return nil, ctx.Err() })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/log/checkpoint", nil).WithContext(ctx))
+	if w.Body.Len() != 0 || logged.Len() != 0 {
+		t.Errorf("a gone client was answered %d %q, and the log says %q", w.Code, w.Body, logged.String())
 	}
 }

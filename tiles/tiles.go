@@ -182,8 +182,12 @@ func send(w http.ResponseWriter, r *http.Request, body []byte, ctype, cache stri
 // fail answers an error in plain text, for the tools that read tiles, with
 // the status the rest of the server gives it (httperror.Status): a 503
 // tells the client when to try again, as the API's and the pages' do. An
-// error of the server's own is logged and not shown.
+// error of the server's own is logged and not shown; a client that went
+// away is neither answered nor logged.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
+	if httperror.Gone(r, err) {
+		return
+	}
 	status := httperror.Status(err)
 	msg := err.Error()
 	if status == http.StatusServiceUnavailable {
