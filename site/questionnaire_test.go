@@ -186,15 +186,9 @@ func TestMistypedAnswer(t *testing.T) {
 
 // factText is a fact of a document as text, "<unknown>" when absent.
 func factText(doc map[string]any, path string) string {
-	var v any = doc
-	for _, p := range strings.Split(path, ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return "<unknown>"
-		}
-		if v, ok = m[p]; !ok {
-			return "<unknown>"
-		}
+	v := rules.PathValue(doc, path)
+	if v == nil {
+		return "<unknown>"
 	}
 	switch x := v.(type) {
 	case []any:
