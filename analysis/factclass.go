@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 
 	"oversight/registry"
@@ -47,8 +46,8 @@ func (c *Classifier) DeploymentClass(d *registry.Deployment, facts *registry.Fac
 	}
 	sub := map[string]any{}
 	for _, p := range c.classReads() {
-		if v := lookupLeaf(doc, p); v != nil {
-			setLeaf(sub, p, v)
+		if v := rules.PathValue(doc, p); v != nil {
+			rules.SetPathValue(sub, p, v)
 		}
 	}
 	// encoding/json writes map keys sorted: one class, one text.
@@ -77,10 +76,10 @@ func (c *Classifier) classFacts(doc []byte) (*rules.Facts, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("fact class %.60q: more than one JSON value", doc)
 	}
-	m = wholeNumbers(m).(map[string]any)
+	rules.NormaliseNumbers(m)
 	n := 0
 	for _, p := range c.classReads() {
-		v := lookupLeaf(m, p)
+		v := rules.PathValue(m, p)
 		if v == nil {
 			continue
 		}
@@ -135,51 +134,6 @@ func leaves(v any) int {
 		n += leaves(e)
 	}
 	return n
-}
-
-// wholeNumbers turns the numbers of a decoded class into int64, as the
-// facts it was written from held them (every number leaf is an integer).
-func wholeNumbers(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = wholeNumbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = wholeNumbers(e)
-		}
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
-		}
-	}
-	return v
-}
-
-func lookupLeaf(doc map[string]any, path string) any {
-	var cur any = doc
-	for _, k := range strings.Split(path, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = m[k]
-	}
-	return cur
-}
-
-func setLeaf(doc map[string]any, path string, v any) {
-	keys := strings.Split(path, ".")
-	for _, k := range keys[:len(keys)-1] {
-		next, ok := doc[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			doc[k] = next
-		}
-		doc = next
-	}
-	doc[keys[len(keys)-1]] = v
 }
 
 // scaleUnits is a deployment's scale, log10(1 + cameras) / log10(1 +

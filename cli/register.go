@@ -12,7 +12,7 @@ import (
 	"oversight/ledger"
 	"oversight/registry"
 	"oversight/store"
-	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // registerFlags are the flags of every command that reads the register.
@@ -68,7 +68,7 @@ func (r *registerFlags) openWith(ctx context.Context, seed bool, key *ledger.Key
 	if err != nil {
 		return nil, err
 	}
-	db.SetTiles(tiles.NewFiles(filepath.Join(r.dir, "tiles")))
+	db.SetTiles(tilestore.NewFiles(filepath.Join(r.dir, "tiles")))
 	// Every process that writes keeps the tier projection with the
 	// built-in frameworks, as the server classifies with them.
 	c, err := builtinClassifier()

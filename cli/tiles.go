@@ -6,7 +6,7 @@ import (
 	"log/slog"
 
 	"oversight/store"
-	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // bindTiles removes stored tiles that are not the register's log's (the
@@ -28,7 +28,7 @@ func bindTiles(ctx context.Context, db *store.DB) error {
 // stored lacks, once, while the server serves: a tile asked for first is
 // made and stored as it is served.
 func fillTiles(ctx context.Context, db *store.DB) {
-	n, err := db.Tiles().Fill(ctx, func(ctx context.Context) (tiles.Reader, error) { return db.Snapshot(ctx) })
+	n, err := db.Tiles().Fill(ctx, func(ctx context.Context) (tilestore.Reader, error) { return db.Snapshot(ctx) })
 	if err != nil && ctx.Err() == nil {
 		slog.Error("storing the log's tiles", "dir", db.Tiles().Dir(), "err", err)
 	} else if n > 0 {

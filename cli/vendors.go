@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,6 +28,10 @@ func (f *networkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.q.Subregion, "subregion", "", "only deployments in this subregion: "+registry.Subregions.String())
 	fs.Func("jurisdiction", "only deployments in this jurisdiction, ISO alpha-2 (repeatable)", func(v string) error {
 		f.q.Jurisdictions = append(f.q.Jurisdictions, strings.ToUpper(v))
+		return nil
+	})
+	fs.Func("vendor-hq", "only deployments with a vendor, in any role, headquartered in this country, ISO alpha-2", func(v string) error {
+		f.q.VendorHQ = strings.ToUpper(v)
 		return nil
 	})
 	fs.StringVar(&f.q.Certainty, "certainty", "", "only deployments of this certainty: "+registry.Certainties.String())
@@ -95,24 +100,21 @@ func trendsCmd(fs *flag.FlagSet) runFunc {
 	}
 }
 
+// queryWords are the words describeQuery says a filter with; a filter
+// not named here is said with its parameter's name.
+var queryWords = map[string]string{"vendor_hq": "vendor headquarters", "year_from": "from", "year_to": "to"}
+
 // describeQuery says in words which deployments a query selects, as
-// " with subregion x; certainty y", or "" for all.
+// " with subregion x; certainty y", or "" for all: every filter the query
+// holds (analysis.NetworkQuery.Params).
 func describeQuery(q analysis.NetworkQuery) string {
 	var parts []string
-	add := func(name, v string) {
-		if v != "" {
-			parts = append(parts, name+" "+v)
+	for _, p := range q.Params() {
+		if p.Value == "" {
+			continue
 		}
-	}
-	add("subregion", q.Subregion)
-	add("jurisdiction", strings.Join(q.Jurisdictions, ", "))
-	add("certainty", q.Certainty)
-	add("technology", q.Capability)
-	if q.YearFrom != 0 {
-		add("from", strconv.Itoa(q.YearFrom))
-	}
-	if q.YearTo != 0 {
-		add("to", strconv.Itoa(q.YearTo))
+		name := cmp.Or(queryWords[p.Name], p.Name)
+		parts = append(parts, name+" "+strings.ReplaceAll(p.Value, ",", ", "))
 	}
 	if len(parts) == 0 {
 		return ""

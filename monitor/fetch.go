@@ -12,12 +12,12 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 	"golang.org/x/sync/errgroup"
 
-	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // maxBody bounds what the monitor reads of one answer: a full entry bundle
-// is 256 records of at most tiles.MaxEntry bytes each.
-const maxBody = 256*(tiles.MaxEntry+2) + 1
+// is 256 records of at most tilestore.MaxEntry bytes each.
+const maxBody = 256*(tilestore.MaxEntry+2) + 1
 
 // fetcher reads a register's log over HTTP: its tlog-tiles under /log/ and
 // its API. It is a tlog.TileReader, keeping the tiles it has read for the
@@ -106,7 +106,7 @@ func (f *fetcher) getOK(path string) ([]byte, error) {
 	return b, err
 }
 
-func (f *fetcher) Height() int { return tiles.Height }
+func (f *fetcher) Height() int { return tilestore.Height }
 
 func (f *fetcher) ReadTiles(ts []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(ts))
@@ -117,7 +117,7 @@ func (f *fetcher) ReadTiles(ts []tlog.Tile) ([][]byte, error) {
 			out[i] = b
 			continue
 		}
-		paths, at = append(paths, "/log/"+tiles.Path(t)), append(at, i)
+		paths, at = append(paths, "/log/"+tilestore.Path(t)), append(at, i)
 	}
 	got, err := f.getAll(paths)
 	if err != nil {
@@ -164,10 +164,10 @@ func (f *fetcher) SaveTiles(ts []tlog.Tile, data [][]byte) {
 func (f *fetcher) entries(n, m int64) ([][]byte, error) {
 	var paths []string
 	var widths []int
-	first := n >> tiles.Height
-	for b := first; b<<tiles.Height < m; b++ {
-		w := min(int64(1)<<tiles.Height, m-b<<tiles.Height)
-		paths = append(paths, "/log/"+tiles.Path(tlog.Tile{H: tiles.Height, L: -1, N: b, W: int(w)}))
+	first := n >> tilestore.Height
+	for b := first; b<<tilestore.Height < m; b++ {
+		w := min(int64(1)<<tilestore.Height, m-b<<tilestore.Height)
+		paths = append(paths, "/log/"+tilestore.Path(tlog.Tile{H: tilestore.Height, L: -1, N: b, W: int(w)}))
 		widths = append(widths, int(w))
 	}
 	bundles, err := f.getAll(paths)
@@ -182,7 +182,7 @@ func (f *fetcher) entries(n, m int64) ([][]byte, error) {
 			return nil, &Alarm{Kind: Malformed, Msg: fmt.Sprintf("entry bundle %d: %v", b, err)}
 		}
 		for i, e := range es {
-			if seq := b<<tiles.Height + int64(i); seq >= n && seq < m {
+			if seq := b<<tilestore.Height + int64(i); seq >= n && seq < m {
 				out = append(out, e)
 			}
 		}
@@ -193,8 +193,8 @@ func (f *fetcher) entries(n, m int64) ([][]byte, error) {
 // SplitBundle reads an entry bundle of w entries, each a big-endian
 // two-byte length and that many bytes, into its entries.
 func SplitBundle(data []byte, w int) ([][]byte, error) {
-	if w < 0 || w > 1<<tiles.Height {
-		return nil, fmt.Errorf("a bundle holds 0 to %d entries, not %d", 1<<tiles.Height, w)
+	if w < 0 || w > 1<<tilestore.Height {
+		return nil, fmt.Errorf("a bundle holds 0 to %d entries, not %d", 1<<tilestore.Height, w)
 	}
 	out := make([][]byte, 0, w)
 	for len(data) > 0 {

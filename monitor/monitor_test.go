@@ -13,7 +13,7 @@ import (
 
 	"oversight/internal/fixture"
 	"oversight/internal/testcls"
-	"oversight/ledger"
+	"oversight/internal/testreg"
 	"oversight/monitor"
 	"oversight/registry"
 	"oversight/store"
@@ -24,20 +24,8 @@ import (
 // keyDir, holding set.
 func register(t testing.TB, dir, keyDir string, set *registry.Set) (*store.DB, string) {
 	t.Helper()
-	key, err := ledger.LoadOrCreateKey(keyDir, ledger.DefaultOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(dir, "oversight.db")
-	db, err := store.OpenSQLite(context.Background(), path, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	return db, path
+	return testreg.OpenAt(t, path, keyDir, set), path
 }
 
 // serve serves db with a server of its own, so that no answer cached

@@ -47,36 +47,16 @@ func (s *Set) Check(known Known) []*RecordError {
 	exists := func(kind, id string) bool {
 		return have[kind+"/"+id] || (known != nil && known(kind, id))
 	}
-	ref := func(kind string, i int, id string, path, target, tid string) {
-		if tid != "" && len(out) < MaxErrors && !exists(target, tid) {
-			out = append(out, &RecordError{kind, i, id, missing(path, target, tid)})
+	s.each(func(k string, i int, e Entity) {
+		if e == nil {
+			return
 		}
-	}
-	for i, d := range s.Deployments {
-		if d != nil {
-			References(d, func(path, target, tid string) { ref("deployment", i, d.ID, path, target, tid) })
-		}
-	}
-	for i, c := range s.Claims {
-		if c != nil {
-			References(c, func(path, target, tid string) { ref("claim", i, c.ID, path, target, tid) })
-		}
-	}
-	for i, r := range s.Replies {
-		if r != nil {
-			References(r, func(path, target, tid string) { ref("reply", i, r.ID, path, target, tid) })
-		}
-	}
-	for i, f := range s.Facts {
-		if f != nil {
-			References(f, func(path, target, tid string) { ref("facts", i, f.ID, path, target, tid) })
-		}
-	}
-	for i, j := range s.Jurisdictions {
-		if j != nil {
-			References(j, func(path, target, tid string) { ref("jurisdiction", i, j.Code, path, target, tid) })
-		}
-	}
+		References(e, func(path, target, tid string) {
+			if tid != "" && len(out) < MaxErrors && !exists(target, tid) {
+				out = append(out, &RecordError{k, i, e.Key(), missing(path, target, tid)})
+			}
+		})
+	})
 	return out
 }
 

@@ -3,6 +3,7 @@ package registry
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +202,41 @@ func TestRecordOfCanonical(t *testing.T) {
 				t.Errorf("got %s, %v\nwant %s", got, err, want)
 			}
 		}
+	}
+}
+
+// TestSetCheckReferencesOfEveryKind: a reference to a record neither the
+// batch nor the register holds is named with the kind, position and id of
+// the record it is in and the field that holds it, for every kind of
+// record that refers to another.
+func TestSetCheckReferencesOfEveryKind(t *testing.T) {
+	j := &Jurisdiction{Code: "PK", Safeguards: []Safeguard{{Kind: "ai_law"}, {Kind: "dp_law", Instrument: "gone-law"}}}
+	s := &Set{
+		Jurisdictions: []*Jurisdiction{j},
+		Deployments:   []*Deployment{{ID: "d-1", Jurisdiction: "PK", Vendors: []VendorRole{{Vendor: "gone-vendor"}}, Financing: []Financing{{Lender: "gone-bank"}}}},
+		Claims:        []*Claim{nil, {ID: "c-1", Jurisdiction: "XX"}},
+		Replies:       []*Reply{{ID: "r-1", Deployment: "gone-deployment"}},
+		Facts:         []*FactDoc{{ID: "d-1"}, {ID: "gone-facts"}},
+	}
+	want := map[string]bool{
+		`jurisdiction 0 PK safeguards[1].instrument no instrument "gone-law"`: true,
+		`deployment 0 d-1 vendors[0].vendor no vendor "gone-vendor"`:          true,
+		`deployment 0 d-1 financing[0].lender no vendor "gone-bank"`:          true,
+		`claim 1 c-1 jurisdiction no jurisdiction "XX"`:                       true,
+		`reply 0 r-1 deployment no deployment "gone-deployment"`:              true,
+		`facts 1 gone-facts deployment.id no deployment "gone-facts"`:         true,
+	}
+	for _, e := range s.Check(nil) {
+		if !strings.Contains(e.Err.Msg, "in the register or this batch") {
+			continue // the records are not valid otherwise either
+		}
+		got := fmt.Sprintf("%s %d %s %s %s", e.Kind, e.Index, e.ID, e.Err.Path, strings.TrimSuffix(e.Err.Msg, " in the register or this batch"))
+		if !want[got] {
+			t.Errorf("unexpected: %s", got)
+		}
+		delete(want, got)
+	}
+	for w := range want {
+		t.Errorf("not reported: %s", w)
 	}
 }

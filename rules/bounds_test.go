@@ -3,7 +3,6 @@ package rules
 import (
 	"encoding/json"
 	"os"
-	"strings"
 	"testing"
 )
 
@@ -106,17 +105,7 @@ func completed(t *testing.T, doc map[string]any, paths []string, values [][]any,
 		vs := values[k]
 		v := vs[i%len(vs)]
 		i /= len(vs)
-		m := out
-		parts := strings.Split(p, ".")
-		for _, s := range parts[:len(parts)-1] {
-			next, ok := m[s].(map[string]any)
-			if !ok {
-				next = map[string]any{}
-				m[s] = next
-			}
-			m = next
-		}
-		m[parts[len(parts)-1]] = v
+		SetPathValue(out, p, v)
 	}
 	b, err = json.Marshal(out)
 	if err != nil {

@@ -18,7 +18,7 @@ func (s *Schema) Key(doc map[string]any, paths []string) (key string, ok bool) {
 	var b strings.Builder
 	for _, p := range paths {
 		l, ok := s.byPath[p]
-		if !ok || !appendKey(&b, lookup(doc, l.Path)) {
+		if !ok || !appendKey(&b, PathValue(doc, l.Path)) {
 			return "", false
 		}
 	}

@@ -163,7 +163,7 @@ func longList(v any, at string) string {
 // NewFacts validates a decoded document (maps, slices, strings, booleans,
 // json.Number or float64) and prepares it for evaluation.
 func (s *Schema) NewFacts(doc any) (*Facts, error) {
-	doc = normaliseNumbers(doc)
+	doc = NormaliseNumbers(doc)
 	if err := s.json.Validate(doc); err != nil {
 		var ve *jsonschema.ValidationError
 		if errors.As(err, &ve) {
@@ -174,7 +174,7 @@ func (s *Schema) NewFacts(doc any) (*Facts, error) {
 	// The schema's integers are any size; rules read int64.
 	var errs FieldErrors
 	for _, l := range s.leaves {
-		if v := lookup(m(doc), l.Path); l.Kind == Int && v != nil {
+		if v := PathValue(m(doc), l.Path); l.Kind == Int && v != nil {
 			if _, ok := v.(int64); !ok {
 				errs = append(errs, FieldError{Field: pathToPointer(l.Path), Msg: fmt.Sprintf("%v is out of range: a whole number of at most %d", v, math.MaxInt64)})
 			}
@@ -204,7 +204,7 @@ func (s *Schema) facts(doc any) *Facts {
 	n := len(s.leaves)
 	f := &Facts{doc: m, values: make([]ref.Val, n), raw: make([]any, n), nvals: make([]val, n), schema: s}
 	for i, l := range s.leaves {
-		v := lookup(m, l.Path)
+		v := PathValue(m, l.Path)
 		f.values[i] = toVal(l, v)
 		f.nvals[i] = factVal(l, f.values[i])
 		if !types.IsUnknown(f.values[i]) {
@@ -218,11 +218,11 @@ func (s *Schema) facts(doc any) *Facts {
 func (f *Facts) Doc() map[string]any { return f.doc }
 
 // ID returns deployment.id, or "".
-func (f *Facts) ID() string { s, _ := lookup(f.doc, "deployment.id").(string); return s }
+func (f *Facts) ID() string { s, _ := PathValue(f.doc, "deployment.id").(string); return s }
 
 // Jurisdiction returns deployment.jurisdiction, or "" when unknown.
 func (f *Facts) Jurisdiction() string {
-	s, _ := lookup(f.doc, "deployment.jurisdiction").(string)
+	s, _ := PathValue(f.doc, "deployment.jurisdiction").(string)
 	return s
 }
 
@@ -264,49 +264,6 @@ func toVal(l *Leaf, v any) ref.Val {
 		return types.NewStringList(types.DefaultTypeAdapter, ss)
 	}
 	return unknown
-}
-
-func lookup(m map[string]any, path string) any {
-	var cur any = m
-	for _, k := range strings.Split(path, ".") {
-		mm, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = mm[k]
-	}
-	return cur
-}
-
-// normaliseNumbers turns json.Number and float64 into int64 where integral,
-// which the schema's integer type and CEL's int need.
-func normaliseNumbers(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = normaliseNumbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = normaliseNumbers(e)
-		}
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i
-		}
-		if f, err := x.Float64(); err == nil {
-			return normaliseNumbers(f)
-		}
-		return x // out of float64's range: the schema and NewFacts judge it
-	case float64:
-		// 2^63 is exactly a float64 but no int64: the range is half open.
-		if x >= math.MinInt64 && x < math.MaxInt64 && x == math.Trunc(x) {
-			return int64(x)
-		}
-	case int:
-		return int64(x)
-	}
-	return v
 }
 
 // fieldErrors flattens a validation error tree into one line per failing

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"oversight/rules"
 )
 
 // Bounds on what POST /assess reads. The form the questionnaire sends is
@@ -282,23 +284,8 @@ func (f *assessForm) document(a answers) map[string]any {
 			default:
 				v = vs[0]
 			}
-			set(doc, qu.Path, v)
+			rules.SetPathValue(doc, qu.Path, v)
 		}
 	}
 	return doc
-}
-
-// set puts v at a dotted path in a nested document.
-func set(doc map[string]any, path string, v any) {
-	parts := strings.Split(path, ".")
-	m := doc
-	for _, p := range parts[:len(parts)-1] {
-		next, ok := m[p].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[p] = next
-		}
-		m = next
-	}
-	m[parts[len(parts)-1]] = v
 }

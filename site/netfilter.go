@@ -1,11 +1,11 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"oversight/analysis"
@@ -33,21 +33,10 @@ func readNetFilter(r *http.Request) (netFilter, error) {
 		return netFilter{}, err
 	}
 	v := url.Values{}
-	set := func(name, val string) {
-		if val != "" {
-			v.Set(name, val)
+	for _, p := range q.Params() {
+		if p.Value != "" {
+			v.Set(p.Name, p.Value)
 		}
-	}
-	set("subregion", q.Subregion)
-	set("jurisdiction", strings.Join(q.Jurisdictions, ","))
-	set("vendor_hq", q.VendorHQ)
-	set("certainty", q.Certainty)
-	set("technology", q.Capability)
-	if q.YearFrom != 0 {
-		set("year_from", strconv.Itoa(q.YearFrom))
-	}
-	if q.YearTo != 0 {
-		set("year_to", strconv.Itoa(q.YearTo))
 	}
 	return netFilter{Q: q, Values: v}, nil
 }
@@ -86,11 +75,9 @@ type netForm struct {
 	Chips        []chip
 }
 
-// netChipNames are the filters' names in words, in the order chips show.
-var netChipNames = []struct{ param, words string }{
-	{"subregion", "subregion"}, {"jurisdiction", "countries"}, {"vendor_hq", "vendor headquarters"},
-	{"certainty", "certainty"}, {"technology", "technology"}, {"year_from", "from"}, {"year_to", "to"},
-}
+// netChipWords are the filters' names in words where they differ from the
+// parameter's name; chips show in the order of analysis.NetworkQuery.Params.
+var netChipWords = map[string]string{"jurisdiction": "countries", "vendor_hq": "vendor headquarters", "year_from": "from", "year_to": "to"}
 
 // netForm returns the filter form of the page at path, with the filters in
 // force as chips, each removable.
@@ -100,14 +87,14 @@ func (s *Site) netForm(ctx context.Context, rd Reader, path string, f netFilter)
 		return netForm{}, err
 	}
 	nf := netForm{Action: path, Values: f.Values, Subregions: registry.Subregions.Values, HQ: fv.Val.HQ, Technologies: registry.Capabilities.Values}
-	for _, c := range netChipNames {
-		v := f.Values.Get(c.param)
+	for _, p := range f.Q.Params() {
+		v := f.Values.Get(p.Name)
 		if v == "" {
 			continue
 		}
-		switch c.param {
+		switch p.Name {
 		case "subregion", "certainty":
-			v = label(c.param, v)
+			v = label(p.Name, v)
 		case "technology":
 			v = label("capability", v)
 		case "vendor_hq":
@@ -119,7 +106,7 @@ func (s *Site) netForm(ctx context.Context, rd Reader, path string, f netFilter)
 			}
 			v = strings.Join(names, ", ")
 		}
-		nf.Chips = append(nf.Chips, chip{Name: c.words, Value: v, Remove: path + f.with(c.param, "")})
+		nf.Chips = append(nf.Chips, chip{Name: cmp.Or(netChipWords[p.Name], p.Name), Value: v, Remove: path + f.with(p.Name, "")})
 	}
 	return nf, nil
 }

@@ -186,15 +186,9 @@ func TestMistypedAnswer(t *testing.T) {
 
 // factText is a fact of a document as text, "<unknown>" when absent.
 func factText(doc map[string]any, path string) string {
-	var v any = doc
-	for _, p := range strings.Split(path, ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return "<unknown>"
-		}
-		if v, ok = m[p]; !ok {
-			return "<unknown>"
-		}
+	v := rules.PathValue(doc, path)
+	if v == nil {
+		return "<unknown>"
 	}
 	switch x := v.(type) {
 	case []any:
@@ -316,7 +310,7 @@ func TestMootIsMoot(t *testing.T) {
 				unknown := tiers(f.document(a))
 				for _, v := range values(qu) {
 					doc := f.document(a)
-					set(doc, qu.Path, v)
+					rules.SetPathValue(doc, qu.Path, v)
 					for i, tier := range tiers(doc) {
 						if tier != unknown[i] {
 							t.Fatalf("%s is skipped when %s is %v, but %s is %s with it %v and %s without it\nanswers %v",

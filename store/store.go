@@ -21,7 +21,7 @@ import (
 	_ "modernc.org/sqlite" // registers driver "sqlite"
 
 	"oversight/ledger"
-	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // dialect holds what differs between database engines.
@@ -179,7 +179,7 @@ type DB struct {
 	writer      *sql.Conn // see writeTx
 	writerCache int64     // its cache_size, in bytes (SQLite)
 
-	tiles *tiles.Files // the log's full tiles as files, or nil (SetTiles)
+	tiles *tilestore.Files // the log's full tiles as files, or nil (SetTiles)
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and

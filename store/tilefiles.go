@@ -3,19 +3,19 @@ package store
 import (
 	"context"
 
-	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // SetTiles says where the log's full tiles are stored as files (a server
 // writes them as it serves them): Verify then compares each with the log,
 // and Rebuild makes them all again.
-func (s *DB) SetTiles(f *tiles.Files) { s.tiles = f }
+func (s *DB) SetTiles(f *tilestore.Files) { s.tiles = f }
 
 // Tiles returns where the log's full tiles are stored, or nil.
-func (s *DB) Tiles() *tiles.Files { return s.tiles }
+func (s *DB) Tiles() *tilestore.Files { return s.tiles }
 
 // openTiles opens a snapshot as the tiles' reader.
-func (s *DB) openTiles(ctx context.Context) (tiles.Reader, error) { return s.Snapshot(ctx) }
+func (s *DB) openTiles(ctx context.Context) (tilestore.Reader, error) { return s.Snapshot(ctx) }
 
 // verifyTiles compares every stored tile with the log, and returns how
 // many it compared.

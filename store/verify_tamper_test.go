@@ -10,7 +10,7 @@ import (
 
 	"oversight/internal/fixture"
 	"oversight/ledger"
-	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // A tamperCase changes the database behind the program's back.
@@ -227,7 +227,7 @@ func logContents(t *testing.T, db *DB) string {
 func tamperTile(t *testing.T, db *DB) {
 	ctx := context.Background()
 	apply(t, db, fixture.Set(260))
-	db.SetTiles(tiles.NewFiles(t.TempDir()))
+	db.SetTiles(tilestore.NewFiles(t.TempDir()))
 	if n, err := db.Tiles().Fill(ctx, db.openTiles); err != nil || n != 2 {
 		t.Fatalf("Fill: %d tiles, %v", n, err)
 	}

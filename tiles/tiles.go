@@ -15,31 +15,19 @@ package tiles
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
-	"golang.org/x/mod/sumdb/tlog"
-
-	"oversight/ledger"
+	"oversight/internal/httperror"
 	"oversight/registry"
+	"oversight/tilestore"
 )
 
-// Height is the tile height of tlog-tiles: 2^8 = 256 hashes or entries.
-const Height = 8
-
-// MaxEntry is the largest entry a bundle can hold: its length is written
-// in two bytes.
-const MaxEntry = 1<<16 - 1
-
-// Reader is what the tiles are read from: one snapshot of the log.
+// Reader is what the tiles are served from: one snapshot of the log.
 type Reader interface {
-	Checkpoint(ctx context.Context) ([]byte, ledger.Checkpoint, error)
-	TreeHashes(ctx context.Context, idx []int64) ([]tlog.Hash, error)
-	Records(ctx context.Context, from, to int64) ([][]byte, error)
+	tilestore.Reader
 	PublicKey() string
 	// Cosignatures are the witnesses' signature lines of the checkpoint
 	// of a size (C2SP tlog-cosignature), served after its own.
@@ -59,7 +47,7 @@ func Handler(prefix string, open func(context.Context) (Reader, error)) *Server 
 // memory (see Files); where a file cannot be written, or files is nil,
 // the tile is kept in memory, at most cacheBytes of full tiles' bodies
 // (cacheMaxBytes when 0).
-func HandlerWithFiles(prefix string, open func(context.Context) (Reader, error), files *Files, cacheBytes int) *Server {
+func HandlerWithFiles(prefix string, open func(context.Context) (Reader, error), files *tilestore.Files, cacheBytes int) *Server {
 	return &Server{prefix: prefix, open: open, files: files, cache: tileCache{maxBytes: cmp.Or(cacheBytes, cacheMaxBytes)}}
 }
 
@@ -67,7 +55,7 @@ func HandlerWithFiles(prefix string, open func(context.Context) (Reader, error),
 type Server struct {
 	prefix string
 	open   func(context.Context) (Reader, error)
-	files  *Files // nil: full tiles are kept in cache only
+	files  *tilestore.Files // nil: full tiles are kept in cache only
 	cache  tileCache
 }
 
@@ -118,8 +106,8 @@ func (s *Server) serveFull(w http.ResponseWriter, r *http.Request, path string) 
 	if s.files == nil {
 		return false
 	}
-	t, ok := full(path)
-	return ok && s.files.serve(w, r, t)
+	t, ok := tilestore.Full(path)
+	return ok && serveFile(w, r, s.files, t)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path string) error {
@@ -146,7 +134,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	if num, ok := strings.CutPrefix(path, "content/"); ok {
 		return serveContent(w, r, rd, num)
 	}
-	t, err := ParsePath(path)
+	t, err := tilestore.ParsePath(path)
 	if err != nil {
 		return registry.NotFound("tile " + registry.Clip(path))
 	}
@@ -157,17 +145,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	// A tile is served as far as the latest checkpoint covers it: a
 	// client that trusts an older checkpoint asks for the partial tile of
 	// its size, which stays available as the log grows.
-	if beyond(t, cp.Size) {
+	if tilestore.Beyond(t, cp.Size) {
 		return registry.NotFound(fmt.Sprintf("tile %s: beyond the log's %d entries", path, cp.Size))
 	}
-	body, err := build(ctx, rd, t)
+	body, err := tilestore.Build(ctx, rd, t)
 	if err != nil {
 		return err
 	}
-	if t.W == 1<<Height {
+	if t.W == 1<<tilestore.Height {
 		// Served from its file once stored, so that every answer for
 		// the tile carries the same ETag.
-		if s.files != nil && s.files.write(t, body) == nil && s.files.serve(w, r, t) {
+		if s.files != nil && s.files.Write(t, body) == nil && serveFile(w, r, s.files, t) {
 			return nil
 		}
 		ft := newFullTile(body)
@@ -177,80 +165,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rd Reader, path s
 	}
 	send(w, r, body, "application/octet-stream", "no-cache")
 	return nil
-}
-
-// beyond reports whether tile t reaches past a log of size entries. It is
-// computed at the tile's level, without shifting the tile's end up to
-// entries: a level of 8 or more, or an index near 2^63, overflowed into a
-// tile that seemed inside the log, whose hashes were then not found (500).
-func beyond(t tlog.Tile, size int64) bool {
-	shift := uint(0)
-	if t.L > 0 {
-		shift = uint(t.L) * Height
-	}
-	if shift >= 63 {
-		return true
-	}
-	have := size >> shift // the hashes the log has at the tile's level
-	return t.N > have/256 || t.N*256+int64(t.W) > have
-}
-
-// build makes tile t from the log: the hashes it holds, or the records.
-func build(ctx context.Context, rd Reader, t tlog.Tile) ([]byte, error) {
-	if t.L < 0 {
-		return bundle(ctx, rd, t)
-	}
-	return tlog.ReadTileData(t, hashes{ctx, rd})
-}
-
-// bundle is an entry bundle: each entry as a big-endian two-byte length
-// and its bytes.
-func bundle(ctx context.Context, rd Reader, t tlog.Tile) ([]byte, error) {
-	from := t.N << Height
-	recs, err := rd.Records(ctx, from, from+int64(t.W))
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) != t.W {
-		return nil, fmt.Errorf("entry bundle %d: %d of %d records", t.N, len(recs), t.W)
-	}
-	n := 0
-	for _, rec := range recs {
-		n += 2 + len(rec)
-	}
-	out := make([]byte, 0, n)
-	for i, rec := range recs {
-		if len(rec) > MaxEntry {
-			return nil, fmt.Errorf("revision %d is %d bytes, more than an entry bundle holds", from+int64(i), len(rec))
-		}
-		out = binary.BigEndian.AppendUint16(out, uint16(len(rec)))
-		out = append(out, rec...)
-	}
-	return out, nil
-}
-
-// hashes adapts a Reader to tlog.HashReader.
-type hashes struct {
-	ctx context.Context
-	rd  Reader
-}
-
-func (h hashes) ReadHashes(idx []int64) ([]tlog.Hash, error) { return h.rd.TreeHashes(h.ctx, idx) }
-
-// statusOf is the status an error of this package's is answered with:
-// 404 for what is not in the log, 503 for a request out of time, 500 for
-// anything else. It is internal/httperror.Status narrowed to the errors a
-// tile request meets, and kept here because the store imports this
-// package (for Files), which must then import nothing that imports the
-// store's readers' packages (httperror reaches analysis).
-func statusOf(err error) int {
-	switch {
-	case registry.ErrorCode(err) == registry.ENotFound:
-		return http.StatusNotFound
-	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
 }
 
 const textPlain = "text/plain; charset=utf-8"
@@ -265,11 +179,20 @@ func send(w http.ResponseWriter, r *http.Request, body []byte, ctype, cache stri
 	w.Write(body)
 }
 
-// fail answers an error in plain text, for the tools that read tiles; an
-// error of the server's own is logged and not shown.
+// fail answers an error in plain text, for the tools that read tiles, with
+// the status the rest of the server gives it (httperror.Status): a 503
+// tells the client when to try again, as the API's and the pages' do. An
+// error of the server's own is logged and not shown; a client that went
+// away is neither answered nor logged.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
+	if httperror.Gone(r, err) {
+		return
+	}
+	status := httperror.Status(err)
 	msg := err.Error()
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", httperror.RetryAfter)
+	}
 	if status >= 500 {
 		slog.Error("tiles", "path", r.URL.Path, "err", err)
 		msg = http.StatusText(status)

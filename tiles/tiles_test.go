@@ -19,6 +19,7 @@ import (
 	"oversight/ledger"
 	"oversight/store"
 	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // client reads a log's tiles over HTTP the way any tlog-tiles client does,
@@ -29,12 +30,12 @@ type client struct {
 	fetched []string
 }
 
-func (c *client) Height() int { return tiles.Height }
+func (c *client) Height() int { return tilestore.Height }
 
 func (c *client) ReadTiles(ts []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(ts))
 	for i, t := range ts {
-		b, err := c.get(tiles.Path(t))
+		b, err := c.get(tilestore.Path(t))
 		if err != nil {
 			return nil, err
 		}
@@ -70,10 +71,10 @@ func (c *client) get(path string) ([]byte, error) {
 // in memory and for one that stores them in files.
 func TestTilesReadByXMod(t *testing.T) {
 	t.Run("in memory", func(t *testing.T) { readByXMod(t, nil) })
-	t.Run("in files", func(t *testing.T) { readByXMod(t, tiles.NewFiles(t.TempDir())) })
+	t.Run("in files", func(t *testing.T) { readByXMod(t, tilestore.NewFiles(t.TempDir())) })
 }
 
-func readByXMod(t *testing.T, files *tiles.Files) {
+func readByXMod(t *testing.T, files *tilestore.Files) {
 	set := fixture.Set(560)
 	db := testreg.Open(t, set)
 	srv := httptest.NewServer(tiles.HandlerWithFiles("/log", func(ctx context.Context) (tiles.Reader, error) { return db.Snapshot(ctx) }, files, 0))
@@ -107,7 +108,7 @@ func readByXMod(t *testing.T, files *tiles.Files) {
 	var records [][]byte
 	for n := int64(0); n*256 < cp.Size; n++ {
 		w := min(256, int(cp.Size-n*256))
-		b, err := c.get(tiles.Path(tlog.Tile{H: tiles.Height, L: -1, N: n, W: w}))
+		b, err := c.get(tilestore.Path(tlog.Tile{H: tilestore.Height, L: -1, N: n, W: w}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,21 +183,4 @@ func readByXMod(t *testing.T, files *tiles.Files) {
 	if _, err := tlog.TileHashReader(tlog.Tree{N: cp2.Size, Hash: cp2.Hash}, c).ReadHashes([]int64{tlog.StoredHashIndex(0, cp.Size)}); err != nil {
 		t.Errorf("the grown log's tiles: %v", err)
 	}
-}
-
-// FuzzParsePath: any path either parses to a tile whose own path it is,
-// or is refused; never a panic.
-func FuzzParsePath(f *testing.F) {
-	for _, s := range []string{"tile/0/000", "tile/1/x001/234.p/5", "tile/entries/x123/456", "tile/entries/000.p/256", "tile/8/0/000", "tile/data/000", "tile/0/-1", "", "tile/"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, path string) {
-		tl, err := tiles.ParsePath(path)
-		if err != nil {
-			return
-		}
-		if got := tiles.Path(tl); got != path {
-			t.Fatalf("%q parses to %+v, whose path is %q", path, tl, got)
-		}
-	})
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"oversight/internal/fixture"
-	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // BenchmarkFullTile measures the server's work for a full tile it has
@@ -20,7 +20,7 @@ import (
 func BenchmarkFullTile(b *testing.B) {
 	b.Run("memory", func(b *testing.B) { benchFullTile(b, unlimited) })
 	o := unlimited
-	o.Tiles = tiles.NewFiles(b.TempDir())
+	o.Tiles = tilestore.NewFiles(b.TempDir())
 	b.Run("files", func(b *testing.B) { benchFullTile(b, o) })
 }
 

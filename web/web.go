@@ -22,6 +22,7 @@ import (
 	"oversight/site"
 	"oversight/store"
 	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 // Register is the database the server reads, and writes what
@@ -110,7 +111,7 @@ type Options struct {
 	// Tiles, when set, keeps the log's full tiles in files, served from
 	// there; otherwise they are kept in memory, up to a bound, and made
 	// again from the register past it.
-	Tiles *tiles.Files
+	Tiles *tilestore.Files
 }
 
 // Readers is how many requests read the register at once: a server's

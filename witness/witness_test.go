@@ -13,7 +13,7 @@ import (
 
 	"oversight/internal/fixture"
 	"oversight/internal/testcls"
-	"oversight/ledger"
+	"oversight/internal/testreg"
 	"oversight/monitor"
 	"oversight/registry"
 	"oversight/store"
@@ -23,19 +23,7 @@ import (
 
 func register(t *testing.T, keyDir string, set *registry.Set) *store.DB {
 	t.Helper()
-	key, err := ledger.LoadOrCreateKey(keyDir, ledger.DefaultOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "o.db"), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return testreg.OpenAt(t, filepath.Join(t.TempDir(), "o.db"), keyDir, set)
 }
 
 func serve(t *testing.T, db *store.DB) string {

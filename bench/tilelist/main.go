@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
-	"oversight/tiles"
+	"oversight/tilestore"
 )
 
 func main() {
@@ -23,11 +23,11 @@ func main() {
 	if *size <= 0 {
 		log.Fatal("-size: want the log's size, a positive number")
 	}
-	for _, t := range tlog.NewTiles(tiles.Height, 0, *size) {
-		fmt.Println(tiles.Path(t))
+	for _, t := range tlog.NewTiles(tilestore.Height, 0, *size) {
+		fmt.Println(tilestore.Path(t))
 		if t.L == 0 {
 			t.L = -1 // the entry bundle beside each tile of leaf hashes
-			fmt.Println(tiles.Path(t))
+			fmt.Println(tilestore.Path(t))
 		}
 	}
 }

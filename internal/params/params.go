@@ -26,8 +26,9 @@ import (
 // Deployment lists the filters of deployment lists, exports and search.
 var Deployment = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q"}
 
-// Network lists the filters of the network and trend tables.
-var Network = []string{"subregion", "jurisdiction", "vendor_hq", "certainty", "technology", "year_from", "year_to"}
+// Network lists the filters of the network and trend tables: those a
+// NetworkQuery holds.
+var Network = analysis.NetworkParams()
 
 var (
 	alpha2 = regexp.MustCompile(`^[A-Z]{2}$`)

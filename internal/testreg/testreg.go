@@ -21,8 +21,17 @@ import (
 func Open(t testing.TB, set *registry.Set) *store.DB {
 	t.Helper()
 	dir := t.TempDir()
-	return fill(t, dir, set, func(key *ledger.Key) (*store.DB, error) {
-		return store.OpenSQLite(context.Background(), filepath.Join(dir, "t.db"), key)
+	return OpenAt(t, filepath.Join(dir, "t.db"), dir, set)
+}
+
+// OpenAt opens a new SQLite register holding set in the file path, signed
+// with the log key kept in keyDir (made there when missing): registers
+// opened with one keyDir sign as one log, and a test can reach the file
+// behind the register's back.
+func OpenAt(t testing.TB, path, keyDir string, set *registry.Set) *store.DB {
+	t.Helper()
+	return fill(t, keyDir, set, func(key *ledger.Key) (*store.DB, error) {
+		return store.OpenSQLite(context.Background(), path, key)
 	})
 }
 
@@ -37,7 +46,8 @@ func OpenPostgres(t testing.TB, prefix string, set *registry.Set) *store.DB {
 	})
 }
 
-// fill opens a register with a new key in dir and applies set to it.
+// fill opens a register with the key kept in dir (made when missing) and
+// applies set to it.
 func fill(t testing.TB, dir string, set *registry.Set, open func(*ledger.Key) (*store.DB, error)) *store.DB {
 	t.Helper()
 	key, err := ledger.LoadOrCreateKey(dir, ledger.DefaultOrigin)

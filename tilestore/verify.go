@@ -1,4 +1,4 @@
-package tiles
+package tilestore
 
 import (
 	"bytes"
@@ -41,12 +41,12 @@ func (f *Files) Verify(ctx context.Context, open func(context.Context) (Reader, 
 		if err != nil {
 			return err
 		}
-		t, ok := full(filepath.ToSlash(rel))
+		t, ok := Full(filepath.ToSlash(rel))
 		switch {
 		case !ok || Path(t) != filepath.ToSlash(rel):
 			bad(fmt.Sprintf("file %s: not the name of a full tile", name))
 			return nil
-		case beyond(t, size) && !grown:
+		case Beyond(t, size) && !grown:
 			closeReader(rd)
 			if rd, size, err = openSized(ctx, open); err != nil {
 				rd = nil
@@ -54,7 +54,7 @@ func (f *Files) Verify(ctx context.Context, open func(context.Context) (Reader, 
 			}
 			grown = true
 		}
-		if beyond(t, size) {
+		if Beyond(t, size) {
 			bad(fmt.Sprintf("file %s: a tile beyond the log's %d entries", name, size))
 			return nil
 		}
@@ -63,7 +63,7 @@ func (f *Files) Verify(ctx context.Context, open func(context.Context) (Reader, 
 			bad(fmt.Sprintf("file %s: %v", name, err))
 			return nil
 		}
-		want, err := build(ctx, rd, t)
+		want, err := Build(ctx, rd, t)
 		if err != nil {
 			return fmt.Errorf("tile %s: %w", Path(t), err)
 		}

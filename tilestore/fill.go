@@ -1,4 +1,4 @@
-package tiles
+package tilestore
 
 import (
 	"context"
@@ -53,7 +53,7 @@ func (f *Files) Fill(ctx context.Context, open func(context.Context) (Reader, er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if file, _, err := f.open(t); err == nil {
+		if file, _, err := f.Open(t); err == nil {
 			file.Close()
 			return nil
 		}
@@ -65,7 +65,7 @@ func (f *Files) Fill(ctx context.Context, open func(context.Context) (Reader, er
 			}
 		}
 		made++
-		body, err := build(ctx, cur, t)
+		body, err := Build(ctx, cur, t)
 		if err != nil {
 			return fmt.Errorf("tile %s: %w", Path(t), err)
 		}

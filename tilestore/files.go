@@ -1,17 +1,14 @@
-package tiles
+package tilestore
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -51,9 +48,9 @@ func (f *Files) name(t tlog.Tile) string {
 	return filepath.Join(f.dir, filepath.FromSlash(Path(t)))
 }
 
-// full reports whether path names a full tile, the only kind stored, and
+// Full reports whether path names a full tile, the only kind stored, and
 // returns it.
-func full(path string) (tlog.Tile, bool) {
+func Full(path string) (tlog.Tile, bool) {
 	if !strings.HasPrefix(path, "tile/") || strings.Contains(path, ".p/") {
 		return tlog.Tile{}, false
 	}
@@ -64,9 +61,9 @@ func full(path string) (tlog.Tile, bool) {
 // hashTileSize is the size of every full hash tile.
 const hashTileSize = (1 << Height) * tlog.HashSize
 
-// open opens the stored file of full tile t. A hash tile whose file is
+// Open opens the stored file of full tile t. A hash tile whose file is
 // not exactly 256 hashes long is not served: it was cut short.
-func (f *Files) open(t tlog.Tile) (*os.File, fs.FileInfo, error) {
+func (f *Files) Open(t tlog.Tile) (*os.File, fs.FileInfo, error) {
 	file, err := os.Open(f.name(t))
 	if err != nil {
 		return nil, nil, err
@@ -82,38 +79,11 @@ func (f *Files) open(t tlog.Tile) (*os.File, fs.FileInfo, error) {
 	return file, fi, nil
 }
 
-// serve answers r with the stored file of full tile t, and reports
-// whether there was one to answer with. http.ServeContent answers HEAD,
-// ranges and If-None-Match, and hands the file to the kernel (sendfile)
-// when w is the connection's own writer.
-func (f *Files) serve(w http.ResponseWriter, r *http.Request, t tlog.Tile) bool {
-	file, fi, err := f.open(t)
-	if err != nil {
-		return false
-	}
-	defer file.Close()
-	h := w.Header()
-	h["Content-Type"] = octetStream
-	h["Cache-Control"] = immutableHeader
-	h["Etag"] = []string{fileETag(fi)}
-	// No modification time: the ETag says all a cache needs, and a
-	// tile's bytes do not depend on when its file was written.
-	http.ServeContent(w, r, "", time.Time{}, file)
-	return true
-}
-
-// fileETag is a stored tile's ETag, from its file's modification time and
-// size as nginx makes it: a file is written once, whole, so a new time is
-// a new file, and the same file keeps its tag for as long as it stands.
-func fileETag(fi fs.FileInfo) string {
-	return `"` + strconv.FormatInt(fi.ModTime().UnixNano(), 16) + "-" + strconv.FormatInt(fi.Size(), 16) + `"`
-}
-
-// write stores body as the file of full tile t, atomically: a reader sees
+// Write stores body as the file of full tile t, atomically: a reader sees
 // the whole tile or none. A failure is logged once, not each time: a
 // server whose directory cannot be written goes on making tiles from the
 // log.
-func (f *Files) write(t tlog.Tile, body []byte) error {
+func (f *Files) Write(t tlog.Tile, body []byte) error {
 	err := writeFile(f.name(t), body)
 	if err != nil && !f.failed.Swap(true) {
 		slog.Error("tiles: cannot store a full tile; tiles are made from the log instead", "err", err)

@@ -1,4 +1,4 @@
-package tiles
+package tilestore
 
 import (
 	"testing"
@@ -30,8 +30,8 @@ func TestBeyond(t *testing.T) {
 		{tlog.Tile{H: 8, L: 0, N: 1 << 55, W: 256}, true},
 		{tlog.Tile{H: 8, L: -1, N: 1<<63 - 1, W: 256}, true},
 	} {
-		if got := beyond(c.tile, size); got != c.want {
-			t.Errorf("beyond(%+v, %d) = %v, want %v", c.tile, size, got, c.want)
+		if got := Beyond(c.tile, size); got != c.want {
+			t.Errorf("Beyond(%+v, %d) = %v, want %v", c.tile, size, got, c.want)
 		}
 	}
 }
