@@ -301,7 +301,11 @@ func frameworksCmd(fs *flag.FlagSet) runFunc {
 			if len(fw.Binds) > 6 {
 				binds = fmt.Sprintf("%s … (%d)", strings.Join(fw.Binds[:3], " "), len(fw.Binds))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", fw.ID, fw.Kind, fw.Status, binds, len(fw.Rules), fw.ShortTitle)
+			nrules := fmt.Sprint(len(fw.Rules))
+			if !fw.Encoded() {
+				nrules = "not encoded"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", fw.ID, fw.Kind, fw.Status, binds, nrules, fw.ShortTitle)
 		}
 		return tw.Flush()
 	}
@@ -318,6 +322,11 @@ func testFrameworks(dirs []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			fmt.Fprintln(stderr, prefixLines(dir, err.Error()))
 			failed = true
+			continue
+		}
+		if !fw.Encoded() {
+			// Loading checked what such a file must hold: reasons, sources, no rules or tests.
+			fmt.Fprintf(stdout, "ok\t%s: not encoded (%s), nothing to test\n", fw.ID, strings.Join(fw.NotEncoded.Reasons, ", "))
 			continue
 		}
 		rep, err := fw.Test(os.DirFS(dir))
