@@ -98,5 +98,12 @@ func TestClassifierLeavesOutUnencoded(t *testing.T) {
 		if got := c.UnencodedBinding(fw.Binds[0]); !slices.Contains(got, fw.ID) {
 			t.Errorf("UnencodedBinding(%s) = %v", fw.Binds[0], got)
 		}
+		// The index reads its deployments' tiers under one framework: never
+		// one that gives none.
+		w := &Weights{}
+		w.Exposure.TierFramework = fw.ID
+		if _, err := IndexInputs(context.Background(), nil, c, w, time.Now()); !errors.As(err, &ne) {
+			t.Errorf("index with tier_framework %s: %v, want a NotEncodedError", fw.ID, err)
+		}
 	}
 }

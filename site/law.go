@@ -56,6 +56,19 @@ func lawOf(j *registry.Jurisdiction, fws []*rules.Framework) (bound []boundLaw, 
 	return nil, nil, profile
 }
 
+// unreadIn lists the laws binding a jurisdiction that the register could
+// not encode, for the pages that classify a system there: they give no
+// result, so the page names them instead.
+func (s *Site) unreadIn(code string) []unreadLaw {
+	var out []unreadLaw
+	for _, id := range s.cls.UnencodedBinding(code) {
+		if law, ok := s.cls.Law(id); ok {
+			out = append(out, unreadOf(law))
+		}
+	}
+	return out
+}
+
 func unreadOf(fw *rules.Framework) unreadLaw {
 	ne := fw.NotEncoded
 	u := unreadLaw{ID: fw.ID, Title: fw.Title, Reasons: ne.Reasons, Explanation: ne.Explanation, Searched: ne.Searched}

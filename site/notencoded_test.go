@@ -8,6 +8,7 @@ import (
 
 	"oversight/data"
 	"oversight/frameworks"
+	"oversight/registry"
 )
 
 // TestNotEncodedPages: every page that lists or compares frameworks names
@@ -70,6 +71,21 @@ func TestNotEncodedPages(t *testing.T) {
 			strings.Contains(body, "no binding law in the register") {
 			t.Errorf("%s: the scenario page (%d) does not name the law as not encoded", fw.ID, code)
 		}
+		// The questionnaire's result for a system in that country names the
+		// law, not "no law of the country".
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/assess", strings.NewReader("deployment.jurisdiction="+fw.Binds[0]+"&to=result"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		s.ServeHTTP(rec, req)
+		if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, `<a href="/frameworks/`+fw.ID+`">`) ||
+			strings.Contains(body, "The register has no law of") {
+			t.Errorf("%s: the assessment (%d) does not name the law not encoded", fw.ID, rec.Code)
+		}
+		if d := deploymentIn(set, fw.Binds[0]); d != "" {
+			if code, body := get("/deployments/" + d); code != 200 || !strings.Contains(body, `<a href="/frameworks/`+fw.ID+`">`) {
+				t.Errorf("%s: the page of %s (%d) does not name the law not encoded", fw.ID, d, code)
+			}
+		}
 		code, body = get("/scenarios?framework=" + fw.ID)
 		if code != 400 || !strings.Contains(body, "is not encoded") {
 			t.Errorf("%s: a scenario under it answers %d, not a refusal saying why", fw.ID, code)
@@ -81,4 +97,13 @@ func TestNotEncodedPages(t *testing.T) {
 	if !strings.Contains(list, "none: not encoded") {
 		t.Error("the frameworks page does not mark laws not encoded")
 	}
+}
+
+func deploymentIn(set *registry.Set, code string) string {
+	for _, d := range set.Deployments {
+		if d.Jurisdiction == code {
+			return d.ID
+		}
+	}
+	return ""
 }

@@ -127,6 +127,7 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
 		"Title": d.Title, "D": d, "J": j, "C": c, "FactsRev": factsRevision(c), "History": hist, "Size": cp.Size, "Checkpoint": cp,
 		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies, "Declared": s.declared(d),
+		"Unread": s.unreadIn(d.Jurisdiction),
 	})
 	return nil
 }
