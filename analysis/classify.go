@@ -25,7 +25,8 @@ type Register interface {
 // exists; otherwise the facts are derived from the register record, and
 // everything the record does not say is unknown.
 type Classifier struct {
-	frameworks []*rules.Framework
+	frameworks []*rules.Framework // those that classify: every one encoded
+	unencoded  []*rules.Framework // binding laws with no rules (notencoded.go)
 	byID       map[string]*rules.Framework
 	curated    map[string]*rules.Facts
 	schema     *rules.Schema
@@ -51,14 +52,21 @@ func NewClassifier(frameworks []*rules.Framework, curated map[string]*rules.Fact
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{frameworks: frameworks, byID: map[string]*rules.Framework{}, curated: curated, schema: schema}
+	c := &Classifier{byID: map[string]*rules.Framework{}, curated: curated, schema: schema}
 	for _, fw := range frameworks {
+		if !fw.Encoded() {
+			c.unencoded = append(c.unencoded, fw)
+			continue
+		}
+		c.frameworks = append(c.frameworks, fw)
 		c.byID[fw.ID] = fw
 	}
 	return c, nil
 }
 
-// Frameworks lists the frameworks in id order.
+// Frameworks lists the frameworks that classify, in id order: a law the
+// register could not encode is not among them (see Unencoded), so that no
+// tier, count, export or index ever reads one.
 func (c *Classifier) Frameworks() []*rules.Framework { return c.frameworks }
 
 // Framework returns a framework by id.
@@ -85,6 +93,9 @@ func (c *Classifier) Select(ids []string) ([]*rules.Framework, error) {
 	out := make([]*rules.Framework, 0, len(ids))
 	for _, id := range ids {
 		fw, ok := c.byID[id]
+		if law, found := c.Law(id); !ok && found {
+			return nil, NotEncodedError{law}
+		}
 		if !ok {
 			return nil, fmt.Errorf("unknown framework %q (known: %s)", id, strings.Join(c.FrameworkIDs(), ", "))
 		}

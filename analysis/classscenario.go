@@ -104,7 +104,7 @@ func (t *tally) add(c *Classifier, fw *rules.Framework, jurisdiction, change str
 	sc := t.sc
 	j := t.byJ[jurisdiction]
 	if j == nil {
-		j = &Jurisdiction{Code: jurisdiction, CurrentLaw: c.binding(jurisdiction, fw.ID)}
+		j = &Jurisdiction{Code: jurisdiction, CurrentLaw: c.binding(jurisdiction, fw.ID), UnencodedLaw: c.UnencodedBinding(jurisdiction)}
 		t.byJ[jurisdiction] = j
 	}
 	j.Deployments += n
@@ -114,7 +114,7 @@ func (t *tally) add(c *Classifier, fw *rules.Framework, jurisdiction, change str
 		change string
 		total  *int
 		of     *int
-	}{{Undecided, &sc.Undecided, &j.Undecided}, {Stricter, &sc.Stricter, &j.Stricter}, {Looser, &sc.Looser, &j.Looser}, {NoLaw, &sc.NoLaw, &j.NoLaw}} {
+	}{{Undecided, &sc.Undecided, &j.Undecided}, {Stricter, &sc.Stricter, &j.Stricter}, {Looser, &sc.Looser, &j.Looser}, {NoLaw, &sc.NoLaw, &j.NoLaw}, {NotEncoded, &sc.NotEncoded, &j.NotEncoded}} {
 		if c.change == change {
 			*c.total += n
 			*c.of += n

@@ -295,6 +295,9 @@ type IndexRegister interface {
 // the built-in weights' that the store's scales were written with.
 func IndexInputs(ctx context.Context, reg IndexRegister, c *Classifier, w *Weights, asOf time.Time) (*Inputs, error) {
 	fw, ok := c.Framework(w.Exposure.TierFramework)
+	if law, found := c.Law(w.Exposure.TierFramework); !ok && found {
+		return nil, fmt.Errorf("weights: tier_framework: %w", NotEncodedError{law})
+	}
 	if !ok {
 		return nil, fmt.Errorf("weights: tier_framework %q is not a framework (known: %s)", w.Exposure.TierFramework, strings.Join(c.FrameworkIDs(), ", "))
 	}

@@ -27,7 +27,13 @@ type Scenario struct {
 	// applies today (none binds the jurisdiction, or its law leaves the use
 	// out): what the framework says of them is a first rule, not a
 	// stricter one, and is counted apart from Changed.
-	NoLaw          int            `json:"no_law"`
+	NoLaw int `json:"no_law"`
+	// NotEncoded counts the deployments of jurisdictions bound by a law the
+	// register could not encode (rules.NotEncoded) for which the framework
+	// would not be looser than the law that is encoded: whether it is
+	// stricter cannot be said while that law is unread. Counted apart from
+	// Changed and NoLaw.
+	NotEncoded     int            `json:"not_encoded"`
 	PeopleCovered  int64          `json:"people_covered_changed"`
 	PeopleUnknown  int            `json:"people_covered_unknown"` // changed deployments with no figure
 	ByJurisdiction []Jurisdiction `json:"by_jurisdiction"`
@@ -57,13 +63,18 @@ func (p ItemPage) after() (string, error) {
 
 // Jurisdiction sums a scenario for one jurisdiction.
 type Jurisdiction struct {
-	Code          string   `json:"code"`
-	CurrentLaw    []string `json:"current_law"` // frameworks in the set that bind it
-	Deployments   int      `json:"deployments"`
-	Stricter      int      `json:"stricter"`
-	Looser        int      `json:"looser"`
-	Undecided     int      `json:"undecided"`
-	NoLaw         int      `json:"no_law"` // deployments where no framework binds (see Scenario.NoLaw)
+	Code        string   `json:"code"`
+	CurrentLaw  []string `json:"current_law"` // frameworks in the set that bind it
+	Deployments int      `json:"deployments"`
+	Stricter    int      `json:"stricter"`
+	Looser      int      `json:"looser"`
+	Undecided   int      `json:"undecided"`
+	NoLaw       int      `json:"no_law"` // deployments where no framework binds (see Scenario.NoLaw)
+	// UnencodedLaw lists the laws binding it that the register could not
+	// encode; NotEncoded counts its deployments they leave undecided (see
+	// Scenario.NotEncoded).
+	UnencodedLaw  []string `json:"unencoded_law"`
+	NotEncoded    int      `json:"not_encoded"`
 	PeopleCovered int64    `json:"people_covered_changed"`
 }
 
@@ -100,6 +111,10 @@ const (
 	// binds its jurisdiction, or the one that does leaves the use out), so
 	// there is no current law to be stricter than.
 	NoLaw = "no_law"
+	// NotEncoded: a law binds the deployment's jurisdiction that the
+	// register could not encode, and the framework would not be looser
+	// than the encoded law, so whether it is stricter cannot be said.
+	NotEncoded = "not_encoded"
 )
 
 // Simulate runs fw against every deployment of the jurisdictions given (all
@@ -201,15 +216,21 @@ func (c *Classifier) judge(f *rules.Facts, fw *rules.Framework, asOf time.Time) 
 			v.rules = append(v.rules, r.ID)
 		}
 	}
+	unread := len(c.UnencodedBinding(f.Jurisdiction())) > 0
 	switch {
+	case len(v.law) == 0 && unread:
+		v.change = NotEncoded
 	case len(v.law) == 0:
 		v.change = NoLaw
 	case v.current == rules.Indeterminate || v.proposed.Tier == rules.Indeterminate:
 		v.change = Undecided
+	case v.proposed.Tier.Severity() < v.current.Severity():
+		// Still looser: a law not encoded can only add to the current tier.
+		v.change = Looser
+	case unread:
+		v.change = NotEncoded
 	case v.proposed.Tier.Severity() > v.current.Severity():
 		v.change = Stricter
-	case v.proposed.Tier.Severity() < v.current.Severity():
-		v.change = Looser
 	default:
 		v.change = Same
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 
 	"oversight/analysis"
 	"oversight/internal/cached"
@@ -85,6 +87,10 @@ type frameworkSummary struct {
 	URL           string   `json:"url"`
 	Rules         int      `json:"rules"`
 	Link          string   `json:"link"`
+	// Encoded is false for a binding law the register could not encode;
+	// NotEncoded then says why.
+	Encoded    bool              `json:"encoded"`
+	NotEncoded *rules.NotEncoded `json:"not_encoded,omitempty"`
 }
 
 func (s *server) frameworks(w http.ResponseWriter, r *http.Request) {
@@ -93,10 +99,12 @@ func (s *server) frameworks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := []frameworkSummary{}
-	for _, fw := range s.Classifier.Frameworks() {
+	for _, fw := range append(slices.Clone(s.Classifier.Frameworks()), s.Classifier.Unencoded()...) {
 		out = append(out, frameworkSummary{fw.ID, fw.Title, fw.ShortTitle, fw.Kind, fw.Status, fw.Scope,
-			nonNil(fw.Binds), nonNil(fw.Signatories), fw.Proposal, fw.EffectiveFrom, fw.URL, len(fw.Rules), "/api/v1/frameworks/" + fw.ID})
+			nonNil(fw.Binds), nonNil(fw.Signatories), fw.Proposal, fw.EffectiveFrom, fw.URL, len(fw.Rules), "/api/v1/frameworks/" + fw.ID,
+			fw.Encoded(), fw.NotEncoded})
 	}
+	slices.SortFunc(out, func(a, b frameworkSummary) int { return strings.Compare(a.ID, b.ID) })
 	if err := sendJSON(w, r, collection[frameworkSummary]{Items: out}); err != nil {
 		s.fail(w, r, err)
 	}
@@ -107,7 +115,7 @@ func (s *server) framework(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	fw, ok := s.Classifier.Framework(r.PathValue("id"))
+	fw, ok := s.Classifier.Law(r.PathValue("id"))
 	if !ok {
 		s.fail(w, r, &registry.Error{Code: registry.ENotFound, Message: "no such framework: " + r.PathValue("id"),
 			Fields: registry.Errors{{Path: "path.id", Msg: "unknown framework", Allowed: s.Classifier.FrameworkIDs()}}})

@@ -153,25 +153,46 @@ func TestFrameworksAndScenarios(t *testing.T) {
 	srv, _ := newServer(t, 12)
 	var fws struct {
 		Items []struct {
-			ID    string
-			Rules int
-			Link  string
+			ID         string
+			Rules      int
+			Link       string
+			Encoded    bool
+			NotEncoded *struct{ Reasons []string } `json:"not_encoded"`
 		}
 	}
 	getJSON(t, srv, "/api/v1/frameworks", &fws)
 	if len(fws.Items) < 15 {
 		t.Fatalf("%d frameworks", len(fws.Items))
 	}
+	unencoded := 0
 	for _, f := range fws.Items {
 		var full struct {
-			ID      string
-			Sources []struct{ URL string }
-			Rules   []struct{ ID, When string }
+			ID         string
+			Sources    []struct{ URL string }
+			Rules      []struct{ ID, When string }
+			NotEncoded *struct{ Reasons []string } `json:"not_encoded"`
 		}
 		getJSON(t, srv, f.Link, &full)
-		if full.ID != f.ID || len(full.Rules) != f.Rules || len(full.Sources) == 0 || full.Rules[0].When == "" {
+		if full.ID != f.ID || len(full.Rules) != f.Rules || len(full.Sources) == 0 {
 			t.Errorf("%s: %d rules, %d sources", f.ID, len(full.Rules), len(full.Sources))
 		}
+		switch {
+		case f.Encoded && (f.NotEncoded != nil || len(full.Rules) == 0 || full.Rules[0].When == ""):
+			t.Errorf("%s: encoded, yet no rules or a not_encoded", f.ID)
+		case !f.Encoded:
+			unencoded++
+			// A law not encoded says why, lists no rules and classifies nothing.
+			if f.NotEncoded == nil || len(f.NotEncoded.Reasons) == 0 || full.NotEncoded == nil || f.Rules != 0 {
+				t.Errorf("%s: not encoded, yet says no reason or has %d rules", f.ID, f.Rules)
+			}
+			resp, b := get(t, srv, "/api/v1/scenarios?framework="+f.ID)
+			if resp.StatusCode != 400 || !strings.Contains(string(b), "is not encoded") {
+				t.Errorf("%s: a scenario under a law not encoded: %d %s", f.ID, resp.StatusCode, b)
+			}
+		}
+	}
+	if unencoded == 0 {
+		t.Error("no framework in the list is marked not encoded")
 	}
 	if resp, _ := get(t, srv, "/api/v1/frameworks/nope"); resp.StatusCode != 404 {
 		t.Errorf("unknown framework: %d", resp.StatusCode)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -237,17 +238,21 @@ func simulateCmd(fs *flag.FlagSet) runFunc {
 
 func writeScenario(w io.Writer, sc *analysis.Scenario) {
 	fmt.Fprintf(w, "Scenario: %s (%s), as of %s\n", sc.Title, sc.Framework, sc.AsOf)
-	fmt.Fprintf(w, "%d deployments: %d change tier (%d stricter, %d looser), %d undecided on the known facts; %d where no law of the register binds, so nothing to be stricter than.\n",
-		sc.Deployments, sc.Changed, sc.Stricter, sc.Looser, sc.Undecided, sc.NoLaw)
+	fmt.Fprintf(w, "%d deployments: %d change tier (%d stricter, %d looser), %d undecided on the known facts; %d where no law of the register binds, so nothing to be stricter than; %d where a binding law is not encoded, so whether it is stricter cannot be said.\n",
+		sc.Deployments, sc.Changed, sc.Stricter, sc.Looser, sc.Undecided, sc.NoLaw, sc.NotEncoded)
 	fmt.Fprintf(w, "People covered by the deployments that change: %d where reported; %d of them report no figure.\n\n", sc.PeopleCovered, sc.PeopleUnknown)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "JURISDICTION\tCURRENT LAW\tDEPLOYMENTS\tSTRICTER\tLOOSER\tUNDECIDED\tNO LAW")
+	fmt.Fprintln(tw, "JURISDICTION\tCURRENT LAW\tDEPLOYMENTS\tSTRICTER\tLOOSER\tUNDECIDED\tNO LAW\tNOT ENCODED")
 	for _, j := range sc.ByJurisdiction {
-		law := strings.Join(j.CurrentLaw, ", ")
+		laws := slices.Clone(j.CurrentLaw)
+		for _, id := range j.UnencodedLaw {
+			laws = append(laws, id+" (not encoded)")
+		}
+		law := strings.Join(laws, ", ")
 		if law == "" {
 			law = "(none in the register)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\n", j.Code, law, j.Deployments, j.Stricter, j.Looser, j.Undecided, j.NoLaw)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\n", j.Code, law, j.Deployments, j.Stricter, j.Looser, j.Undecided, j.NoLaw, j.NotEncoded)
 	}
 	tw.Flush()
 	if len(sc.Drivers) > 0 {
@@ -301,7 +306,11 @@ func frameworksCmd(fs *flag.FlagSet) runFunc {
 			if len(fw.Binds) > 6 {
 				binds = fmt.Sprintf("%s … (%d)", strings.Join(fw.Binds[:3], " "), len(fw.Binds))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", fw.ID, fw.Kind, fw.Status, binds, len(fw.Rules), fw.ShortTitle)
+			nrules := fmt.Sprint(len(fw.Rules))
+			if !fw.Encoded() {
+				nrules = "not encoded"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", fw.ID, fw.Kind, fw.Status, binds, nrules, fw.ShortTitle)
 		}
 		return tw.Flush()
 	}
@@ -318,6 +327,11 @@ func testFrameworks(dirs []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			fmt.Fprintln(stderr, prefixLines(dir, err.Error()))
 			failed = true
+			continue
+		}
+		if !fw.Encoded() {
+			// Loading checked what such a file must hold: reasons, sources, no rules or tests.
+			fmt.Fprintf(stdout, "ok\t%s: not encoded (%s), nothing to test\n", fw.ID, strings.Join(fw.NotEncoded.Reasons, ", "))
 			continue
 		}
 		rep, err := fw.Test(os.DirFS(dir))
@@ -391,6 +405,10 @@ func classifyAll(ctx context.Context, db *store.DB, c *analysis.Classifier, sel 
 	fmt.Fprintln(tw)
 	for _, fw := range sel {
 		fmt.Fprint(tw, fw.ID)
+		if !fw.Encoded() { // a framework directory named on the command line
+			fmt.Fprintln(tw, "\tnot encoded: it gives no tier")
+			continue
+		}
 		for _, t := range rules.AllTiers {
 			fmt.Fprintf(tw, "\t%d", counts[fw.ID][t])
 		}

@@ -50,7 +50,9 @@ func mutateFrameworks(names []string, mf *mutateFlags, stdout, stderr io.Writer)
 	}
 	if len(names) == 0 {
 		for _, fw := range builtin {
-			targets = append(targets, target{fw, frameworks.FS()})
+			if fw.Encoded() { // a law not encoded has no rules to mutate
+				targets = append(targets, target{fw, frameworks.FS()})
+			}
 		}
 	}
 	for _, n := range names {

@@ -18,6 +18,14 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if !fw.Encoded() {
+				// The loader refuses rules and tests beside not_encoded;
+				// what is left to check is that it says why, with sources.
+				if rep.Cases != 0 || len(fw.Rules) != 0 || len(fw.NotEncoded.Sources) == 0 {
+					t.Fatalf("not encoded, yet %d cases, %d rules, %d sources for why", rep.Cases, len(fw.Rules), len(fw.NotEncoded.Sources))
+				}
+				return
+			}
 			if rep.Cases == 0 {
 				t.Fatal("no golden cases")
 			}

@@ -112,6 +112,9 @@ func (fw *Framework) TierAt(f *Facts, asOf time.Time) Tier {
 // evaluate is Evaluate, with the explanation only when explain is set; the
 // tier is worked out the same way either way.
 func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
+	if !fw.Encoded() {
+		return fw.notEncodedResult()
+	}
 	c := fw.compiled
 	res := Result{Framework: fw.ID, Applicability: fw.applicability(f)}
 	if !fw.inForce(asOf) {

@@ -39,6 +39,7 @@ type Framework struct {
 	Notes         string              `yaml:"notes" json:"notes,omitempty"`
 	Consts        map[string][]string `yaml:"consts" json:"consts,omitempty"`
 	Derived       []*Derived          `yaml:"derived" json:"derived,omitempty"`
+	NotEncoded    *NotEncoded         `yaml:"not_encoded" json:"not_encoded,omitempty"` // set: a law with no rules, and why
 	Rules         []*Rule             `yaml:"-" json:"rules"`
 
 	dir      string
@@ -172,18 +173,21 @@ func Load(fsys fs.FS, dir string) (*Framework, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rf struct {
-		Rules []*Rule `yaml:"rules"`
+	l := &loader{fw: fw, schema: schema, meta: meta, metaName: metaName}
+	if fw.NotEncoded != nil {
+		l.checkNotEncoded(fsys)
+	} else {
+		var rf struct {
+			Rules []*Rule `yaml:"rules"`
+		}
+		l.rulesName = path.Join(dir, "rules.yaml")
+		if l.rules, err = readStrict(fsys, l.rulesName, &rf); err != nil {
+			return nil, err
+		}
+		fw.Rules = rf.Rules
+		l.checkRules()
 	}
-	rulesName := path.Join(dir, "rules.yaml")
-	rdoc, err := readStrict(fsys, rulesName, &rf)
-	if err != nil {
-		return nil, err
-	}
-	fw.Rules = rf.Rules
-	l := &loader{fw: fw, schema: schema, meta: meta, metaName: metaName, rules: rdoc, rulesName: rulesName}
 	l.checkMeta()
-	l.checkRules()
 	if len(l.errs) > 0 {
 		return nil, l.errs
 	}
@@ -328,10 +332,10 @@ func (l *loader) checkMeta() {
 	if !contains(Statuses, fw.Status) {
 		l.metaErr("status", "status %q is not allowed (allowed: %s)", fw.Status, strings.Join(Statuses, ", "))
 	}
-	if fw.DefaultTier == "" {
+	if fw.DefaultTier == "" && fw.Encoded() {
 		fw.DefaultTier = string(MinimalRisk)
 	}
-	if !validTier(fw.DefaultTier) {
+	if fw.Encoded() && !validTier(fw.DefaultTier) {
 		l.metaErr("default_tier", "default_tier %q is not allowed (allowed: %s)", fw.DefaultTier, tierList())
 	}
 	for tier := range fw.Labels {

@@ -89,6 +89,9 @@ func (r *MutationReport) Survivors() []Mutant {
 // environment and evaluated natively where it can be, so the whole test
 // costs little more than compiling the mutants.
 func (fw *Framework) Mutate(fsys fs.FS) (*MutationReport, error) {
+	if !fw.Encoded() {
+		return nil, fmt.Errorf("%s: not encoded: it has no rules to mutate", fw.ID)
+	}
 	cases, err := fw.goldenCases(fsys)
 	if err != nil {
 		return nil, err

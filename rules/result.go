@@ -69,8 +69,10 @@ const (
 type Result struct {
 	Framework     string `json:"framework"`
 	Applicability string `json:"applicability"`
-	Tier          Tier   `json:"tier"`
-	Label         string `json:"label"`
+	// Tier is empty, and not written, only when the framework is not
+	// encoded (Applicability NotEncodedApplicability): it gives none.
+	Tier  Tier   `json:"tier,omitempty"`
+	Label string `json:"label,omitempty"`
 	// Bounds, for an indeterminate result, are the least and most severe
 	// tiers the unknown facts still allow.
 	Bounds      *Bounds            `json:"bounds,omitempty"`

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates docs/screenshots/: a full-page screenshot of every page that
-# TestScreenshots lists (web/browser_test.go's pages and two more), at 1280
+# TestScreenshots lists (web/browser_test.go's pages and six more), at 1280
 # and 390 pixels wide, from the built-in register. Needs Go and Chromium
 # (scripts/test.sh installs it); with pngquant installed, each PNG is
 # reduced to a palette of at most 256 colours, about a third of its size.

@@ -112,7 +112,13 @@ func (s *Site) assess(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		return err // every form read makes a valid document: FuzzAssessForm
 	}
 	cl := analysis.Classify(facts, s.cls.Frameworks(), s.today())
-	s.render(w, r, http.StatusOK, "assess", f.results(cl, a, s.cls.Frameworks()))
+	data := f.results(cl, a, s.cls.Frameworks())
+	// A law of the chosen country the register could not encode gives no
+	// row, so the page names it: "no law here" would be false.
+	if vs := a["deployment.jurisdiction"]; len(vs) > 0 {
+		data["Unread"] = s.unreadIn(vs[0])
+	}
+	s.render(w, r, http.StatusOK, "assess", data)
 	return nil
 }
 

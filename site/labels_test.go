@@ -26,12 +26,15 @@ func TestLabels(t *testing.T) {
 	for _, t := range rules.AllTiers {
 		vocabs["tier"] = append(vocabs["tier"], string(t))
 	}
-	vocabs["applicability"] = rules.Applicabilities
+	vocabs["applicability"] = append(slices.Clone(rules.Applicabilities), rules.NotEncodedApplicability)
+	for _, r := range rules.NotEncodedReasons() {
+		vocabs["reason not encoded"] = append(vocabs["reason not encoded"], r.ID)
+	}
 	vocabs["framework kind"] = rules.Kinds
 	vocabs["framework status"] = rules.Statuses
 	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}
 	vocabs["condition status"] = []string{rules.Met, rules.Failed, rules.Unknown}
-	vocabs["change"] = []string{analysis.Stricter, analysis.Looser, analysis.Same, analysis.Undecided, analysis.NoLaw}
+	vocabs["change"] = []string{analysis.Stricter, analysis.Looser, analysis.Same, analysis.Undecided, analysis.NoLaw, analysis.NotEncoded}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
 	}

@@ -15,29 +15,71 @@ type boundLaw struct {
 	Secondary bool // no source of the framework is the legal text
 }
 
-// lawOf returns the frameworks that bind a jurisdiction, and, when none
-// does, the laws its safeguards profile says it has: a law the register
-// has not encoded is shown as such, never as "no law".
-func lawOf(j *registry.Jurisdiction, fws []*rules.Framework) (bound []boundLaw, unencoded []registry.Safeguard) {
+// An unreadLaw is a binding law the register has a framework file for but
+// could not encode (rules.NotEncoded), as a country page names it: why,
+// and the source a reader can open to see the law.
+type unreadLaw struct {
+	ID, Title   string
+	Reasons     []string
+	Explanation string
+	Searched    string
+	Source      rules.Source // the first of not_encoded's sources that is the legal text, else the first
+}
+
+// lawOf returns the frameworks that bind a jurisdiction, those of them the
+// register could not encode, and, when neither, the laws its safeguards
+// profile says it has: a law the register has not encoded is shown as
+// such, never as "no law".
+func lawOf(j *registry.Jurisdiction, fws []*rules.Framework) (bound []boundLaw, unread []unreadLaw, profile []registry.Safeguard) {
 	for _, fw := range fws {
 		if !slices.Contains(fw.Binds, j.Code) {
+			continue
+		}
+		if !fw.Encoded() {
+			unread = append(unread, unreadOf(fw))
 			continue
 		}
 		secondary := !slices.ContainsFunc(fw.Sources, func(s rules.Source) bool { return s.Read == "primary" })
 		bound = append(bound, boundLaw{ID: fw.ID, Title: fw.ShortTitle, Secondary: secondary})
 	}
-	if len(bound) > 0 {
-		return bound, nil
+	if len(bound) > 0 || len(unread) > 0 {
+		return bound, unread, nil
 	}
 	for _, sg := range j.Safeguards {
 		switch sg.Kind {
 		case "data_protection_law", "biometric_rules", "ai_law":
 			if sg.Status == "yes" || sg.Status == "partial" {
-				unencoded = append(unencoded, sg)
+				profile = append(profile, sg)
 			}
 		}
 	}
-	return nil, unencoded
+	return nil, nil, profile
+}
+
+// unreadIn lists the laws binding a jurisdiction that the register could
+// not encode, for the pages that classify a system there: they give no
+// result, so the page names them instead.
+func (s *Site) unreadIn(code string) []unreadLaw {
+	var out []unreadLaw
+	for _, id := range s.cls.UnencodedBinding(code) {
+		if law, ok := s.cls.Law(id); ok {
+			out = append(out, unreadOf(law))
+		}
+	}
+	return out
+}
+
+func unreadOf(fw *rules.Framework) unreadLaw {
+	ne := fw.NotEncoded
+	u := unreadLaw{ID: fw.ID, Title: fw.Title, Reasons: ne.Reasons, Explanation: ne.Explanation, Searched: ne.Searched}
+	for _, id := range ne.Sources {
+		for _, src := range fw.Sources {
+			if src.ID == id && (u.Source.ID == "" || src.Read == "primary" && u.Source.Read != "primary") {
+				u.Source = src
+			}
+		}
+	}
+	return u
 }
 
 // benchmarks are the frameworks every country page compares with, beside

@@ -19,9 +19,9 @@ func TestLawOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bound, unencoded := lawOf(&registry.Jurisdiction{Code: "VN"}, fws)
-	if len(bound) == 0 || len(unencoded) != 0 {
-		t.Fatalf("VN: %v, %v", bound, unencoded)
+	bound, unread, unencoded := lawOf(&registry.Jurisdiction{Code: "VN"}, fws)
+	if len(bound) == 0 || len(unread) != 0 || len(unencoded) != 0 {
+		t.Fatalf("VN: %v, %v, %v", bound, unread, unencoded)
 	}
 	for _, b := range bound {
 		if b.ID == "vn-pdpl" && !b.Secondary {
@@ -31,9 +31,17 @@ func TestLawOf(t *testing.T) {
 	j := &registry.Jurisdiction{Code: "XX", Safeguards: []registry.Safeguard{
 		{Kind: "data_protection_law", Status: "yes", Name: "A Data Act"}, {Kind: "ai_law", Status: "no"}, {Kind: "biometric_rules", Status: "partial"},
 	}}
-	bound, unencoded = lawOf(j, fws)
-	if len(bound) != 0 || len(unencoded) != 2 || unencoded[0].Name != "A Data Act" {
-		t.Errorf("XX: %v, %v", bound, unencoded)
+	bound, unread, unencoded = lawOf(j, fws)
+	if len(bound) != 0 || len(unread) != 0 || len(unencoded) != 2 || unencoded[0].Name != "A Data Act" {
+		t.Errorf("XX: %v, %v, %v", bound, unread, unencoded)
+	}
+	// A law with a framework file that is not encoded is named from it,
+	// with the legal text itself as the source to open where one was found.
+	j.Code = "LA"
+	bound, unread, unencoded = lawOf(j, fws)
+	if len(bound) != 0 || len(unread) != 1 || len(unencoded) != 0 || unread[0].ID != "la-edp-law" ||
+		unread[0].Source.Read != "primary" || len(unread[0].Reasons) == 0 || unread[0].Explanation == "" {
+		t.Errorf("LA: %v, %+v, %v", bound, unread, unencoded)
 	}
 }
 
@@ -75,11 +83,9 @@ func TestComing(t *testing.T) {
 // TestUnencodedLawSaysWhy holds the built-in register to issue 15's rule
 // for a binding law the register cannot encode: every jurisdiction whose
 // profile records a data-protection, biometric or AI law (a law, regulation
-// or code, not a policy) either has a framework binding it, or the profile
-// says why the law is not encoded, which the country page shows beside
-// "encodes none of its law". A framework file without rules is not the
-// answer: it would give every deployment there its default tier, as if
-// the law had been read and found to ask nothing.
+// or code, not a policy) either has a framework binding it (encoded, or a
+// not_encoded file saying why), or the profile says why the law is not
+// encoded, which the country page shows beside "encodes none of its law".
 func TestUnencodedLawSaysWhy(t *testing.T) {
 	fws, err := frameworks.Load()
 	if err != nil {
@@ -96,9 +102,9 @@ func TestUnencodedLawSaysWhy(t *testing.T) {
 	}
 	unencoded := 0
 	for _, j := range set.Jurisdictions {
-		bound, laws := lawOf(j, fws)
-		if len(bound) > 0 {
-			continue
+		bound, unread, laws := lawOf(j, fws)
+		if len(bound) > 0 || len(unread) > 0 {
+			continue // a framework file names the law, and says why if it is not encoded
 		}
 		// One law may stand behind several safeguards (Turkmenistan's is its
 		// data-protection law and its biometric rules): one note suffices.

@@ -62,11 +62,11 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	if err != nil {
 		return err
 	}
-	binding, unencoded := lawOf(j, s.cls.Frameworks())
+	binding, unread, unencoded := lawOf(j, s.allFrameworks())
 	data := map[string]any{
 		"Title": j.Name, "J": j, "Score": score, "Combine": rep.Index.Combine, "Stability": stab, "Rows": rows, "Frameworks": shown, "AllFrameworks": len(s.cls.Frameworks()),
 		"Claims": groupClaims(claims.Items), "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
-		"Binding": binding, "Unencoded": unencoded, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
+		"Binding": binding, "Unread": unread, "Unencoded": unencoded, "Sources": sourceIndex(j.Sources), "More": page.Next != "",
 	}
 	stale(w, data, rv)
 	s.render(w, r, http.StatusOK, "country", data)
@@ -127,6 +127,7 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
 		"Title": d.Title, "D": d, "J": j, "C": c, "FactsRev": factsRevision(c), "History": hist, "Size": cp.Size, "Checkpoint": cp,
 		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies, "Declared": s.declared(d),
+		"Unread": s.unreadIn(d.Jurisdiction),
 	})
 	return nil
 }
@@ -208,17 +209,24 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	return nil
 }
 
-// frameworks lists the frameworks the register classifies under.
+// allFrameworks is every framework file: those the register classifies
+// under, then the binding laws it could not encode.
+func (s *Site) allFrameworks() []*rules.Framework {
+	return append(slices.Clone(s.cls.Frameworks()), s.cls.Unencoded()...)
+}
+
+// frameworks lists the frameworks the register classifies under, and the
+// laws it could not encode, each saying so.
 func (s *Site) frameworks(w http.ResponseWriter, r *http.Request) {
 	// By name, as a reader looks for one (ids put Indonesia before India).
-	fws := slices.Clone(s.cls.Frameworks())
+	fws := s.allFrameworks()
 	slices.SortStableFunc(fws, func(a, b *rules.Framework) int { return strings.Compare(a.ShortTitle, b.ShortTitle) })
 	s.render(w, r, http.StatusOK, "frameworks", map[string]any{"Title": "Frameworks", "Frameworks": fws})
 }
 
 // framework is one framework's page: its scope, rules and sources.
 func (s *Site) framework(w http.ResponseWriter, r *http.Request) {
-	fw, ok := s.cls.Framework(r.PathValue("id"))
+	fw, ok := s.cls.Law(r.PathValue("id"))
 	if !ok {
 		s.fail(w, r, registry.NotFound("framework "+r.PathValue("id")))
 		return
@@ -273,7 +281,7 @@ func sourceIndex(srcs []registry.Source) map[string]registry.Source {
 // shortTitles maps framework ids to their short titles.
 func (s *Site) shortTitles() map[string]string {
 	m := map[string]string{}
-	for _, fw := range s.cls.Frameworks() {
+	for _, fw := range s.allFrameworks() {
 		m[fw.ID] = fw.ShortTitle
 	}
 	return m

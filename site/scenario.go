@@ -105,16 +105,16 @@ type scenarioBar struct {
 	analysis.Jurisdiction
 	Same                                 int
 	StricterPct, LooserPct, UndecidedPct float64
-	NoLawPct, SamePct                    float64
+	NoLawPct, NotEncodedPct, SamePct     float64
 }
 
 func scenarioBars(rows []analysis.Jurisdiction) []scenarioBar {
 	out := make([]scenarioBar, len(rows))
 	for i, j := range rows {
-		b := scenarioBar{Jurisdiction: j, Same: j.Deployments - j.Stricter - j.Looser - j.Undecided - j.NoLaw}
+		b := scenarioBar{Jurisdiction: j, Same: j.Deployments - j.Stricter - j.Looser - j.Undecided - j.NoLaw - j.NotEncoded}
 		if n := float64(j.Deployments); n > 0 {
 			b.StricterPct, b.LooserPct, b.UndecidedPct = 100*float64(j.Stricter)/n, 100*float64(j.Looser)/n, 100*float64(j.Undecided)/n
-			b.NoLawPct, b.SamePct = 100*float64(j.NoLaw)/n, 100*float64(b.Same)/n
+			b.NoLawPct, b.NotEncodedPct, b.SamePct = 100*float64(j.NoLaw)/n, 100*float64(j.NotEncoded)/n, 100*float64(b.Same)/n
 		}
 		out[i] = b
 	}

@@ -205,7 +205,8 @@ func (b *battery) frameworkIDs() []string {
 	defer resp.Body.Close()
 	var out struct {
 		Items []struct {
-			ID string `json:"id"`
+			ID      string `json:"id"`
+			Encoded bool   `json:"encoded"`
 		} `json:"items"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Items) == 0 {
@@ -213,7 +214,9 @@ func (b *battery) frameworkIDs() []string {
 	}
 	var ids []string
 	for _, it := range out.Items {
-		ids = append(ids, it.ID)
+		if it.Encoded { // ?framework= refuses a law not encoded: it classifies nothing
+			ids = append(ids, it.ID)
+		}
 	}
 	return ids
 }

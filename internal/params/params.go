@@ -314,6 +314,10 @@ func (p *Reader) Frameworks(c *analysis.Classifier) []*rules.Framework {
 func (p *Reader) Framework(c *analysis.Classifier, what string) *rules.Framework {
 	id := p.v.Get("framework")
 	fw, ok := c.Framework(id)
+	if law, found := c.Law(id); !ok && found {
+		p.bad("framework", analysis.NotEncodedError{Framework: law}.Error(), c.FrameworkIDs()...)
+		return nil
+	}
 	if !ok {
 		p.bad("framework", fmt.Sprintf("%q: name one framework %s", id, what), c.FrameworkIDs()...)
 		return nil

@@ -72,7 +72,15 @@ func main() {
 			per[f.ID] = c
 		}
 	}
+	// A law the register could not encode gives no tier, so its pairs are
+	// neither decided nor undecided: they are counted apart, not left out
+	// unseen.
+	unread := 0
+	for _, d := range set.Deployments {
+		unread += len(cls.UnencodedBinding(d.Jurisdiction))
+	}
 	fmt.Printf("%d deployments, %d pairs, %d indeterminate (%.1f%%), as of %s\n", len(set.Deployments), pairs, open, 100*float64(open)/float64(pairs), *asOf)
+	fmt.Printf("  and %d pairs with a binding law not encoded (%d laws), which give no tier and are not counted above\n", unread, len(cls.Unencoded()))
 	for _, fw := range benchmarks {
 		fmt.Printf("  %s: %d of %d indeterminate\n", fw, per[fw][1], per[fw][0])
 	}
