@@ -98,6 +98,7 @@ type cachedResponse struct {
 	status int
 	header http.Header
 	body   []byte
+	asked  bool // served from the cache since the cache last made room
 }
 
 const (
@@ -142,6 +143,9 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 		c.key, c.entries, c.bytes, c.flights = state, map[string]*cachedResponse{}, 0, map[string]*flight{}
 	}
 	e := c.entries[key]
+	if e != nil {
+		e.asked = true
+	}
 	f, lead := c.flights[key], false
 	if e == nil && f == nil && !conditional {
 		f, lead = &flight{done: make(chan struct{})}, true
@@ -198,14 +202,35 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 		return
 	}
 	n := e.size(key)
-	if c.bytes+n > cmp.Or(c.maxBytes, cacheMaxBytes) {
-		c.entries, c.bytes = map[string]*cachedResponse{}, 0
+	if bound := cmp.Or(c.maxBytes, cacheMaxBytes); c.bytes+n > bound {
+		c.makeRoom()
+		if c.bytes+n > bound {
+			c.entries, c.bytes = map[string]*cachedResponse{}, 0
+		}
 	}
 	if old := c.entries[key]; old != nil {
 		c.bytes -= old.size(key)
 	}
 	c.entries[key] = e
 	c.bytes += n
+}
+
+// makeRoom drops the answers no request was served since room was last
+// made, and marks the others unasked, to earn their place again. Emptied
+// whenever it filled, the cache dropped the pages asked for again and
+// again with the ones asked for once: at a million deployments under
+// overload those distinct answers filled it within seconds, and each time
+// the ten most asked-for pages were made again, queued behind the
+// uncached requests or shed (docs/performance.md, "Overload").
+func (c *responseCache) makeRoom() {
+	for k, e := range c.entries {
+		if e.asked {
+			e.asked = false
+			continue
+		}
+		c.bytes -= e.size(k)
+		delete(c.entries, k)
+	}
 }
 
 // send answers r with e, or 304 when r's If-None-Match names e's ETag.
