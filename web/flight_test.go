@@ -16,6 +16,17 @@ func testCache() *responseCache {
 	return &responseCache{now: func() time.Time { return day }}
 }
 
+// serveAsync serves a GET of path through c in a goroutine of its own,
+// into rec, and returns a channel closed when it has answered.
+func serveAsync(c *responseCache, rec http.ResponseWriter, path string, next http.Handler) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		c.serve(rec, httptest.NewRequest("GET", path, nil), 1, next)
+		close(done)
+	}()
+	return done
+}
+
 // flightOf returns the flight in progress for a URL, nil if none.
 func flightOf(c *responseCache, key string) *flight {
 	c.mu.Lock()
@@ -103,11 +114,7 @@ func TestFlightWaitBounded(t *testing.T) {
 		<-release
 		w.Write([]byte("late"))
 	})
-	done := make(chan struct{})
-	go func() {
-		c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/slow", nil), 1, next)
-		close(done)
-	}()
+	done := serveAsync(c, httptest.NewRecorder(), "/slow", next)
 	<-entered
 	ctx, cancel := context.WithCancel(context.Background())
 	rec := httptest.NewRecorder()
@@ -143,18 +150,10 @@ func TestFlightNotShared(t *testing.T) {
 			set(w.Header())
 			w.Write([]byte("page"))
 		})
-		done := make(chan struct{})
-		go func() {
-			c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", "/form", nil), 1, next)
-			close(done)
-		}()
+		done := serveAsync(c, httptest.NewRecorder(), "/form", next)
 		<-entered
 		rec := httptest.NewRecorder()
-		followed := make(chan struct{})
-		go func() {
-			c.serve(rec, httptest.NewRequest("GET", "/form", nil), 1, next)
-			close(followed)
-		}()
+		followed := serveAsync(c, rec, "/form", next)
 		for flightOf(c, "/form").waiting.Load() == 0 {
 			time.Sleep(time.Millisecond)
 		}
