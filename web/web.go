@@ -176,9 +176,11 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 }
 
 // ServeHTTP checks who makes a request and whether the route table lets
-// them, then answers from the response cache where it can, and otherwise
-// runs the request if the register has room for it (see shedder). Every
-// response carries the security headers.
+// them, then answers from the response cache where it can, or with the
+// answer another request for the URL is making (see flight), and otherwise
+// runs the request if the register has room for it (see shedder); all of
+// it within RequestDeadline of its arrival. Every response carries the
+// security headers.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setSecurityHeaders(w.Header())
 	r, cancel := withDeadline(RequestDeadline, r)
