@@ -49,7 +49,11 @@ for path in / /api/v1/index /search; do
   done
 done
 phase "== capacity (closed loop, 16 clients, 15 s)"
-CAP=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s | tee /dev/stderr | sed -n 's/^capacity: \([0-9]*\) req\/s.*/\1/p')
+# (Not `tee /dev/stderr`: with stderr sent to a file, tee opens it anew and
+# empties it, losing what the script printed before.)
+CAPOUT=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s)
+echo "$CAPOUT" >&2
+CAP=$(echo "$CAPOUT" | sed -n 's/^capacity: \([0-9]*\) req\/s.*/\1/p')
 RATE=$(( CAP * 2 ))
 phase "== overload: $RATE req/s offered (twice capacity) for $LOAD_FOR, open loop"
 "$WORK/load" -url "$URL" -deployments "$SIZE" -rate "$RATE" -for "$LOAD_FOR" -pid "$(cat "$WORK/server.pid")" -slow "${SLOW:-0}"
