@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -205,9 +207,26 @@ type deploymentRef struct {
 	URL          string   `json:"url"`
 }
 
-func refs(ctx context.Context, rd Reader, f registry.DeploymentFilter, vendor string) ([]deploymentRef, error) {
-	out := []deploymentRef{}
-	err := rd.EachDeployment(ctx, f, func(d *registry.Deployment) error {
+// recordDeployments bounds the deployments a jurisdiction's or a vendor's
+// record lists; deployments_next is the list's URL for the rest. Listed
+// whole, one vendor of a million deployments (66,000 of them) took longer
+// than a request's deadline to read even alone, and every request for it
+// held a place among the readers until then (docs/performance.md,
+// "Overload"). A variable so that tests can page a small register.
+var recordDeployments = 100
+
+// refs returns the first recordDeployments deployments that f selects, as
+// a record lists them with the roles vendor has in each, and the URL of
+// the list of the rest ("" when there are none). param and value are the
+// list's filter that selects the same deployments as f.
+func refs(ctx context.Context, rd Reader, f registry.DeploymentFilter, vendor, param, value string) ([]deploymentRef, string, error) {
+	f.Limit = recordDeployments
+	page, err := rd.Deployments(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]deploymentRef, 0, len(page.Items))
+	for _, d := range page.Items {
 		ref := deploymentRef{ID: d.ID, Title: d.Title, Jurisdiction: d.Jurisdiction, URL: "/api/v1/deployments/" + d.ID}
 		for _, v := range d.Vendors {
 			if v.Vendor == vendor {
@@ -220,9 +239,12 @@ func refs(ctx context.Context, rd Reader, f registry.DeploymentFilter, vendor st
 			}
 		}
 		out = append(out, ref)
-		return nil
-	})
-	return out, err
+	}
+	if page.Next == "" {
+		return out, "", nil
+	}
+	q := url.Values{param: {value}, "limit": {strconv.Itoa(recordDeployments)}, "cursor": {page.Next}}
+	return out, "/api/v1/deployments?" + q.Encode(), nil
 }
 
 func (s *server) jurisdiction(w http.ResponseWriter, r *http.Request, rd Reader) error {
@@ -235,7 +257,7 @@ func (s *server) jurisdiction(w http.ResponseWriter, r *http.Request, rd Reader)
 		return s.retracted(w, r, rd, "jurisdiction", strings.ToUpper(r.PathValue("id")), "", err)
 	}
 	j := e.(*registry.Jurisdiction)
-	deps, err := refs(ctx, rd, registry.DeploymentFilter{Jurisdictions: []string{j.Code}}, "")
+	deps, next, err := refs(ctx, rd, registry.DeploymentFilter{Jurisdictions: []string{j.Code}}, "", "jurisdiction", j.Code)
 	if err != nil {
 		return err
 	}
@@ -249,10 +271,11 @@ func (s *server) jurisdiction(w http.ResponseWriter, r *http.Request, rd Reader)
 	}
 	return sendJSON(w, r, struct {
 		*registry.Jurisdiction
-		Deployments []deploymentRef   `json:"deployments"`
-		Claims      []registry.Entity `json:"claims"`
-		Revisions   []revisionSummary `json:"revisions"`
-	}{j, deps, nonNil(claims.Items), hist})
+		Deployments     []deploymentRef   `json:"deployments"`
+		DeploymentsNext string            `json:"deployments_next,omitempty"`
+		Claims          []registry.Entity `json:"claims"`
+		Revisions       []revisionSummary `json:"revisions"`
+	}{j, deps, next, nonNil(claims.Items), hist})
 }
 
 func (s *server) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
@@ -264,7 +287,7 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error
 	if err != nil {
 		return s.retracted(w, r, rd, "vendor", r.PathValue("id"), "", err)
 	}
-	deps, err := refs(ctx, rd, registry.DeploymentFilter{Vendor: e.Key()}, e.Key())
+	deps, next, err := refs(ctx, rd, registry.DeploymentFilter{Vendor: e.Key()}, e.Key(), "vendor", e.Key())
 	if err != nil {
 		return err
 	}
@@ -274,9 +297,10 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error
 	}
 	return sendJSON(w, r, struct {
 		*registry.Vendor
-		Deployments []deploymentRef   `json:"deployments"`
-		Revisions   []revisionSummary `json:"revisions"`
-	}{e.(*registry.Vendor), deps, hist})
+		Deployments     []deploymentRef   `json:"deployments"`
+		DeploymentsNext string            `json:"deployments_next,omitempty"`
+		Revisions       []revisionSummary `json:"revisions"`
+	}{e.(*registry.Vendor), deps, next, hist})
 }
 
 func (s *server) sources(w http.ResponseWriter, r *http.Request, rd Reader) error {

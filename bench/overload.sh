@@ -9,6 +9,7 @@
 #   DATA=/path/to/dir bash bench/overload.sh  # a register already generated
 #   BIN=/path/to/oversight bash bench/overload.sh  # serve with another build
 #   MEMLOG=FILE bash bench/overload.sh        # the server's memory each second
+#   SLOW=5s bash bench/overload.sh            # list each request slower than 5 s or timed out
 #
 # MEMLOG is bench/memwatch.sh's timeline (anonymous and file-backed memory,
 # SQLite connections), with the phases of the run marked in it.
@@ -48,8 +49,12 @@ for path in / /api/v1/index /search; do
   done
 done
 phase "== capacity (closed loop, 16 clients, 15 s)"
-CAP=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s | tee /dev/stderr | sed -n 's/^capacity: \([0-9]*\) req\/s.*/\1/p')
+# (Not `tee /dev/stderr`: with stderr sent to a file, tee opens it anew and
+# empties it, losing what the script printed before.)
+CAPOUT=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s)
+echo "$CAPOUT" >&2
+CAP=$(echo "$CAPOUT" | sed -n 's/^capacity: \([0-9]*\) req\/s.*/\1/p')
 RATE=$(( CAP * 2 ))
 phase "== overload: $RATE req/s offered (twice capacity) for $LOAD_FOR, open loop"
-"$WORK/load" -url "$URL" -deployments "$SIZE" -rate "$RATE" -for "$LOAD_FOR" -pid "$(cat "$WORK/server.pid")"
+"$WORK/load" -url "$URL" -deployments "$SIZE" -rate "$RATE" -for "$LOAD_FOR" -pid "$(cat "$WORK/server.pid")" -slow "${SLOW:-0}"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); size: $SIZE deployments"

@@ -23,6 +23,7 @@ type responseCache struct {
 	key     memo.Key // the register state the entries were made at
 	entries map[string]*cachedResponse
 	bytes   int
+	flights map[string]*flight // answers being made at that state, by URL
 
 	seen    int64     // the log size last read
 	seenAt  time.Time // when; it is read again after sizeTTL
@@ -97,6 +98,7 @@ type cachedResponse struct {
 	status int
 	header http.Header
 	body   []byte
+	asked  bool // served from the cache since the cache last made room
 }
 
 const (
@@ -133,32 +135,61 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 	// Pages and answers that default to today's date change with the day.
 	state := memo.KeyAt(size, c.now())
 	key := r.URL.RequestURI()
+	// A conditional request's answer may be a 304, which another
+	// request cannot be sent: it neither leads nor joins a flight.
+	conditional := r.Header.Get("If-None-Match") != ""
 	c.mu.Lock()
-	if c.key != state {
-		c.key, c.entries, c.bytes = state, map[string]*cachedResponse{}, 0
+	if c.key != state || c.flights == nil {
+		c.key, c.entries, c.bytes, c.flights = state, map[string]*cachedResponse{}, 0, map[string]*flight{}
 	}
 	e := c.entries[key]
+	if e != nil {
+		e.asked = true
+	}
+	f, lead := c.flights[key], false
+	if e == nil && f == nil && !conditional {
+		f, lead = &flight{done: make(chan struct{})}, true
+		c.flights[key] = f
+	}
 	c.mu.Unlock()
 	if e != nil {
-		for k, v := range e.header {
-			w.Header()[k] = v
-		}
-		if etag := e.header.Get("ETag"); etag != "" && api.EtagMatches(r.Header.Get("If-None-Match"), etag) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		w.WriteHeader(e.status)
-		w.Write(e.body)
+		e.send(w, r)
 		return
 	}
+	if f != nil && !lead && !conditional {
+		f.waiting.Add(1)
+		select {
+		case <-f.done:
+			if f.resp != nil {
+				f.resp.send(w, r)
+				return
+			}
+			// Not to be shared: made again for this request.
+		case <-r.Context().Done():
+			shed(w, shedRetry)
+			return
+		}
+	}
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	answered := false
+	if lead {
+		defer func() {
+			c.mu.Lock()
+			if c.flights[key] == f {
+				delete(c.flights, key)
+			}
+			c.mu.Unlock()
+			f.land(rec, w.Header(), answered)
+		}()
+	}
 	next.ServeHTTP(rec, r)
+	answered = true
 	// Only whole 200s are kept, and none that asks not to be (answers
 	// computed from an earlier state of the register say no-store), nor
 	// an immutable one: the log's full tiles, which their handler keeps
 	// (in files, or its own cache) and serves ahead of this cache. Kept
 	// here too, at 1M they filled it with 64 MB that no request read.
-	if cc := w.Header().Get("Cache-Control"); rec.status != http.StatusOK || rec.tooBig || r.Header.Get("If-None-Match") != "" ||
+	if cc := w.Header().Get("Cache-Control"); rec.status != http.StatusOK || rec.tooBig || conditional ||
 		len(key) > cacheMaxKey || strings.Contains(cc, "no-store") || strings.Contains(cc, "immutable") {
 		return
 	}
@@ -171,14 +202,48 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 		return
 	}
 	n := e.size(key)
-	if c.bytes+n > cmp.Or(c.maxBytes, cacheMaxBytes) {
-		c.entries, c.bytes = map[string]*cachedResponse{}, 0
+	if bound := cmp.Or(c.maxBytes, cacheMaxBytes); c.bytes+n > bound {
+		c.makeRoom()
+		if c.bytes+n > bound {
+			c.entries, c.bytes = map[string]*cachedResponse{}, 0
+		}
 	}
 	if old := c.entries[key]; old != nil {
 		c.bytes -= old.size(key)
 	}
 	c.entries[key] = e
 	c.bytes += n
+}
+
+// makeRoom drops the answers no request was served since room was last
+// made, and marks the others unasked, to earn their place again. Emptied
+// whenever it filled, the cache dropped the pages asked for again and
+// again with the ones asked for once: at a million deployments under
+// overload those distinct answers filled it within seconds, and each time
+// the ten most asked-for pages were made again, queued behind the
+// uncached requests or shed (docs/performance.md, "Overload").
+func (c *responseCache) makeRoom() {
+	for k, e := range c.entries {
+		if e.asked {
+			e.asked = false
+			continue
+		}
+		c.bytes -= e.size(k)
+		delete(c.entries, k)
+	}
+}
+
+// send answers r with e, or 304 when r's If-None-Match names e's ETag.
+func (e *cachedResponse) send(w http.ResponseWriter, r *http.Request) {
+	for k, v := range e.header {
+		w.Header()[k] = v
+	}
+	if etag := e.header.Get("ETag"); etag != "" && api.EtagMatches(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(e.status)
+	w.Write(e.body)
 }
 
 // recorder passes a response through and keeps a copy of it, up to

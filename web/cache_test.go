@@ -155,3 +155,34 @@ func TestWriteForgetsSize(t *testing.T) {
 		t.Errorf("after a write's answer the size was not read again: %d", n)
 	}
 }
+
+// TestCacheKeepsAskedAgain: when the cache is full, answers asked for
+// once make room and the ones asked for again stay, so that a flood of
+// distinct requests does not send the most asked-for pages back to be
+// made; the bound holds all the while.
+func TestCacheKeepsAskedAgain(t *testing.T) {
+	const bound = 4 << 10
+	c := responseCache{now: time.Now, maxBytes: bound}
+	var made atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hot" {
+			made.Add(1)
+		}
+		w.Write([]byte(strings.Repeat("b", 200)))
+	})
+	serve := func(path string) {
+		c.serve(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil), 1, h)
+		if c.bytes > bound {
+			t.Fatalf("after %s the cache holds %d bytes, over its bound of %d", path, c.bytes, bound)
+		}
+	}
+	for i := range 500 { // each fill of the cache is about 20 of them
+		if i%5 == 0 {
+			serve("/hot")
+		}
+		serve(fmt.Sprintf("/once/%d", i))
+	}
+	if n := made.Load(); n != 1 {
+		t.Errorf("/hot, asked for every fifth request, was made %d times; want once", n)
+	}
+}

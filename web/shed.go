@@ -36,6 +36,8 @@ func (s *shedder) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 			shed(w, s.retry)
 			return
 		case <-r.Context().Done():
+			// Past its deadline: answered, not left with an empty 200.
+			shed(w, s.retry)
 			return
 		}
 	}
@@ -50,18 +52,17 @@ func shed(w http.ResponseWriter, retry time.Duration) {
 	http.Error(w, "the server is busy; retry after the time in Retry-After", http.StatusServiceUnavailable)
 }
 
-// withDeadline bounds the time one request may read the register: past it
-// the request's context is done, its queries are cancelled, and it answers
-// with an error instead of holding a connection. Exports stream for as long
-// as the file takes, so they are not bounded here.
-func withDeadline(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/api/v1/export" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+// withDeadline bounds the time a request may take from its arrival: its
+// waits for a place (shedder), for the same answer being made (flight) and
+// for a database connection count, and past the deadline its context is
+// done, its queries are cancelled, and it is answered 503 with Retry-After
+// instead of holding a connection. Exports stream for as long as the file
+// takes, so they are not bounded here. The returned function releases the
+// deadline's timer.
+func withDeadline(d time.Duration, r *http.Request) (*http.Request, context.CancelFunc) {
+	if r.URL.Path == "/api/v1/export" {
+		return r, func() {}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), d)
+	return r.WithContext(ctx), cancel
 }

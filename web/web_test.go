@@ -144,6 +144,16 @@ func TestPagesCut(t *testing.T) {
 		!strings.Contains(page, "the first 100 of 350") || !strings.Contains(page, `href="/search?vendor=vendor-a"`) {
 		t.Errorf("vendor page: %d, %d rows", resp.StatusCode, rows(page))
 	}
+	// The map counts all 350, by jurisdiction, beyond the rows listed
+	// (each region's label is its link's aria-label and its title).
+	mapped := 0
+	for _, m := range regexp.MustCompile(`aria-label="[^"]*: (\d+) deployment\(s\)"`).FindAllStringSubmatch(string(b), -1) {
+		n, _ := strconv.Atoi(m[1])
+		mapped += n
+	}
+	if mapped != 350 {
+		t.Errorf("vendor page's map counts %d deployments, want 350", mapped)
+	}
 }
 
 // TestSecurityHeaders checks that every response carries the security

@@ -43,6 +43,7 @@ func main() {
 	cached := flag.Float64("cached", 0.5, "share of requests for URLs asked again and again")
 	pid := flag.Int("pid", 0, "the server's process id, to read its peak resident memory")
 	timeout := flag.Duration("timeout", 10*time.Second, "a request not answered by then counts as a timeout")
+	slow := flag.Duration("slow", 0, "print each request that takes longer than this or times out, with when it was sent (0: none)")
 	flag.Parse()
 	u, err := url.Parse(*base)
 	if err != nil || !loopback(u.Hostname()) {
@@ -50,10 +51,11 @@ func main() {
 	}
 	client := &http.Client{Timeout: *timeout, Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 1024}}
 	mix := &mix{n: *n, cached: *cached}
-	var res results
+	res := results{slow: *slow}
 	ctx, cancel := context.WithTimeout(context.Background(), *dur)
 	defer cancel()
 	start := time.Now()
+	res.start = start
 	var wg sync.WaitGroup
 	if *rate <= 0 {
 		for c := range *conns {
@@ -147,6 +149,8 @@ type results struct {
 	noRetryAfter          int // 503s without Retry-After
 	lat                   []time.Duration
 	kinds                 map[string]*kindStats
+	start                 time.Time     // when the load began
+	slow                  time.Duration // print requests slower than this
 }
 
 func (res *results) do(c *http.Client, base, path string) {
@@ -154,6 +158,11 @@ func (res *results) do(c *http.Client, base, path string) {
 	kind := kindOf(path)
 	t := time.Now()
 	resp, err := c.Get(base + path)
+	if res.slow > 0 && (err != nil || time.Since(t) > res.slow) {
+		defer func() {
+			fmt.Fprintf(os.Stderr, "slow: sent at %.2f s, %s after: %s (%v)\n", t.Sub(res.start).Seconds(), time.Since(t).Round(time.Millisecond), path, err)
+		}()
+	}
 	if err != nil {
 		if os.IsTimeout(err) || strings.Contains(err.Error(), "Timeout") {
 			res.timeouts.Add(1)
