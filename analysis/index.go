@@ -218,6 +218,17 @@ func combine(w *Weights, exposure, safeguardGap, context *float64) *float64 {
 // scoreDeployment weighs a deployment. It reads only the deployment
 // factors, so that its result holds under every weighting Compute accepts.
 func scoreDeployment(d DeploymentInput, f *deploymentFactors) DeploymentScore {
+	units := int64(-1)
+	if d.Cameras != nil {
+		units = scaleUnits(d.Cameras, f.CamerasFull)
+	}
+	return scoreUnits(d, f, units)
+}
+
+// scoreUnits is scoreDeployment with the deployment's scale given in
+// registry.ScaleUnit, -1 when its number of cameras is unknown, as the
+// store keeps it (registry.DeploymentClass.Scale); d.Cameras is not read.
+func scoreUnits(d DeploymentInput, f *deploymentFactors, units int64) DeploymentScore {
 	ds := DeploymentScore{ID: d.ID, Title: d.Title, Year: d.Year, Tier: d.Tier}
 	ds.Capability = -1
 	for _, c := range d.Capabilities {
@@ -239,8 +250,8 @@ func scoreDeployment(d DeploymentInput, f *deploymentFactors) DeploymentScore {
 		ds.Unknown = append(ds.Unknown, "tier")
 	}
 	// Scales are whole registry.ScaleUnit, as the totals sum them.
-	if d.Cameras != nil {
-		ds.Scale = float64(scaleUnits(d.Cameras, f.CamerasFull)) / registry.ScaleUnit
+	if units >= 0 {
+		ds.Scale = float64(units) / registry.ScaleUnit
 	} else {
 		ds.Scale = float64(unitsOf(f.ScaleUnknown)) / registry.ScaleUnit
 		ds.Unknown = append(ds.Unknown, "scale")
