@@ -35,17 +35,24 @@ type Sensitivity struct {
 // safeguards by a factor drawn uniformly from [1-spread, 1+spread]. The
 // seed makes it reproducible.
 //
-// Every draw reuses the deployment totals in holds, scored once under w.
-// That is right because perturb never touches the deployment factors
-// (capability, tier, scale, certainty: see deploymentFactors), which
-// TestPerturbKeepsDeploymentFactors checks and Compute enforces.
+// Every draw reweighs the scores computed once under w (reweigh): the
+// deployment totals, safeguard values, claims and context they rest on
+// are the same under every draw. That is right because perturb never
+// touches the deployment factors (capability, tier, scale, certainty: see
+// deploymentFactors) or anything else those are made with, which
+// TestPerturbKeepsDeploymentFactors checks.
 func SensitivityOf(in *Inputs, w *Weights, year, draws int, spread float64, seed uint64) *Sensitivity {
 	base := compute(in, w, year, false)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	ranks := map[string][]int{}
+	scores := make([]Score, len(base.Jurisdictions))
 	for range draws {
 		d := perturb(w, rng, spread)
-		for _, s := range compute(in, d, year, false).Jurisdictions {
+		for i, s := range base.Jurisdictions {
+			scores[i] = reweigh(s, d)
+		}
+		rank(scores, d)
+		for _, s := range scores {
 			ranks[s.Code] = append(ranks[s.Code], s.Rank)
 		}
 	}
