@@ -42,17 +42,25 @@ type Sensitivity struct {
 // deploymentFactors) or anything else those are made with, which
 // TestPerturbKeepsDeploymentFactors checks.
 func SensitivityOf(in *Inputs, w *Weights, year, draws int, spread float64, seed uint64) *Sensitivity {
+	var scores []Score
+	return sensitivity(in, w, year, draws, spread, seed, func(base *Index, d *Weights) []Score {
+		scores = slices.Grow(scores[:0], len(base.Jurisdictions))
+		for _, s := range base.Jurisdictions {
+			scores = append(scores, reweigh(s, d))
+		}
+		rank(scores, d)
+		return scores
+	})
+}
+
+// sensitivity is SensitivityOf with the scores of each draw's weights d
+// given by ranked, from the index under w (base).
+func sensitivity(in *Inputs, w *Weights, year, draws int, spread float64, seed uint64, ranked func(base *Index, d *Weights) []Score) *Sensitivity {
 	base := compute(in, w, year, false)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	ranks := map[string][]int{}
-	scores := make([]Score, len(base.Jurisdictions))
 	for range draws {
-		d := perturb(w, rng, spread)
-		for i, s := range base.Jurisdictions {
-			scores[i] = reweigh(s, d)
-		}
-		rank(scores, d)
-		for _, s := range scores {
+		for _, s := range ranked(base, perturb(w, rng, spread)) {
 			ranks[s.Code] = append(ranks[s.Code], s.Rank)
 		}
 	}

@@ -3,7 +3,6 @@ package analysis
 import (
 	"math/rand/v2"
 	"reflect"
-	"sort"
 	"testing"
 )
 
@@ -35,24 +34,7 @@ func TestSensitivityReweighs(t *testing.T) {
 // sensitivityByCompute is SensitivityOf by computing the index again for
 // every draw.
 func sensitivityByCompute(in *Inputs, w *Weights, year, draws int, spread float64, seed uint64) *Sensitivity {
-	base := compute(in, w, year, false)
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	ranks := map[string][]int{}
-	for range draws {
-		for _, s := range compute(in, perturb(w, rng, spread), year, false).Jurisdictions {
-			ranks[s.Code] = append(ranks[s.Code], s.Rank)
-		}
-	}
-	out := &Sensitivity{Draws: draws, Spread: spread, Seed: seed}
-	for _, s := range base.Jurisdictions {
-		if s.Rank == 0 {
-			continue
-		}
-		r := ranks[s.Code]
-		sort.Ints(r)
-		st := Stability{Code: s.Code, Rank: s.Rank, MedianRank: r[len(r)/2], Low: r[len(r)*5/100], High: r[min(len(r)-1, len(r)*95/100)]}
-		st.Robust = st.Low >= s.Rank-1 && st.High <= s.Rank+1
-		out.Jurisdictions = append(out.Jurisdictions, st)
-	}
-	return out
+	return sensitivity(in, w, year, draws, spread, seed, func(_ *Index, d *Weights) []Score {
+		return compute(in, d, year, false).Jurisdictions
+	})
 }
