@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"math"
 	"slices"
 	"strings"
 
@@ -14,14 +13,14 @@ import (
 // counts, as Add would one by one: each class is classified once under
 // fw, each count's totals added whole, and each jurisdiction's heaviest
 // deployments read through ClassMembers, the heaviest counts first, until
-// no count left could hold a heavier one.
+// no count left could hold a heavier one. Only the deployments listed are
+// read from the deployments themselves, for their titles (DeploymentTitles).
 func (c *Classifier) indexFromClasses(ctx context.Context, cr ClassRegister, counts []registry.ClassCount, fw *rules.Framework, w *Weights, in *Inputs) error {
 	in.useFactors(w)
 	m := classMemo{c: c}
 	results := map[string]rules.Result{}
 	byJ := map[string][]probe{}
 	unknownUnits := unitsOf(in.factors.ScaleUnknown)
-	full := int64(math.MaxInt64) // cameras enough for a scale of 1
 	for _, cc := range counts {
 		r, ok := results[cc.Class]
 		if !ok {
@@ -40,15 +39,14 @@ func (c *Classifier) indexFromClasses(ctx context.Context, cr ClassRegister, cou
 		t.year(cc.Year).addScales(factorScales{unknown.Capability, unknown.TierWeight, unknown.Certainty, units}, known, cc.N)
 
 		if cc.Cameras > 0 {
-			top := base
-			top.Cameras = &full
-			byJ[cc.Jurisdiction] = append(byJ[cc.Jurisdiction], probe{cc, base, true, scoreDeployment(top, in.factors)})
+			byJ[cc.Jurisdiction] = append(byJ[cc.Jurisdiction], probe{cc, base, true, scoreUnits(base, in.factors, registry.ScaleUnit)})
 		}
 		if cc.N > cc.Cameras {
 			byJ[cc.Jurisdiction] = append(byJ[cc.Jurisdiction], probe{cc, base, false, unknown})
 		}
 	}
 	asOfYear := in.AsOf.Year()
+	var listed []string
 	for j, probes := range byJ {
 		top, err := heaviest(ctx, cr, probes, in.factors, asOfYear)
 		if err != nil {
@@ -57,9 +55,19 @@ func (c *Classifier) indexFromClasses(ctx context.Context, cr ClassRegister, cou
 		t := in.Deployments[j]
 		t.top, t.lightest = top, 0
 		for i := range top {
+			listed = append(listed, top[i].ID)
 			if lighter(top[i], top[t.lightest], asOfYear) {
 				t.lightest = i
 			}
+		}
+	}
+	titles, err := cr.DeploymentTitles(ctx, listed)
+	if err != nil {
+		return err
+	}
+	for _, t := range in.Deployments {
+		for i := range t.top {
+			t.top[i].Title = titles[t.top[i].ID]
 		}
 	}
 	return nil
@@ -79,7 +87,7 @@ type probe struct {
 // (as lighter orders them), in id order. It reads the probes from the
 // heaviest bound down and stops at the first lighter than the last
 // deployment kept; each probe's deployments come heaviest first, a few at
-// a time, until one is too light to keep.
+// a time, until one is too light to keep. Their titles are left empty.
 func heaviest(ctx context.Context, cr ClassRegister, probes []probe, f *deploymentFactors, asOfYear int) ([]DeploymentScore, error) {
 	slices.SortStableFunc(probes, func(a, b probe) int {
 		switch {
@@ -114,11 +122,8 @@ func heaviest(ctx context.Context, cr ClassRegister, probes []probe, f *deployme
 			}
 			for _, mb := range ms {
 				d := p.base
-				d.ID, d.Title = mb.ID, mb.Title
-				if p.known {
-					d.Cameras = mb.Cameras
-				}
-				ds := scoreDeployment(d, f)
+				d.ID = mb.ID
+				ds := scoreUnits(d, f, mb.Scale) // -1 in the probe of unknown scales
 				if full(ds) {
 					break members // the rest of the probe is lighter still
 				}

@@ -23,6 +23,9 @@ type ClassRegister interface {
 	// first offset: those whose number of cameras is known (known) by
 	// scale, largest first, then id; or the others, by id.
 	ClassMembers(ctx context.Context, c registry.ClassCount, known bool, offset, limit int) ([]registry.ClassMember, error)
+	// DeploymentTitles returns the titles of the deployments named, by
+	// id; an id the register does not hold has none.
+	DeploymentTitles(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // classCounts returns reg's class counts when it keeps them for c's

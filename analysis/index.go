@@ -121,7 +121,7 @@ func compute(in *Inputs, w *Weights, year int, list bool) *Index {
 		// register records, zero when it records nothing. It is always
 		// known; coverage shows how thin the record is, and a jurisdiction
 		// whose inputs are mostly unknown is not ranked.
-		depPart := 1 - math.Exp(-sum/w.Exposure.Saturation)
+		depPart := deploymentsPart(sum, w)
 		countKnown := 1
 		var aigsPart *float64
 		aigsInputs := len(w.Exposure.AIGSIndicators)
@@ -137,18 +137,14 @@ func compute(in *Inputs, w *Weights, year int, list bool) *Index {
 					}
 				}
 			}
-			if aigsKnown > 0 {
-				v := float64(n) / float64(aigsKnown)
-				aigsPart = &v
-			}
+			aigsPart = aigsShare(n, aigsKnown)
 		}
-		exp := weightedMean([]part{{&depPart, w.Exposure.Parts.Deployments}, {aigsPart, w.Exposure.Parts.AIGS}})
+		exp := exposure(depPart, aigsPart, w)
 		s.Components["exposure"] = Component{exp, w.Components.Exposure, depKnown + countKnown + aigsKnown, depInputs + 1 + aigsInputs}
 		known += depKnown + countKnown + aigsKnown
 		inputs += depInputs + 1 + aigsInputs
 
 		// Safeguards, as their gap.
-		var sparts []part
 		sgKnown := 0
 		kinds := make([]string, 0, len(w.Safeguards.Weights))
 		for k := range w.Safeguards.Weights {
@@ -158,16 +154,11 @@ func compute(in *Inputs, w *Weights, year int, list bool) *Index {
 		for _, kind := range kinds {
 			sg := safeguardAt(j, kind, year, current, w)
 			s.Safeguards = append(s.Safeguards, sg)
-			sparts = append(sparts, part{sg.Value, sg.Weight})
 			if sg.Value != nil {
 				sgKnown++
 			}
 		}
-		var sgGap *float64
-		if m := weightedMean(sparts); m != nil {
-			v := 1 - *m
-			sgGap = &v
-		}
+		sgGap := safeguardGap(s.Safeguards, w)
 		s.Components["safeguards"] = Component{sgGap, w.Components.Safeguards, sgKnown, len(kinds)}
 		known += sgKnown
 		inputs += len(kinds)
@@ -190,6 +181,59 @@ func compute(in *Inputs, w *Weights, year int, list bool) *Index {
 	}
 	rank(idx.Jurisdictions, w)
 	return idx
+}
+
+// The parts of compute that read the weights perturb draws, which
+// reweigh shares.
+
+// deploymentsPart is exposure's deployments part from their total weight.
+func deploymentsPart(weight float64, w *Weights) float64 {
+	return 1 - math.Exp(-weight/w.Exposure.Saturation)
+}
+
+// aigsShare is exposure's AIGS part: the share of the known indicators
+// (known) that are true (n); nil when none is known.
+func aigsShare(n, known int) *float64 {
+	if known == 0 {
+		return nil
+	}
+	v := float64(n) / float64(known)
+	return &v
+}
+
+// exposure is the exposure component from its parts.
+func exposure(deployments float64, aigs *float64, w *Weights) *float64 {
+	return weightedMean([]part{{&deployments, w.Exposure.Parts.Deployments}, {aigs, w.Exposure.Parts.AIGS}})
+}
+
+// safeguardGap is the safeguards component: one less the weighted mean of
+// the safeguards' values, each weighted by w; nil when none is known.
+func safeguardGap(sgs []SafeguardScore, w *Weights) *float64 {
+	parts := make([]part, len(sgs))
+	for i, sg := range sgs {
+		parts[i] = part{sg.Value, w.Safeguards.Weights[sg.Kind]}
+	}
+	m := weightedMean(parts)
+	if m == nil {
+		return nil
+	}
+	v := 1 - *m
+	return &v
+}
+
+// reweigh scores again under w a score compute made under weights that
+// differ from w only where perturb changes them, keeping what rank reads:
+// the score, its coverage and its exposure.
+func reweigh(s Score, w *Weights) Score {
+	n := 0
+	for _, v := range s.AIGS {
+		if v {
+			n++
+		}
+	}
+	exp := exposure(deploymentsPart(s.DeploymentWeight, w), aigsShare(n, len(s.AIGS)), w)
+	return Score{Code: s.Code, Coverage: s.Coverage, Components: map[string]Component{"exposure": {Value: exp}},
+		Score: combine(w, exp, safeguardGap(s.Safeguards, w), s.Components["context"].Value)}
 }
 
 // combine makes the score, 0-100 to one decimal, from the components' values
@@ -218,6 +262,17 @@ func combine(w *Weights, exposure, safeguardGap, context *float64) *float64 {
 // scoreDeployment weighs a deployment. It reads only the deployment
 // factors, so that its result holds under every weighting Compute accepts.
 func scoreDeployment(d DeploymentInput, f *deploymentFactors) DeploymentScore {
+	units := int64(-1)
+	if d.Cameras != nil {
+		units = scaleUnits(d.Cameras, f.CamerasFull)
+	}
+	return scoreUnits(d, f, units)
+}
+
+// scoreUnits is scoreDeployment with the deployment's scale given in
+// registry.ScaleUnit, -1 when its number of cameras is unknown, as the
+// store keeps it (registry.DeploymentClass.Scale); d.Cameras is not read.
+func scoreUnits(d DeploymentInput, f *deploymentFactors, units int64) DeploymentScore {
 	ds := DeploymentScore{ID: d.ID, Title: d.Title, Year: d.Year, Tier: d.Tier}
 	ds.Capability = -1
 	for _, c := range d.Capabilities {
@@ -239,8 +294,8 @@ func scoreDeployment(d DeploymentInput, f *deploymentFactors) DeploymentScore {
 		ds.Unknown = append(ds.Unknown, "tier")
 	}
 	// Scales are whole registry.ScaleUnit, as the totals sum them.
-	if d.Cameras != nil {
-		ds.Scale = float64(scaleUnits(d.Cameras, f.CamerasFull)) / registry.ScaleUnit
+	if units >= 0 {
+		ds.Scale = float64(units) / registry.ScaleUnit
 	} else {
 		ds.Scale = float64(unitsOf(f.ScaleUnknown)) / registry.ScaleUnit
 		ds.Unknown = append(ds.Unknown, "scale")

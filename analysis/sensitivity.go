@@ -35,17 +35,32 @@ type Sensitivity struct {
 // safeguards by a factor drawn uniformly from [1-spread, 1+spread]. The
 // seed makes it reproducible.
 //
-// Every draw reuses the deployment totals in holds, scored once under w.
-// That is right because perturb never touches the deployment factors
-// (capability, tier, scale, certainty: see deploymentFactors), which
-// TestPerturbKeepsDeploymentFactors checks and Compute enforces.
+// Every draw reweighs the scores computed once under w (reweigh): the
+// deployment totals, safeguard values, claims and context they rest on
+// are the same under every draw. That is right because perturb never
+// touches the deployment factors (capability, tier, scale, certainty: see
+// deploymentFactors) or anything else those are made with, which
+// TestPerturbKeepsDeploymentFactors checks.
 func SensitivityOf(in *Inputs, w *Weights, year, draws int, spread float64, seed uint64) *Sensitivity {
+	var scores []Score
+	return sensitivity(in, w, year, draws, spread, seed, func(base *Index, d *Weights) []Score {
+		scores = slices.Grow(scores[:0], len(base.Jurisdictions))
+		for _, s := range base.Jurisdictions {
+			scores = append(scores, reweigh(s, d))
+		}
+		rank(scores, d)
+		return scores
+	})
+}
+
+// sensitivity is SensitivityOf with the scores of each draw's weights d
+// given by ranked, from the index under w (base).
+func sensitivity(in *Inputs, w *Weights, year, draws int, spread float64, seed uint64, ranked func(base *Index, d *Weights) []Score) *Sensitivity {
 	base := compute(in, w, year, false)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	ranks := map[string][]int{}
 	for range draws {
-		d := perturb(w, rng, spread)
-		for _, s := range compute(in, d, year, false).Jurisdictions {
+		for _, s := range ranked(base, perturb(w, rng, spread)) {
 			ranks[s.Code] = append(ranks[s.Code], s.Rank)
 		}
 	}

@@ -56,10 +56,9 @@ type ClassCount struct {
 }
 
 // ClassMember is one deployment of a ClassCount, as ClassMembers lists
-// them.
+// them: what the class tables hold of it, so that listing the members
+// reads no deployment.
 type ClassMember struct {
-	ID      string
-	Title   string
-	Cameras *int64
-	Scale   int64 // DeploymentClass.Scale
+	ID    string
+	Scale int64 // DeploymentClass.Scale
 }

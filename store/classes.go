@@ -135,14 +135,16 @@ FROM class_counts c JOIN fact_classes f ON f.class = c.class`)
 // ClassMembers lists up to limit deployments of the count c after the
 // first offset: those whose number of cameras is known (known) by scale,
 // largest first, then id, or the others by id. They are read from the
-// index of migration 019 in that order.
+// index of migration 019 in that order, and from it alone: the members
+// the index passes over are most of those read, and reading each one's
+// row in deployments was most of the index's first computation at 1M.
 func (s *reader) ClassMembers(ctx context.Context, c registry.ClassCount, known bool, offset, limit int) ([]registry.ClassMember, error) {
-	cond, order := "c.scale >= 0", "c.scale DESC, c.deployment_id"
+	cond, order := "scale >= 0", "scale DESC, deployment_id"
 	if !known {
-		cond, order = "c.scale < 0", "c.deployment_id" // all -1
+		cond, order = "scale < 0", "deployment_id" // all -1
 	}
-	rows, err := s.q.QueryContext(ctx, fmt.Sprintf(`SELECT c.deployment_id, d.title, d.cameras, c.scale FROM deployment_classes c JOIN deployments d ON d.id = c.deployment_id
-WHERE c.class = $1 AND c.jurisdiction = $2 AND c.year = $3 AND c.certainty = $4 AND c.capabilities = $5 AND %s ORDER BY %s LIMIT %d OFFSET %d`, cond, order, max(limit, 0), max(offset, 0)),
+	rows, err := s.q.QueryContext(ctx, fmt.Sprintf(`SELECT deployment_id, scale FROM deployment_classes
+WHERE class = $1 AND jurisdiction = $2 AND year = $3 AND certainty = $4 AND capabilities = $5 AND %s ORDER BY %s LIMIT %d OFFSET %d`, cond, order, max(limit, 0), max(offset, 0)),
 		c.Class, c.Jurisdiction, c.Year, c.Certainty, strings.Join(c.Capabilities, " "))
 	if err != nil {
 		return nil, err
@@ -151,12 +153,45 @@ WHERE c.class = $1 AND c.jurisdiction = $2 AND c.year = $3 AND c.certainty = $4 
 	var out []registry.ClassMember
 	for rows.Next() {
 		var m registry.ClassMember
-		var cameras *int64
-		if err := rows.Scan(&m.ID, &m.Title, &cameras, &m.Scale); err != nil {
+		if err := rows.Scan(&m.ID, &m.Scale); err != nil {
 			return nil, err
 		}
-		m.Cameras = cameras
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// titlesAtOnce is how many ids one statement of DeploymentTitles names,
+// below the engines' limits on parameters.
+const titlesAtOnce = 500
+
+// DeploymentTitles returns the titles of the deployments ids names, by id,
+// a statement for each titlesAtOnce of them; an id the register does not
+// hold has none.
+func (s *reader) DeploymentTitles(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	for chunk := range slices.Chunk(ids, titlesAtOnce) {
+		marks := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			marks[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := s.q.QueryContext(ctx, "SELECT id, title FROM deployments WHERE id IN ("+strings.Join(marks, ", ")+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, title string
+			if err := rows.Scan(&id, &title); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = title
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

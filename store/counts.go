@@ -195,10 +195,12 @@ func (s *reader) DeploymentCounts(ctx context.Context) ([]registry.DeploymentCou
 // FirstDeployments returns the ids of the first limit deployments in id
 // order that f selects (its jurisdictions, Match and Tier aside) within
 // any of the cells: the examples behind one count of a whole-register
-// table, which cannot be summed. Each cell is read from the index
-// (jurisdiction, year, id) of migration 013 in id order, up to its own
-// limit, and the cells are merged in one statement, so that only the ids
-// returned leave the database.
+// table, which cannot be summed. Each cell is read in id order, up to its
+// own limit: from the index (jurisdiction, year, id) of migration 013, or,
+// for a cell of one year and one capability, from the index (jurisdiction,
+// year, capability, deployment_id) of migration 020. The cells
+// are merged in one statement, so that only the ids returned leave the
+// database.
 func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilter, cells []registry.Cell, limit int) ([]string, error) {
 	if len(cells) == 0 || limit <= 0 {
 		return nil, nil
@@ -214,24 +216,35 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	}
 	parts := make([]string, len(cells))
 	for i, c := range cells {
-		w := append(slices.Clip(where), "d.jurisdiction = "+arg(c.Jurisdiction))
+		from, id, alias := "deployments d", "d.id", "d"
+		byCapability := c.Capability != "" && !c.AnyYear && len(registry.SearchWords(f.Q)) == 0
+		if byCapability {
+			from, id, alias = "deployment_capabilities c", "c.deployment_id", "c"
+			if len(where) > 0 || len(c.Links) > 0 {
+				from += " JOIN deployments d ON d.id = c.deployment_id"
+			}
+		}
+		w := append(slices.Clip(where), alias+".jurisdiction = "+arg(c.Jurisdiction))
 		switch {
 		case c.AnyYear:
 		case c.Year == 0:
-			w = append(w, "d.year IS NULL")
+			w = append(w, alias+".year IS NULL")
 		default:
-			w = append(w, "d.year = "+arg(c.Year))
+			w = append(w, alias+".year = "+arg(c.Year))
 		}
 		for _, l := range c.Links {
 			w = append(w, linkCondition(l, arg))
 		}
-		if c.Capability != "" {
+		switch {
+		case byCapability:
+			w = append(w, "c.capability = "+arg(c.Capability))
+		case c.Capability != "":
 			w = append(w, "EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id AND c.capability = "+arg(c.Capability)+")")
 		}
 		if c.NoCapability {
 			w = append(w, "NOT EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id)")
 		}
-		parts[i] = fmt.Sprintf(withSearch("SELECT id FROM (SELECT d.id FROM deployments d WHERE %s ORDER BY d.id LIMIT %d) p%d", f), strings.Join(w, " AND "), max(c.Limit, 0), i)
+		parts[i] = withSearch(fmt.Sprintf("SELECT id FROM (SELECT %[1]s AS id FROM %[2]s WHERE %[3]s ORDER BY %[1]s LIMIT %[4]d) p%[5]d", id, from, strings.Join(w, " AND "), max(c.Limit, 0), i), f)
 	}
 	q := strings.Join(parts, " UNION ALL ") + fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
 	return queryStrings(ctx, s.q, q, args...)

@@ -71,10 +71,19 @@ func (s *reader) GetMany(ctx context.Context, ids []registry.EntityID) (map[regi
 	return out, rows.Err()
 }
 
-// Count returns the number of entities of a kind.
+// Count returns the number of entities of a kind. Deployments are summed
+// from deployment_counts, which every write keeps equal to them (verify
+// checks it): counting a million rows of entities took more than a second
+// on a cold cache, on the home page's first request after each write.
 func (s *reader) Count(ctx context.Context, kind string) (int, error) {
+	var row *sql.Row
+	if kind == "deployment" {
+		row = s.q.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0) FROM deployment_counts")
+	} else {
+		row = s.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM entities WHERE kind = $1", kind)
+	}
 	var n int
-	err := s.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM entities WHERE kind = $1", kind).Scan(&n)
+	err := row.Scan(&n)
 	return n, err
 }
 

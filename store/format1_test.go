@@ -168,6 +168,9 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 		for _, q := range undoClasses() { // migration 019
 			exec(q)
 		}
+		for _, q := range undoCapabilityCells() { // migration 020
+			exec(q)
+		}
 		exec("UPDATE schema_version SET version = 10")
 		return err
 	})

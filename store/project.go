@@ -37,7 +37,9 @@ var (
 	tClaims       = &table{name: "claims", cols: []string{"id", "jurisdiction", "dataset", "indicator"}, owner: "id", key: 1}
 	tDeployments  = &table{name: "deployments", cols: []string{"id", "jurisdiction", "title", "status", "certainty", "year", "cameras", "lat", "lon"}, owner: "id", key: 1}
 	tDepVendors   = &table{name: "deployment_vendors", cols: []string{"deployment_id", "vendor_id", "role"}, owner: "deployment_id", key: 3}
-	tDepCaps      = &table{name: "deployment_capabilities", cols: []string{"deployment_id", "capability"}, owner: "deployment_id", key: 2}
+	// tDepCaps carries the deployment's jurisdiction and year (migration
+	// 020), which a trend table's cells of one technology are listed by.
+	tDepCaps = &table{name: "deployment_capabilities", cols: []string{"deployment_id", "capability", "jurisdiction", "year"}, owner: "deployment_id", key: 2}
 	// tDepFinancing holds each deployment's financing entries (migration
 	// 017), entry being the place in its list, so that the money and the
 	// vendor network read the entries rather than every deployment's state.
@@ -162,7 +164,7 @@ func projectRest(e registry.Entity, seq int64) []row {
 			}
 		}
 		for _, c := range v.System.Capabilities {
-			rows = append(rows, row{tDepCaps, []any{v.ID, c}})
+			rows = append(rows, row{tDepCaps, []any{v.ID, c, v.Jurisdiction, year}})
 		}
 		for i, f := range v.Financing {
 			rows = append(rows, row{tDepFinancing, []any{v.ID, int64(i), null(f.Lender), f.Instrument, floatOrNil(f.Amount), null(f.Currency),

@@ -45,6 +45,10 @@ var tamperCases = []tamperCase{
 	{name: "row added", sql: "INSERT INTO deployment_vendors VALUES ('synthetic-pk-0000000', 'vendor-b', 'integrator')", want: "deployment_vendors: row not in the log", rebuildFixes: true},
 	{name: "row deleted", sql: "DELETE FROM deployment_capabilities WHERE deployment_id = (SELECT MIN(id) FROM deployments)", want: "deployment_capabilities: missing", rebuildFixes: true},
 	{name: "entity deleted", sql: "DELETE FROM entities WHERE kind = 'vendor' AND id = (SELECT MIN(id) FROM vendors)", want: "entities: missing", rebuildFixes: true},
+	// The jurisdiction and year a capability row carries (migration 020),
+	// which a trend table's lists of one technology are read by.
+	{name: "capability year edited", sql: "UPDATE deployment_capabilities SET year = 1999 WHERE deployment_id = (SELECT MIN(id) FROM deployments)", want: "deployment_capabilities: row not in the log", rebuildFixes: true},
+	{name: "capability jurisdiction edited", sql: "UPDATE deployment_capabilities SET jurisdiction = 'XX' WHERE deployment_id = (SELECT MAX(id) FROM deployments)", want: "deployment_capabilities: row not in the log", rebuildFixes: true},
 	{name: "rows swapped between deployments", sql: "UPDATE deployment_capabilities SET deployment_id = CASE WHEN deployment_id = (SELECT MIN(id) FROM deployments) THEN (SELECT MAX(id) FROM deployments) ELSE (SELECT MIN(id) FROM deployments) END WHERE deployment_id IN ((SELECT MIN(id) FROM deployments), (SELECT MAX(id) FROM deployments))", want: "deployment_capabilities", rebuildFixes: true},
 
 	// The counts kept by delta (deployment_counts): a count edited, a row

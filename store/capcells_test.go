@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+
+	"oversight/registry"
+	"oversight/synth"
+)
+
+// undoCapabilityCells are the statements that take a register back to
+// before migration 020.
+func undoCapabilityCells() []string {
+	return []string{"DROP INDEX deployment_capabilities_cells", "ALTER TABLE deployment_capabilities DROP COLUMN jurisdiction",
+		"ALTER TABLE deployment_capabilities DROP COLUMN year"}
+}
+
+// TestCapabilityCells checks that the first deployments of cells of one
+// capability, read from the capability rows' jurisdiction and year
+// (migration 020), are those found by testing every deployment of the
+// jurisdiction and year for the capability, with and without a filter
+// that reads the deployments, on a register after updates that change
+// deployments' years, jurisdictions and capabilities; after rebuild; and
+// after migration 020 on the register as it was before it.
+func TestCapabilityCells(t *testing.T) {
+	ctx := context.Background()
+	base := builtinSet(t)
+	db := open(t)
+	apply(t, db, base)
+	ds := synth.Batch(base, 11, 0, 150)
+	apply(t, db, &registry.Set{Deployments: ds})
+	var changed []*registry.Deployment
+	for i, d := range ds[:45] {
+		c := *d
+		switch i % 3 {
+		case 0:
+			c.Dates = nil
+		case 1:
+			c.Jurisdiction = base.Deployments[i].Jurisdiction
+		case 2:
+			c.System.Capabilities = []string{registry.Capabilities.Values[i%len(registry.Capabilities.Values)]}
+		}
+		changed = append(changed, &c)
+	}
+	apply(t, db, &registry.Set{Deployments: changed})
+	verifyOK(t, db)
+	sameCells(t, db)
+
+	if _, err := db.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sameCells(t, db)
+
+	for _, q := range append(undoCapabilityCells(), "UPDATE schema_version SET version = 19") {
+		if _, err := db.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	verifyOK(t, db)
+	sameCells(t, db)
+}
+
+// sameCells requires FirstDeployments of every jurisdiction's cells of one
+// year and one capability to give what the deployments table and the
+// capabilities' deployment ids give, unfiltered and for one certainty.
+func sameCells(t *testing.T, db *DB) {
+	t.Helper()
+	ctx := context.Background()
+	type cell struct {
+		registry.Cell
+		certainty string
+	}
+	const limit = 3 // each cell's; some hold more
+	members := map[string][]struct{ id, certainty string }{}
+	rows, err := db.db.QueryContext(ctx, `SELECT d.jurisdiction, coalesce(d.year, 0), c.capability, d.id, d.certainty
+FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id ORDER BY d.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var j, capability, id, certainty string
+		var year int
+		if err := rows.Scan(&j, &year, &capability, &id, &certainty); err != nil {
+			t.Fatal(err)
+		}
+		k := fmt.Sprintf("%s %d %s", j, year, capability)
+		members[k] = append(members[k], struct{ id, certainty string }{id, certainty})
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	byJ := map[string][]registry.Cell{}
+	for _, k := range slices.Sorted(maps.Keys(members)) {
+		var c registry.Cell
+		fmt.Sscanf(k, "%s %d %s", &c.Jurisdiction, &c.Year, &c.Capability)
+		c.Limit = limit
+		byJ[c.Jurisdiction] = append(byJ[c.Jurisdiction], c)
+	}
+	if len(byJ) < 5 {
+		t.Fatalf("cells of only %d jurisdictions", len(byJ))
+	}
+	cut := 0
+	for _, certainty := range []string{"", "documented"} {
+		for j, cells := range byJ {
+			var want []string
+			for _, c := range cells {
+				n := 0
+				for _, m := range members[fmt.Sprintf("%s %d %s", j, c.Year, c.Capability)] {
+					if n < limit && (certainty == "" || m.certainty == certainty) {
+						want = append(want, m.id)
+						n++
+					} else if n == limit {
+						cut++
+					}
+				}
+			}
+			slices.Sort(want)
+			got, err := db.FirstDeployments(ctx, registry.DeploymentFilter{Certainty: certainty}, cells, 10_000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, certainty %q: FirstDeployments gives\n%v\nwant\n%v", j, certainty, got, want)
+			}
+		}
+	}
+	if cut == 0 {
+		t.Error("no cell holds more than its limit: the limit is not tested")
+	}
+}
+
+// TestCountDeployments checks that Count of deployments, summed from
+// deployment_counts, is the number of deployments in entities after
+// writes, a retraction and a merge.
+func TestCountDeployments(t *testing.T) {
+	ctx := context.Background()
+	base := builtinSet(t)
+	db := open(t)
+	apply(t, db, base)
+	ds := synth.Batch(base, 3, 0, 40)
+	apply(t, db, &registry.Set{Deployments: ds})
+	meta := Meta{Author: "test", Reason: "a test of the deployment count"}
+	if _, err := db.Retract(ctx, "deployment", ds[0].ID, meta); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Merge(ctx, "deployment", ds[1].ID, ds[2].ID, meta); err != nil {
+		t.Fatal(err)
+	}
+	var want int
+	if err := db.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM entities WHERE kind = 'deployment'").Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Count(ctx, "deployment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want || want != len(base.Deployments)+len(ds)-2 {
+		t.Errorf("Count(deployment) = %d, entities hold %d, want %d", got, want, len(base.Deployments)+len(ds)-2)
+	}
+}
