@@ -121,6 +121,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		cps  checkpointCheck
 		db   storeCheck
 		cnt  countCheck
+		wc   wordCheck
 		got  = make([]tableDigest, len(allTables))
 	)
 	g, gctx := errgroup.WithContext(ctx)
@@ -137,8 +138,12 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	g.Go(func() error { return s.readCounts(gctx, &cnt) })
 	g.Go(func() error {
 		for i, t := range allTables {
+			var w *wordCheck
+			if t == tDepWords && s.d.words {
+				w = &wc
+			}
 			if t != tEntities {
-				if err := s.readTable(gctx, t, &got[i]); err != nil {
+				if err := s.readTable(gctx, t, &got[i], w); err != nil {
 					return err
 				}
 			}
@@ -187,9 +192,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		}
 	}
 	compareCounts(ents.counts, cnt.rows, f.add)
-	if err := s.verifyWords(ctx, f.add); err != nil {
-		return nil, err
-	}
+	wc.report(f.add)
 	n, err := s.verifyTiles(ctx, f.add)
 	if err != nil {
 		return nil, err
