@@ -115,6 +115,7 @@ const parallelVerifyFrom = 10_000
 var errMoved = errors.New("verify: the register changed three times while it was read; try again")
 
 func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, error) {
+	rep := &Report{}
 	var (
 		lg   logCheck
 		ents entityCheck
@@ -131,7 +132,16 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	if size, err := s.Size(ctx); err == nil && size < parallelVerifyFrom {
 		g.SetLimit(1)
 	}
-	g.Go(func() error { return s.readLog(gctx, &lg) })
+	var tileBad findings
+	g.Go(func() error {
+		if err := s.readLog(gctx, &lg); err != nil || lg.gap {
+			return err
+		}
+		// Beside the other readers, with the log just read.
+		n, err := s.verifyTiles(gctx, &lg, tileBad.add)
+		rep.Tiles = n
+		return err
+	})
 	g.Go(func() error { return s.readEntities(gctx, &ents) })
 	g.Go(func() error { return s.readCheckpoints(gctx, &cps) })
 	g.Go(func() error { return s.checkStore(gctx, &db) })
@@ -161,7 +171,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	if ents.head != lg.head || cps.head != lg.head || db.head != lg.head || cnt.size != lg.head {
 		return nil, errMoved
 	}
-	rep := &Report{Size: lg.tree.Size(), Redactions: lg.redactions, Mismatches: lg.bad, Notes: db.notes}
+	rep.Size, rep.Redactions, rep.Mismatches, rep.Notes = lg.tree.Size(), lg.redactions, lg.bad, db.notes
 	// With a revision missing, the tree stops at the gap, which is the
 	// finding: the roots of every later size would only repeat it.
 	if !lg.gap {
@@ -193,11 +203,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	}
 	compareCounts(ents.counts, cnt.rows, f.add)
 	wc.report(f.add)
-	n, err := s.verifyTiles(ctx, f.add)
-	if err != nil {
-		return nil, err
-	}
-	rep.Tiles = n
+	rep.Mismatches = append(rep.Mismatches, tileBad...)
 	return rep, nil
 }
 
@@ -209,6 +215,8 @@ type logCheck struct {
 	tombs  map[string]row      // by entityKey, the tombstones of those retracted
 	bad    findings
 	gap    bool // a revision is missing: the tables were not compared
+
+	bundles bundleSums // of the full entry bundles, when tiles are stored
 
 	withheld   map[int64]string // format-2 revisions without content, until a redaction names them: their entityKey
 	redacted   map[int64]bool   // revisions a redaction names
@@ -320,6 +328,9 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 		}
 		if err := lg.tree.AddHash(lr.leaf); err != nil {
 			return err
+		}
+		if s.tiles != nil {
+			lg.bundles.add(lr.rec)
 		}
 		lg.fold(lr, &shown, bad)
 		return nil
