@@ -85,7 +85,9 @@ type badFunc func(what, format string, args ...any)
 //     states;
 //   - the schema, which must be the one the migrations create: no extra
 //     trigger, view, index or column, none missing or changed;
-//   - on SQLite, the database file itself (PRAGMA integrity_check).
+//   - on SQLite, the database file itself (PRAGMA integrity_check), and
+//     the words deployment_words lists against search_words (wordCheck);
+//   - the stored tiles (SetTiles), against the log as verify read it.
 //
 // Checkpoints published earlier (saved by readers from the API) can be
 // given too: the log must still extend each of them, which catches the
