@@ -99,21 +99,34 @@ func (s *DB) orderBy(t *table) string {
 	return strings.Join(parts, ", ")
 }
 
-func (s *DB) readTable(ctx context.Context, t *table, d *tableDigest) error {
+// readTable reads t in key order into d. Given w, it checks the words of
+// deployment_words against search_words as they go by (see wordCheck).
+func (s *DB) readTable(ctx context.Context, t *table, d *tableDigest, w *wordCheck) error {
 	sn, err := s.Snapshot(ctx)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
 	d.size = sn.size
+	if w != nil {
+		if err := w.load(ctx, sn.q); err != nil {
+			return err
+		}
+	}
 	return eachRow(ctx, sn.q, t, " ORDER BY "+s.orderBy(t), func(vals []any) {
 		if t.key == 0 {
 			d.addFTS(vals)
 		} else {
 			d.add(vals)
 		}
+		if w != nil {
+			w.see(vals[wordCol])
+		}
 	})
 }
+
+// wordCol is the place of the word among deployment_words' columns.
+var wordCol = slices.Index(tDepWords.cols, "word")
 
 // eachRow calls fn with the values of every row of t, read in one query
 // ending in tail. fn must not keep vals, which the next row overwrites.

@@ -17,13 +17,20 @@ func (s *DB) Tiles() *tilestore.Files { return s.tiles }
 // openTiles opens a snapshot as the tiles' reader.
 func (s *DB) openTiles(ctx context.Context) (tilestore.Reader, error) { return s.Snapshot(ctx) }
 
-// verifyTiles compares every stored tile with the log, and returns how
-// many it compared.
-func (s *DB) verifyTiles(ctx context.Context, bad badFunc) (int, error) {
+// verifyTiles compares every stored tile with the log lg read (see
+// logTiles), and returns how many it compared.
+func (s *DB) verifyTiles(ctx context.Context, lg *logCheck, bad badFunc) (int, error) {
 	if s.tiles == nil {
 		return 0, nil
 	}
-	return s.tiles.Verify(ctx, s.openTiles, func(d string) { bad("tiles", "%s", d) })
+	open := func(ctx context.Context) (tilestore.Reader, error) {
+		sn, err := s.Snapshot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &logTiles{sn, &lg.tree, &lg.bundles}, nil
+	}
+	return s.tiles.Verify(ctx, open, func(d string) { bad("tiles", "%s", d) })
 }
 
 // remakeTiles removes the stored tiles and writes every full tile of the

@@ -85,7 +85,9 @@ type badFunc func(what, format string, args ...any)
 //     states;
 //   - the schema, which must be the one the migrations create: no extra
 //     trigger, view, index or column, none missing or changed;
-//   - on SQLite, the database file itself (PRAGMA integrity_check).
+//   - on SQLite, the database file itself (PRAGMA integrity_check), and
+//     the words deployment_words lists against search_words (wordCheck);
+//   - the stored tiles (SetTiles), against the log as verify read it.
 //
 // Checkpoints published earlier (saved by readers from the API) can be
 // given too: the log must still extend each of them, which catches the
@@ -115,12 +117,14 @@ const parallelVerifyFrom = 10_000
 var errMoved = errors.New("verify: the register changed three times while it was read; try again")
 
 func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, error) {
+	rep := &Report{}
 	var (
 		lg   logCheck
 		ents entityCheck
 		cps  checkpointCheck
 		db   storeCheck
 		cnt  countCheck
+		wc   wordCheck
 		got  = make([]tableDigest, len(allTables))
 	)
 	g, gctx := errgroup.WithContext(ctx)
@@ -130,15 +134,28 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	if size, err := s.Size(ctx); err == nil && size < parallelVerifyFrom {
 		g.SetLimit(1)
 	}
-	g.Go(func() error { return s.readLog(gctx, &lg) })
+	var tileBad findings
+	g.Go(func() error {
+		if err := s.readLog(gctx, &lg); err != nil || lg.gap {
+			return err
+		}
+		// Beside the other readers, with the log just read.
+		n, err := s.verifyTiles(gctx, &lg, tileBad.add)
+		rep.Tiles = n
+		return err
+	})
 	g.Go(func() error { return s.readEntities(gctx, &ents) })
 	g.Go(func() error { return s.readCheckpoints(gctx, &cps) })
 	g.Go(func() error { return s.checkStore(gctx, &db) })
 	g.Go(func() error { return s.readCounts(gctx, &cnt) })
 	g.Go(func() error {
 		for i, t := range allTables {
+			var w *wordCheck
+			if t == tDepWords && s.d.words {
+				w = &wc
+			}
 			if t != tEntities {
-				if err := s.readTable(gctx, t, &got[i]); err != nil {
+				if err := s.readTable(gctx, t, &got[i], w); err != nil {
 					return err
 				}
 			}
@@ -156,7 +173,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	if ents.head != lg.head || cps.head != lg.head || db.head != lg.head || cnt.size != lg.head {
 		return nil, errMoved
 	}
-	rep := &Report{Size: lg.tree.Size(), Redactions: lg.redactions, Mismatches: lg.bad, Notes: db.notes}
+	rep.Size, rep.Redactions, rep.Mismatches, rep.Notes = lg.tree.Size(), lg.redactions, lg.bad, db.notes
 	// With a revision missing, the tree stops at the gap, which is the
 	// finding: the roots of every later size would only repeat it.
 	if !lg.gap {
@@ -187,14 +204,8 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		}
 	}
 	compareCounts(ents.counts, cnt.rows, f.add)
-	if err := s.verifyWords(ctx, f.add); err != nil {
-		return nil, err
-	}
-	n, err := s.verifyTiles(ctx, f.add)
-	if err != nil {
-		return nil, err
-	}
-	rep.Tiles = n
+	wc.report(f.add)
+	rep.Mismatches = append(rep.Mismatches, tileBad...)
 	return rep, nil
 }
 
@@ -206,6 +217,8 @@ type logCheck struct {
 	tombs  map[string]row      // by entityKey, the tombstones of those retracted
 	bad    findings
 	gap    bool // a revision is missing: the tables were not compared
+
+	bundles bundleSums // of the full entry bundles, when tiles are stored
 
 	withheld   map[int64]string // format-2 revisions without content, until a redaction names them: their entityKey
 	redacted   map[int64]bool   // revisions a redaction names
@@ -317,6 +330,9 @@ func (s *DB) readLog(ctx context.Context, lg *logCheck) error {
 		}
 		if err := lg.tree.AddHash(lr.leaf); err != nil {
 			return err
+		}
+		if s.tiles != nil {
+			lg.bundles.add(lr.rec)
 		}
 		lg.fold(lr, &shown, bad)
 		return nil

@@ -111,7 +111,8 @@ var tamperCases = []tamperCase{
 
 	// The log's full tiles stored as files, which a server serves as
 	// they are: rebuild writes them again.
-	{name: "stored tile edited", fn: tamperTile, want: string(filepath.Separator) + filepath.Join("tile", "entries", "000") + ": ", rebuildFixes: true},
+	{name: "stored tile edited", fn: tamperTile("entries"), want: string(filepath.Separator) + filepath.Join("tile", "entries", "000") + ": ", rebuildFixes: true},
+	{name: "stored hash tile edited", fn: tamperTile("0"), want: string(filepath.Separator) + filepath.Join("tile", "0", "000") + ": ", rebuildFixes: true},
 
 	// The checkpoints, every one of them.
 	{name: "latest checkpoint forged", sql: "UPDATE checkpoints SET signed = replace(signed, {nl} || '10' || {nl}, {nl} || '11' || {nl}) WHERE size = 10", want: "checkpoints: row size 10: checkpoint signature"},
@@ -227,8 +228,13 @@ func logContents(t *testing.T, db *DB) string {
 }
 
 // tamperTile grows the log past a full tile, stores its tiles, checks
-// that they verify, and changes a byte of the first entry bundle's file.
-func tamperTile(t *testing.T, db *DB) {
+// that they verify, and changes a byte of the first tile of level (entries
+// for the entry bundles).
+func tamperTile(level string) func(t *testing.T, db *DB) {
+	return func(t *testing.T, db *DB) { tamperTileFile(t, db, level) }
+}
+
+func tamperTileFile(t *testing.T, db *DB, level string) {
 	ctx := context.Background()
 	apply(t, db, fixture.Set(260))
 	db.SetTiles(tilestore.NewFiles(t.TempDir()))
@@ -238,7 +244,7 @@ func tamperTile(t *testing.T, db *DB) {
 	if rep := verifyOK(t, db); rep.Tiles != 2 {
 		t.Fatalf("verify compared %d stored tiles, want 2", rep.Tiles)
 	}
-	name := filepath.Join(db.Tiles().Dir(), "tile", "entries", "000")
+	name := filepath.Join(db.Tiles().Dir(), "tile", level, "000")
 	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)

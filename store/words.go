@@ -172,29 +172,3 @@ func (p plan) at(cursor string, limit int) (plan, error) {
 	where := append(slices.Clip(p.where), p.from(arg, after, limit+1))
 	return plan{where: where, args: args, key: p.key}, nil
 }
-
-// verifyWords names the words deployment_words lists that search_words
-// lacks: a page of such a word would miss its deployments, and no other
-// check sees it, as search_words is no projection (verify compares
-// deployment_words with the states, and integrity_check search_words_fts
-// with search_words). At most maxWordFindings are named.
-func (s *DB) verifyWords(ctx context.Context, bad badFunc) error {
-	if !s.d.words {
-		return nil
-	}
-	missing, err := queryStrings(ctx, s.q, fmt.Sprintf(`SELECT DISTINCT w.word FROM deployment_words w
-		WHERE NOT EXISTS (SELECT 1 FROM search_words s WHERE s.word = w.word) ORDER BY w.word LIMIT %d`, maxWordFindings+1))
-	if err != nil {
-		return err
-	}
-	for i, w := range missing {
-		if i == maxWordFindings {
-			bad("search_words", "and more words missing")
-			break
-		}
-		bad("search_words", "word %q is listed in deployment_words but missing, so a search for it finds nothing", w)
-	}
-	return nil
-}
-
-const maxWordFindings = 10
