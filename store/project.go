@@ -66,7 +66,13 @@ var (
 // through it (dialect.words). It is no projection: a word is added, never
 // removed, as a word no deployment holds any longer selects none; a row
 // already there is left as it is (ignore).
-var tSearchWords = &table{name: "search_words", cols: []string{"word"}, ignore: true}
+//
+// Its INSERTs carry 1,024 rows for the reason deployments_fts's do: the
+// trigger writes into an FTS5 index, which flushes its terms as a new
+// segment at the start of every statement. At 64 rows that flush and its
+// merges were 4% of an import's CPU (docs/performance.md, "Import speed,
+// 6 Dec (last)").
+var tSearchWords = &table{name: "search_words", cols: []string{"word"}, ignore: true, rows: 1024}
 
 // tRetractions holds the tombstones of retracted entities. Its rows come
 // from the retracting revisions, not from a state: see tombstone.
