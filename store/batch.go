@@ -99,9 +99,11 @@ func (w *txWriter) queryRow(q string, args ...any) *sql.Row {
 
 // batchRows is how many rows one INSERT carries, unless its table says
 // otherwise (table.rows). SQLite allows 32,766 parameters a statement and
-// PostgreSQL 65,535; the widest table has 9 columns. Past a few dozen rows
-// a statement the gain is small.
-const batchRows = 64
+// PostgreSQL 65,535; the widest table has 9 columns. Each statement is a
+// job handed to the inserting goroutine; at 64 rows a statement the word
+// lists alone were a job every three deployments (docs/performance.md,
+// "Import speed, 6 Dec (last)").
+const batchRows = 256
 
 // rowsPerInsert is how many rows one INSERT into t carries.
 func rowsPerInsert(t *table) int {

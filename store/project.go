@@ -57,8 +57,9 @@ var (
 		delete: "DELETE FROM deployments_fts WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $1)"}
 	// The words of the search text (words.go), listed by word in id
 	// order; verify reads them by deployment, through the index
-	// (deployment_id) that deletes them.
-	tDepWords = &table{name: "deployment_words", cols: []string{"deployment_id", "word"}, owner: "deployment_id", key: 2}
+	// (deployment_id) that deletes them. A deployment has a few dozen
+	// words, and their INSERTs carry 512 rows.
+	tDepWords = &table{name: "deployment_words", cols: []string{"deployment_id", "word"}, owner: "deployment_id", key: 2, rows: 512}
 )
 
 // tSearchWords holds every word deployment_words ever held, which
