@@ -140,7 +140,8 @@ func (w *txWriter) insert(rows ...row) error {
 // search_words. An import of a million synthetic deployments holds a
 // million words (each one's number is a word of its own): past the bound
 // the set starts again, and a word sent twice is left as it is (ignore).
-const maxWordsSeen = 1 << 16
+// A variable for tests.
+var maxWordsSeen = 1 << 16
 
 // addWord adds word to search_words, unless this write did already.
 func (w *txWriter) addWord(word string) error {
