@@ -99,9 +99,11 @@ func (w *txWriter) queryRow(q string, args ...any) *sql.Row {
 
 // batchRows is how many rows one INSERT carries, unless its table says
 // otherwise (table.rows). SQLite allows 32,766 parameters a statement and
-// PostgreSQL 65,535; the widest table has 9 columns. Past a few dozen rows
-// a statement the gain is small.
-const batchRows = 64
+// PostgreSQL 65,535; the widest table has 9 columns. Each statement is a
+// job handed to the inserting goroutine; at 64 rows a statement the word
+// lists alone were a job every three deployments (docs/performance.md,
+// "Import speed, 6 Dec (last)").
+const batchRows = 256
 
 // rowsPerInsert is how many rows one INSERT into t carries.
 func rowsPerInsert(t *table) int {
@@ -134,13 +136,20 @@ func (w *txWriter) insert(rows ...row) error {
 	return nil
 }
 
+// maxWordsSeen bounds the words a write remembers sending to
+// search_words. An import of a million synthetic deployments holds a
+// million words (each one's number is a word of its own): past the bound
+// the set starts again, and a word sent twice is left as it is (ignore).
+// A variable for tests.
+var maxWordsSeen = 1 << 16
+
 // addWord adds word to search_words, unless this write did already.
 func (w *txWriter) addWord(word string) error {
 	if w.words[word] {
 		return nil
 	}
-	if w.words == nil {
-		w.words = map[string]bool{}
+	if w.words == nil || len(w.words) == maxWordsSeen {
+		w.words = make(map[string]bool, min(len(w.words), maxWordsSeen))
 	}
 	w.words[word] = true
 	return w.insert(row{tSearchWords, []any{word}})

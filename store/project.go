@@ -59,8 +59,9 @@ var (
 		delete: "DELETE FROM deployments_fts WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $1)"}
 	// The words of the search text (words.go), listed by word in id
 	// order; verify reads them by deployment, through the index
-	// (deployment_id) that deletes them.
-	tDepWords = &table{name: "deployment_words", cols: []string{"deployment_id", "word"}, owner: "deployment_id", key: 2}
+	// (deployment_id) that deletes them. A deployment has a few dozen
+	// words, and their INSERTs carry 512 rows.
+	tDepWords = &table{name: "deployment_words", cols: []string{"deployment_id", "word"}, owner: "deployment_id", key: 2, rows: 512}
 )
 
 // tSearchWords holds every word deployment_words ever held, which
@@ -68,7 +69,13 @@ var (
 // through it (dialect.words). It is no projection: a word is added, never
 // removed, as a word no deployment holds any longer selects none; a row
 // already there is left as it is (ignore).
-var tSearchWords = &table{name: "search_words", cols: []string{"word"}, ignore: true}
+//
+// Its INSERTs carry 1,024 rows for the reason deployments_fts's do: the
+// trigger writes into an FTS5 index, which flushes its terms as a new
+// segment at the start of every statement. At 64 rows that flush and its
+// merges were 4% of an import's CPU (docs/performance.md, "Import speed,
+// 6 Dec (last)").
+var tSearchWords = &table{name: "search_words", cols: []string{"word"}, ignore: true, rows: 1024}
 
 // tRetractions holds the tombstones of retracted entities. Its rows come
 // from the retracting revisions, not from a state: see tombstone.

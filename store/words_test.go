@@ -179,3 +179,29 @@ func undoWords() []string {
 	}
 	return []string{"DROP TRIGGER search_words_indexed", "DROP TABLE search_words_fts", "DROP TABLE search_words", "DROP TABLE deployment_words"}
 }
+
+// TestWordsPastTheBound: a write that sends more words to search_words
+// than it remembers (maxWordsSeen) still leaves every word of
+// deployment_words there, a word sent twice once.
+func TestWordsPastTheBound(t *testing.T) {
+	defer func(n int) { maxWordsSeen = n }(maxWordsSeen)
+	maxWordsSeen = 3
+	db := open(t)
+	set := fixture.Set(6)
+	for _, d := range set.Deployments {
+		d.Summary = "city city safe " + d.ID
+	}
+	apply(t, db, set)
+	verifyOK(t, db)
+	if !db.d.words {
+		return
+	}
+	var listed, found int
+	if err := db.q.QueryRowContext(context.Background(), `SELECT (SELECT count(DISTINCT word) FROM deployment_words),
+		(SELECT count(*) FROM search_words WHERE word IN (SELECT word FROM deployment_words))`).Scan(&listed, &found); err != nil {
+		t.Fatal(err)
+	}
+	if listed < 2*maxWordsSeen || found != listed {
+		t.Errorf("deployment_words lists %d words, search_words holds %d of them", listed, found)
+	}
+}
