@@ -18,11 +18,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"oversight/analysis"
 	"oversight/data"
 	"oversight/frameworks"
 	"oversight/internal/memo"
-	"oversight/internal/testcls"
 	"oversight/internal/testenv"
+	"oversight/internal/testreg"
 	"oversight/registry"
 	"oversight/rules"
 	"oversight/store"
@@ -34,12 +35,47 @@ func builtinServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// builtinRegister is builtinServer with the register it serves.
+// builtinRegister is builtinServer with the register it serves: a copy
+// of the built-in register filled once for the package's tests.
 func builtinRegister(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
-	set, facts := testcls.Builtin(t)
-	return serveSet(t, set, facts)
+	facts, err := data.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, db := handlerOf(t, builtin.Open(t), facts)
+	return testreg.Serve(t, h), db
 }
+
+// builtin is the built-in register with its tiers projected, as a server
+// that has run before finds it.
+var builtin = testreg.NewTemplate(func(db *store.DB) error {
+	set, err := data.Load()
+	if err != nil {
+		return err
+	}
+	facts, err := data.Facts()
+	if err != nil {
+		return err
+	}
+	fws, err := frameworks.Load()
+	if err != nil {
+		return err
+	}
+	cls, err := analysis.NewClassifier(fws, facts)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	if _, err := db.Apply(ctx, set, store.Meta{Author: "test"}, nil); err != nil {
+		return err
+	}
+	if _, err := db.SetTierProjector(ctx, cls); err != nil {
+		return err
+	}
+	_, err = db.ProjectTiers(ctx)
+	return err
+})
 
 // pages are the pages every test visits.
 var pages = []string{
@@ -139,6 +175,7 @@ func TestMain(m *testing.M) {
 	memo.MaxWait = time.Minute
 	RequestDeadline = time.Minute
 	code := m.Run()
+	builtin.Remove()
 	if chromium.cancel != nil {
 		chromium.cancel()
 	}
