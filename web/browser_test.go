@@ -21,7 +21,6 @@ import (
 	"oversight/analysis"
 	"oversight/data"
 	"oversight/frameworks"
-	"oversight/internal/memo"
 	"oversight/internal/testenv"
 	"oversight/internal/testreg"
 	"oversight/registry"
@@ -172,7 +171,7 @@ func browser(t *testing.T) context.Context {
 // deadline too (a map coloured by tier took over its 10 s in CI beside
 // two fuzzers).
 func TestMain(m *testing.M) {
-	memo.MaxWait = time.Minute
+	testenv.PatientFigures()
 	RequestDeadline = time.Minute
 	code := m.Run()
 	builtin.Remove()
