@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What to undo on exit: PostgreSQL, the fuzz binaries' build.
+# What to undo on exit: PostgreSQL, the fuzz binaries' build. An undo
+# that fails (the build had ended) leaves the script's exit status alone.
 cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
+trap 'rc=$?; for c in "${cleanup[@]}"; do eval "$c" || true; done; exit $rc' EXIT
 
 command -v go >/dev/null || { echo "test.sh: Go is not installed (go 1.26 or later is needed)" >&2; exit 1; }
 go mod download
