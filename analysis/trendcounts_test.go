@@ -112,6 +112,7 @@ func TestTablesFromCounts(t *testing.T) {
 	t.Parallel()
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
+			t.Parallel() // the engines' registers are apart
 			ctx := context.Background()
 			db, _ := countedRegister(t, engine)
 			if rep, err := db.Verify(ctx); err != nil {

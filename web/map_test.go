@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -47,7 +46,7 @@ func TestMapTargets(t *testing.T) {
 		"/?map=deployments&colour=tier":       "svg.atlas .marks a g.mark > circle:first-of-type",
 		"/?map=deployments&colour=technology": "svg.atlas .marks a g.mark > circle:first-of-type",
 	} {
-		step, cancel := context.WithTimeout(ctx, 30*time.Second)
+		step, cancel := context.WithTimeout(ctx, stepDeadline)
 		err := chromedp.Do(step, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("figure.map svg")))
 		cancel()
 		if err != nil {

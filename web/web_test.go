@@ -39,7 +39,12 @@ func serveSet(t *testing.T, set *registry.Set, facts map[string]*rules.Facts) (*
 // It takes the server's options when given (unlimited otherwise).
 func handlerFor(t testing.TB, set *registry.Set, facts map[string]*rules.Facts, o ...Options) (http.Handler, *store.DB) {
 	t.Helper()
-	db := testreg.Open(t, set)
+	return handlerOf(t, testreg.Open(t, set), facts, o...)
+}
+
+// handlerOf is handlerFor of a register already filled.
+func handlerOf(t testing.TB, db *store.DB, facts map[string]*rules.Facts, o ...Options) (http.Handler, *store.DB) {
+	t.Helper()
 	cls := testcls.New(t, facts)
 	testreg.ProjectTiers(t, db, cls)
 	opts := unlimited

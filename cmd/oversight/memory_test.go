@@ -12,6 +12,7 @@ import (
 // A memory budget or debug address that cannot be used is refused before
 // the server listens, naming where it came from and what is wanted.
 func TestServeRefusesBadBudget(t *testing.T) {
+	t.Parallel() // its processes have an environment of their own
 	data := filepath.Join(t.TempDir(), "never-made")
 	for _, c := range []struct {
 		flag, env, debug string

@@ -15,8 +15,10 @@ var storedTilesRE = regexp.MustCompile(`verify: (\d+) stored tiles in `)
 // behind the program's back; rebuild writes it again. With PostgreSQL
 // the tiles are in the data directory all the same.
 func TestStoredTiles(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { storedTiles(t) })
-	t.Run("postgres", func(t *testing.T) { storedTiles(t, "--db", postgresURL(t)) })
+	t.Parallel()
+	// Each engine's register has a data directory of its own.
+	t.Run("sqlite", func(t *testing.T) { t.Parallel(); storedTiles(t) })
+	t.Run("postgres", func(t *testing.T) { t.Parallel(); storedTiles(t, "--db", postgresURL(t)) })
 }
 
 func storedTiles(t *testing.T, db ...string) {

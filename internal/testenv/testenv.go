@@ -19,6 +19,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
+
+	"oversight/internal/memo"
 )
 
 // CI reports whether the tests run under CI (CI=true).
@@ -82,6 +84,15 @@ func Shared(t testing.TB, rel string) string {
 	}
 	return path
 }
+
+// PatientFigures lets the test binary's requests wait up to a minute for
+// the whole-register figures they need (memo.MaxWait, 2 s in a server). A
+// request that waits longer answers 503 "being computed" by design, which
+// memo's own tests check; the tests of pages and answers call this from
+// TestMain, since on a 2-core machine under load the figures took longer
+// than 2 s (site's /countries/PK at load 40, api's TestScenarioPages, web's
+// browser tests).
+func PatientFigures() { memo.MaxWait = time.Minute }
 
 // PostgresSchema returns the URL of the PostgreSQL database in
 // $OBS_TEST_POSTGRES with a new, empty schema of its own first in the

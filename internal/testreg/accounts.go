@@ -2,6 +2,7 @@ package testreg
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"oversight/account"
@@ -11,12 +12,17 @@ import (
 // Password is the password of the accounts tests make.
 const Password = "correct horse battery staple"
 
+// passwordHash is Password's hash, made once for the test binary: argon2id
+// costs tens of milliseconds of CPU a call, and every account has that
+// password.
+var passwordHash = sync.OnceValues(func() (string, error) { return account.HashPassword(Password) })
+
 // Account makes an account with a role (and org, when not nil) and returns
 // an API token of it with every scope the role allows.
 func Account(t testing.TB, db *store.DB, name string, role account.Role, org *account.Org) string {
 	t.Helper()
 	ctx := context.Background()
-	h, err := account.HashPassword(Password)
+	h, err := passwordHash()
 	if err != nil {
 		t.Fatal(err)
 	}
