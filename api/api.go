@@ -305,6 +305,7 @@ func nonNil[T any](s []T) []T {
 func (s *server) healthz(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	n, err := rd.Size(r.Context())
 	if err != nil {
+		w.Header().Set("Retry-After", httperror.RetryAfter) // every 503 says when to ask again
 		problem(w, http.StatusServiceUnavailable, "database unavailable", nil)
 		return nil
 	}
