@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -170,7 +169,16 @@ func changeDays(cls *analysis.Classifier) []time.Time {
 
 // classified keeps each classifier's tiers by deployment state and day, as
 // checkTiers finds them: most deployments do not change between its calls.
-var classified = map[string]map[string]string{}
+// The key holds the classifier itself, not its address printed: a
+// classifier freed after one test and another made later at the same
+// address would be given the first one's tiers.
+var classified = map[classifiedKey]map[string]string{}
+
+type classifiedKey struct {
+	cls   any
+	state string
+	day   int64
+}
 
 // checkTiers compares every deployment's stored tiers on each day with the
 // classifier's.
@@ -202,7 +210,7 @@ func checkTiers(t *testing.T, db *DB, cls interface {
 			t.Fatalf("TiersOn %s: ok %v, %v", day.Format(time.DateOnly), ok, err)
 		}
 		for i, d := range all {
-			key := fmt.Sprintf("%p %s %s", cls, states[i], day)
+			key := classifiedKey{cls, states[i], day.Unix()}
 			want, ok := classified[key]
 			if !ok {
 				want = map[string]string{}
