@@ -11,6 +11,7 @@ import (
 
 	"cel.dev/cel-go/common/types/ref"
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 
 	"oversight/internal/yamldoc"
 )
@@ -284,11 +285,37 @@ func readStrict(fsys fs.FS, name string, v any) (*yamldoc.Doc, error) {
 // decodeStrict decodes a parsed document into v, refusing unknown fields.
 // It decodes the tree Parse built: parsing the text again took half of the
 // time every command spends loading the frameworks.
+// A framework's files use no YAML tags: the decoder panics on a tagged
+// scalar where a list belongs (goccy/go-yaml 1.19.2, found by
+// FuzzLoadNotEncoded), so a tag is refused, at its place, before it.
 func decodeStrict(doc *yamldoc.Doc, v any) error {
 	if len(doc.File.Docs) == 0 || doc.File.Docs[0].Body == nil {
 		return nil
 	}
-	return yaml.NodeToValue(doc.File.Docs[0].Body, v, yaml.Strict())
+	body := doc.File.Docs[0].Body
+	var tags tagFinder
+	ast.Walk(&tags, body)
+	if tags.first != nil {
+		e := &yamldoc.Error{Msg: fmt.Sprintf("YAML tag %s: framework files use no tags", tags.first.Start.Value)}
+		if pos := tags.first.Start.Position; pos != nil {
+			e.Line, e.Column = pos.Line, pos.Column
+		}
+		return e
+	}
+	return yaml.NodeToValue(body, v, yaml.Strict())
+}
+
+// tagFinder keeps the first tagged node an ast.Walk visits.
+type tagFinder struct{ first *ast.TagNode }
+
+func (f *tagFinder) Visit(n ast.Node) ast.Visitor {
+	if t, ok := n.(*ast.TagNode); ok && f.first == nil {
+		f.first = t
+	}
+	if f.first != nil {
+		return nil
+	}
+	return f
 }
 
 // loader collects the problems of one framework.
