@@ -239,8 +239,7 @@ func Fail(w http.ResponseWriter, r *http.Request, err error) {
 	case status == http.StatusConflict:
 		problem(w, status, err.Error(), nil) // the register's state, said for people
 	case status == http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", httperror.RetryAfter)
-		problem(w, status, "the answer is being computed; retry after the time in Retry-After", nil)
+		unavailable(w, "the answer is being computed; retry after the time in Retry-After")
 	default:
 		slog.Error("request failed", "path", httperror.LogPath(r), "err", err)
 		problem(w, status, "internal error", nil)
@@ -302,11 +301,17 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
+// unavailable answers 503 with the Retry-After every 503 of the server
+// carries.
+func unavailable(w http.ResponseWriter, msg string) {
+	w.Header().Set("Retry-After", httperror.RetryAfter)
+	problem(w, http.StatusServiceUnavailable, msg, nil)
+}
+
 func (s *server) healthz(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	n, err := rd.Size(r.Context())
 	if err != nil {
-		w.Header().Set("Retry-After", httperror.RetryAfter) // every 503 says when to ask again
-		problem(w, http.StatusServiceUnavailable, "database unavailable", nil)
+		unavailable(w, "database unavailable")
 		return nil
 	}
 	return sendJSON(w, r, map[string]any{"status": "ok", "log_size": n})
