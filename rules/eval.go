@@ -119,7 +119,7 @@ func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 	res := Result{Framework: fw.ID, Applicability: fw.applicability(f)}
 	if !fw.inForce(asOf) {
 		res.Tier, res.Label = NotApplicable, fw.Label(string(NotApplicable))
-		res.Note = fmt.Sprintf("not in force on %s (in force from %s)", asOf.Format(time.DateOnly), fw.EffectiveFrom)
+		res.Note = fmt.Sprintf("does not apply on %s (applies from %s)", asOf.Format(time.DateOnly), fw.EffectiveFrom)
 		res.Missing, res.Rules, res.Conditions, res.Obligations = []string{}, []RuleResult{}, []ConditionResult{}, []ObligationResult{}
 		return res
 	}

@@ -48,7 +48,7 @@ func TestPagesNameRecords(t *testing.T) {
 		want, not []string
 	}{
 		{"/frameworks/", []string{"the European Union and its 27 member states", "Austria", "India"}, []string{"EU AT BE"}},
-		{"/frameworks/eu-ai-act", []string{"binds the European Union and its 27 member states", "Sweden", "in force from 1 August 2024"}, []string{"EU AT BE", "2024-08-01"}},
+		{"/frameworks/eu-ai-act", []string{"binds the European Union and its 27 member states", "Sweden", "applies from 2 February 2025"}, []string{"EU AT BE", "2025-02-02"}},
 		{"/money", []string{"Ulaanbaatar", "ownership unknown"}, []string{">mn-ulaanbaatar-surveillance-cameras<", ", unknown."}},
 		{"/vendors/china-eximbank", []string{"Export-Import Bank of China"}, nil},
 		{"/countries/PK", []string{"AI &amp; Big Data Global Surveillance Index", "Huawei, "}, []string{">aigs-2022<", ">true<", ">false<", "[Huawei"}},
