@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -137,5 +138,33 @@ func TestTilesStoredInFiles(t *testing.T) {
 	r2, b2 := ro.get(http.MethodGet, "tile/entries/000")
 	if r1.StatusCode != 200 || r2.StatusCode != 200 || !bytes.Equal(b1, body) || !bytes.Equal(b2, body) || ro.opens.Load() != 1 {
 		t.Errorf("unwritable: %s, %s, %d snapshots", r1.Status, r2.Status, ro.opens.Load())
+	}
+}
+
+// TestStoredTileAnswers: a stored tile's GET, HEAD and ranged GET answer
+// as http.ServeContent would: the file's length, no body for HEAD, and
+// the bytes asked for with 206 when a Range is sent.
+func TestStoredTileAnswers(t *testing.T) {
+	db := testreg.Open(t, fixture.Set(300))
+	s := newFilesServer(t, db, t.TempDir())
+	first, body := s.get(http.MethodGet, "tile/entries/000") // made and stored
+	if first.StatusCode != 200 || len(body) < 100 {
+		t.Fatalf("first: %s, %d bytes", first.Status, len(body))
+	}
+	want := strconv.Itoa(len(body))
+	get, b := s.get(http.MethodGet, "tile/entries/000")
+	if get.StatusCode != 200 || !bytes.Equal(b, body) || get.Header.Get("Content-Length") != want || get.Header.Get("Accept-Ranges") != "bytes" {
+		t.Errorf("GET from the file: %s, same bytes %v, headers %v", get.Status, bytes.Equal(b, body), get.Header)
+	}
+	head, hb := s.get(http.MethodHead, "tile/entries/000")
+	if head.StatusCode != 200 || len(hb) != 0 || head.Header.Get("Content-Length") != want || head.Header.Get("ETag") != get.Header.Get("ETag") {
+		t.Errorf("HEAD: %s, %d bytes, headers %v", head.Status, len(hb), head.Header)
+	}
+	part, pb := s.get(http.MethodGet, "tile/entries/000", "Range", "bytes=10-49")
+	if part.StatusCode != http.StatusPartialContent || !bytes.Equal(pb, body[10:50]) || part.Header.Get("Content-Range") != "bytes 10-49/"+want {
+		t.Errorf("Range: %s, %q, Content-Range %q", part.Status, pb, part.Header.Get("Content-Range"))
+	}
+	if part.Header.Get("ETag") != get.Header.Get("ETag") || !strings.Contains(part.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("Range headers: %v", part.Header)
 	}
 }

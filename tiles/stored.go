@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"io"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -12,9 +13,14 @@ import (
 )
 
 // serveFile answers r with the stored file of full tile t, and reports
-// whether there was one to answer with. http.ServeContent answers HEAD,
-// ranges and If-None-Match, and hands the file to the kernel (sendfile)
-// when w is the connection's own writer.
+// whether there was one to answer with. The body goes to the kernel
+// (sendfile) when w is the connection's own writer.
+//
+// A request without a Range is answered here: its length is the file's,
+// and If-None-Match is the one condition a tile's answer has, as it has
+// no modification time. http.ServeContent would answer the same, after
+// two seeks to learn a length the file's stat gave already; it answers
+// the rare request with a Range.
 func serveFile(w http.ResponseWriter, r *http.Request, f *tilestore.Files, t tlog.Tile) bool {
 	file, fi, err := f.Open(t)
 	if err != nil {
@@ -24,12 +30,34 @@ func serveFile(w http.ResponseWriter, r *http.Request, f *tilestore.Files, t tlo
 	h := w.Header()
 	h["Content-Type"] = octetStream
 	h["Cache-Control"] = immutableHeader
-	h["Etag"] = []string{fileETag(fi)}
-	// No modification time: the ETag says all a cache needs, and a
-	// tile's bytes do not depend on when its file was written.
-	http.ServeContent(w, r, "", time.Time{}, file)
+	etag := fileETag(fi)
+	h["Etag"] = []string{etag}
+	if _, ranged := r.Header["Range"]; ranged {
+		// No modification time: the ETag says all a cache needs, and a
+		// tile's bytes do not depend on when its file was written.
+		http.ServeContent(w, r, "", time.Time{}, file)
+		return true
+	}
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagIn(inm, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	h["Accept-Ranges"] = acceptRanges
+	h["Content-Length"] = []string{strconv.FormatInt(fi.Size(), 10)}
+	if r.Method == http.MethodHead {
+		return true
+	}
+	// The header sent first, on its own: net/http then hands the whole
+	// file to sendfile, where it would otherwise read the file's first
+	// 512 bytes and write them beside the header (a read and a copy more
+	// for each tile). A writer that cannot flush is copied to as it is.
+	w.WriteHeader(http.StatusOK)
+	http.NewResponseController(w).Flush()
+	io.CopyN(w, file, fi.Size()) // the length known: one sendfile, not a second to find the end
 	return true
 }
+
+var acceptRanges = []string{"bytes"}
 
 // fileETag is a stored tile's ETag, from its file's modification time and
 // size as nginx makes it: a file is written once, whole, so a new time is

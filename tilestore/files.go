@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -63,11 +64,19 @@ const hashTileSize = (1 << Height) * tlog.HashSize
 
 // Open opens the stored file of full tile t. A hash tile whose file is
 // not exactly 256 hashes long is not served: it was cut short.
+//
+// The file is opened with open(2) and wrapped by os.NewFile rather than
+// by os.Open, which offers every file to the network poller: for a
+// regular file that is four fcntl calls and an epoll_ctl that fails, a
+// third of the system calls of serving a tile (docs/performance.md,
+// "Tiles against nginx, quiet").
 func (f *Files) Open(t tlog.Tile) (*os.File, fs.FileInfo, error) {
-	file, err := os.Open(f.name(t))
+	name := f.name(t)
+	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
+	file := os.NewFile(uintptr(fd), name)
 	fi, err := file.Stat()
 	if err == nil && (!fi.Mode().IsRegular() || fi.Size() == 0 || t.L >= 0 && fi.Size() != hashTileSize) {
 		err = fmt.Errorf("tile file %s: %d bytes, not a full tile", file.Name(), fi.Size())
