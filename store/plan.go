@@ -77,6 +77,10 @@ type term struct {
 	// matches, whose lists in deployment_words the term reads
 	// (wordterm.go).
 	forms []string
+	// ordered, when set, writes a query of the ids the filter selects
+	// after after, in id order from an index, for merging with others
+	// (intersect.go).
+	ordered func(arg func(any) string, after string) string
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -120,6 +124,9 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if len(terms) == 1 && terms[0].forms != nil {
 		// One word alone: its lists in id order, read from the cursor.
 		return s.formsPlan(terms[0].forms), nil
+	}
+	if p, ok := s.intersectPlan(terms); ok {
+		return p, nil
 	}
 	few := fewMatches
 	if len(terms) == 1 && terms[0].once {
@@ -282,6 +289,9 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) },
 			func(arg func(any) string) string { return pin("d."+col) + " = " + arg(v) })
 		terms[len(terms)-1].walk = func(arg func(any) string) string { return "d." + col + " = " + arg(v) }
+		terms[len(terms)-1].ordered = func(arg func(any) string, after string) string {
+			return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) + " AND id > " + arg(after)
+		}
 		counted(col == "jurisdiction", func(arg func(any) string) string { return "c." + col + " = " + arg(v) })
 	}
 	switch len(f.Jurisdictions) {

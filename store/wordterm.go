@@ -71,6 +71,13 @@ func wordTerm(forms []string) term {
 		return term{set: none, test: func(func(any) string) string { return "0 = 1" }, known: 0, forms: forms, free: freeList}
 	}
 	in := func(arg func(any) string) string { return "word IN " + placeholders(arg, forms) }
+	var ordered func(arg func(any) string, after string) string
+	if len(forms) == 1 {
+		// One list, in id order; several would need merging first.
+		ordered = func(arg func(any) string, after string) string {
+			return "SELECT deployment_id FROM deployment_words WHERE word = " + arg(forms[0]) + " AND deployment_id > " + arg(after)
+		}
+	}
 	return term{
 		set: func(arg func(any) string) string {
 			return "SELECT deployment_id FROM deployment_words WHERE " + in(arg)
@@ -78,6 +85,6 @@ func wordTerm(forms []string) term {
 		test: func(arg func(any) string) string {
 			return "EXISTS (SELECT 1 FROM deployment_words w WHERE w.deployment_id = d.id AND w." + in(arg) + ")"
 		},
-		known: -1, forms: forms, free: freeCounted,
+		known: -1, forms: forms, free: freeCounted, ordered: ordered,
 	}
 }
