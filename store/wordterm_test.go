@@ -18,7 +18,6 @@ import (
 // deployment_words lists, and merges the lists where each filter is one
 // (intersect.go).
 func TestWordsAmongFilters(t *testing.T) {
-	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(48))
 	for _, c := range []struct {
@@ -40,11 +39,7 @@ func TestWordsAmongFilters(t *testing.T) {
 			r.d.words = words
 			g := f
 			g.Limit = 2
-			for range 100 {
-				stmts, err := r.DeploymentsQueries(ctx, g)
-				if err != nil {
-					t.Fatal(err)
-				}
+			got[i] = pageIDs(t, &r, g, func(stmts []Statement) {
 				fts := slices.ContainsFunc(stmts, func(s Statement) bool { return strings.Contains(s.SQL, "deployments_fts") })
 				lists := slices.ContainsFunc(stmts, func(s Statement) bool { return strings.Contains(s.SQL, "deployment_words") })
 				if words && (fts || !lists && f.Q != "zzz") {
@@ -57,17 +52,7 @@ func TestWordsAmongFilters(t *testing.T) {
 				if !words && !fts {
 					t.Fatalf("%+v: read from the full-text index, the page runs %v", f, stmts)
 				}
-				p, err := r.Deployments(ctx, g)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, d := range p.Items {
-					got[i] = append(got[i], d.ID)
-				}
-				if g.Cursor = p.Next; p.Next == "" {
-					break
-				}
-			}
+			})
 		}
 		if !slices.Equal(got[0], got[1]) {
 			t.Errorf("%+v: from the words' lists %v, from the full-text index %v", f, got[0], got[1])
@@ -76,4 +61,31 @@ func TestWordsAmongFilters(t *testing.T) {
 			t.Errorf("%+v: %d deployments, want several: the test shows little", f, len(got[0]))
 		}
 	}
+}
+
+// pageIDs pages through the deployments f selects, read by r, 100 pages
+// at most, and returns their ids in order; check is given the statements
+// of each page before it is read.
+func pageIDs(t *testing.T, r *reader, f registry.DeploymentFilter, check func([]Statement)) []string {
+	t.Helper()
+	ctx := context.Background()
+	var ids []string
+	for range 100 {
+		stmts, err := r.DeploymentsQueries(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(stmts)
+		p, err := r.Deployments(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range p.Items {
+			ids = append(ids, d.ID)
+		}
+		if f.Cursor = p.Next; p.Next == "" {
+			break
+		}
+	}
+	return ids
 }
