@@ -73,6 +73,14 @@ type term struct {
 	// list the rows that pass it.
 	counted func(arg func(any) string) string
 	keyed   bool
+	// forms, when not nil, are the words of the register a search word
+	// matches, whose lists in deployment_words the term reads
+	// (wordterm.go).
+	forms []string
+	// ordered, when set, writes a query of the ids the filter selects
+	// after after, in id order from an index, for merging with others
+	// (intersect.go).
+	ordered func(arg func(any) string, after string) string
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -113,11 +121,12 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if err != nil {
 		return plan{}, err
 	}
-	if words := registry.SearchWords(f.Q); len(terms) == 1 && len(words) == 1 {
+	if len(terms) == 1 && terms[0].forms != nil {
 		// One word alone: its lists in id order, read from the cursor.
-		if p, ok, err := s.wordPlan(ctx, words[0]); err != nil || ok {
-			return p, err
-		}
+		return s.formsPlan(terms[0].forms), nil
+	}
+	if p, ok := s.intersectPlan(terms); ok {
+		return p, nil
 	}
 	few := fewMatches
 	if len(terms) == 1 && terms[0].once {
@@ -280,6 +289,9 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) },
 			func(arg func(any) string) string { return pin("d."+col) + " = " + arg(v) })
 		terms[len(terms)-1].walk = func(arg func(any) string) string { return "d." + col + " = " + arg(v) }
+		terms[len(terms)-1].ordered = func(arg func(any) string, after string) string {
+			return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) + " AND id > " + arg(after)
+		}
 		counted(col == "jurisdiction", func(arg func(any) string) string { return "c." + col + " = " + arg(v) })
 	}
 	switch len(f.Jurisdictions) {
@@ -378,7 +390,14 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		terms = append(terms, s.tierTerm(f.Tier))
 	}
 	if words := registry.SearchWords(f.Q); len(words) > 0 {
-		terms = append(terms, s.searchTerm(words))
+		wt, ok, err := s.wordTerms(ctx, words)
+		if err != nil {
+			return nil, -1, err
+		}
+		if !ok {
+			wt = []term{s.searchTerm(words)}
+		}
+		terms = append(terms, wt...)
 	}
 	return terms, one, nil
 }

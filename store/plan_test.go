@@ -301,26 +301,11 @@ func TestTextAlone(t *testing.T) {
 	} {
 		r := db.reader
 		r.d.words, fewWords = way.words, way.few
-		g := f
-		for range 100 {
-			stmts, err := r.DeploymentsQueries(ctx, g)
-			if err != nil {
-				t.Fatal(err)
-			}
+		got[i] = pageIDs(t, &r, f, func(stmts []Statement) {
 			if !strings.Contains(stmts[len(stmts)-1].SQL, way.sql) {
 				t.Fatalf("words %v, fewWords %d: the page runs %s", way.words, way.few, stmts[len(stmts)-1].SQL)
 			}
-			p, err := r.Deployments(ctx, g)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range p.Items {
-				got[i] = append(got[i], d.ID)
-			}
-			if g.Cursor = p.Next; p.Next == "" {
-				break
-			}
-		}
+		})
 	}
 	if len(got[0]) < 2 || !slices.Equal(got[0], got[1]) || !slices.Equal(got[0], got[2]) {
 		t.Errorf("from the words' lists %v, listed %v, walked %v", got[0], got[1], got[2])

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -111,36 +110,16 @@ func oneWord(w string) bool {
 	return true
 }
 
-// wordPlan returns the plan of a page of the deployments that hold word
-// (as a prefix, as deployments_fts matches it), and false when it is read
-// otherwise: not one token, or matching more than maxForms words.
-func (s *reader) wordPlan(ctx context.Context, word string) (plan, bool, error) {
-	if !s.d.words || !oneWord(word) {
-		return plan{}, false, nil
-	}
-	rows, err := s.q.QueryContext(ctx, fmt.Sprintf("SELECT word FROM search_words_fts WHERE search_words_fts MATCH $1 LIMIT %d", maxForms+1),
-		s.d.query([]string{word}, true))
-	if err != nil {
-		return plan{}, false, err
-	}
-	defer rows.Close()
-	var forms []string
-	for rows.Next() {
-		var f string
-		if err := rows.Scan(&f); err != nil {
-			return plan{}, false, err
-		}
-		forms = append(forms, f)
-	}
-	if err := rows.Err(); err != nil || len(forms) > maxForms {
-		return plan{}, false, err
-	}
+// formsPlan returns the plan of a page of the deployments that hold any of
+// forms, a word's forms (wordForms): their lists in id order, read from
+// the cursor and merged.
+func (s *reader) formsPlan(forms []string) plan {
 	if len(forms) == 0 {
-		return emptyPlan(s.pin()), true, nil
+		return emptyPlan(s.pin())
 	}
 	return plan{key: s.pin()("d.id"), from: func(arg func(any) string, after string, n int) string {
 		return "d.id IN (" + formsFrom(arg, forms, after, n) + ")"
-	}}, true, nil
+	}}
 }
 
 // formsFrom writes the query of the first n deployment ids after after

@@ -6,8 +6,9 @@
 // -rate R it sends R requests a second on a fixed schedule whatever the
 // server does (open loop: a slow server does not slow the load down, as
 // real users do not wait for each other), and prints the answers by status,
-// the latency of the requests the server accepted (p50, p99, max), and the
-// server's peak resident memory when -pid names it.
+// the latency of the requests the server accepted (p50, p95, p99, max: all of
+// them, the uncached kinds together, and each kind, marked cached or
+// uncached), and the server's peak resident memory when -pid names it.
 //
 //	go run ./bench/load -url http://127.0.0.1:8080 -rate 0 -for 10s
 //	go run ./bench/load -url http://127.0.0.1:8080 -rate 400 -for 60s -pid 1234
@@ -213,11 +214,16 @@ func (res *results) kind(name string) *kindStats {
 	return k
 }
 
+// cachedKind is the kind of the requests for the hot URLs, which the
+// response cache answers; every other kind is a URL asked for the first
+// time, answered from the register.
+const cachedKind = "asked again"
+
 // kindOf names the kind of request a path of the mix is, for the
 // breakdown of latencies.
 func kindOf(path string) string {
 	if slices.Contains(hot, path) {
-		return "asked again (cached)"
+		return cachedKind
 	}
 	for _, k := range []struct{ prefix, name string }{
 		{"/deployments/", "deployment page"},
@@ -257,19 +263,40 @@ func (res *results) print() {
 	fmt.Printf("5xx other than 503: %d; 503 without Retry-After: %d\n", other5xx, res.noRetryAfter)
 	if len(res.lat) > 0 {
 		slices.Sort(res.lat)
-		q := func(p float64) time.Duration { return res.lat[min(len(res.lat)-1, int(p*float64(len(res.lat))))] }
-		fmt.Printf("accepted: %d; latency p50 %s, p99 %s, max %s\n", len(res.lat), q(0.5).Round(time.Microsecond), q(0.99).Round(time.Microsecond), res.lat[len(res.lat)-1].Round(time.Millisecond))
+		fmt.Printf("accepted: %d; latency p50 %s, p95 %s, p99 %s, max %s\n", len(res.lat), quantile(res.lat, 0.5).Round(time.Microsecond),
+			quantile(res.lat, 0.95).Round(time.Microsecond), quantile(res.lat, 0.99).Round(time.Microsecond), res.lat[len(res.lat)-1].Round(time.Millisecond))
+	}
+	var uncached []time.Duration
+	for name, k := range res.kinds {
+		if name != cachedKind {
+			uncached = append(uncached, k.lat...)
+		}
+	}
+	if len(uncached) > 0 {
+		slices.Sort(uncached)
+		fmt.Printf("uncached accepted: %d; latency p50 %s, p95 %s, p99 %s, max %s\n", len(uncached), quantile(uncached, 0.5).Round(time.Microsecond),
+			quantile(uncached, 0.95).Round(time.Microsecond), quantile(uncached, 0.99).Round(time.Microsecond), uncached[len(uncached)-1].Round(time.Millisecond))
 	}
 	for _, name := range slices.Sorted(maps.Keys(res.kinds)) {
 		k := res.kinds[name]
-		line := fmt.Sprintf("  %-26s accepted %5d, 5xx %5d, timeouts %3d", name, len(k.lat), k.refused, k.timeouts)
+		mark := "uncached"
+		if name == cachedKind {
+			mark = "cached"
+		}
+		line := fmt.Sprintf("  %-26s %-8s accepted %5d, 5xx %5d, timeouts %3d", name, mark, len(k.lat), k.refused, k.timeouts)
 		if len(k.lat) > 0 {
 			slices.Sort(k.lat)
-			p99 := k.lat[min(len(k.lat)-1, int(0.99*float64(len(k.lat))))]
-			line += fmt.Sprintf(", p50 %s, p99 %s", k.lat[len(k.lat)/2].Round(time.Millisecond), p99.Round(time.Millisecond))
+			line += fmt.Sprintf(", p50 %s, p95 %s, p99 %s", quantile(k.lat, 0.5).Round(time.Millisecond),
+				quantile(k.lat, 0.95).Round(time.Millisecond), quantile(k.lat, 0.99).Round(time.Millisecond))
 		}
 		fmt.Println(line)
 	}
+}
+
+// quantile is the q-th quantile of sorted, which is not empty: the value
+// below which a share q of them fall.
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
 }
 
 // peakRSS reads a process's peak resident memory from /proc.

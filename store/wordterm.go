@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// A word of a search among other filters (a jurisdiction, a technology, a
+// cursor) was tested, as the deployments were walked, against the set of
+// every revision the full-text index matches (searchTerm's test): read
+// whole once a statement, 193,034 rowids for "city" at 1M, which cost a
+// page of one jurisdiction from a cursor 29 ms of sqlite3's CPU where the
+// walk found its 51 rows in a few hundred. Such a test also left the walk
+// without a budget, so a word that no deployment of the jurisdiction holds
+// walked every one of them (docs/performance.md, "At capacity").
+//
+// So a word that deployment_words lists (words.go) is a filter like the
+// others: tested by one probe of that table's (deployment_id, word) index
+// for each deployment walked, listed from its (word, deployment_id) key,
+// and counted there. The same page: for a common word a tenth of the
+// CPU or less; for a rare one walked with a jurisdiction (border, 9,392
+// deployments) the probes cost more than its small set did (110-120 ms of
+// the server's CPU against 70), which intersect.go's merge answers now.
+
+// wordForms returns the words of the register that word matches as a
+// prefix, as deployments_fts matches it, and false when word is not read
+// through deployment_words: not one token, or matching more than
+// maxForms words.
+func (s *reader) wordForms(ctx context.Context, word string) ([]string, bool, error) {
+	if !s.d.words || !oneWord(word) {
+		return nil, false, nil
+	}
+	rows, err := s.q.QueryContext(ctx, fmt.Sprintf("SELECT word FROM search_words_fts WHERE search_words_fts MATCH $1 LIMIT %d", maxForms+1),
+		s.d.query([]string{word}, true))
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	forms := []string{}
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, false, err
+		}
+		forms = append(forms, f)
+	}
+	if err := rows.Err(); err != nil || len(forms) > maxForms {
+		return nil, false, err
+	}
+	return forms, true, nil
+}
+
+// wordTerms returns a term for each of words, read from deployment_words,
+// and false when any of them is not read there (wordForms): then the
+// words are one term of the full-text index (searchTerm). The index
+// matches every word, so each is a filter of its own.
+func (s *reader) wordTerms(ctx context.Context, words []string) ([]term, bool, error) {
+	terms := make([]term, len(words))
+	for i, w := range words {
+		forms, ok, err := s.wordForms(ctx, w)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		terms[i] = wordTerm(forms)
+	}
+	return terms, true, nil
+}
+
+// wordTerm is the term of the deployments that hold any of forms, a
+// search word's forms in the register (none: no deployment holds it).
+func wordTerm(forms []string) term {
+	if len(forms) == 0 {
+		none := func(func(any) string) string { return "SELECT id FROM deployments WHERE 0 = 1" }
+		return term{set: none, test: func(func(any) string) string { return "0 = 1" }, known: 0, forms: forms, free: freeList}
+	}
+	in := func(arg func(any) string) string { return "word IN " + placeholders(arg, forms) }
+	var ordered func(arg func(any) string, after string) string
+	if len(forms) == 1 {
+		// One list, in id order; several would need merging first.
+		ordered = func(arg func(any) string, after string) string {
+			return "SELECT deployment_id FROM deployment_words WHERE word = " + arg(forms[0]) + " AND deployment_id > " + arg(after)
+		}
+	}
+	return term{
+		set: func(arg func(any) string) string {
+			return "SELECT deployment_id FROM deployment_words WHERE " + in(arg)
+		},
+		test: func(arg func(any) string) string {
+			return "EXISTS (SELECT 1 FROM deployment_words w WHERE w.deployment_id = d.id AND w." + in(arg) + ")"
+		},
+		known: -1, forms: forms, free: freeCounted, ordered: ordered,
+	}
+}
