@@ -32,7 +32,7 @@ var postgres = dialect{
 	},
 	match: func(ph string) string { return "tsv @@ to_tsquery('english', " + ph + ")" },
 	spanKeys: func(ph string) string {
-		return "SELECT (j ->> 0)::integer, (j ->> 1)::integer, (j ->> 2)::integer, j ->> 3 FROM jsonb_array_elements(" + ph + "::jsonb) j"
+		return "SELECT (j ->> 0)::integer AS code, (j ->> 1)::integer AS from_day, (j ->> 2)::integer AS until_day, j ->> 3 AS deployment_id FROM jsonb_array_elements(" + ph + "::jsonb) j"
 	},
 	// to_tsquery: word:* for a prefix. The words hold only letters and
 	// digits, so they cannot reach its syntax.

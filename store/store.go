@@ -60,9 +60,9 @@ type dialect struct {
 	// is.
 	pin func(column string) string
 	// spanKeys is a query of the rows (code, from_day, until_day,
-	// deployment_id) in the JSON array of [code, from, until, id] arrays
-	// bound to placeholder: the keys of deployment_tiers a statement
-	// deletes or looks up, however many, in one parameter.
+	// deployment_id), so named, in the JSON array of [code, from, until,
+	// id] arrays bound to placeholder: the keys of deployment_tiers a
+	// statement deletes or looks up, however many, in one parameter.
 	spanKeys func(placeholder string) string
 	// migrateLock, run first in the migration transaction, keeps two
 	// processes from migrating at once.
@@ -151,7 +151,7 @@ var sqlite = dialect{
 	// way to steer its planner.
 	pin: func(column string) string { return "+" + column },
 	spanKeys: func(ph string) string {
-		return "SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(" + ph + ") j"
+		return "SELECT j.value ->> 0 AS code, j.value ->> 1 AS from_day, j.value ->> 2 AS until_day, j.value ->> 3 AS deployment_id FROM json_each(" + ph + ") j"
 	},
 	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
 	query: func(words []string, prefix bool) string {

@@ -285,7 +285,10 @@ func (w *txWriter) deleteTiers(id string) error {
 	if spans, err := unpackSpans(nil, packed); err != nil {
 		err = w.exec("DELETE FROM deployment_tiers WHERE deployment_id = $1", id)
 	} else {
-		err = w.exec("DELETE FROM deployment_tiers WHERE (code, from_day, until_day, deployment_id) IN ("+w.d.spanKeys("$1")+")", spanKeysJSON(id, spans))
+		// The id apart: SQLite looks a key of four up by its first three
+		// alone when the fourth comes from the list too.
+		err = w.exec("DELETE FROM deployment_tiers WHERE deployment_id = $2 AND (code, from_day, until_day) IN (SELECT k.code, k.from_day, k.until_day FROM ("+
+			w.d.spanKeys("$1")+") k)", spanKeysJSON(id, spans), id)
 	}
 	if err != nil {
 		return err

@@ -225,8 +225,10 @@ func (s *reader) indexedSpans(ctx context.Context, keys []spanKey) (map[spanKey]
 		}
 		list = append(list, ']')
 		keys = keys[n:]
-		rows, err := s.q.QueryContext(ctx, "SELECT code, from_day, until_day, deployment_id FROM deployment_tiers WHERE (code, from_day, until_day, deployment_id) IN ("+
-			s.d.spanKeys("$1")+")", string(list))
+		// Joined, each key is looked up whole; SQLite looks a row value
+		// IN a list up by its first three columns alone.
+		rows, err := s.q.QueryContext(ctx, "SELECT t.code, t.from_day, t.until_day, t.deployment_id FROM ("+s.d.spanKeys("$1")+
+			") k CROSS JOIN deployment_tiers t WHERE t.code = k.code AND t.from_day = k.from_day AND t.until_day = k.until_day AND t.deployment_id = k.deployment_id", string(list))
 		if err != nil {
 			return nil, err
 		}
