@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"oversight/analysis"
 	"oversight/internal/testcls"
 	"oversight/registry"
 	"oversight/synth"
@@ -27,18 +28,26 @@ func undoTierSpans() []string {
 		"CREATE INDEX deployment_tiers_code ON deployment_tiers (code, from_day, until_day, deployment_id)"}
 }
 
+// openClassified opens an empty register whose tier projector is the
+// classifier of the built-in register, which it returns with it.
+func openClassified(t *testing.T) (*DB, *registry.Set, *analysis.Classifier) {
+	t.Helper()
+	db := open(t)
+	set, facts := testcls.Builtin(t)
+	cls := testcls.New(t, facts)
+	if _, err := db.SetTierProjector(context.Background(), cls); err != nil {
+		t.Fatal(err)
+	}
+	return db, set, cls
+}
+
 // TestTiersMigrated checks that migration 022, run on a register whose
 // tiers were projected before it, writes the same packed spans and rows as
 // the store writes itself, byte for byte; and that tiers read, filter and
 // verify as before on the register it leaves.
 func TestTiersMigrated(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	set, facts := testcls.Builtin(t)
-	cls := testcls.New(t, facts)
-	if _, err := db.SetTierProjector(ctx, cls); err != nil {
-		t.Fatal(err)
-	}
+	db, set, cls := openClassified(t)
 	apply(t, db, set)
 	apply(t, db, &registry.Set{Deployments: synth.Batch(set, 5, 0, 30)})
 	written := savedTiers(t, db)
