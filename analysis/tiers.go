@@ -101,6 +101,23 @@ func (c *Classifier) TierBounds(framework string) (registry.TierBounds, bool) {
 	return b, true
 }
 
+// TierChanges lists the change days of a framework within its bounds,
+// the only days besides them on which TierSpans begins or ends a span.
+func (c *Classifier) TierChanges(framework string) []string {
+	b, ok := c.TierBounds(framework)
+	if !ok {
+		return nil
+	}
+	days, _ := c.byID[framework].Changes()
+	var out []string
+	for _, day := range days {
+		if at := day.Format(time.DateOnly); at > b.From && at < b.Until {
+			out = append(out, at)
+		}
+	}
+	return out
+}
+
 // TierFrameworks lists the frameworks whose tiers TierSpans gives.
 func (c *Classifier) TierFrameworks() []string {
 	var out []string

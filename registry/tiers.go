@@ -40,6 +40,11 @@ type TierProjector interface {
 	// false for a framework whose tiers cannot be computed ahead (a rule
 	// reads the day itself), which is left out of the spans.
 	TierBounds(framework string) (b TierBounds, ok bool)
+	// TierChanges lists, in order, the days strictly within a framework's
+	// TierBounds on which its tiers may change: each span begins on From
+	// or one of them, and ends on one of them or Until. A store looks a
+	// deployment's span on a day up by these keys.
+	TierChanges(framework string) []string
 	// TierFrameworks lists the projected frameworks, and TierNames every
 	// tier a span may hold.
 	TierFrameworks() []string

@@ -278,6 +278,9 @@ func (w *txWriter) deleteRows(kind, id string) error {
 		if err := w.uncount(id); err != nil {
 			return err
 		}
+		if err := w.deleteTiers(id); err != nil {
+			return err
+		}
 	}
 	for _, t := range kindTables[kind] {
 		q := "DELETE FROM " + t.name + " WHERE " + t.owner + " = $1"

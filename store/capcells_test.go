@@ -54,7 +54,7 @@ func TestCapabilityCells(t *testing.T) {
 	}
 	sameCells(t, db)
 
-	for _, q := range append(undoCapabilityCells(), "UPDATE schema_version SET version = 19") {
+	for _, q := range append(append(undoTierSpans(), undoCapabilityCells()...), "UPDATE schema_version SET version = 19") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

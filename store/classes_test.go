@@ -113,7 +113,7 @@ func TestClassCounts(t *testing.T) {
 	}
 
 	// Migration 019 on the register as it was before it.
-	for _, q := range append(append(undoCapabilityCells(), undoClasses()...), "UPDATE schema_version SET version = 18") {
+	for _, q := range append(append(append(undoTierSpans(), undoCapabilityCells()...), undoClasses()...), "UPDATE schema_version SET version = 18") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

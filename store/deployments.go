@@ -53,22 +53,18 @@ func (s *reader) deploymentConditions(ctx context.Context, f registry.Deployment
 }
 
 // DeploymentStates is Deployments with each deployment's stored state in
-// place of the decoded record. Where the page is not one statement (a
-// Match, a tier filter while tiers are pending, or a walk with a budget:
-// walk.go), it decodes as Deployments does and encodes each selected record
-// again.
+// place of the decoded record, read as it is stored, whatever the page's
+// shape. Under a Match (a tier filter while tiers are pending), it
+// decodes as Deployments does and encodes each selected record again.
 func (s *reader) DeploymentStates(ctx context.Context, f registry.DeploymentFilter) (registry.Page[registry.Stored], error) {
-	g, p, err := s.deploymentConditions(ctx, f)
+	f, p, err := s.deploymentConditions(ctx, f)
 	if err != nil {
 		return registry.Page[registry.Stored]{}, err
 	}
-	if g.Match == nil && p.terms == nil {
-		if p, err = p.at(f.Cursor, f.Limit); err != nil {
-			return registry.Page[registry.Stored]{}, err
-		}
-		return pageOf[registry.Stored](ctx, s, "deployment", "deployments d", p.key, p.where, p.args, f.Cursor, f.Limit)
+	if f.Match == nil {
+		return planPage[registry.Stored](ctx, s, p, f.Cursor, f.Limit, nil)
 	}
-	d, err := s.Deployments(ctx, f)
+	d, err := s.matching(ctx, f, p)
 	out := registry.Page[registry.Stored]{Next: d.Next, Items: make([]registry.Stored, len(d.Items))}
 	for i, item := range d.Items {
 		if err == nil {

@@ -85,10 +85,11 @@ func (w *txWriter) factsWritten(id string, f *registry.FactDoc) error {
 	} else if err != nil {
 		return err
 	}
-	for _, q := range []string{"DELETE FROM deployment_tiers WHERE deployment_id = $1", "DELETE FROM deployment_classes WHERE deployment_id = $1"} {
-		if err := w.exec(q, id); err != nil {
-			return err
-		}
+	if err := w.deleteTiers(id); err != nil {
+		return err
+	}
+	if err := w.exec("DELETE FROM deployment_classes WHERE deployment_id = $1", id); err != nil {
+		return err
 	}
 	if !w.tiersInline {
 		if err := w.exec("DELETE FROM tier_pending WHERE deployment_id = $1", id); err != nil {

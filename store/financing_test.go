@@ -119,7 +119,7 @@ func TestFinancingProjection(t *testing.T) {
 
 	// Migration 017 on the register as it was before it.
 	// (and 018 and 019 after it, which make their own tables again).
-	undo := append(append(append([]string{"DROP TABLE deployment_financing"}, undoWords()...), undoClasses()...), undoCapabilityCells()...)
+	undo := append(append(append(append(undoTierSpans(), "DROP TABLE deployment_financing"), undoWords()...), undoClasses()...), undoCapabilityCells()...)
 	for _, q := range append(undo, "UPDATE schema_version SET version = 16") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)

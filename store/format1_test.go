@@ -153,6 +153,9 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 			}
 			exec("UPDATE checkpoints SET signed = $1 WHERE size = $2", string(signed), n)
 		}
+		for _, q := range undoTierSpans() { // migration 022
+			exec(q)
+		}
 		exec("DROP TABLE revision_content")
 		exec("DROP TABLE deployment_counts") // what 013 adds
 		exec("DROP INDEX deployments_jurisdiction_year")

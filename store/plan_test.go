@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -236,6 +237,11 @@ func TestPageShapesAgree(t *testing.T) {
 			}
 			if len(p.Items) != len(s.Items) || p.Next != s.Next || len(p.Items) > 0 && p.Items[0].ID != s.Items[0].ID {
 				return nil, fmt.Errorf("after %v: Deployments and DeploymentStates give other pages", ids)
+			}
+			if len(p.Items) > 0 {
+				if state, err := registry.Canonical(p.Items[0]); err != nil || !bytes.Equal(state, s.Items[0].State) {
+					return nil, fmt.Errorf("after %v: DeploymentStates gives %s as\n%s\nnot as Deployments does (%v)\n%s", ids, p.Items[0].ID, s.Items[0].State, err, state)
+				}
 			}
 			for _, d := range p.Items {
 				if len(ids) > 0 && d.ID <= ids[len(ids)-1] {

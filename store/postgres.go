@@ -30,8 +30,10 @@ var postgres = dialect{
 	anyVendor: func(list, query string) string {
 		return "EXISTS (SELECT 1 FROM unnest(string_to_array(" + list + ", ' ')) j(v) WHERE split_part(j.v, ':', 1) IN (" + query + "))"
 	},
-	match:    func(ph string) string { return "tsv @@ to_tsquery('english', " + ph + ")" },
-	joinInts: func(column string) string { return "string_agg(" + column + "::text, ',')" },
+	match: func(ph string) string { return "tsv @@ to_tsquery('english', " + ph + ")" },
+	spanKeys: func(ph string) string {
+		return "SELECT (j ->> 0)::integer AS code, (j ->> 1)::integer AS from_day, (j ->> 2)::integer AS until_day, j ->> 3 AS deployment_id FROM jsonb_array_elements(" + ph + "::jsonb) j"
+	},
 	// to_tsquery: word:* for a prefix. The words hold only letters and
 	// digits, so they cannot reach its syntax.
 	query: func(words []string, prefix bool) string {

@@ -99,7 +99,7 @@ var kindTables = map[string][]*table{
 	"vendor":       {tEntities, tSources, tVendors},
 	"instrument":   {tEntities, tSources, tInstruments},
 	"claim":        {tEntities, tSources, tClaims},
-	"deployment":   {tDepFTS, tDepWords, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tDepTiers, tTierPending, tDepClasses},
+	"deployment":   {tDepFTS, tDepWords, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tTierPending, tDepClasses}, // and tiers: deleteTiers
 	// A reply is found by its id, which its deployment and organisation
 	// make (registry.ReplyID).
 	"reply": {tEntities, tSources},

@@ -26,7 +26,7 @@ func (s *DB) Rebuild(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		for _, t := range append(allTables[:len(allTables):len(allTables)], tDepTiers, tTierPending, tCounts) {
+		for _, t := range append(allTables[:len(allTables):len(allTables)], tDepTiers, tDepSpans, tTierPending, tCounts) {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.name); err != nil {
 				return err
 			}

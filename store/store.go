@@ -59,9 +59,11 @@ type dialect struct {
 	// an index of it to drive a statement (plan.go); nil leaves it as it
 	// is.
 	pin func(column string) string
-	// joinInts aggregates an integer column of a group into one text
-	// value, the integers in decimal separated by commas.
-	joinInts func(column string) string
+	// spanKeys is a query of the rows (code, from_day, until_day,
+	// deployment_id), so named, in the JSON array of [code, from, until,
+	// id] arrays bound to placeholder: the keys of deployment_tiers a
+	// statement deletes or looks up, however many, in one parameter.
+	spanKeys func(placeholder string) string
 	// migrateLock, run first in the migration transaction, keeps two
 	// processes from migrating at once.
 	migrateLock string
@@ -147,8 +149,10 @@ var sqlite = dialect{
 	words: true,
 	// SQLite reads no index for a term under unary +: the documented
 	// way to steer its planner.
-	pin:      func(column string) string { return "+" + column },
-	joinInts: func(column string) string { return "group_concat(" + column + ")" },
+	pin: func(column string) string { return "+" + column },
+	spanKeys: func(ph string) string {
+		return "SELECT j.value ->> 0 AS code, j.value ->> 1 AS from_day, j.value ->> 2 AS until_day, j.value ->> 3 AS deployment_id FROM json_each(" + ph + ") j"
+	},
 	// FTS5: "word"* for a prefix; quoting keeps user input out of its syntax.
 	query: func(words []string, prefix bool) string {
 		q := make([]string, len(words))

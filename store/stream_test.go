@@ -12,7 +12,6 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"oversight/internal/fixture"
-	"oversight/internal/testcls"
 	"oversight/registry"
 )
 
@@ -153,12 +152,7 @@ func (f *failing) Next() (registry.Entity, error) {
 // the same tiers as classifying each.
 func TestApplyStreamTiers(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	set, facts := testcls.Builtin(t)
-	cls := testcls.New(t, facts)
-	if _, err := db.SetTierProjector(ctx, cls); err != nil {
-		t.Fatal(err)
-	}
+	db, set, cls := openClassified(t)
 	defer func(n int) { tiersInline = n }(tiersInline)
 	tiersInline = 3
 	var s entities

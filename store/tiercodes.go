@@ -18,6 +18,10 @@ type tierCodec struct {
 	fwIdx   map[string]int
 	tiers   []string // TierNames, asked once
 	tierIdx map[string]int
+	// days holds, by framework, the days its spans may begin or end on,
+	// in order: its first day in force, its TierChanges, and the day
+	// after its last (dayNum).
+	days map[string][]int
 }
 
 // tierCodeWidth is how many tier codes each framework's block holds.
@@ -28,8 +32,15 @@ func newTierCodec(p registry.TierProjector) *tierCodec {
 		return nil
 	}
 	c := &tierCodec{TierProjector: p, fws: p.TierFrameworks(), fwIdx: map[string]int{}, tiers: p.TierNames(), tierIdx: map[string]int{}}
+	c.days = make(map[string][]int, len(c.fws))
 	for i, fw := range c.fws {
 		c.fwIdx[fw] = i
+		b, _ := p.TierBounds(fw)
+		days := []int{dayNum(b.From)}
+		for _, d := range p.TierChanges(fw) {
+			days = append(days, dayNum(d))
+		}
+		c.days[fw] = append(days, dayNum(b.Until))
 	}
 	for i, t := range c.tiers[:min(len(c.tiers), tierCodeWidth)] {
 		c.tierIdx[t] = i
@@ -51,6 +62,37 @@ func (c *tierCodec) decode(code int) (fw, tier string, ok bool) {
 		return "", "", false
 	}
 	return c.fws[i], c.tiers[j], true
+}
+
+// spans are the stored spans of a deployment's TierSpans, in their order:
+// those of a framework and tier with no code are left out.
+func (c *tierCodec) spans(ts []registry.TierSpan) []span {
+	out := make([]span, 0, len(ts))
+	for _, sp := range ts {
+		if code, ok := c.code(sp.Framework, sp.Tier); ok {
+			out = append(out, span{code, dayNum(sp.From), dayNum(sp.Until)})
+		}
+	}
+	return out
+}
+
+// spansOn lists the (from, until) days of every span of framework fw that
+// may hold on day (dayNum): a span begins on one of its days up to day
+// and ends on one after it.
+func (c *tierCodec) spansOn(fw string, day int) [][2]int {
+	days := c.days[fw]
+	var out [][2]int
+	for _, from := range days {
+		if from > day {
+			break
+		}
+		for _, until := range days {
+			if until > day {
+				out = append(out, [2]int{from, until})
+			}
+		}
+	}
+	return out
 }
 
 // dayNum is a YYYY-MM-DD day as the number YYYYMMDD, which orders the same.

@@ -27,9 +27,13 @@ func (s *reader) tierTerm(f *registry.TierFilter) term {
 	}
 	p := s.tiers.projector()
 	var codes []string
+	var keys []string // the keys that hold on the day, each less its deployment
 	for _, t := range f.Tiers {
 		if code, ok := p.code(f.Framework, t); ok {
 			codes = append(codes, strconv.Itoa(code))
+			for _, d := range p.spansOn(f.Framework, dayNum(f.Day)) {
+				keys = append(keys, fmt.Sprintf("t.code = %d AND t.from_day = %d AND t.until_day = %d", code, d[0], d[1]))
+			}
 		}
 	}
 	if len(codes) == 0 {
@@ -37,15 +41,31 @@ func (s *reader) tierTerm(f *registry.TierFilter) term {
 	}
 	// The codes are integers made here, written into the statement so
 	// that the planner sees them.
-	cond := func(arg func(any) string) string {
-		return fmt.Sprintf("t.code IN (%s) AND t.from_day <= %s AND %[2]s < t.until_day", strings.Join(codes, ", "), arg(dayNum(f.Day)))
+	set := func(arg func(any) string) string {
+		return fmt.Sprintf("SELECT t.deployment_id FROM deployment_tiers t WHERE t.code IN (%s) AND t.from_day <= %s AND %[2]s < t.until_day",
+			strings.Join(codes, ", "), arg(dayNum(f.Day)))
 	}
-	return term{set: func(arg func(any) string) string {
-		return "SELECT t.deployment_id FROM deployment_tiers t WHERE " + cond(arg)
-	}, test: func(arg func(any) string) string {
-		return "EXISTS (SELECT 1 FROM deployment_tiers t WHERE t.deployment_id = d.id AND " + cond(arg) + ")"
-	}, known: -1, free: freeCounted}
+	// A deployment is tested by the keys its span on the day may have,
+	// each looked up whole: the table is ordered by code and days, so a
+	// test by code and day alone would read every span of the code
+	// begun by then. Past maxTierKeys, its deployments are listed once
+	// a statement instead.
+	test := func(arg func(any) string) string {
+		if len(keys) > maxTierKeys {
+			return "d.id IN (" + set(arg) + ")"
+		}
+		ors := make([]string, len(keys))
+		for i, k := range keys {
+			ors[i] = "EXISTS (SELECT 1 FROM deployment_tiers t WHERE " + k + " AND t.deployment_id = d.id)"
+		}
+		return "(" + strings.Join(ors, " OR ") + ")"
+	}
+	return term{set: set, test: test, known: -1, free: freeCounted}
 }
+
+// maxTierKeys is how many keys a tier filter's test looks up, at most, for
+// each deployment it tests.
+const maxTierKeys = 32
 
 // tierMatch is the test of a tier filter that the table cannot answer yet:
 // the projector classifies each deployment read, with its facts.
@@ -84,30 +104,35 @@ func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers m
 	if err != nil {
 		return nil, false, err
 	}
-	// One row a deployment, its codes joined: a page of 50 has about
-	// 1,400 tiers, and reading them a row each took twice the time of the
-	// query (docs/performance.md, "Oversight against PocketBase").
-	rows, err := s.q.QueryContext(ctx, "SELECT deployment_id, "+s.d.joinInts("code")+" FROM deployment_tiers WHERE "+
-		s.d.inJSON("deployment_id", "$1")+" AND from_day <= $2 AND $2 < until_day GROUP BY deployment_id", string(list), dayNum(day))
+	// One row a deployment, its spans packed (tierspans.go): a page of
+	// 50 has about 1,800 spans, and reading them a row each took twice
+	// the time of the query (docs/performance.md, "Oversight against
+	// PocketBase").
+	rows, err := s.q.QueryContext(ctx, "SELECT deployment_id, spans FROM deployment_spans WHERE "+s.d.inJSON("deployment_id", "$1"), string(list))
 	if err != nil {
 		return nil, false, err
 	}
 	defer rows.Close()
+	on := dayNum(day)
 	out := make(map[string]map[string]string, len(ids))
+	var packed []byte
+	var spans []span
 	for rows.Next() {
-		var id, codes string
-		if err := rows.Scan(&id, &codes); err != nil {
+		var id string
+		if err := rows.Scan(&id, &packed); err != nil {
 			return nil, false, err
 		}
+		if spans, err = unpackSpans(spans[:0], packed); err != nil {
+			return nil, false, fmt.Errorf("deployment_spans: %s: %w", id, err)
+		}
 		tiers := make(map[string]string, len(p.fws))
-		for c := range strings.SplitSeq(codes, ",") {
-			code, err := strconv.Atoi(c)
-			if err != nil {
-				return nil, false, fmt.Errorf("deployment_tiers: %s has code %q: %w", id, c, err)
+		for _, sp := range spans {
+			if sp.from > on || on >= sp.until {
+				continue
 			}
-			fw, tier, ok := p.decode(code)
+			fw, tier, ok := p.decode(sp.code)
 			if !ok {
-				return nil, false, fmt.Errorf("deployment_tiers: %s has code %d, which no framework and tier make", id, code)
+				return nil, false, fmt.Errorf("deployment_spans: %s has code %d, which no framework and tier make", id, sp.code)
 			}
 			tiers[fw] = tier
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -20,8 +21,13 @@ import (
 // revision of a deployment, and all of them again when the projector's
 // version is not the one they were written with.
 
+// Each deployment's spans are in deployment_spans, packed, and in
+// deployment_tiers, a row each (tierspans.go); a deployment with none has
+// a row in neither. A write deletes a deployment's rows of both through
+// deleteTiers.
 var (
-	tDepTiers    = &table{name: "deployment_tiers", cols: []string{"deployment_id", "code", "from_day", "until_day"}, owner: "deployment_id", key: 3}
+	tDepSpans    = &table{name: "deployment_spans", cols: []string{"deployment_id", "spans"}, owner: "deployment_id", key: 1}
+	tDepTiers    = &table{name: "deployment_tiers", cols: []string{"code", "from_day", "until_day", "deployment_id"}, owner: "deployment_id", key: 4}
 	tTierPending = &table{name: "tier_pending", cols: []string{"deployment_id"}, owner: "deployment_id", key: 1}
 )
 
@@ -119,7 +125,7 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 		}
 		// class_counts goes first, so that its triggers find no row to
 		// change as each class row goes.
-		for _, q := range []string{"DELETE FROM deployment_tiers", "DELETE FROM tier_pending", "DELETE FROM class_counts",
+		for _, q := range []string{"DELETE FROM deployment_tiers", "DELETE FROM deployment_spans", "DELETE FROM tier_pending", "DELETE FROM class_counts",
 			"DELETE FROM deployment_classes", "DELETE FROM fact_classes", "INSERT INTO tier_pending (deployment_id) SELECT id FROM deployments"} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
@@ -250,17 +256,72 @@ func spansOf(p *tierCodec, ds []*registry.Deployment, fs []*registry.FactDoc) []
 	return out
 }
 
-// tierRows are the rows of a deployment's tier spans, and of its class
-// (classRows).
+// tierRows are the rows of a deployment's tier spans, packed and one a
+// span, and of its class (classRows).
 func tierRows(p *tierCodec, d *registry.Deployment, f *registry.FactDoc) []row {
-	spans := p.TierSpans(d, f)
-	rows := make([]row, 0, len(spans)+2)
+	spans := p.spans(p.TierSpans(d, f))
+	rows := make([]row, 0, len(spans)+3)
+	if len(spans) > 0 {
+		rows = append(rows, row{tDepSpans, []any{d.ID, packSpans(spans)}})
+	}
 	for _, sp := range spans {
-		if code, ok := p.code(sp.Framework, sp.Tier); ok {
-			rows = append(rows, row{tDepTiers, []any{d.ID, code, dayNum(sp.From), dayNum(sp.Until)}})
-		}
+		rows = append(rows, row{tDepTiers, []any{sp.code, sp.from, sp.until, d.ID}})
 	}
 	return append(rows, classRows(p, d, f)...)
+}
+
+// deleteTiers deletes deployment id's spans: its packed row, and the rows
+// of deployment_tiers that it lists, by their keys. Where the packed row
+// cannot be read (a damaged register, which verify --tiers names), the
+// deployment's rows are found by reading the whole table instead.
+func (w *txWriter) deleteTiers(id string) error {
+	var packed []byte
+	err := w.queryRow("SELECT spans FROM deployment_spans WHERE deployment_id = $1", id).Scan(&packed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if spans, err := unpackSpans(nil, packed); err != nil {
+		err = w.exec("DELETE FROM deployment_tiers WHERE deployment_id = $1", id)
+	} else {
+		// The id apart: SQLite looks a key of four up by its first three
+		// alone when the fourth comes from the list too.
+		err = w.exec("DELETE FROM deployment_tiers WHERE deployment_id = $2 AND (code, from_day, until_day) IN (SELECT k.code, k.from_day, k.until_day FROM ("+
+			w.d.spanKeys("$1")+") k)", spanKeysJSON(id, spans), id)
+	}
+	if err != nil {
+		return err
+	}
+	return w.exec("DELETE FROM deployment_spans WHERE deployment_id = $1", id)
+}
+
+// spanKeysJSON writes the keys of deployment id's rows of deployment_tiers
+// for the dialect's spanKeys: a JSON array of [code, from, until, id].
+func spanKeysJSON(id string, spans []span) string {
+	b := make([]byte, 0, len(spans)*(len(id)+28)+2)
+	b = append(b, '[')
+	for i, sp := range spans {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendSpanKey(b, spanKey{sp, id})
+	}
+	return string(append(b, ']'))
+}
+
+// appendSpanKey appends k as spanKeys reads it: [code, from, until, id].
+func appendSpanKey(b []byte, k spanKey) []byte {
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(k.code), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(k.from), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(k.until), 10)
+	b = append(b, ',')
+	q, _ := json.Marshal(k.id) // a string always marshals
+	b = append(b, q...)
+	return append(b, ']')
 }
 
 // project writes the rows an entity's state puts in the tables, and

@@ -82,7 +82,7 @@ func (s *reader) DeploymentsQueries(ctx context.Context, f registry.DeploymentFi
 		limit = registry.MaxLimit
 	}
 	var out []Statement
-	_, err = s.page(ctx, p, f.Cursor, limit, func(q string, args []any, page bool) {
+	_, err = planPage[registry.Stored](ctx, s, p, f.Cursor, limit, func(q string, args []any, page bool) {
 		out = append(out, Statement{q, slices.Clone(args), page})
 	})
 	return out, err
@@ -90,19 +90,25 @@ func (s *reader) DeploymentsQueries(ctx context.Context, f registry.DeploymentFi
 
 // page reads the page of deployments of plan p after cursor.
 func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, trace traceFunc) (registry.Page[*registry.Deployment], error) {
+	return planPage[*registry.Deployment](ctx, s, p, cursor, limit, trace)
+}
+
+// planPage reads the page of deployments of plan p after cursor, each a
+// T: *registry.Deployment, or registry.Stored for its state undecoded.
+func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limit int, trace traceFunc) (registry.Page[T], error) {
 	if limit <= 0 || limit > registry.MaxLimit {
 		limit = registry.MaxLimit
 	}
 	if p.terms == nil {
 		p, err := p.at(cursor, limit)
 		if err != nil {
-			return registry.Page[*registry.Deployment]{}, err
+			return registry.Page[T]{}, err
 		}
-		return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
+		return deploymentPage[T](ctx, s, p.where, p.args, p.key, cursor, limit, trace)
 	}
 	// Each window of the budget continues from the bound of the one
 	// before, with the rows it found.
-	var got []*registry.Deployment
+	var got []T
 	from, budget, walked := cursor, 0, 0
 	for _, perRow := range []int{min(firstPerRow, walkPerRow), walkPerRow} {
 		if perRow*(limit+1) == budget {
@@ -111,16 +117,16 @@ func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, tra
 		budget = perRow * (limit + 1)
 		bound, ok, err := s.walkBound(ctx, p, from, budget, trace)
 		if err != nil {
-			return registry.Page[*registry.Deployment]{}, err
+			return registry.Page[T]{}, err
 		}
 		if !ok {
 			// Fewer deployments remain than the budget: the walk is
 			// bounded.
-			pg, _, err := s.walkOn(ctx, got, p.where, p.args, p.key, from, limit, trace)
+			pg, _, err := walkOn(ctx, s, got, p.where, p.args, p.key, from, limit, trace)
 			return pg, err
 		}
 		where := append(slices.Clip(p.where), fmt.Sprintf("%s <= $%d", p.key, len(p.args)+1))
-		pg, full, err := s.walkOn(ctx, got, where, append(slices.Clip(p.args), bound), p.key, from, limit, trace)
+		pg, full, err := walkOn(ctx, s, got, where, append(slices.Clip(p.args), bound), p.key, from, limit, trace)
 		if err != nil || full {
 			return pg, err
 		}
@@ -136,34 +142,42 @@ func (s *reader) page(ctx context.Context, p plan, cursor string, limit int, tra
 	}
 	best, err := s.smallest(ctx, p.terms, most, trace)
 	if err != nil {
-		return registry.Page[*registry.Deployment]{}, err
+		return registry.Page[T]{}, err
 	}
 	if best >= 0 {
 		p = s.shape(p.terms, p.one, best)
-		return s.deploymentPage(ctx, p.where, p.args, p.key, cursor, limit, trace)
+		return deploymentPage[T](ctx, s, p.where, p.args, p.key, cursor, limit, trace)
 	}
-	pg, _, err := s.walkOn(ctx, got, p.where, p.args, p.key, from, limit, trace)
+	pg, _, err := walkOn(ctx, s, got, p.where, p.args, p.key, from, limit, trace)
 	return pg, err
 }
 
 // walkOn reads the rows of a page of limit that follow got, the rows
 // found up to from, and says whether the page is full (a row follows it).
-func (s *reader) walkOn(ctx context.Context, got []*registry.Deployment, where []string, args []any, key, from string, limit int, trace traceFunc) (registry.Page[*registry.Deployment], bool, error) {
+func walkOn[T any](ctx context.Context, s *reader, got []T, where []string, args []any, key, from string, limit int, trace traceFunc) (registry.Page[T], bool, error) {
 	need := limit - len(got)
 	// With none needed, one row says whether the page ends at got.
-	pg, err := s.deploymentPage(ctx, where, args, key, from, max(need, 1), trace)
+	pg, err := deploymentPage[T](ctx, s, where, args, key, from, max(need, 1), trace)
 	if err != nil {
 		return pg, false, err
 	}
 	if need == 0 {
 		if len(pg.Items) == 0 {
-			return registry.Page[*registry.Deployment]{Items: got}, false, nil
+			return registry.Page[T]{Items: got}, false, nil
 		}
-		next := registry.Cursor(got[len(got)-1].Key())
-		return registry.Page[*registry.Deployment]{Items: got, Next: next}, true, nil
+		next := registry.Cursor(itemID(got[len(got)-1]))
+		return registry.Page[T]{Items: got, Next: next}, true, nil
 	}
 	pg.Items = append(slices.Clip(got), pg.Items...)
 	return pg, pg.Next != "", nil
+}
+
+// itemID is the id of a deployment a page holds, decoded or not.
+func itemID(item any) string {
+	if st, ok := item.(registry.Stored); ok {
+		return st.ID
+	}
+	return item.(*registry.Deployment).ID
 }
 
 // walkBound returns the id of the budget-th deployment the walk of p reads
@@ -203,14 +217,14 @@ func (s *reader) walkBound(ctx context.Context, p plan, cursor string, budget in
 
 // deploymentPage reads a page of deployments (pageOf) and tells trace of
 // its statement.
-func (s *reader) deploymentPage(ctx context.Context, where []string, args []any, key, cursor string, limit int, trace traceFunc) (registry.Page[*registry.Deployment], error) {
+func deploymentPage[T any](ctx context.Context, s *reader, where []string, args []any, key, cursor string, limit int, trace traceFunc) (registry.Page[T], error) {
 	where, args = slices.Clip(where), slices.Clip(args)
 	if trace != nil {
 		q, a, err := pageQuery("deployment", "deployments d", key, where, args, cursor, limit)
 		if err != nil {
-			return registry.Page[*registry.Deployment]{}, err
+			return registry.Page[T]{}, err
 		}
 		trace(q, a, true)
 	}
-	return pageOf[*registry.Deployment](ctx, s, "deployment", "deployments d", key, where, args, cursor, limit)
+	return pageOf[T](ctx, s, "deployment", "deployments d", key, where, args, cursor, limit)
 }
