@@ -358,7 +358,7 @@ func (t *Table) Of(d *registry.Deployment) (tiers, later []string, err error) {
 		res := fw.Evaluate(f, t.asOf)
 		tiers[i] = string(res.Tier)
 		if c := rules.Coming(res.Later); c != nil {
-			later[i] = fmt.Sprintf("from %s: %s (%s)", c.Rule().EffectiveFrom, c.Tier, c.Rule().Citation.Article)
+			later[i] = fmt.Sprintf("from %s: %s (%s)", c.EffectiveFrom(), c.Tier, c.Rule().Citation.Article)
 		}
 	}
 	return tiers, later, nil

@@ -121,6 +121,14 @@ func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 		res.Tier, res.Label = NotApplicable, fw.Label(string(NotApplicable))
 		res.Note = fmt.Sprintf("does not apply on %s (applies from %s)", asOf.Format(time.DateOnly), fw.EffectiveFrom)
 		res.Missing, res.Rules, res.Conditions, res.Obligations = []string{}, []RuleResult{}, []ConditionResult{}, []ObligationResult{}
+		if start, err := time.Parse(time.DateOnly, fw.EffectiveFrom); err == nil && asOf.Before(start) {
+			// Not "outside the Act": the Act will reach the system, it
+			// does not yet, and Later says what it will require.
+			res.Label = "does not apply until " + start.Format("2 January 2006")
+		}
+		if explain {
+			res.Later = fw.fromStart(f, asOf)
+		}
 		return res
 	}
 	act := c.pool.Get().(*activation)
@@ -376,6 +384,27 @@ func (fw *Framework) applicability(f *Facts) string {
 		return SignatoryNotBound
 	}
 	return BenchmarkOnly
+}
+
+// fromStart lists, for a framework that does not apply yet on asOf, the
+// rules that hold on the facts from the day it first applies (and those
+// that hold later still), each dated: so that a law not in force yet is
+// read as what it will require, not as leaving the system alone. Nil when
+// the framework has ended rather than not begun.
+func (fw *Framework) fromStart(f *Facts, asOf time.Time) []RuleResult {
+	start, err := time.Parse(time.DateOnly, fw.EffectiveFrom)
+	if err != nil || !asOf.Before(start) {
+		return nil
+	}
+	then := fw.evaluate(f, start, true)
+	var out []RuleResult
+	for _, r := range then.Rules {
+		if r.Status == Fired {
+			r.Status, r.from = NotYetInForce, fw.EffectiveFrom
+			out = append(out, r)
+		}
+	}
+	return append(out, then.Later...)
 }
 
 func (fw *Framework) inForce(asOf time.Time) bool {

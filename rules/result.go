@@ -105,10 +105,21 @@ type RuleResult struct {
 	rule       *Rule
 	missing    unknowns
 	schema     *Schema
+	from       string // for a rule with no date of its own in a framework not in force yet: the framework's
 }
 
 // Rule returns the rule the result is about.
 func (r RuleResult) Rule() *Rule { return r.rule }
+
+// EffectiveFrom is the day (YYYY-MM-DD) a rule that is not in force yet
+// applies from: its own effective_from, or, for a rule without one in a
+// framework that does not apply yet, the framework's.
+func (r RuleResult) EffectiveFrom() string {
+	if r.rule != nil && r.rule.EffectiveFrom != "" {
+		return r.rule.EffectiveFrom
+	}
+	return r.from
+}
 
 // Missing lists the unknown facts the rule turns on.
 func (r RuleResult) Missing() []string { return r.schema.paths(r.missing) }
@@ -122,7 +133,7 @@ func Coming(later []RuleResult) *RuleResult {
 	for i := range later {
 		r := &later[i]
 		if best == nil || r.Tier.Severity() > best.Tier.Severity() ||
-			r.Tier.Severity() == best.Tier.Severity() && r.Rule().EffectiveFrom < best.Rule().EffectiveFrom {
+			r.Tier.Severity() == best.Tier.Severity() && r.EffectiveFrom() < best.EffectiveFrom() {
 			best = r
 		}
 	}
@@ -151,7 +162,7 @@ func (r RuleResult) MarshalJSON() ([]byte, error) {
 		out.Title, out.Citation, out.SeeAlso, out.URL = rl.Title, rl.Citation.Article, rl.Citation.SeeAlso, rl.Citation.URL
 		out.Explanation, out.ReviewFlag = rl.Explanation, rl.ReviewFlag
 		if r.Status == NotYetInForce {
-			out.EffectiveFrom = rl.EffectiveFrom
+			out.EffectiveFrom = r.EffectiveFrom()
 		}
 	}
 	if r.schema != nil {

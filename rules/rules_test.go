@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -145,6 +146,28 @@ func TestDatesAndApplicability(t *testing.T) {
 	}
 	if r := late.Evaluate(in, day); r.Tier != NotApplicable || r.Note == "" {
 		t.Errorf("framework not yet in force: %s %q", r.Tier, r.Note)
+	}
+	// Not yet in force, it still says what it will require: the rules that
+	// hold from its first day, dated from that day (R1, no date of its
+	// own), and a rule dated later still, from its own day (R3).
+	held := facts(t, "deployment: {jurisdiction: PK}\noperator: {type: police}\nsystem: {capabilities: [remote_biometric_identification]}\nsetting: {publicly_accessible: true}\nidentification: {timing: post}")
+	r = late.Evaluate(held, day)
+	c := Coming(r.Later)
+	if r.Label != "does not apply until 1 January 2027" {
+		t.Errorf("not yet in force, label %q", r.Label)
+	}
+	if r.Tier != NotApplicable || c == nil || c.ID != "R1" || c.Status != NotYetInForce || c.EffectiveFrom() != "2027-01-01" || c.Tier != HighRisk {
+		t.Errorf("not yet in force, later %+v (coming %+v)", r.Later, c)
+	}
+	if r := late.Evaluate(held, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)); r.Tier != HighRisk || len(r.Later) != 0 {
+		t.Errorf("from its first day: %s, later %+v", r.Tier, r.Later)
+	}
+	r = late.Evaluate(doc, day)
+	if len(r.Later) != 1 || r.Later[0].ID != "R3" || r.Later[0].EffectiveFrom() != "2030-01-01" {
+		t.Errorf("a rule dated after the framework's first day: later %+v", r.Later)
+	}
+	if b, _ := json.Marshal(late.Evaluate(held, day)); !strings.Contains(string(b), `"effective_from":"2027-01-01"`) {
+		t.Errorf("the JSON does not date the coming rule: %s", b)
 	}
 }
 
