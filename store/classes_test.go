@@ -58,6 +58,7 @@ func classesOK(t *testing.T, db *DB) {
 // the same counts once the tiers are projected; and that VerifyTiers names
 // a changed count, a changed class row and a changed class document.
 func TestClassCounts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base := builtinSet(t)
 	db := open(t)
