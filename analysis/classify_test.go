@@ -86,6 +86,7 @@ func BenchmarkFactsFor(b *testing.B) {
 // Annex III 1(a)"), so that minimal risk is not read as the last word; a
 // tier nothing will change comes with nothing.
 func TestTableLater(t *testing.T) {
+	t.Parallel()
 	facts, err := data.Facts()
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,7 @@ func FuzzClassFacts(f *testing.F) {
 // deployment it was made from, under every framework, for every built-in
 // deployment.
 func TestClassFactsRoundTrip(t *testing.T) {
+	t.Parallel()
 	c := builtinClassifier(t)
 	set, err := data.Load()
 	if err != nil {

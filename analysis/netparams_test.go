@@ -11,6 +11,7 @@ import (
 // field is set by reflection, so a field added to NetworkQuery and not to
 // Params fails here.
 func TestNetworkQueryParams(t *testing.T) {
+	t.Parallel()
 	var q NetworkQuery
 	v := reflect.ValueOf(&q).Elem()
 	var want []string // each field's value as Params writes it

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of the module for FUZZTIME each, one after the
-# other (fuzzing uses every core). PKGS narrows the packages searched.
+# Runs every fuzz target of the module for FUZZTIME each, FUZZJOBS at a
+# time (default: one a core), each with FUZZPARALLEL fuzzing workers
+# (default 1). PKGS narrows the packages searched.
 # Each package whose tests declare a fuzz target has its instrumented test
 # binary built once (go test -c -fuzz), two builds at a time, and run for
 # each target it lists (-test.list), as go test -fuzz would run it. Asking
@@ -11,7 +12,8 @@
 #   bash scripts/fuzz.sh                    # 10s each
 #   FUZZTIME=60s bash scripts/fuzz.sh
 #   PKGS="./ingest ./rules" FUZZTIME=5s bash scripts/fuzz.sh
-#   FUZZPARALLEL=1 bash scripts/fuzz.sh     # one fuzzing worker (default: one a core)
+#   FUZZJOBS=1 FUZZPARALLEL=2 bash scripts/fuzz.sh  # one target at a time, two workers
+#                                           # (default: a target a core, one worker each)
 #   bash scripts/fuzz.sh -build DIR         # only build the binaries into DIR
 #   FUZZBIN=DIR bash scripts/fuzz.sh        # run the binaries DIR holds (builds the missing)
 #
@@ -23,6 +25,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 FUZZTIME=${FUZZTIME:-10s}
+FUZZPARALLEL=${FUZZPARALLEL:-1}
 PKGS=${PKGS:-./...}
 
 only_build=
@@ -61,8 +64,12 @@ if [ -n "$only_build" ]; then
 fi
 
 CACHE=$(go env GOCACHE)
+export CACHE FUZZTIME FUZZPARALLEL LOGS
+# The targets, one a line: package, its directory, its binary, the target.
+# A package whose binary did not build is reported here, once.
+targets=$LOGS/targets
+: >"$targets"
 failed=()
-n=0
 for pkg in $pkgs; do
   bin=$(binary "$pkg")
   if [ ! -x "$bin" ]; then
@@ -72,26 +79,44 @@ for pkg in $pkgs; do
     continue
   fi
   dir=$(go list -f '{{.Dir}}' "$pkg")
-  names=$(cd "$dir" && "$bin" -test.list '^Fuzz')
-  for t in $names; do
-    n=$((n + 1))
-    log="$LOGS/$t.log"
-    # In the package's directory, as go test runs it: a failing input is
-    # written under its testdata/fuzz/; the corpus is go test's cache.
-    run() { (cd "$dir" && "$bin" -test.run '^$' -test.fuzz "^$t\$" -test.fuzztime "$FUZZTIME" \
-      -test.fuzzcachedir "$CACHE/fuzz/$pkg" ${FUZZPARALLEL:+-test.parallel "$FUZZPARALLEL"}) >"$log" 2>&1; }
-    # The fuzzer itself sometimes reports "context deadline exceeded" when
-    # its time runs out under load, with no failing input: that is run
-    # again once. A real failure writes its input and is reported.
-    if run || { grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written' "$log" && run; }; then
-      last=$(grep -a 'execs:' "$log" | tail -1 | sed -E 's/.*execs: ([0-9]+).*total: ([0-9]+)\).*/\1 execs, corpus \2/')
-      echo "fuzz: $pkg $t, $FUZZTIME: ok, ${last:-no execs reported}"
-    else
-      echo "fuzz: $pkg $t, $FUZZTIME: FAILED"
-      tail -20 "$log"
-      failed+=("$pkg $t")
-    fi
+  for t in $(cd "$dir" && "$bin" -test.list '^Fuzz'); do
+    echo "$pkg $dir $bin $t" >>"$targets"
   done
+done
+
+# fuzzone fuzzes one target and reports it in one piece (under a lock, as
+# FUZZJOBS targets run at a time); a failure also leaves $LOGS/<name>.failed.
+fuzzone() {
+  local pkg=$1 dir=$2 bin=$3 t=$4 name log report
+  name=$(echo "$pkg" | tr / _).$t
+  log=$LOGS/$name.log
+  report=$LOGS/$name.report
+  # In the package's directory, as go test runs it: a failing input is
+  # written under its testdata/fuzz/; the corpus is go test's cache.
+  run() { (cd "$dir" && "$bin" -test.run '^$' -test.fuzz "^$t\$" -test.fuzztime "$FUZZTIME" \
+    -test.fuzzcachedir "$CACHE/fuzz/$pkg" -test.parallel "$FUZZPARALLEL") >"$log" 2>&1; }
+  # The fuzzer itself sometimes reports "context deadline exceeded" when
+  # its time runs out under load, with no failing input: that is run
+  # again once. A real failure writes its input and is reported.
+  if run || { grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written' "$log" && run; }; then
+    local last
+    last=$(grep -a 'execs:' "$log" | tail -1 | sed -E 's/.*execs: ([0-9]+).*total: ([0-9]+)\).*/\1 execs, corpus \2/')
+    echo "fuzz: $pkg $t, $FUZZTIME: ok, ${last:-no execs reported}" >"$report"
+  else
+    { echo "fuzz: $pkg $t, $FUZZTIME: FAILED"; tail -20 "$log"; } >"$report"
+    echo "$pkg $t" >"$LOGS/$name.failed"
+  fi
+  flock "$LOGS/print.lock" cat "$report"
+}
+export -f fuzzone
+# FUZZJOBS targets at a time, each with FUZZPARALLEL workers: a short
+# target spends much of its time starting and replaying its seeds, on one
+# core. At 1 s each, 18 targets took 25 s one at a time with two workers
+# and 14 s two at a time with one (docs/performance.md, "The test suite").
+xargs -P "${FUZZJOBS:-$(nproc)}" -L 1 bash -c 'fuzzone "$@"' _ <"$targets"
+n=$(wc -l <"$targets")
+for f in "$LOGS"/*.failed; do
+  [ -e "$f" ] && failed+=("$(cat "$f")")
 done
 
 if [ ${#failed[@]} -gt 0 ]; then

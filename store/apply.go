@@ -115,7 +115,7 @@ func (s *DB) applyIn(ctx context.Context, tx *sql.Tx, set *registry.Set, meta Me
 		return res, fmt.Errorf("lock log head: %w", err)
 	}
 	tw := newTxWriter(ctx, s.d, tx, s.tiers.projector())
-	tw.tiersBulk = len(set.Deployments) > tiersInline
+	tw.tiersBulk = len(set.Deployments) > s.d.tiersInline
 	defer tw.wait() // on an early return; flush already waited otherwise
 	if errs, err := retractedIn(tw, set); err != nil {
 		return res, err

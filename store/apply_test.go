@@ -15,6 +15,7 @@ import (
 // written while the tree reads hashes stored by earlier batches, and
 // updates rows too, then checks everything with verify.
 func TestLargeBatchOnLongerLog(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(37))
@@ -36,6 +37,7 @@ func TestLargeBatchOnLongerLog(t *testing.T) {
 }
 
 func TestApplyUnchangedAndUpdate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(3)
@@ -61,6 +63,7 @@ func TestApplyUnchangedAndUpdate(t *testing.T) {
 }
 
 func TestBadBatchWritesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(2))
@@ -80,6 +83,7 @@ func TestBadBatchWritesNothing(t *testing.T) {
 }
 
 func TestConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(0))
@@ -115,6 +119,7 @@ func TestConcurrentWriters(t *testing.T) {
 // are OR FAIL, which keeps the rows of the statement before the failing
 // one, and the whole write must still be rolled back.
 func TestFailedInsertWritesNothing(t *testing.T) {
+	t.Parallel()
 	db := open(t)
 	apply(t, db, fixture.Set(2))
 	ctx := context.Background()

@@ -136,20 +136,13 @@ func (w *txWriter) insert(rows ...row) error {
 	return nil
 }
 
-// maxWordsSeen bounds the words a write remembers sending to
-// search_words. An import of a million synthetic deployments holds a
-// million words (each one's number is a word of its own): past the bound
-// the set starts again, and a word sent twice is left as it is (ignore).
-// A variable for tests.
-var maxWordsSeen = 1 << 16
-
 // addWord adds word to search_words, unless this write did already.
 func (w *txWriter) addWord(word string) error {
 	if w.words[word] {
 		return nil
 	}
-	if w.words == nil || len(w.words) == maxWordsSeen {
-		w.words = make(map[string]bool, min(len(w.words), maxWordsSeen))
+	if w.words == nil || len(w.words) == w.d.maxWordsSeen {
+		w.words = make(map[string]bool, min(len(w.words), w.d.maxWordsSeen))
 	}
 	w.words[word] = true
 	return w.insert(row{tSearchWords, []any{word}})

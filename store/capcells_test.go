@@ -26,6 +26,7 @@ func undoCapabilityCells() []string {
 // deployments' years, jurisdictions and capabilities; after rebuild; and
 // after migration 020 on the register as it was before it.
 func TestCapabilityCells(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base := builtinSet(t)
 	db := open(t)
@@ -54,7 +55,7 @@ func TestCapabilityCells(t *testing.T) {
 	}
 	sameCells(t, db)
 
-	for _, q := range append(append(undoTierSpans(), undoCapabilityCells()...), "UPDATE schema_version SET version = 19") {
+	for _, q := range append(append(undoTierSpans(db), undoCapabilityCells()...), "UPDATE schema_version SET version = 19") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
@@ -140,6 +141,7 @@ FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id ORDE
 // deployment_counts, is the number of deployments in entities after
 // writes, a retraction and a merge.
 func TestCountDeployments(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base := builtinSet(t)
 	db := open(t)

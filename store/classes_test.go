@@ -58,6 +58,7 @@ func classesOK(t *testing.T, db *DB) {
 // the same counts once the tiers are projected; and that VerifyTiers names
 // a changed count, a changed class row and a changed class document.
 func TestClassCounts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base := builtinSet(t)
 	db := open(t)
@@ -113,7 +114,7 @@ func TestClassCounts(t *testing.T) {
 	}
 
 	// Migration 019 on the register as it was before it.
-	for _, q := range append(append(append(undoTierSpans(), undoCapabilityCells()...), undoClasses()...), "UPDATE schema_version SET version = 18") {
+	for _, q := range append(append(append(undoTierSpans(db), undoCapabilityCells()...), undoClasses()...), "UPDATE schema_version SET version = 18") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}

@@ -27,6 +27,7 @@ func countsOf(t *testing.T, db *DB) map[countKey]int {
 // 013 run on a register that already holds deployments, make the same
 // rows.
 func TestCountsByDelta(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base := builtinSet(t)
 	db := open(t)
@@ -91,7 +92,7 @@ func TestCountsByDelta(t *testing.T) {
 	// it, which makes its own table again, 015, which adds the lenders,
 	// 017, which adds the financing, 018, which cuts the words again, and
 	// 019, which adds the fact classes).
-	undo := append(append(undoTierSpans(), "DROP TABLE deployment_counts", "DROP INDEX deployments_jurisdiction_year", "DROP TABLE deployment_facts", "DROP TABLE deployment_financing"), append(undoWords(), append(undoClasses(), undoCapabilityCells()...)...)...)
+	undo := append(append(undoTierSpans(db), "DROP TABLE deployment_counts", "DROP INDEX deployments_jurisdiction_year", "DROP TABLE deployment_facts", "DROP TABLE deployment_financing"), append(undoWords(db), append(undoClasses(), undoCapabilityCells()...)...)...)
 	for _, q := range append(undo, "UPDATE schema_version SET version = 12") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
@@ -115,12 +116,12 @@ func firstDeployments(t *testing.T, db *DB) {
 	// A word on every synthetic deployment, searched both ways
 	// (searchCondition): listed from the full-text index, and tested as
 	// each deployment is read.
-	defer func(was int) { fewMatches = was }(fewMatches)
+	defer func(was int) { db.d.fewMatches = was }(db.d.fewMatches)
 	for _, c := range []struct {
 		q   string
 		few int
-	}{{"", fewMatches}, {"synthetic", fewMatches}, {"synthetic", 1}} {
-		fewMatches = c.few
+	}{{"", db.d.fewMatches}, {"synthetic", db.d.fewMatches}, {"synthetic", 1}} {
+		db.d.fewMatches = c.few
 		var cells []registry.Cell
 		var want []string
 		for _, j := range []string{"CN", "IN", "PK"} {

@@ -16,6 +16,7 @@ import (
 // declaration and anyone else's are refused; an older proposal accepted
 // later keeps the operator's newer declaration; verify passes throughout.
 func TestSelfRegistration(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(2))

@@ -124,11 +124,6 @@ func (s *reader) matching(ctx context.Context, f registry.DeploymentFilter, pl p
 	}
 }
 
-// fewMatches is the number of deployments up to which a filter is few
-// enough to drive a page (pagePlan) or a count (chosen) from its index (a
-// variable for the tests, which take each way).
-var fewMatches = 5000
-
 // List lists the entities of one kind, ordered by id, optionally only those
 // of one jurisdiction (for claims and instruments).
 func (s *reader) List(ctx context.Context, kind, jurisdiction, cursor string, limit int) (registry.Page[registry.Entity], error) {

@@ -16,6 +16,7 @@ import (
 )
 
 func TestApplyListAndFilter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	res := apply(t, db, fixture.Set(30))
@@ -70,6 +71,7 @@ func TestApplyListAndFilter(t *testing.T) {
 }
 
 func TestPagination(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(25))
@@ -120,6 +122,7 @@ func TestPagination(t *testing.T) {
 // run, with SQL conditions too, and checks every accepted deployment comes
 // once, in order, and no other.
 func TestMatchPaging(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(40))
@@ -176,6 +179,7 @@ func TestMatchPaging(t *testing.T) {
 // built-in register on SQLite (FTS5) and PostgreSQL (tsvector) and requires
 // the same deployments.
 func TestSearchSameOnBothEngines(t *testing.T) {
+	t.Parallel()
 	testenv.Postgres(t) // fails under CI, skips elsewhere, when there is none
 	set := builtinSet(t)
 	key, _ := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
@@ -210,21 +214,23 @@ func TestSearchSameOnBothEngines(t *testing.T) {
 // key (deploymentKey), with text searched either way (searchCondition):
 // each deployment comes once, in id order, and no other.
 func TestPagesInIDOrder(t *testing.T) {
+	t.Parallel()
 	// The last two walk with a budget of one deployment a row, falling
 	// back to a list, or (no filter selecting under listMatches) to the
 	// walk without a budget.
-	for _, c := range []struct{ few, perRow, list int }{{fewMatches, walkPerRow, listMatches}, {1, walkPerRow, listMatches}, {1, 1, listMatches}, {1, 1, 0}} {
+	d := defaultLimits
+	for _, c := range []struct{ few, perRow, list int }{{d.fewMatches, d.walkPerRow, d.listMatches}, {1, d.walkPerRow, d.listMatches}, {1, 1, d.listMatches}, {1, 1, 0}} {
 		t.Run(fmt.Sprintf("up to %d matches are few, walk %d a row, list %d", c.few, c.perRow, c.list), func(t *testing.T) {
-			defer func(few, perRow, list int) { fewMatches, walkPerRow, listMatches = few, perRow, list }(fewMatches, walkPerRow, listMatches)
-			fewMatches, walkPerRow, listMatches = c.few, c.perRow, c.list
-			pagesInIDOrder(t)
+			t.Parallel()
+			db := open(t)
+			db.d.fewMatches, db.d.walkPerRow, db.d.listMatches = c.few, c.perRow, c.list
+			pagesInIDOrder(t, db)
 		})
 	}
 }
 
-func pagesInIDOrder(t *testing.T) {
+func pagesInIDOrder(t *testing.T, db *DB) {
 	ctx := context.Background()
-	db := open(t)
 	apply(t, db, fixture.Set(40))
 	var all []*registry.Deployment
 	if err := db.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {

@@ -35,8 +35,8 @@ func (s *reader) queriedFacets(ctx context.Context, f registry.DeploymentFilter)
 		return nil, err // the tiers are classified as they are read, and cannot be counted
 	}
 	if words := registry.SearchWords(f.Q); len(words) > 0 {
-		n, err := s.countTerm(ctx, s.searchTerm(words), facetWords, nil)
-		if err != nil || n >= facetWords {
+		n, err := s.countTerm(ctx, s.searchTerm(words), s.d.facetWords, nil)
+		if err != nil || n >= s.d.facetWords {
 			return nil, err
 		}
 	}
@@ -83,10 +83,6 @@ func (s *reader) queriedFacets(ctx context.Context, f registry.DeploymentFilter)
 	}
 	return out, nil
 }
-
-// facetWords is how many deployments the words of a search may be held
-// by, at most, for Facets to count them (a variable for the tests).
-var facetWords = 5000
 
 // withSearch is q, a statement on deployments d, joined to each
 // deployment's entity e when f searches text: a search matching many

@@ -17,6 +17,7 @@ import (
 // alone and in pairs, on a register after updates, a retraction and
 // merges; and that Facets sums them for exactly those filters.
 func TestFacetsCounted(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base := builtinSet(t)
 	db := open(t)
@@ -165,24 +166,25 @@ func sum(m map[string]int) int {
 // facets' statements must join. And that words facetWords deployments or
 // more hold are not counted.
 func TestFacetsManyMatches(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(30))
-	defer func(was int) { facetWords = was }(facetWords)
+	defer func(was int) { db.d.facetWords = was }(db.d.facetWords)
 	for _, c := range []struct {
 		q       string
 		counted bool
 	}{{"synthetic", false}, {"harbour", false}, {"nosuchword", true}, {`" ( -`, true}} {
-		facetWords = 4 // "harbour" is on 4 of 30
+		db.d.facetWords = 4 // "harbour" is on 4 of 30
 		got, err := db.Facets(ctx, registry.DeploymentFilter{Q: c.q})
 		if err != nil || (got != nil) != c.counted {
-			t.Errorf("q %q, counted when held by fewer than %d: %v (%v), want counted %v", c.q, facetWords, got, err, c.counted)
+			t.Errorf("q %q, counted when held by fewer than %d: %v (%v), want counted %v", c.q, db.d.facetWords, got, err, c.counted)
 		}
 	}
-	facetWords = 5000
-	defer func(was int) { fewMatches = was }(fewMatches)
-	for _, few := range []int{fewMatches, 1} {
-		fewMatches = few
+	db.d.facetWords = 5000
+	defer func(was int) { db.d.fewMatches = was }(db.d.fewMatches)
+	for _, few := range []int{db.d.fewMatches, 1} {
+		db.d.fewMatches = few
 		for _, f := range []registry.DeploymentFilter{
 			{Q: "synthetic"},
 			{Q: "harbour", Jurisdictions: []string{"PH"}},

@@ -22,6 +22,7 @@ func factDoc(t *testing.T, timing string) *registry.FactDoc {
 // takes the tiers back to the record's, and that retracting or merging a
 // deployment retracts its facts by a revision of their own.
 func TestFactsLogged(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	cls := testcls.New(t, nil)
@@ -128,6 +129,7 @@ func TestFactsLogged(t *testing.T) {
 // not hold, or a document the schema refuses, write nothing and name the
 // field.
 func TestFactsRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(1))
@@ -158,6 +160,7 @@ func TestFactsRefused(t *testing.T) {
 // TestFactsTampered checks that verify names an edited fact document and
 // an edited row of deployment_facts, and that rebuild mends both.
 func TestFactsTampered(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ name, sql, want string }{
 		{"state edited", "UPDATE entities SET state = replace(state, 'real_time', 'post') WHERE kind = 'facts'", "entities: entity facts synthetic-pk-0000000"},
 		{"revision edited", "UPDATE deployment_facts SET seq = seq - 1", "deployment_facts: "},

@@ -40,7 +40,7 @@ func withFinancing(q string) func(*testing.T, *DB) {
 	return func(t *testing.T, db *DB) {
 		apply(t, db, &registry.Set{Deployments: []*registry.Deployment{financed(0, 12)}})
 		verifyOK(t, db)
-		if _, err := db.db.ExecContext(context.Background(), dialectSQL(q)); err != nil {
+		if _, err := db.db.ExecContext(context.Background(), dialectSQL(db, q)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,6 +76,7 @@ func wantFinancing(ds ...*registry.Deployment) []registry.FinancingEntry {
 // and not; then that rebuild, and migration 017 run on a register that
 // already holds financing, make the same rows.
 func TestFinancingProjection(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(6)
@@ -119,7 +120,7 @@ func TestFinancingProjection(t *testing.T) {
 
 	// Migration 017 on the register as it was before it.
 	// (and 018 and 019 after it, which make their own tables again).
-	undo := append(append(append(append(undoTierSpans(), "DROP TABLE deployment_financing"), undoWords()...), undoClasses()...), undoCapabilityCells()...)
+	undo := append(append(append(append(undoTierSpans(db), "DROP TABLE deployment_financing"), undoWords(db)...), undoClasses()...), undoCapabilityCells()...)
 	for _, q := range append(undo, "UPDATE schema_version SET version = 16") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 // format-2 writes, verifies again, and redacts format-2 revisions while it
 // refuses, saying why, to redact a format-1 one.
 func TestFormatOneRegister(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, reopen := openReopenable(t)
 	apply(t, db, fixture.Set(3))
@@ -74,7 +75,7 @@ func openReopenable(t *testing.T) (*DB, func() *DB) {
 		t.Fatal(err)
 	}
 	var open func() (*DB, error)
-	if engineInUse.name == "postgres" {
+	if engineOf(t).name == "postgres" {
 		url := testenv.PostgresSchema(t, "t")
 		open = func() (*DB, error) { return OpenPostgres(context.Background(), url, key) }
 	} else {
@@ -153,7 +154,7 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 			}
 			exec("UPDATE checkpoints SET signed = $1 WHERE size = $2", string(signed), n)
 		}
-		for _, q := range undoTierSpans() { // migration 022
+		for _, q := range undoTierSpans(db) { // migration 022
 			exec(q)
 		}
 		exec("DROP TABLE revision_content")
@@ -165,7 +166,7 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 		exec("DROP INDEX deployments_certainty")
 		exec("DROP TABLE deployment_facts")     // migration 014
 		exec("DROP TABLE deployment_financing") // migration 017
-		for _, q := range undoWords() {         // migration 018
+		for _, q := range undoWords(db) {       // migration 018
 			exec(q)
 		}
 		for _, q := range undoClasses() { // migration 019

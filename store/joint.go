@@ -22,11 +22,6 @@ import (
 // passes them all; when none does, the page is empty without reading a
 // deployment.
 
-// jointRows is how many rows of deployment_counts a page reads at most to
-// learn that no deployment passes its filters (a variable for the
-// tests): past it, the page is read as if it did not know.
-var jointRows = 2000
-
 // noneMatch reports whether deployment_counts shows that no current
 // deployment passes every filter of f, its rows tested as the deployments
 // are (countedTest). It answers false when it cannot tell: f has no
@@ -54,12 +49,12 @@ func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bo
 	if keyed != "" {
 		q += " WHERE " + keyed
 	}
-	q = fmt.Sprintf("SELECT count(*), coalesce(sum(CASE WHEN %s THEN n ELSE 0 END), 0) FROM (%s LIMIT %d) c", test, q, jointRows+1)
+	q = fmt.Sprintf("SELECT count(*), coalesce(sum(CASE WHEN %s THEN n ELSE 0 END), 0) FROM (%s LIMIT %d) c", test, q, s.d.jointRows+1)
 	var read, n int64
 	if err := s.q.QueryRowContext(ctx, q, args...).Scan(&read, &n); err != nil {
 		return false, err
 	}
-	return read <= int64(jointRows) && n == 0, nil
+	return read <= int64(s.d.jointRows) && n == 0, nil
 }
 
 // emptyPlan is the plan of a page no deployment can be on: the few shape

@@ -15,6 +15,7 @@ import (
 // statement, however its filters would be walked: a walk whose budget
 // falls back at once (fewMatches 0, one deployment a row) runs several.
 func TestNoneMatch(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := projected(t, 12)
 	cases, names := filterPairs(someTier(t, db))
@@ -28,8 +29,8 @@ func TestNoneMatch(t *testing.T) {
 		registry.DeploymentFilter{YearTo: 1900})
 	names = append(names, "jurisdiction + unknown technology", "unknown vendor + year", "jurisdictions + a year to come", "subregion + unknown status",
 		"vendor headquarters + unknown status", "subregion + a jurisdiction outside it", "a year long past")
-	defer func(few, perRow, rows int) { fewMatches, walkPerRow, jointRows = few, perRow, rows }(fewMatches, walkPerRow, jointRows)
-	fewMatches, walkPerRow = 0, 1
+	defer func(few, perRow, rows int) { db.d.fewMatches, db.d.walkPerRow, db.d.jointRows = few, perRow, rows }(db.d.fewMatches, db.d.walkPerRow, db.d.jointRows)
+	db.d.fewMatches, db.d.walkPerRow = 0, 1
 	pages := func(f registry.DeploymentFilter) (ids []string) {
 		f.Limit = 2
 		for {
@@ -48,9 +49,9 @@ func TestNoneMatch(t *testing.T) {
 	}
 	empty := 0
 	for i, f := range cases {
-		jointRows = -1 // never known
+		db.d.jointRows = -1 // never known
 		want := pages(f)
-		jointRows = 2000
+		db.d.jointRows = 2000
 		if got := pages(f); !slices.Equal(got, want) {
 			t.Errorf("%s: %v with the counts, %v without", names[i], got, want)
 		}
@@ -79,7 +80,7 @@ func TestNoneMatch(t *testing.T) {
 		t.Fatalf("%d filters select no deployment: the test needs some", empty)
 	}
 	// Past jointRows rows, the counts are not read to the end.
-	jointRows = 1
+	db.d.jointRows = 1
 	f := registry.DeploymentFilter{Capability: "no_such_capability"}
 	if none, err := db.noneMatch(ctx, f); err != nil || none {
 		t.Fatalf("%+v with at most one row read: none %v (%v), want false", f, none, err)

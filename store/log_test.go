@@ -9,6 +9,7 @@ import (
 )
 
 func TestInclusionProof(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(20))

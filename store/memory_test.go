@@ -45,6 +45,7 @@ func openWithin(t *testing.T, m Memory) *DB {
 // bound on connections; the zero Memory keeps SQLite's default for
 // readers and writerCache for the writer, with no bound.
 func TestMemory(t *testing.T) {
+	t.Parallel()
 	db := openWithin(t, Memory{})
 	if got := cacheSize(t, db.db); got != -2000 {
 		t.Errorf("reader's cache_size %d, want SQLite's default -2000", got)

@@ -14,6 +14,7 @@ import (
 // TestMigrationsSameOnBothEngines requires the same migration files on
 // every engine, so that a schema version means the same step everywhere.
 func TestMigrationsSameOnBothEngines(t *testing.T) {
+	t.Parallel()
 	names := func(dir string) []string {
 		entries, err := fs.ReadDir(migrations, dir)
 		if err != nil {
@@ -35,6 +36,7 @@ func TestMigrationsSameOnBothEngines(t *testing.T) {
 // fails: the first must stay applied, with its version recorded, and
 // nothing of the second may remain.
 func TestMigrationsOwnTransaction(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	fsys := fstest.MapFS{
@@ -73,6 +75,7 @@ func TestMigrationsOwnTransaction(t *testing.T) {
 // TestOpenSQLiteAnyPath: a file name holding what a URI reads as syntax
 // ('#', '?', '%') opens that file, not another.
 func TestOpenSQLiteAnyPath(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "a#b?c%20d")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

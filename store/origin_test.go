@@ -14,6 +14,7 @@ import (
 // dataset keeps the record's origin whether it leaves it out or forges
 // another, and so does a reviewer's edit; a new record cannot claim one.
 func TestProposalKeepsOrigin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(2)

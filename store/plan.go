@@ -135,11 +135,11 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 		// fewMatches was most of the CPU of such a page at 100k).
 		return s.shape(terms, one, 0), nil
 	}
-	few := fewMatches
+	few := s.d.fewMatches
 	if len(terms) == 1 && terms[0].once {
 		// Text alone: its matches are as dense in the walk as in the
 		// register, which its count tells.
-		few = min(few, fewWords)
+		few = min(few, s.d.fewWords)
 	}
 	best, err := s.smallest(ctx, terms, few, nil)
 	if err != nil {
@@ -147,16 +147,6 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	}
 	return s.shape(terms, one, best), nil
 }
-
-// fewWords is the number of matches up to which text alone is listed
-// rather than walked (a variable for the tests). Listed, each match costs
-// its id, read from the search index's content, and a lookup: about 5 µs
-// a match at 100k in the embedded SQLite (airport, 4,220 matches: 21 ms
-// for a page of 50 from a cursor). Walked, it costs the set of matching
-// rowids (about 0.4 µs a match) and about 0.5 µs for each deployment read
-// on the way, 51/density of them (the same word: 1.8 ms): the two meet
-// near 700 matches at 100k, 2,300 at 1M (docs/performance.md).
-var fewWords = 1000
 
 // smallest returns the index of the term that selects the fewest
 // deployments, if fewer than limit, or -1: each term counted up to the
@@ -474,8 +464,8 @@ func (s *reader) chosen(ctx context.Context, t term, arg func(any) string) (stri
 	if t.set == nil {
 		return t.test(arg), nil
 	}
-	n, err := s.countTerm(ctx, t, fewMatches, nil)
-	if err != nil || n >= fewMatches {
+	n, err := s.countTerm(ctx, t, s.d.fewMatches, nil)
+	if err != nil || n >= s.d.fewMatches {
 		return t.test(arg), err
 	}
 	return "d.id IN (" + t.set(arg) + ")", nil

@@ -26,6 +26,7 @@ import (
 // store keeps no statistics (no ANALYZE), so the planner assumes the same
 // sizes whatever the tables hold. The test fails if that changes.
 func TestPagePlans(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := projected(t, 12)
 	var stats int
@@ -38,10 +39,10 @@ func TestPagePlans(t *testing.T) {
 	// of this register is few, and every page is listed; a budget of one
 	// deployment a row: every walk that tests a filter spends its budget
 	// and falls back.
-	for _, c := range []struct{ few, perRow int }{{0, walkPerRow}, {fewMatches, walkPerRow}, {0, 1}} {
+	for _, c := range []struct{ few, perRow int }{{0, db.d.walkPerRow}, {db.d.fewMatches, db.d.walkPerRow}, {0, 1}} {
 		t.Run(fmt.Sprintf("few below %d, walk %d a row", c.few, c.perRow), func(t *testing.T) {
-			defer func(few, perRow int) { fewMatches, walkPerRow = few, perRow }(fewMatches, walkPerRow)
-			fewMatches, walkPerRow = c.few, c.perRow
+			defer func(few, perRow int) { db.d.fewMatches, db.d.walkPerRow = few, perRow }(db.d.fewMatches, db.d.walkPerRow)
+			db.d.fewMatches, db.d.walkPerRow = c.few, c.perRow
 			for i, f := range cases {
 				f.Limit = 1
 				for page := 1; page <= 2; page++ {
@@ -123,12 +124,13 @@ func filterPairs(tier *registry.TierFilter) (cases []registry.DeploymentFilter, 
 // common, with ids of none of their deployments. Walked, the page reads
 // every deployment of both; with the budget spent, it lists the ids.
 func TestWalkBudget(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(12))
-	defer func(few, perRow int) { fewMatches, walkPerRow = few, perRow }(fewMatches, walkPerRow)
+	defer func(few, perRow int) { db.d.fewMatches, db.d.walkPerRow = few, perRow }(db.d.fewMatches, db.d.walkPerRow)
 	// Every filter common; a page of one may read two deployments.
-	fewMatches, walkPerRow = 0, 1
+	db.d.fewMatches, db.d.walkPerRow = 0, 1
 	f := registry.DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}, IDs: []string{"synthetic-pk-0000000", "synthetic-pk-0000003"}, Limit: 1}
 	stmts, err := db.DeploymentsQueries(ctx, f)
 	if err != nil {
@@ -220,10 +222,11 @@ func someTier(t *testing.T, db *DB) *registry.TierFilter {
 // cursor naming its last, and DeploymentStates the same pages as
 // Deployments.
 func TestPageShapesAgree(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := projected(t, 12)
 	cases, names := filterPairs(someTier(t, db))
-	defer func(was int) { fewMatches = was }(fewMatches)
+	defer func(was int) { db.d.fewMatches = was }(db.d.fewMatches)
 	walk := func(f registry.DeploymentFilter) (ids []string, err error) {
 		f.Limit = 1
 		for range 1000 {
@@ -263,7 +266,7 @@ func TestPageShapesAgree(t *testing.T) {
 	for i, f := range cases {
 		var want []string
 		for j, few := range []int{0, 3, 5000} {
-			fewMatches = few
+			db.d.fewMatches = few
 			got, err := walk(f)
 			if err != nil {
 				t.Fatalf("%s, few below %d: %v", names[i], few, err)
@@ -290,10 +293,10 @@ func TestPageShapesAgree(t *testing.T) {
 // count first, which the prefix's count completes when the whole word's
 // falls short.
 func TestTextAlone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(12))
-	defer func(was int) { fewWords = was }(fewWords)
 	f := registry.DeploymentFilter{Q: "harb", Limit: 1}
 	var got [3][]string
 	for i, way := range []struct {
@@ -301,15 +304,15 @@ func TestTextAlone(t *testing.T) {
 		few   int
 		sql   string // what the page's statement reads
 	}{
-		{true, fewMatches, "FROM deployment_words WHERE word = "},
-		{false, fewMatches, "d.id IN (SELECT id FROM deployments_fts"},
+		{true, defaultLimits.fewMatches, "FROM deployment_words WHERE word = "},
+		{false, defaultLimits.fewMatches, "d.id IN (SELECT id FROM deployments_fts"},
 		{false, 1, "e.seq IN (SELECT rowid FROM deployments_fts"},
 	} {
 		r := db.reader
-		r.d.words, fewWords = way.words, way.few
+		r.d.words, r.d.fewWords = way.words, way.few
 		got[i] = pageIDs(t, &r, f, func(stmts []Statement) {
 			if !strings.Contains(stmts[len(stmts)-1].SQL, way.sql) {
-				t.Fatalf("words %v, fewWords %d: the page runs %s", way.words, way.few, stmts[len(stmts)-1].SQL)
+				t.Fatalf("words %v, db.d.fewWords %d: the page runs %s", way.words, way.few, stmts[len(stmts)-1].SQL)
 			}
 		})
 	}
@@ -338,11 +341,12 @@ func TestTextAlone(t *testing.T) {
 // statements read deployments d without their entities, as they are
 // listed.
 func TestConditionsOfCommonWords(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(30))
-	defer func(was int) { fewMatches = was }(fewMatches)
-	fewMatches = 1 // every word is common
+	defer func(was int) { db.d.fewMatches = was }(db.d.fewMatches)
+	db.d.fewMatches = 1 // every word is common
 	f := registry.DeploymentFilter{Q: "harbour"}
 	page, err := db.Deployments(ctx, f)
 	if err != nil {

@@ -13,7 +13,8 @@ import (
 )
 
 var postgres = dialect{
-	name: "postgres",
+	limits: defaultLimits,
+	name:   "postgres",
 	// Every writer takes this row lock first, so one process at a time
 	// appends to the log however many servers share the database; readers
 	// are not blocked.

@@ -46,6 +46,7 @@ func redactedRegister(t *testing.T) (db *DB, d *registry.Deployment, secret int6
 // between the signed checkpoints still checks, that verify passes and
 // lists the redaction, and that rebuild works across it.
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, d, secret := redactedRegister(t)
 	if !strings.Contains(dump(t, db), secretTitle) {
@@ -120,6 +121,7 @@ func TestRedact(t *testing.T) {
 // TestRedactRefuses checks each redaction that must not happen: each is
 // refused with an error saying why, and writes nothing.
 func TestRedactRefuses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, d, secret := redactedRegister(t)
 	red, err := db.Redact(ctx, secret, Meta{Author: "court-clerk", Reason: "court order"})
@@ -170,7 +172,7 @@ func dump(t *testing.T, db *DB) string {
 	t.Helper()
 	ctx := context.Background()
 	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
-	if engineInUse.name == "postgres" {
+	if db.d.name == "postgres" {
 		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
 	}
 	rows, err := db.db.QueryContext(ctx, q)

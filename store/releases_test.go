@@ -17,6 +17,7 @@ import (
 // added, changed, retracted and merged, with the reasons; and the register
 // as of a release exports to what the register's own export was then.
 func TestReleases(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	_, err := db.AddRelease(ctx, "2026-11", "", time.Now())
@@ -77,6 +78,7 @@ func TestReleases(t *testing.T) {
 
 // TestChangeCounts: the counts the database makes are the changelog's.
 func TestChangeCounts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(4))

@@ -35,6 +35,7 @@ func wantCode(t *testing.T, err error, code registry.Code, mention string) {
 // out, its tombstone and last state stay readable, verify and rebuild
 // agree with the log, and its id is not created again.
 func TestRetract(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(4)
@@ -143,6 +144,7 @@ func TestRetract(t *testing.T) {
 // moved through logged revisions, that the old id redirects, and that
 // verify and rebuild agree.
 func TestMerge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(4) // deployments 0 and 2 name vendor-a, 1 and 3 vendor-b
@@ -262,7 +264,7 @@ func withRetractions(q string) func(*testing.T, *DB) {
 			t.Fatal(err)
 		}
 		verifyOK(t, db)
-		if _, err := db.db.ExecContext(ctx, dialectSQL(q)); err != nil {
+		if _, err := db.db.ExecContext(ctx, dialectSQL(db, q)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -272,6 +274,7 @@ func withRetractions(q string) func(*testing.T, *DB) {
 // jurisdiction that named it is updated, and retracting a cited law is
 // refused.
 func TestMergeInstrument(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(1)

@@ -71,6 +71,7 @@ func answers(t *testing.T, r reads) []any {
 
 // TestSnapshotSameAsDB requires a snapshot's methods to answer as DB's do.
 func TestSnapshotSameAsDB(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(12))
@@ -88,6 +89,7 @@ func TestSnapshotSameAsDB(t *testing.T) {
 // writer must not wait for the snapshot, the snapshot must go on seeing
 // the register as it was, and a new snapshot must see the change.
 func TestSnapshotIsolation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(6)) // 11 revisions
@@ -145,6 +147,7 @@ func TestSnapshotIsolation(t *testing.T) {
 
 // TestSnapshotGetMany reads many entities of several kinds in one query.
 func TestSnapshotGetMany(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(40)
@@ -200,6 +203,7 @@ func TestSnapshotGetMany(t *testing.T) {
 // TestSnapshotClose closes a snapshot twice, and checks that a snapshot
 // whose context ends gives its connection back to the pool.
 func TestSnapshotClose(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(2))

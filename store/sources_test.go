@@ -8,6 +8,7 @@ import (
 )
 
 func TestSources(t *testing.T) {
+	t.Parallel()
 	db := open(t)
 	apply(t, db, fixture.Set(3))
 	p, err := db.Sources(context.Background(), "", 0)

@@ -26,6 +26,8 @@ import (
 
 // dialect holds what differs between database engines.
 type dialect struct {
+	limits // each DB's own copy (limits.go)
+
 	name       string
 	lockHead   string // statement that takes the writers' lock on the log head
 	migrations string // directory under migrations/
@@ -105,7 +107,8 @@ type dialect struct {
 }
 
 var sqlite = dialect{
-	name: "sqlite",
+	limits: defaultLimits,
+	name:   "sqlite",
 	// SQLite write transactions already hold the database lock from BEGIN
 	// IMMEDIATE (set in the DSN), so reading the head is enough.
 	lockHead:   "SELECT size FROM log_head WHERE id = 1",

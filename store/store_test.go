@@ -39,7 +39,15 @@ var postgresEngine = engine{
 		return db
 	}}
 
-var engineInUse = sqliteEngine
+// engineOf is the engine a test runs on: PostgreSQL under TestPostgres,
+// SQLite elsewhere. It is told by the test's name rather than a variable,
+// so that the two suites run at the same time.
+func engineOf(t testing.TB) engine {
+	if strings.HasPrefix(t.Name(), "TestPostgres/") {
+		return postgresEngine
+	}
+	return sqliteEngine
+}
 
 func open(t testing.TB) *DB {
 	t.Helper()
@@ -47,15 +55,15 @@ func open(t testing.TB) *DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := engineInUse.open(t, key)
+	db := engineOf(t).open(t, key)
 	t.Cleanup(func() { db.Close() })
 	return db
 }
 
 // dialectSQL writes the few SQL functions the tamper cases need in the
-// current engine's words.
-func dialectSQL(q string) string {
-	if engineInUse.name == "postgres" {
+// words of db's engine.
+func dialectSQL(db *DB, q string) string {
+	if db.d.name == "postgres" {
 		return strings.NewReplacer("{nl}", "chr(10)", "{zero32}", "decode(repeat('00', 32), 'hex')").Replace(q)
 	}
 	return strings.NewReplacer("{nl}", "char(10)", "{zero32}", "zeroblob(32)").Replace(q)
@@ -64,9 +72,8 @@ func dialectSQL(q string) string {
 // TestPostgres runs the store's conformance suite on PostgreSQL. Under CI
 // the database must be there; elsewhere the test is skipped without it.
 func TestPostgres(t *testing.T) {
+	t.Parallel()
 	testenv.Postgres(t) // fails under CI, skips elsewhere, when there is none
-	engineInUse = postgresEngine
-	defer func() { engineInUse = sqliteEngine }()
 	for _, c := range []struct {
 		name string
 		fn   func(*testing.T)
@@ -122,6 +129,7 @@ func builtinSet(t testing.TB) *registry.Set {
 // a multi-row INSERT otherwise spills to a temporary file, two write calls
 // a page (docs/performance.md, "Import speed").
 func TestSQLiteWriter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	key, err := ledger.LoadOrCreateKey(t.TempDir(), ledger.DefaultOrigin)
 	if err != nil {

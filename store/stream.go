@@ -120,7 +120,7 @@ func (s *DB) applyStreamIn(ctx context.Context, tx *sql.Tx, st Stream, meta Meta
 		r := streamed{e: e, index: check.Add(e)}
 		if _, ok := e.(*registry.Deployment); ok {
 			deployments++
-			r.bulk = deployments > tiersInline
+			r.bulk = deployments > s.d.tiersInline
 		}
 		if !check.Failed() { // else nothing will be written: the rest is only checked
 			if r.state, err = registry.Canonical(e); err != nil {

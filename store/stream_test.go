@@ -47,6 +47,7 @@ func streamOf(set *registry.Set) *entities {
 // that come after them, logs them in the stream's order, and finds them
 // all unchanged when streamed again.
 func TestApplyStream(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(2*streamBatch + 10)
@@ -73,6 +74,7 @@ func TestApplyStream(t *testing.T) {
 // after batches of it were written, leaves the register as it was, and
 // reports each problem at the record's index among its kind's.
 func TestApplyStreamRefuses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(3))
@@ -151,10 +153,11 @@ func (f *failing) Next() (registry.Entity, error) {
 // than tiersInline deployments does, and that ProjectTiers then writes
 // the same tiers as classifying each.
 func TestApplyStreamTiers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, set, cls := openClassified(t)
-	defer func(n int) { tiersInline = n }(tiersInline)
-	tiersInline = 3
+	defer func(n int) { db.d.tiersInline = n }(db.d.tiersInline)
+	db.d.tiersInline = 3
 	var s entities
 	for _, e := range set.Entities() {
 		s = append(s, e)
@@ -163,8 +166,8 @@ func TestApplyStreamTiers(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, err := db.ProjectTiers(ctx)
-	if err != nil || n != len(set.Deployments)-tiersInline {
-		t.Fatalf("ProjectTiers after the stream: %d, %v; want %d pending", n, err, len(set.Deployments)-tiersInline)
+	if err != nil || n != len(set.Deployments)-db.d.tiersInline {
+		t.Fatalf("ProjectTiers after the stream: %d, %v; want %d pending", n, err, len(set.Deployments)-db.d.tiersInline)
 	}
 	checkTiers(t, db, cls, changeDays(cls))
 }
@@ -172,6 +175,7 @@ func TestApplyStreamTiers(t *testing.T) {
 // TestHashCacheBounded checks that the hashes a writer remembers stay
 // those of the tree's frontier, however many records it appends.
 func TestHashCacheBounded(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(1))

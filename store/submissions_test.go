@@ -27,6 +27,7 @@ func proposal(i int) *contrib.Proposal {
 // contributor's pseudonym; verify passes, and a decided submission takes
 // no second decision.
 func TestSubmitAndAccept(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(2)
@@ -123,6 +124,7 @@ func TestSubmitAndAccept(t *testing.T) {
 // TestDisputeNeedsEditToAccept: a dispute without a record is accepted
 // only with the reviewer's edit of the record it disputes.
 func TestDisputeNeedsEditToAccept(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(2)
@@ -156,6 +158,7 @@ func TestDisputeNeedsEditToAccept(t *testing.T) {
 // duplicate reported merges it into another; each is a logged revision
 // with the reviewer's reason, and verify passes.
 func TestDecideRetractAndMerge(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(4)
@@ -197,6 +200,7 @@ func TestDecideRetractAndMerge(t *testing.T) {
 // revises its reply; a record that does not name it refuses it; the reply
 // is logged under the account that wrote it, exported, and verified.
 func TestReply(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(4)
@@ -242,6 +246,7 @@ func TestReply(t *testing.T) {
 // is then forgotten, or has the contact forgotten alone; a decided
 // submission cannot be withdrawn.
 func TestWithdraw(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(2))

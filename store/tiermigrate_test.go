@@ -14,8 +14,8 @@ import (
 // undoTierSpans are the statements that take a register back to before
 // migration 022: deployment_tiers keyed by deployment, with its covering
 // index, and no packed spans.
-func undoTierSpans() []string {
-	if engineInUse.name == "postgres" {
+func undoTierSpans(db *DB) []string {
+	if db.d.name == "postgres" {
 		return []string{"CREATE TABLE tiers_021 AS SELECT deployment_id, code, from_day, until_day FROM deployment_tiers",
 			"DROP TABLE deployment_tiers", "DROP TABLE deployment_spans", "ALTER TABLE tiers_021 RENAME TO deployment_tiers",
 			"ALTER TABLE deployment_tiers ALTER COLUMN until_day SET NOT NULL", "ALTER TABLE deployment_tiers ADD PRIMARY KEY (deployment_id, code, from_day)",
@@ -55,7 +55,7 @@ func TestTiersMigrated(t *testing.T) {
 		t.Fatalf("%d packed rows and %d rows written: too few to test the migration", len(written.spans), len(written.tiers))
 	}
 
-	for _, q := range append(undoTierSpans(), "UPDATE schema_version SET version = 21") {
+	for _, q := range append(undoTierSpans(db), "UPDATE schema_version SET version = 21") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -151,7 +151,7 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 				}
 				return err
 			}
-			ds, err := pendingDeployments(ctx, tx, tierBatch)
+			ds, err := pendingDeployments(ctx, tx, s.d.tierBatch)
 			if err != nil || len(ds) == 0 {
 				return err
 			}
@@ -187,16 +187,6 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 		n += done
 	}
 }
-
-// tierBatch is how many pending deployments one transaction of
-// ProjectTiers projects, and tiersInline how many deployments one write
-// may hold and still project their tiers itself: a larger import leaves
-// them pending, for ProjectTiers, since classifying them would take most
-// of its time (variables for the tests).
-var (
-	tierBatch   = 500
-	tiersInline = 1000
-)
 
 // pendingDeployments reads up to n pending deployments' current states.
 // The first n pending ids are taken from their own index, then their

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 // a writer without a projector, a retraction and a rebuild; and that a tier
 // filter answered from the table pages exactly as one that classifies.
 func TestTierProjection(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set, facts := testcls.Builtin(t)
@@ -71,8 +73,8 @@ func TestTierProjection(t *testing.T) {
 	checkTiers(t, db, cls, days)
 
 	// A write of more deployments than tiersInline leaves them pending.
-	defer func(n int) { tiersInline = n }(tiersInline)
-	tiersInline = 2
+	defer func(n int) { db.d.tiersInline = n }(db.d.tiersInline)
+	db.d.tiersInline = 2
 	var many []*registry.Deployment
 	for _, d := range set.Deployments[1:4] {
 		e := *d
@@ -150,8 +152,9 @@ func changeDays(cls *analysis.Classifier) []time.Time {
 // checkTiers finds them: most deployments do not change between its calls.
 // The key holds the classifier itself, not its address printed: a
 // classifier freed after one test and another made later at the same
-// address would be given the first one's tiers.
-var classified = map[classifiedKey]map[string]string{}
+// address would be given the first one's tiers. A sync.Map: the tests
+// that fill it run in parallel (each with classifiers of its own).
+var classified sync.Map // classifiedKey to map[string]string
 
 type classifiedKey struct {
 	cls   any
@@ -190,13 +193,15 @@ func checkTiers(t *testing.T, db *DB, cls interface {
 		}
 		for i, d := range all {
 			key := classifiedKey{cls, states[i], day.Unix()}
-			want, ok := classified[key]
-			if !ok {
+			var want map[string]string
+			if v, ok := classified.Load(key); ok {
+				want = v.(map[string]string)
+			} else {
 				want = map[string]string{}
 				for fw, tier := range cls.TiersOf(d, day) {
 					want[fw] = string(tier)
 				}
-				classified[key] = want
+				classified.Store(key, want)
 			}
 			if !maps.Equal(got[d.ID], want) {
 				t.Fatalf("%s on %s: stored %v, classified %v", d.ID, day.Format(time.DateOnly), got[d.ID], want)
@@ -227,15 +232,15 @@ func checkTierFilters(t *testing.T, db *DB, cls *analysis.Classifier) {
 	}
 	// The table's condition has two forms, taken by how many rows match;
 	// a filter that classifies reads neither, and is paged once.
-	forms := []int{fewMatches, 0}
+	forms := []int{db.d.fewMatches, 0}
 	if ok, err := db.tiersUsable(ctx, &registry.TierFilter{Framework: "eu-ai-act"}); err != nil {
 		t.Fatal(err)
 	} else if !ok {
 		forms = forms[:1]
 	}
-	defer func(n int) { fewMatches = n }(fewMatches)
+	defer func(n int) { db.d.fewMatches = n }(db.d.fewMatches)
 	for _, few := range forms {
-		fewMatches = few
+		db.d.fewMatches = few
 		for _, fw := range []string{"eu-ai-act", "apac-baseline", "au-privacy-act"} {
 			for _, tier := range rules.AllTiers {
 				f := registry.DeploymentFilter{Tier: &registry.TierFilter{Framework: fw, Tiers: []string{string(tier)}, Day: day.Format(time.DateOnly)}, Limit: 3}

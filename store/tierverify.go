@@ -115,7 +115,7 @@ func (s *DB) VerifyTiers(ctx context.Context) (checked int, mismatches []Mismatc
 	}
 	err = sn.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {
 		batch = append(batch, d)
-		if len(batch) == tierBatch {
+		if len(batch) == s.d.tierBatch {
 			return compare()
 		}
 		return nil

@@ -147,12 +147,13 @@ var tamperCases = []tamperCase{
 // rebuild repairs what is only a projection and leaves all other evidence
 // in place; and that rebuild never writes the log or its checkpoints.
 func TestVerifyCatchesTampering(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// Every case builds this register the same way: that it verifies
 	// untouched is checked once, here.
 	verifyOK(t, tamperedRegister(t))
 	for _, c := range tamperCases {
-		if c.engine != "" && c.engine != engineInUse.name {
+		if c.engine != "" && c.engine != engineOf(t).name {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
@@ -160,7 +161,7 @@ func TestVerifyCatchesTampering(t *testing.T) {
 			db := tamperedRegister(t)
 			if c.fn != nil {
 				c.fn(t, db)
-			} else if _, err := db.db.ExecContext(ctx, dialectSQL(c.sql)); err != nil {
+			} else if _, err := db.db.ExecContext(ctx, dialectSQL(db, c.sql)); err != nil {
 				t.Fatal(err)
 			}
 			mentions(t, db, c.want)

@@ -20,6 +20,7 @@ import (
 // older signed checkpoint, so verify alone cannot see it; the checkpoint a
 // reader saved before does, and verify names it.
 func TestVerifyAgainstEarlierCheckpoint(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	apply(t, db, fixture.Set(0)) // 5 revisions, checkpoint of size 5
@@ -65,6 +66,7 @@ func TestVerifyAgainstEarlierCheckpoint(t *testing.T) {
 // verify --key does: its own key passes, read from its public half alone;
 // another key fails every checkpoint, naming both keys.
 func TestVerifyWithPinnedKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := tamperedRegister(t)
 	with := func(k *ledger.Key) *Report {
@@ -90,6 +92,7 @@ func TestVerifyWithPinnedKey(t *testing.T) {
 // TestSchemaDescribesWhatMatters checks that the schema the migrations
 // create is described in the detail the schema check relies on.
 func TestSchemaDescribesWhatMatters(t *testing.T) {
+	t.Parallel()
 	db := open(t)
 	want, err := db.migratedSchema(context.Background())
 	if err != nil {
@@ -105,7 +108,7 @@ func TestSchemaDescribesWhatMatters(t *testing.T) {
 			t.Errorf("%s %s: described as %q, want it to hold %q", it.kind, it.name, def, it.def)
 		}
 	}
-	if _, ok := want.def("generated column", "deployments_fts.tsv"); ok != (engineInUse.name == "postgres") {
-		t.Errorf("the generated search column: described %v on %s", ok, engineInUse.name)
+	if _, ok := want.def("generated column", "deployments_fts.tsv"); ok != (db.d.name == "postgres") {
+		t.Errorf("the generated search column: described %v on %s", ok, db.d.name)
 	}
 }

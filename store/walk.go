@@ -33,17 +33,6 @@ import (
 // reads the same rows in the same order under the same conditions: the
 // page and its cursor are the same whichever ends it.
 
-// walkPerRow is how many deployments a walk reads for each row of its
-// page before it falls back, and listMatches how many deployments the
-// filter it falls back on selects at most (variables for the tests). The
-// walk is bounded at firstPerRow a row first, as most walks fill their
-// page within it, and their bound costs a tenth of the full budget's.
-var (
-	firstPerRow = 4
-	walkPerRow  = 40
-	listMatches = 10000
-)
-
 // A traceFunc is told of each statement a read runs, with its arguments,
 // and whether it reads the page's rows (or counts or bounds them).
 type traceFunc func(q string, args []any, page bool)
@@ -110,7 +99,7 @@ func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 	// before, with the rows it found.
 	var got []T
 	from, budget, walked := cursor, 0, 0
-	for _, perRow := range []int{min(firstPerRow, walkPerRow), walkPerRow} {
+	for _, perRow := range []int{min(s.d.firstPerRow, s.d.walkPerRow), s.d.walkPerRow} {
 		if perRow*(limit+1) == budget {
 			continue
 		}
@@ -136,7 +125,7 @@ func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 	// anywhere after the bound. A filter is listed if that costs less
 	// than the rest of the walk at the rate the budget found rows (a row
 	// listed and sorted costs about three walked, measured at 100k).
-	most := listMatches
+	most := s.d.listMatches
 	if n := len(got); n > 0 {
 		most = min(most, (limit+1-n)*walked/n/3)
 	}

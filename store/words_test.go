@@ -12,6 +12,7 @@ import (
 )
 
 func TestIndexWords(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text string
 		want []string
@@ -102,6 +103,7 @@ func FuzzIndexWords(f *testing.F) {
 // register into the same words as the store writes, punctuation, capitals
 // and letters beyond ASCII included.
 func TestWordsMigrated(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
 	set := fixture.Set(6)
@@ -172,9 +174,9 @@ func migrationFile(t *testing.T, db *DB, n int) string {
 }
 
 // undoWords are the statements that take a register back to before
-// migration 018, for tests that run the migrations again.
-func undoWords() []string {
-	if engineInUse.name == "postgres" {
+// migration 018, for tests that run the migrations again on db.
+func undoWords(db *DB) []string {
+	if db.d.name == "postgres" {
 		return []string{"DROP TABLE deployment_words"}
 	}
 	return []string{"DROP TRIGGER search_words_indexed", "DROP TABLE search_words_fts", "DROP TABLE search_words", "DROP TABLE deployment_words"}
@@ -184,9 +186,9 @@ func undoWords() []string {
 // than it remembers (maxWordsSeen) still leaves every word of
 // deployment_words there, a word sent twice once.
 func TestWordsPastTheBound(t *testing.T) {
-	defer func(n int) { maxWordsSeen = n }(maxWordsSeen)
-	maxWordsSeen = 3
+	t.Parallel()
 	db := open(t)
+	db.d.maxWordsSeen = 3
 	set := fixture.Set(6)
 	for _, d := range set.Deployments {
 		d.Summary = "city city safe " + d.ID
@@ -201,7 +203,7 @@ func TestWordsPastTheBound(t *testing.T) {
 		(SELECT count(*) FROM search_words WHERE word IN (SELECT word FROM deployment_words))`).Scan(&listed, &found); err != nil {
 		t.Fatal(err)
 	}
-	if listed < 2*maxWordsSeen || found != listed {
+	if listed < 2*db.d.maxWordsSeen || found != listed {
 		t.Errorf("deployment_words lists %d words, search_words holds %d of them", listed, found)
 	}
 }
