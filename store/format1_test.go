@@ -154,7 +154,7 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 			}
 			exec("UPDATE checkpoints SET signed = $1 WHERE size = $2", string(signed), n)
 		}
-		for _, q := range undoTierSpans(db) { // migration 022
+		for _, q := range undoTierSpans(db) { // migration 021
 			exec(q)
 		}
 		exec("DROP TABLE revision_content")

@@ -12,19 +12,19 @@ import (
 )
 
 // undoTierSpans are the statements that take a register back to before
-// migration 022: deployment_tiers keyed by deployment, with its covering
+// migration 021: deployment_tiers keyed by deployment, with its covering
 // index, and no packed spans.
 func undoTierSpans(db *DB) []string {
 	if db.d.name == "postgres" {
-		return []string{"CREATE TABLE tiers_021 AS SELECT deployment_id, code, from_day, until_day FROM deployment_tiers",
-			"DROP TABLE deployment_tiers", "DROP TABLE deployment_spans", "ALTER TABLE tiers_021 RENAME TO deployment_tiers",
+		return []string{"CREATE TABLE tiers_020 AS SELECT deployment_id, code, from_day, until_day FROM deployment_tiers",
+			"DROP TABLE deployment_tiers", "DROP TABLE deployment_spans", "ALTER TABLE tiers_020 RENAME TO deployment_tiers",
 			"ALTER TABLE deployment_tiers ALTER COLUMN until_day SET NOT NULL", "ALTER TABLE deployment_tiers ADD PRIMARY KEY (deployment_id, code, from_day)",
 			"CREATE INDEX deployment_tiers_code ON deployment_tiers (code, from_day, until_day, deployment_id)"}
 	}
-	return []string{`CREATE TABLE tiers_021 (deployment_id TEXT NOT NULL, code INTEGER NOT NULL, from_day INTEGER NOT NULL, until_day INTEGER NOT NULL,
+	return []string{`CREATE TABLE tiers_020 (deployment_id TEXT NOT NULL, code INTEGER NOT NULL, from_day INTEGER NOT NULL, until_day INTEGER NOT NULL,
 		PRIMARY KEY (deployment_id, code, from_day)) WITHOUT ROWID`,
-		"INSERT INTO tiers_021 SELECT deployment_id, code, from_day, until_day FROM deployment_tiers",
-		"DROP TABLE deployment_tiers", "DROP TABLE deployment_spans", "ALTER TABLE tiers_021 RENAME TO deployment_tiers",
+		"INSERT INTO tiers_020 SELECT deployment_id, code, from_day, until_day FROM deployment_tiers",
+		"DROP TABLE deployment_tiers", "DROP TABLE deployment_spans", "ALTER TABLE tiers_020 RENAME TO deployment_tiers",
 		"CREATE INDEX deployment_tiers_code ON deployment_tiers (code, from_day, until_day, deployment_id)"}
 }
 
@@ -41,7 +41,7 @@ func openClassified(t *testing.T) (*DB, *registry.Set, *analysis.Classifier) {
 	return db, set, cls
 }
 
-// TestTiersMigrated checks that migration 022, run on a register whose
+// TestTiersMigrated checks that migration 021, run on a register whose
 // tiers were projected before it, writes the same packed spans and rows as
 // the store writes itself, byte for byte; and that tiers read, filter and
 // verify as before on the register it leaves.
@@ -55,7 +55,7 @@ func TestTiersMigrated(t *testing.T) {
 		t.Fatalf("%d packed rows and %d rows written: too few to test the migration", len(written.spans), len(written.tiers))
 	}
 
-	for _, q := range append(undoTierSpans(db), "UPDATE schema_version SET version = 21") {
+	for _, q := range append(undoTierSpans(db), "UPDATE schema_version SET version = 20") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -64,15 +64,15 @@ func TestTiersMigrated(t *testing.T) {
 		t.Fatal(err)
 	}
 	if ready, err := db.SetTierProjector(ctx, cls); err != nil || !ready {
-		t.Fatalf("SetTierProjector after migration 022: ready %v, %v", ready, err)
+		t.Fatalf("SetTierProjector after migration 021: ready %v, %v", ready, err)
 	}
 	if migrated := savedTiers(t, db); !reflect.DeepEqual(migrated, written) {
-		t.Fatalf("migration 022 wrote %d packed rows and %d rows, unlike those the store writes (%d and %d)",
+		t.Fatalf("migration 021 wrote %d packed rows and %d rows, unlike those the store writes (%d and %d)",
 			len(migrated.spans), len(migrated.tiers), len(written.spans), len(written.tiers))
 	}
 	verifyOK(t, db)
 	if n, bad, note, err := db.VerifyTiers(ctx); err != nil || len(bad) > 0 || note != "" || n == 0 {
-		t.Fatalf("VerifyTiers after migration 022: %d checked, %v, %q, %v", n, bad, note, err)
+		t.Fatalf("VerifyTiers after migration 021: %d checked, %v, %q, %v", n, bad, note, err)
 	}
 	checkTiers(t, db, cls, changeDays(cls))
 	checkTierFilters(t, db, cls)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// A deployment's tier spans are stored twice over (migration 022): packed
+// A deployment's tier spans are stored twice over (migration 021): packed
 // in one row of deployment_spans, which a page reads its tiers from and a
 // write reads to delete the deployment's rows of deployment_tiers by their
 // keys; and a row each in deployment_tiers, keyed (code, from_day,
@@ -15,7 +15,7 @@ import (
 // code (2 bytes), the first day and the day after the last (4 bytes each,
 // YYYYMMDD). Spans come in the order TierSpans gives them: by framework
 // (code / tierCodeWidth), then by first day, without overlap. Migration
-// 022 writes the same bytes in SQL, from the rows it converts.
+// 021 writes the same bytes in SQL, from the rows it converts.
 
 // A span is one stored tier span: a code (tierCodec) and its days.
 type span struct {

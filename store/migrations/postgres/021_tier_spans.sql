@@ -1,4 +1,4 @@
--- PostgreSQL form of 022: a deployment's tier spans packed in one row of
+-- PostgreSQL form of 021: a deployment's tier spans packed in one row of
 -- deployment_spans (store/tierspans.go: 10 bytes a span, its code, first
 -- day and the day after its last, big-endian, as int2send and int4send
 -- write them), and deployment_tiers keyed as the tier filter reads it,

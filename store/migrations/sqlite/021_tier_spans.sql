@@ -18,14 +18,14 @@ FROM deployment_tiers GROUP BY deployment_id;
 
 -- deployment_tiers is the tier filter's index itself: keyed by code and
 -- days, a filter reads the ids from its key alone.
-CREATE TABLE deployment_tiers_022 (
+CREATE TABLE deployment_tiers_021 (
     code          INTEGER NOT NULL,   -- framework and tier, in the codes of the version in projections
     from_day      INTEGER NOT NULL,   -- YYYYMMDD
     until_day     INTEGER NOT NULL,   -- YYYYMMDD, not included
     deployment_id TEXT NOT NULL,
     PRIMARY KEY (code, from_day, until_day, deployment_id)
 ) WITHOUT ROWID;
-INSERT INTO deployment_tiers_022 (code, from_day, until_day, deployment_id)
+INSERT INTO deployment_tiers_021 (code, from_day, until_day, deployment_id)
 SELECT code, from_day, until_day, deployment_id FROM deployment_tiers ORDER BY code, from_day, until_day, deployment_id;
 DROP TABLE deployment_tiers;
-ALTER TABLE deployment_tiers_022 RENAME TO deployment_tiers;
+ALTER TABLE deployment_tiers_021 RENAME TO deployment_tiers;
