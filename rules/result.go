@@ -105,20 +105,21 @@ type RuleResult struct {
 	rule       *Rule
 	missing    unknowns
 	schema     *Schema
-	from       string // for a rule with no date of its own in a framework not in force yet: the framework's
+	from       string // in a framework not in force yet: its first day
 }
 
 // Rule returns the rule the result is about.
 func (r RuleResult) Rule() *Rule { return r.rule }
 
 // EffectiveFrom is the day (YYYY-MM-DD) a rule that is not in force yet
-// applies from: its own effective_from, or, for a rule without one in a
-// framework that does not apply yet, the framework's.
+// applies from: its own effective_from, or, in a framework that does not
+// apply yet, the framework's first day if that is later.
 func (r RuleResult) EffectiveFrom() string {
-	if r.rule != nil && r.rule.EffectiveFrom != "" {
-		return r.rule.EffectiveFrom
+	own := ""
+	if r.rule != nil {
+		own = r.rule.EffectiveFrom
 	}
-	return r.from
+	return max(own, r.from) // days as YYYY-MM-DD order as strings
 }
 
 // Missing lists the unknown facts the rule turns on.

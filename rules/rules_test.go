@@ -166,6 +166,14 @@ func TestDatesAndApplicability(t *testing.T) {
 	if len(r.Later) != 1 || r.Later[0].ID != "R3" || r.Later[0].EffectiveFrom() != "2030-01-01" {
 		t.Errorf("a rule dated after the framework's first day: later %+v", r.Later)
 	}
+	// A rule dated before the framework's first day comes with the framework.
+	later, err := load(t, testMeta+"effective_from: 2031-01-01\n", testRules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := Coming(later.Evaluate(doc, day).Later); c == nil || c.ID != "R3" || c.EffectiveFrom() != "2031-01-01" {
+		t.Errorf("a rule dated before the framework's first day: coming %+v", c)
+	}
 	if b, _ := json.Marshal(late.Evaluate(held, day)); !strings.Contains(string(b), `"effective_from":"2027-01-01"`) {
 		t.Errorf("the JSON does not date the coming rule: %s", b)
 	}
