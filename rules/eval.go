@@ -119,12 +119,12 @@ func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 	res := Result{Framework: fw.ID, Applicability: fw.applicability(f)}
 	if !fw.inForce(asOf) {
 		res.Tier, res.Label = NotApplicable, fw.Label(string(NotApplicable))
-		res.Note = fmt.Sprintf("does not apply on %s (applies from %s)", asOf.Format(time.DateOnly), fw.EffectiveFrom)
+		res.Note = fill(labels().NotInForceNote, "as_of", asOf.Format(time.DateOnly), "from", fw.EffectiveFrom)
 		res.Missing, res.Rules, res.Conditions, res.Obligations = []string{}, []RuleResult{}, []ConditionResult{}, []ObligationResult{}
 		if start, err := time.Parse(time.DateOnly, fw.EffectiveFrom); err == nil && asOf.Before(start) {
 			// Not "outside the Act": the Act will reach the system, it
 			// does not yet, and Later says what it will require.
-			res.Label = "does not apply until " + start.Format("2 January 2006")
+			res.Label = fill(labels().NotYetInForce, "from", start.Format("2 January 2006"))
 		}
 		if explain {
 			res.Later = fw.fromStart(f, asOf)
@@ -155,7 +155,7 @@ func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 		live := !asOf.Before(cr.from) && (cr.to.IsZero() || asOf.Before(cr.to))
 		h := hit{cr: cr, outcome: &cr.rule.Outcome}
 		if t == tError {
-			res.Note = fmt.Sprintf("rule %s could not be evaluated: %s", cr.rule.ID, v.s)
+			res.Note = fill(labels().RuleErrorNote, "rule", cr.rule.ID, "error", v.s)
 			possible = append(possible, h)
 			continue
 		}
