@@ -116,7 +116,7 @@ func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 		return fw.notEncodedResult()
 	}
 	c := fw.compiled
-	res := Result{Framework: fw.ID, Applicability: fw.applicability(f)}
+	res := Result{Framework: fw.ID, Applicability: fw.applicability(f, asOf)}
 	if !fw.inForce(asOf) {
 		res.Tier, res.Label = NotApplicable, fw.Label(string(NotApplicable))
 		res.Note = fill(labels().NotInForceNote, "as_of", asOf.Format(time.DateOnly), "from", fw.EffectiveFrom)
@@ -374,13 +374,14 @@ func (s *Schema) paths(u unknowns) []string {
 	return out
 }
 
-// applicability says whether the framework binds the document's jurisdiction.
-func (fw *Framework) applicability(f *Facts) string {
+// applicability says whether the framework binds the document's jurisdiction
+// on asOf. A state that had not yet signed on asOf is no signatory then.
+func (fw *Framework) applicability(f *Facts, asOf time.Time) string {
 	j := f.Jurisdiction()
 	switch {
 	case j != "" && slices.Contains(fw.Binds, j):
 		return Applies
-	case j != "" && slices.Contains(fw.Signatories, j):
+	case j != "" && slices.Contains(fw.Signatories, j) && fw.signedBy(j, asOf):
 		return SignatoryNotBound
 	}
 	return BenchmarkOnly

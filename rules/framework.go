@@ -28,6 +28,7 @@ type Framework struct {
 	Scope         string              `yaml:"scope" json:"scope"`                       // jurisdiction code, EU, or a region
 	Binds         []string            `yaml:"binds" json:"binds"`                       // jurisdictions where it applies
 	Signatories   []string            `yaml:"signatories" json:"signatories,omitempty"` // signed, not bound
+	SignedOn      map[string]string   `yaml:"signed_on" json:"signed_on,omitempty"`     // signatory → the day it signed
 	Proposal      bool                `yaml:"proposal" json:"proposal"`                 // this project's proposal, not law
 	EffectiveFrom string              `yaml:"effective_from" json:"effective_from,omitempty"`
 	EffectiveTo   string              `yaml:"effective_to" json:"effective_to,omitempty"`
@@ -377,6 +378,7 @@ func (l *loader) checkMeta() {
 	}
 	l.checkDate(l.meta, l.metaName, "effective_from", fw.EffectiveFrom)
 	l.checkDate(l.meta, l.metaName, "effective_to", fw.EffectiveTo)
+	l.checkSignedOn(fw)
 	if len(fw.Sources) == 0 {
 		l.metaErr("sources", "a framework needs at least one source")
 	}
