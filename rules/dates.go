@@ -16,7 +16,8 @@ type changeDays struct {
 
 // Changes returns the days on which the framework's result for some fact
 // document may change: the framework's and each rule's effective_from and
-// effective_to, sorted and without repeats. Between two such days (and
+// effective_to, and each signatory's signing day (its applicability
+// changes then), sorted and without repeats. Between two such days (and
 // before the first, and from the last on) every document keeps the result
 // it has, so a result computed once per interval holds for every day in
 // it. ok is false when some expression reads as_of: then a result may
@@ -38,6 +39,9 @@ func (fw *Framework) Changes() (days []time.Time, ok bool) {
 		}
 		add(fw.EffectiveFrom)
 		add(fw.EffectiveTo)
+		for _, day := range fw.SignedOn {
+			add(day)
+		}
 		for _, cr := range c.rules {
 			for _, t := range []time.Time{cr.from, cr.to} {
 				if !t.IsZero() {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,11 @@ func TestSignedOn(t *testing.T) {
 	fw, err := load(t, meta, testRules)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The result changes on the signing day, so a projection must know it.
+	days, _ := fw.Changes()
+	if !slices.ContainsFunc(days, func(d time.Time) bool { return d.Format(time.DateOnly) == "2025-02-11" }) {
+		t.Errorf("Changes() = %v, want the signing day 2025-02-11 among them", days)
 	}
 	jp, ca := facts(t, "deployment: {jurisdiction: JP}\n"), facts(t, "deployment: {jurisdiction: CA}\n")
 	for _, c := range []struct {
