@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"oversight/analysis"
-	"oversight/rules"
 )
 
 // Colours of the scale, from narrow to wide gap (ColorBrewer PuOr-like
@@ -148,7 +147,7 @@ var funcs = template.FuncMap{
 	"sourceName":  sourceName,
 	"claimSource": claimSource,
 	"langName":    langName,
-	"coming":      rules.Coming,
+	"coming":      coming,
 	"jsonText":    jsonText,
 	"join":        strings.Join,
 	"has":         slices.Contains[[]string],
