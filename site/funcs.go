@@ -148,6 +148,7 @@ var funcs = template.FuncMap{
 	"claimSource": claimSource,
 	"langName":    langName,
 	"coming":      coming,
+	"factsRead":   factsRead,
 	"jsonText":    jsonText,
 	"join":        strings.Join,
 	"has":         slices.Contains[[]string],
