@@ -149,6 +149,7 @@ var funcs = template.FuncMap{
 	"langName":    langName,
 	"coming":      coming,
 	"factsRead":   factsRead,
+	"submitField": submitField,
 	"jsonText":    jsonText,
 	"join":        strings.Join,
 	"has":         slices.Contains[[]string],
