@@ -1,8 +1,11 @@
 package site
 
 import (
+	"strings"
 	"testing"
+	"time"
 
+	"oversight/frameworks"
 	"oversight/rules"
 )
 
@@ -29,5 +32,49 @@ func TestComingRaises(t *testing.T) {
 		if c != nil && c.Tier != rules.HighRisk {
 			t.Errorf("%s: coming %s, want the most severe, high risk", tc.name, c.Tier)
 		}
+	}
+}
+
+// TestDecidedBy: a deployment's page names the article that decides a
+// result in its summary, unless the framework's label already does.
+func TestDecidedBy(t *testing.T) {
+	schema, err := rules.FactSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := schema.ParseFacts("facts", []byte(`{"schema": "observatory.facts/v0", "deployment": {"jurisdiction": "IN"},
+		"operator": {"type": "police", "is_law_enforcement_authority": true, "is_public_body": true},
+		"system": {"is_ai_system": true, "capabilities": ["remote_biometric_identification"], "modalities": ["face"]},
+		"identification": {"mode": "identification", "remote": true, "timing": "real_time"},
+		"setting": {"publicly_accessible": true}, "purposes": ["protest_public_order"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, fw := range fws {
+		res := fw.Evaluate(f, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
+		by := decidedBy(res)
+		if fw.ID == "eu-ai-act" {
+			seen = true
+			if res.Tier != rules.Prohibited || by != "Art. 5(1)(h)" {
+				t.Errorf("eu-ai-act: %s, decided by %q", res.Tier, by)
+			}
+		}
+		if by != "" && strings.ContainsAny(res.Label, "0123456789") {
+			t.Errorf("%s: the label %q already cites a provision, yet %q", fw.ID, res.Label, by)
+		}
+		if len(by) > 2*maxDecidedBy+2 {
+			t.Errorf("%s: decided by %q, too long for a summary", fw.ID, by)
+		}
+		if res.Tier == rules.Indeterminate && by != "" {
+			t.Errorf("%s: undecided, yet decided by %q", fw.ID, by)
+		}
+	}
+	if !seen {
+		t.Fatal("no eu-ai-act framework")
 	}
 }

@@ -148,6 +148,7 @@ var funcs = template.FuncMap{
 	"claimSource": claimSource,
 	"langName":    langName,
 	"coming":      coming,
+	"decidedBy":   decidedBy,
 	"factsRead":   factsRead,
 	"submitField": submitField,
 	"jsonText":    jsonText,
