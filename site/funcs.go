@@ -177,11 +177,11 @@ var funcs = template.FuncMap{
 	"rankText":    rankText,
 	"thinGap":     thinGap,
 	"formulaText": formulaText,
-	"deref": func(v *int64) int64 {
+	"count": func(v *int64) string { // a whole number, with commas between thousands
 		if v == nil {
-			return 0
+			return "0"
 		}
-		return *v
+		return grouped(float64(*v))
 	},
 	"derefF": func(v *float64) float64 {
 		if v == nil {
