@@ -10,9 +10,10 @@ import (
 // The submission form's fields by the path an error names (registry and
 // contrib check a proposal, not the form): the id of the input to link to,
 // with %d for the row of a repeated field, so that an error reads "Your
-// explanation: is required" and takes the reader to that box, rather than
-// "message". The words are the vocabulary "submission field" of
-// labels/en.json, where {n} is the row's number.
+// explanation, field message: is required" and takes the reader to that
+// box, rather than "message" alone (the path stays, as the API names it).
+// The words are the vocabulary "submission field" of labels/en.json,
+// where {n} is the row's number.
 var submitFields = map[string]string{
 	"kind":                       "kind",
 	"target":                     "target",
