@@ -38,18 +38,7 @@ func TestComingRaises(t *testing.T) {
 // TestDecidedBy: a deployment's page names the article that decides a
 // result in its summary, unless the framework's label already does.
 func TestDecidedBy(t *testing.T) {
-	schema, err := rules.FactSchema()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := schema.ParseFacts("facts", []byte(`{"schema": "observatory.facts/v0", "deployment": {"jurisdiction": "IN"},
-		"operator": {"type": "police", "is_law_enforcement_authority": true, "is_public_body": true},
-		"system": {"is_ai_system": true, "capabilities": ["remote_biometric_identification"], "modalities": ["face"]},
-		"identification": {"mode": "identification", "remote": true, "timing": "real_time"},
-		"setting": {"publicly_accessible": true}, "purposes": ["protest_public_order"]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := policeFaceID(t, "IN", "real_time", "protest_public_order")
 	fws, err := frameworks.Load()
 	if err != nil {
 		t.Fatal(err)
