@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"oversight/analysis"
-	"oversight/rules"
 )
 
 // Colours of the scale, from narrow to wide gap (ColorBrewer PuOr-like
@@ -148,7 +147,10 @@ var funcs = template.FuncMap{
 	"sourceName":  sourceName,
 	"claimSource": claimSource,
 	"langName":    langName,
-	"coming":      rules.Coming,
+	"coming":      coming,
+	"decidedBy":   decidedBy,
+	"factsRead":   factsRead,
+	"submitField": submitField,
 	"jsonText":    jsonText,
 	"join":        strings.Join,
 	"has":         slices.Contains[[]string],
@@ -175,11 +177,11 @@ var funcs = template.FuncMap{
 	"rankText":    rankText,
 	"thinGap":     thinGap,
 	"formulaText": formulaText,
-	"deref": func(v *int64) int64 {
+	"count": func(v *int64) string { // a whole number, with commas between thousands
 		if v == nil {
-			return 0
+			return "0"
 		}
-		return *v
+		return grouped(float64(*v))
 	},
 	"derefF": func(v *float64) float64 {
 		if v == nil {

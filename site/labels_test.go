@@ -35,6 +35,9 @@ func TestLabels(t *testing.T) {
 	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}
 	vocabs["condition status"] = []string{rules.Met, rules.Failed, rules.Unknown}
 	vocabs["change"] = []string{analysis.Stricter, analysis.Looser, analysis.Same, analysis.Undecided, analysis.NoLaw, analysis.NotEncoded}
+	for path := range submitFields {
+		vocabs["submission field"] = append(vocabs["submission field"], path)
+	}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
 	}

@@ -49,18 +49,7 @@ func TestLawOf(t *testing.T) {
 // the most severe of them and its date, which the page shows beside
 // today's tier.
 func TestComing(t *testing.T) {
-	schema, err := rules.FactSchema()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := schema.ParseFacts("facts", []byte(`{"schema": "observatory.facts/v0", "deployment": {"jurisdiction": "PK"},
-		"operator": {"type": "police", "is_law_enforcement_authority": true, "is_public_body": true},
-		"system": {"is_ai_system": true, "capabilities": ["remote_biometric_identification"], "modalities": ["face"]},
-		"identification": {"mode": "identification", "remote": true, "timing": "post"},
-		"setting": {"publicly_accessible": true}, "purposes": ["criminal_investigation"]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := policeFaceID(t, "PK", "post", "criminal_investigation")
 	fws, _ := frameworks.Load()
 	for _, fw := range fws {
 		if fw.ID != "eu-ai-act" {
@@ -134,4 +123,24 @@ func lawKey(sg registry.Safeguard) string {
 		return sg.Instrument
 	}
 	return "name:" + sg.Name
+}
+
+// policeFaceID is the fact document of a police force's face
+// identification at a distance in a public place, in a jurisdiction, live
+// or after the event (timing), for one purpose.
+func policeFaceID(t *testing.T, jurisdiction, timing, purpose string) *rules.Facts {
+	t.Helper()
+	schema, err := rules.FactSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := schema.ParseFacts("facts", []byte(`{"schema": "observatory.facts/v0", "deployment": {"jurisdiction": "`+jurisdiction+`"},
+		"operator": {"type": "police", "is_law_enforcement_authority": true, "is_public_body": true},
+		"system": {"is_ai_system": true, "capabilities": ["remote_biometric_identification"], "modalities": ["face"]},
+		"identification": {"mode": "identification", "remote": true, "timing": "`+timing+`"},
+		"setting": {"publicly_accessible": true}, "purposes": ["`+purpose+`"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -31,6 +31,9 @@ func (s *Site) money(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		for _, f := range l.Flows {
 			ids = append(ids, f.Deployment)
 		}
+		if len(l.Flows) == 0 { // named as financier, with no entry: listed by title
+			ids = append(ids, l.Deployments...)
+		}
 	}
 	for _, f := range net.Unattributed {
 		ids = append(ids, f.Deployment)

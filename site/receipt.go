@@ -1,10 +1,12 @@
 package site
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
 	"oversight/account"
+	"oversight/contrib"
 	"oversight/internal/auth"
 	"oversight/internal/params"
 	"oversight/registry"
@@ -44,10 +46,30 @@ func (s *Site) showReceipt(w http.ResponseWriter, r *http.Request, status int, e
 	if err != nil {
 		return err
 	}
+	rd, err := s.Open(r.Context())
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	title, err := targetTitle(r.Context(), rd, sub)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "receipt", map[string]any{"Title": "Your submission", "S": sub.Public(), "Token": r.PathValue("token"),
-		"CSRF": token, "Errors": errs})
+		"CSRF": token, "Errors": errs, "TargetTitle": title})
 	return nil
+}
+
+// targetTitle is the title of the deployment a submission concerns, for
+// its receipt to name it as the register does; "" for a new deployment,
+// or one the register no longer lists (the receipt then shows its id).
+func targetTitle(ctx context.Context, rd Reader, sub *contrib.Submission) (string, error) {
+	if sub.Target == "" {
+		return "", nil
+	}
+	titles, err := names(ctx, rd, "deployment", []string{sub.Target})
+	return titles[sub.Target], err
 }
 
 // answerReceipt carries out the receipt page's forms: the contributor's

@@ -97,7 +97,7 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	data := map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
 		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
-		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets), "Counts": counts,
+		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets), "Counts": counts, "Matching": matching(counts, f.Status),
 	}
 	s.render(w, r, http.StatusOK, "search", data)
 	return nil
@@ -209,4 +209,24 @@ func tierOptions(c *analysis.Classifier) []tierOption {
 		}
 	}
 	return out
+}
+
+// matching is how many deployments the filter selects, read from the
+// counts beside its choices: every deployment has one status, and the
+// status facet leaves out the status filter, so the count beside the
+// chosen status, or the sum of them all, is the whole selection. -1 where
+// the database could not count (a tier filter while tiers are written, or
+// very common words).
+func matching(counts *registry.Facets, status string) int {
+	if counts == nil {
+		return -1
+	}
+	if status != "" {
+		return counts.Status[status]
+	}
+	n := 0
+	for _, c := range counts.Status {
+		n += c
+	}
+	return n
 }

@@ -102,7 +102,11 @@ func (s *Site) submit(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusCreated, "receipt", map[string]any{"Title": "Submission received", "S": sub.Public(), "Token": token, "New": true})
+	title, err := targetTitle(r.Context(), rd, sub)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusCreated, "receipt", map[string]any{"Title": "Submission received", "S": sub.Public(), "Token": token, "New": true, "TargetTitle": title})
 	return nil
 }
 
