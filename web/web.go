@@ -186,8 +186,9 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 // them, then answers from the response cache where it can, or with the
 // answer another request for the URL is making (see flight), and otherwise
 // runs the request if the register has room for it (see shedder); all of
-// it within RequestDeadline of its arrival. Every response carries the
-// security headers.
+// it within RequestDeadline of its arrival. A full tile made before, which
+// reads nothing of the register, is answered ahead of all that. Every
+// response carries the security headers.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setSecurityHeaders(w.Header())
 	// A full tile never changes, and anyone may read it: it needs no read
