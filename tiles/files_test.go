@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -166,5 +167,70 @@ func TestStoredTileAnswers(t *testing.T) {
 	}
 	if part.Header.Get("ETag") != get.Header.Get("ETag") || !strings.Contains(part.Header.Get("Cache-Control"), "immutable") {
 		t.Errorf("Range headers: %v", part.Header)
+	}
+}
+
+// TestStoredTilesOverTCP: over a real connection, where the body goes to
+// sendfile, stored tiles answer their files' bytes one after another on
+// one kept-alive connection, HEAD and a Range included, and a 304 for
+// the ETag the client holds.
+func TestStoredTilesOverTCP(t *testing.T) {
+	db := testreg.Open(t, fixture.Set(600))
+	dir := t.TempDir()
+	s := newFilesServer(t, db, dir)
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(s.s)
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	paths := []string{"tile/0/000", "tile/entries/000", "tile/0/001", "tile/entries/001"}
+	for _, p := range paths {
+		s.get(http.MethodGet, p) // made and stored
+	}
+	do := func(method, path string, header ...string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.URL+"/log/"+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		return resp, b
+	}
+	for range 2 {
+		for _, p := range paths {
+			want, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, b := do(http.MethodGet, p)
+			if r.StatusCode != 200 || !bytes.Equal(b, want) || r.Header.Get("Content-Length") != strconv.Itoa(len(want)) ||
+				r.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || r.Header.Get("Content-Type") != "application/octet-stream" {
+				t.Errorf("GET %s: %s, %d bytes of %d, headers %v", p, r.Status, len(b), len(want), r.Header)
+			}
+			if h, hb := do(http.MethodHead, p); h.StatusCode != 200 || len(hb) != 0 || h.ContentLength != int64(len(want)) {
+				t.Errorf("HEAD %s: %s, %d bytes, length %d", p, h.Status, len(hb), h.ContentLength)
+			}
+			if part, pb := do(http.MethodGet, p, "Range", "bytes=100-"); part.StatusCode != http.StatusPartialContent || !bytes.Equal(pb, want[100:]) {
+				t.Errorf("Range %s: %s, %d bytes", p, part.Status, len(pb))
+			}
+			if nm, nb := do(http.MethodGet, p, "If-None-Match", r.Header.Get("ETag")); nm.StatusCode != http.StatusNotModified || len(nb) != 0 {
+				t.Errorf("If-None-Match %s: %s, %d bytes", p, nm.Status, len(nb))
+			}
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections for one client's requests in turn, want 1 kept alive", n)
 	}
 }

@@ -2,7 +2,6 @@ package tiles
 
 import (
 	"io"
-	"io/fs"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,7 +21,7 @@ import (
 // two seeks to learn a length the file's stat gave already; it answers
 // the rare request with a Range.
 func serveFile(w http.ResponseWriter, r *http.Request, f *tilestore.Files, t tlog.Tile) bool {
-	file, fi, err := f.Open(t)
+	file, err := f.Open(t)
 	if err != nil {
 		return false
 	}
@@ -30,8 +29,11 @@ func serveFile(w http.ResponseWriter, r *http.Request, f *tilestore.Files, t tlo
 	h := w.Header()
 	h["Content-Type"] = octetStream
 	h["Cache-Control"] = immutableHeader
-	etag := fileETag(fi)
-	h["Etag"] = []string{etag}
+	// The ETag and the length in one allocation: the header map holds
+	// each as a slice of one.
+	vals := &[2]string{fileETag(file.ModTime().UnixNano(), file.Size()), contentLength(file.Size())}
+	etag := vals[0]
+	h["Etag"] = vals[0:1:1]
 	if _, ranged := r.Header["Range"]; ranged {
 		// No modification time: the ETag says all a cache needs, and a
 		// tile's bytes do not depend on when its file was written.
@@ -43,7 +45,7 @@ func serveFile(w http.ResponseWriter, r *http.Request, f *tilestore.Files, t tlo
 		return true
 	}
 	h["Accept-Ranges"] = acceptRanges
-	h["Content-Length"] = []string{strconv.FormatInt(fi.Size(), 10)}
+	h["Content-Length"] = vals[1:2:2]
 	if r.Method == http.MethodHead {
 		return true
 	}
@@ -53,15 +55,30 @@ func serveFile(w http.ResponseWriter, r *http.Request, f *tilestore.Files, t tlo
 	// for each tile). A writer that cannot flush is copied to as it is.
 	w.WriteHeader(http.StatusOK)
 	http.NewResponseController(w).Flush()
-	io.CopyN(w, file, fi.Size()) // the length known: one sendfile, not a second to find the end
+	io.CopyN(w, file, file.Size()) // the length known: one sendfile, not a second to find the end
 	return true
 }
 
 var acceptRanges = []string{"bytes"}
 
+// hashTileLength is the Content-Length of every full hash tile.
+var hashTileLength = strconv.Itoa(256 * tlog.HashSize)
+
+func contentLength(n int64) string {
+	if n == 256*tlog.HashSize {
+		return hashTileLength
+	}
+	return strconv.FormatInt(n, 10)
+}
+
 // fileETag is a stored tile's ETag, from its file's modification time and
 // size as nginx makes it: a file is written once, whole, so a new time is
 // a new file, and the same file keeps its tag for as long as it stands.
-func fileETag(fi fs.FileInfo) string {
-	return `"` + strconv.FormatInt(fi.ModTime().UnixNano(), 16) + "-" + strconv.FormatInt(fi.Size(), 16) + `"`
+func fileETag(modNano, size int64) string {
+	var b [48]byte
+	e := append(b[:0], '"')
+	e = strconv.AppendInt(e, modNano, 16)
+	e = append(e, '-')
+	e = strconv.AppendInt(e, size, 16)
+	return string(append(e, '"'))
 }

@@ -48,19 +48,20 @@ func Handler(prefix string, open func(context.Context) (Reader, error)) *Server 
 // the tile is kept in memory, at most cacheBytes of full tiles' bodies
 // (cacheMaxBytes when 0).
 func HandlerWithFiles(prefix string, open func(context.Context) (Reader, error), files *tilestore.Files, cacheBytes int) *Server {
-	return &Server{prefix: prefix, open: open, files: files, cache: tileCache{maxBytes: cmp.Or(cacheBytes, cacheMaxBytes)}}
+	return &Server{prefix: prefix, dir: prefix + "/", open: open, files: files, cache: tileCache{maxBytes: cmp.Or(cacheBytes, cacheMaxBytes)}}
 }
 
 // A Server serves a log's tiles.
 type Server struct {
 	prefix string
+	dir    string // prefix + "/"
 	open   func(context.Context) (Reader, error)
 	files  *tilestore.Files // nil: full tiles are kept in cache only
 	cache  tileCache
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path, ok := strings.CutPrefix(r.URL.Path, s.prefix+"/")
+	path, ok := strings.CutPrefix(r.URL.Path, s.dir)
 	if !ok || r.Method != http.MethodGet && r.Method != http.MethodHead {
 		http.NotFound(w, r)
 		return
@@ -89,7 +90,7 @@ func (s *Server) ServeCached(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
-	path, ok := strings.CutPrefix(r.URL.Path, s.prefix+"/")
+	path, ok := strings.CutPrefix(r.URL.Path, s.dir)
 	if !ok {
 		return false
 	}

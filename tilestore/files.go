@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -28,12 +27,15 @@ import (
 // log; Verify compares every stored file with the log.
 type Files struct {
 	dir    string
+	root   string      // dir cleaned, with a separator after it
 	failed atomic.Bool // a write failed: logged once
 }
 
 // NewFiles keeps tiles under dir, which is created when the first tile is
 // written.
-func NewFiles(dir string) *Files { return &Files{dir: dir} }
+func NewFiles(dir string) *Files {
+	return &Files{dir: dir, root: filepath.Clean(dir) + string(filepath.Separator)}
+}
 
 // Dir is the directory the tiles are kept under.
 func (f *Files) Dir() string { return f.dir }
@@ -46,7 +48,12 @@ const tmpPrefix = ".tmp-"
 // package, so its path holds only "tile", "entries", digits, "x", "." and
 // "/", and never climbs out of dir.
 func (f *Files) name(t tlog.Tile) string {
-	return filepath.Join(f.dir, filepath.FromSlash(Path(t)))
+	if !valid(t) || filepath.Separator != '/' {
+		return filepath.Join(f.dir, filepath.FromSlash(Path(t)))
+	}
+	// Made in one buffer: a name a request, without fmt.
+	var buf [256]byte
+	return string(appendPath(append(buf[:0], f.root...), t))
 }
 
 // Full reports whether path names a full tile, the only kind stored, and
@@ -55,8 +62,8 @@ func Full(path string) (tlog.Tile, bool) {
 	if !strings.HasPrefix(path, "tile/") || strings.Contains(path, ".p/") {
 		return tlog.Tile{}, false
 	}
-	t, err := ParsePath(path)
-	return t, err == nil && t.W == 1<<Height
+	t, ok := parsePath(path)
+	return t, ok && t.W == 1<<Height
 }
 
 // hashTileSize is the size of every full hash tile.
@@ -65,27 +72,19 @@ const hashTileSize = (1 << Height) * tlog.HashSize
 // Open opens the stored file of full tile t. A hash tile whose file is
 // not exactly 256 hashes long is not served: it was cut short.
 //
-// The file is opened with open(2) and wrapped by os.NewFile rather than
-// by os.Open, which offers every file to the network poller: for a
-// regular file that is four fcntl calls and an epoll_ctl that fails, a
-// third of the system calls of serving a tile (docs/performance.md,
-// "Tiles against nginx, quiet").
-func (f *Files) Open(t tlog.Tile) (*os.File, fs.FileInfo, error) {
-	name := f.name(t)
-	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+// The file is opened with open(2) and one fstat, and is not made an
+// os.File (see File): serving a tile is then the request's read, open,
+// fstat, the header's write, sendfile and close.
+func (f *Files) Open(t tlog.Tile) (*File, error) {
+	file, err := openFile(f.name(t))
 	if err != nil {
-		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, err
 	}
-	file := os.NewFile(uintptr(fd), name)
-	fi, err := file.Stat()
-	if err == nil && (!fi.Mode().IsRegular() || fi.Size() == 0 || t.L >= 0 && fi.Size() != hashTileSize) {
-		err = fmt.Errorf("tile file %s: %d bytes, not a full tile", file.Name(), fi.Size())
-	}
-	if err != nil {
+	if file.size == 0 || t.L >= 0 && file.size != hashTileSize {
 		file.Close()
-		return nil, nil, err
+		return nil, fmt.Errorf("tile file %s: %d bytes, not a full tile", f.name(t), file.size)
 	}
-	return file, fi, nil
+	return file, nil
 }
 
 // Write stores body as the file of full tile t, atomically: a reader sees

@@ -53,7 +53,7 @@ func (f *Files) Fill(ctx context.Context, open func(context.Context) (Reader, er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if file, _, err := f.Open(t); err == nil {
+		if file, err := f.Open(t); err == nil {
 			file.Close()
 			return nil
 		}

@@ -82,6 +82,9 @@ type server struct {
 	pages  *site.Site
 	facts  *factSync
 	tiles  *tiles.Server // answers a full tile it made before ahead of the rest
+	// tilesPublic: the route table lets anyone read the log's tiles, so
+	// a request for a full tile without a token is served first of all.
+	tilesPublic bool
 	// writes bounds each client's writes (submissions, answers, sign-ins,
 	// decisions), keyed without keeping its address.
 	writes  *ratelimit.Limiter
@@ -166,6 +169,9 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 	shed := newShedder(readers, shedWait, shedRetry)
 	s := &server{reg: reg, facts: facts, cache: responseCache{now: now, maxBytes: o.ResponseCache}, auth: authn, access: newAccessTable(access), pages: pages, tiles: log,
 		writes: ratelimit.New(o.Writes, maxClients, now), origins: http.NewCrossOriginProtection()}
+	if probe, err := http.NewRequest(http.MethodGet, "/log/tile/0/000", nil); err == nil {
+		s.tilesPublic = s.access.rule(probe).public()
+	}
 	s.inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
 			mux.ServeHTTP(w, r)
@@ -180,10 +186,21 @@ func NewWithOptions(reg Register, cls *analysis.Classifier, o Options) (http.Han
 // them, then answers from the response cache where it can, or with the
 // answer another request for the URL is making (see flight), and otherwise
 // runs the request if the register has room for it (see shedder); all of
-// it within RequestDeadline of its arrival. Every response carries the
-// security headers.
+// it within RequestDeadline of its arrival. A full tile made before, which
+// reads nothing of the register, is answered ahead of all that. Every
+// response carries the security headers.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setSecurityHeaders(w.Header())
+	// A full tile never changes, and anyone may read it: it needs no read
+	// of the register, so neither the response cache nor the shedder, no
+	// deadline (nothing in it waits; the server's write timeout bounds
+	// its sending), and no admission but the route table's, checked once
+	// (tilesPublic). A request with a token is admitted first, so that a
+	// program learns at once that its token is not valid.
+	tried := s.tilesPublic && len(r.Header["Authorization"]) == 0
+	if tried && s.tiles.ServeCached(w, r) {
+		return
+	}
 	r, cancel := withDeadline(RequestDeadline, r)
 	defer cancel()
 	r, rl, err := s.admit(w, r)
@@ -194,9 +211,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rl == nil {
 		return // admit answered
 	}
-	// A full tile never changes: it needs no read of the register, so
-	// neither the response cache's nor the shedder's.
-	if s.tiles.ServeCached(w, r) {
+	if !tried && s.tiles.ServeCached(w, r) {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
