@@ -16,11 +16,12 @@ import (
 // The class rows and the pending marks are written in parts of
 // resetRows: on SQLite each statement of several rows keeps the pages it
 // changes, as they were, so that it can be undone alone (its statement
-// journal), and the writer keeps that journal in memory (temp_store). One
-// statement deleting a million class rows, whose trigger runs for each,
-// held 504 MB beyond the server's budget, and one marking a million
-// deployments pending 101 MB; in parts of 1,000, 12 MB and none
-// (docs/performance.md, "Projecting a whole register at 1M").
+// journal), and the writer keeps that journal in memory (temp_store). At
+// 1M deployments one statement deleting the class rows, whose trigger
+// runs for each, held 504 MB, and one marking every deployment pending
+// 101 MB: the server peaked at 602 MB against a budget of 300. In parts,
+// 12 MB and none, and the server's peak was 116 MB (docs/performance.md,
+// "The memory of a whole re-projection at 1M").
 func resetTiers(ctx context.Context, tx *sql.Tx, d dialect, version string) error {
 	// class_counts goes first, so that its triggers find no row to
 	// change as each class row goes.
