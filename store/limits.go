@@ -39,6 +39,11 @@ type limits struct {
 	// import leaves them pending, for ProjectTiers, since classifying
 	// them would take most of its time.
 	tierBatch, tiersInline int
+	// resetRows is how many class rows one statement deletes, and how
+	// many deployments one statement marks pending, when every tier is
+	// projected again (resetTiers): SQLite holds what such a statement
+	// changes in memory until it ends.
+	resetRows int
 	// maxWordsSeen bounds the words a write remembers sending to
 	// search_words. An import of a million synthetic deployments holds a
 	// million words (each one's number is a word of its own): past the
@@ -58,5 +63,6 @@ var defaultLimits = limits{
 	jointRows:    2000,
 	tierBatch:    500,
 	tiersInline:  1000,
+	resetRows:    1000,
 	maxWordsSeen: 1 << 16,
 }

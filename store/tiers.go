@@ -104,10 +104,10 @@ func tierVersion(ctx context.Context, q querier) (string, error) {
 // ProjectTiers brings the tier projection up to date with the store's
 // projector, and returns how many deployments it projected. If the table
 // holds another version's tiers (or none), every deployment is marked
-// pending; then the pending deployments are projected, tierBatch a
-// transaction, so that writers wait for one batch at most. Readers go on
-// meanwhile, classifying under tier filters until no deployment is
-// pending.
+// pending (resetTiers); then the pending deployments are projected,
+// tierBatch a transaction, so that writers wait for one batch at most.
+// Readers go on meanwhile, classifying under tier filters until no
+// deployment is pending.
 func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 	p := s.tiers.projector()
 	if p == nil {
@@ -123,16 +123,7 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 		if err != nil || have == p.TierVersion() {
 			return err
 		}
-		// class_counts goes first, so that its triggers find no row to
-		// change as each class row goes.
-		for _, q := range []string{"DELETE FROM deployment_tiers", "DELETE FROM deployment_spans", "DELETE FROM tier_pending", "DELETE FROM class_counts",
-			"DELETE FROM deployment_classes", "DELETE FROM fact_classes", "INSERT INTO tier_pending (deployment_id) SELECT id FROM deployments"} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		tw := newTxWriter(ctx, s.d, tx, p)
-		return setVersion(tw, p.TierVersion())
+		return resetTiers(ctx, tx, s.d, p.TierVersion())
 	})
 	if err != nil {
 		return 0, fmt.Errorf("projecting tiers: %w", err)

@@ -89,7 +89,10 @@ func TestTierProjection(t *testing.T) {
 	}
 	checkTiers(t, db, cls, days)
 
-	// Another version of the frameworks projects every deployment again.
+	// Another version of the frameworks projects every deployment again,
+	// its class rows deleted and its deployments marked pending in parts.
+	defer func(n int) { db.d.resetRows = n }(db.d.resetRows)
+	db.d.resetRows = 4
 	other := otherVersion{cls}
 	if ready, err := db.SetTierProjector(ctx, other); err != nil || ready {
 		t.Fatalf("SetTierProjector with another version: ready %v, %v", ready, err)
