@@ -348,16 +348,18 @@ func (t *Table) FactsRevision(id string) (int64, bool) { return t.c.FactsRevisio
 
 // Of returns a deployment's tier under each framework, in FrameworkIDs'
 // order, and beside each what it becomes by a rule that holds on the facts
-// but is not in force yet (rules.Coming), as "from 2027-12-02: high_risk
-// (Art. 6(2); Annex III point 1(a))", or "" when nothing is coming: so that
-// a tier that holds today is not read as the last word.
+// but is not in force yet and raises it (rules.Result.Raising, as the
+// pages show it), as "from 2027-12-02: high_risk (Art. 6(2); Annex III
+// point 1(a))", or "" when nothing that raises it is coming: so that a
+// tier that holds today is not read as the last word, nor a prohibition
+// as one that a later rule relaxes.
 func (t *Table) Of(d *registry.Deployment) (tiers, later []string, err error) {
 	f, _ := t.c.FactsFor(d)
 	tiers, later = make([]string, len(t.c.frameworks)), make([]string, len(t.c.frameworks))
 	for i, fw := range t.c.frameworks {
 		res := fw.Evaluate(f, t.asOf)
 		tiers[i] = string(res.Tier)
-		if c := rules.Coming(res.Later); c != nil {
+		if c := res.Raising(); c != nil {
 			later[i] = fmt.Sprintf("from %s: %s (%s)", c.EffectiveFrom(), c.Tier, c.Rule().Citation.Article)
 		}
 	}

@@ -113,6 +113,20 @@ func TestTableLater(t *testing.T) {
 	if l := got["au-privacy-act"][1]; l != "" {
 		t.Errorf("au-privacy-act: nothing is coming, yet %q", l)
 	}
+	// A practice prohibited today keeps nothing in later, though a high-risk
+	// rule comes into force for it too: "from 2027-12-02: high_risk" beside
+	// "prohibited" would read as a ban that ends (the pages do the same).
+	delhi := &registry.Deployment{ID: "in-delhi-police-afrs-protests"}
+	if facts[delhi.ID] == nil {
+		t.Fatalf("no curated facts for %s", delhi.ID)
+	}
+	eu := slices.Index(table.FrameworkIDs(), "eu-ai-act")
+	if tiers, later, _ := table.Of(delhi); tiers[eu] != "prohibited" || later[eu] != "" {
+		t.Errorf("eu-ai-act, %s: %q, later %q; want prohibited and nothing later", delhi.ID, tiers[eu], later[eu])
+	}
+	if res := c.frameworks[eu].Evaluate(facts[delhi.ID], time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)); rules.Coming(res.Later) == nil {
+		t.Errorf("eu-ai-act, %s: no rule coming at all, so this case tests nothing", delhi.ID)
+	}
 	later2028 := c.Table(time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC))
 	if tiers, later, _ := later2028.Of(shop); tiers[slices.Index(later2028.FrameworkIDs(), "eu-ai-act")] != "high_risk" ||
 		later[slices.Index(later2028.FrameworkIDs(), "eu-ai-act")] != "" {

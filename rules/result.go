@@ -141,6 +141,28 @@ func Coming(later []RuleResult) *RuleResult {
 	return best
 }
 
+// Raising returns the rule not yet in force to name beside the result's
+// tier: the most severe of its later rules (Coming), and only where it
+// raises the tier. A practice prohibited today that later rules will also
+// make high risk stays prohibited, and "from 2027: high risk" beside it
+// would read as a relaxation. An undecided result is compared with the
+// least severe tier its unknown facts still allow. Nil when nothing that
+// raises it is coming.
+func (r Result) Raising() *RuleResult {
+	c := Coming(r.Later)
+	if c == nil {
+		return nil
+	}
+	now := r.Tier
+	if r.Tier == Indeterminate && r.Bounds != nil {
+		now = r.Bounds.Least
+	}
+	if c.Tier.Severity() <= now.Severity() {
+		return nil
+	}
+	return c
+}
+
 // MarshalJSON writes the rule's result with its citation and explanation.
 func (r RuleResult) MarshalJSON() ([]byte, error) {
 	out := struct {
