@@ -118,7 +118,13 @@ func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 	c := fw.compiled
 	res := Result{Framework: fw.ID, Applicability: fw.applicability(f, asOf)}
 	if !fw.inForce(asOf) {
-		res.Tier, res.Label = NotApplicable, fw.Label(string(NotApplicable))
+		res.Tier = NotApplicable
+		if !explain {
+			// TierAt: a projection asks this of every deployment, and
+			// reads only the tier.
+			return res
+		}
+		res.Label = fw.Label(string(NotApplicable))
 		res.Note = fill(labels().NotInForceNote, "as_of", asOf.Format(time.DateOnly), "from", fw.EffectiveFrom)
 		res.Missing, res.Rules, res.Conditions, res.Obligations = []string{}, []RuleResult{}, []ConditionResult{}, []ObligationResult{}
 		if start, err := time.Parse(time.DateOnly, fw.EffectiveFrom); err == nil && asOf.Before(start) {
@@ -126,9 +132,7 @@ func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 			// does not yet, and Later says what it will require.
 			res.Label = fill(labels().NotYetInForce, "from", start.Format("2 January 2006"))
 		}
-		if explain {
-			res.Later = fw.fromStart(f, asOf)
-		}
+		res.Later = fw.fromStart(f, asOf)
 		return res
 	}
 	act := c.pool.Get().(*activation)

@@ -9,7 +9,7 @@ import (
 	"oversight/rules"
 )
 
-// TestComingRaises: the page names a rule not yet in force only where it
+// TestComingRaises: the page names a rule not yet in force (rules.Result.Raising) only where it
 // will raise today's tier, never beside a more severe one.
 func TestComingRaises(t *testing.T) {
 	later := []rules.RuleResult{{Tier: rules.HighRisk}, {Tier: rules.Transparency}}
@@ -25,7 +25,7 @@ func TestComingRaises(t *testing.T) {
 		{"undecided, at least prohibited unless", rules.Result{Tier: rules.Indeterminate, Bounds: &rules.Bounds{Least: rules.ProhibitedUnless, Most: rules.Prohibited}, Later: later}, false},
 		{"nothing later", rules.Result{Tier: rules.MinimalRisk}, false},
 	} {
-		c := coming(tc.r)
+		c := tc.r.Raising()
 		if (c != nil) != tc.raises {
 			t.Errorf("%s: coming %+v, want raises=%v", tc.name, c, tc.raises)
 		}

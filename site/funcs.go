@@ -147,7 +147,6 @@ var funcs = template.FuncMap{
 	"sourceName":  sourceName,
 	"claimSource": claimSource,
 	"langName":    langName,
-	"coming":      coming,
 	"decidedBy":   decidedBy,
 	"factsRead":   factsRead,
 	"submitField": submitField,
