@@ -124,9 +124,9 @@ type handDoc struct {
 	opType                           *string
 	remote, public, isLE, emotionsMS *bool
 	untargeted, unrelated, dispro    *bool
-	solely, supports                 *bool
+	assessed, solely, supports       *bool
 	enabling, fria, registered       *bool
-	urgency, perUse, review, notify  *bool
+	urgency, perUse, review          *bool
 	sentence                         *int64
 }
 
@@ -169,11 +169,10 @@ func handFacts(tb testing.TB, docs []*Facts) []*handDoc {
 			public: bl(f, "setting.publicly_accessible"), isLE: bl(f, "operator.is_law_enforcement_authority"),
 			emotionsMS: bl(f, "inferences.medical_or_safety_reason"), untargeted: bl(f, "inferences.scraping.untargeted"),
 			unrelated: bl(f, "inferences.social_score.detrimental_unrelated_context"), dispro: bl(f, "inferences.social_score.detrimental_disproportionate"),
-			solely: bl(f, "inferences.offending_risk.solely_profiling"), supports: bl(f, "inferences.offending_risk.supports_human_assessment_objective_facts"),
+			assessed: bl(f, "inferences.offending_risk.assessed"), solely: bl(f, "inferences.offending_risk.solely_profiling"), supports: bl(f, "inferences.offending_risk.supports_human_assessment_objective_facts"),
 			enabling: bl(f, "legal_basis.specific_enabling_law"), fria: bl(f, "safeguards.fria_done"),
 			registered: bl(f, "safeguards.registered_in_public_register"), urgency: bl(f, "safeguards.authorisation.urgency_invoked"),
 			perUse: bl(f, "safeguards.authorisation.per_use"), review: bl(f, "safeguards.human_review_before_action"),
-			notify: bl(f, "safeguards.regulators_notified"),
 		}
 		if v, ok := f.Value("offence.max_custodial_sentence_years"); ok {
 			n := v.(int64)
@@ -349,7 +348,7 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 		{"EU-AIA-5-1-f", "Art. 5(1)(f)", "emotions at work", Prohibited, and(has(h.caps, "system.capabilities", "emotion_recognition"), anyOf(h.spaces, "setting.spaces", "workplace", "education"), notTrue(h.emotionsMS, "inferences.medical_or_safety_reason")), false},
 		{"EU-AIA-5-1-g", "Art. 5(1)(g)", "categorisation", Prohibited, and(has(h.caps, "system.capabilities", "biometric_categorisation"), anyOf(h.traits, "inferences.sensitive_traits", art5g...), not(carveOut)), false},
 		{"EU-AIA-5-1-c", "Art. 5(1)(c)(i)-(ii)", "social scoring", Prohibited, and(has(h.caps, "system.capabilities", "social_scoring"), or(isTrue(h.unrelated, "inferences.social_score.detrimental_unrelated_context"), isTrue(h.dispro, "inferences.social_score.detrimental_disproportionate"))), false},
-		{"EU-AIA-5-1-d", "Art. 5(1)(d)", "profiling", Prohibited, and(has(h.caps, "system.capabilities", "individual_risk_assessment"), isTrue(h.solely, "inferences.offending_risk.solely_profiling"), notTrue(h.supports, "inferences.offending_risk.supports_human_assessment_objective_facts")), false},
+		{"EU-AIA-5-1-d", "Art. 5(1)(d)", "profiling", Prohibited, and(has(h.caps, "system.capabilities", "individual_risk_assessment"), isTrue(h.assessed, "inferences.offending_risk.assessed"), isTrue(h.solely, "inferences.offending_risk.solely_profiling"), notTrue(h.supports, "inferences.offending_risk.supports_human_assessment_objective_facts")), false},
 	}
 	certain, decided := MinimalRisk, false
 	var missing, condMissing []string
@@ -360,7 +359,7 @@ func handArt5(h *handDoc, asOf time.Time) Result {
 			tier := r.tier
 			if r.id == "EU-AIA-5-1-h-exception" {
 				conds := exceptionConds(h, listedObjective)
-				ids := []string{"listed-objective", "national-law", "targeted-individual-only", "fria", "registration", "prior-authorisation", "no-solely-automated-adverse-decision", "notification"}
+				ids := []string{"listed-objective", "national-law", "targeted-individual-only", "fria", "registration", "prior-authorisation", "no-solely-automated-adverse-decision"}
 				failed, unknown := false, false
 				for i, c := range conds {
 					cr := ConditionResult{Rule: r.id, ID: ids[i], Status: Met}
@@ -454,7 +453,6 @@ func exceptionConds(h *handDoc, listedObjective k3) []k3 {
 		and(eq(h.authType, "safeguards.authorisation.type", "judicial", "independent_admin_binding"), isTrue(h.perUse, "safeguards.authorisation.per_use"),
 			or(eq(h.authTiming, "safeguards.authorisation.timing", "prior"), and(isTrue(h.urgency, "safeguards.authorisation.urgency_invoked"), eq(h.authTiming, "safeguards.authorisation.timing", "within_24h")))),
 		isTrue(h.review, "safeguards.human_review_before_action"),
-		isTrue(h.notify, "safeguards.regulators_notified"),
 	}
 }
 
