@@ -9,7 +9,7 @@ import (
 	"oversight/registry"
 )
 
-// fixture is a register of two deployments: "a" with five facts on two
+// fixture is a register of two deployments and one profile (see profile): "a" with five facts on two
 // sources, "b" with one fact naming no source.
 func fixture() *registry.Set {
 	a := &registry.Deployment{
@@ -30,7 +30,7 @@ func fixture() *registry.Set {
 		Operator: registry.Operator{Name: "City"},
 		Sources:  []registry.Source{{Key: "q", URL: "https://example.org/q"}},
 	}
-	return &registry.Set{Deployments: []*registry.Deployment{a, b}}
+	return &registry.Set{Deployments: []*registry.Deployment{a, b}, Jurisdictions: []*registry.Jurisdiction{profile()}}
 }
 
 func TestFacts(t *testing.T) {
@@ -79,9 +79,11 @@ func TestCount(t *testing.T) {
 
 func TestCountRefusesUnknown(t *testing.T) {
 	for ledger, want := range map[string]string{
-		"a\tp1\tread\t\nz\tp1\tread\t\n": `line 3: deployment "z" is not in the register`,
-		"a\tp9\tread\t\n":                `line 2: deployment a has no source "p9"`,
-		"b\tp1\tread\t\n":                `line 2: deployment b has no source "p1"`,
+		"a\tp1\tread\t\nz\tp1\tread\t\n": `line 3: "z" is neither a deployment nor a jurisdiction code in the register`,
+		"a\tp9\tread\t\n":                `line 2: a has no source "p9"`,
+		"b\tp1\tread\t\n":                `line 2: b has no source "p1"`,
+		"XX\tp1\tread\t\n":               `line 2: XX has no source "p1"`,
+		"xx\tx1\tread\t\n":               `line 2: "xx" is neither a deployment nor a jurisdiction code in the register`,
 	} {
 		rows, err := ParseLedger(strings.NewReader(header + "\n" + ledger))
 		if err != nil {
@@ -114,7 +116,7 @@ func TestLedgers(t *testing.T) {
 		n, err := Count(set, rows)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
-		} else if n.Deployments == 0 || n.Facts == 0 {
+		} else if n.Deployments+n.Profiles == 0 || n.Facts == 0 {
 			t.Errorf("%s: %+v, want deployments and facts", name, n)
 		}
 	}
