@@ -33,14 +33,20 @@ func fixture() *registry.Set {
 	return &registry.Set{Deployments: []*registry.Deployment{a, b}, Jurisdictions: []*registry.Jurisdiction{profile()}}
 }
 
-func TestFacts(t *testing.T) {
-	var got []string
-	for _, f := range Facts(fixture().Deployments[0]) {
-		got = append(got, f.Label+"="+strings.Join(f.Sources, "+"))
+// factString writes facts as "label=key+key ...", for comparing lists.
+func factString(fs []Fact) string {
+	var s []string
+	for _, f := range fs {
+		s = append(s, f.Label+"="+strings.Join(f.Sources, "+"))
 	}
+	return strings.Join(s, " ")
+}
+
+func TestFacts(t *testing.T) {
+	got := factString(Facts(fixture().Deployments[0]))
 	want := "operator=p1 capability face_recognition=p1+p2 date live=p2 source p1 title=p1 source p2 excerpt=p2"
-	if g := strings.Join(got, " "); g != want {
-		t.Errorf("Facts:\n got %s\nwant %s", g, want)
+	if got != want {
+		t.Errorf("Facts:\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -62,6 +68,15 @@ func TestCount(t *testing.T) {
 			Tally{Deployments: 1, Facts: 5, Confirmed: 3, NotSearched: 2, Unlisted: 1}},
 		{"a fact with no source", "b\tq\tread\t\n",
 			Tally{Deployments: 1, Unsourced: 1}},
+		// The profile (see profile): its "no" AI law names no source.
+		{"a profile", "XX\tx1\tread\t\nXX\tx2\tread\t\n",
+			Tally{Profiles: 1, Facts: 5, Confirmed: 5, Unsourced: 1}},
+		// x1 missing: the membership and its title and publisher rest
+		// on it alone; the data-protection law is also cited by x2.
+		{"a profile's page missing", "XX\tx1\tno-copy\t\nXX\tx2\tread\t\n",
+			Tally{Profiles: 1, Facts: 5, Confirmed: 2, NoCopy: 3, Unsourced: 1}},
+		{"a deployment and a profile", "a\tp1\tread\t\na\tp2\tread\t\nXX\tx2\tread\t\n",
+			Tally{Deployments: 1, Profiles: 1, Facts: 10, Confirmed: 7, NotSearched: 3, Unsourced: 1, Unlisted: 1}},
 	} {
 		rows, err := ParseLedger(strings.NewReader(header + "\n" + tc.ledger))
 		if err != nil {
