@@ -47,7 +47,15 @@ func Facts(d *registry.Deployment) []Fact {
 	for i, f := range d.Financing {
 		add(fmt.Sprintf("financing %d", i+1), f.Sources)
 	}
-	for _, s := range d.Sources {
+	return append(fs, sourceFacts(d.Sources)...)
+}
+
+// sourceFacts lists each source's title, publisher, published date and
+// excerpt where given, each resting on that source alone.
+func sourceFacts(srcs []registry.Source) []Fact {
+	var fs []Fact
+	add := func(label string, srcs []string) { fs = append(fs, Fact{label, srcs}) }
+	for _, s := range srcs {
 		own := []string{s.Key}
 		if s.Title != "" {
 			add("source "+s.Key+" title", own)
@@ -65,35 +73,57 @@ func Facts(d *registry.Deployment) []Fact {
 	return fs
 }
 
-// A Tally is what a ledger says of its deployments' facts.
+// A Tally is what a ledger says of its deployments' and profiles' facts.
 type Tally struct {
 	Deployments int
+	Profiles    int // jurisdiction profiles, named by their code
 	Facts       int // facts naming at least one source
 	Confirmed   int // at least one citing source read
 	NoCopy      int // no citing source read, at least one with no stored copy
 	NotSearched int // every citing source not searched, or with no row
 	Unsourced   int // facts naming no source, not in Facts
-	Unlisted    int // sources of the ledger's deployments with no row
+	Unlisted    int // sources of the ledger's records with no row
 }
 
-// Count tallies the facts of every deployment the ledger names, against
-// the register. A row naming a deployment the register does not have, or
-// a source key the deployment does not cite, is an error naming its line.
-func Count(set *registry.Set, rows []Row) (Tally, error) {
-	byID := map[string]*registry.Deployment{}
+// A subject is a record a ledger row can name: a deployment, by its id,
+// or a jurisdiction profile, by its code.
+type subject struct {
+	id      string
+	profile bool
+	sources []registry.Source
+	facts   func() []Fact
+}
+
+// subjects indexes the register's deployments and profiles by the name a
+// ledger gives them. Codes are upper case and ids lower case, so the two
+// never collide.
+func subjects(set *registry.Set) map[string]*subject {
+	m := map[string]*subject{}
 	for _, d := range set.Deployments {
-		byID[d.ID] = d
+		m[d.ID] = &subject{d.ID, false, d.Sources, func() []Fact { return Facts(d) }}
 	}
+	for _, j := range set.Jurisdictions {
+		m[j.Code] = &subject{j.Code, true, j.Sources, func() []Fact { return ProfileFacts(j) }}
+	}
+	return m
+}
+
+// Count tallies the facts of every deployment and profile the ledger
+// names, against the register. A row naming a record the register does
+// not have, or a source key the record does not cite, is an error naming
+// its line.
+func Count(set *registry.Set, rows []Row) (Tally, error) {
+	byID := subjects(set)
 	status := map[[2]string]string{}
-	var order []string // deployments in the ledger's order
+	var order []string // records in the ledger's order
 	listed := map[string]bool{}
 	for _, r := range rows {
 		d := byID[r.Deployment]
 		if d == nil {
-			return Tally{}, fmt.Errorf("line %d: deployment %q is not in the register", r.Line, registry.Clip(r.Deployment))
+			return Tally{}, fmt.Errorf("line %d: %q is neither a deployment nor a jurisdiction code in the register", r.Line, registry.Clip(r.Deployment))
 		}
-		if !cites(d, r.Source) {
-			return Tally{}, fmt.Errorf("line %d: deployment %s has no source %q", r.Line, d.ID, registry.Clip(r.Source))
+		if !cites(d.sources, r.Source) {
+			return Tally{}, fmt.Errorf("line %d: %s has no source %q", r.Line, d.id, registry.Clip(r.Source))
 		}
 		if !listed[r.Deployment] {
 			listed[r.Deployment] = true
@@ -104,13 +134,17 @@ func Count(set *registry.Set, rows []Row) (Tally, error) {
 	var t Tally
 	for _, id := range order {
 		d := byID[id]
-		t.Deployments++
-		for _, s := range d.Sources {
+		if d.profile {
+			t.Profiles++
+		} else {
+			t.Deployments++
+		}
+		for _, s := range d.sources {
 			if _, ok := status[[2]string{id, s.Key}]; !ok {
 				t.Unlisted++
 			}
 		}
-		for _, f := range Facts(d) {
+		for _, f := range d.facts() {
 			if len(f.Sources) == 0 {
 				t.Unsourced++
 				continue
@@ -138,8 +172,8 @@ func Count(set *registry.Set, rows []Row) (Tally, error) {
 	return t, nil
 }
 
-func cites(d *registry.Deployment, key string) bool {
-	for _, s := range d.Sources {
+func cites(srcs []registry.Source, key string) bool {
+	for _, s := range srcs {
 		if s.Key == key {
 			return true
 		}

@@ -9,7 +9,7 @@ import (
 	"oversight/registry"
 )
 
-// fixture is a register of two deployments: "a" with five facts on two
+// fixture is a register of two deployments and one profile (see profile): "a" with five facts on two
 // sources, "b" with one fact naming no source.
 func fixture() *registry.Set {
 	a := &registry.Deployment{
@@ -30,17 +30,23 @@ func fixture() *registry.Set {
 		Operator: registry.Operator{Name: "City"},
 		Sources:  []registry.Source{{Key: "q", URL: "https://example.org/q"}},
 	}
-	return &registry.Set{Deployments: []*registry.Deployment{a, b}}
+	return &registry.Set{Deployments: []*registry.Deployment{a, b}, Jurisdictions: []*registry.Jurisdiction{profile()}}
+}
+
+// factString writes facts as "label=key+key ...", for comparing lists.
+func factString(fs []Fact) string {
+	var s []string
+	for _, f := range fs {
+		s = append(s, f.Label+"="+strings.Join(f.Sources, "+"))
+	}
+	return strings.Join(s, " ")
 }
 
 func TestFacts(t *testing.T) {
-	var got []string
-	for _, f := range Facts(fixture().Deployments[0]) {
-		got = append(got, f.Label+"="+strings.Join(f.Sources, "+"))
-	}
+	got := factString(Facts(fixture().Deployments[0]))
 	want := "operator=p1 capability face_recognition=p1+p2 date live=p2 source p1 title=p1 source p2 excerpt=p2"
-	if g := strings.Join(got, " "); g != want {
-		t.Errorf("Facts:\n got %s\nwant %s", g, want)
+	if got != want {
+		t.Errorf("Facts:\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -62,6 +68,15 @@ func TestCount(t *testing.T) {
 			Tally{Deployments: 1, Facts: 5, Confirmed: 3, NotSearched: 2, Unlisted: 1}},
 		{"a fact with no source", "b\tq\tread\t\n",
 			Tally{Deployments: 1, Unsourced: 1}},
+		// The profile (see profile): its "no" AI law names no source.
+		{"a profile", "XX\tx1\tread\t\nXX\tx2\tread\t\n",
+			Tally{Profiles: 1, Facts: 5, Confirmed: 5, Unsourced: 1}},
+		// x1 missing: the membership and its title and publisher rest
+		// on it alone; the data-protection law is also cited by x2.
+		{"a profile's page missing", "XX\tx1\tno-copy\t\nXX\tx2\tread\t\n",
+			Tally{Profiles: 1, Facts: 5, Confirmed: 2, NoCopy: 3, Unsourced: 1}},
+		{"a deployment and a profile", "a\tp1\tread\t\na\tp2\tread\t\nXX\tx2\tread\t\n",
+			Tally{Deployments: 1, Profiles: 1, Facts: 10, Confirmed: 7, NotSearched: 3, Unsourced: 1, Unlisted: 1}},
 	} {
 		rows, err := ParseLedger(strings.NewReader(header + "\n" + tc.ledger))
 		if err != nil {
@@ -79,9 +94,11 @@ func TestCount(t *testing.T) {
 
 func TestCountRefusesUnknown(t *testing.T) {
 	for ledger, want := range map[string]string{
-		"a\tp1\tread\t\nz\tp1\tread\t\n": `line 3: deployment "z" is not in the register`,
-		"a\tp9\tread\t\n":                `line 2: deployment a has no source "p9"`,
-		"b\tp1\tread\t\n":                `line 2: deployment b has no source "p1"`,
+		"a\tp1\tread\t\nz\tp1\tread\t\n": `line 3: "z" is neither a deployment nor a jurisdiction code in the register`,
+		"a\tp9\tread\t\n":                `line 2: a has no source "p9"`,
+		"b\tp1\tread\t\n":                `line 2: b has no source "p1"`,
+		"XX\tp1\tread\t\n":               `line 2: XX has no source "p1"`,
+		"xx\tx1\tread\t\n":               `line 2: "xx" is neither a deployment nor a jurisdiction code in the register`,
 	} {
 		rows, err := ParseLedger(strings.NewReader(header + "\n" + ledger))
 		if err != nil {
@@ -114,7 +131,7 @@ func TestLedgers(t *testing.T) {
 		n, err := Count(set, rows)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
-		} else if n.Deployments == 0 || n.Facts == 0 {
+		} else if n.Deployments+n.Profiles == 0 || n.Facts == 0 {
 			t.Errorf("%s: %+v, want deployments and facts", name, n)
 		}
 	}

@@ -17,6 +17,11 @@
 // with no row counts as not searched, and the number of such sources is
 // printed). A row naming a deployment or a source the register does not
 // have is an error, and the command exits non-zero.
+//
+// A row may name a jurisdiction profile by its code (CN, PK) in the
+// deployment column instead; a profile's facts are each membership, its
+// regime, each safeguard that states something, and its sources' titles,
+// publishers, dates and excerpts (see ProfileFacts).
 package main
 
 import (
@@ -58,7 +63,7 @@ func run(w io.Writer, ledgers []string) error {
 }
 
 func report(w io.Writer, name string, t Tally) {
-	fmt.Fprintf(w, "%s: %d deployments\n", name, t.Deployments)
+	fmt.Fprintf(w, "%s: %d deployments, %d jurisdiction profiles\n", name, t.Deployments, t.Profiles)
 	fmt.Fprintf(w, "  facts                                  %4d\n", t.Facts)
 	fmt.Fprintf(w, "  confirmed (a citing page read)         %4d\n", t.Confirmed)
 	fmt.Fprintf(w, "  resting only on pages with no copy     %4d\n", t.NoCopy)
