@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
+	"strings"
 
 	"oversight/registry"
 )
@@ -54,6 +57,54 @@ func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bo
 		return false, err
 	}
 	return read <= int64(s.d.jointRows) && n == 0, nil
+}
+
+// countedTerms returns terms with how many deployments each selects
+// (known) summed from deployment_counts, for every term the table holds,
+// in one statement; terms as they are where it cannot tell: on
+// PostgreSQL, or when the table has more than jointRows rows. Counting
+// each filter's index up to fewMatches instead read up to 5,000 index
+// rows a filter, a millisecond of a page of a jurisdiction, a
+// technology and years at 100k (docs/performance.md, "A request's own
+// cost"); the table had 948 rows.
+func (s *reader) countedTerms(ctx context.Context, terms []term) ([]term, error) {
+	if s.d.pin == nil {
+		return terms, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	var sums []string
+	var which []int
+	for i, t := range terms {
+		if t.counted != nil && t.set != nil && t.known < 0 {
+			sums = append(sums, fmt.Sprintf("coalesce(sum(CASE WHEN %s THEN n ELSE 0 END), 0)", t.counted(arg)))
+			which = append(which, i)
+		}
+	}
+	if len(which) == 0 {
+		return terms, nil
+	}
+	q := fmt.Sprintf("SELECT count(*), %s FROM (SELECT * FROM deployment_counts LIMIT %d) c", strings.Join(sums, ", "), s.d.jointRows+1)
+	var read int64
+	n := make([]int64, len(which))
+	dest := []any{&read}
+	for i := range n {
+		dest = append(dest, &n[i])
+	}
+	if err := s.q.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
+		return nil, err
+	}
+	if read > int64(s.d.jointRows) {
+		return terms, nil
+	}
+	out := slices.Clone(terms)
+	for i, t := range which {
+		out[t].known = int(min(n[i], math.MaxInt32))
+	}
+	return out, nil
 }
 
 // emptyPlan is the plan of a page no deployment can be on: the few shape
