@@ -3,9 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"math"
-	"slices"
-	"strings"
 
 	"oversight/registry"
 )
@@ -27,18 +24,20 @@ import (
 
 // noneMatch reports whether deployment_counts shows that no current
 // deployment passes every filter of f, its rows tested as the deployments
-// are (countedTest). It answers false when it cannot tell: f has fewer
-// than two filters, or one the counts do not hold (countable), or the rows of
+// are (countedTest). It answers false when it cannot tell: f has no
+// filter, or one the counts do not hold (countable), or the rows of
 // deployment_counts its jurisdictions select are more than jointRows. On
-// PostgreSQL, which plans by statistics, it always answers false.
+// PostgreSQL, which plans by statistics, it always answers false. Nor
+// does it ask for one filter whose index the page walks (pagePlan).
 func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bool, error) {
 	if s.d.pin == nil || !countable(f) {
 		return false, nil
 	}
 	terms, _, err := s.terms(ctx, f, false, unpinned)
-	if err != nil || len(terms) < 2 {
-		// One filter alone: the page reads its index, which lists no
-		// deployment as fast as the counts would tell it.
+	if err != nil || len(terms) == 0 || len(terms) == 1 && terms[0].walk != nil {
+		// One filter whose index lists its deployments in id order:
+		// the page reads that index in one statement, which finds no
+		// deployment as fast as the counts would.
 		return false, err
 	}
 	var args []any
@@ -57,54 +56,6 @@ func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bo
 		return false, err
 	}
 	return read <= int64(s.d.jointRows) && n == 0, nil
-}
-
-// countedTerms returns terms with how many deployments each selects
-// (known) summed from deployment_counts, for every term the table holds,
-// in one statement; terms as they are where it cannot tell: on
-// PostgreSQL, or when the table has more than jointRows rows. Counting
-// each filter's index up to fewMatches instead read up to 5,000 index
-// rows a filter, a millisecond of a page of a jurisdiction, a
-// technology and years at 100k (docs/performance.md, "A request's own
-// cost"); the table had 948 rows.
-func (s *reader) countedTerms(ctx context.Context, terms []term) ([]term, error) {
-	if s.d.pin == nil {
-		return terms, nil
-	}
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	var sums []string
-	var which []int
-	for i, t := range terms {
-		if t.counted != nil && t.set != nil && t.known < 0 {
-			sums = append(sums, fmt.Sprintf("coalesce(sum(CASE WHEN %s THEN n ELSE 0 END), 0)", t.counted(arg)))
-			which = append(which, i)
-		}
-	}
-	if len(which) == 0 {
-		return terms, nil
-	}
-	q := fmt.Sprintf("SELECT count(*), %s FROM (SELECT * FROM deployment_counts LIMIT %d) c", strings.Join(sums, ", "), s.d.jointRows+1)
-	var read int64
-	n := make([]int64, len(which))
-	dest := []any{&read}
-	for i := range n {
-		dest = append(dest, &n[i])
-	}
-	if err := s.q.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
-		return nil, err
-	}
-	if read > int64(s.d.jointRows) {
-		return terms, nil
-	}
-	out := slices.Clone(terms)
-	for i, t := range which {
-		out[t].known = int(min(n[i], math.MaxInt32))
-	}
-	return out, nil
 }
 
 // emptyPlan is the plan of a page no deployment can be on: the few shape
