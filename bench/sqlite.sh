@@ -7,6 +7,7 @@
 #
 #   bash bench/sqlite.sh                # a register of 100k synthetic deployments
 #   DATA=DIR bash bench/sqlite.sh       # an existing one (oversight gen), left as it is
+#   BIN=path/to/oversight bash bench/sqlite.sh   # serve with another build
 #
 # The server projects the register's tiers before the timing starts (for a
 # new register of 100k, minutes on 2 cores). Needs sqlite3.
@@ -23,7 +24,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-go build -o "$WORK/oversight" ./cmd/oversight
+if [ -n "${BIN:-}" ]; then cp "$BIN" "$WORK/oversight"; else go build -o "$WORK/oversight" ./cmd/oversight; fi
 go build -o "$WORK/sqlitecmp" ./bench/sqlitecmp
 if [ -z "${DATA:-}" ]; then
   DATA="$WORK/data"

@@ -40,6 +40,36 @@ func BenchmarkListFiltered(b *testing.B) {
 	}
 }
 
+// BenchmarkSnapshotPage measures an uncached API page's reads in the
+// store: a snapshot opened, a page of 50 of a jurisdiction and a year
+// from a cursor read as stored, the snapshot closed; each page from
+// another cursor, from a register of 10,000 deployments.
+func BenchmarkSnapshotPage(b *testing.B) {
+	db := open(b)
+	apply(b, db, fixture.Set(10000))
+	ctx := context.Background()
+	var ids []string
+	if err := db.EachDeployment(ctx, registry.DeploymentFilter{}, func(d *registry.Deployment) error {
+		ids = append(ids, d.ID)
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		sn, err := db.Snapshot(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := registry.DeploymentFilter{Jurisdictions: []string{"PH"}, YearFrom: 2015, Limit: 50, Cursor: registry.Cursor(ids[i*7919%len(ids)])}
+		if _, err := sn.DeploymentStates(ctx, f); err != nil {
+			b.Fatal(err)
+		}
+		sn.Close()
+		i++
+	}
+}
+
 // BenchmarkLogAppend measures one change committed on its own: a revision
 // appended, projected, and a new checkpoint signed, with a durable commit.
 func BenchmarkLogAppend(b *testing.B) {

@@ -27,13 +27,18 @@ func (s *reader) countedTest(ctx context.Context, f registry.DeploymentFilter, k
 	if err != nil {
 		return "", err
 	}
+	return countedOf(terms, keyed, arg), nil
+}
+
+// countedOf is countedTest of the terms of a filter.
+func countedOf(terms []term, keyed bool, arg func(any) string) string {
 	var test []string
 	for _, t := range terms {
 		if t.keyed || !keyed {
 			test = append(test, t.counted(arg))
 		}
 	}
-	return strings.Join(test, " AND "), nil
+	return strings.Join(test, " AND ")
 }
 
 // countedFacets computes Facets for a filter countable accepts by summing

@@ -141,7 +141,11 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 		// register, which its count tells.
 		few = min(few, s.d.fewWords)
 	}
-	best, err := s.smallest(ctx, terms, few, nil)
+	counted, err := s.countedTerms(ctx, terms)
+	if err != nil {
+		return plan{}, err
+	}
+	best, err := s.smallest(ctx, counted, few, nil)
 	if err != nil {
 		return plan{}, err
 	}

@@ -44,6 +44,7 @@ func (s *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 		tx.Rollback()
 		return nil, err
 	}
+	c.size = sn.size
 	return sn, nil
 }
 
@@ -81,9 +82,11 @@ func (s *Snapshot) Size(context.Context) (int64, error) { return s.size, nil }
 func (s *Snapshot) Queries() int { return int(s.c.n.Load()) }
 
 // A countingTx is a transaction that counts the queries run through it.
+// size is the log size it sees, once read.
 type countingTx struct {
 	*sql.Tx
-	n atomic.Int64
+	n    atomic.Int64
+	size int64
 }
 
 func (c *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {

@@ -211,7 +211,7 @@ func OpenSQLiteWithin(ctx context.Context, path string, key *ledger.Key, m Memor
 		q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", max(m.ReaderCache/pageCost>>10, 1)))
 	}
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(path)+"?"+q.Encode())
+	db, err := openKeeping("sqlite", "file:"+uriPath.Replace(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}

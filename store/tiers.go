@@ -36,10 +36,13 @@ const tierProjection = "tiers"
 
 // tierState is the projector a DB writes tiers with, shared by its
 // snapshots. ready is set once the rows are known to be the projector's.
+// It also holds the filters' counts that snapshots of one log size share
+// (termcounts.go): the state a DB and its snapshots share.
 type tierState struct {
-	mu    sync.RWMutex
-	p     *tierCodec
-	ready atomic.Bool
+	mu     sync.RWMutex
+	p      *tierCodec
+	ready  atomic.Bool
+	counts countMemo
 }
 
 func (t *tierState) projector() *tierCodec {

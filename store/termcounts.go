@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// countedTerms returns terms with how many deployments each selects
+// (known) summed from deployment_counts, for every term the table holds,
+// in one statement; terms as they are where it cannot tell: on
+// PostgreSQL, or when the table has more than jointRows rows. Counting
+// each filter's index up to fewMatches instead read up to 5,000 index
+// rows a filter, a millisecond of a page of a jurisdiction, a
+// technology and years at 100k (docs/performance.md, "A request's own
+// cost"); the table had 948 rows. In a snapshot the counts are kept
+// for the snapshot's log size, which every write changes, and read once
+// a size: the sums over the table were half a millisecond again. They
+// choose a page's plan only, never what it lists.
+func (s *reader) countedTerms(ctx context.Context, terms []term) ([]term, error) {
+	if s.d.pin == nil {
+		return terms, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	var sums []string
+	var which []int
+	for i, t := range terms {
+		if t.counted != nil && t.set != nil && t.known < 0 {
+			sums = append(sums, fmt.Sprintf("coalesce(sum(CASE WHEN %s THEN n ELSE 0 END), 0)", t.counted(arg)))
+			which = append(which, i)
+		}
+	}
+	if len(which) == 0 {
+		return terms, nil
+	}
+	q := fmt.Sprintf("SELECT count(*), %s FROM (SELECT * FROM deployment_counts LIMIT %d) c", strings.Join(sums, ", "), s.d.jointRows+1)
+	var read int64
+	n := make([]int64, len(which))
+	dest := []any{&read}
+	for i := range n {
+		dest = append(dest, &n[i])
+	}
+	tx, _ := s.q.(*countingTx)
+	var memo *countMemo
+	if tx != nil && s.tiers != nil {
+		memo = &s.tiers.counts
+	}
+	key := fmt.Sprint(q, args)
+	if memo == nil || !memo.get(tx.size, key, dest) {
+		if err := s.q.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
+			return nil, err
+		}
+		if memo != nil {
+			memo.put(tx.size, key, dest)
+		}
+	}
+	if read > int64(s.d.jointRows) {
+		return terms, nil
+	}
+	out := slices.Clone(terms)
+	for i, t := range which {
+		out[t].known = int(min(n[i], math.MaxInt32))
+	}
+	return out, nil
+}
+
+// A countMemo keeps the counts of filters (countedTerms) read at one log
+// size, up to maxMemoCounts of them; a count of another size replaces
+// them all. deployment_counts changes only with the log, in the same
+// transaction, so two snapshots of one size read the same counts.
+type countMemo struct {
+	mu   sync.Mutex
+	size int64
+	m    map[string][]int64
+}
+
+// maxMemoCounts bounds the filters a countMemo keeps: each is a
+// statement's text and a few integers.
+const maxMemoCounts = 512
+
+// get fills dest (*int64 each) with the counts kept for key at size, and
+// reports whether there were any.
+func (c *countMemo) get(size int64, key string, dest []any) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[key]
+	if !ok || c.size != size || len(v) != len(dest) {
+		return false
+	}
+	for i, d := range dest {
+		*d.(*int64) = v[i]
+	}
+	return true
+}
+
+// put keeps the counts in dest (*int64 each) for key at size.
+func (c *countMemo) put(size int64, key string, dest []any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.size != size || len(c.m) >= maxMemoCounts {
+		c.m, c.size = make(map[string][]int64), size
+	}
+	v := make([]int64, len(dest))
+	for i, d := range dest {
+		v[i] = *d.(*int64)
+	}
+	c.m[key] = v
+}
