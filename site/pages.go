@@ -161,7 +161,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	// and the counts by jurisdiction are the search's facets, summed from
 	// deployment_counts: read one by one, a vendor of a million
 	// deployments (66,000 of them) took longer than a request's deadline.
-	f := registry.DeploymentFilter{Vendor: v.ID, Limit: analysis.ListMax}
+	f := registry.DeploymentFilter{Vendors: []string{v.ID}, Limit: analysis.ListMax}
 	page, err := rd.Deployments(ctx, f)
 	if err != nil {
 		return err
