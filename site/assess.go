@@ -138,7 +138,7 @@ func (f *assessForm) step(at *section, a answers, ferr *formError) map[string]an
 		}
 		opts := f.options(qu)
 		if qu.Kind == yesNo {
-			opts = []option{{"yes", "Yes"}, {"no", "No"}}
+			opts = []option{{"yes", label("answer", "yes")}, {"no", label("answer", "no")}}
 		}
 		for _, o := range opts {
 			v.Options = append(v.Options, optionView{o.Value, o.Label, slices.Contains(vs, o.Value)})
@@ -347,15 +347,13 @@ func (f *assessForm) summary(a answers) []summarySection {
 			if !f.asked(qu, a) {
 				continue
 			}
-			answer := "don't know"
+			answer := label("answer", "unknown")
 			switch {
 			case !known:
 			case len(vs) == 0:
-				answer = "none of these"
-			case qu.Kind == yesNo && vs[0] == "yes":
-				answer = "yes"
+				answer = label("answer", "none")
 			case qu.Kind == yesNo:
-				answer = "no"
+				answer = flagWords(vs[0] == "yes")
 			case qu.Kind == choice || qu.Kind == choices || qu.Kind == jurisdiction:
 				var words []string
 				for _, o := range f.options(qu) {
