@@ -248,7 +248,10 @@ func (b *battery) pageRoutes() {
 			q := base("")
 			q.Add(name, "a")
 			q.Add(name, "a")
-			b.add(request{what: fmt.Sprintf("page %s ?%s twice", r.pattern, name), method: method, url: valid + "?" + q.Encode(), names: name})
+			// The search takes several vendors as a select of several
+			// sends them, each once: "a" twice is a list of ids.
+			b.add(request{what: fmt.Sprintf("page %s ?%s twice", r.pattern, name), method: method, url: valid + "?" + q.Encode(), names: name,
+				accept: name == "vendor" && slices.Equal(r.query, searchQuery)})
 		}
 		if r.path != "" {
 			for _, v := range pathValues {
