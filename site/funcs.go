@@ -150,6 +150,7 @@ var funcs = template.FuncMap{
 	"decidedBy":   decidedBy,
 	"factsRead":   factsRead,
 	"submitField": submitField,
+	"fieldAdvice": submitAdvice,
 	"jsonText":    jsonText,
 	"join":        strings.Join,
 	"has":         slices.Contains[[]string],

@@ -38,7 +38,9 @@ func TestLabels(t *testing.T) {
 	vocabs["change"] = []string{analysis.Stricter, analysis.Looser, analysis.Same, analysis.Undecided, analysis.NoLaw, analysis.NotEncoded}
 	for path := range submitFields {
 		vocabs["submission field"] = append(vocabs["submission field"], path)
+		vocabs["submission advice"] = append(vocabs["submission advice"], path)
 	}
+	vocabs["submission problem"] = []string{"too long"}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
 	}
