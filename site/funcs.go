@@ -150,6 +150,7 @@ var funcs = template.FuncMap{
 	"decidedBy":   decidedBy,
 	"factsRead":   factsRead,
 	"submitField": submitField,
+	"cites":       cites,
 	"fieldAdvice": submitAdvice,
 	"jsonText":    jsonText,
 	"join":        strings.Join,

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +174,33 @@ func siteOf(t testing.TB, set *registry.Set) (*Site, *store.DB) {
 		t.Fatal(err)
 	}
 	return s, db
+}
+
+// TestDeploymentPageCitesVendorsAndLoans: each vendor and each loan on a
+// deployment's page links to the source that says so, by its number in
+// the list of sources, as a fact-checker asks "where does it say so?".
+func TestDeploymentPageCitesVendorsAndLoans(t *testing.T) {
+	set := fixture.Set(1)
+	d := set.Deployments[0]
+	d.Sources = append(d.Sources, registry.Source{Key: "loan", URL: "https://example.org/loan", Title: "The loan"})
+	d.Financing = []registry.Financing{{Lender: "vendor-b", Instrument: "commercial_loan", Sources: []string{"loan"}}}
+	d.Vendors = append(d.Vendors, registry.VendorRole{Vendor: "vendor-b", Role: "financier", Sources: []string{"loan"}})
+	s, _ := siteOf(t, set)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/deployments/"+d.ID, nil))
+	if rec.Code != 200 {
+		t.Fatalf("%d: %s", rec.Code, rec.Body)
+	}
+	page := rec.Body.String()
+	n := strconv.Itoa(len(d.Sources))
+	for _, want := range []string{
+		`<td data-label="Says so"><a href="#src-` + d.Vendors[0].Sources[0] + `">source `,
+		`<td data-label="Says so"><a href="#src-loan">source ` + n + `</a></td>`,
+		`<td><a href="#src-loan">source ` + n + `</a></td>`,
+		`<li id="src-loan">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
 }
