@@ -204,3 +204,22 @@ func TestDeploymentPageCitesVendorsAndLoans(t *testing.T) {
 		}
 	}
 }
+
+// TestCountryPageLeadsToVendorsAndLenders: a country's page, whose table
+// gives tiers only, links to its deployments' vendors and lenders: the
+// search, the vendor network and who paid, each filtered to the country.
+func TestCountryPageLeadsToVendorsAndLenders(t *testing.T) {
+	set := fixture.Set(3)
+	code := set.Deployments[0].Jurisdiction
+	s, _ := siteOf(t, set)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/countries/"+code, nil))
+	if rec.Code != 200 {
+		t.Fatalf("%d: %s", rec.Code, rec.Body)
+	}
+	for _, path := range []string{"/search", "/network", "/money"} {
+		if want := `<a href="` + path + `?jurisdiction=` + code + `">`; !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("the page has no link %s", want)
+		}
+	}
+}
