@@ -262,11 +262,11 @@ func (f *assessForm) results(cl analysis.Classification, a answers, fws []*rules
 	for _, fw := range fws {
 		byID[fw.ID] = fw
 	}
-	where := ""
+	where, code := "", ""
 	if vs := a["deployment.jurisdiction"]; len(vs) > 0 {
 		for _, o := range f.jurisdictions {
 			if o.Value == vs[0] {
-				where = o.Label
+				where, code = o.Label, o.Value
 			}
 		}
 	}
@@ -317,7 +317,7 @@ func (f *assessForm) results(cl analysis.Classification, a answers, fws []*rules
 	}
 	asOf, _ := registry.ParseDate(cl.AsOf) // written by Classify: a day
 	return map[string]any{"Title": "Assess a system: the result", "Result": true, "AsOf": asOf, "Where": where,
-		"Binding": binding, "Tables": tables, "Duties": duties,
+		"Binding": binding, "Tables": tables, "Duties": duties, "Compare": comparisons(code, where, a["system.capabilities"]),
 		"Summary": f.summary(a), "Hidden": f.hidden(a, nil), "Steps": f.steps(nil, a)}
 }
 
