@@ -1,0 +1,31 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestScenarioCountsInWords: the rules that drive a scenario's changes
+// count their deployments in words ("1 deployment", "3 deployments"), not
+// as "deployment(s)".
+func TestScenarioCountsInWords(t *testing.T) {
+	t.Parallel()
+	srv := builtinServer(t)
+	resp, err := http.Get(srv.URL + "/scenarios?framework=apac-baseline&region=asean")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	_, drivers, ok := strings.Cut(string(b), "<h2>Rules that drive the changes</h2>")
+	if resp.StatusCode != 200 || !ok {
+		t.Fatalf("%d, no rule drives a change: the test shows nothing", resp.StatusCode)
+	}
+	drivers, _, _ = strings.Cut(drivers, "</ul>")
+	if strings.Contains(drivers, "(s)") || !regexp.MustCompile(`: (1 deployment|[0-9]+ deployments)</li>`).MatchString(drivers) {
+		t.Errorf("the drivers do not count in words: %.500s", drivers)
+	}
+}
