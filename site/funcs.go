@@ -151,6 +151,7 @@ var funcs = template.FuncMap{
 	"factsRead":   factsRead,
 	"submitField": submitField,
 	"cites":       cites,
+	"changeURL":   changeURL,
 	"fieldAdvice": submitAdvice,
 	"jsonText":    jsonText,
 	"join":        strings.Join,

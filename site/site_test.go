@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -221,5 +222,46 @@ func TestCountryPageLeadsToVendorsAndLenders(t *testing.T) {
 		if want := `<a href="` + path + `?jurisdiction=` + code + `">`; !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("the page has no link %s", want)
 		}
+	}
+}
+
+// TestDeploymentPageLinksEachChange: each revision in a deployment's
+// history links to the history page at it, which shows what it changed
+// field by field, as a fact-checker asks what the record said before.
+func TestDeploymentPageLinksEachChange(t *testing.T) {
+	set := fixture.Set(1)
+	d := set.Deployments[0]
+	s, db := siteOf(t, set)
+	changed := *d
+	changed.Title = "A changed title"
+	if _, err := db.Apply(t.Context(), &registry.Set{Deployments: []*registry.Deployment{&changed}}, store.Meta{Author: "test", Reason: "a test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) string {
+		path, _, _ = strings.Cut(path, "#") // a browser keeps the fragment
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d: %s", path, rec.Code, rec.Body)
+		}
+		return rec.Body.String()
+	}
+	links := regexp.MustCompile(`<a href="(/history\?before=(\d+)#rev-(\d+))">what revision (\d+) changed</a>`).FindAllStringSubmatch(get("/deployments/"+d.ID), -1)
+	if len(links) != 2 {
+		t.Fatalf("%d links to what a revision changed, want 2", len(links))
+	}
+	for _, l := range links {
+		page := get(html.UnescapeString(l[1]))
+		if l[3] != l[4] || !strings.Contains(page, `id="rev-`+l[3]+`"`) {
+			t.Errorf("%s does not show revision %s", l[1], l[4])
+		}
+	}
+	seq := func(l []string) int { n, _ := strconv.Atoi(l[3]); return n }
+	latest := links[0]
+	if seq(links[1]) > seq(latest) {
+		latest = links[1]
+	}
+	if page := get(html.UnescapeString(latest[1])); !strings.Contains(page, "A changed title") {
+		t.Errorf("the latest change does not show the new title")
 	}
 }
