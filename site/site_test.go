@@ -113,12 +113,7 @@ func TestDeploymentPageCreditsOrigin(t *testing.T) {
 		Row:         "63248", RowURL: "https://china.aiddata.org/projects/63248",
 	}
 	s, _ := siteOf(t, set)
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/deployments/"+d.ID, nil))
-	if rec.Code != 200 {
-		t.Fatalf("%d: %s", rec.Code, rec.Body)
-	}
-	body := rec.Body.String()
+	body := pageOf(t, s, "/deployments/"+d.ID)
 	for _, want := range []string{
 		`<a href="https://china.aiddata.org/projects/63248" rel="noopener noreferrer">row 63248</a>`,
 		"<cite>AidData&#39;s Global Chinese Development Finance Dataset, Version 3.0</cite>",
@@ -162,6 +157,17 @@ func TestDeploymentPageNamesMissingFacts(t *testing.T) {
 	}
 }
 
+// pageOf is the page at path, which must be answered 200.
+func pageOf(t *testing.T, s *Site, path string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	if rec.Code != 200 {
+		t.Fatalf("%s: %d: %s", path, rec.Code, rec.Body)
+	}
+	return rec.Body.String()
+}
+
 // siteOf serves the pages of a register holding set, classified under the
 // built-in frameworks.
 func siteOf(t testing.TB, set *registry.Set) (*Site, *store.DB) {
@@ -187,12 +193,7 @@ func TestDeploymentPageCitesVendorsAndLoans(t *testing.T) {
 	d.Financing = []registry.Financing{{Lender: "vendor-b", Instrument: "commercial_loan", Sources: []string{"loan"}}}
 	d.Vendors = append(d.Vendors, registry.VendorRole{Vendor: "vendor-b", Role: "financier", Sources: []string{"loan"}})
 	s, _ := siteOf(t, set)
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/deployments/"+d.ID, nil))
-	if rec.Code != 200 {
-		t.Fatalf("%d: %s", rec.Code, rec.Body)
-	}
-	page := rec.Body.String()
+	page := pageOf(t, s, "/deployments/"+d.ID)
 	n := strconv.Itoa(len(d.Sources))
 	for _, want := range []string{
 		`<td data-label="Says so"><a href="#src-` + d.Vendors[0].Sources[0] + `">source `,
@@ -215,13 +216,9 @@ func TestCountryPageLeadsToVendorsAndLenders(t *testing.T) {
 	set := fixture.Set(3)
 	code := set.Deployments[0].Jurisdiction
 	s, _ := siteOf(t, set)
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/countries/"+code, nil))
-	if rec.Code != 200 {
-		t.Fatalf("%d: %s", rec.Code, rec.Body)
-	}
+	page := pageOf(t, s, "/countries/"+code)
 	for _, path := range []string{"/search", "/network", "/money"} {
-		if want := `<a href="` + path + `?jurisdiction=` + code + `">`; !strings.Contains(rec.Body.String(), want) {
+		if want := `<a href="` + path + `?jurisdiction=` + code + `">`; !strings.Contains(page, want) {
 			t.Errorf("the page has no link %s", want)
 		}
 	}
@@ -241,12 +238,7 @@ func TestDeploymentPageLinksEachChange(t *testing.T) {
 	}
 	get := func(path string) string {
 		path, _, _ = strings.Cut(path, "#") // a browser keeps the fragment
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		if rec.Code != 200 {
-			t.Fatalf("%s: %d: %s", path, rec.Code, rec.Body)
-		}
-		return rec.Body.String()
+		return pageOf(t, s, path)
 	}
 	links := regexp.MustCompile(`<a href="(/history\?before=(\d+)#rev-(\d+))">what revision (\d+) changed</a>`).FindAllStringSubmatch(get("/deployments/"+d.ID), -1)
 	if len(links) != 2 {
