@@ -177,6 +177,7 @@ type facetValues struct {
 	HQ            []string
 	Technologies  []string
 	Statuses      []string
+	Certainties   []string
 }
 
 func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
@@ -202,7 +203,7 @@ func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
 	}
 	sort.Strings(f.HQ)
 	sort.Slice(f.Vendors, func(a, b int) bool { return f.Vendors[a].Name < f.Vendors[b].Name })
-	f.Technologies, f.Statuses = registry.Capabilities.Values, registry.Statuses.Values
+	f.Technologies, f.Statuses, f.Certainties = registry.Capabilities.Values, registry.Statuses.Values, registry.Certainties.Values
 	return f, err
 }
 

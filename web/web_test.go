@@ -481,3 +481,30 @@ func TestFacetCounts(t *testing.T) {
 		t.Errorf("only %d counts checked", checked)
 	}
 }
+
+// TestSearchByCertainty: the search offers the certainty filter the API
+// has, and its table says how sure the sources of each deployment are.
+func TestSearchByCertainty(t *testing.T) {
+	t.Parallel()
+	srv := builtinServer(t)
+	resp, err := http.Get(srv.URL + "/search?certainty=reported")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(b)
+	if !strings.Contains(page, `<option value="reported" selected>`) {
+		t.Errorf("%d: the form has no certainty chosen", resp.StatusCode)
+	}
+	rows := regexp.MustCompile(`<tr><td><a href="/deployments/`).FindAllString(page, -1)
+	cells := regexp.MustCompile(`<td data-label="Certainty">([^<]*)</td>`).FindAllStringSubmatch(page, -1)
+	if len(rows) == 0 || len(cells) != len(rows) {
+		t.Fatalf("%d rows, %d certainty cells", len(rows), len(cells))
+	}
+	for _, c := range cells {
+		if c[1] != "reported" {
+			t.Errorf("a deployment of certainty %q under certainty=reported", c[1])
+		}
+	}
+}
