@@ -259,3 +259,15 @@ func TestDeploymentPageLinksEachChange(t *testing.T) {
 		t.Errorf("the latest change does not show the new title")
 	}
 }
+
+// TestHomeChangesInWords: the latest changes name each record's kind and
+// operation in words, not as codes ("facts … : create").
+func TestHomeChangesInWords(t *testing.T) {
+	s, _ := siteOf(t, fixture.Set(2))
+	page := pageOf(t, s, "/")
+	_, changes, _ := strings.Cut(page, `<ol class="changes">`)
+	changes, _, _ = strings.Cut(changes, "</ol>")
+	if !strings.Contains(changes, ": created by ") || strings.Contains(changes, ": create by ") {
+		t.Errorf("the latest changes do not say what was done in words: %.400s", changes)
+	}
+}
