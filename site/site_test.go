@@ -224,6 +224,19 @@ func TestCountryPageLeadsToVendorsAndLenders(t *testing.T) {
 	}
 }
 
+// TestCountryPageSaysTheTableScrolls: on a narrow screen, where the tier
+// table's columns beyond the first are out of sight, the country page says
+// that it scrolls sideways, as the map does.
+func TestCountryPageSaysTheTableScrolls(t *testing.T) {
+	set := fixture.Set(3)
+	s, _ := siteOf(t, set)
+	page := pageOf(t, s, "/countries/"+set.Deployments[0].Jurisdiction)
+	hint, table := strings.Index(page, `<p class="note scroll-hint">The table scrolls sideways`), strings.Index(page, `<table class="matrix"`)
+	if table < 0 || hint < 0 || hint > table {
+		t.Errorf("no hint before the tier table that it scrolls sideways (hint at %d, table at %d)", hint, table)
+	}
+}
+
 // TestDeploymentPageLinksEachChange: each revision in a deployment's
 // history links to the history page at it, which shows what it changed
 // field by field, as a fact-checker asks what the record said before.
