@@ -1,8 +1,6 @@
 package web
 
 import (
-	"io"
-	"net/http"
 	"regexp"
 	"testing"
 
@@ -16,16 +14,7 @@ func TestIndexOfARegionalBody(t *testing.T) {
 	t.Parallel()
 	srv, db := builtinRegister(t)
 	get := func(q string) [][]string {
-		resp, err := http.Get(srv.URL + "/?" + q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: %d", q, resp.StatusCode)
-		}
-		table := regexp.MustCompile(`(?s)<table class="index".*?</table>`).FindString(string(b))
+		table := regexp.MustCompile(`(?s)<table class="index".*?</table>`).FindString(pageAt(t, srv.URL+"/?"+q))
 		return regexp.MustCompile(`<tr><td>([0-9–]+)</td><td><a href="/countries/([A-Z]{2})">`).FindAllStringSubmatch(table, -1)
 	}
 	all, asean := get(""), get("member=asean")

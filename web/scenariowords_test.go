@@ -1,8 +1,6 @@
 package web
 
 import (
-	"io"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,15 +12,9 @@ import (
 func TestScenarioCountsInWords(t *testing.T) {
 	t.Parallel()
 	srv := builtinServer(t)
-	resp, err := http.Get(srv.URL + "/scenarios?framework=apac-baseline&region=asean")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	_, drivers, ok := strings.Cut(string(b), "<h2>Rules that drive the changes</h2>")
-	if resp.StatusCode != 200 || !ok {
-		t.Fatalf("%d, no rule drives a change: the test shows nothing", resp.StatusCode)
+	_, drivers, ok := strings.Cut(pageAt(t, srv.URL+"/scenarios?framework=apac-baseline&region=asean"), "<h2>Rules that drive the changes</h2>")
+	if !ok {
+		t.Fatal("no rule drives a change: the test shows nothing")
 	}
 	drivers, _, _ = strings.Cut(drivers, "</ul>")
 	if strings.Contains(drivers, "(s)") || !regexp.MustCompile(`: (1 deployment|[0-9]+ deployments)</li>`).MatchString(drivers) {

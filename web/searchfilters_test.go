@@ -1,9 +1,7 @@
 package web
 
 import (
-	"io"
 	"maps"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,20 +14,12 @@ func TestSearchSeveralVendors(t *testing.T) {
 	t.Parallel()
 	srv := builtinServer(t)
 	get := func(q string) (string, map[string]bool) {
-		resp, err := http.Get(srv.URL + "/search?" + q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: %d %s", q, resp.StatusCode, b)
-		}
+		page := pageAt(t, srv.URL+"/search?"+q)
 		rows := map[string]bool{}
-		for _, m := range regexp.MustCompile(`<tr><td><a href="/deployments/([a-z0-9-]+)">`).FindAllStringSubmatch(string(b), -1) {
+		for _, m := range regexp.MustCompile(`<tr><td><a href="/deployments/([a-z0-9-]+)">`).FindAllStringSubmatch(page, -1) {
 			rows[m[1]] = true
 		}
-		return string(b), rows
+		return page, rows
 	}
 	_, huawei := get("vendor=huawei")
 	_, hikvision := get("vendor=hikvision")
@@ -60,15 +50,9 @@ func TestSearchSeveralVendors(t *testing.T) {
 func TestSearchByCertainty(t *testing.T) {
 	t.Parallel()
 	srv := builtinServer(t)
-	resp, err := http.Get(srv.URL + "/search?certainty=reported")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	page := string(b)
+	page := pageAt(t, srv.URL+"/search?certainty=reported")
 	if !strings.Contains(page, `<option value="reported" selected>`) {
-		t.Errorf("%d: the form has no certainty chosen", resp.StatusCode)
+		t.Errorf("the form has no certainty chosen")
 	}
 	rows := regexp.MustCompile(`<tr><td><a href="/deployments/`).FindAllString(page, -1)
 	cells := regexp.MustCompile(`<td data-label="Certainty">([^<]*)</td>`).FindAllStringSubmatch(page, -1)
