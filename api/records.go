@@ -287,7 +287,7 @@ func (s *server) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error
 	if err != nil {
 		return s.retracted(w, r, rd, "vendor", r.PathValue("id"), "", err)
 	}
-	deps, next, err := refs(ctx, rd, registry.DeploymentFilter{Vendor: e.Key()}, e.Key(), "vendor", e.Key())
+	deps, next, err := refs(ctx, rd, registry.DeploymentFilter{Vendors: []string{e.Key()}}, e.Key(), "vendor", e.Key())
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ type Stored struct {
 type DeploymentFilter struct {
 	Jurisdictions []string // ISO alpha-2 codes
 	Subregion     string   // Subregions: the jurisdictions the register places in it
-	Vendor        string   // vendor id, in any role
+	Vendors       []string // vendor ids, any of them in any role
 	VendorHQ      string   // headquarters country of any vendor
 	Capability    string
 	Status        string

@@ -62,7 +62,7 @@ func Duplicates(ctx context.Context, rd registry.Reader, sub *contrib.Submission
 		}
 	}
 	for _, v := range vendors {
-		if err := look(registry.DeploymentFilter{Vendor: v}, "same vendor "+v, nil); err != nil {
+		if err := look(registry.DeploymentFilter{Vendors: []string{v}}, "same vendor "+v, nil); err != nil {
 			return nil, err
 		}
 	}

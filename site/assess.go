@@ -138,7 +138,7 @@ func (f *assessForm) step(at *section, a answers, ferr *formError) map[string]an
 		}
 		opts := f.options(qu)
 		if qu.Kind == yesNo {
-			opts = []option{{"yes", "Yes"}, {"no", "No"}}
+			opts = []option{{"yes", label("answer", "yes")}, {"no", label("answer", "no")}}
 		}
 		for _, o := range opts {
 			v.Options = append(v.Options, optionView{o.Value, o.Label, slices.Contains(vs, o.Value)})
@@ -262,11 +262,11 @@ func (f *assessForm) results(cl analysis.Classification, a answers, fws []*rules
 	for _, fw := range fws {
 		byID[fw.ID] = fw
 	}
-	where := ""
+	where, code := "", ""
 	if vs := a["deployment.jurisdiction"]; len(vs) > 0 {
 		for _, o := range f.jurisdictions {
 			if o.Value == vs[0] {
-				where = o.Label
+				where, code = o.Label, o.Value
 			}
 		}
 	}
@@ -317,7 +317,7 @@ func (f *assessForm) results(cl analysis.Classification, a answers, fws []*rules
 	}
 	asOf, _ := registry.ParseDate(cl.AsOf) // written by Classify: a day
 	return map[string]any{"Title": "Assess a system: the result", "Result": true, "AsOf": asOf, "Where": where,
-		"Binding": binding, "Tables": tables, "Duties": duties,
+		"Binding": binding, "Tables": tables, "Duties": duties, "Compare": comparisons(code, where, a["system.capabilities"]),
 		"Summary": f.summary(a), "Hidden": f.hidden(a, nil), "Steps": f.steps(nil, a)}
 }
 
@@ -347,15 +347,13 @@ func (f *assessForm) summary(a answers) []summarySection {
 			if !f.asked(qu, a) {
 				continue
 			}
-			answer := "don't know"
+			answer := label("answer", "unknown")
 			switch {
 			case !known:
 			case len(vs) == 0:
-				answer = "none of these"
-			case qu.Kind == yesNo && vs[0] == "yes":
-				answer = "yes"
+				answer = label("answer", "none")
 			case qu.Kind == yesNo:
-				answer = "no"
+				answer = flagWords(vs[0] == "yes")
 			case qu.Kind == choice || qu.Kind == choices || qu.Kind == jurisdiction:
 				var words []string
 				for _, o := range f.options(qu) {

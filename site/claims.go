@@ -14,10 +14,7 @@ import (
 func claimValue(c *registry.Claim) string {
 	switch v := c.Value.(type) {
 	case bool:
-		if v {
-			return "yes"
-		}
-		return "no"
+		return flagWords(v)
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case int:
@@ -34,18 +31,18 @@ func claimValue(c *registry.Claim) string {
 		for _, x := range v {
 			s, ok := x.(string)
 			if !ok {
-				return "not readable"
+				return label("value", valueUnreadable)
 			}
 			out = append(out, s)
 		}
 		if len(out) == 0 {
-			return "none"
+			return label("value", valueEmpty)
 		}
 		return strings.Join(out, ", ")
 	case nil:
-		return "unknown"
+		return label("value", valueNull)
 	}
-	return "not readable"
+	return label("value", valueUnreadable)
 }
 
 // claimSource is the source a claim's dataset is read from: the one

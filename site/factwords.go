@@ -24,10 +24,7 @@ func factsRead(facts map[string]any) []string {
 func factWords(path string, v any) string {
 	switch x := v.(type) {
 	case bool:
-		if x {
-			return "yes"
-		}
-		return "no"
+		return flagWords(x)
 	case string:
 		return valueWords(path, x)
 	case []string:
@@ -45,7 +42,7 @@ func factWords(path string, v any) string {
 
 func listWords(path string, values []string) string {
 	if len(values) == 0 {
-		return "none"
+		return label("value", valueEmpty)
 	}
 	out := make([]string, len(values))
 	for i, v := range values {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"oversight/registry"
 )
 
 // TestFactsRead: the facts a rule read are shown in words, each value as
@@ -34,6 +36,30 @@ func TestFactsRead(t *testing.T) {
 	for _, s := range got {
 		if strings.Contains(s, "_") {
 			t.Errorf("%q keeps an underscore", s)
+		}
+	}
+}
+
+// TestValueWordsAreLabels: the words for a flag, an empty list and a value
+// with no vocabulary come from the label file, as every other page word
+// does, so that a translation changes them too.
+func TestValueWordsAreLabels(t *testing.T) {
+	saved := labels["value"]
+	defer func() { labels["value"] = saved }()
+	labels["value"] = map[string]string{valueTrue: "ja", valueFalse: "nein", valueEmpty: "keine", valueNull: "unbekannt", valueUnreadable: "unlesbar"}
+	for _, c := range []struct {
+		got, want string
+	}{
+		{factWords("operator.is_public_body", true), "ja"},
+		{factWords("operator.is_public_body", false), "nein"},
+		{factWords("purposes", []string{}), "keine"},
+		{claimValue(&registry.Claim{Value: true}), "ja"},
+		{claimValue(&registry.Claim{Value: []any{}}), "keine"},
+		{claimValue(&registry.Claim{Value: nil}), "unbekannt"},
+		{claimValue(&registry.Claim{Value: []any{1.0}}), "unlesbar"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q from site/labels", c.got, c.want)
 		}
 	}
 }

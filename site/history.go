@@ -20,6 +20,12 @@ import (
 // logPage is how many revisions the page shows at once.
 const logPage = 50
 
+// changeURL is the address of the history page at a revision: what it
+// changed, field by field, against the record before it.
+func changeURL(seq int64) string {
+	return "/history?before=" + strconv.FormatInt(seq+1, 10) + "#rev-" + strconv.FormatInt(seq, 10)
+}
+
 // A logChange is the revisions one author wrote at one time for one reason.
 type logChange struct {
 	Author, Contributor, Reason string

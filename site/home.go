@@ -10,6 +10,7 @@ import (
 
 	"oversight/analysis"
 	"oversight/internal/params"
+	"oversight/registry"
 	"oversight/site/atlas"
 )
 
@@ -24,8 +25,9 @@ type change struct {
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	p := params.Read(r.URL.Query(), "map", "colour")
+	p := params.Read(r.URL.Query(), "map", "colour", "member")
 	mode := cmp.Or(p.Enum("map", mapModes), "gap")
+	member := p.Enum("member", registry.Memberships)
 	colour := p.Enum("colour", colourings)
 	if colour != "" && mode != "deployments" {
 		p.Badf("colour", nil, "colours the deployments map: give it with map=deployments")
@@ -87,9 +89,13 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	if err != nil {
 		return err
 	}
+	rows, err := indexRows(ctx, rd, rep.Index.Jurisdictions, member)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{
 		"Title": "AI surveillance in the Asia-Pacific", "Map": h.Map, "Disputed": atlas.DisputedNote,
-		"Index": rep.Index, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
+		"Index": rep.Index, "Rows": rows, "Member": member, "Bodies": registry.Memberships.Values, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
 		"Changes": changes, "Legend": legend(), "Mode": mode, "Colour": colour,
 	}
 	stale(w, data, rv)

@@ -43,6 +43,30 @@ func label(vocab string, value any) string {
 	return strings.ReplaceAll(v, "_", " ")
 }
 
+// The values of the "value" vocabulary: the words for a fact or a claim
+// whose value has no vocabulary of its own.
+const (
+	valueTrue, valueFalse = "true", "false"
+	valueEmpty            = "empty"      // an empty list
+	valueNull             = "null"       // unknown
+	valueUnreadable       = "unreadable" // a shape the register admits nowhere
+)
+
+// valueValues and answerValues are the "value" and "answer" vocabularies, for
+// TestLabels.
+var (
+	valueValues  = []string{valueTrue, valueFalse, valueEmpty, valueNull, valueUnreadable}
+	answerValues = []string{"yes", "no", "unknown", "none"}
+)
+
+// flagWords returns the words for a flag.
+func flagWords(b bool) string {
+	if b {
+		return label("value", valueTrue)
+	}
+	return label("value", valueFalse)
+}
+
 // labelList joins the words for values of a vocabulary.
 func labelList(vocab string, values []string) string {
 	out := make([]string, len(values))

@@ -34,10 +34,13 @@ func TestLabels(t *testing.T) {
 	vocabs["framework status"] = rules.Statuses
 	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}
 	vocabs["condition status"] = []string{rules.Met, rules.Failed, rules.Unknown}
+	vocabs["value"], vocabs["answer"] = valueValues, answerValues
 	vocabs["change"] = []string{analysis.Stricter, analysis.Looser, analysis.Same, analysis.Undecided, analysis.NoLaw, analysis.NotEncoded}
 	for path := range submitFields {
 		vocabs["submission field"] = append(vocabs["submission field"], path)
+		vocabs["submission advice"] = append(vocabs["submission advice"], path)
 	}
+	vocabs["submission problem"] = []string{"too long"}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
 	}

@@ -126,7 +126,7 @@ func (s *Site) deployment(w http.ResponseWriter, r *http.Request, rd Reader) err
 	c := s.cls.Deployment(d, byRelevance(&registry.Jurisdiction{Code: d.Jurisdiction}, s.cls.Frameworks()), s.today())
 	s.render(w, r, http.StatusOK, "deployment", map[string]any{
 		"Title": d.Title, "D": d, "J": j, "C": c, "FactsRev": factsRevision(c), "History": hist, "Size": cp.Size, "Checkpoint": cp,
-		"Vendors": vendors, "FW": s.shortTitles(), "Sources": sourceIndex(d.Sources), "Replies": replies, "Declared": s.declared(d),
+		"Vendors": vendors, "FW": s.shortTitles(), "SourceNo": sourceNumbers(d.Sources), "Replies": replies, "Declared": s.declared(d),
 		"Unread": s.unreadIn(d.Jurisdiction),
 	})
 	return nil
@@ -161,7 +161,7 @@ func (s *Site) vendor(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	// and the counts by jurisdiction are the search's facets, summed from
 	// deployment_counts: read one by one, a vendor of a million
 	// deployments (66,000 of them) took longer than a request's deadline.
-	f := registry.DeploymentFilter{Vendor: v.ID, Limit: analysis.ListMax}
+	f := registry.DeploymentFilter{Vendors: []string{v.ID}, Limit: analysis.ListMax}
 	page, err := rd.Deployments(ctx, f)
 	if err != nil {
 		return err

@@ -56,7 +56,7 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 	// A regional body stands for its members, as the register records them.
 	if region != "" {
 		for _, j := range js {
-			if slices.ContainsFunc(j.Memberships, func(m registry.Membership) bool { return m.Body == region }) && !slices.Contains(juris, j.Code) {
+			if memberOf(j, region) && !slices.Contains(juris, j.Code) {
 				juris = append(juris, j.Code)
 			}
 		}

@@ -25,12 +25,14 @@ var searchParams = append(append([]string{}, params.Deployment...), "tier", "cur
 func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	// Several countries come as one parameter each (a select of several),
-	// or as one comma-separated: the page, its links and its downloads
-	// carry them as one.
-	if js := q["jurisdiction"]; len(js) > 1 {
-		q.Set("jurisdiction", strings.Join(js, ","))
-		r.URL.RawQuery = q.Encode()
+	// Several countries or vendors come as one parameter each (a select
+	// of several), or as one comma-separated: the page, its links and its
+	// downloads carry them as one.
+	for _, name := range []string{"jurisdiction", "vendor"} {
+		if vs := q[name]; len(vs) > 1 {
+			q.Set(name, strings.Join(vs, ","))
+			r.URL.RawQuery = q.Encode()
+		}
 	}
 	p := params.Read(q, searchParams...)
 	f := p.DeploymentFilter()
@@ -97,7 +99,7 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	data := map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
 		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
-		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "VendorNames": vendorNames(facets), "Counts": counts, "Matching": matching(counts, f.Status),
+		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "ChosenVendors": strings.Split(q.Get("vendor"), ","), "VendorNames": vendorNames(facets), "Counts": counts, "Matching": matching(counts, f.Status),
 	}
 	s.render(w, r, http.StatusOK, "search", data)
 	return nil
@@ -112,7 +114,7 @@ type chip struct {
 
 // chips lists the search's active filters, each removable, in words.
 func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
-	words := map[string]string{"jurisdiction": "countries", "subregion": "subregion", "vendor": "vendor", "vendor_hq": "vendor headquarters",
+	words := map[string]string{"jurisdiction": "countries", "subregion": "subregion", "vendor": "vendors", "vendor_hq": "vendor headquarters",
 		"technology": "technology", "status": "status", "certainty": "certainty", "year_from": "from", "year_to": "to", "q": "words", "tier": "tier"}
 	var out []chip
 	for _, name := range searchParams {
@@ -134,7 +136,12 @@ func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
 		case "vendor_hq":
 			v = countryName(v)
 		case "vendor":
-			v = cmp.Or(vendors[v], v)
+			var names []string
+			for _, id := range strings.Split(v, ",") {
+				id = strings.TrimSpace(id)
+				names = append(names, cmp.Or(vendors[id], id))
+			}
+			v = strings.Join(names, " or ")
 		case "tier":
 			if fw, t, ok := strings.Cut(v, ":"); ok {
 				var tiers []string
@@ -170,6 +177,7 @@ type facetValues struct {
 	HQ            []string
 	Technologies  []string
 	Statuses      []string
+	Certainties   []string
 }
 
 func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
@@ -195,7 +203,7 @@ func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
 	}
 	sort.Strings(f.HQ)
 	sort.Slice(f.Vendors, func(a, b int) bool { return f.Vendors[a].Name < f.Vendors[b].Name })
-	f.Technologies, f.Statuses = registry.Capabilities.Values, registry.Statuses.Values
+	f.Technologies, f.Statuses, f.Certainties = registry.Capabilities.Values, registry.Statuses.Values, registry.Certainties.Values
 	return f, err
 }
 

@@ -5,7 +5,9 @@ import (
 	"html"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,12 +113,7 @@ func TestDeploymentPageCreditsOrigin(t *testing.T) {
 		Row:         "63248", RowURL: "https://china.aiddata.org/projects/63248",
 	}
 	s, _ := siteOf(t, set)
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest("GET", "/deployments/"+d.ID, nil))
-	if rec.Code != 200 {
-		t.Fatalf("%d: %s", rec.Code, rec.Body)
-	}
-	body := rec.Body.String()
+	body := pageOf(t, s, "/deployments/"+d.ID)
 	for _, want := range []string{
 		`<a href="https://china.aiddata.org/projects/63248" rel="noopener noreferrer">row 63248</a>`,
 		"<cite>AidData&#39;s Global Chinese Development Finance Dataset, Version 3.0</cite>",
@@ -160,6 +157,17 @@ func TestDeploymentPageNamesMissingFacts(t *testing.T) {
 	}
 }
 
+// pageOf is the page at path, which must be answered 200.
+func pageOf(t *testing.T, s *Site, path string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	if rec.Code != 200 {
+		t.Fatalf("%s: %d: %s", path, rec.Code, rec.Body)
+	}
+	return rec.Body.String()
+}
+
 // siteOf serves the pages of a register holding set, classified under the
 // built-in frameworks.
 func siteOf(t testing.TB, set *registry.Set) (*Site, *store.DB) {
@@ -173,4 +181,106 @@ func siteOf(t testing.TB, set *registry.Set) (*Site, *store.DB) {
 		t.Fatal(err)
 	}
 	return s, db
+}
+
+// TestDeploymentPageCitesVendorsAndLoans: each vendor and each loan on a
+// deployment's page links to the source that says so, by its number in
+// the list of sources, as a fact-checker asks "where does it say so?".
+func TestDeploymentPageCitesVendorsAndLoans(t *testing.T) {
+	set := fixture.Set(1)
+	d := set.Deployments[0]
+	d.Sources = append(d.Sources, registry.Source{Key: "loan", URL: "https://example.org/loan", Title: "The loan"})
+	d.Financing = []registry.Financing{{Lender: "vendor-b", Instrument: "commercial_loan", Sources: []string{"loan"}}}
+	d.Vendors = append(d.Vendors, registry.VendorRole{Vendor: "vendor-b", Role: "financier", Sources: []string{"loan"}})
+	s, _ := siteOf(t, set)
+	page := pageOf(t, s, "/deployments/"+d.ID)
+	n := strconv.Itoa(len(d.Sources))
+	for _, want := range []string{
+		`<td data-label="Says so"><a href="#src-` + d.Vendors[0].Sources[0] + `">source `,
+		`<td data-label="Says so"><a href="#src-loan">source ` + n + `</a></td>`,
+		`<li id="src-loan">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if c := strings.Count(page, `<a href="#src-loan">`); c != 2 {
+		t.Errorf("the vendor and the loan cite the loan's source %d times, want 2", c)
+	}
+}
+
+// TestCountryPageLeadsToVendorsAndLenders: a country's page, whose table
+// gives tiers only, links to its deployments' vendors and lenders: the
+// search, the vendor network and who paid, each filtered to the country.
+func TestCountryPageLeadsToVendorsAndLenders(t *testing.T) {
+	set := fixture.Set(3)
+	code := set.Deployments[0].Jurisdiction
+	s, _ := siteOf(t, set)
+	page := pageOf(t, s, "/countries/"+code)
+	for _, path := range []string{"/search", "/network", "/money"} {
+		if want := `<a href="` + path + `?jurisdiction=` + code + `">`; !strings.Contains(page, want) {
+			t.Errorf("the page has no link %s", want)
+		}
+	}
+}
+
+// TestCountryPageSaysTheTableScrolls: on a narrow screen, where the tier
+// table's columns beyond the first are out of sight, the country page says
+// that it scrolls sideways, as the map does.
+func TestCountryPageSaysTheTableScrolls(t *testing.T) {
+	set := fixture.Set(3)
+	s, _ := siteOf(t, set)
+	page := pageOf(t, s, "/countries/"+set.Deployments[0].Jurisdiction)
+	hint, table := strings.Index(page, `<p class="note scroll-hint">The table scrolls sideways`), strings.Index(page, `<table class="matrix"`)
+	if table < 0 || hint < 0 || hint > table {
+		t.Errorf("no hint before the tier table that it scrolls sideways (hint at %d, table at %d)", hint, table)
+	}
+}
+
+// TestDeploymentPageLinksEachChange: each revision in a deployment's
+// history links to the history page at it, which shows what it changed
+// field by field, as a fact-checker asks what the record said before.
+func TestDeploymentPageLinksEachChange(t *testing.T) {
+	set := fixture.Set(1)
+	d := set.Deployments[0]
+	s, db := siteOf(t, set)
+	changed := *d
+	changed.Title = "A changed title"
+	if _, err := db.Apply(t.Context(), &registry.Set{Deployments: []*registry.Deployment{&changed}}, store.Meta{Author: "test", Reason: "a test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) string {
+		path, _, _ = strings.Cut(path, "#") // a browser keeps the fragment
+		return pageOf(t, s, path)
+	}
+	links := regexp.MustCompile(`<a href="(/history\?before=(\d+)#rev-(\d+))">what revision (\d+) changed</a>`).FindAllStringSubmatch(get("/deployments/"+d.ID), -1)
+	if len(links) != 2 {
+		t.Fatalf("%d links to what a revision changed, want 2", len(links))
+	}
+	for _, l := range links {
+		page := get(html.UnescapeString(l[1]))
+		if l[3] != l[4] || !strings.Contains(page, `id="rev-`+l[3]+`"`) {
+			t.Errorf("%s does not show revision %s", l[1], l[4])
+		}
+	}
+	seq := func(l []string) int { n, _ := strconv.Atoi(l[3]); return n }
+	latest := links[0]
+	if seq(links[1]) > seq(latest) {
+		latest = links[1]
+	}
+	if page := get(html.UnescapeString(latest[1])); !strings.Contains(page, "A changed title") {
+		t.Errorf("the latest change does not show the new title")
+	}
+}
+
+// TestHomeChangesInWords: the latest changes name each record's kind and
+// operation in words, not as codes ("facts … : create").
+func TestHomeChangesInWords(t *testing.T) {
+	s, _ := siteOf(t, fixture.Set(2))
+	page := pageOf(t, s, "/")
+	_, changes, _ := strings.Cut(page, `<ol class="changes">`)
+	changes, _, _ = strings.Cut(changes, "</ol>")
+	if !strings.Contains(changes, ": created by ") || strings.Contains(changes, ": create by ") {
+		t.Errorf("the latest changes do not say what was done in words: %.400s", changes)
+	}
 }

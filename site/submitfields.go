@@ -5,13 +5,15 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"oversight/registry"
 )
 
 // The submission form's fields by the path an error names (registry and
 // contrib check a proposal, not the form): the id of the input to link to,
 // with %d for the row of a repeated field, so that an error reads "Your
-// explanation, field message: is required" and takes the reader to that
-// box, rather than "message" alone (the path stays, as the API names it).
+// explanation: Say what is wrong…" (submitAdvice) and takes the reader to
+// that box, rather than "message: is required".
 // The words are the vocabulary "submission field" of labels/en.json,
 // where {n} is the row's number.
 var submitFields = map[string]string{
@@ -47,6 +49,7 @@ var submitFields = map[string]string{
 // A formField is where on the form an error belongs.
 type formField struct {
 	ID, Words string
+	key       string // its path with rows as [], in submitFields
 }
 
 var rowIndex = regexp.MustCompile(`\[(\d+)\]`)
@@ -62,10 +65,32 @@ func submitField(path string) formField {
 	key := rowIndex.ReplaceAllString(path, "[]")
 	id, ok := submitFields[key]
 	if !ok {
-		return formField{}
+		// An item of a list of boxes (record.system.capabilities[0]):
+		// the list's field.
+		key = strings.TrimSuffix(key, "[]")
+		if id, ok = submitFields[key]; !ok {
+			return formField{}
+		}
 	}
 	if strings.Contains(id, "%d") {
 		id = fmt.Sprintf(id, n)
 	}
-	return formField{ID: id, Words: strings.ReplaceAll(label("submission field", key), "{n}", strconv.Itoa(n+1))}
+	return formField{ID: id, Words: strings.ReplaceAll(label("submission field", key), "{n}", strconv.Itoa(n+1)), key: key}
+}
+
+// tooLong begins the message of a value over its length limit
+// (registry/limits.go), the one message of the import the form keeps, for
+// the numbers it gives.
+const tooLong = "at most "
+
+// submitAdvice says, in the form's words, what to do about an error in a
+// field of the form: the field's advice from labels/en.json ("submission
+// advice"), which replaces the import's wording ("is not a slug", "no
+// jurisdiction in this batch"); for a value that is too long, the limit.
+func submitAdvice(e *registry.FieldError) string {
+	f := submitField(e.Path)
+	if strings.HasPrefix(e.Msg, tooLong) {
+		return strings.ReplaceAll(label("submission problem", "too long"), "{msg}", e.Msg)
+	}
+	return label("submission advice", f.key)
 }

@@ -7,15 +7,16 @@ import "testing"
 // the form has no field for is left as it is.
 func TestSubmitField(t *testing.T) {
 	for path, want := range map[string]formField{
-		"message":                    {"message", "Your explanation"},
-		"evidence":                   {"evidence0.url", "Evidence"},
-		"evidence[1].published":      {"evidence1.published", "Source 2, published"},
-		"record.vendors[0].vendor":   {"vendor0.id", "Vendor 1"},
-		"record.certainty":           {"certainty", "How sure are the sources?"},
-		"record.system.capabilities": {"capabilities", "Capabilities"},
+		"message":                    {"message", "Your explanation", ""},
+		"evidence":                   {"evidence0.url", "Evidence", ""},
+		"evidence[1].published":      {"evidence1.published", "Source 2, published", ""},
+		"record.vendors[0].vendor":   {"vendor0.id", "Vendor 1", ""},
+		"record.certainty":           {"certainty", "How sure are the sources?", ""},
+		"record.system.capabilities": {"capabilities", "Capabilities", ""},
+		"record.system.purposes[2]":  {"purposes", "Purposes", ""},
 		"record.place.lat":           {},
 	} {
-		if got := submitField(path); got != want {
+		if got := submitField(path); got.ID != want.ID || got.Words != want.Words {
 			t.Errorf("%s: %+v, want %+v", path, got, want)
 		}
 	}

@@ -36,7 +36,9 @@ func TestApplyListAndFilter(t *testing.T) {
 	}{
 		{"jurisdiction", registry.DeploymentFilter{Jurisdictions: []string{"PH"}}, func(d *registry.Deployment) bool { return d.Jurisdiction == "PH" }},
 		{"two jurisdictions", registry.DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}}, func(d *registry.Deployment) bool { return d.Jurisdiction != "PK" }},
-		{"vendor", registry.DeploymentFilter{Vendor: "vendor-b"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-b" }},
+		{"vendor", registry.DeploymentFilter{Vendors: []string{"vendor-b"}}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-b" }},
+		{"two vendors, one unknown", registry.DeploymentFilter{Vendors: []string{"no-such-vendor", "vendor-b"}}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-b" }},
+		{"either vendor in a country", registry.DeploymentFilter{Jurisdictions: []string{"PH"}, Vendors: []string{"vendor-a", "vendor-b"}}, func(d *registry.Deployment) bool { return d.Jurisdiction == "PH" }},
 		{"vendor hq", registry.DeploymentFilter{VendorHQ: "CN"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-a" }},
 		{"capability", registry.DeploymentFilter{Capability: "lpr_anpr"}, func(d *registry.Deployment) bool { return d.System.Capabilities[0] == "lpr_anpr" }},
 		{"status", registry.DeploymentFilter{Status: "pilot"}, func(d *registry.Deployment) bool { return d.Status.Value == "pilot" }},
@@ -44,7 +46,7 @@ func TestApplyListAndFilter(t *testing.T) {
 		{"years", registry.DeploymentFilter{YearFrom: 2012, YearTo: 2014}, func(d *registry.Deployment) bool { return d.Year() >= 2012 && d.Year() <= 2014 }},
 		{"text", registry.DeploymentFilter{Q: "harbour"}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
 		{"text prefix and punctuation", registry.DeploymentFilter{Q: `"harb" (`}, func(d *registry.Deployment) bool { return strings.Contains(d.Title, "harbour") }},
-		{"combined", registry.DeploymentFilter{Jurisdictions: []string{"PK"}, Vendor: "vendor-a"}, func(d *registry.Deployment) bool {
+		{"combined", registry.DeploymentFilter{Jurisdictions: []string{"PK"}, Vendors: []string{"vendor-a"}}, func(d *registry.Deployment) bool {
 			return d.Jurisdiction == "PK" && d.Vendors[0].Vendor == "vendor-a"
 		}},
 	}

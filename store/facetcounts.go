@@ -55,10 +55,10 @@ func (s *reader) countedFacets(ctx context.Context, f registry.DeploymentFilter)
 	}
 	// The facets' own filters, and the rest.
 	own := []registry.DeploymentFilter{
-		{Jurisdictions: f.Jurisdictions}, {Capability: f.Capability}, {Status: f.Status}, {Vendor: f.Vendor},
+		{Jurisdictions: f.Jurisdictions}, {Capability: f.Capability}, {Status: f.Status}, {Vendors: f.Vendors},
 	}
 	rest := f
-	rest.Jurisdictions, rest.Capability, rest.Status, rest.Vendor = nil, "", "", ""
+	rest.Jurisdictions, rest.Capability, rest.Status, rest.Vendors = nil, "", "", nil
 	passes := make([]string, len(own))
 	for i, g := range own {
 		test, err := s.countedTest(ctx, g, false, arg)

@@ -49,7 +49,7 @@ func (s *reader) queriedFacets(ctx context.Context, f registry.DeploymentFilter)
 		{&out.Jurisdiction, func(g *registry.DeploymentFilter) { g.Jurisdictions = nil }, "SELECT d.jurisdiction, count(*) FROM deployments d WHERE %s GROUP BY 1"},
 		{&out.Technology, func(g *registry.DeploymentFilter) { g.Capability = "" }, "SELECT c.capability, count(*) FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id WHERE %s GROUP BY 1"},
 		{&out.Status, func(g *registry.DeploymentFilter) { g.Status = "" }, "SELECT d.status, count(*) FROM deployments d WHERE %s GROUP BY 1"},
-		{&out.Vendor, func(g *registry.DeploymentFilter) { g.Vendor = "" }, "SELECT v.vendor_id, count(DISTINCT d.id) FROM deployments d JOIN deployment_vendors v ON v.deployment_id = d.id WHERE %s GROUP BY 1"},
+		{&out.Vendor, func(g *registry.DeploymentFilter) { g.Vendors = nil }, "SELECT v.vendor_id, count(DISTINCT d.id) FROM deployments d JOIN deployment_vendors v ON v.deployment_id = d.id WHERE %s GROUP BY 1"},
 	} {
 		g := f
 		g.Match, g.Cursor, g.Limit = nil, "", 0

@@ -62,7 +62,8 @@ func TestFacetsCounted(t *testing.T) {
 		{Jurisdictions: []string{d.Jurisdiction}},
 		{Jurisdictions: []string{"PK", "IN", "CN"}},
 		{Subregion: "southeast_asia"},
-		{Vendor: vendor},
+		{Vendors: []string{vendor}},
+		{Vendors: []string{vendor, base.Vendors[len(base.Vendors)-1].ID}},
 		{VendorHQ: hq},
 		{Capability: "cctv"},
 		{Status: d.Status.Value},
@@ -124,7 +125,9 @@ func both(a, b registry.DeploymentFilter) registry.DeploymentFilter {
 		a.Jurisdictions = b.Jurisdictions
 	}
 	a.Subregion = cmp.Or(a.Subregion, b.Subregion)
-	a.Vendor = cmp.Or(a.Vendor, b.Vendor)
+	if a.Vendors == nil {
+		a.Vendors = b.Vendors
+	}
 	a.VendorHQ = cmp.Or(a.VendorHQ, b.VendorHQ)
 	a.Capability = cmp.Or(a.Capability, b.Capability)
 	a.Status = cmp.Or(a.Status, b.Status)

@@ -21,7 +21,7 @@ func TestNoneMatch(t *testing.T) {
 	cases, names := filterPairs(someTier(t, db))
 	cases = append(cases,
 		registry.DeploymentFilter{Jurisdictions: []string{"PH"}, Capability: "no_such_capability"},
-		registry.DeploymentFilter{Vendor: "no-such-vendor", YearFrom: 2010},
+		registry.DeploymentFilter{Vendors: []string{"no-such-vendor"}, YearFrom: 2010},
 		registry.DeploymentFilter{Jurisdictions: []string{"PH", "KZ"}, YearFrom: 2999},
 		registry.DeploymentFilter{Subregion: "south_asia", Status: "no_such_status"},
 		registry.DeploymentFilter{VendorHQ: "CN", Status: "no_such_status"},

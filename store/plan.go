@@ -328,12 +328,29 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		})
 		terms[len(terms)-1].free = free
 	}
+	// linkedAny is linked for any of several values; one is linked's.
+	linkedAny := func(from, cond string, vs []string, free freeForm) {
+		if len(vs) == 1 {
+			linked(from, cond, vs[0], free)
+			return
+		}
+		add(func(arg func(any) string) string {
+			return "SELECT l.deployment_id FROM " + from + " WHERE " + cond + " IN " + placeholders(arg, vs)
+		}, func(arg func(any) string) string {
+			return "EXISTS (SELECT 1 FROM " + from + " WHERE l.deployment_id = d.id AND " + cond + " IN " + placeholders(arg, vs) + ")"
+		})
+		terms[len(terms)-1].free = free
+	}
 	// The counts hold capabilities and vendors as lists joined by
 	// spaces, each vendor as vendor:role (counts.go).
-	if f.Vendor != "" {
-		linked("deployment_vendors l", "l.vendor_id", f.Vendor, freeList)
+	if len(f.Vendors) > 0 {
+		linkedAny("deployment_vendors l", "l.vendor_id", f.Vendors, freeList)
 		counted(false, func(arg func(any) string) string {
-			return s.d.instr("' ' || c.vendors", arg(" "+f.Vendor+":")) + " > 0"
+			ors := make([]string, len(f.Vendors))
+			for i, v := range f.Vendors {
+				ors[i] = s.d.instr("' ' || c.vendors", arg(" "+v+":")) + " > 0"
+			}
+			return "(" + strings.Join(ors, " OR ") + ")"
 		})
 	}
 	if f.VendorHQ != "" {

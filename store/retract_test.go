@@ -88,7 +88,7 @@ func TestRetract(t *testing.T) {
 	if got := ids(t, db, registry.DeploymentFilter{Q: "harbour"}); len(got) != 0 {
 		t.Errorf("search still finds %v", got)
 	}
-	if got := ids(t, db, registry.DeploymentFilter{Vendor: "vendor-a"}); slices.Contains(got, gone.ID) {
+	if got := ids(t, db, registry.DeploymentFilter{Vendors: []string{"vendor-a"}}); slices.Contains(got, gone.ID) {
 		t.Errorf("vendor filter still finds it: %v", got)
 	}
 
@@ -195,10 +195,10 @@ func TestMerge(t *testing.T) {
 	if r.Size != size+5 || r.Tombstone.Seq != size+4 || r.Tombstone.Into != "vendor-b" || !r.Tombstone.Merged() {
 		t.Fatalf("merge: %+v %+v", r, r.Tombstone)
 	}
-	if got := ids(t, db, registry.DeploymentFilter{Vendor: "vendor-a"}); len(got) != 0 {
+	if got := ids(t, db, registry.DeploymentFilter{Vendors: []string{"vendor-a"}}); len(got) != 0 {
 		t.Errorf("deployments still naming vendor-a: %v", got)
 	}
-	if got := ids(t, db, registry.DeploymentFilter{Vendor: "vendor-b"}); len(got) != 5 {
+	if got := ids(t, db, registry.DeploymentFilter{Vendors: []string{"vendor-b"}}); len(got) != 5 {
 		t.Errorf("deployments naming vendor-b: %v", got)
 	}
 	e, err := db.Get(ctx, "deployment", both.ID)

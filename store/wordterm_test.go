@@ -27,7 +27,7 @@ func TestWordsAmongFilters(t *testing.T) {
 		{registry.DeploymentFilter{Q: "harb", Jurisdictions: []string{"PK"}}, true},
 		{registry.DeploymentFilter{Q: "metro synthetic", Jurisdictions: []string{"KZ"}, Certainty: "reported"}, true},
 		{registry.DeploymentFilter{Q: "metro", Jurisdictions: []string{"PK"}, Status: "zzz"}, true}, // no deployment has the status
-		{registry.DeploymentFilter{Q: "metro", Vendor: "vendor-a"}, false},                          // no deployment holds both
+		{registry.DeploymentFilter{Q: "metro", Vendors: []string{"vendor-a"}}, false},               // no deployment holds both
 		{registry.DeploymentFilter{Q: "river", Jurisdictions: []string{"PH", "KZ"}, Certainty: "documented"}, false},
 		{registry.DeploymentFilter{Q: "zzz", Jurisdictions: []string{"PK"}}, false}, // no word of the register: no list read
 		{registry.DeploymentFilter{Q: "airport synth"}, true},                       // two words, each a list
@@ -57,7 +57,7 @@ func TestWordsAmongFilters(t *testing.T) {
 		if !slices.Equal(got[0], got[1]) {
 			t.Errorf("%+v: from the words' lists %v, from the full-text index %v", f, got[0], got[1])
 		}
-		if f.Q != "zzz" && f.Vendor == "" && f.Status == "" && len(got[0]) < 2 {
+		if f.Q != "zzz" && f.Vendors == nil && f.Status == "" && len(got[0]) < 2 {
 			t.Errorf("%+v: %d deployments, want several: the test shows little", f, len(got[0]))
 		}
 	}

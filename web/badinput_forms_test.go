@@ -31,6 +31,10 @@ type formRoute struct {
 	// named is the name a refusal gives a field, when it is not the
 	// field's own (the submission form names the record's fields).
 	named func(field string) string
+	// shown is the input an error links to on the form shown again, when
+	// it is not the field's own (the submission form numbers its rows as
+	// they are filled in); nil when errors do not link to inputs.
+	shown func(field string) string
 	// unread says whether a field is not read while the others are at
 	// their valid values (a row the form leaves empty is skipped): any
 	// value of it may then be accepted.
@@ -46,7 +50,7 @@ type formRoute struct {
 // ground from under another.
 var formRoutes = []formRoute{
 	{pattern: "POST /submit", page: "/submit?kind=new", as: "admin", valid: map[string]string{"title": "A test deployment", "jurisdiction": "PK",
-		"evidence0.url": "https://example.org/a", "message": "seen in the news", "capabilities": "cctv", "purposes": "criminal_investigation", "certainty": "reported"}, named: recordField, unread: emptyRow},
+		"evidence0.url": "https://example.org/a", "message": "seen in the news", "capabilities": "cctv", "purposes": "criminal_investigation", "certainty": "reported"}, named: recordField, shown: shownInput, unread: emptyRow},
 	{pattern: "POST /receipts/{token}", page: "/receipts/{receipt}", as: "anon"},
 	{pattern: "POST /login", page: "/login", as: "anon", valid: map[string]string{"name": "battery", "password": testreg.Password}, quiet: true},
 	{pattern: "POST /logout", page: "/account", as: "leaver"},
@@ -80,6 +84,20 @@ func recordField(f string) string {
 		return f
 	}
 	return "record." + f
+}
+
+// shownInput is the input of the submission form an error on field f
+// links to: the form is shown again with its rows numbered as recordField
+// numbers them.
+func shownInput(f string) string {
+	if m := numbered.FindStringSubmatch(f); m != nil {
+		row := "0"
+		if m[1] == "evidence" {
+			row = min(m[2], "1")
+		}
+		return m[1] + row + "." + m[3]
+	}
+	return f
 }
 
 // emptyRow says whether a field of the submission form is in a row the
@@ -301,7 +319,7 @@ func (b *battery) formRoutes(db *store.DB) {
 			seen[key] = true
 			n++
 			br.cookie = cookieHeader(br.c)
-			send := func(what string, body url.Values, names string, accept, quiet bool) {
+			send := func(what string, body url.Values, names, input string, accept, quiet bool) {
 				cookie := br.cookie
 				if accept && r.as == "leaver" {
 					// It signs out: from a browser of its own.
@@ -312,12 +330,15 @@ func (b *battery) formRoutes(db *store.DB) {
 					cookie = cookieHeader(c)
 				}
 				b.add(request{what: fmt.Sprintf("%s (%s) %s", r.pattern, base.Get("action"), what), method: http.MethodPost, url: f.action,
-					ctype: ctype, body: []byte(body.Encode()), cookie: cookie, names: names, accept: accept, form: true, anyClient: quiet && body.Get(auth.FormField) != ""})
+					ctype: ctype, body: []byte(body.Encode()), cookie: cookie, names: names, input: input, accept: accept, form: true, anyClient: quiet && body.Get(auth.FormField) != ""})
 			}
 			for _, in := range f.inputs {
-				names := in.name
+				names, input := in.name, ""
 				if r.named != nil && r.named(in.name) != "" {
 					names = r.named(in.name)
+				}
+				if r.shown != nil {
+					input = r.shown(in.name)
 				}
 				for _, v := range formValues {
 					body := cloneValues(base)
@@ -326,15 +347,15 @@ func (b *battery) formRoutes(db *store.DB) {
 						body.Set(other, v.v)
 					}
 					accept := formAccepts(in, v.v) || r.unread != nil && r.unread(in.name)
-					send(fmt.Sprintf("%s= %s", in.name, v.name), body, names, accept, r.quiet)
+					send(fmt.Sprintf("%s= %s", in.name, v.name), body, names, input, accept, r.quiet)
 				}
 				body := cloneValues(base)
 				body[in.name] = []string{"a", "b"}
-				send(in.name+" twice", body, names, in.name != auth.FormField, r.quiet)
+				send(in.name+" twice", body, names, input, in.name != auth.FormField, r.quiet)
 			}
 			body := cloneValues(base)
 			body.Set("nonsense", "1")
-			send("nonsense=1", body, "nonsense", true, false)
+			send("nonsense=1", body, "nonsense", "", true, false)
 			b.add(request{what: r.pattern + " a JSON body", method: http.MethodPost, url: f.action, ctype: "application/json",
 				body: []byte(`{"csrf":"x"}`), cookie: br.cookie, names: auth.FormField, form: true}) // not read as a form: no token
 			big := cloneValues(base)

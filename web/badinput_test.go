@@ -153,6 +153,7 @@ type request struct {
 	anyClient   bool   // any 4xx (or 3xx) is right: the value is not the parameter's (a path that is another route)
 	cookie      string // a browser's Cookie header: sent instead of the API token
 	form        bool   // a page's form: a 303 is its success, and a refusal of a value it accepts may be for another reason
+	input       string // the form's input sent the value: an error may name it by its label, linking to it
 }
 
 type battery struct {
@@ -330,6 +331,11 @@ func (b *battery) check(r request) string {
 	}
 	// A form's errors name its fields as the API names a body's, each in
 	// a <code> element ("body.name : ").
+	// Or, on the contribution form, by the field's label, linking to its
+	// input ("<a href="#title">Title</a>: give the deployment a title").
+	if r.form && r.input != "" && strings.Contains(string(body), `<li><a href="#`+r.input+`">`) {
+		return ""
+	}
 	if r.form && (strings.Contains(text, " body."+r.names+" : ") || strings.Contains(text, " body."+r.names+": ") || strings.Contains(text, " "+r.names+" : ")) {
 		return ""
 	}

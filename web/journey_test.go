@@ -107,7 +107,7 @@ func TestContributionJourney(t *testing.T) {
 	}
 	visit("deployment")
 	page = text("main")
-	for _, want := range []string{"create by rita, proposed by river-otter", "Metro cameras to match faces", "Lahore"} {
+	for _, want := range []string{"created by rita, proposed by river-otter", "Metro cameras to match faces", "Lahore"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the deployment page does not say %q", want)
 		}
@@ -349,7 +349,7 @@ func TestSelfRegistrationJourney(t *testing.T) {
 			t.Errorf("the declaration section does not say %q:\n%s", want, s)
 		}
 	}
-	if h := j.text("main"); !strings.Contains(h, "create by rita, proposed by council-it") {
+	if h := j.text("main"); !strings.Contains(h, "created by rita, proposed by council-it") {
 		t.Errorf("the history does not name the operator's account:\n%s", h)
 	}
 	if c := j.text("dl.facts"); !strings.Contains(c, "self-declared by its operator") {

@@ -365,7 +365,7 @@ func TestFeed(t *testing.T) {
 func TestSearchPageAndCSVAgree(t *testing.T) {
 	t.Parallel()
 	srv := builtinServer(t)
-	for _, q := range []string{"jurisdiction=MM&jurisdiction=LA", "jurisdiction=MM,LA", "subregion=southeast_asia&vendor=huawei"} {
+	for _, q := range []string{"jurisdiction=MM&jurisdiction=LA", "jurisdiction=MM,LA", "subregion=southeast_asia&vendor=huawei", "vendor=huawei&vendor=hikvision"} {
 		resp, err := http.Get(srv.URL + "/search?" + q)
 		if err != nil {
 			t.Fatal(err)

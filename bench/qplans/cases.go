@@ -180,7 +180,10 @@ func cases(v values) []filterCase {
 		}}},
 		both("subregion", v.subregion, func(f *registry.DeploymentFilter, x string) { f.Subregion = x }),
 		both("technology", v.technology, func(f *registry.DeploymentFilter, x string) { f.Capability = x }),
-		both("vendor", v.vendor, func(f *registry.DeploymentFilter, x string) { f.Vendor = x }),
+		both("vendor", v.vendor, func(f *registry.DeploymentFilter, x string) { f.Vendors = []string{x} }),
+		{{"vendors two", func(f *registry.DeploymentFilter) {
+			f.Vendors = []string{v.vendor[0].v, v.vendor[1].v}
+		}}},
 		both("vendor_hq", v.vendorHQ, func(f *registry.DeploymentFilter, x string) { f.VendorHQ = x }),
 		both("status", v.status, func(f *registry.DeploymentFilter, x string) { f.Status = x }),
 		both("certainty", v.certainty, func(f *registry.DeploymentFilter, x string) { f.Certainty = x }),

@@ -66,7 +66,7 @@ func Read(v url.Values, allowed ...string) *Reader {
 			}
 			p.bad(name, msg, allowed...)
 		case len(val) > 1:
-			p.bad(name, "give it once (use commas for several jurisdictions)")
+			p.bad(name, "give it once (use commas for several jurisdictions or vendors)")
 		case !isText(val[0]):
 			p.bad(name, notText)
 		default:
@@ -214,6 +214,32 @@ func (p *Reader) ID(name, what string) string {
 	return v
 }
 
+// MaxIDs bounds how many record ids one list parameter may name.
+const MaxIDs = 50
+
+// IDs returns a comma-separated list of record ids (slugs), at most MaxIDs
+// of them; what says what each must be.
+func (p *Reader) IDs(name, what string) []string {
+	v := p.v.Get(name)
+	if v == "" {
+		return nil
+	}
+	ids := strings.Split(v, ",")
+	if len(ids) > MaxIDs {
+		p.bad(name, fmt.Sprintf("at most %d values", MaxIDs))
+		return nil
+	}
+	var out []string
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); !slug.MatchString(id) {
+			p.bad(name, fmt.Sprintf("%q is not %s", registry.Clip(id), what))
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
 // Limit returns the page size, def when absent.
 func (p *Reader) Limit(def int) int {
 	v := p.v.Get("limit")
@@ -267,7 +293,7 @@ func (p *Reader) DeploymentFilter() registry.DeploymentFilter {
 	f := registry.DeploymentFilter{
 		Jurisdictions: p.Jurisdictions("jurisdiction"),
 		Subregion:     p.Enum("subregion", registry.Subregions),
-		Vendor:        p.ID("vendor", "a vendor id (see /api/v1/vendors)"),
+		Vendors:       p.IDs("vendor", "a vendor id (see /api/v1/vendors)"),
 		VendorHQ:      p.Country("vendor_hq"),
 		Capability:    p.Enum("technology", registry.Capabilities),
 		Status:        p.Enum("status", registry.Statuses),

@@ -1,0 +1,30 @@
+package site
+
+import (
+	"net/url"
+
+	"oversight/registry"
+)
+
+// A comparison is a search of the register for deployments like the system
+// assessed: a procurement officer asks what others bought, and from whom.
+type comparison struct {
+	Words string // what the search selects: "in Kazakhstan"
+	URL   string
+}
+
+// comparisons are the searches for deployments in the assessed system's
+// country, and for each of its capabilities the register's vocabulary
+// has, in every country.
+func comparisons(code, where string, capabilities []string) []comparison {
+	var out []comparison
+	if code != "" {
+		out = append(out, comparison{"in " + where, "/search?" + url.Values{"jurisdiction": {code}}.Encode()})
+	}
+	for _, c := range capabilities {
+		if registry.Capabilities.Has(c) {
+			out = append(out, comparison{"with " + label("capability", c) + ", in every country", "/search?" + url.Values{"technology": {c}}.Encode()})
+		}
+	}
+	return out
+}
