@@ -158,7 +158,8 @@ func (s *DB) verify(ctx context.Context, opt VerifyOptions, earlier []ledger.Che
 	var tileBad findings
 	g.Go(func() error {
 		err := st.time("log: revisions read, hashed and replayed; tree hashes compared", func() (int64, error) {
-			return lg.tree.Size(), s.readLog(gctx, &lg)
+			err := s.readLog(gctx, &lg)
+			return lg.tree.Size(), err
 		})
 		if err != nil || lg.gap {
 			return err
