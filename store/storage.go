@@ -74,22 +74,8 @@ func ftsTables(want schema) []string {
 // integrityCheck runs one PRAGMA integrity_check and returns what it
 // found other than "ok".
 func integrityCheck(ctx context.Context, sn *Snapshot, q string) ([]string, error) {
-	rows, err := sn.q.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var found []string
-	for rows.Next() {
-		var msg string
-		if err := rows.Scan(&msg); err != nil {
-			return nil, err
-		}
-		if msg != "ok" {
-			found = append(found, msg)
-		}
-	}
-	return found, rows.Err()
+	msgs, err := queryStrings(ctx, sn.q, q)
+	return slices.DeleteFunc(msgs, func(m string) bool { return m == "ok" }), err
 }
 
 // searchRowsSQLite names the rows whose entries in the FTS5 index differ

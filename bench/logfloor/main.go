@@ -13,22 +13,13 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
-	"syscall"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
-	_ "modernc.org/sqlite"
 
+	"oversight/bench/internal/readonly"
 	"oversight/ledger"
 )
-
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
 
 // The query verify's readLog runs (store/logcheck.go), without the columns
 // it compares with the record.
@@ -61,19 +52,11 @@ func pass(db *sql.DB, hash bool) (n, size int64, err error) {
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: logfloor FILE")
-		os.Exit(2)
-	}
-	db, err := sql.Open("sqlite", "file:"+os.Args[1]+"?mode=ro")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	db := readonly.Open(os.Args, 2, "logfloor FILE")
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	for _, hash := range []bool{false, true} {
-		start, cpu := time.Now(), cpuSeconds()
+		start, cpu := time.Now(), readonly.CPUSeconds()
 		n, size, err := pass(db, hash)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -83,6 +66,6 @@ func main() {
 		if hash {
 			what = "rows read and hashed into the tree"
 		}
-		fmt.Printf("%s: %d rows, %d MB, %.2f s wall, %.2f s CPU\n", what, n, size>>20, time.Since(start).Seconds(), cpuSeconds()-cpu)
+		fmt.Printf("%s: %d rows, %d MB, %.2f s wall, %.2f s CPU\n", what, n, size>>20, time.Since(start).Seconds(), readonly.CPUSeconds()-cpu)
 	}
 }
