@@ -103,7 +103,7 @@ type badFunc func(what, format string, args ...any)
 // key order, so memory holds one small record per entity rather than the
 // register. Only when a table differs is it compared row by row, to name
 // the rows. The readers each see a snapshot; when the log grew between
-// them, Verify starts again.
+// them, Verify starts again. The report times each check (Report.Stages).
 func (s *DB) Verify(ctx context.Context, earlier ...ledger.Checkpoint) (*Report, error) {
 	return s.VerifyWith(ctx, VerifyOptions{}, earlier...)
 }
