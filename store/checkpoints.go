@@ -22,6 +22,7 @@ type checkpointCheck struct {
 	shown  int // rows reported so far
 	latest ledger.Checkpoint
 	good   int // checkpoints that verified and match the tree
+	rows   int64
 }
 
 // A storedCheckpoint is a checkpoint that verified, and the size its row
@@ -81,6 +82,7 @@ func (s *DB) readCheckpoints(ctx context.Context, c *checkpointCheck) error {
 		return opened{cp, err}, nil
 	}
 	return ordered.Each(ctx, read, open, func(r row, o opened) error {
+		c.rows++
 		switch {
 		case r.size == c.last:
 			c.report(r.size, "stored twice")

@@ -158,6 +158,7 @@ type entityCheck struct {
 	lines  hash.Hash
 	want   map[*table]*tableDigest
 	counts map[countKey]int // deployment_counts as the states give it
+	rows   int64
 }
 
 func (e *entityCheck) digest() [32]byte { return [32]byte(e.lines.Sum(nil)) }
@@ -211,6 +212,7 @@ func (s *DB) readEntities(ctx context.Context, e *entityCheck) error {
 		return struct{}{}, nil
 	}
 	return ordered.Each(ctx, read, project, func(r *entityRow, _ struct{}) error {
+		e.rows++
 		writeEntityLine(e.lines, entityKey(r.kind, r.id), stateRef{r.seq, r.sum})
 		if r.counted {
 			e.counts[r.count]++

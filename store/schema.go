@@ -37,9 +37,11 @@ func compareItems(a, b schemaItem) int {
 // against the one the migrations create, its storage, and its search
 // index against the index's own rows.
 type storeCheck struct {
-	head  int64
-	bad   findings
-	notes []string
+	whole  bool // SQLite's check of the whole file (VerifyOptions.Storage)
+	stages *stageLog
+	head   int64
+	bad    findings
+	notes  []string
 }
 
 // checkStore compares the live schema with the one the migrations create,
@@ -58,12 +60,23 @@ func (s *DB) checkStore(ctx context.Context, c *storeCheck) error {
 	}
 	defer sn.Close()
 	c.head = sn.size
-	got, err := describeSchema(ctx, sn.q, s.d.describe)
+	err = c.stages.time("schema", func() (int64, error) {
+		got, err := describeSchema(ctx, sn.q, s.d.describe)
+		if err == nil {
+			compareSchemas(want, got, c.bad.add)
+		}
+		return int64(len(got)), err
+	})
 	if err != nil {
 		return err
 	}
-	compareSchemas(want, got, c.bad.add)
-	return s.d.checkStorage(ctx, sn, want, c)
+	name := "storage: the search indexes"
+	if c.whole {
+		name = "storage: the whole file"
+	}
+	return c.stages.time(name, func() (int64, error) {
+		return -1, s.d.checkStorage(ctx, sn, want, c)
+	})
 }
 
 // migratedSchemas keeps, by engine and server version, the schema the

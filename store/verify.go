@@ -32,8 +32,14 @@ type Report struct {
 	// Tiles is how many stored tiles were compared with the log (see
 	// DB.SetTiles).
 	Tiles int
-	// Notes say what verify could not check on this engine.
+	// Notes say what verify could not check on this engine, or did not
+	// check unless asked (VerifyOptions).
 	Notes []string
+	// Storage says SQLite's check of the whole file ran (VerifyOptions).
+	Storage bool
+	// Stages are verify's checks as they ran, in the order they started:
+	// each one's wall time and the rows it read.
+	Stages []Stage
 }
 
 // OK reports whether nothing differed.
@@ -76,8 +82,15 @@ type badFunc func(what, format string, args ...any)
 //     states;
 //   - the schema, which must be the one the migrations create: no extra
 //     trigger, view, index or column, none missing or changed;
-//   - on SQLite, the database file itself (PRAGMA integrity_check), and
-//     the words deployment_words lists against search_words (wordCheck);
+//   - on SQLite, the search indexes (each FTS5 index against its
+//     content: PRAGMA integrity_check of deployments_fts and
+//     search_words_fts), and the words deployment_words lists against
+//     search_words (wordCheck);
+//   - on SQLite with VerifyOptions.Storage, the database file itself:
+//     PRAGMA integrity_check of the whole file, every page in one b-tree
+//     or the freelist and every index against its table. Without it an
+//     index edited out of step with its table, or a damaged page, is not
+//     looked for; the report's notes say so;
 //   - the stored tiles (SetTiles), against the log as verify read it.
 //
 // Checkpoints published earlier (saved by readers from the API) can be
@@ -90,10 +103,26 @@ type badFunc func(what, format string, args ...any)
 // key order, so memory holds one small record per entity rather than the
 // register. Only when a table differs is it compared row by row, to name
 // the rows. The readers each see a snapshot; when the log grew between
-// them, Verify starts again.
+// them, Verify starts again. The report times each check (Report.Stages).
 func (s *DB) Verify(ctx context.Context, earlier ...ledger.Checkpoint) (*Report, error) {
+	return s.VerifyWith(ctx, VerifyOptions{}, earlier...)
+}
+
+// VerifyOptions say what Verify checks beyond its default.
+type VerifyOptions struct {
+	// Storage runs SQLite's own check of the whole file (PRAGMA
+	// integrity_check): the pages and every index against its table. It
+	// looks for damage to the file's structure, by a fault of the storage
+	// or an edit of its bytes, rather than for a register that differs
+	// from its log, and at 1M revisions it costs more than every other
+	// check together (docs/performance.md, "Verify at 1M, 6 Dec (last)").
+	Storage bool
+}
+
+// VerifyWith is Verify with options.
+func (s *DB) VerifyWith(ctx context.Context, opt VerifyOptions, earlier ...ledger.Checkpoint) (*Report, error) {
 	for try := 1; ; try++ {
-		rep, err := s.verify(ctx, earlier)
+		rep, err := s.verify(ctx, opt, earlier)
 		if !errors.Is(err, errMoved) || try == 3 {
 			return rep, err
 		}
@@ -107,13 +136,14 @@ const parallelVerifyFrom = 10_000
 // errMoved says the readers of one verify saw different log sizes.
 var errMoved = errors.New("verify: the register changed three times while it was read; try again")
 
-func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, error) {
+func (s *DB) verify(ctx context.Context, opt VerifyOptions, earlier []ledger.Checkpoint) (*Report, error) {
 	rep := &Report{}
+	st := newStageLog()
 	var (
 		lg   logCheck
 		ents entityCheck
 		cps  checkpointCheck
-		db   storeCheck
+		db   = storeCheck{whole: opt.Storage, stages: st}
 		cnt  countCheck
 		wc   wordCheck
 		got  = make([]tableDigest, len(allTables))
@@ -127,28 +157,56 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	}
 	var tileBad findings
 	g.Go(func() error {
-		if err := s.readLog(gctx, &lg); err != nil || lg.gap {
+		err := st.time("log: revisions read, hashed and replayed; tree hashes compared", func() (int64, error) {
+			err := s.readLog(gctx, &lg)
+			return lg.tree.Size(), err
+		})
+		if err != nil || lg.gap {
 			return err
 		}
 		// Beside the other readers, with the log just read.
-		n, err := s.verifyTiles(gctx, &lg, tileBad.add)
-		rep.Tiles = n
-		return err
+		return st.time("tiles: compared with the log just read", func() (int64, error) {
+			n, err := s.verifyTiles(gctx, &lg, tileBad.add)
+			rep.Tiles = n
+			return -1, err
+		})
 	})
-	g.Go(func() error { return s.readEntities(gctx, &ents) })
-	g.Go(func() error { return s.readCheckpoints(gctx, &cps) })
+	g.Go(func() error {
+		return st.time("entities: states read, decoded and projected", func() (int64, error) {
+			err := s.readEntities(gctx, &ents)
+			return ents.rows, err
+		})
+	})
+	g.Go(func() error {
+		return st.time("checkpoints: signatures", func() (int64, error) {
+			err := s.readCheckpoints(gctx, &cps)
+			return cps.rows, err
+		})
+	})
 	g.Go(func() error { return s.checkStore(gctx, &db) })
-	g.Go(func() error { return s.readCounts(gctx, &cnt) })
+	g.Go(func() error {
+		return st.time("deployment_counts", func() (int64, error) {
+			err := s.readCounts(gctx, &cnt)
+			return int64(len(cnt.rows)), err
+		})
+	})
 	g.Go(func() error {
 		for i, t := range allTables {
 			var w *wordCheck
+			name := t.name
 			if t == tDepWords && s.d.words {
 				w = &wc
+				name += " (and its words in search_words)"
 			}
-			if t != tEntities {
-				if err := s.readTable(gctx, t, &got[i], w); err != nil {
-					return err
-				}
+			if t == tEntities {
+				continue
+			}
+			err := st.time(name, func() (int64, error) {
+				err := s.readTable(gctx, t, &got[i], w)
+				return got[i].n, err
+			})
+			if err != nil {
+				return err
 			}
 		}
 		return nil
@@ -165,6 +223,7 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 		return nil, errMoved
 	}
 	rep.Size, rep.Redactions, rep.Mismatches, rep.Notes = lg.tree.Size(), lg.redactions, lg.bad, db.notes
+	rep.Storage = db.whole && s.d.name == sqlite.name
 	// With a revision missing, the tree stops at the gap, which is the
 	// finding: the roots of every later size would only repeat it.
 	if !lg.gap {
@@ -175,9 +234,23 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	}
 	rep.Mismatches = append(rep.Mismatches, cps.bad...)
 	rep.Mismatches = append(rep.Mismatches, db.bad...)
-	if lg.gap {
-		return rep, nil
+	if !lg.gap {
+		err := st.time("compare: the digests, counts and words read", func() (int64, error) {
+			return -1, s.compare(ctx, rep, &lg, &ents, got, &cnt, &wc)
+		})
+		if err != nil {
+			return nil, err
+		}
+		rep.Mismatches = append(rep.Mismatches, tileBad...)
 	}
+	rep.Stages = st.stages()
+	return rep, nil
+}
+
+// compare checks what verify's readers found against each other, once
+// all have read: the tables' digests against the log's and the states',
+// naming the rows of a table that differs, then the counts and the words.
+func (s *DB) compare(ctx context.Context, rep *Report, lg *logCheck, ents *entityCheck, got []tableDigest, cnt *countCheck, wc *wordCheck) error {
 	var differ []*table
 	if lg.entities() != ents.digest() {
 		differ = append(differ, tEntities)
@@ -191,13 +264,12 @@ func (s *DB) verify(ctx context.Context, earlier []ledger.Checkpoint) (*Report, 
 	f := (*findings)(&rep.Mismatches)
 	if len(differ) > 0 {
 		if err := s.compareTables(ctx, differ, f.add); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	compareCounts(ents.counts, cnt.rows, f.add)
 	wc.report(f.add)
-	rep.Mismatches = append(rep.Mismatches, tileBad...)
-	return rep, nil
+	return nil
 }
 
 func verifyHashes(ctx context.Context, tx querier, tree *ledger.Tree, bad badFunc) error {

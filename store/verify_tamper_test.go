@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,6 +27,10 @@ type tamperCase struct {
 	// rebuildFixes says the change was to a projection, which rebuild
 	// recreates; otherwise it must leave the evidence for verify.
 	rebuildFixes bool
+	// storage says only SQLite's check of the whole file finds the damage
+	// (VerifyOptions.Storage); a verify without it must say it did not
+	// look.
+	storage bool
 }
 
 // tamperedRegister is the register every case starts from: 10 revisions,
@@ -135,11 +140,11 @@ var tamperCases = []tamperCase{
 
 	// The file: an index whose definition was rewritten in place, so
 	// that it no longer matches its table.
-	{name: "index out of step with its table", engine: "sqlite", fn: rewriteIndex, want: "database: integrity_check: "},
+	{name: "index out of step with its table", engine: "sqlite", fn: rewriteIndex, want: "database: integrity_check: ", storage: true},
 	// Pages that belong to nothing, and a page on two lists: what only the
 	// file-level part of integrity_check sees (filedamage_test.go).
-	{name: "pages on no list", engine: "sqlite", fn: orphanPages, want: "never used"},
-	{name: "freelist through a table's page", engine: "sqlite", fn: freelistIntoTable, want: "2nd reference to page"},
+	{name: "pages on no list", engine: "sqlite", fn: orphanPages, want: "never used", storage: true},
+	{name: "freelist through a table's page", engine: "sqlite", fn: freelistIntoTable, want: "2nd reference to page", storage: true},
 }
 
 // TestVerifyCatchesTampering changes the database behind the program's
@@ -164,7 +169,11 @@ func TestVerifyCatchesTampering(t *testing.T) {
 			} else if _, err := db.db.ExecContext(ctx, dialectSQL(db, c.sql)); err != nil {
 				t.Fatal(err)
 			}
-			mentions(t, db, c.want)
+			opt := VerifyOptions{Storage: c.storage}
+			if c.storage {
+				notLooked(t, db)
+			}
+			mentionsWith(t, db, opt, c.want)
 			log := logContents(t, db)
 			_, err := db.Rebuild(ctx)
 			if after := logContents(t, db); after != log {
@@ -176,7 +185,7 @@ func TestVerifyCatchesTampering(t *testing.T) {
 				}
 				verifyOK(t, db)
 			} else {
-				mentions(t, db, c.want) // whether rebuild failed or not
+				mentionsWith(t, db, opt, c.want) // whether rebuild failed or not
 			}
 		})
 	}
@@ -185,9 +194,18 @@ func TestVerifyCatchesTampering(t *testing.T) {
 // mentions verifies db and requires a mismatch that mentions want.
 func mentions(t *testing.T, db *DB, want string) {
 	t.Helper()
-	rep, err := db.Verify(context.Background())
+	mentionsWith(t, db, VerifyOptions{}, want)
+}
+
+// mentionsWith is mentions with options.
+func mentionsWith(t *testing.T, db *DB, opt VerifyOptions, want string) {
+	t.Helper()
+	rep, err := db.VerifyWith(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !rep.Storage != !opt.Storage {
+		t.Errorf("Report.Storage is %v, asked %v", rep.Storage, opt.Storage)
 	}
 	for _, m := range rep.Mismatches {
 		if strings.Contains(m.String(), want) {
@@ -195,6 +213,19 @@ func mentions(t *testing.T, db *DB, want string) {
 		}
 	}
 	t.Errorf("no mismatch mentions %q: %v", want, rep.Mismatches)
+}
+
+// notLooked verifies db without the whole file's check, which must say in
+// its notes that the file was not checked.
+func notLooked(t *testing.T, db *DB) {
+	t.Helper()
+	rep, err := db.Verify(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Storage || !slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "SQLite's file itself") }) {
+		t.Errorf("a verify without VerifyOptions.Storage does not say the file went unchecked: Storage %v, notes %q", rep.Storage, rep.Notes)
+	}
 }
 
 // logContents renders the log's tables: what rebuild must never write.

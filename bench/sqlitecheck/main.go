@@ -12,37 +12,19 @@
 package main
 
 import (
-	"database/sql"
 	"fmt"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite"
+	"oversight/bench/internal/readonly"
 )
 
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
-
 func main() {
-	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: sqlitecheck FILE STATEMENT...")
-		os.Exit(2)
-	}
-	db, err := sql.Open("sqlite", "file:"+os.Args[1]+"?mode=ro")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	db := readonly.Open(os.Args, 3, "sqlitecheck FILE STATEMENT...")
 	defer db.Close()
 	var wg sync.WaitGroup
-	start, cpu := time.Now(), cpuSeconds()
+	start, cpu := time.Now(), readonly.CPUSeconds()
 	for _, q := range os.Args[2:] {
 		wg.Go(func() {
 			t := time.Now()
@@ -69,5 +51,5 @@ func main() {
 		})
 	}
 	wg.Wait()
-	fmt.Printf("all: %.2f s wall, %.2f s CPU\n", time.Since(start).Seconds(), cpuSeconds()-cpu)
+	fmt.Printf("all: %.2f s wall, %.2f s CPU\n", time.Since(start).Seconds(), readonly.CPUSeconds()-cpu)
 }

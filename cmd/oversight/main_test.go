@@ -240,3 +240,24 @@ func TestVerifyCheckpointFlag(t *testing.T) {
 		t.Errorf("a forged checkpoint was accepted: %v %s", err, stderr)
 	}
 }
+
+// TestVerifyStorageAndStages runs verify with and without --storage: only
+// with it does it say SQLite's file was checked, and without it a note
+// says it was not; -v prints each check's wall time and rows.
+func TestVerifyStorageAndStages(t *testing.T) {
+	t.Parallel()
+	dir := builtinData(t)
+	out := mustRun(t, "verify", "--data", dir, "-v")
+	for _, want := range []string{"verify: note: SQLite's file itself (its pages, and each index against its table) was not checked", "rows: log: revisions read", "rows: storage: the search indexes", "rows: deployment_words"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verify -v lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "file itself is sound") {
+		t.Errorf("verify without --storage says the file was checked:\n%s", out)
+	}
+	out = mustRun(t, "verify", "--data", dir, "--storage")
+	if !strings.Contains(out, "verify: SQLite's file itself is sound") || strings.Contains(out, "was not checked") || strings.Contains(out, "verify: stage:") {
+		t.Errorf("verify --storage:\n%s", out)
+	}
+}
