@@ -35,8 +35,9 @@ OVERSIGHT_CPUPROFILE=$WORK/import.prof /usr/bin/time -o "$WORK/import.time" -f "
 echo "import: $(cat "$WORK/import.time"), load $(cut -d' ' -f1-3 /proc/loadavg)"
 go tool pprof -tags "$BIN" "$WORK/import.prof" 2>/dev/null | sed -n '/table:/,/^$/p'
 n=$(sqlite3 -readonly "$dir/oversight.db" "SELECT count(*) FROM deployments")
-echo "bytes a deployment ($n deployments), pages and payload, by table and index:"
-sqlite3 -readonly "$dir/oversight.db" "SELECT printf('%-45s %7.0f %7.0f', name, sum(pgsize) * 1.0 / $n, sum(payload) * 1.0 / $n)
+echo "a deployment ($n deployments) by table and index: bytes of pages, bytes of payload, entries (cells of leaf pages):"
+sqlite3 -readonly "$dir/oversight.db" "SELECT printf('%-45s %7.0f %7.0f %7.2f', name, sum(pgsize) * 1.0 / $n, sum(payload) * 1.0 / $n,
+	sum(CASE WHEN pagetype = 'leaf' THEN ncell ELSE 0 END) * 1.0 / $n)
 	FROM dbstat GROUP BY name HAVING sum(pgsize) * 1.0 / $n >= 1 ORDER BY sum(pgsize) DESC"
 echo "file: $(stat -c %s "$dir/oversight.db") bytes"
 /usr/bin/time -o "$WORK/plain.time" -f "$tf" sqlite3 "$WORK/plain.db" ".mode csv" ".import $WORK/deployments.csv deployments"

@@ -5,9 +5,10 @@ import "fmt"
 // WritesGCPercent is the collector's GOGC for a process that writes a
 // large batch (Writes). An import keeps about 22 MB live at 100k
 // deployments; at the default of 100 the collector ran every 22 MB
-// allocated, and raising it cut 4-9% of an import's CPU
-// (docs/performance.md, "Import speed, 6 Dec (night)"). The soft limit
-// (Split.Go) is then what bounds the heap.
+// allocated. With 400 and the soft limit, an import of 100k took 4% less
+// CPU and gen 9% less, for a peak 5-34 MB higher (docs/performance.md,
+// "Import speed, 6 Dec (night)"). The soft limit (Split.Go) is then what
+// bounds the heap.
 const WritesGCPercent = 400
 
 // writerCacheMost is the most of a write budget given to the writer's
