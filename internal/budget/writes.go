@@ -12,9 +12,10 @@ import "fmt"
 const WritesGCPercent = 400
 
 // writerCacheMost is the most of a write budget given to the writer's
-// page cache: 128 MiB, SQLite's cache_size of 64 MiB at 8 KiB a page,
-// what the writer has kept since imports stream (store's writerCache);
-// 128 MiB took a streamed import to 340 MB for no speed measured.
+// page cache: 128 MiB, SQLite's cache_size of 64 MiB at 8 KiB a 4 KiB
+// page, what the writer has kept since imports stream (store's
+// writerCache); a cache_size of 128 MiB took a streamed import to 340 MB
+// for no speed measured.
 const writerCacheMost = 128 << 20
 
 // Writes divides total for a process that writes one large batch
