@@ -257,10 +257,16 @@ func importCmd(fs *flag.FlagSet) runFunc {
 	format := fs.String("format", "", "input format: "+strings.Join(ingest.Formats, ", ")+" (default: from the file name)")
 	author := fs.String("author", "cli", "pseudonymous author recorded in the log")
 	reason := fs.String("reason", "", "why the change is made, recorded in the log")
+	memory := writeMemoryFlag(fs)
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(args) == 0 {
 			return errors.New("name at least one file to import")
 		}
+		restore, err := writeBudget(*memory, &r)
+		if err != nil {
+			return err
+		}
+		defer restore()
 		// A file that cannot be read is refused before the register is
 		// opened, which would create a new one.
 		for _, name := range args {

@@ -20,10 +20,16 @@ func genCmd(fs *flag.FlagSet) runFunc {
 	n := fs.Int("deployments", 1000, "how many synthetic deployments to add")
 	seed := fs.Uint64("seed", 1, "seed: the same seed gives the same records")
 	batch := fs.Int("batch", 10000, "deployments per transaction")
+	memory := writeMemoryFlag(fs)
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if *n < 1 || *batch < 1 {
 			return errors.New("--deployments and --batch must be at least 1")
 		}
+		restore, err := writeBudget(*memory, &r)
+		if err != nil {
+			return err
+		}
+		defer restore()
 		base, err := data.Load()
 		if err != nil {
 			return err

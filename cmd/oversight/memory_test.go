@@ -42,3 +42,27 @@ func TestServeRefusesBadBudget(t *testing.T) {
 		t.Error("a refused budget still made the register")
 	}
 }
+
+// import and gen read the same budget, and refuse one they cannot use
+// before they make a register.
+func TestWritesRefuseBadBudget(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "in.json")
+	if err := os.WriteFile(file, []byte(`{"deployments": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "never-made")
+	for _, args := range [][]string{
+		{"import", "--data", data, "--no-builtin", "--memory", "12MB", file},
+		{"gen", "--data", data, "--deployments", "1", "--memory", "12MB"},
+	} {
+		_, errs, err := run(t, args...)
+		if want := "--memory: memory budget 12 MB: at least 128 MB"; err == nil || !strings.Contains(errs, want) {
+			t.Errorf("oversight %q: %v, %q; want an error saying %q", args, err, errs, want)
+		}
+	}
+	if _, err := os.Stat(data); err == nil {
+		t.Error("a refused budget still made the register")
+	}
+}

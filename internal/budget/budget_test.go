@@ -73,3 +73,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A write budget keeps the writer's cache of today at the default, and
+// leaves Go a positive share at every size; a budget too small is refused.
+func TestWrites(t *testing.T) {
+	s, err := Writes(Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.WriterCache != writerCacheMost {
+		t.Errorf("writer cache at the default budget: %d MB, want %d", s.WriterCache>>20, writerCacheMost>>20)
+	}
+	for _, total := range []int64{Minimum, Default, 1 << 30, 16 << 30} {
+		s, err := Writes(total)
+		if err != nil {
+			t.Fatalf("Writes(%d MB): %v", total>>20, err)
+		}
+		sum := s.Fixed + s.WriterCache + int64(s.Conns)*(s.ReaderCache+s.ConnOther) + s.Go
+		if s.Go <= 0 || s.WriterCache <= 0 || sum != total {
+			t.Errorf("Writes(%d MB) = %+v: parts add up to %d MB", total>>20, s, sum>>20)
+		}
+	}
+	if _, err := Writes(Minimum - 1); err == nil || !strings.Contains(err.Error(), "memory budget") {
+		t.Errorf("Writes below the minimum: %v, want an error naming the budget", err)
+	}
+}
