@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -89,9 +90,20 @@ func TestClassifyBadInput(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "mine")
 	copyDir(t, "../../frameworks/eu-ai-act", dir)
 	rules, _ := os.ReadFile(filepath.Join(dir, "rules.yaml"))
-	os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(strings.Replace(string(rules), "facts.setting.publicly_accessible == true", "facts.setting.publicly_accesible == true", 1)), 0o644)
+	const right, typo = "facts.setting.publicly_accessible == true", "facts.setting.publicly_accesible == true"
+	// The position the error must give is where the typo is in the file,
+	// whatever rules come before it: its line, and the column of the dot
+	// before the misspelt field, which is where CEL places a selection.
+	before, _, found := strings.Cut(string(rules), right)
+	if !found {
+		t.Fatalf("eu-ai-act's rules.yaml no longer has %q", right)
+	}
+	line := strings.Count(before, "\n") + 1
+	col := len(before) - strings.LastIndex(before, "\n") + len("facts.setting")
+	os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(strings.Replace(string(rules), right, typo, 1)), 0o644)
 	_, errs, err = run(t, "classify", "--framework", dir, doc)
-	if err == nil || !strings.Contains(errs, filepath.Join(dir, "rules.yaml")+":21:23: ") || !strings.Contains(errs, "undeclared reference to 'facts.setting.publicly_accesible'") {
+	if at := fmt.Sprintf("%s:%d:%d: ", filepath.Join(dir, "rules.yaml"), line, col); err == nil || !strings.Contains(errs, at) || !strings.Contains(errs, "undeclared reference to 'facts.setting.publicly_accesible'") {
+		t.Errorf("typo in a rule: want %q in the error", at)
 		t.Errorf("typo in a rule: %v\n%s", err, errs)
 	}
 	_, errs, err = run(t, "classify", "--framework", "eu-ai-akt", doc)
