@@ -9,7 +9,8 @@ import (
 // (200) or the page naming a bad parameter (400), never a server error.
 func FuzzHomeQuery(f *testing.F) {
 	for _, q := range []string{"", "map=gap", "map=deployments&colour=tier", "map=deployments&colour=technology",
-		"map=points", "colour=tier", "map=deployments&map=gap", "map=%ff", "map=deployments&colour=%00", "a=b&c"} {
+		"map=points", "colour=tier", "map=deployments&map=gap", "map=%ff", "map=deployments&colour=%00", "a=b&c",
+		"member=asean", "member=ASEAN", "member=asean&member=quad", "member=%00", "member=asean&map=gap"} {
 		f.Add(q)
 	}
 	s, _ := homeSite(f)
