@@ -149,6 +149,7 @@ var funcs = template.FuncMap{
 	"langName":    langName,
 	"decidedBy":   decidedBy,
 	"factsRead":   factsRead,
+	"factName":    factName,
 	"submitField": submitField,
 	"cites":       cites,
 	"changeURL":   changeURL,
