@@ -123,6 +123,7 @@ func fromEvidence(path string, had int, evidenceBad bool) bool {
 	i, err := strconv.Atoi(rest[:max(strings.IndexByte(rest, ']'), 0)])
 	return err == nil && i >= had
 }
+
 // cite adds to the record's sources the evidence it does not hold yet; the
 // record's facts may cite the evidence by its keys.
 func (p *Proposal) cite() registry.Errors {
