@@ -154,7 +154,6 @@ var funcs = template.FuncMap{
 	"cites":       cites,
 	"changeURL":   changeURL,
 	"fieldAdvice": submitAdvice,
-	"jsonText":    jsonText,
 	"join":        strings.Join,
 	"has":         slices.Contains[[]string],
 	"inc":         func(i int) int { return i + 1 },
