@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"oversight/registry"
 	"oversight/review"
 )
 
@@ -30,7 +31,7 @@ type fieldValue struct {
 // recordValues names the vocabulary of labels/en.json whose words a
 // record's field takes, by the field's path with [] for an item ("KIND
 // PATH" where kinds differ); "country" is a jurisdiction's code, "code" an
-// id. A field not named here is free text, a date or a number.
+// id, "date" a date. A field not named here is free text, a date or a number.
 var recordValues = map[string]string{
 	"jurisdiction": "country", "instrument jurisdiction": "code", "code": "country", "headquarters": "country",
 	"id": "code", "vendors[].vendor": "code", "financing[].lender": "code", "parent": "code", "safeguards[].instrument": "code",
@@ -41,9 +42,15 @@ var recordValues = map[string]string{
 	"memberships[].body": "membership", "regime.type": "regime type", "safeguards[].kind": "safeguard kind",
 	"safeguards[].status": "safeguard status", "instrument type": "instrument type", "instrument status": "instrument status",
 	"indicator": "indicator", "dataset": "dataset",
-	// A fact document's ids and country; its other facts take the
+	// Dates, written out.
+	"sources[].published": "date", "sources[].accessed": "date", "status.as_of": "date", "dates[].date": "date",
+	"declaration.date": "date", "origin.published": "date", "listings[].date": "date", "memberships[].since": "date",
+	"safeguards[].in_force": "date", "adopted": "date", "in_force": "date", "date": "date",
+	// A fact document's ids, country and dates; its other facts take the
 	// questionnaire's words (factWords).
 	"facts deployment.id": "code", "facts deployment.jurisdiction": "country", "facts system.vendors": "code",
+	"facts as_of": "date", "facts self_declared.date": "date", "facts deployment.start_date": "date",
+	"facts deployment.end_date": "date", "facts evidence[].accessed": "date",
 	// A fact's citations: the keys of the record's sources.
 	"operator.sources": "code", "system.sources": "code", "vendors[].sources": "code", "scale.sources": "code",
 	"dates[].sources": "code", "status.sources": "code", "financing[].sources": "code", "fact_sources": "code",
@@ -155,6 +162,12 @@ func valueInWords(kind, pattern string, v any) fieldValue {
 			return fieldValue{Text: x, Code: true}
 		case "country":
 			return fieldValue{Text: countryName(x)}
+		case "date":
+			var d registry.Date
+			if d.UnmarshalText([]byte(x)) != nil {
+				return fieldValue{Text: x}
+			}
+			return fieldValue{Text: longDate(d)}
 		default:
 			return fieldValue{Text: label(vocab, x)}
 		}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"html"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -68,11 +69,20 @@ func TestRecordValuesFields(t *testing.T) {
 	for _, l := range schema.Leaves() {
 		fields["facts "+l.Path] = true
 	}
+	// Every date of a record is written out.
+	for _, e := range []registry.Entity{&registry.Deployment{}, &registry.Vendor{}, &registry.Jurisdiction{},
+		&registry.Instrument{}, &registry.Claim{}, &registry.Reply{}} {
+		fieldPaths(reflect.TypeOf(e).Elem(), "", func(p string, date bool) {
+			if v, _ := byKind(recordValues, e.Kind(), p); date && v != "date" {
+				t.Errorf("recordValues: %s %s is a date, not marked so", e.Kind(), p)
+			}
+		})
+	}
 	for f, vocab := range recordValues {
 		if !fields[f] {
 			t.Errorf("recordValues: %q is no record's field", f)
 		}
-		if vocab != "code" && vocab != "country" && labels[vocab] == nil {
+		if vocab != "code" && vocab != "country" && vocab != "date" && labels[vocab] == nil {
 			t.Errorf("recordValues: %q: no vocabulary %q", f, vocab)
 		}
 	}

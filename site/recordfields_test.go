@@ -18,20 +18,22 @@ func recordFieldKeys() []string {
 		"facts evidence[].excerpt", "facts evidence[].supports"}
 	for _, e := range []registry.Entity{&registry.Deployment{}, &registry.Vendor{}, &registry.Jurisdiction{},
 		&registry.Instrument{}, &registry.Claim{}, &registry.Reply{}} {
-		fieldPaths(reflect.TypeOf(e).Elem(), "", func(p string) { keys = append(keys, e.Kind()+" "+p) })
+		fieldPaths(reflect.TypeOf(e).Elem(), "", func(p string, _ bool) { keys = append(keys, e.Kind()+" "+p) })
 	}
 	return keys
 }
 
 var dateType = reflect.TypeFor[registry.Date]()
 
-func fieldPaths(t reflect.Type, prefix string, fn func(string)) {
+// fieldPaths calls fn with each field of a record's type by its path, and
+// whether it holds a date.
+func fieldPaths(t reflect.Type, prefix string, fn func(path string, date bool)) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch {
 	case t == dateType || t.Kind() != reflect.Struct && t.Kind() != reflect.Slice:
-		fn(prefix)
+		fn(prefix, t == dateType)
 	case t.Kind() == reflect.Slice:
 		el := t.Elem()
 		for el.Kind() == reflect.Pointer {
@@ -40,7 +42,7 @@ func fieldPaths(t reflect.Type, prefix string, fn func(string)) {
 		if el.Kind() == reflect.Struct && el != dateType {
 			fieldPaths(el, prefix+"[]", fn)
 		} else {
-			fn(prefix) // a list of values is one field
+			fn(prefix, false) // a list of values is one field
 		}
 	default:
 		for i := range t.NumField() {
