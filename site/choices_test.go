@@ -31,3 +31,17 @@ func TestSeveralChoicesByTicking(t *testing.T) {
 		}
 	}
 }
+
+// TestTickedChoicesFirst: the boxes ticked come first in their box, so
+// that a reader sees them without scrolling it.
+func TestTickedChoicesFirst(t *testing.T) {
+	set := fixture.Set(3)
+	s, _ := siteOf(t, set)
+	last := set.Vendors[len(set.Vendors)-1].ID
+	page := pageOf(t, s, "/search?vendor="+last)
+	box := regexp.MustCompile(`(?s)<fieldset class="choices" id="vendor">.*?</fieldset>`).FindString(page)
+	first := regexp.MustCompile(`<input type="checkbox" name="vendor" value="([^"]+)"`).FindStringSubmatch(box)
+	if first == nil || first[1] != last {
+		t.Errorf("the first box is %q, want the ticked %q", first, last)
+	}
+}
