@@ -36,6 +36,9 @@ type logChange struct {
 type logRevision struct {
 	*registry.Revision
 	Changes []fieldChange // in words (changesInWords)
+	// Created says the record had no state before: its fields are shown
+	// as they are, with no column of nothing before them.
+	Created bool
 	// PrevRedacted is the redaction of the state before, when it was
 	// redacted: what the revision changed cannot be shown.
 	PrevRedacted *registry.Redaction
@@ -83,7 +86,8 @@ func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error 
 		if err != nil {
 			return err
 		}
-		changes = appendChange(changes, logRevision{Revision: rev, Changes: changesInWords(rev.Kind, prev, rev.State, diff), Name: cmp.Or(recordName(rev.State), recordName(prev))})
+		changes = appendChange(changes, logRevision{Revision: rev, Changes: changesInWords(rev.Kind, prev, rev.State, diff), Created: len(prev) == 0,
+			Name: cmp.Or(recordName(rev.State), recordName(prev))})
 	}
 	next := ""
 	if n := len(revs); n == logPage && revs[n-1].Seq > 0 {

@@ -38,7 +38,7 @@ var recordValues = map[string]string{
 	"deployment": "code", "org": "code", "sources[].key": "code", "sources[].sha256": "code",
 	"place.level": "place level", "operator.kind": "operator kind", "system.capabilities": "capability", "system.purposes": "purpose",
 	"vendors[].role": "vendor role", "dates[].event": "date event", "status.value": "status", "financing[].instrument": "financing instrument",
-	"certainty": "certainty", "vendor type": "organisation type", "ownership": "ownership", "subregion": "subregion",
+	"certainty": "certainty", "vendor type": "organisation type", "ownership": "ownership", "region": "region", "subregion": "subregion",
 	"memberships[].body": "membership", "regime.type": "regime type", "safeguards[].kind": "safeguard kind",
 	"safeguards[].status": "safeguard status", "instrument type": "instrument type", "instrument status": "instrument status",
 	"indicator": "indicator", "dataset": "dataset",

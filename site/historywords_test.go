@@ -52,6 +52,12 @@ func TestHistoryInWords(t *testing.T) {
 	if !regexp.MustCompile(`<a href="/api/v1/log/revisions/\d+">revision \d+ as JSON</a>`).MatchString(newest) {
 		t.Error("no link to the log entry as JSON")
 	}
+	// A record created has no column of nothing before its fields.
+	_, created, _ := strings.Cut(page, "created deployment")
+	created, _, _ = strings.Cut(created, "</table>")
+	if !strings.Contains(created, `<th scope="col">Value</th>`) || strings.Contains(created, label("value", valueAbsent)) {
+		t.Errorf("a record created is shown against nothing before: %.600s", created)
+	}
 }
 
 // TestRecordValuesFields: each field recordValues gives a vocabulary is a

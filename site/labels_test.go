@@ -31,6 +31,7 @@ func TestLabels(t *testing.T) {
 	for _, r := range rules.NotEncodedReasons() {
 		vocabs["reason not encoded"] = append(vocabs["reason not encoded"], r.ID)
 	}
+	vocabs["region"] = []string{"asia_pacific"} // the one region registry.Jurisdiction.Validate admits
 	vocabs["framework kind"] = rules.Kinds
 	vocabs["framework status"] = rules.Statuses
 	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}
