@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"oversight/registry"
@@ -28,9 +29,9 @@ var (
 // when it keeps the submission.
 func (p *Proposal) Check() registry.Errors {
 	if errs := registry.CheckValues(p); len(errs) > 0 {
-		return errs // a value over its limit, or not text: say only that
+		return append(slices.Clone(p.Unread), errs...) // a value over its limit, or not text: say only that
 	}
-	var errs registry.Errors
+	errs := slices.Clone(p.Unread)
 	add := func(path, format string, args ...any) {
 		errs = append(errs, &registry.FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
@@ -68,13 +69,16 @@ func (p *Proposal) Check() registry.Errors {
 			p.Evidence[i].Key = "e" + strconv.Itoa(i+1)
 		}
 	}
-	errs = append(errs, registry.CheckSources("evidence", p.Evidence)...)
+	evidenceErrs := registry.CheckSources("evidence", p.Evidence)
+	errs = append(errs, evidenceErrs...)
 	if p.Pseudonym == "" {
 		p.Pseudonym = NewPseudonym()
 	} else if !pseudonymRE.MatchString(p.Pseudonym) {
 		add("pseudonym", "%q may hold letters, digits, '.', '_' and '-', and starts with a letter or digit", registry.Clip(p.Pseudonym))
 	}
-	if p.Record != nil && len(errs) == 0 {
+	had := 0 // the record's sources before the evidence joins them
+	if p.Record != nil {
+		had = len(p.Record.Sources)
 		errs = append(errs, p.cite()...)
 	}
 	if d := p.Record; d != nil && d.Declaration != nil && d.Declaration.By == "" {
@@ -85,9 +89,15 @@ func (p *Proposal) Check() registry.Errors {
 		decl.Sort()
 		d.Declaration = &decl
 	}
-	if p.Record != nil && len(errs) == 0 {
+	// The record is checked whatever else is wrong, so that a contributor
+	// hears of every problem at once, not of the record's only after the
+	// rest is put right.
+	if p.Record != nil {
 		if err := p.Record.Validate(); err != nil {
 			for _, fe := range err.(registry.Errors) {
+				if fromEvidence(fe.Path, had, len(evidenceErrs) > 0) {
+					continue
+				}
 				c := *fe
 				c.Path = "record." + fe.Path
 				errs = append(errs, &c)
@@ -95,6 +105,23 @@ func (p *Proposal) Check() registry.Errors {
 		}
 	}
 	return errs
+}
+
+// fromEvidence reports whether a problem of a record's (by its path in the
+// record) is one of the evidence, which CheckSources has reported already:
+// one of the evidence that joined its sources at index had and after, the
+// lack of any source, or, when the evidence has problems, a fact citing a
+// key the evidence was to give.
+func fromEvidence(path string, had int, evidenceBad bool) bool {
+	if path == "sources" || evidenceBad && strings.Contains(path, ".sources[") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(path, "sources[")
+	if !ok {
+		return false
+	}
+	i, err := strconv.Atoi(rest[:max(strings.IndexByte(rest, ']'), 0)])
+	return err == nil && i >= had
 }
 
 // cite adds to the record's sources the evidence it does not hold yet; the

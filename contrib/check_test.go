@@ -47,6 +47,10 @@ func TestCheck(t *testing.T) {
 		{"bad kind", Proposal{Kind: "delete", Evidence: ev}, "kind"},
 		{"bad pseudonym", Proposal{Kind: New, Record: rec(), Evidence: ev, Pseudonym: "-x y"}, "pseudonym"},
 		{"record errors", Proposal{Kind: New, Record: func() *registry.Deployment { d := rec(); d.Jurisdiction = "pk"; return d }(), Evidence: ev}, "record.jurisdiction"},
+		{"the proposal's and the record's errors at once", Proposal{Kind: New, Record: func() *registry.Deployment { d := rec(); d.Jurisdiction = "pk"; return d }(), Evidence: ev, Pseudonym: "-x y"},
+			"pseudonym record.jurisdiction"},
+		{"bad evidence and the record's errors, not the evidence's twice", Proposal{Kind: New, Record: func() *registry.Deployment { d := rec(); d.Title = ""; return d }(),
+			Evidence: []registry.Source{{URL: "javascript:alert(1)"}}}, "evidence[0].url record.title"},
 		{"message too long", Proposal{Kind: Dispute, Target: "x", Message: strings.Repeat("m", 5001), Evidence: ev}, "message"},
 		{"too much evidence", Proposal{Kind: Dispute, Target: "x", Message: "m", Evidence: make([]registry.Source, 21)}, "evidence"},
 		{"key of another source", Proposal{Kind: New, Record: func() *registry.Deployment {

@@ -61,6 +61,10 @@ type Proposal struct {
 	// Contact is for the reviewers only: it is never shown in public and
 	// never logged.
 	Contact string `json:"contact,omitempty"`
+	// Unread are the problems met reading the proposal from a form that
+	// none of its fields can hold (a date that is not one): Check reports
+	// them with the rest, so that the contributor hears of all at once.
+	Unread registry.Errors `json:"-"`
 }
 
 // A Submission is a proposal as the register keeps it, with its review.

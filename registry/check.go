@@ -60,6 +60,19 @@ func (s *Set) Check(known Known) []*RecordError {
 	return out
 }
 
+// CheckRefs checks that what one record refers to exists in the
+// register (known), without validating the record: for a record checked
+// on its own already, whose problems are reported once.
+func CheckRefs(e Entity, known Known) Errors {
+	var out Errors
+	References(e, func(path, target, tid string) {
+		if tid != "" && len(out) < MaxErrors && !known(target, tid) {
+			out = append(out, missing(path, target, tid))
+		}
+	})
+	return out
+}
+
 // References calls fn with each id a record refers to: the field it is
 // in, and the kind and id of the record it names. An empty id refers to
 // nothing; fn is called with it all the same.

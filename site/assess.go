@@ -329,12 +329,13 @@ func (f *assessForm) missing(path string, a answers) missing {
 		}
 		return missing{qu.Ask, qu.section.Title}
 	}
+	// A fact not asked is named, so that the reader knows what it is.
 	for _, n := range f.q.NotAsked {
 		if n.Path == path {
-			return missing{"a fact this questionnaire does not ask (" + n.Why + ")", ""}
+			return missing{factName(path) + ": a fact this questionnaire does not ask (" + n.Why + ")", ""}
 		}
 	}
-	return missing{"a fact this questionnaire does not ask", ""}
+	return missing{factName(path) + ": a fact this questionnaire does not ask", ""}
 }
 
 // summary is every answered question with its answer in words.

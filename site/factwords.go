@@ -13,10 +13,21 @@ import (
 func factsRead(facts map[string]any) []string {
 	out := make([]string, 0, len(facts))
 	for path, v := range facts {
-		out = append(out, label("fact field", path)+": "+factWords(path, v))
+		out = append(out, factName(path)+": "+factWords(path, v))
 	}
 	slices.Sort(out)
 	return out
+}
+
+// factName is a fact's name in words (labels/en.json, "fact field"). A
+// path the file does not name is shown as the path itself, which the
+// pages' tests refuse (TestNoRawCodes), rather than as near-words
+// ("safeguards.alternative offered") that no test would catch.
+func factName(path string) string {
+	if l, ok := labels["fact field"][path]; ok {
+		return l
+	}
+	return path
 }
 
 // factWords writes a fact's value: the words the questionnaire offers for

@@ -35,7 +35,10 @@ type logChange struct {
 
 type logRevision struct {
 	*registry.Revision
-	Changes []review.Change
+	Changes []fieldChange // in words (changesInWords)
+	// Created says the record had no state before: its fields are shown
+	// as they are, with no column of nothing before them.
+	Created bool
 	// PrevRedacted is the redaction of the state before, when it was
 	// redacted: what the revision changed cannot be shown.
 	PrevRedacted *registry.Redaction
@@ -83,7 +86,8 @@ func (s *Site) history(w http.ResponseWriter, r *http.Request, rd Reader) error 
 		if err != nil {
 			return err
 		}
-		changes = appendChange(changes, logRevision{Revision: rev, Changes: diff, Name: cmp.Or(recordName(rev.State), recordName(prev))})
+		changes = appendChange(changes, logRevision{Revision: rev, Changes: changesInWords(rev.Kind, prev, rev.State, diff), Created: len(prev) == 0,
+			Name: cmp.Or(recordName(rev.State), recordName(prev))})
 	}
 	next := ""
 	if n := len(revs); n == logPage && revs[n-1].Seq > 0 {
@@ -135,13 +139,4 @@ func recordName(state json.RawMessage) string {
 		return label("indicator", r.Indicator) + " in " + countryName(r.Jurisdiction)
 	}
 	return ""
-}
-
-// jsonText writes a value of a diff as JSON text, or "absent".
-func jsonText(v any) string {
-	if v == nil {
-		return "(absent)"
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }

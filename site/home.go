@@ -48,27 +48,11 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	}
 	hv, err := memoize(s, ctx, rd, "home", func(ctx context.Context, rd Reader) (homeData, error) {
 		var h homeData
-		regions := map[string]atlas.Region{}
-		for _, j := range rep.Index.Jurisdictions {
-			label := j.Name + ": no score"
-			fill := noData
-			switch {
-			case j.Score != nil && j.Unranked == analysis.UnrankedNoExposure:
-				label = fmt.Sprintf("%s: not scored on the map, no surveillance recorded", j.Name)
-			case j.Score != nil && j.Rank == 0:
-				label = fmt.Sprintf("%s: not scored on the map, %.0f%% of its inputs known", j.Name, j.Coverage*100)
-			case j.Score != nil:
-				label = fmt.Sprintf("%s: gap %.1f of 100, %s", j.Name, *j.Score, rankText(j))
-				fill = scoreColour(*j.Score)
-			}
-			regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: fill, Href: "/countries/" + j.Code, Label: label}
-		}
-		var m bytes.Buffer
-		if err := atlas.Render(&m, regions, atlas.Options{Title: "Governance gap by jurisdiction",
-			Desc: "Choropleth of the governance-gap index, 0 (narrow) to 100 (wide); the table below gives the same figures.", SmallArea: 40}); err != nil {
+		m, err := gapMap(rep.Index.Jurisdictions, nil, "")
+		if err != nil {
 			return h, err
 		}
-		h.Map, h.Counts = template.HTML(m.String()), map[string]int{}
+		h.Map, h.Counts = m, map[string]int{}
 		for _, k := range []string{"deployment", "jurisdiction", "vendor", "instrument"} {
 			n, err := rd.Count(ctx, k)
 			if err != nil {
@@ -89,17 +73,29 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	if err != nil {
 		return err
 	}
-	rows, err := indexRows(ctx, rd, rep.Index.Jurisdictions, member)
+	members, err := membersOf(ctx, rd, member)
 	if err != nil {
 		return err
 	}
 	data := map[string]any{
 		"Title": "AI surveillance in the Asia-Pacific", "Map": h.Map, "Disputed": atlas.DisputedNote,
-		"Index": rep.Index, "Rows": rows, "Member": member, "Bodies": registry.Memberships.Values, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
+		"Index": rep.Index, "Rows": indexRows(rep.Index.Jurisdictions, members), "Member": member, "Bodies": registry.Memberships.Values, "Counts": h.Counts, "Frameworks": len(s.cls.Frameworks()), "PRC": h.PRC,
 		"Changes": changes, "Legend": legend(), "Mode": mode, "Colour": colour,
 	}
 	stale(w, data, rv)
 	stale(w, data, hv)
+	if member != "" && mode == "gap" {
+		// The map shows the table's selection: the others drawn muted.
+		mv, err := memoize(s, ctx, rd, "home-map\x00"+member, func(ctx context.Context, rd Reader) (template.HTML, error) {
+			return gapMap(rep.Index.Jurisdictions, members, member)
+		})
+		if err != nil {
+			return err
+		}
+		stale(w, data, mv)
+		data["Map"] = mv.Val
+		data["Legend"] = append(legend(), legendItem{notMember, "not a member of " + label("membership", member)})
+	}
 	if mode == "deployments" {
 		dv, err := memoize(s, ctx, rd, "deployment-map", s.buildDeploymentMap)
 		if err != nil {
@@ -112,6 +108,38 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	}
 	s.render(w, r, http.StatusOK, "home", data)
 	return nil
+}
+
+// notMember is the fill of a jurisdiction outside the regional body the
+// page shows the members of: paler than the grey of no score.
+const notMember = "#f3f3f3"
+
+// gapMap draws the governance gap by jurisdiction. With members (of body),
+// the others are drawn muted, their gap left out, so that the map shows
+// what the index table below it shows.
+func gapMap(scores []analysis.Score, members map[string]bool, body string) (template.HTML, error) {
+	regions := map[string]atlas.Region{}
+	for _, j := range scores {
+		text := j.Name + ": no score"
+		fill := noData
+		switch {
+		case members != nil && !members[j.Code]:
+			text = j.Name + ": not a member of " + label("membership", body)
+			fill = notMember
+		case j.Score != nil && j.Unranked == analysis.UnrankedNoExposure:
+			text = fmt.Sprintf("%s: not scored on the map, no surveillance recorded", j.Name)
+		case j.Score != nil && j.Rank == 0:
+			text = fmt.Sprintf("%s: not scored on the map, %.0f%% of its inputs known", j.Name, j.Coverage*100)
+		case j.Score != nil:
+			text = fmt.Sprintf("%s: gap %.1f of 100, %s", j.Name, *j.Score, rankText(j))
+			fill = scoreColour(*j.Score)
+		}
+		regions[j.Code] = atlas.Region{Code: j.Code, Name: j.Name, Fill: fill, Href: "/countries/" + j.Code, Label: text}
+	}
+	var m bytes.Buffer
+	err := atlas.Render(&m, regions, atlas.Options{Title: "Governance gap by jurisdiction",
+		Desc: "Choropleth of the governance-gap index, 0 (narrow) to 100 (wide); the table below gives the same figures.", SmallArea: 40})
+	return template.HTML(m.String()), err
 }
 
 // pointRows bounds the rows of the deployments map's table; the search

@@ -50,12 +50,13 @@ const (
 	valueEmpty            = "empty"      // an empty list
 	valueNull             = "null"       // unknown
 	valueUnreadable       = "unreadable" // a shape the register admits nowhere
+	valueAbsent           = "absent"     // a field a record's state does not hold
 )
 
 // valueValues and answerValues are the "value" and "answer" vocabularies, for
 // TestLabels.
 var (
-	valueValues  = []string{valueTrue, valueFalse, valueEmpty, valueNull, valueUnreadable}
+	valueValues  = []string{valueTrue, valueFalse, valueEmpty, valueNull, valueUnreadable, valueAbsent}
 	answerValues = []string{"yes", "no", "unknown", "none"}
 )
 

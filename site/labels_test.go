@@ -2,6 +2,7 @@ package site
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"oversight/analysis"
@@ -30,6 +31,7 @@ func TestLabels(t *testing.T) {
 	for _, r := range rules.NotEncodedReasons() {
 		vocabs["reason not encoded"] = append(vocabs["reason not encoded"], r.ID)
 	}
+	vocabs["region"] = []string{"asia_pacific"} // the one region registry.Jurisdiction.Validate admits
 	vocabs["framework kind"] = rules.Kinds
 	vocabs["framework status"] = rules.Statuses
 	vocabs["rule status"] = []string{rules.Fired, rules.Possible, rules.NotYetInForce}
@@ -52,6 +54,12 @@ func TestLabels(t *testing.T) {
 	}
 	for _, l := range schema.Leaves() {
 		vocabs["fact field"] = append(vocabs["fact field"], l.Path)
+		// The objects that hold it, which evidence may support as a whole.
+		for i, c := range l.Path {
+			if c == '.' && !slices.Contains(vocabs["fact section"], l.Path[:i]) {
+				vocabs["fact section"] = append(vocabs["fact section"], l.Path[:i])
+			}
+		}
 	}
 	// Capabilities the fact schema has beyond the register's vocabulary
 	// (the uses of Annex III points 6 and 7 no record carries yet) share
@@ -89,6 +97,16 @@ func TestLabels(t *testing.T) {
 		if !seen["dataset "+c.Dataset] {
 			seen["dataset "+c.Dataset] = true
 			vocabs["dataset"] = append(vocabs["dataset"], c.Dataset)
+		}
+	}
+	// A record's fields, each by "KIND PATH" where the words differ by
+	// kind, or by its path.
+	for _, key := range recordFieldKeys() {
+		kind, pattern, _ := strings.Cut(key, " ")
+		if labels["record field"][kind+" "+pattern] != "" {
+			vocabs["record field"] = append(vocabs["record field"], kind+" "+pattern)
+		} else {
+			vocabs["record field"] = append(vocabs["record field"], pattern)
 		}
 	}
 	for vocab, values := range vocabs {

@@ -392,3 +392,14 @@ func values(qu *question) []any {
 	}
 	return []any{"2019"}
 }
+
+// TestMissingNotAskedIsNamed: a fact that would settle a result but that
+// the questionnaire does not ask is named in words, not left as "a fact
+// this questionnaire does not ask", which tells the reader nothing.
+func TestMissingNotAskedIsNamed(t *testing.T) {
+	f := testForm()
+	m := f.missing("deployment.status", answers{})
+	if !strings.HasPrefix(m.Ask, labels["fact field"]["deployment.status"]+": ") {
+		t.Errorf("a fact not asked is missing as %q", m.Ask)
+	}
+}

@@ -41,10 +41,11 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 		js = append(js, j)
 		jnames[j.Code] = j.Name
 	}
-	// People look for a country by its name: Indonesia comes after India.
+	// People look for a country by its name: Indonesia comes after India;
+	// the ones chosen come first.
 	slices.SortFunc(js, func(a, b *registry.Jurisdiction) int { return strings.Compare(a.Name, b.Name) })
 	data := map[string]any{"Title": "What would a framework change?", "Frameworks": s.cls.Frameworks(), "Selected": id,
-		"Jurisdictions": js, "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles(), "JNames": jnames}
+		"Jurisdictions": chosenFirst(js, juris, func(j *registry.Jurisdiction) string { return j.Code }), "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles(), "JNames": jnames}
 	var fw *rules.Framework
 	if id != "" {
 		fw = p.Framework(s.cls, "from the list")

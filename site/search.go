@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -96,13 +97,30 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 			}
 		}
 	}
+	chosen, chosenVendors := strings.Split(q.Get("jurisdiction"), ","), strings.Split(q.Get("vendor"), ",")
 	data := map[string]any{
 		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
-		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
-		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "ChosenVendors": strings.Split(q.Get("vendor"), ","), "VendorNames": vendorNames(facets), "Counts": counts, "Matching": matching(counts, f.Status),
+		"JurisdictionBoxes": chosenFirst(facets.Jurisdictions, chosen, func(j *registry.Jurisdiction) string { return j.Code }),
+		"VendorBoxes":       chosenFirst(facets.Vendors, chosenVendors, func(v *registry.Vendor) string { return v.ID }),
+		"Downloads":         downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
+		"Chosen": chosen, "ChosenVendors": chosenVendors, "VendorNames": vendorNames(facets), "Counts": counts, "Matching": matching(counts, f.Status),
 	}
 	s.render(w, r, http.StatusOK, "search", data)
 	return nil
+}
+
+// chosenFirst orders a list of boxes to tick with the ticked ones first,
+// so that a reader sees what is chosen without scrolling the box.
+func chosenFirst[T any](items []T, chosen []string, key func(T) string) []T {
+	out := make([]T, 0, len(items))
+	for _, first := range []bool{true, false} {
+		for _, it := range items {
+			if slices.Contains(chosen, key(it)) == first {
+				out = append(out, it)
+			}
+		}
+	}
+	return out
 }
 
 // A chip is an active filter of the search, with the address of the search

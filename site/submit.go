@@ -22,6 +22,9 @@ import (
 const (
 	evidenceRows = 3
 	vendorRows   = 3
+	// shownErrors bounds the problems the form lists at once; it counts
+	// the rest.
+	shownErrors = 50
 )
 
 // submitForm shows the form; ?target=ID&kind=change fills it from the
@@ -74,8 +77,9 @@ func (s *Site) showSubmitForm(w http.ResponseWriter, r *http.Request, status int
 		certainties = slices.DeleteFunc(slices.Clone(certainties), func(c string) bool { return c == registry.SelfDeclared })
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	shown := errs[:min(len(errs), shownErrors)]
 	s.render(w, r, status, "submit", map[string]any{
-		"Title": "Propose a deployment or a correction", "P": p, "D": d, "Vendors": vendors, "Evidence": evidence, "Errors": errs,
+		"Title": "Propose a deployment or a correction", "P": p, "D": d, "Vendors": vendors, "Evidence": evidence, "Errors": shown, "MoreErrors": len(errs) - len(shown),
 		"CSRF": token, "Kinds": contrib.KindEnum.Values, "Capabilities": registry.Capabilities.Values, "Purposes": registry.Purposes.Values,
 		"Statuses": registry.Statuses.Values, "OperatorKinds": registry.OperatorKinds.Values, "Roles": registry.VendorRoles.Values,
 		"Levels": registry.PlaceLevels.Values, "Certainties": certainties, "Decl": declarationForm(who, d),
@@ -127,12 +131,15 @@ func proposalFromForm(r *http.Request, rd Reader) (*contrib.Proposal, error) {
 		if src.URL == "" && src.Title == "" && src.Excerpt == "" {
 			continue
 		}
+		// What no field of the proposal can hold is kept as a problem of
+		// it, reported with the rest (contrib.Proposal.Check).
+		at := "evidence[" + strconv.Itoa(len(p.Evidence)) + "]."
 		if tr := f.Get(n + "translated"); tr != "" && tr != "yes" {
-			return nil, registry.InvalidField("evidence["+strconv.Itoa(len(p.Evidence))+"].translated", "is yes (a checked box) or absent", "yes")
+			p.Unread = append(p.Unread, &registry.FieldError{Path: at + "translated", Msg: "is yes (a checked box) or absent", Allowed: []string{"yes"}})
 		}
 		if pub := strings.TrimSpace(f.Get(n + "published")); pub != "" {
 			if err := src.Published.UnmarshalText([]byte(pub)); err != nil {
-				return nil, registry.InvalidField("evidence["+strconv.Itoa(len(p.Evidence))+"].published", "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+				p.Unread = append(p.Unread, &registry.FieldError{Path: at + "published", Msg: "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"})
 			}
 		}
 		src.Key = "e" + strconv.Itoa(len(p.Evidence)+1)

@@ -30,7 +30,7 @@ var submitFields = map[string]string{
 	"evidence[].excerpt":         "evidence%d.excerpt",
 	"evidence[].original":        "evidence%d.original",
 	"evidence[].language":        "evidence%d.language",
-	"evidence[].translated":      "evidence%d.language",
+	"evidence[].translated":      "evidence%d.translated",
 	"record.title":               "title",
 	"record.jurisdiction":        "jurisdiction",
 	"record.summary":             "summary",

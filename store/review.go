@@ -231,7 +231,7 @@ func (s *DB) Answer(ctx context.Context, receiptHash, message string, revised *c
 				return registry.Invalid("the revised proposal is not valid", errs...)
 			}
 			next := &contrib.Submission{Proposal: *revised, Created: now}
-			if err := checkProposal(ctx, tx, next, sub.Account); err != nil {
+			if err := checkProposal(ctx, tx, next, sub.Account, nil); err != nil {
 				return err
 			}
 			record, evidence, err := proposalJSON(revised)

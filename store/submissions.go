@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,17 +58,21 @@ func (s *DB) Submit(ctx context.Context, p *contrib.Proposal, account, receiptHa
 	if p.Pseudonym == "" && org != "" {
 		p.Pseudonym = account // who speaks for an organisation is named
 	}
+	if errs := registry.CheckValues(p); len(errs) > 0 {
+		return nil, registry.Invalid("the submission is not valid", errs...) // a value over its limit, or not text: say only that
+	}
 	errs, err := declare(ctx, s.db, p, orgKind, org, now)
 	if err != nil {
 		return nil, err
 	}
-	if errs = append(errs, p.Check()...); len(errs) > 0 {
-		return nil, registry.Invalid("the submission is not valid", errs...)
-	}
+	errs = append(errs, p.Check()...)
 	sub := &contrib.Submission{Proposal: *p, State: contrib.Pending, Account: account, Created: now.UTC().Truncate(time.Second)}
 	sub.Updated = sub.Created
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if err := checkProposal(ctx, tx, sub, account); err != nil {
+		// What the register says of the proposal is checked even when it
+		// has problems of its own, so that a contributor hears of every
+		// problem at once; nothing is written unless there is none.
+		if err := checkProposal(ctx, tx, sub, account, errs); err != nil {
 			return err
 		}
 		record, evidence, err := proposalJSON(&sub.Proposal)
@@ -86,9 +91,11 @@ func (s *DB) Submit(ctx context.Context, p *contrib.Proposal, account, receiptHa
 }
 
 // checkProposal checks what a proposal says of the register, as an
-// import would, and sets the submission's jurisdiction.
-func checkProposal(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, account string) error {
-	var fields registry.Errors
+// import would, and sets the submission's jurisdiction. It refuses the
+// proposal with the problems found before (those of the proposal on its
+// own, contrib.Proposal.Check) and its own, all of them.
+func checkProposal(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, account string, before registry.Errors) error {
+	fields := slices.Clone(before)
 	if sub.Target != "" {
 		d, err := currentDeployment(ctx, tx, sub.Target)
 		switch {
@@ -113,13 +120,11 @@ func checkProposal(ctx context.Context, tx *sql.Tx, sub *contrib.Submission, acc
 				fields = append(fields, &registry.FieldError{Path: "record.id", Msg: retractedMessage(t)})
 			}
 		}
-		set := &registry.Set{Deployments: []*registry.Deployment{r}}
-		for _, re := range set.Check(func(kind, id string) bool {
+		// The record was validated on its own (Check): its references only.
+		fields = append(fields, prefixed("record.", registry.CheckRefs(r, func(kind, id string) bool {
 			var one int
 			return tx.QueryRowContext(ctx, "SELECT 1 FROM entities WHERE kind = $1 AND id = $2", kind, id).Scan(&one) == nil
-		}) {
-			fields = append(fields, prefixed("record.", registry.Errors{re.Err})...)
-		}
+		}))...)
 	}
 	// Account names are lower case: "Rita" would pass for rita.
 	var taken string

@@ -328,7 +328,7 @@ func TestHistoryPage(t *testing.T) {
 	resp.Body.Close()
 	page := string(b)
 	first := strings.Index(page, "<section class=\"change\">")
-	for _, want := range []string{"by rev", "Reason: a test rename", "<code>title</code>", "renamed in a test"} {
+	for _, want := range []string{"by rev", "Reason: a test rename", "<tr><td>title</td>", "renamed in a test"} {
 		if i := strings.Index(page, want); i < first || i > strings.Index(page[first+1:], "<section")+first+1 {
 			t.Errorf("the newest change does not show %q", want)
 		}
