@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"oversight/analysis"
 	"oversight/frameworks"
@@ -84,5 +85,50 @@ func TestFrameworksBounded(t *testing.T) {
 	}
 	if n, errs := read(append(all[:1:1], all[0])); n != 0 || len(errs) != 1 || !strings.Contains(errs[0], "named twice") {
 		t.Errorf("one framework named twice: %d selected, errors %v", n, errs)
+	}
+}
+
+// TestTierAndStateListsBounded: a list of tiers, or of a submission's
+// states, longer than its vocabulary is refused with one error naming the
+// parameter and the bound, and a value quoted in an error is clipped.
+func TestTierAndStateListsBounded(t *testing.T) {
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cls, err := analysis.NewClassifier(fws, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw := cls.FrameworkIDs()[0]
+	tiers := params.TierNames()
+	tier := func(v string) []string {
+		p := params.Read(url.Values{"tier": {v}}, "tier")
+		var f registry.DeploymentFilter
+		p.Tier(cls, time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), &f)
+		return fieldErrors(t, p.Err())
+	}
+	if errs := tier(fw + ":" + strings.Join(tiers, ",")); errs != nil {
+		t.Errorf("every tier once: %v", errs)
+	}
+	many := fw + ":" + strings.Repeat(tiers[0]+",", 5000) + tiers[0]
+	if errs := tier(many); len(errs) != 1 || !strings.HasPrefix(errs[0], "query.tier: at most ") {
+		t.Errorf("a tier named 5,001 times: %.200q, want one error giving the bound", errs)
+	}
+	for _, v := range []string{strings.Repeat("x", 5000), fw + ":" + strings.Repeat("x", 5000)} {
+		if errs := tier(v); len(errs) != 1 || len(errs[0]) > 200 {
+			t.Errorf("a long bad tier: %.300q, want one error quoting it clipped", errs)
+		}
+	}
+	state := func(v string) []string {
+		p := params.Read(url.Values{"state": {v}}, "state")
+		p.QueueFilter()
+		return fieldErrors(t, p.Err())
+	}
+	if errs := state("pending,changes_requested"); errs != nil {
+		t.Errorf("two states: %v", errs)
+	}
+	if errs := state(strings.Repeat("pending,", 8000) + "pending"); len(errs) != 1 || !strings.HasPrefix(errs[0], "query.state: at most ") {
+		t.Errorf("a state named 8,001 times: %.200q, want one error giving the bound", errs)
 	}
 }

@@ -380,13 +380,18 @@ func (p *Reader) Tier(c *analysis.Classifier, asOf time.Time, f *registry.Deploy
 	}
 	fw, list, ok := strings.Cut(v, ":")
 	if _, known := c.Framework(fw); !ok || !known {
-		p.bad("tier", fmt.Sprintf("%q: want FRAMEWORK:TIER[,TIER...] with a known framework", v), c.FrameworkIDs()...)
+		p.bad("tier", fmt.Sprintf("%q: want FRAMEWORK:TIER[,TIER...] with a known framework", registry.Clip(v)), c.FrameworkIDs()...)
 		return
 	}
 	var tiers []string
-	for _, t := range strings.Split(list, ",") {
+	names := strings.Split(list, ",")
+	if len(names) > len(TierNames()) { // repeats one
+		p.bad("tier", fmt.Sprintf("at most %d tiers", len(TierNames())), TierNames()...)
+		return
+	}
+	for _, t := range names {
 		if !slices.Contains(TierNames(), t) {
-			p.bad("tier", fmt.Sprintf("%q is not a tier", t), TierNames()...)
+			p.bad("tier", fmt.Sprintf("%q is not a tier", registry.Clip(t)), TierNames()...)
 			return
 		}
 		tiers = append(tiers, t)
@@ -412,7 +417,9 @@ func (p *Reader) QueueFilter() contrib.QueueFilter {
 	if v := p.v.Get("state"); v == "" {
 		f.States = []contrib.State{contrib.Pending, contrib.ChangesRequested}
 	} else {
-		for _, s := range strings.Split(v, ",") {
+		// Each state is a parameter of the queue's statement: a list
+		// longer than the states repeats one.
+		for _, s := range p.list("state", len(states.Values), "states") {
 			if !states.Has(s) {
 				p.bad("state", fmt.Sprintf("%q is not a state of a submission", registry.Clip(s)), states.Values...)
 				break
