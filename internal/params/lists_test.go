@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"oversight/analysis"
-	"oversight/frameworks"
 	"oversight/internal/params"
+	"oversight/internal/testcls"
 	"oversight/registry"
 )
 
@@ -56,14 +55,7 @@ func TestJurisdictionsBounded(t *testing.T) {
 // encodes (one named again and again) is refused before any is selected,
 // and so is a framework named twice.
 func TestFrameworksBounded(t *testing.T) {
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cls, err := analysis.NewClassifier(fws, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cls := testcls.New(t, nil)
 	read := func(ids []string) (int, []string) {
 		p := params.Read(url.Values{"framework": {strings.Join(ids, ",")}}, "framework")
 		got := p.Frameworks(cls)
@@ -92,14 +84,7 @@ func TestFrameworksBounded(t *testing.T) {
 // states, longer than its vocabulary is refused with one error naming the
 // parameter and the bound, and a value quoted in an error is clipped.
 func TestTierAndStateListsBounded(t *testing.T) {
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cls, err := analysis.NewClassifier(fws, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cls := testcls.New(t, nil)
 	fw := cls.FrameworkIDs()[0]
 	tiers := params.TierNames()
 	tier := func(v string) []string {
