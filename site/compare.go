@@ -2,6 +2,7 @@ package site
 
 import (
 	"net/url"
+	"strings"
 
 	"oversight/registry"
 )
@@ -15,15 +16,18 @@ type comparison struct {
 
 // comparisons are the searches for deployments in the assessed system's
 // country, and for each of its capabilities the register's vocabulary
-// has, in every country.
+// has, in every country; their words are the vocabulary "comparison" of
+// labels/en.json.
 func comparisons(code, where string, capabilities []string) []comparison {
 	var out []comparison
 	if code != "" {
-		out = append(out, comparison{"in " + where, "/search?" + url.Values{"jurisdiction": {code}}.Encode()})
+		words := strings.ReplaceAll(label("comparison", "country"), "{where}", where)
+		out = append(out, comparison{words, "/search?" + url.Values{"jurisdiction": {code}}.Encode()})
 	}
 	for _, c := range capabilities {
 		if registry.Capabilities.Has(c) {
-			out = append(out, comparison{"with " + label("capability", c) + ", in every country", "/search?" + url.Values{"technology": {c}}.Encode()})
+			words := strings.ReplaceAll(label("comparison", "capability"), "{capability}", label("capability", c))
+			out = append(out, comparison{words, "/search?" + url.Values{"technology": {c}}.Encode()})
 		}
 	}
 	return out

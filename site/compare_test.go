@@ -31,6 +31,11 @@ func TestAssessmentComparesWithTheRegister(t *testing.T) {
 			t.Errorf("the result has no link %s", want)
 		}
 	}
+	got := comparisons("KZ", "Kazakhstan", []string{"crowd_analytics"})
+	want := "with " + label("capability", "crowd_analytics") + ", in every country"
+	if len(got) != 2 || got[0].Words != "in Kazakhstan" || got[1].Words != want {
+		t.Errorf("the comparisons' words: %+v, want %q and %q", got, "in Kazakhstan", want)
+	}
 	if got := comparisons("", "", []string{"not_a_capability"}); len(got) != 0 {
 		t.Errorf("a capability the register lacks: %v", got)
 	}

@@ -43,6 +43,7 @@ func TestLabels(t *testing.T) {
 		vocabs["submission advice"] = append(vocabs["submission advice"], path)
 	}
 	vocabs["submission problem"] = []string{"too long"}
+	vocabs["comparison"] = []string{"country", "capability"}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
 )
@@ -148,4 +149,50 @@ func TestStmtConnBadQuery(t *testing.T) {
 	if k := kept(t, c); len(k) != 0 {
 		t.Errorf("kept %v", k)
 	}
+}
+
+// A statement whose run fails, or whose rows are closed by a context
+// ended midway, stays kept and answers the next run: the driver resets it
+// on the error, so nothing of the failed run is left bound or open.
+func TestStmtConnAfterError(t *testing.T) {
+	c, _ := keptConn(t, 100)
+	bg := context.Background()
+	const abs = "SELECT abs(?)"
+	var n int64
+	if err := c.QueryRowContext(bg, abs, int64(math.MinInt64)).Scan(&n); err == nil {
+		t.Fatal("abs of the least int64 ran")
+	}
+	if err := c.QueryRowContext(bg, abs, -5).Scan(&n); err != nil || n != 5 {
+		t.Errorf("after a failed run: %d, %v; want 5", n, err)
+	}
+	const all = "SELECT i FROM t ORDER BY i"
+	ctx, cancel := context.WithCancel(bg)
+	rows, err := c.QueryContext(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Next()
+	cancel()
+	for rows.Next() {
+	}
+	rows.Close()
+	got := 0
+	rows, err = c.QueryContext(bg, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		got++
+	}
+	if err := rows.Close(); err != nil || got != 100 {
+		t.Errorf("after a cancelled run: %d rows, %v; want 100", got, err)
+	}
+	c.Raw(func(dc any) error {
+		for _, q := range []string{abs, all} {
+			if ks := dc.(*stmtConn).stmts[q]; ks == nil || ks.busy {
+				t.Errorf("%s: kept %v, want kept and free", q, ks)
+			}
+		}
+		return nil
+	})
 }

@@ -73,8 +73,12 @@ func (s *reader) countedTerms(ctx context.Context, terms []term) ([]term, error)
 
 // A countMemo keeps the counts of filters (countedTerms) read at one log
 // size, up to maxMemoCounts of them; a count of another size replaces
-// them all. deployment_counts changes only with the log, in the same
-// transaction, so two snapshots of one size read the same counts.
+// them all. Writes change deployment_counts only with the log, in the
+// same transaction, so two snapshots of one size read the same counts.
+// Rebuild, the migrations that fill the table, and an edit behind the
+// program's back change it without the log: a server's memo may then
+// hold counts the table no longer has until the next write. That costs
+// a page at most a slower plan; the counts never choose what it lists.
 type countMemo struct {
 	mu   sync.Mutex
 	size int64
