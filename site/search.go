@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"oversight/analysis"
 	"oversight/internal/params"
@@ -76,24 +75,15 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		nq.Set("cursor", page.Next)
 		next = "/search?" + nq.Encode()
 	}
-	// The list shows each deployment's tier under the EU AI Act alone,
-	// stored where the tier projection holds it.
-	tiers := map[string]rules.Tier{}
+	// The list shows each deployment's result under the EU AI Act alone,
+	// classified here rather than read from the stored tiers: those hold
+	// today's tier, and "minimal risk" must come with the high risk a rule
+	// makes it from its first day (rules.Result.Raising), as the
+	// deployment's page says. A page is 50 deployments under one framework.
+	tiers := map[string]rules.Result{}
 	if eu, ok := s.cls.Framework("eu-ai-act"); ok {
-		ids := make([]string, len(page.Items))
-		for i, d := range page.Items {
-			ids[i] = d.ID
-		}
-		stored, _, err := rd.TiersOn(ctx, ids, s.today().Format(time.DateOnly))
-		if err != nil {
-			return err
-		}
 		for _, d := range page.Items {
-			if t, ok := stored[d.ID][eu.ID]; ok {
-				tiers[d.ID] = rules.Tier(t)
-			} else {
-				tiers[d.ID] = s.cls.TierOf(d, eu, s.today())
-			}
+			tiers[d.ID] = s.cls.Deployment(d, []*rules.Framework{eu}, s.today()).Results[0]
 		}
 	}
 	data := map[string]any{

@@ -1,0 +1,89 @@
+package site
+
+import (
+	"context"
+	"html"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"oversight/data"
+	"oversight/internal/memo"
+	"oversight/internal/testcls"
+	"oversight/internal/testreg"
+	"oversight/registry"
+)
+
+// TestTablesSayWhatIsComing: the country page's tier table and the search
+// list give, beside a tier, what a rule not yet in force will make it and
+// from when, as the deployment's page does, and the country table names
+// the articles that decide each tier. An aide reading "minimal risk" for
+// Bunnings' and Kmart's face recognition under the EU AI Act took it for
+// the Act's last word; a Thai officer asking which rule decides each
+// deployment had to open ten pages.
+func TestTablesSayWhatIsComing(t *testing.T) {
+	set, s := factsSite(t)
+	eu, _ := s.cls.Framework("eu-ai-act")
+	var d *registry.Deployment
+	for _, x := range set.Deployments {
+		if x.ID == "au-bunnings-store-face-recognition" {
+			d = x
+		}
+	}
+	if d == nil || eu == nil {
+		t.Fatal("no Bunnings record or no EU AI Act in the built-in register")
+	}
+	res := s.cls.Deployment(d, s.cls.Frameworks(), s.today())
+	var raising string
+	for _, r := range res.Results {
+		if r.Framework == eu.ID {
+			if up := r.Raising(); up != nil {
+				raising = "; <strong class=\"coming\">from " + day(up.EffectiveFrom()) + ": " + label("tier", string(up.Tier)) + "</strong>"
+			}
+		}
+	}
+	if raising == "" {
+		t.Fatal("no rule of the EU AI Act raises Bunnings' tier after today: nothing to test")
+	}
+	row := func(page, id string) string {
+		m := regexp.MustCompile(`(?s)<tr>(?:<th scope="row">|<td>)<a href="/deployments/` + id + `">.*?</tr>`).FindString(page)
+		if m == "" {
+			t.Fatalf("no row for %s", id)
+		}
+		return html.UnescapeString(m)
+	}
+	for _, path := range []string{"/countries/AU", "/search?q=Bunnings"} {
+		if r := row(pageOf(t, s, path), d.ID); !strings.Contains(r, html.UnescapeString(raising)) {
+			t.Errorf("%s: the row of %s does not say %s: %s", path, d.ID, raising, r)
+		}
+	}
+	// Thailand's PDPA decides most deployments there by s 26; the table
+	// names it in the law's column.
+	if !strings.Contains(pageOf(t, s, "/countries/TH"), label("tier", "prohibited_unless_conditions_met")+" (s 26)") {
+		t.Error("the Thai table does not name s 26 beside a tier it decides")
+	}
+}
+
+// factsSite serves the built-in register classified on its fact
+// documents, as `oversight serve` does.
+func factsSite(t *testing.T) (*registry.Set, *Site) {
+	t.Helper()
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts, err := data.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := testreg.Open(t, set)
+	s, err := New(Config{
+		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
+		Classifier: testcls.New(t, facts), Memo: memo.New(16), Now: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, s
+}
