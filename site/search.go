@@ -199,11 +199,13 @@ func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
 
 type tierOption struct{ Value, Label string }
 
+// tierOptions are the choices of the tier filter, each tier in the words
+// every table uses ("undecided", not "indeterminate").
 func tierOptions(c *analysis.Classifier) []tierOption {
 	var out []tierOption
 	for _, fw := range c.Frameworks() {
 		for _, t := range rules.AllTiers {
-			out = append(out, tierOption{fw.ID + ":" + string(t), fw.ShortTitle + ": " + strings.ReplaceAll(string(t), "_", " ")})
+			out = append(out, tierOption{fw.ID + ":" + string(t), fw.ShortTitle + ": " + label("tier", string(t))})
 		}
 	}
 	return out
