@@ -75,19 +75,24 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		nq.Set("cursor", page.Next)
 		next = "/search?" + nq.Encode()
 	}
-	// The list shows each deployment's result under the EU AI Act alone,
+	// The list shows each deployment's result under one framework: the
+	// one the tier filter names, else the EU AI Act, the benchmark. It is
 	// classified here rather than read from the stored tiers: those hold
 	// today's tier, and "minimal risk" must come with the high risk a rule
 	// makes it from its first day (rules.Result.Raising), as the
 	// deployment's page says. A page is 50 deployments under one framework.
 	tiers := map[string]rules.Result{}
-	if eu, ok := s.cls.Framework("eu-ai-act"); ok {
+	column, ok := s.cls.Framework("eu-ai-act")
+	if f.Tier != nil {
+		column, ok = s.cls.Framework(f.Tier.Framework)
+	}
+	if ok {
 		for _, d := range page.Items {
-			tiers[d.ID] = s.cls.Deployment(d, []*rules.Framework{eu}, s.today()).Results[0]
+			tiers[d.ID] = s.cls.Deployment(d, []*rules.Framework{column}, s.today()).Results[0]
 		}
 	}
 	data := map[string]any{
-		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
+		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers, "Column": column,
 		"Downloads": downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
 		"Chosen": strings.Split(q.Get("jurisdiction"), ","), "ChosenVendors": strings.Split(q.Get("vendor"), ","), "VendorNames": vendorNames(facets), "Counts": counts, "Matching": matching(counts, f.Status),
 	}

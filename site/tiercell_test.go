@@ -63,6 +63,12 @@ func TestTablesSayWhatIsComing(t *testing.T) {
 	if !strings.Contains(pageOf(t, s, "/countries/TH"), label("tier", "prohibited_unless_conditions_met")+" (s 26)") {
 		t.Error("the Thai table does not name s 26 beside a tier it decides")
 	}
+	// Filtered on a tier under Thailand's PDPA, the list shows that tier,
+	// not the EU AI Act's.
+	page := pageOf(t, s, "/search?tier=th-pdpa:prohibited_unless_conditions_met")
+	if !strings.Contains(page, `<th scope="col">Thailand PDPA</th>`) || !strings.Contains(page, `<td data-label="Thailand PDPA">`+label("tier", "prohibited_unless_conditions_met")+" (s 26)") {
+		t.Error("the list filtered on a Thai PDPA tier does not show the Thai PDPA's tiers")
+	}
 }
 
 // factsSite serves the built-in register classified on its fact
@@ -78,9 +84,13 @@ func factsSite(t *testing.T) (*registry.Set, *Site) {
 		t.Fatal(err)
 	}
 	db := testreg.Open(t, set)
+	cls := testcls.New(t, facts)
+	if _, err := db.SetTierProjector(t.Context(), cls); err != nil {
+		t.Fatal(err)
+	}
 	s, err := New(Config{
 		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: testcls.New(t, facts), Memo: memo.New(16), Now: time.Now,
+		Classifier: cls, Memo: memo.New(16), Now: time.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
