@@ -284,3 +284,24 @@ func TestHomeChangesInWords(t *testing.T) {
 		t.Errorf("the latest changes do not say what was done in words: %.400s", changes)
 	}
 }
+
+// TestCountryPageComparesWithItsBodies: a country's page links to the
+// index of the members of each regional body it belongs to, as a Dhaka
+// researcher asking how Bangladesh compares with its neighbours found no
+// way from the country page to the home page's "Only the members of".
+func TestCountryPageComparesWithItsBodies(t *testing.T) {
+	set := fixture.Set(1)
+	j := set.Jurisdictions[0]
+	j.Memberships = []registry.Membership{{Body: "saarc", Sources: []string{"s1"}}, {Body: "bri", Sources: []string{"s1"}}}
+	s, _ := siteOf(t, set)
+	page := pageOf(t, s, "/countries/"+j.Code)
+	for _, body := range []string{"saarc", "bri"} {
+		link := `<a href="/?member=` + body + `#index-table">the members of ` + html.EscapeString(label("membership", body)) + `</a>`
+		if !strings.Contains(page, link) {
+			t.Errorf("no link %s", link)
+		}
+		if home := pageOf(t, s, "/?member="+body); !strings.Contains(home, `id="index-table"`) {
+			t.Errorf("the home page filtered on %s has no index table", body)
+		}
+	}
+}
