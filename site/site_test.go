@@ -305,3 +305,24 @@ func TestCountryPageComparesWithItsBodies(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeLeadsToWhatChanged: the home page says at its top when the
+// register last changed and links to what that revision changed, and each
+// of the latest changes links to the history page at it: a reader on a
+// phone found the latest changes seven screens down, each leading only to
+// the JSON of the log entry.
+func TestHomeLeadsToWhatChanged(t *testing.T) {
+	s, _ := siteOf(t, fixture.Set(2))
+	page := pageOf(t, s, "/")
+	links := regexp.MustCompile(`<a href="(/history\?before=(\d+)#rev-(\d+))">what (?:it|revision (\d+)) changed</a>`).FindAllStringSubmatch(page, -1)
+	if len(links) < 2 {
+		t.Fatalf("%d links to what a revision changed, want the latest at the top and one for each change", len(links))
+	}
+	top, _, _ := strings.Cut(page, `<section aria-labelledby="map-h">`)
+	if !strings.Contains(top, links[0][0]) || links[0][0] != strings.Replace(links[1][0], "revision "+links[1][4], "it", 1) {
+		t.Errorf("the top of the page does not link to what the latest revision changed: %q, %q", links[0][0], links[1][0])
+	}
+	if page := pageOf(t, s, html.UnescapeString(strings.Split(links[1][1], "#")[0])); !strings.Contains(page, `id="rev-`+links[1][3]+`"`) {
+		t.Errorf("%s does not show revision %s", links[1][1], links[1][3])
+	}
+}
