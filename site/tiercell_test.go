@@ -39,7 +39,7 @@ func TestTablesSayWhatIsComing(t *testing.T) {
 	for _, r := range res.Results {
 		if r.Framework == eu.ID {
 			if up := r.Raising(); up != nil {
-				raising = "; <strong class=\"coming\">from " + day(up.EffectiveFrom()) + ": " + label("tier", string(up.Tier)) + "</strong>"
+				raising = "<span class=\"sep\">; </span><strong class=\"coming\">from " + day(up.EffectiveFrom()) + ": " + label("tier", string(up.Tier)) + "</strong>"
 			}
 		}
 	}
