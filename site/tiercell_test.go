@@ -13,6 +13,7 @@ import (
 	"oversight/internal/testcls"
 	"oversight/internal/testreg"
 	"oversight/registry"
+	"oversight/rules"
 )
 
 // TestTablesSayWhatIsComing: the country page's tier table and the search
@@ -62,6 +63,23 @@ func TestTablesSayWhatIsComing(t *testing.T) {
 	// names it in the law's column.
 	if !strings.Contains(pageOf(t, s, "/countries/TH"), label("tier", "prohibited_unless_conditions_met")+" (s 26)") {
 		t.Error("the Thai table does not name s 26 beside a tier it decides")
+	}
+	// The table beside the map of deployments coloured by tier says it too.
+	home := pageOf(t, s, "/?map=deployments&colour=tier")
+	n := 0
+	for _, d := range set.Deployments {
+		if d.Place.Lat == nil || !strings.Contains(home, `<a href="/deployments/`+d.ID+`">`) {
+			continue
+		}
+		if up := s.cls.Deployment(d, []*rules.Framework{eu}, s.today()).Results[0].Raising(); up != nil {
+			n++
+			if r := row(home, d.ID); !strings.Contains(r, "from "+day(up.EffectiveFrom())+": ") {
+				t.Errorf("the map's table does not say what %s's tier becomes: %s", d.ID, r)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no deployment on the map has a tier a later rule raises: nothing tested")
 	}
 	// Filtered on a tier under Thailand's PDPA, the list shows that tier,
 	// not the EU AI Act's.
