@@ -17,6 +17,7 @@ import (
 	"oversight/internal/testcls"
 	"oversight/internal/testreg"
 	"oversight/registry"
+	"oversight/rules"
 	"oversight/store"
 )
 
@@ -172,10 +173,16 @@ func pageOf(t *testing.T, s *Site, path string) string {
 // built-in frameworks.
 func siteOf(t testing.TB, set *registry.Set) (*Site, *store.DB) {
 	t.Helper()
+	return siteWith(t, set, nil)
+}
+
+// siteWith is siteOf with curated fact documents, keyed by deployment id.
+func siteWith(t testing.TB, set *registry.Set, facts map[string]*rules.Facts) (*Site, *store.DB) {
+	t.Helper()
 	db := testreg.Open(t, set)
 	s, err := New(Config{
 		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: testcls.New(t, nil), Memo: memo.New(16), Now: time.Now,
+		Classifier: testcls.New(t, facts), Memo: memo.New(16), Now: time.Now,
 	})
 	if err != nil {
 		t.Fatal(err)

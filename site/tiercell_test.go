@@ -1,17 +1,12 @@
 package site
 
 import (
-	"context"
 	"html"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"oversight/data"
-	"oversight/internal/memo"
 	"oversight/internal/testcls"
-	"oversight/internal/testreg"
 	"oversight/registry"
 	"oversight/rules"
 )
@@ -90,27 +85,12 @@ func TestTablesSayWhatIsComing(t *testing.T) {
 }
 
 // factsSite serves the built-in register classified on its fact
-// documents, as `oversight serve` does.
+// documents, with stored tiers, as `oversight serve` does.
 func factsSite(t *testing.T) (*registry.Set, *Site) {
 	t.Helper()
-	set, err := data.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := data.Facts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := testreg.Open(t, set)
-	cls := testcls.New(t, facts)
-	if _, err := db.SetTierProjector(t.Context(), cls); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Config{
-		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: cls, Memo: memo.New(16), Now: time.Now,
-	})
-	if err != nil {
+	set, facts := testcls.Builtin(t)
+	s, db := siteWith(t, set, facts)
+	if _, err := db.SetTierProjector(t.Context(), s.cls); err != nil {
 		t.Fatal(err)
 	}
 	return set, s
