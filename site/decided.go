@@ -16,7 +16,17 @@ import (
 // undecided result, and where the citations are more than two or long
 // descriptions (the baseline's): the result's details list them all.
 func decidedBy(r rules.Result) string {
-	if r.Tier == rules.Indeterminate || strings.ContainsFunc(r.Label, unicode.IsDigit) {
+	if strings.ContainsFunc(r.Label, unicode.IsDigit) {
+		return ""
+	}
+	return decidingArticles(r)
+}
+
+// decidingArticles names the articles that decide a result whatever its
+// label says, for a table that shows the tier in words beside them (the
+// country page's), under the same limits as decidedBy.
+func decidingArticles(r rules.Result) string {
+	if r.Tier == rules.Indeterminate {
 		return ""
 	}
 	var arts []string

@@ -148,6 +148,7 @@ var funcs = template.FuncMap{
 	"claimSource": claimSource,
 	"langName":    langName,
 	"decidedBy":   decidedBy,
+	"deciding":    decidingArticles,
 	"factsRead":   factsRead,
 	"factName":    factName,
 	"submitField": submitField,

@@ -2,6 +2,7 @@ package site
 
 import (
 	"slices"
+	"time"
 
 	"oversight/registry"
 	"oversight/rules"
@@ -24,19 +25,20 @@ type unreadLaw struct {
 	Explanation string
 	Searched    string
 	Source      rules.Source // the first of not_encoded's sources that is the legal text, else the first
+	InForce     bool         // known to be in force today (inForce); else the pages do not say it binds
 }
 
 // lawOf returns the frameworks that bind a jurisdiction, those of them the
 // register could not encode, and, when neither, the laws its safeguards
 // profile says it has: a law the register has not encoded is shown as
 // such, never as "no law".
-func lawOf(j *registry.Jurisdiction, fws []*rules.Framework) (bound []boundLaw, unread []unreadLaw, profile []registry.Safeguard) {
+func lawOf(j *registry.Jurisdiction, fws []*rules.Framework, today time.Time) (bound []boundLaw, unread []unreadLaw, profile []registry.Safeguard) {
 	for _, fw := range fws {
 		if !slices.Contains(fw.Binds, j.Code) {
 			continue
 		}
 		if !fw.Encoded() {
-			unread = append(unread, unreadOf(fw))
+			unread = append(unread, unreadOf(fw, today))
 			continue
 		}
 		secondary := !slices.ContainsFunc(fw.Sources, func(s rules.Source) bool { return s.Read == "primary" })
@@ -63,15 +65,15 @@ func (s *Site) unreadIn(code string) []unreadLaw {
 	var out []unreadLaw
 	for _, id := range s.cls.UnencodedBinding(code) {
 		if law, ok := s.cls.Law(id); ok {
-			out = append(out, unreadOf(law))
+			out = append(out, unreadOf(law, s.today()))
 		}
 	}
 	return out
 }
 
-func unreadOf(fw *rules.Framework) unreadLaw {
+func unreadOf(fw *rules.Framework, today time.Time) unreadLaw {
 	ne := fw.NotEncoded
-	u := unreadLaw{ID: fw.ID, Title: fw.Title, Reasons: ne.Reasons, Explanation: ne.Explanation, Searched: ne.Searched}
+	u := unreadLaw{ID: fw.ID, Title: fw.Title, Reasons: ne.Reasons, Explanation: ne.Explanation, Searched: ne.Searched, InForce: inForce(fw, today)}
 	for _, id := range ne.Sources {
 		for _, src := range fw.Sources {
 			if src.ID == id && (u.Source.ID == "" || src.Read == "primary" && u.Source.Read != "primary") {
@@ -80,6 +82,19 @@ func unreadOf(fw *rules.Framework) unreadLaw {
 		}
 	}
 	return u
+}
+
+// inForce reports whether a law is known to be in force on day: marked in
+// force, or adopted with a first day on or before it, and not ended. A law
+// adopted whose commencement the sources do not give (Bangladesh's
+// Ordinance of 2025) is not called binding: the register does not know
+// that it is.
+func inForce(fw *rules.Framework, day time.Time) bool {
+	d := day.Format(time.DateOnly) // days as YYYY-MM-DD order as strings
+	if fw.EffectiveTo != "" && d >= fw.EffectiveTo || fw.EffectiveFrom != "" && d < fw.EffectiveFrom {
+		return false
+	}
+	return fw.Status == "in_force" || fw.Status == "adopted" && fw.EffectiveFrom != ""
 }
 
 // benchmarks are the frameworks every country page compares with, beside

@@ -19,7 +19,7 @@ func TestLawOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bound, unread, unencoded := lawOf(&registry.Jurisdiction{Code: "VN"}, fws)
+	bound, unread, unencoded := lawOf(&registry.Jurisdiction{Code: "VN"}, fws, time.Now())
 	if len(bound) == 0 || len(unread) != 0 || len(unencoded) != 0 {
 		t.Fatalf("VN: %v, %v, %v", bound, unread, unencoded)
 	}
@@ -31,14 +31,14 @@ func TestLawOf(t *testing.T) {
 	j := &registry.Jurisdiction{Code: "XX", Safeguards: []registry.Safeguard{
 		{Kind: "data_protection_law", Status: "yes", Name: "A Data Act"}, {Kind: "ai_law", Status: "no"}, {Kind: "biometric_rules", Status: "partial"},
 	}}
-	bound, unread, unencoded = lawOf(j, fws)
+	bound, unread, unencoded = lawOf(j, fws, time.Now())
 	if len(bound) != 0 || len(unread) != 0 || len(unencoded) != 2 || unencoded[0].Name != "A Data Act" {
 		t.Errorf("XX: %v, %v, %v", bound, unread, unencoded)
 	}
 	// A law with a framework file that is not encoded is named from it,
 	// with the legal text itself as the source to open where one was found.
 	j.Code = "LA"
-	bound, unread, unencoded = lawOf(j, fws)
+	bound, unread, unencoded = lawOf(j, fws, time.Now())
 	if len(bound) != 0 || len(unread) != 1 || len(unencoded) != 0 || unread[0].ID != "la-edp-law" ||
 		unread[0].Source.Read != "primary" || len(unread[0].Reasons) == 0 || unread[0].Explanation == "" {
 		t.Errorf("LA: %v, %+v, %v", bound, unread, unencoded)
@@ -91,7 +91,7 @@ func TestUnencodedLawSaysWhy(t *testing.T) {
 	}
 	unencoded := 0
 	for _, j := range set.Jurisdictions {
-		bound, unread, laws := lawOf(j, fws)
+		bound, unread, laws := lawOf(j, fws, time.Now())
 		if len(bound) > 0 || len(unread) > 0 {
 			continue // a framework file names the law, and says why if it is not encoded
 		}

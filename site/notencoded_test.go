@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"oversight/data"
 	"oversight/frameworks"
@@ -39,7 +40,7 @@ func TestNotEncodedPages(t *testing.T) {
 			continue
 		}
 		n++
-		u := unreadOf(fw)
+		u := unreadOf(fw, time.Now())
 		code, body := get("/countries/" + fw.Binds[0])
 		if code != 200 {
 			t.Fatalf("%s: country page %d", fw.ID, code)
@@ -96,6 +97,54 @@ func TestNotEncodedPages(t *testing.T) {
 	}
 	if !strings.Contains(list, "none: not encoded") {
 		t.Error("the frameworks page does not mark laws not encoded")
+	}
+}
+
+// TestAdoptedLawNotCalledBinding: a law not encoded that was adopted but
+// whose commencement the sources do not give (Bangladesh's Ordinance of
+// 2025) is not called "a law that binds here" on the country, deployment,
+// framework and assessment pages, as a researcher quoting the country
+// page would say it is in force; one in force (Turkmenistan's) still is.
+func TestAdoptedLawNotCalledBinding(t *testing.T) {
+	set, err := data.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := siteOf(t, set)
+	const notYet = "the sources read do not confirm that it is in force"
+	assess := func(code string) string {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/assess", strings.NewReader("deployment.jurisdiction="+code+"&to=result"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		s.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	for _, c := range []struct {
+		law, code string
+		inForce   bool
+	}{{"bd-pdp-ordinance", "BD", false}, {"tm-private-life-law", "TM", true}} {
+		pages := map[string]string{
+			"country":    pageOf(t, s, "/countries/"+c.code),
+			"deployment": pageOf(t, s, "/deployments/"+deploymentIn(set, c.code)),
+			"framework":  pageOf(t, s, "/frameworks/"+c.law),
+			"assessment": assess(c.code),
+		}
+		binds := map[string]string{"country": "a law that binds here", "deployment": "</a> binds here", "framework": "This law binds,", "assessment": "</a> binds in "}
+		scenario := pageOf(t, s, "/scenarios?framework=eu-ai-act&jurisdiction="+c.code)
+		if got := strings.Contains(scenario, "(not encoded), not confirmed in force"); got == c.inForce {
+			t.Errorf("%s: the scenario page says it is not confirmed in force: %v, want %v", c.law, got, !c.inForce)
+		}
+		if strings.Contains(scenario, "a law binds that the register could not encode") {
+			t.Errorf("%s: the scenario's summary says a law binds", c.law)
+		}
+		for name, page := range pages {
+			if got := strings.Contains(page, binds[name]); got != c.inForce {
+				t.Errorf("%s: the %s page says %q: %v, want %v", c.law, name, binds[name], got, c.inForce)
+			}
+			if got := strings.Contains(page, notYet); got == c.inForce {
+				t.Errorf("%s: the %s page says %q: %v, want %v", c.law, name, notYet, got, !c.inForce)
+			}
+		}
 	}
 }
 

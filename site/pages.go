@@ -62,7 +62,7 @@ func (s *Site) country(w http.ResponseWriter, r *http.Request, rd Reader) error 
 	if err != nil {
 		return err
 	}
-	binding, unread, unencoded := lawOf(j, s.allFrameworks())
+	binding, unread, unencoded := lawOf(j, s.allFrameworks(), s.today())
 	data := map[string]any{
 		"Title": j.Name, "J": j, "Score": score, "Combine": rep.Index.Combine, "Stability": stab, "Rows": rows, "Frameworks": shown, "AllFrameworks": len(s.cls.Frameworks()),
 		"Claims": groupClaims(claims.Items), "Series": rep.Series[j.Code], "SeriesChart": seriesChart(rep.Series[j.Code]),
@@ -241,7 +241,7 @@ func (s *Site) framework(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, registry.NotFound("framework "+r.PathValue("id")))
 		return
 	}
-	s.render(w, r, http.StatusOK, "framework", map[string]any{"Title": fw.ShortTitle, "F": fw})
+	s.render(w, r, http.StatusOK, "framework", map[string]any{"Title": fw.ShortTitle, "F": fw, "InForce": inForce(fw, s.today())})
 }
 
 // A vendorRow is a deployment as a vendor's page lists it: what the vendor

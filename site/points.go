@@ -78,8 +78,17 @@ func technologyOf(caps []string) string {
 type mapPoint struct {
 	ID, Title, Place, Jurisdiction string
 	Tier                           rules.Tier // under the EU AI Act benchmark
+	Coming                         *coming    // what a rule not yet in force makes Tier; for the table's rows only
 	Technology                     string     // a technology group of mapkeys.json
 	X, Y                           float64    // viewBox units
+}
+
+// coming is what a rule not yet in force will make a tier, and from when
+// (rules.Result.Raising); AtLeast where today's tier is undecided.
+type coming struct {
+	From    string // YYYY-MM-DD
+	Tier    rules.Tier
+	AtLeast bool
 }
 
 // A deploymentMap is what the deployments map shows, for one state of the
@@ -162,6 +171,21 @@ func (s *Site) buildDeploymentMap(ctx context.Context, rd Reader) (deploymentMap
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+	// The table beside the map says, as the deployment's page does, what a
+	// rule not yet in force will make a tier: "minimal risk" alone would
+	// read as the Act's last word. Only its rows are classified in full.
+	if eu, ok := s.cls.Framework(euFramework); ok {
+		byID := make(map[string]*registry.Deployment, len(deps))
+		for _, d := range deps {
+			byID[d.ID] = d
+		}
+		for i := range dm.Points[:min(len(dm.Points), pointRows)] {
+			res := s.cls.Deployment(byID[dm.Points[i].ID], []*rules.Framework{eu}, s.today()).Results[0]
+			if c := res.Raising(); c != nil {
+				dm.Points[i].Coming = &coming{From: c.EffectiveFrom(), Tier: c.Tier, AtLeast: res.Tier == rules.Indeterminate}
+			}
+		}
+	}
 	pos := make([][2]float64, len(dm.Points))
 	for i, p := range dm.Points {
 		pos[i] = [2]float64{p.X, p.Y}

@@ -41,11 +41,17 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 		js = append(js, j)
 		jnames[j.Code] = j.Name
 	}
+	// A law not encoded whose commencement is unknown is named so, not as
+	// one that binds today.
+	notYet := map[string]bool{}
+	for _, fw := range s.cls.Unencoded() {
+		notYet[fw.ID] = !inForce(fw, s.today())
+	}
 	// People look for a country by its name: Indonesia comes after India;
 	// the ones chosen come first.
 	slices.SortFunc(js, func(a, b *registry.Jurisdiction) int { return strings.Compare(a.Name, b.Name) })
 	data := map[string]any{"Title": "What would a framework change?", "Frameworks": s.cls.Frameworks(), "Selected": id,
-		"Jurisdictions": chosenFirst(js, juris, func(j *registry.Jurisdiction) string { return j.Code }), "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles(), "JNames": jnames}
+		"Jurisdictions": chosenFirst(js, juris, func(j *registry.Jurisdiction) string { return j.Code }), "Chosen": juris, "Region": region, "Regions": registry.Memberships.Values, "FW": s.shortTitles(), "JNames": jnames, "NotYet": notYet}
 	var fw *rules.Framework
 	if id != "" {
 		fw = p.Framework(s.cls, "from the list")

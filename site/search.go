@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"oversight/analysis"
 	"oversight/internal/params"
@@ -77,29 +76,25 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		nq.Set("cursor", page.Next)
 		next = "/search?" + nq.Encode()
 	}
-	// The list shows each deployment's tier under the EU AI Act alone,
-	// stored where the tier projection holds it.
-	tiers := map[string]rules.Tier{}
-	if eu, ok := s.cls.Framework("eu-ai-act"); ok {
-		ids := make([]string, len(page.Items))
-		for i, d := range page.Items {
-			ids[i] = d.ID
-		}
-		stored, _, err := rd.TiersOn(ctx, ids, s.today().Format(time.DateOnly))
-		if err != nil {
-			return err
-		}
+	// The list shows each deployment's result under one framework: the
+	// one the tier filter names, else the EU AI Act, the benchmark. It is
+	// classified here rather than read from the stored tiers: those hold
+	// today's tier, and "minimal risk" must come with the high risk a rule
+	// makes it from its first day (rules.Result.Raising), as the
+	// deployment's page says. A page is 50 deployments under one framework.
+	tiers := map[string]rules.Result{}
+	column, ok := s.cls.Framework("eu-ai-act")
+	if f.Tier != nil {
+		column, ok = s.cls.Framework(f.Tier.Framework)
+	}
+	if ok {
 		for _, d := range page.Items {
-			if t, ok := stored[d.ID][eu.ID]; ok {
-				tiers[d.ID] = rules.Tier(t)
-			} else {
-				tiers[d.ID] = s.cls.TierOf(d, eu, s.today())
-			}
+			tiers[d.ID] = s.cls.Deployment(d, []*rules.Framework{column}, s.today()).Results[0]
 		}
 	}
 	chosen, chosenVendors := strings.Split(q.Get("jurisdiction"), ","), strings.Split(q.Get("vendor"), ",")
 	data := map[string]any{
-		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers,
+		"Title": "Search deployments", "Items": page.Items, "Next": next, "Q": q, "Facets": facets, "Tiers": tiers, "Column": column,
 		"JurisdictionBoxes": chosenFirst(facets.Jurisdictions, chosen, func(j *registry.Jurisdiction) string { return j.Code }),
 		"VendorBoxes":       chosenFirst(facets.Vendors, chosenVendors, func(v *registry.Vendor) string { return v.ID }),
 		"Downloads":         downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
@@ -227,11 +222,13 @@ func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
 
 type tierOption struct{ Value, Label string }
 
+// tierOptions are the choices of the tier filter, each tier in the words
+// every table uses ("undecided", not "indeterminate").
 func tierOptions(c *analysis.Classifier) []tierOption {
 	var out []tierOption
 	for _, fw := range c.Frameworks() {
 		for _, t := range rules.AllTiers {
-			out = append(out, tierOption{fw.ID + ":" + string(t), fw.ShortTitle + ": " + strings.ReplaceAll(string(t), "_", " ")})
+			out = append(out, tierOption{fw.ID + ":" + string(t), fw.ShortTitle + ": " + label("tier", string(t))})
 		}
 	}
 	return out

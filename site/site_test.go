@@ -17,6 +17,7 @@ import (
 	"oversight/internal/testcls"
 	"oversight/internal/testreg"
 	"oversight/registry"
+	"oversight/rules"
 	"oversight/store"
 )
 
@@ -180,10 +181,16 @@ func pageOf(t *testing.T, s *Site, path string) string {
 // built-in frameworks.
 func siteOf(t testing.TB, set *registry.Set) (*Site, *store.DB) {
 	t.Helper()
+	return siteWith(t, set, nil)
+}
+
+// siteWith is siteOf with curated fact documents, keyed by deployment id.
+func siteWith(t testing.TB, set *registry.Set, facts map[string]*rules.Facts) (*Site, *store.DB) {
+	t.Helper()
 	db := testreg.Open(t, set)
 	s, err := New(Config{
 		Open:       func(ctx context.Context) (Reader, error) { return db.Snapshot(ctx) },
-		Classifier: testcls.New(t, nil), Memo: memo.New(16), Now: time.Now,
+		Classifier: testcls.New(t, facts), Memo: memo.New(16), Now: time.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -290,5 +297,47 @@ func TestHomeChangesInWords(t *testing.T) {
 	changes, _, _ = strings.Cut(changes, "</ol>")
 	if !strings.Contains(changes, ": created by ") || strings.Contains(changes, ": create by ") {
 		t.Errorf("the latest changes do not say what was done in words: %.400s", changes)
+	}
+}
+
+// TestCountryPageComparesWithItsBodies: a country's page links to the
+// index of the members of each regional body it belongs to, as a Dhaka
+// researcher asking how Bangladesh compares with its neighbours found no
+// way from the country page to the home page's "Only the members of".
+func TestCountryPageComparesWithItsBodies(t *testing.T) {
+	set := fixture.Set(1)
+	j := set.Jurisdictions[0]
+	j.Memberships = []registry.Membership{{Body: "saarc", Sources: []string{"s1"}}, {Body: "bri", Sources: []string{"s1"}}}
+	s, _ := siteOf(t, set)
+	page := pageOf(t, s, "/countries/"+j.Code)
+	for _, body := range []string{"saarc", "bri"} {
+		link := `<a href="/?member=` + body + `#index-table">the members of ` + html.EscapeString(label("membership", body)) + `</a>`
+		if !strings.Contains(page, link) {
+			t.Errorf("no link %s", link)
+		}
+		if home := pageOf(t, s, "/?member="+body); !strings.Contains(home, `id="index-table"`) {
+			t.Errorf("the home page filtered on %s has no index table", body)
+		}
+	}
+}
+
+// TestHomeLeadsToWhatChanged: the home page says at its top when the
+// register last changed and links to what that revision changed, and each
+// of the latest changes links to the history page at it: a reader on a
+// phone found the latest changes seven screens down, each leading only to
+// the JSON of the log entry.
+func TestHomeLeadsToWhatChanged(t *testing.T) {
+	s, _ := siteOf(t, fixture.Set(2))
+	page := pageOf(t, s, "/")
+	links := regexp.MustCompile(`<a href="(/history\?before=(\d+)#rev-(\d+))">what (?:it|revision (\d+)) changed</a>`).FindAllStringSubmatch(page, -1)
+	if len(links) < 2 {
+		t.Fatalf("%d links to what a revision changed, want the latest at the top and one for each change", len(links))
+	}
+	top, _, _ := strings.Cut(page, `<section aria-labelledby="map-h">`)
+	if !strings.Contains(top, links[0][0]) || links[0][0] != strings.Replace(links[1][0], "revision "+links[1][4], "it", 1) {
+		t.Errorf("the top of the page does not link to what the latest revision changed: %q, %q", links[0][0], links[1][0])
+	}
+	if page := pageOf(t, s, html.UnescapeString(strings.Split(links[1][1], "#")[0])); !strings.Contains(page, `id="rev-`+links[1][3]+`"`) {
+		t.Errorf("%s does not show revision %s", links[1][1], links[1][3])
 	}
 }
