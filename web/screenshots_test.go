@@ -37,7 +37,9 @@ func screenshotPages() []string {
 		// A country whose binding law the register could not encode, as its
 		// pages, the law's own page and a scenario show it.
 		"/countries/BD", "/deployments/bd-dhaka-shahjalal-airport-face-recognition", "/frameworks/bd-pdp-ordinance",
-		"/scenarios?framework=eu-ai-act&jurisdiction=BD,MM,TJ")
+		"/scenarios?framework=eu-ai-act&jurisdiction=BD,MM,TJ",
+		// The map and index table narrowed to one regional body's members.
+		"/?member=asean")
 }
 
 // screenshotName is the name TestScreenshots gives a page's screenshots,
