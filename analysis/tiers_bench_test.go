@@ -2,9 +2,11 @@ package analysis
 
 import (
 	"testing"
+	"time"
 
 	"oversight/data"
 	"oversight/registry"
+	"oversight/rules"
 	"oversight/synth"
 )
 
@@ -37,4 +39,27 @@ func tierBench(b *testing.B) (*Classifier, []*registry.Deployment) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	return c, ds
+}
+
+// BenchmarkDeploymentOneFramework classifies built-in deployments under
+// the EU AI Act alone, with labels, articles and coming rules: the work
+// the search list and the deployments map's table do for each row they
+// show (site's search and buildDeploymentMap); one op is one deployment.
+func BenchmarkDeploymentOneFramework(b *testing.B) {
+	base, err := data.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := builtinClassifier(b)
+	eu, ok := c.Framework("eu-ai-act")
+	if !ok {
+		b.Fatal("no eu-ai-act")
+	}
+	day := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	fws := []*rules.Framework{eu}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		c.Deployment(base.Deployments[i%len(base.Deployments)], fws, day)
+	}
 }
