@@ -117,7 +117,7 @@ func (fw *Framework) evaluate(f *Facts, asOf time.Time, explain bool) Result {
 	}
 	c := fw.compiled
 	res := Result{Framework: fw.ID, Applicability: fw.applicability(f, asOf)}
-	if !fw.inForce(asOf) {
+	if !fw.InEffect(asOf) {
 		res.Tier = NotApplicable
 		if !explain {
 			// TierAt: a projection asks this of every deployment, and
@@ -412,7 +412,10 @@ func (fw *Framework) fromStart(f *Facts, asOf time.Time) []RuleResult {
 	return append(out, then.Later...)
 }
 
-func (fw *Framework) inForce(asOf time.Time) bool {
+// InEffect reports whether asOf falls within the framework's dates: on or
+// after effective_from and before effective_to, where given. It says
+// nothing of the framework's status: evaluation reads the dates alone.
+func (fw *Framework) InEffect(asOf time.Time) bool {
 	if fw.EffectiveFrom != "" {
 		if from, _ := time.Parse(time.DateOnly, fw.EffectiveFrom); asOf.Before(from) {
 			return false

@@ -90,11 +90,7 @@ func unreadOf(fw *rules.Framework, today time.Time) unreadLaw {
 // Ordinance of 2025) is not called binding: the register does not know
 // that it is.
 func inForce(fw *rules.Framework, day time.Time) bool {
-	d := day.Format(time.DateOnly) // days as YYYY-MM-DD order as strings
-	if fw.EffectiveTo != "" && d >= fw.EffectiveTo || fw.EffectiveFrom != "" && d < fw.EffectiveFrom {
-		return false
-	}
-	return fw.Status == "in_force" || fw.Status == "adopted" && fw.EffectiveFrom != ""
+	return fw.InEffect(day) && (fw.Status == "in_force" || fw.Status == "adopted" && fw.EffectiveFrom != "")
 }
 
 // benchmarks are the frameworks every country page compares with, beside
