@@ -149,6 +149,7 @@ var funcs = template.FuncMap{
 	"langName":    langName,
 	"decidedBy":   decidedBy,
 	"deciding":    decidingArticles,
+	"coming":      comingOf,
 	"factsRead":   factsRead,
 	"factName":    factName,
 	"submitField": submitField,

@@ -84,11 +84,22 @@ type mapPoint struct {
 }
 
 // coming is what a rule not yet in force will make a tier, and from when
-// (rules.Result.Raising); AtLeast where today's tier is undecided.
+// (rules.Result.Raising); AtLeast where today's tier is undecided. The
+// template "coming-tier" (_tier.html) writes it.
 type coming struct {
 	From    string // YYYY-MM-DD
 	Tier    rules.Tier
 	AtLeast bool
+}
+
+// comingOf is what a rule not yet in force will make r's tier, or nil
+// where none raises it.
+func comingOf(r rules.Result) *coming {
+	c := r.Raising()
+	if c == nil {
+		return nil
+	}
+	return &coming{From: c.EffectiveFrom(), Tier: c.Tier, AtLeast: r.Tier == rules.Indeterminate}
 }
 
 // A deploymentMap is what the deployments map shows, for one state of the
@@ -180,10 +191,7 @@ func (s *Site) buildDeploymentMap(ctx context.Context, rd Reader) (deploymentMap
 			byID[d.ID] = d
 		}
 		for i := range dm.Points[:min(len(dm.Points), pointRows)] {
-			res := s.cls.Deployment(byID[dm.Points[i].ID], []*rules.Framework{eu}, s.today()).Results[0]
-			if c := res.Raising(); c != nil {
-				dm.Points[i].Coming = &coming{From: c.EffectiveFrom(), Tier: c.Tier, AtLeast: res.Tier == rules.Indeterminate}
-			}
+			dm.Points[i].Coming = comingOf(s.cls.Deployment(byID[dm.Points[i].ID], []*rules.Framework{eu}, s.today()).Results[0])
 		}
 	}
 	pos := make([][2]float64, len(dm.Points))
