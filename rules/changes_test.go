@@ -4,9 +4,6 @@ import (
 	"reflect"
 	"testing"
 	"time"
-
-	"oversight/data"
-	"oversight/frameworks"
 )
 
 // TestResultsKeepBetweenChanges holds Changes to its contract: between two
@@ -18,17 +15,7 @@ import (
 // note alone may differ: it names the day asked about.
 func TestResultsKeepBetweenChanges(t *testing.T) {
 	t.Parallel()
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := data.Facts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(facts) == 0 {
-		t.Fatal("no curated fact documents")
-	}
+	fws, facts := builtinDocs(t)
 	n := 0
 	for _, fw := range fws {
 		days, ok := fw.Changes()
