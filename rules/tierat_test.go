@@ -6,6 +6,7 @@ import (
 
 	"oversight/data"
 	"oversight/frameworks"
+	"oversight/rules"
 )
 
 // TestTierAt: the tier alone is Evaluate's tier, for every curated fact
@@ -13,17 +14,7 @@ import (
 // of each of the framework's change days.
 func TestTierAt(t *testing.T) {
 	t.Parallel()
-	fws, err := frameworks.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts, err := data.Facts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(facts) == 0 {
-		t.Fatal("no curated fact documents")
-	}
+	fws, facts := builtinDocs(t)
 	n := 0
 	for _, fw := range fws {
 		days, _ := fw.Changes()
@@ -42,4 +33,22 @@ func TestTierAt(t *testing.T) {
 		}
 	}
 	t.Logf("%d classifications", n)
+}
+
+// builtinDocs gives the built-in frameworks and the curated fact documents
+// by deployment id.
+func builtinDocs(t *testing.T) ([]*rules.Framework, map[string]*rules.Facts) {
+	t.Helper()
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts, err := data.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(facts) == 0 {
+		t.Fatal("no curated fact documents")
+	}
+	return fws, facts
 }

@@ -32,6 +32,13 @@ import (
 // to a few megabytes however many texts the filters make.
 const maxStmts = 48
 
+// maxStmtText is the longest query text a connection keeps a statement
+// for; a longer one is prepared for each run, as the driver does. The
+// filters' lists are bounded, so the store's texts stay under 2 KB (1.8 KB
+// for the longest lists the bad-input tests send); the bound makes the
+// keys' and statements' memory a pool's own limit, not the filters'.
+const maxStmtText = 4096
+
 // stmtConnector opens connections of a driver through stmtConn.
 type stmtConnector struct {
 	d   driver.Driver
@@ -116,7 +123,7 @@ func (c *stmtConn) QueryContext(ctx context.Context, query string, args []driver
 	if err != nil {
 		return nil, err
 	}
-	if ks == nil { // its statement is busy
+	if ks == nil { // its statement is busy, or not kept
 		return c.fullConn.QueryContext(ctx, query, args)
 	}
 	rows, err := ks.q.QueryContext(ctx, args)
@@ -128,8 +135,12 @@ func (c *stmtConn) QueryContext(ctx context.Context, query string, args []driver
 }
 
 // take returns the statement kept for query, marked busy: prepared now if
-// none was kept, nil if the one kept is busy.
+// none was kept, nil if the one kept is busy or the text is too long to
+// keep.
 func (c *stmtConn) take(ctx context.Context, query string) (*keptStmt, error) {
+	if len(query) > maxStmtText {
+		return nil, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.clock++

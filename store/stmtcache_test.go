@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -195,4 +196,18 @@ func TestStmtConnAfterError(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A query longer than maxStmtText runs, and is not kept.
+func TestStmtConnLongTextNotKept(t *testing.T) {
+	c, _ := keptConn(t, 4)
+	long := "SELECT count(*) FROM t WHERE i < ? -- " + strings.Repeat("x", maxStmtText)
+	if got := sumBelow(t, c, long, 3); got != 3 {
+		t.Fatalf("the long query: %d, want 3", got)
+	}
+	short := "SELECT count(*) FROM t WHERE i < ?"
+	sumBelow(t, c, short, 2)
+	if k := kept(t, c); len(k) != 1 || !k[short] {
+		t.Errorf("kept %d statements (the short one: %v), want the short one alone", len(k), k[short])
+	}
 }

@@ -75,5 +75,5 @@ func TestTiersMigrated(t *testing.T) {
 		t.Fatalf("VerifyTiers after migration 021: %d checked, %v, %q, %v", n, bad, note, err)
 	}
 	checkTiers(t, db, cls, changeDays(cls))
-	checkTierFilters(t, db, cls)
+	checkTierFilters(t, db, cls, 3)
 }
