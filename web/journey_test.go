@@ -444,8 +444,24 @@ func TestNarrowScreen(t *testing.T) {
 		if wide[0] != wide[1] {
 			t.Errorf("%s is %s pixels wide on a screen of %s: %q", p, wide[0], wide[1], wide[2:])
 		}
+		cut, err := chromedp.Run(j.ctx, chromedp.Evaluate[[]string](secondColumnOffScreen))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cut) > 0 {
+			t.Errorf("%s: a table's second column ends beyond the screen, where only scrolling shows it: %q", p, cut)
+		}
 	}
 }
+
+// secondColumnOffScreen lists the tables (by caption) whose second
+// column's heading ends beyond the screen's right edge: a table wider
+// than a phone scrolls sideways inside its box, and what a row says beside
+// its name (a deployment's tier, a country's score) must show without it.
+const secondColumnOffScreen = `[...document.querySelectorAll('main table')].filter(t => {
+	const th = t.querySelectorAll('thead th')[1];
+	return th && th.getBoundingClientRect().right > document.documentElement.clientWidth + 1;
+}).map(t => (t.caption ? t.caption.textContent : t.outerHTML).slice(0, 80))`
 
 // chartsWithoutTable lists the charts and maps of a page (an svg with
 // role img) that no table stands beside: none in the same section, or in
