@@ -94,17 +94,26 @@ func (s *DB) readWords(ctx context.Context, q querier, d *tableDigest, w *wordCh
 		if err := rows.Scan(&id, &n, &text); err != nil {
 			return err
 		}
-		words = append(words[:0], strings.Split(text, " ")...)
-		if !slices.IsSorted(words) {
-			slices.Sort(words)
-			text = strings.Join(words, " ")
-		}
+		var vals []any
+		vals, words = readGroup(id, n, text, words)
 		if w != nil {
 			for _, word := range words {
 				w.see(word)
 			}
 		}
-		d.addGroup([]any{id, n, text}, n)
+		d.addGroup(vals, n)
 	}
 	return rows.Err()
+}
+
+// readGroup is the digest row of a group of deployment_words as read: n
+// rows whose words string_agg joined as text, in whatever order it took
+// them. It returns the words too, in byte order, in buf's array.
+func readGroup(id string, n int64, text string, buf []string) ([]any, []string) {
+	words := append(buf[:0], strings.Split(text, " ")...)
+	if !slices.IsSorted(words) {
+		slices.Sort(words)
+		text = strings.Join(words, " ")
+	}
+	return []any{id, n, text}, words
 }
