@@ -86,7 +86,9 @@ func (s *DB) readWords(ctx context.Context, q querier, d *tableDigest, w *wordCh
 	}
 	defer rows.Close()
 	var (
-		id, text string
+		// A NULL id or word, which only an edited schema lets in, reads
+		// as cell's NULL and differs, rather than failing the scan.
+		id, text any
 		n        int64
 		words    []string
 	)
@@ -95,7 +97,7 @@ func (s *DB) readWords(ctx context.Context, q querier, d *tableDigest, w *wordCh
 			return err
 		}
 		var vals []any
-		vals, words = readGroup(id, n, text, words)
+		vals, words = readGroup(cell(id), n, cell(text), words)
 		if w != nil {
 			for _, word := range words {
 				w.see(word)
