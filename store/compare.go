@@ -41,7 +41,10 @@ func encodeRow(b []byte, vals []any) []byte {
 	return b
 }
 
-func (d *tableDigest) add(vals []any) {
+func (d *tableDigest) add(vals []any) { d.addGroup(vals, 1) }
+
+// addGroup adds a row that stands for n rows of the table (wordGroup).
+func (d *tableDigest) addGroup(vals []any, n int64) {
 	if d.h == nil {
 		d.h = sha256.New()
 	}
@@ -50,7 +53,7 @@ func (d *tableDigest) add(vals []any) {
 		d.h.Write(d.buf)
 		d.buf = d.buf[:0]
 	}
-	d.n++
+	d.n += n
 }
 
 // addFTS adds a search-index row, which the table orders by rowid, not by
@@ -113,20 +116,17 @@ func (s *DB) readTable(ctx context.Context, t *table, d *tableDigest, w *wordChe
 			return err
 		}
 	}
+	if t == tDepWords {
+		return s.readWords(ctx, sn.q, d, w)
+	}
 	return eachRow(ctx, sn.q, t, " ORDER BY "+s.orderBy(t), func(vals []any) {
 		if t.key == 0 {
 			d.addFTS(vals)
 		} else {
 			d.add(vals)
 		}
-		if w != nil {
-			w.see(vals[wordCol])
-		}
 	})
 }
-
-// wordCol is the place of the word among deployment_words' columns.
-var wordCol = slices.Index(tDepWords.cols, "word")
 
 // eachRow calls fn with the values of every row of t, read in one query
 // ending in tail. fn must not keep vals, which the next row overwrites.
@@ -222,6 +222,8 @@ func (s *DB) readEntities(ctx context.Context, e *entityCheck) error {
 			case tEntities: // compared with the log through the lines
 			case tDepFTS:
 				e.want[pr.t].addFTS(pr.vals)
+			case tDepWords:
+				e.want[pr.t].addGroup(pr.vals, pr.vals[1].(int64))
 			default:
 				e.want[pr.t].add(pr.vals)
 			}
@@ -240,7 +242,15 @@ func (r *entityRow) project() {
 	if err != nil {
 		return
 	}
-	r.rows = projectRest(e, r.seq)
+	r.rows = projectRows(e, r.seq, false)
+	for _, pr := range r.rows {
+		if pr.t == tDepFTS {
+			if words := indexWords(pr.vals[2].(string)); len(words) > 0 {
+				r.rows = append(r.rows, row{tDepWords, wordGroup(e.Key(), words)})
+			}
+			break
+		}
+	}
 	r.count, r.counted = countKeyOf(e, r.rows)
 	slices.SortStableFunc(r.rows, func(a, b row) int {
 		if a.t != b.t {

@@ -123,7 +123,13 @@ func project(e registry.Entity, seq int64, state []byte) []row {
 // the state: verify compares that row through a digest of the state
 // instead, and copying a million states for nothing was a gigabyte of
 // garbage.
-func projectRest(e registry.Entity, seq int64) []row {
+func projectRest(e registry.Entity, seq int64) []row { return projectRows(e, seq, true) }
+
+// projectRows is projectRest, with a deployment's rows of deployment_words
+// only if words: verify digests them from the search text as one row a
+// deployment (wordGroup), and a few dozen rows a deployment were most of
+// its projection's garbage.
+func projectRows(e registry.Entity, seq int64, words bool) []row {
 	kind, id := e.Kind(), e.Key()
 	var rows []row
 	addSources := func(srcs []registry.Source) {
@@ -179,7 +185,9 @@ func projectRest(e registry.Entity, seq int64) []row {
 		}
 		text := searchText(v)
 		rows = append(rows, row{tDepFTS, []any{seq, v.ID, text}})
-		rows = append(rows, wordRows(v.ID, text)...)
+		if words {
+			rows = append(rows, wordRows(v.ID, text)...)
+		}
 		addSources(v.Sources)
 	}
 	return rows

@@ -72,6 +72,12 @@ var tamperCases = []tamperCase{
 	// The search index: its rows, and the index search reads.
 	{name: "search row deleted", sql: "DELETE FROM deployments_fts WHERE id = (SELECT MAX(id) FROM deployments)", want: "deployments_fts: missing", rebuildFixes: true},
 	{name: "search word deleted", engine: "sqlite", sql: "DELETE FROM search_words WHERE word = (SELECT MIN(word) FROM deployment_words)", want: "search_words: word ", rebuildFixes: true},
+	// deployment_words, which verify reads one deployment at a time, its
+	// words joined by spaces (wordGroup): a row's word changed, a row gone,
+	// and two rows made one whose word holds the space that joins them.
+	{name: "word edited", sql: "UPDATE deployment_words SET word = 'forged' WHERE deployment_id = (SELECT MIN(id) FROM deployments) AND word = (SELECT MIN(word) FROM deployment_words WHERE deployment_id = (SELECT MIN(id) FROM deployments))", want: "deployment_words: row not in the log", rebuildFixes: true},
+	{name: "word row deleted", sql: "DELETE FROM deployment_words WHERE deployment_id = (SELECT MAX(id) FROM deployments) AND word = (SELECT MAX(word) FROM deployment_words WHERE deployment_id = (SELECT MAX(id) FROM deployments))", want: "deployment_words: missing", rebuildFixes: true},
+	{name: "two word rows made one with a space", fn: joinTwoWords, want: "deployment_words: ", rebuildFixes: true},
 	{name: "search text edited", sql: "UPDATE deployments_fts SET body = 'nothing' WHERE id = (SELECT MIN(id) FROM deployments)", want: "deployments_fts", rebuildFixes: true},
 	// FTS5 rebuilt from poisoned content, whose text is then put back:
 	// the rows read right, and search finds the row for a word it lacks.
@@ -346,6 +352,26 @@ func rewriteIndex(t *testing.T, db *DB) {
 		"PRAGMA writable_schema = OFF",
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// joinTwoWords replaces the two first words of the first deployment with
+// one row holding both, joined by a space: the same text as the two rows
+// give when verify joins a deployment's words.
+func joinTwoWords(t *testing.T, db *DB) {
+	ctx := context.Background()
+	var id string
+	if err := db.db.QueryRowContext(ctx, "SELECT MIN(id) FROM deployments").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	words, err := queryStrings(ctx, db.db, "SELECT word FROM deployment_words WHERE deployment_id = $1 ORDER BY word"+db.d.collate+" LIMIT 2", id)
+	if err != nil || len(words) != 2 {
+		t.Fatalf("the first deployment's words: %q, %v", words, err)
+	}
+	for _, q := range []string{"DELETE FROM deployment_words WHERE deployment_id = $1 AND word IN ($2, $3)", "INSERT INTO deployment_words (deployment_id, word) VALUES ($1, $2 || ' ' || $3)"} {
+		if _, err := db.db.ExecContext(ctx, q, id, words[0], words[1]); err != nil {
 			t.Fatal(err)
 		}
 	}
