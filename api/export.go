@@ -41,6 +41,9 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, rd Reader) error
 	if err := p.Err(); err != nil {
 		return err
 	}
+	if err := s.reach(ctx, rd, &f); err != nil {
+		return err
+	}
 	etag := exportETag(cp, r, asOf)
 	// Answered before any deployment is read or classified.
 	if match := r.Header.Get("If-None-Match"); match != "" && EtagMatches(match, etag) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"oversight/internal/cached"
+	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -21,6 +23,9 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request, rd Reader) 
 	f, asOf := s.deploymentQuery(p)
 	f.Limit = p.Limit(100)
 	if err := p.Err(); err != nil {
+		return err
+	}
+	if err := s.reach(r.Context(), rd, &f); err != nil {
 		return err
 	}
 	page, err := rd.DeploymentStates(r.Context(), f)
@@ -100,6 +105,25 @@ func (s *server) deploymentQuery(p *params.Reader) (registry.DeploymentFilter, t
 	asOf := p.AsOf(s.today())
 	p.Tier(s.Classifier, asOf, &f)
 	return f, asOf
+}
+
+// reach narrows a tier filter on a national law to the jurisdictions it
+// binds (params.Reach), as the search page does.
+func (s *server) reach(ctx context.Context, rd Reader, f *registry.DeploymentFilter) error {
+	if f.Tier == nil {
+		return nil
+	}
+	key, err := memo.KeyOf(ctx, rd, s.Now())
+	if err != nil {
+		return err
+	}
+	codes, err := cached.Codes(ctx, s.Memo, key, s.open)
+	if err != nil {
+		return err
+	}
+	fw, _ := s.Classifier.Framework(f.Tier.Framework)
+	params.Reach(fw, codes.Val.Jurisdictions, f)
+	return nil
 }
 
 // revisionSummary is a revision without its state, for histories.

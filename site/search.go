@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"oversight/analysis"
+	"oversight/internal/cached"
+	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -39,6 +41,10 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	f.Limit = 50
 	p.Tier(s.cls, s.today(), &f)
 	if err := p.Err(); err != nil {
+		return err
+	}
+	reach, left, err := s.reach(ctx, rd, &f)
+	if err != nil {
 		return err
 	}
 	page, err := rd.Deployments(ctx, f)
@@ -99,9 +105,41 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		"VendorBoxes":       chosenFirst(facets.Vendors, chosenVendors, func(v *registry.Vendor) string { return v.ID }),
 		"Downloads":         downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
 		"Chosen": chosen, "ChosenVendors": chosenVendors, "VendorNames": vendorNames(facets), "Counts": counts, "Matching": matching(counts, f.Status),
+		"Reach": reach, "LeftOut": left,
 	}
 	s.render(w, r, http.StatusOK, "search", data)
 	return nil
+}
+
+// reach narrows a tier filter on a national law to the jurisdictions it
+// binds (params.Reach), and returns them in words, with the chosen
+// countries it left out; nil for a benchmark or no tier filter.
+func (s *Site) reach(ctx context.Context, rd Reader, f *registry.DeploymentFilter) (*bindsView, []string, error) {
+	if f.Tier == nil {
+		return nil, nil, nil
+	}
+	fw, _ := s.cls.Framework(f.Tier.Framework)
+	key, err := memo.KeyOf(ctx, rd, s.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	codes, err := cached.Codes(ctx, s.Memo, key, s.opener())
+	if err != nil {
+		return nil, nil, err
+	}
+	chosen := f.Jurisdictions
+	binds := params.Reach(fw, codes.Val.Jurisdictions, f)
+	if binds == nil {
+		return nil, nil, nil
+	}
+	var left []string
+	for _, c := range chosen {
+		if !slices.Contains(binds, c) {
+			left = append(left, countryName(c))
+		}
+	}
+	v := bindsWords(binds)
+	return &v, left, nil
 }
 
 // chosenFirst orders a list of boxes to tick with the ticked ones first,
