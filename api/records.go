@@ -22,10 +22,7 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request, rd Reader) 
 	p := params.Read(r.URL.Query(), append(params.Deployment, "tier", "as_of", "limit", "cursor")...)
 	f, asOf := s.deploymentQuery(p)
 	f.Limit = p.Limit(100)
-	if err := p.Err(); err != nil {
-		return err
-	}
-	if err := s.reach(r.Context(), rd, &f); err != nil {
+	if err := s.narrow(r.Context(), rd, p, &f); err != nil {
 		return err
 	}
 	page, err := rd.DeploymentStates(r.Context(), f)
@@ -107,11 +104,13 @@ func (s *server) deploymentQuery(p *params.Reader) (registry.DeploymentFilter, t
 	return f, asOf
 }
 
-// reach narrows a tier filter on a national law to the jurisdictions it
-// binds (params.Reach), as the search page does.
-func (s *server) reach(ctx context.Context, rd Reader, f *registry.DeploymentFilter) error {
-	if f.Tier == nil {
-		return nil
+// narrow refuses codes the register holds no record of (params.Known),
+// returns everything wrong with the parameters, and narrows a tier filter
+// on a national law to the jurisdictions it binds (params.Reach), as the
+// search page does.
+func (s *server) narrow(ctx context.Context, rd Reader, p *params.Reader, f *registry.DeploymentFilter) error {
+	if err := p.Err(); err != nil || !params.NamesCodes(*f) {
+		return err
 	}
 	key, err := memo.KeyOf(ctx, rd, s.Now())
 	if err != nil {
@@ -121,8 +120,16 @@ func (s *server) reach(ctx context.Context, rd Reader, f *registry.DeploymentFil
 	if err != nil {
 		return err
 	}
-	fw, _ := s.Classifier.Framework(f.Tier.Framework)
-	params.Reach(fw, codes.Val.Jurisdictions, f)
+	if !codes.Stale {
+		p.Known(codes.Val, *f)
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	if f.Tier != nil {
+		fw, _ := s.Classifier.Framework(f.Tier.Framework)
+		params.Reach(fw, codes.Val.Jurisdictions, f)
+	}
 	return nil
 }
 

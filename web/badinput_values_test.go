@@ -145,6 +145,10 @@ var queryValues = []hostile{
 	{"NEAR(", "NEAR(", false},
 	{"SQL", "' OR 1=1 --", false},
 	{"unknown value", "bogus", false},
+	// Well formed, naming nothing the register holds: refused where a
+	// filter's codes are checked (params.Known), and named.
+	{"unknown code", "XX", false},
+	{"unknown id", "no-such-id", false},
 	{"commas", ",,", false},
 	{"colon", "eu-ai-act:", false},
 	{"unicode", "日本語", false},

@@ -59,9 +59,10 @@ func Scenario(ctx context.Context, m *memo.Cache, key memo.Key, open Opener, rd 
 	return memo.Value[*analysis.Scenario]{Val: sc, Key: counts.Key, Stale: counts.Stale}, err
 }
 
-// Codes are the register's jurisdictions and its vendors' headquarters
-// (params.Codes), read once per register state: the tier filter asks which
-// jurisdictions a law binds among those the register holds.
+// Codes are the register's jurisdictions, vendors and their headquarters
+// (params.Codes), read once per register state: the filters refuse codes
+// it does not hold, and the tier filter asks which jurisdictions a law
+// binds among those it holds.
 func Codes(ctx context.Context, m *memo.Cache, key memo.Key, open Opener) (memo.Value[*params.Codes], error) {
 	return memo.Get(ctx, m, key, "codes", func(ctx context.Context) (*params.Codes, error) {
 		sn, err := open(ctx)
@@ -69,7 +70,7 @@ func Codes(ctx context.Context, m *memo.Cache, key memo.Key, open Opener) (memo.
 			return nil, err
 		}
 		defer sn.Close()
-		c := &params.Codes{}
+		c := &params.Codes{Vendors: map[string]bool{}}
 		err = sn.Each(ctx, "jurisdiction", func(e registry.Entity) error {
 			c.Jurisdictions = append(c.Jurisdictions, e.(*registry.Jurisdiction).Code)
 			return nil
@@ -79,7 +80,9 @@ func Codes(ctx context.Context, m *memo.Cache, key memo.Key, open Opener) (memo.
 		}
 		hq := map[string]bool{}
 		err = sn.Each(ctx, "vendor", func(e registry.Entity) error {
-			if v := e.(*registry.Vendor); v.Headquarters != "" && !hq[v.Headquarters] {
+			v := e.(*registry.Vendor)
+			c.Vendors[v.ID] = true
+			if v.Headquarters != "" && !hq[v.Headquarters] {
 				hq[v.Headquarters] = true
 				c.VendorHQ = append(c.VendorHQ, v.Headquarters)
 			}
