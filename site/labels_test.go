@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"oversight/analysis"
+	"oversight/api"
 	"oversight/contrib"
 	"oversight/data"
 	"oversight/registry"
@@ -44,6 +45,14 @@ func TestLabels(t *testing.T) {
 	}
 	vocabs["submission problem"] = []string{"too long"}
 	vocabs["comparison"] = []string{"country", "capability"}
+	for _, v := range apiVocabs() {
+		vocabs["api vocabulary"] = append(vocabs["api vocabulary"], v.Name)
+	}
+	for _, e := range api.Endpoints() {
+		if !slices.Contains(vocabs["api group"], e.Tag) {
+			vocabs["api group"] = append(vocabs["api group"], e.Tag)
+		}
+	}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
 	}

@@ -165,6 +165,7 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /trends":           s.read(s.trends),
 		"GET /about":            s.document,
 		"GET /method":           s.document,
+		"GET /about/api":        s.apiPage,
 		"GET /releases/{tag}":   s.read(s.releasePage),
 		"GET /static/{file...}": func(w http.ResponseWriter, r *http.Request) {
 			// Files only: a directory would be listed, and a name that

@@ -85,6 +85,7 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /trends", query: networkQuery, strict: true},
 	{pattern: "GET /about"},
 	{pattern: "GET /method"},
+	{pattern: "GET /about/api"},
 	{pattern: "GET /releases/{tag}", path: "tag", valid: "2026-12", query: []string{"from"}, strict: true},
 	{pattern: "GET /assess"},
 	{pattern: "POST /assess"}, // its form: assessBodies

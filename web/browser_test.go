@@ -80,7 +80,7 @@ var builtin = testreg.NewTemplate(func(db *store.DB) error {
 var pages = []string{
 	"/", "/?map=deployments&colour=tier", "/?map=deployments&colour=technology", "/countries/PK", "/countries/MO", "/deployments/pk-islamabad-safe-city", "/deployments/in-delhi-police-afrs-protests",
 	"/vendors/huawei", "/frameworks/", "/frameworks/eu-ai-act", "/scenarios?framework=apac-baseline", "/assess", "/search",
-	"/search?technology=remote_biometric_identification&tier=eu-ai-act:prohibited", "/search?subregion=southeast_asia&vendor=huawei", "/releases", "/scenarios?framework=eu-ai-act&region=asean", "/history", "/about", "/method", "/money", "/money?subregion=southeast_asia",
+	"/search?technology=remote_biometric_identification&tier=eu-ai-act:prohibited", "/search?subregion=southeast_asia&vendor=huawei", "/releases", "/scenarios?framework=eu-ai-act&region=asean", "/history", "/about", "/about/api", "/method", "/money", "/money?subregion=southeast_asia",
 	"/network", "/network?subregion=southeast_asia&vendor_hq=CN", "/trends", "/trends?technology=remote_biometric_identification",
 }
 

@@ -39,7 +39,10 @@ func screenshotPages() []string {
 		"/countries/BD", "/deployments/bd-dhaka-shahjalal-airport-face-recognition", "/frameworks/bd-pdp-ordinance",
 		"/scenarios?framework=eu-ai-act&jurisdiction=BD,MM,TJ",
 		// The map and index table narrowed to one regional body's members.
-		"/?member=asean")
+		"/?member=asean",
+		// A tier filter on one country's law, and a search refused beside
+		// its field.
+		"/search?tier=th-pdpa:prohibited_unless_conditions_met", "/search?jurisdiction=XX&vendor_hq=XX")
 }
 
 // screenshotName is the name TestScreenshots gives a page's screenshots,
