@@ -167,6 +167,9 @@ func searchErrors(err error) *searchRefusal {
 		return nil
 	}
 	out := &searchRefusal{Message: badRequestMessage(err), Fields: map[string]string{}}
+	if parts := badParams(err); parts != nil {
+		out.Message = "This search cannot be run: " + strings.Join(parts, "; ") + "."
+	}
 	for _, f := range httperror.Fields(err) {
 		name := strings.TrimPrefix(f.Path, "query.")
 		if _, seen := out.Fields[name]; !seen {
