@@ -40,9 +40,12 @@ func screenshotPages() []string {
 		"/scenarios?framework=eu-ai-act&jurisdiction=BD,MM,TJ",
 		// The map and index table narrowed to one regional body's members.
 		"/?member=asean",
-		// A tier filter on one country's law, and a search refused beside
-		// its field.
-		"/search?tier=th-pdpa:prohibited_unless_conditions_met", "/search?jurisdiction=XX&vendor_hq=XX")
+		// A tier filter on one country's law (a search refused beside its
+		// field answers 400, which the browser logs as an error: take it
+		// with chromium --headless --screenshot).
+		"/search?tier=th-pdpa:prohibited_unless_conditions_met",
+		// A law whose review notes name facts, rules and documents, in words.
+		"/frameworks/th-pdpa", "/frameworks/kr-pipa")
 }
 
 // screenshotName is the name TestScreenshots gives a page's screenshots,
