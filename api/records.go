@@ -104,6 +104,16 @@ func (s *server) deploymentQuery(p *params.Reader) (registry.DeploymentFilter, t
 	return f, asOf
 }
 
+// codes are the register's codes for the filters that name records
+// (cached.Codes), read once per register state.
+func (s *server) codes(ctx context.Context, rd Reader) (memo.Value[*params.Codes], error) {
+	key, err := memo.KeyOf(ctx, rd, s.Now())
+	if err != nil {
+		return memo.Value[*params.Codes]{}, err
+	}
+	return cached.Codes(ctx, s.Memo, key, s.open)
+}
+
 // narrow refuses codes the register holds no record of (params.Known),
 // returns everything wrong with the parameters, and narrows a tier filter
 // on a national law to the jurisdictions it binds (params.Reach), as the
@@ -112,11 +122,7 @@ func (s *server) narrow(ctx context.Context, rd Reader, p *params.Reader, f *reg
 	if err := p.Err(); err != nil || !params.NamesCodes(*f) {
 		return err
 	}
-	key, err := memo.KeyOf(ctx, rd, s.Now())
-	if err != nil {
-		return err
-	}
-	codes, err := cached.Codes(ctx, s.Memo, key, s.open)
+	codes, err := s.codes(ctx, rd)
 	if err != nil {
 		return err
 	}

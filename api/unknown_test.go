@@ -10,8 +10,8 @@ import (
 // of (a jurisdiction, a vendor, a vendor's headquarters), or a value
 // outside a filter's vocabulary, is refused with 400 and the parameter
 // named, on the list and the export, as an ill-formed one is; a known one
-// is answered. An empty list for "XX" read as if the register had looked
-// there and found nothing.
+// is answered; the same on the network and trend tables. An empty list
+// for "XX" read as if the register had looked there and found nothing.
 func TestUnknownCodesRefused(t *testing.T) {
 	srv, _ := newServer(t, 12)
 	var list struct {
@@ -37,7 +37,11 @@ func TestUnknownCodesRefused(t *testing.T) {
 		{"certainty=no_such_certainty", "certainty"},
 		{"subregion=no_such_subregion", "subregion"},
 	} {
-		for _, path := range []string{"/api/v1/deployments?", "/api/v1/export?format=csv&"} {
+		paths := []string{"/api/v1/deployments?", "/api/v1/export?format=csv&"}
+		if c.field == "jurisdiction" || c.field == "vendor_hq" || c.field == "technology" || c.field == "certainty" || c.field == "subregion" {
+			paths = append(paths, "/api/v1/network?", "/api/v1/trends?") // the filters they take
+		}
+		for _, path := range paths {
 			resp, b := get(t, srv, path+c.query)
 			var p struct {
 				Code   string

@@ -43,11 +43,8 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	p.Tier(s.cls, s.today(), &f)
 	var codes memo.Value[*params.Codes]
 	if p.Err() == nil && params.NamesCodes(f) {
-		key, err := memo.KeyOf(ctx, rd, s.Now())
-		if err != nil {
-			return err
-		}
-		if codes, err = cached.Codes(ctx, s.Memo, key, s.opener()); err != nil {
+		var err error
+		if codes, err = s.codes(ctx, rd); err != nil {
 			return err
 		}
 		if !codes.Stale {
@@ -132,6 +129,16 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	}
 	s.render(w, r, status, "search", data)
 	return nil
+}
+
+// codes are the register's codes for the filters that name records
+// (cached.Codes), read once per register state.
+func (s *Site) codes(ctx context.Context, rd Reader) (memo.Value[*params.Codes], error) {
+	key, err := memo.KeyOf(ctx, rd, s.Now())
+	if err != nil {
+		return memo.Value[*params.Codes]{}, err
+	}
+	return cached.Codes(ctx, s.Memo, key, s.opener())
 }
 
 // reach narrows a tier filter on a national law to the jurisdictions it

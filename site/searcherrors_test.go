@@ -43,3 +43,20 @@ func TestSearchRefusesUnknownCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkPagesRefuseUnknownCodes: the network, money and trend pages
+// refuse a country or vendor headquarters the register holds no record
+// of, naming the parameter, rather than drawing an empty table.
+func TestNetworkPagesRefuseUnknownCodes(t *testing.T) {
+	set, s := factsSite(t)
+	for _, page := range []string{"/network", "/network.csv", "/money", "/trends"} {
+		if st, _ := get(t, s, page+"?jurisdiction="+set.Deployments[0].Jurisdiction); st != 200 {
+			t.Errorf("%s with a country the register holds: %d", page, st)
+		}
+		for _, c := range []struct{ query, field string }{{"jurisdiction=XX", "jurisdiction"}, {"vendor_hq=XX", "vendor_hq"}} {
+			if st, body := get(t, s, page+"?"+c.query); st != 400 || !containsText(body, " "+c.field+": ") {
+				t.Errorf("%s?%s: %d, want 400 naming %s", page, c.query, st, c.field)
+			}
+		}
+	}
+}

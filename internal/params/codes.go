@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"oversight/analysis"
 	"oversight/registry"
 )
 
@@ -48,4 +49,10 @@ func (p *Reader) Known(c *Codes, f registry.DeploymentFilter) {
 // a jurisdiction, vendor or headquarters (Known), or a tier (Reach).
 func NamesCodes(f registry.DeploymentFilter) bool {
 	return f.Jurisdictions != nil || f.Vendors != nil || f.VendorHQ != "" || f.Tier != nil
+}
+
+// KnownNetwork is Known for the network and trend filters: the
+// jurisdictions and the vendor headquarters they name.
+func (p *Reader) KnownNetwork(c *Codes, q analysis.NetworkQuery) {
+	p.Known(c, registry.DeploymentFilter{Jurisdictions: q.Jurisdictions, VendorHQ: q.VendorHQ})
 }
