@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"oversight/analysis"
+	"oversight/internal/testcls"
 )
 
 func post(t *testing.T, url, body string) (*http.Response, []byte) {
@@ -85,10 +86,11 @@ purposes: [protest_public_order, criminal_investigation]
 
 func TestDeploymentClassificationAndTierFilter(t *testing.T) {
 	srv, _ := newServer(t, 30)
+	cls := testcls.New(t, nil)
 	var list struct {
 		Items []struct {
-			ID    string
-			Tiers map[string]string
+			ID, Jurisdiction string
+			Tiers            map[string]string
 		}
 	}
 	getJSON(t, srv, "/api/v1/deployments?limit=1000", &list)
@@ -118,6 +120,39 @@ func TestDeploymentClassificationAndTierFilter(t *testing.T) {
 		if len(f.Items) != n {
 			t.Errorf("tier=eu-ai-act:%s: %d deployments, want %d", tier, len(f.Items), n)
 		}
+	}
+	// Under a national law, the filter lists only the deployments of the
+	// jurisdictions it binds (params.Reach), not every country's read by
+	// it as a yardstick.
+	tested := 0
+	for _, fw := range cls.Frameworks() {
+		if fw.ID == "eu-ai-act" || len(fw.Binds) != 1 {
+			continue
+		}
+		in, out := map[string]int{}, map[string]int{}
+		for _, d := range list.Items {
+			if d.Jurisdiction == fw.Binds[0] {
+				in[d.Tiers[fw.ID]]++
+			} else {
+				out[d.Tiers[fw.ID]]++
+			}
+		}
+		for tier, n := range in {
+			if out[tier] == 0 {
+				continue
+			}
+			tested++
+			var f struct {
+				Items []struct{ Jurisdiction string }
+			}
+			getJSON(t, srv, "/api/v1/deployments?limit=1000&tier="+fw.ID+":"+tier, &f)
+			if len(f.Items) != n {
+				t.Errorf("tier=%s:%s: %d deployments, want %s's %d (and not %d elsewhere)", fw.ID, tier, len(f.Items), fw.Binds[0], n, out[tier])
+			}
+		}
+	}
+	if tested == 0 {
+		t.Error("no national law's tier held both where it binds and elsewhere: nothing tested")
 	}
 	resp, b := get(t, srv, "/api/v1/deployments?tier=eu-ai-act:banned")
 	if resp.StatusCode != 400 || !strings.Contains(string(b), "prohibited_unless_conditions_met") {

@@ -38,7 +38,7 @@ func (s *server) export(w http.ResponseWriter, r *http.Request, rd Reader) error
 	if ctype == "" {
 		p.Badf("format", export.Formats, "%q is not an export format", format)
 	}
-	if err := p.Err(); err != nil {
+	if err := s.narrow(ctx, rd, p, &f); err != nil {
 		return err
 	}
 	etag := exportETag(cp, r, asOf)

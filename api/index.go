@@ -34,12 +34,24 @@ func (s *server) index(w http.ResponseWriter, r *http.Request, rd Reader) error 
 // supplier headquarters overall and per subregion, lenders) or the trends
 // (deployments per year by subregion and technology), each with the
 // deployments behind its cells.
-func table[T any](build func(context.Context, analysis.NetworkRegister, analysis.NetworkQuery) (T, error)) reading {
+func table[T any](s *server, build func(context.Context, analysis.NetworkRegister, analysis.NetworkQuery) (T, error)) reading {
 	return func(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		p := params.Read(r.URL.Query(), params.Network...)
 		q := p.NetworkQuery()
 		if err := p.Err(); err != nil {
 			return err
+		}
+		if q.Jurisdictions != nil || q.VendorHQ != "" {
+			codes, err := s.codes(r.Context(), rd)
+			if err != nil {
+				return err
+			}
+			if !codes.Stale {
+				p.KnownNetwork(codes.Val, q)
+			}
+			if err := p.Err(); err != nil {
+				return err
+			}
 		}
 		t, err := build(r.Context(), rd, q)
 		if err != nil {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"oversight/internal/cached"
+	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -20,7 +22,7 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request, rd Reader) 
 	p := params.Read(r.URL.Query(), append(params.Deployment, "tier", "as_of", "limit", "cursor")...)
 	f, asOf := s.deploymentQuery(p)
 	f.Limit = p.Limit(100)
-	if err := p.Err(); err != nil {
+	if err := s.narrow(r.Context(), rd, p, &f); err != nil {
 		return err
 	}
 	page, err := rd.DeploymentStates(r.Context(), f)
@@ -100,6 +102,41 @@ func (s *server) deploymentQuery(p *params.Reader) (registry.DeploymentFilter, t
 	asOf := p.AsOf(s.today())
 	p.Tier(s.Classifier, asOf, &f)
 	return f, asOf
+}
+
+// codes are the register's codes for the filters that name records
+// (cached.Codes), read once per register state.
+func (s *server) codes(ctx context.Context, rd Reader) (memo.Value[*params.Codes], error) {
+	key, err := memo.KeyOf(ctx, rd, s.Now())
+	if err != nil {
+		return memo.Value[*params.Codes]{}, err
+	}
+	return cached.Codes(ctx, s.Memo, key, s.open)
+}
+
+// narrow refuses codes the register holds no record of (params.Known),
+// returns everything wrong with the parameters, and narrows a tier filter
+// on a national law to the jurisdictions it binds (params.Reach), as the
+// search page does.
+func (s *server) narrow(ctx context.Context, rd Reader, p *params.Reader, f *registry.DeploymentFilter) error {
+	if err := p.Err(); err != nil || !params.NamesCodes(*f) {
+		return err
+	}
+	codes, err := s.codes(ctx, rd)
+	if err != nil {
+		return err
+	}
+	if !codes.Stale {
+		p.Known(codes.Val, *f)
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	if f.Tier != nil {
+		fw, _ := s.Classifier.Framework(f.Tier.Framework)
+		params.Reach(fw, codes.Val.Jurisdictions, f)
+	}
+	return nil
 }
 
 // revisionSummary is a revision without its state, for histories.

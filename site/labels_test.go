@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"oversight/analysis"
+	"oversight/api"
 	"oversight/contrib"
 	"oversight/data"
+	"oversight/frameworks"
 	"oversight/registry"
 	"oversight/rules"
 )
@@ -44,6 +46,27 @@ func TestLabels(t *testing.T) {
 	}
 	vocabs["submission problem"] = []string{"too long"}
 	vocabs["comparison"] = []string{"country", "capability"}
+	// The documents the frameworks' notes name (noteWords).
+	fws, err := frameworks.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fw := range fws {
+		for _, note := range fw.Unverified {
+			vocabs["document"] = append(vocabs["document"], docsNamed(note)...)
+		}
+		for _, r := range fw.Rules {
+			vocabs["document"] = append(vocabs["document"], docsNamed(r.ReviewFlag)...)
+		}
+	}
+	for _, v := range apiVocabs() {
+		vocabs["api vocabulary"] = append(vocabs["api vocabulary"], v.Name)
+	}
+	for _, e := range api.Endpoints() {
+		if !slices.Contains(vocabs["api group"], e.Tag) {
+			vocabs["api group"] = append(vocabs["api group"], e.Tag)
+		}
+	}
 	for _, a := range contrib.Actions {
 		vocabs["action"] = append(vocabs["action"], string(a))
 	}
@@ -129,4 +152,15 @@ func TestLabels(t *testing.T) {
 			}
 		}
 	}
+}
+
+// docsNamed lists the project's documents a note names by file.
+func docsNamed(note string) []string {
+	var out []string
+	for _, c := range noteCode.FindAllString(note, -1) {
+		if strings.HasPrefix(c, "docs/") {
+			out = append(out, c)
+		}
+	}
+	return out
 }

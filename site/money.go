@@ -14,7 +14,7 @@ import (
 // their own currency (and in 2021 US dollars where a dataset gives it),
 // years and deployments; and the entries that name no lender.
 func (s *Site) money(w http.ResponseWriter, r *http.Request, rd Reader) error {
-	f, err := readNetFilter(r)
+	f, err := s.readNetFilter(r, rd)
 	if err != nil {
 		return err
 	}

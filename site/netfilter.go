@@ -25,12 +25,25 @@ type netFilter struct {
 }
 
 // readNetFilter reads a request's network filters. A value the parser
-// refuses is an error naming its parameter, which fail answers with 400.
-func readNetFilter(r *http.Request) (netFilter, error) {
+// refuses, or a code the register holds no record of (params.Known), is
+// an error naming its parameter, which fail answers with 400.
+func (s *Site) readNetFilter(r *http.Request, rd Reader) (netFilter, error) {
 	p := params.Read(r.URL.Query(), params.Network...)
 	q := p.NetworkQuery()
 	if err := p.Err(); err != nil {
 		return netFilter{}, err
+	}
+	if q.Jurisdictions != nil || q.VendorHQ != "" {
+		codes, err := s.codes(r.Context(), rd)
+		if err != nil {
+			return netFilter{}, err
+		}
+		if !codes.Stale {
+			p.KnownNetwork(codes.Val, q)
+		}
+		if err := p.Err(); err != nil {
+			return netFilter{}, err
+		}
 	}
 	v := url.Values{}
 	for _, p := range q.Params() {

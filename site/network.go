@@ -33,7 +33,7 @@ func (s *Site) vendorTable(ctx context.Context, rd Reader, f netFilter) (memo.Va
 // deployments), and as a CSV.
 func (s *Site) network(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	f, err := readNetFilter(r)
+	f, err := s.readNetFilter(r, rd)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ var networkCSVColumns = []string{"vendor", "vendor_id", "headquarters", "headqua
 // networkCSV is the network page's table as CSV, every row (the page shows
 // the first networkRows), each cell escaped against spreadsheet formulas.
 func (s *Site) networkCSV(w http.ResponseWriter, r *http.Request, rd Reader) error {
-	f, err := readNetFilter(r)
+	f, err := s.readNetFilter(r, rd)
 	if err != nil {
 		return err
 	}

@@ -241,7 +241,7 @@ func (s *Site) framework(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, registry.NotFound("framework "+r.PathValue("id")))
 		return
 	}
-	s.render(w, r, http.StatusOK, "framework", map[string]any{"Title": fw.ShortTitle, "F": fw, "InForce": inForce(fw, s.today())})
+	s.render(w, r, http.StatusOK, "framework", map[string]any{"Title": fw.ShortTitle, "F": fw, "InForce": inForce(fw, s.today()), "Notes": s.notesOf(fw)})
 }
 
 // A vendorRow is a deployment as a vendor's page lists it: what the vendor

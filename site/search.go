@@ -11,6 +11,9 @@ import (
 	"strings"
 
 	"oversight/analysis"
+	"oversight/internal/cached"
+	"oversight/internal/httperror"
+	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -38,26 +41,46 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	f := p.DeploymentFilter()
 	f.Limit = 50
 	p.Tier(s.cls, s.today(), &f)
-	if err := p.Err(); err != nil {
-		return err
-	}
-	page, err := rd.Deployments(ctx, f)
-	if err != nil {
-		return err
-	}
-	// Counts beside each choice, where the database can make them: not
-	// under a tier filter while the tier projection is being written.
-	// They are summed from counts kept by every write (store's Facets),
-	// or counted over what a search by words selects.
-	counts, err := rd.Facets(ctx, f)
-	if err != nil {
-		return err
+	var codes memo.Value[*params.Codes]
+	if p.Err() == nil && params.NamesCodes(f) {
+		var err error
+		if codes, err = s.codes(ctx, rd); err != nil {
+			return err
+		}
+		if !codes.Stale {
+			p.Known(codes.Val, f)
+		}
 	}
 	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
 	if err != nil {
 		return err
 	}
 	facets := fv.Val
+	// A value refused is shown beside its field, on the form as sent, with
+	// nothing listed: the reader puts it right where it is.
+	status, refused := http.StatusOK, searchErrors(p.Err())
+	var page registry.Page[*registry.Deployment]
+	var counts *registry.Facets
+	var reach *bindsView
+	var left []string
+	if refused != nil {
+		status = http.StatusBadRequest
+	} else {
+		if f.Tier != nil {
+			reach, left = s.reach(codes.Val, &f)
+		}
+		if page, err = rd.Deployments(ctx, f); err != nil {
+			return err
+		}
+		// Counts beside each choice, where the database can make them:
+		// not under a tier filter while the tier projection is being
+		// written. They are summed from counts kept by every write
+		// (store's Facets), or counted over what a search by words
+		// selects.
+		if counts, err = rd.Facets(ctx, f); err != nil {
+			return err
+		}
+	}
 	export := r.URL.Query()
 	export.Del("cursor")
 	for k, v := range export {
@@ -99,9 +122,68 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		"VendorBoxes":       chosenFirst(facets.Vendors, chosenVendors, func(v *registry.Vendor) string { return v.ID }),
 		"Downloads":         downloads, "TierOptions": tierOptions(s.cls), "Chips": s.chips(q, vendorNames(facets)), "Subregions": registry.Subregions.Values,
 		"Chosen": chosen, "ChosenVendors": chosenVendors, "VendorNames": vendorNames(facets), "Counts": counts, "Matching": matching(counts, f.Status),
+		"Reach": reach, "LeftOut": left, "Refused": refused, "Errs": map[string]string{},
 	}
-	s.render(w, r, http.StatusOK, "search", data)
+	if refused != nil {
+		data["Errs"] = refused.Fields
+	}
+	s.render(w, r, status, "search", data)
 	return nil
+}
+
+// codes are the register's codes for the filters that name records
+// (cached.Codes), read once per register state.
+func (s *Site) codes(ctx context.Context, rd Reader) (memo.Value[*params.Codes], error) {
+	key, err := memo.KeyOf(ctx, rd, s.Now())
+	if err != nil {
+		return memo.Value[*params.Codes]{}, err
+	}
+	return cached.Codes(ctx, s.Memo, key, s.opener())
+}
+
+// reach narrows a tier filter on a national law to the jurisdictions it
+// binds among those the register holds (params.Reach), and returns them
+// in words, with the chosen countries it left out; nil for a benchmark.
+func (s *Site) reach(codes *params.Codes, f *registry.DeploymentFilter) (*bindsView, []string) {
+	fw, _ := s.cls.Framework(f.Tier.Framework)
+	chosen := f.Jurisdictions
+	binds := params.Reach(fw, codes.Jurisdictions, f)
+	if binds == nil {
+		return nil, nil
+	}
+	var left []string
+	for _, c := range chosen {
+		if !slices.Contains(binds, c) {
+			left = append(left, countryName(c))
+		}
+	}
+	v := bindsWords(binds)
+	return &v, left
+}
+
+// searchRefusal is what is wrong with a search's parameters: the whole,
+// said as the error page says it, and each field's message by its name.
+type searchRefusal struct {
+	Message string
+	Fields  map[string]string
+}
+
+// searchErrors reads a refusal of the search's parameters; nil for none.
+func searchErrors(err error) *searchRefusal {
+	if err == nil {
+		return nil
+	}
+	out := &searchRefusal{Message: badRequestMessage(err), Fields: map[string]string{}}
+	if parts := badParams(err); parts != nil {
+		out.Message = "This search cannot be run: " + strings.Join(parts, "; ") + "."
+	}
+	for _, f := range httperror.Fields(err) {
+		name := strings.TrimPrefix(f.Path, "query.")
+		if _, seen := out.Fields[name]; !seen {
+			out.Fields[name] = f.Msg
+		}
+	}
+	return out
 }
 
 // chosenFirst orders a list of boxes to tick with the ticked ones first,

@@ -165,6 +165,7 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /trends":           s.read(s.trends),
 		"GET /about":            s.document,
 		"GET /method":           s.document,
+		"GET /about/api":        s.apiPage,
 		"GET /releases/{tag}":   s.read(s.releasePage),
 		"GET /static/{file...}": func(w http.ResponseWriter, r *http.Request) {
 			// Files only: a directory would be listed, and a name that
@@ -283,6 +284,16 @@ func badRequestMessage(err error) string {
 	if errors.As(err, &e) && e.Code == registry.EInvalid && e.Message != "" && len(e.Fields) == 0 {
 		return e.Message
 	}
+	parts := badParams(err)
+	if len(parts) == 0 {
+		return "The request is not one this site understands."
+	}
+	return "This page cannot be shown: " + strings.Join(parts, "; ") + "."
+}
+
+// badParams says of each parameter an error names what is wrong with it,
+// "name: what".
+func badParams(err error) []string {
 	var parts []string
 	for _, f := range httperror.Fields(err) {
 		msg := strings.TrimPrefix(f.Path, "query.") + ": " + f.Msg
@@ -291,10 +302,7 @@ func badRequestMessage(err error) string {
 		}
 		parts = append(parts, msg)
 	}
-	if len(parts) == 0 {
-		return "The request is not one this site understands."
-	}
-	return "This page cannot be shown: " + strings.Join(parts, "; ") + "."
+	return parts
 }
 
 // today is the date pages classify at.

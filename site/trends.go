@@ -13,7 +13,7 @@ import (
 // linking to the search for it where the search can select exactly it.
 func (s *Site) trends(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	ctx := r.Context()
-	f, err := readNetFilter(r)
+	f, err := s.readNetFilter(r, rd)
 	if err != nil {
 		return err
 	}

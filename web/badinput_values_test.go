@@ -85,6 +85,7 @@ var pageRoutes = []pageRoute{
 	{pattern: "GET /trends", query: networkQuery, strict: true},
 	{pattern: "GET /about"},
 	{pattern: "GET /method"},
+	{pattern: "GET /about/api"},
 	{pattern: "GET /releases/{tag}", path: "tag", valid: "2026-12", query: []string{"from"}, strict: true},
 	{pattern: "GET /assess"},
 	{pattern: "POST /assess"}, // its form: assessBodies
@@ -145,6 +146,10 @@ var queryValues = []hostile{
 	{"NEAR(", "NEAR(", false},
 	{"SQL", "' OR 1=1 --", false},
 	{"unknown value", "bogus", false},
+	// Well formed, naming nothing the register holds: refused where a
+	// filter's codes are checked (params.Known), and named.
+	{"unknown code", "XX", false},
+	{"unknown id", "no-such-id", false},
 	{"commas", ",,", false},
 	{"colon", "eu-ai-act:", false},
 	{"unicode", "日本語", false},

@@ -39,7 +39,13 @@ func screenshotPages() []string {
 		"/countries/BD", "/deployments/bd-dhaka-shahjalal-airport-face-recognition", "/frameworks/bd-pdp-ordinance",
 		"/scenarios?framework=eu-ai-act&jurisdiction=BD,MM,TJ",
 		// The map and index table narrowed to one regional body's members.
-		"/?member=asean")
+		"/?member=asean",
+		// A tier filter on one country's law (a search refused beside its
+		// field answers 400, which the browser logs as an error: take it
+		// with chromium --headless --screenshot).
+		"/search?tier=th-pdpa:prohibited_unless_conditions_met",
+		// A law whose review notes name facts, rules and documents, in words.
+		"/frameworks/th-pdpa", "/frameworks/kr-pipa")
 }
 
 // screenshotName is the name TestScreenshots gives a page's screenshots,
