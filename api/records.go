@@ -50,24 +50,30 @@ func (s *server) listBody(ctx context.Context, rd Reader, page registry.Page[reg
 		ids[i] = st.ID
 		size += len(st.State) + 1024
 	}
-	stored, ok, err := rd.TiersOn(ctx, ids, asOf.Format(time.DateOnly))
+	stored, ok, err := rd.TierTable(ctx, ids, asOf.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
 	fws := s.Classifier.FrameworkIDs()
 	slices.Sort(fws)
+	cols := columns(stored, fws)
 	b := make([]byte, 0, size)
 	b = append(b, `{"items":[`...)
 	for i, st := range page.Items {
-		tiers := tierMap(stored[st.ID])
-		if !ok || len(tiers) != len(fws) {
-			e, err := registry.Decode("deployment", st.State)
-			if err != nil {
-				return nil, fmt.Errorf("deployment %s: %w", st.ID, err)
-			}
-			tiers = tierMap{}
-			for fw, tier := range s.Classifier.TiersOf(e.(*registry.Deployment), asOf) {
-				tiers[fw] = string(tier)
+		row, whole := stored.Row(st.ID)
+		whole = whole && ok && cols != nil && row.Len() == len(fws) && row.Has(cols)
+		var tiers tierMap // when the row is not written as the table holds it
+		if !whole {
+			tiers = tierMap(stored.Map(st.ID))
+			if !ok || len(tiers) != len(fws) {
+				e, err := registry.Decode("deployment", st.State)
+				if err != nil {
+					return nil, fmt.Errorf("deployment %s: %w", st.ID, err)
+				}
+				tiers = tierMap{}
+				for fw, tier := range s.Classifier.TiersOf(e.(*registry.Deployment), asOf) {
+					tiers[fw] = string(tier)
+				}
 			}
 		}
 		state := bytes.TrimSpace(st.State)
@@ -82,7 +88,11 @@ func (s *server) listBody(ctx context.Context, rd Reader, page registry.Page[reg
 			b = append(b, ',')
 		}
 		b = append(b, `"tiers":`...)
-		b = tiers.appendJSON(b, fws)
+		if whole {
+			b = appendRow(b, row, fws, cols)
+		} else {
+			b = tiers.appendJSON(b, fws)
+		}
 		b = append(b, '}')
 	}
 	b = append(b, ']')

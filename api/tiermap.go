@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+
+	"oversight/registry"
 )
 
 // tierMap is a deployment's tier by framework id. It encodes as
@@ -57,4 +59,35 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// columns are the table's columns of frameworks fws, nil if it lacks one.
+func columns(t *registry.TierTable, fws []string) []int {
+	if t == nil {
+		return nil
+	}
+	cols := make([]int, len(fws))
+	for i, fw := range fws {
+		if cols[i] = t.Index(fw); cols[i] < 0 {
+			return nil
+		}
+	}
+	return cols
+}
+
+// appendRow appends a table's row as appendJSON appends the same tiers as
+// a map whose keys are fws: the row has a tier under each of them, in the
+// table's columns cols (TierRow.Has), and none besides.
+func appendRow(b []byte, row registry.TierRow, fws []string, cols []int) []byte {
+	b = append(b, '{')
+	for i, fw := range fws {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		tier, _ := row.Tier(cols[i])
+		b = appendString(b, fw)
+		b = append(b, ':')
+		b = appendString(b, tier)
+	}
+	return append(b, '}')
 }
