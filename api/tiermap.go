@@ -75,19 +75,36 @@ func columns(t *registry.TierTable, fws []string) []int {
 	return cols
 }
 
-// appendRow appends a table's row as appendJSON appends the same tiers as
-// a map whose keys are fws: the row has a tier under each of them, in the
-// table's columns cols (TierRow.Has), and none besides.
-func appendRow(b []byte, row registry.TierRow, fws []string, cols []int) []byte {
-	b = append(b, '{')
+// A rowWriter writes a table's rows as appendJSON writes the same tiers
+// as a map whose keys are fws, each framework and tier quoted once a page
+// rather than once a deployment.
+type rowWriter struct {
+	keys  [][]byte // `"fw":`, in fws' order
+	cols  []int    // each key's column in the table
+	tiers [][]byte // each tier the table names, quoted, by its number
+}
+
+func newRowWriter(t *registry.TierTable, fws []string, cols []int) rowWriter {
+	w := rowWriter{keys: make([][]byte, len(fws)), cols: cols}
 	for i, fw := range fws {
+		w.keys[i] = append(appendString(nil, fw), ':')
+	}
+	for _, tier := range t.Tiers() {
+		w.tiers = append(w.tiers, appendString(nil, tier))
+	}
+	return w
+}
+
+// append appends a row that has a tier under each framework of w's keys
+// (TierRow.Has) and none besides.
+func (w rowWriter) append(b []byte, row registry.TierRow) []byte {
+	b = append(b, '{')
+	for i, key := range w.keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		tier, _ := row.Tier(cols[i])
-		b = appendString(b, fw)
-		b = append(b, ':')
-		b = appendString(b, tier)
+		b = append(b, key...)
+		b = append(b, w.tiers[row.Code(w.cols[i])]...)
 	}
 	return append(b, '}')
 }

@@ -85,6 +85,14 @@ func (r TierRow) Tier(fw int) (tier string, ok bool) {
 	return r.t.names[c-1], true
 }
 
+// Code is the number of the row's tier under Frameworks[fw] among the
+// table's Tiers, -1 if it has none.
+func (r TierRow) Code(fw int) int { return int(r.t.cells[r.off+fw]) - 1 }
+
+// Tiers lists the tiers a row's Code numbers: NewTierTable's, and those
+// Set added after them.
+func (t *TierTable) Tiers() []string { return t.names }
+
 // Len is how many frameworks the row has a tier under.
 func (r TierRow) Len() int {
 	n := 0

@@ -34,6 +34,9 @@ func TestTierTable(t *testing.T) {
 	if tier, ok := a.Tier(1); ok || tier != "" {
 		t.Errorf("a under kr: %q, %v", tier, ok)
 	}
+	if a.Code(0) != 1 || a.Code(1) != -1 || tab.Tiers()[a.Code(2)] != "not_applicable" {
+		t.Errorf("a's codes: %d %d %d of %v", a.Code(0), a.Code(1), a.Code(2), tab.Tiers())
+	}
 	if tab.Index("cn") != 2 || tab.Index("jp") != -1 {
 		t.Errorf("Index: cn %d, jp %d", tab.Index("cn"), tab.Index("jp"))
 	}
