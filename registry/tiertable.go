@@ -3,9 +3,9 @@ package registry
 // TierTable is deployments' tiers on one day, as a store's tier projection
 // holds them: for each deployment read, its tier under each of Frameworks,
 // or none. A page of 50 under 30 frameworks is one block of 1,500 small
-// numbers; read as a map a deployment (TierTable.Map), the maps' making and
-// reading were a fifth of an uncached page's time (docs/performance.md, "A
-// request's own cost, 6 Dec (later)").
+// numbers; as a map a deployment (TierTable.Map), making and reading the
+// maps took a fifth of an uncached page's handler time
+// (docs/performance.md, "A request's own cost, 6 Dec (later)").
 type TierTable struct {
 	// Frameworks are the frameworks of the table's columns, in the
 	// projection's order.

@@ -282,7 +282,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 // the copy kept is made once, in a buffer of its length: an uncached page
 // of 50 (about 70 KB) was copied three times, into the buffer as it grew,
 // again to its length for the cache and again for its flight
-// (docs/performance.md, "A request's own cost").
+// (docs/performance.md, "A request's own cost, 6 Dec (later)").
 func (r *recorder) sized() {
 	n, err := strconv.Atoi(r.ResponseWriter.Header().Get("Content-Length"))
 	if err == nil && n > 0 && n <= cacheMaxEntry {
