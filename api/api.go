@@ -50,9 +50,9 @@ type Reader interface {
 	// Content returns the salt and content a format-2 revision commits
 	// to: nil for format 1, a *registry.RedactedError once redacted.
 	Content(ctx context.Context, n int64) (salt, content []byte, err error)
-	// TiersOn reads deployments' tiers on a day from the tier projection;
-	// ok is false while it is not ready.
-	TiersOn(ctx context.Context, ids []string, day string) (tiers map[string]map[string]string, ok bool, err error)
+	// TierTable reads deployments' tiers on a day from the tier
+	// projection; ok is false while it is not ready.
+	TierTable(ctx context.Context, ids []string, day string) (tiers *registry.TierTable, ok bool, err error)
 	// DeploymentStates is Deployments with the deployments' stored states
 	// (registry.Stored), for lists that send them as they are.
 	DeploymentStates(ctx context.Context, f registry.DeploymentFilter) (registry.Page[registry.Stored], error)

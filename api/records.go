@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"oversight/internal/cached"
@@ -29,13 +30,28 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request, rd Reader) 
 	if err != nil {
 		return err
 	}
-	body, err := s.listBody(r.Context(), rd, page, asOf)
+	buf := bodies.Get().(*[]byte)
+	defer bodies.Put(buf)
+	body, err := s.listBody(r.Context(), rd, page, asOf, (*buf)[:0])
 	if err != nil {
 		return err
 	}
 	send(w, r, "application/json", body)
+	if cap(body) <= maxPooledBody {
+		*buf = body
+	}
 	return nil
 }
+
+// bodies keeps the buffers lists are written in, for the next list: a
+// page of 50 is about 70 KB, which the writer copies (the response cache
+// keeps its own copy), and a new buffer each request was, with its pages
+// faulted in, more garbage than all the rest of the request.
+var bodies = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBody bounds the buffers bodies keeps: a page of 1,000 large
+// deployments is written in a buffer of its own, left to the collector.
+const maxPooledBody = 1 << 20
 
 // listBody is a page of deployments as the API lists them, each with its
 // tier under each framework on a day: {"items": [...], "next": "..."}.
@@ -45,31 +61,41 @@ func (s *server) deployments(w http.ResponseWriter, r *http.Request, rd Reader) 
 // of an uncached page of 50 (docs/performance.md, "Oversight against
 // PocketBase"). The tiers come from the tier projection where it holds
 // them all, and are classified otherwise.
-func (s *server) listBody(ctx context.Context, rd Reader, page registry.Page[registry.Stored], asOf time.Time) ([]byte, error) {
+func (s *server) listBody(ctx context.Context, rd Reader, page registry.Page[registry.Stored], asOf time.Time, b []byte) ([]byte, error) {
 	ids := make([]string, len(page.Items))
 	size := 64
 	for i, st := range page.Items {
 		ids[i] = st.ID
 		size += len(st.State) + 1024
 	}
-	stored, ok, err := rd.TiersOn(ctx, ids, asOf.Format(time.DateOnly))
+	stored, ok, err := rd.TierTable(ctx, ids, asOf.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
 	fws := s.Classifier.FrameworkIDs()
 	slices.Sort(fws)
-	b := make([]byte, 0, size)
+	cols := columns(stored, fws)
+	var w rowWriter
+	if cols != nil {
+		w = newRowWriter(stored, fws, cols)
+	}
+	b = slices.Grow(b, size)
 	b = append(b, `{"items":[`...)
 	for i, st := range page.Items {
-		tiers := tierMap(stored[st.ID])
-		if !ok || len(tiers) != len(fws) {
-			e, err := registry.Decode("deployment", st.State)
-			if err != nil {
-				return nil, fmt.Errorf("deployment %s: %w", st.ID, err)
-			}
-			tiers = tierMap{}
-			for fw, tier := range s.Classifier.TiersOf(e.(*registry.Deployment), asOf) {
-				tiers[fw] = string(tier)
+		row, whole := stored.Row(st.ID)
+		whole = whole && ok && cols != nil && row.Len() == len(fws) && row.Has(cols)
+		var tiers tierMap // when the row is not written as the table holds it
+		if !whole {
+			tiers = tierMap(stored.Map(st.ID))
+			if !ok || len(tiers) != len(fws) {
+				e, err := registry.Decode("deployment", st.State)
+				if err != nil {
+					return nil, fmt.Errorf("deployment %s: %w", st.ID, err)
+				}
+				tiers = tierMap{}
+				for fw, tier := range s.Classifier.TiersOf(e.(*registry.Deployment), asOf) {
+					tiers[fw] = string(tier)
+				}
 			}
 		}
 		state := bytes.TrimSpace(st.State)
@@ -84,7 +110,11 @@ func (s *server) listBody(ctx context.Context, rd Reader, page registry.Page[reg
 			b = append(b, ',')
 		}
 		b = append(b, `"tiers":`...)
-		b = tiers.appendJSON(b, fws)
+		if whole {
+			b = w.append(b, row)
+		} else {
+			b = tiers.appendJSON(b, fws)
+		}
 		b = append(b, '}')
 	}
 	b = append(b, ']')

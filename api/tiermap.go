@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+
+	"oversight/registry"
 )
 
 // tierMap is a deployment's tier by framework id. It encodes as
@@ -57,4 +59,52 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// columns are the table's columns of frameworks fws, nil if it lacks one.
+func columns(t *registry.TierTable, fws []string) []int {
+	if t == nil {
+		return nil
+	}
+	cols := make([]int, len(fws))
+	for i, fw := range fws {
+		if cols[i] = t.Index(fw); cols[i] < 0 {
+			return nil
+		}
+	}
+	return cols
+}
+
+// A rowWriter writes a table's rows as appendJSON writes the same tiers
+// as a map whose keys are fws, each framework and tier quoted once a page
+// rather than once a deployment.
+type rowWriter struct {
+	keys  [][]byte // `"fw":`, in fws' order
+	cols  []int    // each key's column in the table
+	tiers [][]byte // each tier the table names, quoted, by its number
+}
+
+func newRowWriter(t *registry.TierTable, fws []string, cols []int) rowWriter {
+	w := rowWriter{keys: make([][]byte, len(fws)), cols: cols}
+	for i, fw := range fws {
+		w.keys[i] = append(appendString(nil, fw), ':')
+	}
+	for _, tier := range t.Tiers() {
+		w.tiers = append(w.tiers, appendString(nil, tier))
+	}
+	return w
+}
+
+// append appends a row that has a tier under each framework of w's keys
+// (TierRow.Has) and none besides.
+func (w rowWriter) append(b []byte, row registry.TierRow) []byte {
+	b = append(b, '{')
+	for i, key := range w.keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, key...)
+		b = append(b, w.tiers[row.Code(w.cols[i])]...)
+	}
+	return append(b, '}')
 }

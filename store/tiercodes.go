@@ -57,11 +57,20 @@ func (c *tierCodec) code(fw, tier string) (int, bool) {
 
 // decode is the framework and tier of a code.
 func (c *tierCodec) decode(code int) (fw, tier string, ok bool) {
-	i, j := code/tierCodeWidth, code%tierCodeWidth
-	if code < 0 || i >= len(c.fws) || j >= len(c.tiers) {
+	i, j, ok := c.split(code)
+	if !ok {
 		return "", "", false
 	}
 	return c.fws[i], c.tiers[j], true
+}
+
+// split is the framework and tier of a code as indexes of fws and tiers.
+func (c *tierCodec) split(code int) (fw, tier int, ok bool) {
+	i, j := code/tierCodeWidth, code%tierCodeWidth
+	if code < 0 || i >= len(c.fws) || j >= len(c.tiers) {
+		return 0, 0, false
+	}
+	return i, j, true
 }
 
 // spans are the stored spans of a deployment's TierSpans, in their order:

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -96,6 +97,23 @@ func (s *reader) tierMatch(ctx context.Context, f *registry.TierFilter) (func(*r
 // and framework, from the projection; ok is false while the projection is
 // not ready, and the caller must classify.
 func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers map[string]map[string]string, ok bool, err error) {
+	t, ok, err := s.TierTable(ctx, ids, day)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	out := make(map[string]map[string]string, len(ids))
+	for _, id := range ids {
+		if m := t.Map(id); m != nil {
+			out[id] = m
+		}
+	}
+	return out, true, nil
+}
+
+// TierTable is TiersOn as a table (registry.TierTable): a row for each
+// deployment of ids that has stored spans, or a framework out of force on
+// day, with no map made.
+func (s *reader) TierTable(ctx context.Context, ids []string, day string) (t *registry.TierTable, ok bool, err error) {
 	p := s.tiers.projector()
 	if p == nil || !s.tiers.ready.Load() {
 		return nil, false, nil
@@ -114,8 +132,8 @@ func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers m
 	}
 	defer rows.Close()
 	on := dayNum(day)
-	out := make(map[string]map[string]string, len(ids))
-	var packed []byte
+	t = registry.NewTierTable(p.fws, p.tiers, len(ids))
+	var packed sql.RawBytes // read in place: unpacked before the next row
 	var spans []span
 	for rows.Next() {
 		var id string
@@ -125,33 +143,29 @@ func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers m
 		if spans, err = unpackSpans(spans[:0], packed); err != nil {
 			return nil, false, fmt.Errorf("deployment_spans: %s: %w", id, err)
 		}
-		tiers := make(map[string]string, len(p.fws))
+		row := t.Add(id)
 		for _, sp := range spans {
 			if sp.from > on || on >= sp.until {
 				continue
 			}
-			fw, tier, ok := p.decode(sp.code)
+			fw, tier, ok := p.split(sp.code)
 			if !ok {
 				return nil, false, fmt.Errorf("deployment_spans: %s has code %d, which no framework and tier make", id, sp.code)
 			}
-			tiers[fw] = tier
+			row.SetCode(fw, tier)
 		}
-		out[id] = tiers
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
 	// Frameworks out of force that day have no rows: each deployment has
 	// the same tier under them.
-	for _, fw := range p.fws {
+	for i, fw := range p.fws {
 		if b, _ := p.TierBounds(fw); day < b.From || day >= b.Until {
 			for _, id := range ids {
-				if out[id] == nil {
-					out[id] = map[string]string{}
-				}
-				out[id][fw] = b.Outside
+				t.Add(id).Set(i, b.Outside)
 			}
 		}
 	}
-	return out, true, nil
+	return t, true, nil
 }

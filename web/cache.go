@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -107,9 +108,10 @@ const (
 	cacheMaxKey   = 2 << 10  // a longer URL is served, never kept
 )
 
-// size is what an entry costs the cache: its key, headers and body.
+// size is what an entry costs the cache: its key, headers and body, the
+// body's whole buffer (see recorder.body).
 func (e *cachedResponse) size(key string) int {
-	n := len(key) + len(e.body)
+	n := len(key) + cap(e.body)
 	for k, vs := range e.header {
 		n += len(k)
 		for _, v := range vs {
@@ -172,6 +174,7 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 	}
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	answered := false
+	var made *cachedResponse // the entry made for the cache, which the flight shares
 	if lead {
 		defer func() {
 			c.mu.Lock()
@@ -179,7 +182,7 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 				delete(c.flights, key)
 			}
 			c.mu.Unlock()
-			f.land(rec, w.Header(), answered)
+			f.land(rec, w.Header(), answered, made)
 		}()
 	}
 	next.ServeHTTP(rec, r)
@@ -193,9 +196,8 @@ func (c *responseCache) serve(w http.ResponseWriter, r *http.Request, size int64
 		len(key) > cacheMaxKey || strings.Contains(cc, "no-store") || strings.Contains(cc, "immutable") {
 		return
 	}
-	// The body is copied to its length: the buffer it grew in holds up
-	// to twice that, which the cache's bound would not have counted.
-	e = &cachedResponse{status: rec.status, header: w.Header().Clone(), body: bytes.Clone(rec.buf.Bytes())}
+	e = &cachedResponse{status: rec.status, header: w.Header().Clone(), body: rec.body()}
+	made = e
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.key != state {
@@ -263,6 +265,9 @@ func (r *recorder) WriteHeader(status int) {
 
 func (r *recorder) Write(b []byte) (int, error) {
 	if !r.tooBig {
+		if r.buf.Cap() == 0 {
+			r.sized()
+		}
 		if r.buf.Len()+len(b) > cacheMaxEntry {
 			r.tooBig, r.buf = true, bytes.Buffer{}
 		} else {
@@ -270,4 +275,29 @@ func (r *recorder) Write(b []byte) (int, error) {
 		}
 	}
 	return r.ResponseWriter.Write(b)
+}
+
+// sized makes the buffer, before the first write, the size the response
+// says it is (Content-Length, which the API and the pages set), so that
+// the copy kept is made once, in a buffer of its length: an uncached page
+// of 50 (about 70 KB) was copied three times, into the buffer as it grew,
+// again to its length for the cache and again for its flight
+// (docs/performance.md, "A request's own cost, 6 Dec (later)").
+func (r *recorder) sized() {
+	n, err := strconv.Atoi(r.ResponseWriter.Header().Get("Content-Length"))
+	if err == nil && n > 0 && n <= cacheMaxEntry {
+		r.buf.Grow(n)
+	}
+}
+
+// body is the response's body for the cache: the buffer itself when it
+// holds little beyond the body (it was sized, or written at once), else a
+// copy to its length, as a buffer grown by appending holds up to twice
+// its length, which the cache's bound counts (cachedResponse.size).
+func (r *recorder) body() []byte {
+	b := r.buf.Bytes()
+	if cap(b)-len(b) > len(b)/16 {
+		return bytes.Clone(b)
+	}
+	return b
 }

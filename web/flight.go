@@ -24,9 +24,14 @@ type flight struct {
 // land ends f with what its leader answered: rec's response, when the
 // handler returned (it did not panic half-way) and the response may be
 // sent to other requests as it is. Else those waiting make their own.
-func (f *flight) land(rec *recorder, header http.Header, answered bool) {
+// made is the response's entry in the cache, if it was made one: no
+// request changes an entry, so the flight shares it rather than copy it.
+func (f *flight) land(rec *recorder, header http.Header, answered bool, made *cachedResponse) {
 	if answered && shareable(rec, header) {
-		f.resp = &cachedResponse{status: rec.status, header: header.Clone(), body: bytes.Clone(rec.buf.Bytes())}
+		if made == nil {
+			made = &cachedResponse{status: rec.status, header: header.Clone(), body: bytes.Clone(rec.buf.Bytes())}
+		}
+		f.resp = made
 	}
 	close(f.done)
 }
