@@ -115,7 +115,7 @@ func TestPurposesMigrated(t *testing.T) {
 	}
 	migrated := readSearchRows(t, db)
 	for _, c := range []struct {
-		name     string
+		name      string
 		got, want []string
 	}{{"deployments_fts", migrated.bodies, written.bodies}, {"deployment_words", migrated.words, written.words}, {"search_words", migrated.known, written.known}} {
 		if !slices.Equal(c.got, c.want) {
