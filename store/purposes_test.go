@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"oversight/internal/fixture"
@@ -79,32 +82,9 @@ func TestPurposesMigrated(t *testing.T) {
 	apply(t, db, &registry.Set{Deployments: []*registry.Deployment{two}})
 	written := readSearchRows(t, db)
 
-	// The rows as the projection wrote them before: no purposes in the
-	// text, their words nowhere, unless the rest of the text held them.
-	type stmt struct {
-		q    string
-		args []any
-	}
-	undo := []stmt{{q: "DELETE FROM deployment_words"}}
-	for _, d := range set.Deployments {
-		old := *d
-		old.System.Purposes = nil
-		text := searchText(&old)
-		undo = append(undo, stmt{"UPDATE deployments_fts SET body = $1 WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $2)", []any{text, d.ID}})
-		for _, w := range indexWords(text) {
-			undo = append(undo, stmt{"INSERT INTO deployment_words (word, deployment_id) VALUES ($1, $2)", []any{w, d.ID}})
-		}
-	}
-	if db.d.words {
-		// search_words as the old writes left it, and its index rebuilt.
-		undo = append(undo, stmt{q: "DELETE FROM search_words"}, stmt{q: "INSERT INTO search_words (word) SELECT DISTINCT word FROM deployment_words"},
-			stmt{q: "INSERT INTO search_words_fts (search_words_fts) VALUES ('rebuild')"})
-	}
-	undo = append(undo, stmt{q: "UPDATE schema_version SET version = 21"})
-	for _, u := range undo {
-		if _, err := db.db.ExecContext(ctx, u.q, u.args...); err != nil {
-			t.Fatalf("%s: %v", u.q, err)
-		}
+	undoPurposes(t, db)
+	if _, err := db.db.ExecContext(ctx, "UPDATE schema_version SET version = 21"); err != nil {
+		t.Fatal(err)
 	}
 	before := readSearchRows(t, db)
 	if slices.Equal(before.bodies, written.bodies) || slices.Equal(before.words, written.words) || db.d.words && slices.Contains(before.known, "retail") {
@@ -135,5 +115,68 @@ func TestPurposesMigrated(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("search %q after migration 022: %q, want %q", q, got, want)
 		}
+	}
+}
+
+// undoPurposes takes db's search text and words back to what the
+// projection wrote before migration 022: no purposes in the text, their
+// words nowhere, unless the rest of the text held them. Tests that run
+// the migrations again on db call it before undoing earlier ones.
+func undoPurposes(t testing.TB, db *DB) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, "SELECT state FROM entities WHERE kind = 'deployment'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds []*registry.Deployment
+	for rows.Next() {
+		var state string
+		d := new(registry.Deployment)
+		if err := rows.Scan(&state); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(state), d); err != nil {
+			t.Fatal(err)
+		}
+		ds = append(ds, d)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	exec := func(q string, args ...any) {
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec("DELETE FROM deployment_words")
+	for _, d := range ds {
+		d.System.Purposes = nil
+		text := searchText(d)
+		exec("UPDATE deployments_fts SET body = $1 WHERE rowid = (SELECT seq FROM entities WHERE kind = 'deployment' AND id = $2)", text, d.ID)
+		var values []string
+		var args []any
+		for _, w := range indexWords(text) {
+			args = append(args, w, d.ID)
+			values = append(values, fmt.Sprintf("($%d, $%d)", len(args)-1, len(args)))
+		}
+		if len(values) > 0 {
+			exec("INSERT INTO deployment_words (word, deployment_id) VALUES "+strings.Join(values, ", "), args...)
+		}
+	}
+	if db.d.words {
+		// search_words as the writes before left it, and its index rebuilt.
+		exec("DELETE FROM search_words")
+		exec("INSERT INTO search_words (word) SELECT DISTINCT word FROM deployment_words")
+		exec("INSERT INTO search_words_fts (search_words_fts) VALUES ('rebuild')")
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
 	}
 }
