@@ -30,7 +30,7 @@ func TestPurposeCodes(t *testing.T) {
 // them, and the words search_words lists where the engine keeps them.
 type searchRows struct{ bodies, words, known []string }
 
-func readSearchRows(t *testing.T, db *DB) searchRows {
+func readSearchRows(t testing.TB, db *DB) searchRows {
 	t.Helper()
 	var r searchRows
 	r.bodies = column(t, db, "SELECT id || ' ' || body FROM deployments_fts ORDER BY rowid")
@@ -42,7 +42,7 @@ func readSearchRows(t *testing.T, db *DB) searchRows {
 }
 
 // column reads the one column of q's rows.
-func column(t *testing.T, db *DB, q string) []string {
+func column(t testing.TB, db *DB, q string) []string {
 	t.Helper()
 	rows, err := db.db.QueryContext(context.Background(), q)
 	if err != nil {
@@ -125,31 +125,19 @@ func TestPurposesMigrated(t *testing.T) {
 func undoPurposes(t testing.TB, db *DB) {
 	t.Helper()
 	ctx := context.Background()
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, "SELECT state FROM entities WHERE kind = 'deployment'")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ds []*registry.Deployment
-	for rows.Next() {
-		var state string
+	for _, state := range column(t, db, "SELECT state FROM entities WHERE kind = 'deployment'") {
 		d := new(registry.Deployment)
-		if err := rows.Scan(&state); err != nil {
-			t.Fatal(err)
-		}
 		if err := json.Unmarshal([]byte(state), d); err != nil {
 			t.Fatal(err)
 		}
 		ds = append(ds, d)
 	}
-	if err := rows.Err(); err != nil {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	rows.Close()
+	defer tx.Rollback()
 	exec := func(q string, args ...any) {
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			t.Fatalf("%s: %v", q, err)
