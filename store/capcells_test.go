@@ -55,6 +55,7 @@ func TestCapabilityCells(t *testing.T) {
 	}
 	sameCells(t, db)
 
+	undoPurposes(t, db) // migration 022
 	for _, q := range append(append(undoTierSpans(db), undoCapabilityCells()...), "UPDATE schema_version SET version = 19") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)

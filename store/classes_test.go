@@ -114,6 +114,7 @@ func TestClassCounts(t *testing.T) {
 	}
 
 	// Migration 019 on the register as it was before it.
+	undoPurposes(t, db) // migration 022
 	for _, q := range append(append(append(undoTierSpans(db), undoCapabilityCells()...), undoClasses()...), "UPDATE schema_version SET version = 18") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)

@@ -92,6 +92,7 @@ func TestCountsByDelta(t *testing.T) {
 	// it, which makes its own table again, 015, which adds the lenders,
 	// 017, which adds the financing, 018, which cuts the words again, and
 	// 019, which adds the fact classes).
+	undoPurposes(t, db) // migration 022
 	undo := append(append(undoTierSpans(db), "DROP TABLE deployment_counts", "DROP INDEX deployments_jurisdiction_year", "DROP TABLE deployment_facts", "DROP TABLE deployment_financing"), append(undoWords(db), append(undoClasses(), undoCapabilityCells()...)...)...)
 	for _, q := range append(undo, "UPDATE schema_version SET version = 12") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {

@@ -120,6 +120,7 @@ func TestFinancingProjection(t *testing.T) {
 
 	// Migration 017 on the register as it was before it.
 	// (and 018 and 019 after it, which make their own tables again).
+	undoPurposes(t, db) // migration 022
 	undo := append(append(append(append(undoTierSpans(db), "DROP TABLE deployment_financing"), undoWords(db)...), undoClasses()...), undoCapabilityCells()...)
 	for _, q := range append(undo, "UPDATE schema_version SET version = 16") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {

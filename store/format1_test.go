@@ -108,6 +108,7 @@ func toFormatOne(t *testing.T, db *DB) ledger.Checkpoint {
 	}
 	var tree ledger.Tree
 	var cp ledger.Checkpoint
+	undoPurposes(t, db) // migration 022
 	err := db.writeTx(ctx, func(tx *sql.Tx) (err error) {
 		exec := func(q string, args ...any) {
 			if err == nil {

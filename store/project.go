@@ -204,7 +204,9 @@ func hasVendor(d *registry.Deployment, id string) bool {
 	return false
 }
 
-// searchText is what full-text search matches a deployment on.
+// searchText is what full-text search matches a deployment on. The
+// purposes come last, after the capabilities, so that migration 022 made
+// the text of a register written before them by appending them.
 func searchText(d *registry.Deployment) string {
 	parts := []string{d.Title, d.Summary, d.Place.Name, d.Place.Subdivision, d.Operator.Name, d.System.Description, d.Notes}
 	for _, v := range d.Vendors {
@@ -212,6 +214,9 @@ func searchText(d *registry.Deployment) string {
 	}
 	for _, c := range d.System.Capabilities {
 		parts = append(parts, strings.ReplaceAll(c, "_", " "))
+	}
+	for _, p := range d.System.Purposes {
+		parts = append(parts, strings.ReplaceAll(p, "_", " "))
 	}
 	var b strings.Builder
 	for _, p := range parts {

@@ -55,6 +55,7 @@ func TestTiersMigrated(t *testing.T) {
 		t.Fatalf("%d packed rows and %d rows written: too few to test the migration", len(written.spans), len(written.tiers))
 	}
 
+	undoPurposes(t, db) // migration 022
 	for _, q := range append(undoTierSpans(db), "UPDATE schema_version SET version = 20") {
 		if _, err := db.db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -111,20 +111,7 @@ func TestWordsMigrated(t *testing.T) {
 	d.Summary = "Café-CITY's \"ÉTAT\" naïve–x, face_ID (2019)\t1.5 back\\slash"
 	apply(t, db, set)
 	read := func() []string {
-		rows, err := db.q.QueryContext(ctx, "SELECT deployment_id || ' ' || word FROM deployment_words ORDER BY deployment_id, word")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, s)
-		}
-		return out
+		return column(t, db, "SELECT deployment_id || ' ' || word FROM deployment_words ORDER BY deployment_id, word")
 	}
 	written := read()
 	if !slices.Contains(written, d.ID+" état") && !slices.Contains(written, d.ID+" État") {
