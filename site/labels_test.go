@@ -46,6 +46,7 @@ func TestLabels(t *testing.T) {
 	}
 	vocabs["submission problem"] = []string{"too long"}
 	vocabs["comparison"] = []string{"country", "capability"}
+	vocabs["refusal"] = refusalForms
 	// The documents the frameworks' notes name (noteWords).
 	fws, err := frameworks.Load()
 	if err != nil {

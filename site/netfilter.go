@@ -33,17 +33,11 @@ func (s *Site) readNetFilter(r *http.Request, rd Reader) (netFilter, error) {
 	if err := p.Err(); err != nil {
 		return netFilter{}, err
 	}
-	if q.Jurisdictions != nil || q.VendorHQ != "" {
-		codes, err := s.codes(r.Context(), rd)
-		if err != nil {
-			return netFilter{}, err
-		}
-		if !codes.Stale {
-			p.KnownNetwork(codes.Val, q)
-		}
-		if err := p.Err(); err != nil {
-			return netFilter{}, err
-		}
+	if _, err := s.known(r.Context(), rd, p, params.NetworkCodes(q)); err != nil {
+		return netFilter{}, err
+	}
+	if err := p.Err(); err != nil {
+		return netFilter{}, err
 	}
 	v := url.Values{}
 	for _, p := range q.Params() {

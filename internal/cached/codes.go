@@ -1,0 +1,92 @@
+package cached
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"oversight/internal/memo"
+	"oversight/internal/params"
+	"oversight/registry"
+)
+
+// Codes are the register's jurisdictions, vendors and their headquarters
+// (params.Codes), read once per register state: the filters refuse codes
+// it does not hold, and the tier filter asks which jurisdictions a law
+// binds among those it holds.
+func Codes(ctx context.Context, m *memo.Cache, key memo.Key, open Opener) (memo.Value[*params.Codes], error) {
+	return memo.Get(ctx, m, key, "codes", func(ctx context.Context) (*params.Codes, error) {
+		sn, err := open(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer sn.Close()
+		return codesOf(ctx, sn)
+	})
+}
+
+// codesOf reads the codes a register holds.
+func codesOf(ctx context.Context, rd registry.Reader) (*params.Codes, error) {
+	c := &params.Codes{Vendors: map[string]bool{}}
+	err := rd.Each(ctx, "jurisdiction", func(e registry.Entity) error {
+		c.Jurisdictions = append(c.Jurisdictions, e.(*registry.Jurisdiction).Code)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	hq := map[string]bool{}
+	err = rd.Each(ctx, "vendor", func(e registry.Entity) error {
+		v := e.(*registry.Vendor)
+		c.Vendors[v.ID] = true
+		if v.Headquarters != "" && !hq[v.Headquarters] {
+			hq[v.Headquarters] = true
+			c.VendorHQ = append(c.VendorHQ, v.Headquarters)
+		}
+		return nil
+	})
+	slices.Sort(c.Jurisdictions)
+	slices.Sort(c.VendorHQ)
+	return c, err
+}
+
+// Known refuses, in p, the codes of f that the register rd reads holds no
+// record of (params.Known), and returns the codes it checked them against,
+// which the tier filter narrows by (params.Reach); nil, and nothing
+// checked, when p is already refused or f names no code. The error is the
+// register's, never a refusal.
+//
+// Every route that takes a code checks it here, so that all answer alike.
+// The codes are read once per register state (Codes). While that memo is
+// stale, a write has just changed the register, and its codes are a
+// superset of what the register held before it:
+//   - a code the stale codes hold is taken as held. One removed by that
+//     write (a retraction, rare) is answered with an empty list until the
+//     memo is fresh, as it was before the write;
+//   - a code they lack may be the one the write added: the codes are then
+//     read again from rd itself, the request's own snapshot, and the code
+//     is refused only if that lacks it too. So a jurisdiction or vendor is
+//     never refused in the moment after it is added. That read is of the
+//     jurisdictions and vendors alone (no deployment), and happens only
+//     while the memo is stale and for a code it lacks.
+func Known(ctx context.Context, m *memo.Cache, rd registry.Reader, now time.Time, open Opener, p *params.Reader, f registry.DeploymentFilter) (*params.Codes, error) {
+	if p.Err() != nil || !params.NamesCodes(f) {
+		return nil, nil
+	}
+	key, err := memo.KeyOf(ctx, rd, now)
+	if err != nil {
+		return nil, err
+	}
+	v, err := Codes(ctx, m, key, open)
+	if err != nil {
+		return nil, err
+	}
+	c := v.Val
+	if v.Stale && !c.Holds(f) {
+		if c, err = codesOf(ctx, rd); err != nil {
+			return nil, err
+		}
+	}
+	p.Known(c, f)
+	return c, nil
+}
