@@ -1,0 +1,92 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"oversight/internal/fixture"
+	"oversight/internal/memo"
+	"oversight/internal/testcls"
+	"oversight/internal/testreg"
+	"oversight/registry"
+	"oversight/store"
+)
+
+// codeRoutes are the API's routes that take a code naming a record, each
+// by the path its code is appended to, the parameter, and a code the
+// fixture's register holds.
+var codeRoutes = []struct{ path, param, known string }{
+	{"/api/v1/deployments?jurisdiction=", "jurisdiction", "PK"},
+	{"/api/v1/deployments?vendor=", "vendor", "vendor-a"},
+	{"/api/v1/deployments?vendor_hq=", "vendor_hq", "CN"},
+	{"/api/v1/export?format=csv&jurisdiction=", "jurisdiction", "PK"},
+	{"/api/v1/export?format=csv&vendor=", "vendor", "vendor-b"},
+	{"/api/v1/network?jurisdiction=", "jurisdiction", "PH"},
+	{"/api/v1/network?vendor_hq=", "vendor_hq", "JP"},
+	{"/api/v1/trends?jurisdiction=", "jurisdiction", "KZ"},
+	{"/api/v1/instruments?jurisdiction=", "jurisdiction", "PK"},
+	{"/api/v1/claims?jurisdiction=", "jurisdiction", "PK"},
+	{"/api/v1/scenarios?framework=eu-ai-act&jurisdiction=", "jurisdiction", "PH"},
+	{"/api/v1/submissions?jurisdiction=", "jurisdiction", "KZ"},
+}
+
+// TestEveryRouteRefusesUnknownCodes: on every route that takes a code, a
+// well-formed one the register holds no record of is refused with 400
+// naming the parameter, and one it holds is answered; the same in the
+// moment after a write, while the codes read once per register state are
+// stale: a record added by that write is found (never a wrong 400), and a
+// code still unknown is refused (it was let through while stale).
+func TestEveryRouteRefusesUnknownCodes(t *testing.T) {
+	db := openSet(t, fixture.Set(12))
+	cls := testcls.New(t, nil)
+	testreg.ProjectTiers(t, db, cls)
+	srv := testreg.Serve(t, New(Config{Open: snapshots(db), Classifier: cls, Memo: memo.New(64), Now: time.Now, Submissions: db}))
+	unknown := map[string]string{"jurisdiction": "ZZ", "vendor": "nobody", "vendor_hq": "ZZ"}
+	// Each write adds a record no other write adds: a country, a vendor,
+	// or a vendor with a headquarters no vendor had.
+	added := []string{"SG", "TH", "VN", "ID", "MY", "KR", "IN", "LK", "NP", "BD", "MN", "LA", "KH", "BN", "MM", "TW", "MO", "HK", "AU", "NZ", "FJ", "PG", "BT", "MV"}
+	n := 0
+	add := func(param string) string {
+		code := added[n]
+		n++
+		set := &registry.Set{}
+		switch param {
+		case "jurisdiction":
+			set.Jurisdictions = []*registry.Jurisdiction{fixture.Jurisdiction(code, "Synthetic "+code, "southeast_asia")}
+		case "vendor":
+			code = "vendor-new-" + strings.ToLower(code)
+			set.Vendors = []*registry.Vendor{fixture.Vendor(code, "CN")}
+		case "vendor_hq":
+			set.Vendors = []*registry.Vendor{fixture.Vendor("vendor-in-"+strings.ToLower(code), code)}
+		}
+		if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		return code
+	}
+	refused := func(path, param string) {
+		t.Helper()
+		resp, b := get(t, srv, path)
+		var p struct{ Errors []struct{ Location string } }
+		json.Unmarshal(b, &p)
+		if resp.StatusCode != 400 || resp.Header.Get("Content-Type") != "application/problem+json" || len(p.Errors) != 1 || p.Errors[0].Location != "query."+param {
+			t.Errorf("GET %s: %d %.300s, want 400 naming query.%s", path, resp.StatusCode, b, param)
+		}
+	}
+	answered := func(path, when string) {
+		t.Helper()
+		if resp, b := get(t, srv, path); resp.StatusCode != 200 {
+			t.Errorf("GET %s, %s: %d %.300s, want 200", path, when, resp.StatusCode, b)
+		}
+	}
+	for _, r := range codeRoutes {
+		answered(r.path+r.known, "a code the register holds")
+		refused(r.path+unknown[r.param], r.param)
+		answered(r.path+add(r.param), "a moment after the write that added it")
+		add(r.param)
+		refused(r.path+unknown[r.param], r.param)
+	}
+}
