@@ -1,9 +1,7 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,8 +9,6 @@ import (
 	"oversight/internal/memo"
 	"oversight/internal/testcls"
 	"oversight/internal/testreg"
-	"oversight/registry"
-	"oversight/store"
 )
 
 // codeRoutes are the API's routes that take a code naming a record, each
@@ -44,28 +40,10 @@ func TestEveryRouteRefusesUnknownCodes(t *testing.T) {
 	cls := testcls.New(t, nil)
 	testreg.ProjectTiers(t, db, cls)
 	srv := testreg.Serve(t, New(Config{Open: snapshots(db), Classifier: cls, Memo: memo.New(64), Now: time.Now, Submissions: db}))
-	unknown := map[string]string{"jurisdiction": "ZZ", "vendor": "nobody", "vendor_hq": "ZZ"}
-	// Each write adds a record no other write adds: a country, a vendor,
-	// or a vendor with a headquarters no vendor had.
-	added := []string{"SG", "TH", "VN", "ID", "MY", "KR", "IN", "LK", "NP", "BD", "MN", "LA", "KH", "BN", "MM", "TW", "MO", "HK", "AU", "NZ", "FJ", "PG", "BT", "MV"}
-	n := 0
+	unknown, n := testreg.UnknownCodes, 0
 	add := func(param string) string {
-		code := added[n]
 		n++
-		set := &registry.Set{}
-		switch param {
-		case "jurisdiction":
-			set.Jurisdictions = []*registry.Jurisdiction{fixture.Jurisdiction(code, "Synthetic "+code, "southeast_asia")}
-		case "vendor":
-			code = "vendor-new-" + strings.ToLower(code)
-			set.Vendors = []*registry.Vendor{fixture.Vendor(code, "CN")}
-		case "vendor_hq":
-			set.Vendors = []*registry.Vendor{fixture.Vendor("vendor-in-"+strings.ToLower(code), code)}
-		}
-		if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
-			t.Fatal(err)
-		}
-		return code
+		return testreg.Coded(t, db, param, n-1)
 	}
 	refused := func(path, param string) {
 		t.Helper()

@@ -10,8 +10,6 @@ import (
 	"oversight/internal/memo"
 	"oversight/internal/testcls"
 	"oversight/internal/testreg"
-	"oversight/registry"
-	"oversight/store"
 )
 
 // codePages are the pages that take a code naming a record, each by the
@@ -45,26 +43,10 @@ func TestEveryPageRefusesUnknownCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unknown := map[string]string{"jurisdiction": "ZZ", "vendor": "nobody", "vendor_hq": "ZZ"}
-	added := []string{"SG", "TH", "VN", "ID", "MY", "KR", "IN", "LK", "NP", "BD", "MN", "LA", "KH", "BN", "MM", "TW", "MO", "HK"}
-	n := 0
+	unknown, n := testreg.UnknownCodes, 0
 	add := func(param string) string {
-		code := added[n]
 		n++
-		set := &registry.Set{}
-		switch param {
-		case "jurisdiction":
-			set.Jurisdictions = []*registry.Jurisdiction{fixture.Jurisdiction(code, "Synthetic "+code, "southeast_asia")}
-		case "vendor":
-			code = "vendor-new-" + strings.ToLower(code)
-			set.Vendors = []*registry.Vendor{fixture.Vendor(code, "CN")}
-		case "vendor_hq":
-			set.Vendors = []*registry.Vendor{fixture.Vendor("vendor-in-"+strings.ToLower(code), code)}
-		}
-		if _, err := db.Apply(context.Background(), set, store.Meta{Author: "test"}, nil); err != nil {
-			t.Fatal(err)
-		}
-		return code
+		return testreg.Coded(t, db, param, n-1)
 	}
 	for _, p := range codePages {
 		refused := func(when string) {
