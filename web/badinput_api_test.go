@@ -188,6 +188,7 @@ func held(param, code string) bool {
 	}
 	return false
 }
+
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // accepts reports whether v is a value a parameter takes, so that a 200 is
