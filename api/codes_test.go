@@ -60,6 +60,16 @@ func TestEveryRouteRefusesUnknownCodes(t *testing.T) {
 			t.Errorf("GET %s, %s: %d %.300s, want 200", path, when, resp.StatusCode, b)
 		}
 	}
+	// A code is checked when another parameter is refused too: the
+	// caller hears of both at once.
+	for _, path := range []string{"/api/v1/deployments?status=bogus&vendor=nobody", "/api/v1/submissions?state=bogus&jurisdiction=ZZ"} {
+		resp, b := get(t, srv, path)
+		var p struct{ Errors []struct{ Location string } }
+		json.Unmarshal(b, &p)
+		if resp.StatusCode != 400 || len(p.Errors) != 2 {
+			t.Errorf("GET %s: %d %.300s, want 400 naming both parameters", path, resp.StatusCode, b)
+		}
+	}
 	for _, r := range codeRoutes {
 		answered(r.path+r.known, "a code the register holds")
 		refused(r.path+unknown[r.param], r.param)

@@ -48,6 +48,21 @@ func TestEveryPageRefusesUnknownCodes(t *testing.T) {
 		n++
 		return testreg.Coded(t, db, param, n-1)
 	}
+	// A code is checked when another parameter is refused too: the reader
+	// hears of both at once, not of the code after putting the other right.
+	for _, c := range []struct{ path, other string }{
+		{"/search?status=bogus&vendor=nobody", "status"},
+		{"/scenarios?framework=nope&jurisdiction=ZZ", "framework"},
+		{"/review?state=bogus&jurisdiction=ZZ", "state"},
+	} {
+		param := map[bool]string{true: "vendor", false: "jurisdiction"}[strings.Contains(c.path, "vendor=")]
+		st, page := get(t, s, c.path)
+		for _, f := range []string{c.other, param} {
+			if st != 400 || !strings.Contains(page, `<small class="error" id="`+f+`-error">`) {
+				t.Errorf("%s: %d, no message beside %s", c.path, st, f)
+			}
+		}
+	}
 	for _, p := range codePages {
 		refused := func(when string) {
 			t.Helper()

@@ -53,8 +53,9 @@ func codesOf(ctx context.Context, rd registry.Reader) (*params.Codes, error) {
 // Known refuses, in p, the codes of f that the register rd reads holds no
 // record of (params.Known), and returns the codes it checked them against,
 // which the tier filter narrows by (params.Reach); nil, and nothing
-// checked, when p is already refused or f names no code. The error is the
-// register's, never a refusal.
+// checked, when f names no code. A request refused for another parameter
+// is checked all the same, so that it hears of every parameter at fault
+// at once. The error is the register's, never a refusal.
 //
 // Every route that takes a code checks it here, so that all answer alike.
 // The codes are read once per register state (Codes). While that memo is
@@ -70,7 +71,7 @@ func codesOf(ctx context.Context, rd registry.Reader) (*params.Codes, error) {
 //     jurisdictions and vendors alone (no deployment), and happens only
 //     while the memo is stale and for a code it lacks.
 func Known(ctx context.Context, m *memo.Cache, rd registry.Reader, now time.Time, open Opener, p *params.Reader, f registry.DeploymentFilter) (*params.Codes, error) {
-	if p.Err() != nil || !params.NamesCodes(f) {
+	if !params.NamesCodes(f) {
 		return nil, nil
 	}
 	key, err := memo.KeyOf(ctx, rd, now)
