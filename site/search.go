@@ -171,10 +171,10 @@ type chip struct {
 	Remove      string
 }
 
-// chips lists the search's active filters, each removable, in words.
+// chips lists the search's active filters, each removable, in words: each
+// filter named by the "filter" vocabulary of labels/en.json, several values
+// of one joined by its "filter separator".
 func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
-	words := map[string]string{"jurisdiction": "countries", "subregion": "subregion", "vendor": "vendors", "vendor_hq": "vendor headquarters",
-		"technology": "technology", "status": "status", "certainty": "certainty", "year_from": "from", "year_to": "to", "q": "words", "tier": "tier"}
 	var out []chip
 	for _, name := range searchParams {
 		v := q.Get(name)
@@ -187,7 +187,7 @@ func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
 			for _, c := range strings.Split(v, ",") {
 				names = append(names, countryName(strings.TrimSpace(c)))
 			}
-			v = strings.Join(names, ", ")
+			v = strings.Join(names, label("filter separator", name))
 		case "subregion", "status", "certainty":
 			v = label(name, v)
 		case "technology":
@@ -200,14 +200,14 @@ func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
 				id = strings.TrimSpace(id)
 				names = append(names, cmp.Or(vendors[id], id))
 			}
-			v = strings.Join(names, " or ")
+			v = strings.Join(names, label("filter separator", name))
 		case "tier":
 			if fw, t, ok := strings.Cut(v, ":"); ok {
 				var tiers []string
 				for _, x := range strings.Split(t, ",") {
 					tiers = append(tiers, label("tier", x))
 				}
-				v = cmp.Or(s.shortTitles()[fw], fw) + ": " + strings.Join(tiers, " or ")
+				v = cmp.Or(s.shortTitles()[fw], fw) + ": " + strings.Join(tiers, label("filter separator", name))
 			}
 		}
 		without := url.Values{}
@@ -216,7 +216,7 @@ func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
 				without[k] = vs
 			}
 		}
-		out = append(out, chip{Name: words[name], Value: v, Remove: "/search?" + without.Encode()})
+		out = append(out, chip{Name: label("filter", name), Value: v, Remove: "/search?" + without.Encode()})
 	}
 	return out
 }
