@@ -9,6 +9,7 @@ import (
 	"oversight/internal/memo"
 	"oversight/internal/testcls"
 	"oversight/internal/testreg"
+	"oversight/store"
 )
 
 // codeRoutes are the API's routes that take a code naming a record, each
@@ -35,8 +36,17 @@ var codeRoutes = []struct{ path, param, known string }{
 // moment after a write, while the codes read once per register state are
 // stale: a record added by that write is found (never a wrong 400), and a
 // code still unknown is refused (it was let through while stale).
+//
+// It runs on SQLite, and on PostgreSQL when $OBS_TEST_POSTGRES names one:
+// the lookup of a code while stale is a query of each.
 func TestEveryRouteRefusesUnknownCodes(t *testing.T) {
-	db := openSet(t, fixture.Set(12))
+	t.Run("sqlite", func(t *testing.T) { everyRouteRefusesUnknownCodes(t, openSet(t, fixture.Set(12))) })
+	t.Run("postgres", func(t *testing.T) {
+		everyRouteRefusesUnknownCodes(t, testreg.OpenPostgres(t, "apicodes", fixture.Set(12)))
+	})
+}
+
+func everyRouteRefusesUnknownCodes(t *testing.T, db *store.DB) {
 	cls := testcls.New(t, nil)
 	testreg.ProjectTiers(t, db, cls)
 	srv := testreg.Serve(t, New(Config{Open: snapshots(db), Classifier: cls, Memo: memo.New(64), Now: time.Now, Submissions: db}))
