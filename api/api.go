@@ -131,7 +131,7 @@ func (s *server) routes() []route {
 		{"POST /api/v1/receipts/{token}/answer", s.answer},
 		{"POST /api/v1/receipts/{token}/withdraw", s.withdraw},
 		{"DELETE /api/v1/receipts/{token}/contact", s.forgetContact},
-		{"GET /api/v1/submissions", s.queue},
+		{"GET /api/v1/submissions", s.read(s.queue)},
 		{"GET /api/v1/submissions/{id}", s.read(s.reviewView)},
 		{"POST /api/v1/submissions/{id}/decision", s.decide},
 		{"POST /api/v1/deployments/{id}/reply", s.read(s.replyTo)},

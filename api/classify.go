@@ -136,6 +136,9 @@ func (s *server) scenario(w http.ResponseWriter, r *http.Request, rd Reader) err
 	asOf := p.AsOf(s.today())
 	juris := p.Jurisdictions("jurisdiction")
 	cursor := p.Cursor()
+	if _, err := s.known(r.Context(), rd, p, registry.DeploymentFilter{Jurisdictions: juris}); err != nil {
+		return err
+	}
 	if err := p.Err(); err != nil {
 		return err
 	}

@@ -41,17 +41,11 @@ func table[T any](s *server, build func(context.Context, analysis.NetworkRegiste
 		if err := p.Err(); err != nil {
 			return err
 		}
-		if q.Jurisdictions != nil || q.VendorHQ != "" {
-			codes, err := s.codes(r.Context(), rd)
-			if err != nil {
-				return err
-			}
-			if !codes.Stale {
-				p.KnownNetwork(codes.Val, q)
-			}
-			if err := p.Err(); err != nil {
-				return err
-			}
+		if _, err := s.known(r.Context(), rd, p, params.NetworkCodes(q)); err != nil {
+			return err
+		}
+		if err := p.Err(); err != nil {
+			return err
 		}
 		t, err := build(r.Context(), rd, q)
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"oversight/internal/cached"
-	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -134,37 +133,28 @@ func (s *server) deploymentQuery(p *params.Reader) (registry.DeploymentFilter, t
 	return f, asOf
 }
 
-// codes are the register's codes for the filters that name records
-// (cached.Codes), read once per register state.
-func (s *server) codes(ctx context.Context, rd Reader) (memo.Value[*params.Codes], error) {
-	key, err := memo.KeyOf(ctx, rd, s.Now())
-	if err != nil {
-		return memo.Value[*params.Codes]{}, err
-	}
-	return cached.Codes(ctx, s.Memo, key, s.open)
+// known refuses, in p, the codes of f the register holds no record of
+// (cached.Known), as every route that takes a code does, and returns the
+// codes checked.
+func (s *server) known(ctx context.Context, rd Reader, p *params.Reader, f registry.DeploymentFilter) (*params.Codes, error) {
+	return cached.Known(ctx, s.Memo, rd, s.Now(), s.open, p, f)
 }
 
-// narrow refuses codes the register holds no record of (params.Known),
-// returns everything wrong with the parameters, and narrows a tier filter
-// on a national law to the jurisdictions it binds (params.Reach), as the
+// narrow refuses codes the register holds no record of (known), returns
+// everything wrong with the parameters, and narrows a tier filter on a
+// national law to the jurisdictions it binds (params.Reach), as the
 // search page does.
 func (s *server) narrow(ctx context.Context, rd Reader, p *params.Reader, f *registry.DeploymentFilter) error {
-	if err := p.Err(); err != nil || !params.NamesCodes(*f) {
-		return err
-	}
-	codes, err := s.codes(ctx, rd)
+	codes, err := s.known(ctx, rd, p, *f)
 	if err != nil {
 		return err
-	}
-	if !codes.Stale {
-		p.Known(codes.Val, *f)
 	}
 	if err := p.Err(); err != nil {
 		return err
 	}
 	if f.Tier != nil {
 		fw, _ := s.Classifier.Framework(f.Tier.Framework)
-		params.Reach(fw, codes.Val.Jurisdictions, f)
+		params.Reach(fw, codes.Jurisdictions, f)
 	}
 	return nil
 }
@@ -237,6 +227,9 @@ func (s *server) list(kind string) reading {
 		}
 		p := params.Read(r.URL.Query(), allowed...)
 		limit, juris, cursor := p.Limit(100), p.Country("jurisdiction"), p.Cursor()
+		if _, err := s.known(r.Context(), rd, p, params.CountryCodes(juris)); err != nil {
+			return err
+		}
 		if err := p.Err(); err != nil {
 			return err
 		}

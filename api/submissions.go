@@ -148,18 +148,22 @@ func (s *server) answer(w http.ResponseWriter, r *http.Request) {
 	sendJSON(w, r, sub.Public())
 }
 
-func (s *server) queue(w http.ResponseWriter, r *http.Request) {
-	subs, _, after, err := params.Queue(r.Context(), s.Submissions, r.URL.Query())
+// queue lists the submissions waiting for review; a jurisdiction filter
+// is checked against the register rd reads, as every list's is.
+func (s *server) queue(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	subs, _, after, err := params.Queue(r.Context(), s.Submissions, r.URL.Query(), func(p *params.Reader, f registry.DeploymentFilter) error {
+		_, err := s.known(r.Context(), rd, p, f)
+		return err
+	})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := collection[*contrib.Submission]{Items: subs}
 	if after > 0 {
 		out.Next = strconv.FormatInt(after, 10)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	sendJSON(w, r, out)
+	return sendJSON(w, r, out)
 }
 
 // submissionID reads the {id} of a submission's path.

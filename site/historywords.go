@@ -1,9 +1,12 @@
 package site
 
 import (
+	_ "embed"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"oversight/registry"
 	"oversight/review"
@@ -29,33 +32,32 @@ type fieldValue struct {
 }
 
 // recordValues names the vocabulary of labels/en.json whose words a
-// record's field takes, by the field's path with [] for an item ("KIND
-// PATH" where kinds differ); "country" is a jurisdiction's code, "code" an
-// id, "date" a date. A field not named here is free text, a date or a number.
-var recordValues = map[string]string{
-	"jurisdiction": "country", "instrument jurisdiction": "code", "code": "country", "headquarters": "country",
-	"id": "code", "vendors[].vendor": "code", "financing[].lender": "code", "parent": "code", "safeguards[].instrument": "code",
-	"deployment": "code", "org": "code", "sources[].key": "code", "sources[].sha256": "code",
-	"place.level": "place level", "operator.kind": "operator kind", "system.capabilities": "capability", "system.purposes": "purpose",
-	"vendors[].role": "vendor role", "dates[].event": "date event", "status.value": "status", "financing[].instrument": "financing instrument",
-	"certainty": "certainty", "vendor type": "organisation type", "ownership": "ownership", "region": "region", "subregion": "subregion",
-	"memberships[].body": "membership", "regime.type": "regime type", "safeguards[].kind": "safeguard kind",
-	"safeguards[].status": "safeguard status", "instrument type": "instrument type", "instrument status": "instrument status",
-	"indicator": "indicator", "dataset": "dataset",
-	// Dates, written out.
-	"sources[].published": "date", "sources[].accessed": "date", "status.as_of": "date", "dates[].date": "date",
-	"declaration.date": "date", "origin.published": "date", "listings[].date": "date", "memberships[].since": "date",
-	"safeguards[].in_force": "date", "adopted": "date", "in_force": "date", "date": "date",
-	// A fact document's ids, country and dates; its other facts take the
-	// questionnaire's words (factWords).
-	"facts deployment.id": "code", "facts deployment.jurisdiction": "country", "facts system.vendors": "code",
-	"facts as_of": "date", "facts self_declared.date": "date", "facts deployment.start_date": "date",
-	"facts deployment.end_date": "date", "facts evidence[].accessed": "date",
-	// A fact's citations: the keys of the record's sources.
-	"operator.sources": "code", "system.sources": "code", "vendors[].sources": "code", "scale.sources": "code",
-	"dates[].sources": "code", "status.sources": "code", "financing[].sources": "code", "fact_sources": "code",
-	"listings[].sources": "code", "memberships[].sources": "code", "regime.sources": "code", "safeguards[].sources": "code",
-}
+// record's field takes, by the field's path (recordvalues.json, which
+// says how); "date" marks a date, "code" an id. Read on first use rather
+// than when any command starts.
+var recordValues = sync.OnceValue(func() map[string]string {
+	var f struct {
+		Vocabularies map[string]string `json:"vocabularies"`
+		Dates        []string          `json:"dates"`
+		Citations    []string          `json:"citations"`
+	}
+	if err := json.Unmarshal(recordValuesJSON, &f); err != nil || len(f.Vocabularies) == 0 {
+		panic(fmt.Sprintf("site/recordvalues.json: no vocabularies (%v)", err))
+	}
+	out := f.Vocabularies
+	for kind, paths := range map[string][]string{"date": f.Dates, "code": f.Citations} {
+		for _, path := range paths {
+			if _, twice := out[path]; twice {
+				panic("site/recordvalues.json: " + path + " is named twice")
+			}
+			out[path] = kind
+		}
+	}
+	return out
+})
+
+//go:embed recordvalues.json
+var recordValuesJSON []byte
 
 // byKind finds a field's entry in a table keyed "KIND PATH" or "PATH".
 func byKind(m map[string]string, kind, pattern string) (string, bool) {
@@ -143,7 +145,7 @@ func valueInWords(kind, pattern string, v any) fieldValue {
 	case float64:
 		return fieldValue{Text: strconv.FormatFloat(x, 'f', -1, 64)}
 	case string:
-		if _, ok := recordValues[kind+" "+pattern]; kind == "facts" && !ok {
+		if _, ok := recordValues()[kind+" "+pattern]; kind == "facts" && !ok {
 			if pattern == "evidence[].supports" { // a fact or a section of them, as /safeguards/signage
 				path := strings.ReplaceAll(strings.TrimPrefix(x, "/"), "/", ".")
 				if l, ok := labels["fact section"][path]; ok {
@@ -155,7 +157,7 @@ func valueInWords(kind, pattern string, v any) fieldValue {
 				return fieldValue{Text: factWords(pattern, x)}
 			}
 		}
-		switch vocab, _ := byKind(recordValues, kind, pattern); vocab {
+		switch vocab, _ := byKind(recordValues(), kind, pattern); vocab {
 		case "":
 			return fieldValue{Text: x}
 		case "code":

@@ -79,12 +79,12 @@ func TestRecordValuesFields(t *testing.T) {
 	for _, e := range []registry.Entity{&registry.Deployment{}, &registry.Vendor{}, &registry.Jurisdiction{},
 		&registry.Instrument{}, &registry.Claim{}, &registry.Reply{}} {
 		fieldPaths(reflect.TypeOf(e).Elem(), "", func(p string, date bool) {
-			if v, _ := byKind(recordValues, e.Kind(), p); date && v != "date" {
+			if v, _ := byKind(recordValues(), e.Kind(), p); date && v != "date" {
 				t.Errorf("recordValues: %s %s is a date, not marked so", e.Kind(), p)
 			}
 		})
 	}
-	for f, vocab := range recordValues {
+	for f, vocab := range recordValues() {
 		if !fields[f] {
 			t.Errorf("recordValues: %q is no record's field", f)
 		}

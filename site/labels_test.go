@@ -10,6 +10,7 @@ import (
 	"oversight/contrib"
 	"oversight/data"
 	"oversight/frameworks"
+	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
 )
@@ -46,6 +47,16 @@ func TestLabels(t *testing.T) {
 	}
 	vocabs["submission problem"] = []string{"too long"}
 	vocabs["comparison"] = []string{"country", "capability"}
+	vocabs["refusal"] = refusalForms
+	// The chips of the search and network filters: each parameter named,
+	// and those that take several values joined.
+	vocabs["filter"] = slices.DeleteFunc(slices.Clone(searchParams), func(p string) bool { return p == "cursor" })
+	for _, p := range params.Network {
+		if !slices.Contains(vocabs["filter"], p) {
+			vocabs["filter"] = append(vocabs["filter"], p)
+		}
+	}
+	vocabs["filter separator"] = []string{"jurisdiction", "vendor", "tier"}
 	// The documents the frameworks' notes name (noteWords).
 	fws, err := frameworks.Load()
 	if err != nil {

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"cmp"
 	"context"
 	"html/template"
 	"net/http"
@@ -33,17 +32,11 @@ func (s *Site) readNetFilter(r *http.Request, rd Reader) (netFilter, error) {
 	if err := p.Err(); err != nil {
 		return netFilter{}, err
 	}
-	if q.Jurisdictions != nil || q.VendorHQ != "" {
-		codes, err := s.codes(r.Context(), rd)
-		if err != nil {
-			return netFilter{}, err
-		}
-		if !codes.Stale {
-			p.KnownNetwork(codes.Val, q)
-		}
-		if err := p.Err(); err != nil {
-			return netFilter{}, err
-		}
+	if _, err := s.known(r.Context(), rd, p, params.NetworkCodes(q)); err != nil {
+		return netFilter{}, err
+	}
+	if err := p.Err(); err != nil {
+		return netFilter{}, err
 	}
 	v := url.Values{}
 	for _, p := range q.Params() {
@@ -88,12 +81,8 @@ type netForm struct {
 	Chips        []chip
 }
 
-// netChipWords are the filters' names in words where they differ from the
-// parameter's name; chips show in the order of analysis.NetworkQuery.Params.
-var netChipWords = map[string]string{"jurisdiction": "countries", "vendor_hq": "vendor headquarters", "year_from": "from", "year_to": "to"}
-
 // netForm returns the filter form of the page at path, with the filters in
-// force as chips, each removable.
+// force as chips, each removable, in the search's words (chips).
 func (s *Site) netForm(ctx context.Context, rd Reader, path string, f netFilter) (netForm, error) {
 	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
 	if err != nil {
@@ -117,9 +106,9 @@ func (s *Site) netForm(ctx context.Context, rd Reader, path string, f netFilter)
 			for _, j := range f.Q.Jurisdictions {
 				names = append(names, countryName(j))
 			}
-			v = strings.Join(names, ", ")
+			v = strings.Join(names, label("filter separator", p.Name))
 		}
-		nf.Chips = append(nf.Chips, chip{Name: cmp.Or(netChipWords[p.Name], p.Name), Value: v, Remove: path + f.with(p.Name, "")})
+		nf.Chips = append(nf.Chips, chip{Name: label("filter", p.Name), Value: v, Remove: path + f.with(p.Name, "")})
 	}
 	return nf, nil
 }

@@ -16,17 +16,22 @@ import (
 	"oversight/review"
 )
 
-// reviewQueue lists the submissions waiting for review, oldest first.
-func (s *Site) reviewQueue(w http.ResponseWriter, r *http.Request) {
-	subs, f, after, err := params.Queue(r.Context(), s.Submissions, r.URL.Query())
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// reviewQueue lists the submissions waiting for review, oldest first. A
+// filter refused (a country the register holds no record of among them)
+// is said beside its field, with nothing listed.
+func (s *Site) reviewQueue(w http.ResponseWriter, r *http.Request, rd Reader) error {
+	ctx := r.Context()
+	subs, f, after, err := params.Queue(ctx, s.Submissions, r.URL.Query(), func(p *params.Reader, f registry.DeploymentFilter) error {
+		_, err := s.known(ctx, rd, p, f)
+		return err
+	})
+	refused := refusalOf(err, refusalReview)
+	if err != nil && refused == nil {
+		return err
 	}
 	token, err := auth.FormToken(w, r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	next := ""
 	if after > 0 {
@@ -34,10 +39,15 @@ func (s *Site) reviewQueue(w http.ResponseWriter, r *http.Request) {
 		q.Set("after", strconv.FormatInt(after, 10))
 		next = "/review?" + q.Encode()
 	}
+	status, errs := http.StatusOK, map[string]string{}
+	if refused != nil {
+		status, errs = http.StatusBadRequest, refused.Fields
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "review-queue", map[string]any{"Title": "Submissions to review", "Subs": subs, "Next": next,
+	s.render(w, r, status, "review-queue", map[string]any{"Title": "Submissions to review", "Subs": subs, "Next": next,
 		"Filter": f, "Query": r.URL.Query(), "States": contrib.StateEnum.Values, "Kinds": contrib.KindEnum.Values,
-		"CSRF": token, "Who": auth.FromContext(r.Context()).Name})
+		"CSRF": token, "Who": auth.FromContext(ctx).Name, "Refused": refused, "Errs": errs})
+	return nil
 }
 
 // reviewPage shows one submission as a reviewer sees it (review.View) with

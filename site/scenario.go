@@ -57,19 +57,28 @@ func (s *Site) scenario(w http.ResponseWriter, r *http.Request, rd Reader) error
 		fw = p.Framework(s.cls, "from the list")
 	}
 	cursor := p.Cursor()
-	if err := p.Err(); err != nil {
+	if _, err := s.known(ctx, rd, p, registry.DeploymentFilter{Jurisdictions: juris}); err != nil {
 		return err
 	}
+	err = p.Err()
 	// A regional body stands for its members, as the register records them.
-	if region != "" {
+	if region != "" && err == nil {
 		for _, j := range js {
 			if memberOf(j, region) && !slices.Contains(juris, j.Code) {
 				juris = append(juris, j.Code)
 			}
 		}
 		if len(juris) == 0 {
-			return registry.InvalidField("query.region", "the register records no member of "+label("membership", region))
+			err = registry.InvalidField("query.region", "the register records no member of "+label("membership", region))
 		}
+	}
+	data["Errs"] = map[string]string{}
+	if refused := refusalOf(err, refusalScenarios); refused != nil {
+		data["Refused"], data["Errs"] = refused, refused.Fields
+		s.render(w, r, http.StatusBadRequest, "scenario", data)
+		return nil
+	} else if err != nil {
+		return err
 	}
 	slices.Sort(juris)
 	if fw != nil {

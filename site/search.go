@@ -12,8 +12,6 @@ import (
 
 	"oversight/analysis"
 	"oversight/internal/cached"
-	"oversight/internal/httperror"
-	"oversight/internal/memo"
 	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
@@ -41,15 +39,9 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	f := p.DeploymentFilter()
 	f.Limit = 50
 	p.Tier(s.cls, s.today(), &f)
-	var codes memo.Value[*params.Codes]
-	if p.Err() == nil && params.NamesCodes(f) {
-		var err error
-		if codes, err = s.codes(ctx, rd); err != nil {
-			return err
-		}
-		if !codes.Stale {
-			p.Known(codes.Val, f)
-		}
+	codes, err := s.known(ctx, rd, p, f)
+	if err != nil {
+		return err
 	}
 	fv, err := memoize(s, ctx, rd, "facets", facetsOf)
 	if err != nil {
@@ -58,7 +50,7 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	facets := fv.Val
 	// A value refused is shown beside its field, on the form as sent, with
 	// nothing listed: the reader puts it right where it is.
-	status, refused := http.StatusOK, searchErrors(p.Err())
+	status, refused := http.StatusOK, refusalOf(p.Err(), refusalSearch)
 	var page registry.Page[*registry.Deployment]
 	var counts *registry.Facets
 	var reach *bindsView
@@ -67,7 +59,7 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 		status = http.StatusBadRequest
 	} else {
 		if f.Tier != nil {
-			reach, left = s.reach(codes.Val, &f)
+			reach, left = s.reach(codes, &f)
 		}
 		if page, err = rd.Deployments(ctx, f); err != nil {
 			return err
@@ -131,14 +123,11 @@ func (s *Site) search(w http.ResponseWriter, r *http.Request, rd Reader) error {
 	return nil
 }
 
-// codes are the register's codes for the filters that name records
-// (cached.Codes), read once per register state.
-func (s *Site) codes(ctx context.Context, rd Reader) (memo.Value[*params.Codes], error) {
-	key, err := memo.KeyOf(ctx, rd, s.Now())
-	if err != nil {
-		return memo.Value[*params.Codes]{}, err
-	}
-	return cached.Codes(ctx, s.Memo, key, s.opener())
+// known refuses, in p, the codes of f the register holds no record of
+// (cached.Known), as every route that takes a code does, and returns the
+// codes checked.
+func (s *Site) known(ctx context.Context, rd Reader, p *params.Reader, f registry.DeploymentFilter) (*params.Codes, error) {
+	return cached.Known(ctx, s.Memo, rd, s.Now(), s.opener(), p, f)
 }
 
 // reach narrows a tier filter on a national law to the jurisdictions it
@@ -159,31 +148,6 @@ func (s *Site) reach(codes *params.Codes, f *registry.DeploymentFilter) (*bindsV
 	}
 	v := bindsWords(binds)
 	return &v, left
-}
-
-// searchRefusal is what is wrong with a search's parameters: the whole,
-// said as the error page says it, and each field's message by its name.
-type searchRefusal struct {
-	Message string
-	Fields  map[string]string
-}
-
-// searchErrors reads a refusal of the search's parameters; nil for none.
-func searchErrors(err error) *searchRefusal {
-	if err == nil {
-		return nil
-	}
-	out := &searchRefusal{Message: badRequestMessage(err), Fields: map[string]string{}}
-	if parts := badParams(err); parts != nil {
-		out.Message = "This search cannot be run: " + strings.Join(parts, "; ") + "."
-	}
-	for _, f := range httperror.Fields(err) {
-		name := strings.TrimPrefix(f.Path, "query.")
-		if _, seen := out.Fields[name]; !seen {
-			out.Fields[name] = f.Msg
-		}
-	}
-	return out
 }
 
 // chosenFirst orders a list of boxes to tick with the ticked ones first,
@@ -207,10 +171,10 @@ type chip struct {
 	Remove      string
 }
 
-// chips lists the search's active filters, each removable, in words.
+// chips lists the search's active filters, each removable, in words: each
+// filter named by the "filter" vocabulary of labels/en.json, several values
+// of one joined by its "filter separator".
 func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
-	words := map[string]string{"jurisdiction": "countries", "subregion": "subregion", "vendor": "vendors", "vendor_hq": "vendor headquarters",
-		"technology": "technology", "status": "status", "certainty": "certainty", "year_from": "from", "year_to": "to", "q": "words", "tier": "tier"}
 	var out []chip
 	for _, name := range searchParams {
 		v := q.Get(name)
@@ -223,7 +187,7 @@ func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
 			for _, c := range strings.Split(v, ",") {
 				names = append(names, countryName(strings.TrimSpace(c)))
 			}
-			v = strings.Join(names, ", ")
+			v = strings.Join(names, label("filter separator", name))
 		case "subregion", "status", "certainty":
 			v = label(name, v)
 		case "technology":
@@ -236,14 +200,14 @@ func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
 				id = strings.TrimSpace(id)
 				names = append(names, cmp.Or(vendors[id], id))
 			}
-			v = strings.Join(names, " or ")
+			v = strings.Join(names, label("filter separator", name))
 		case "tier":
 			if fw, t, ok := strings.Cut(v, ":"); ok {
 				var tiers []string
 				for _, x := range strings.Split(t, ",") {
 					tiers = append(tiers, label("tier", x))
 				}
-				v = cmp.Or(s.shortTitles()[fw], fw) + ": " + strings.Join(tiers, " or ")
+				v = cmp.Or(s.shortTitles()[fw], fw) + ": " + strings.Join(tiers, label("filter separator", name))
 			}
 		}
 		without := url.Values{}
@@ -252,7 +216,7 @@ func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
 				without[k] = vs
 			}
 		}
-		out = append(out, chip{Name: words[name], Value: v, Remove: "/search?" + without.Encode()})
+		out = append(out, chip{Name: label("filter", name), Value: v, Remove: "/search?" + without.Encode()})
 	}
 	return out
 }

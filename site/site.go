@@ -189,7 +189,7 @@ func (s *Site) routes() map[string]http.HandlerFunc {
 		"GET /login":                   s.loginForm,
 		"POST /login":                  s.login,
 		"POST /logout":                 s.logout,
-		"GET /review":                  s.reviewQueue,
+		"GET /review":                  s.read(s.reviewQueue),
 		"GET /review/{id}":             s.read(s.reviewPage),
 		"POST /review/{id}":            s.read(s.decide),
 		"GET /deployments/{id}/reply":  s.read(s.replyForm),

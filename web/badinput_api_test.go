@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"oversight/internal/fixture"
 	"oversight/registry"
 )
 
@@ -170,6 +171,24 @@ func (b *battery) apiOperation(method, tmpl string, ps []param, hasBody bool) {
 }
 
 var alpha2 = regexp.MustCompile(`^[A-Za-z]{2}$`)
+
+// held reports whether the battery's register (fixture.Set) holds a code
+// of a filter: a jurisdiction, a vendor, or a vendor's headquarters.
+func held(param, code string) bool {
+	set := fixture.Set(0)
+	for _, j := range set.Jurisdictions {
+		if param == "jurisdiction" && j.Code == code {
+			return true
+		}
+	}
+	for _, v := range set.Vendors {
+		if param == "vendor" && v.ID == code || param == "vendor_hq" && v.Headquarters == code {
+			return true
+		}
+	}
+	return false
+}
+
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // accepts reports whether v is a value a parameter takes, so that a 200 is
@@ -199,17 +218,19 @@ func (b *battery) accepts(p param, v string) bool {
 		// Any string the server could have paged after; it need not exist.
 		dec, err := base64.RawURLEncoding.DecodeString(v)
 		return err == nil && len(dec) > 0 && utf8.Valid(dec) && !bytes.ContainsRune(dec, 0)
+	// A code must name a record the register holds: every route that
+	// takes one refuses one it holds no record of (cached.Known).
 	case "jurisdiction":
 		for _, c := range strings.Split(v, ",") {
-			if !alpha2.MatchString(strings.TrimSpace(c)) {
+			if c = strings.ToUpper(strings.TrimSpace(c)); !alpha2.MatchString(c) || !held("jurisdiction", c) {
 				return false
 			}
 		}
 		return true
 	case "vendor_hq":
-		return alpha2.MatchString(v)
+		return alpha2.MatchString(v) && held("vendor_hq", strings.ToUpper(v))
 	case "vendor":
-		return slugRE.MatchString(v)
+		return slugRE.MatchString(v) && held("vendor", v)
 	case "framework":
 		for _, id := range strings.Split(v, ",") {
 			if !slices.Contains(b.frameworks, id) {

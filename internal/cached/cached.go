@@ -8,12 +8,10 @@ package cached
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"oversight/analysis"
 	"oversight/internal/memo"
-	"oversight/internal/params"
 	"oversight/registry"
 	"oversight/rules"
 )
@@ -57,39 +55,4 @@ func Scenario(ctx context.Context, m *memo.Cache, key memo.Key, open Opener, rd 
 	}
 	sc, err := analysis.ScenarioPage(ctx, rd, c, counts.Val, fw, juris, asOf, page)
 	return memo.Value[*analysis.Scenario]{Val: sc, Key: counts.Key, Stale: counts.Stale}, err
-}
-
-// Codes are the register's jurisdictions, vendors and their headquarters
-// (params.Codes), read once per register state: the filters refuse codes
-// it does not hold, and the tier filter asks which jurisdictions a law
-// binds among those it holds.
-func Codes(ctx context.Context, m *memo.Cache, key memo.Key, open Opener) (memo.Value[*params.Codes], error) {
-	return memo.Get(ctx, m, key, "codes", func(ctx context.Context) (*params.Codes, error) {
-		sn, err := open(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer sn.Close()
-		c := &params.Codes{Vendors: map[string]bool{}}
-		err = sn.Each(ctx, "jurisdiction", func(e registry.Entity) error {
-			c.Jurisdictions = append(c.Jurisdictions, e.(*registry.Jurisdiction).Code)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		hq := map[string]bool{}
-		err = sn.Each(ctx, "vendor", func(e registry.Entity) error {
-			v := e.(*registry.Vendor)
-			c.Vendors[v.ID] = true
-			if v.Headquarters != "" && !hq[v.Headquarters] {
-				hq[v.Headquarters] = true
-				c.VendorHQ = append(c.VendorHQ, v.Headquarters)
-			}
-			return nil
-		})
-		slices.Sort(c.Jurisdictions)
-		slices.Sort(c.VendorHQ)
-		return c, err
-	})
 }
