@@ -81,7 +81,7 @@ func TestPostgres(t *testing.T) {
 		{"ApplyListAndFilter", TestApplyListAndFilter}, {"Pagination", TestPagination}, {"PagesInIDOrder", TestPagesInIDOrder}, {"MatchPaging", TestMatchPaging}, {"LargeBatchOnLongerLog", TestLargeBatchOnLongerLog},
 		{"ApplyStream", TestApplyStream}, {"ApplyStreamRefuses", TestApplyStreamRefuses}, {"ApplyStreamTiers", TestApplyStreamTiers}, {"HashCacheBounded", TestHashCacheBounded},
 		{"ApplyUnchangedAndUpdate", TestApplyUnchangedAndUpdate}, {"BadBatchWritesNothing", TestBadBatchWritesNothing},
-		{"VerifyCatchesTampering", TestVerifyCatchesTampering}, {"ConcurrentWriters", TestConcurrentWriters},
+		{"VerifyCatchesTampering", TestVerifyCatchesTampering}, {"VerifyLogOnly", TestVerifyLogOnly}, {"ConcurrentWriters", TestConcurrentWriters},
 		{"InclusionProof", TestInclusionProof}, {"Sources", TestSources},
 		{"VerifyAgainstEarlierCheckpoint", TestVerifyAgainstEarlierCheckpoint}, {"MigrationsOwnTransaction", TestMigrationsOwnTransaction},
 		{"VerifyWithPinnedKey", TestVerifyWithPinnedKey}, {"SchemaDescribesWhatMatters", TestSchemaDescribesWhatMatters},

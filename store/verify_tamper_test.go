@@ -31,6 +31,9 @@ type tamperCase struct {
 	// (VerifyOptions.Storage); a verify without it must say it did not
 	// look.
 	storage bool
+	// log says a check of the log alone (VerifyOptions.LogOnly) finds it
+	// too: the change is to the log, its checkpoints or its tiles.
+	log bool
 }
 
 // tamperedRegister is the register every case starts from: 10 revisions,
@@ -101,38 +104,38 @@ var tamperCases = []tamperCase{
 	{name: "redirect deleted", fn: withRetractions("DELETE FROM retractions WHERE into_id IS NOT NULL"), want: "retractions: missing", rebuildFixes: true},
 	{name: "tombstone forged for a current record", fn: withRetractions("INSERT INTO retractions VALUES ('deployment', 'synthetic-pk-0000003', 5, 5, '2026-01-01T00:00:00Z', 'mallory', 'forged', NULL)"), want: "retractions: row not in the log", rebuildFixes: true},
 	{name: "retracted record put back", fn: withRetractions("INSERT INTO deployments (id, jurisdiction, title, status, certainty) VALUES ('synthetic-pk-0000000', 'PK', 'Back', 'active', 'documented')"), want: "deployments: row not in the log", rebuildFixes: true},
-	{name: "retraction's op column edited", fn: withRetractions("UPDATE revisions SET op = 'update' WHERE seq = 10"), want: `revisions: revision 10: column op is "update", its record says "retract"`},
+	{name: "retraction's op column edited", fn: withRetractions("UPDATE revisions SET op = 'update' WHERE seq = 10"), want: `revisions: revision 10: column op is "update", its record says "retract"`, log: true},
 
 	// The log.
-	{name: "last revision deleted", sql: "DELETE FROM revisions WHERE seq = (SELECT MAX(seq) FROM revisions)", want: "log: the log head says"},
-	{name: "middle revision deleted", sql: "DELETE FROM revisions WHERE seq = 3", want: "log: revision 3 is missing"},
+	{name: "last revision deleted", sql: "DELETE FROM revisions WHERE seq = (SELECT MAX(seq) FROM revisions)", want: "log: the log head says", log: true},
+	{name: "middle revision deleted", sql: "DELETE FROM revisions WHERE seq = 3", want: "log: revision 3 is missing", log: true},
 	// A format-2 record holds no state (registry.Format2): its leaf is
 	// altered by rewriting a field of it, here the id.
-	{name: "revision altered", sql: "UPDATE revisions SET record = replace(record, 'vendor-b', 'vendor-x') WHERE seq = 4", want: "checkpoints: row size 9: signed root"},
-	{name: "revision's content edited", sql: "UPDATE revision_content SET content = replace(content, 'Synthetic', 'Forged') WHERE seq = 4", want: "revision_content: revision 4: its content and salt do not hash to the commitment its leaf holds"},
-	{name: "revision's salt replaced", sql: "UPDATE revision_content SET salt = (SELECT salt FROM revision_content WHERE seq = 3) WHERE seq = 4", want: "revision_content: revision 4: its content and salt do not hash"},
-	{name: "revision's content deleted", sql: "DELETE FROM revision_content WHERE seq = 4", want: "revision_content: revision 4: its content is missing, and no redaction in the log names it"},
-	{name: "content row for no revision", sql: "INSERT INTO revision_content (seq, salt, content) SELECT 99, salt, content FROM revision_content WHERE seq = 4", want: "revision_content: 11 rows, of which 1 belong to no revision of the log"},
-	{name: "revision not JSON", sql: "UPDATE revisions SET record = 'not json' WHERE seq = 4", want: "log: revision 4 is not valid JSON"},
-	{name: "tree hash altered", sql: "UPDATE tree_hashes SET hash = {zero32} WHERE idx = 2", want: "tree: stored hash 2"},
+	{name: "revision altered", sql: "UPDATE revisions SET record = replace(record, 'vendor-b', 'vendor-x') WHERE seq = 4", want: "checkpoints: row size 9: signed root", log: true},
+	{name: "revision's content edited", sql: "UPDATE revision_content SET content = replace(content, 'Synthetic', 'Forged') WHERE seq = 4", want: "revision_content: revision 4: its content and salt do not hash to the commitment its leaf holds", log: true},
+	{name: "revision's salt replaced", sql: "UPDATE revision_content SET salt = (SELECT salt FROM revision_content WHERE seq = 3) WHERE seq = 4", want: "revision_content: revision 4: its content and salt do not hash", log: true},
+	{name: "revision's content deleted", sql: "DELETE FROM revision_content WHERE seq = 4", want: "revision_content: revision 4: its content is missing, and no redaction in the log names it", log: true},
+	{name: "content row for no revision", sql: "INSERT INTO revision_content (seq, salt, content) SELECT 99, salt, content FROM revision_content WHERE seq = 4", want: "revision_content: 11 rows, of which 1 belong to no revision of the log", log: true},
+	{name: "revision not JSON", sql: "UPDATE revisions SET record = 'not json' WHERE seq = 4", want: "log: revision 4 is not valid JSON", log: true},
+	{name: "tree hash altered", sql: "UPDATE tree_hashes SET hash = {zero32} WHERE idx = 2", want: "tree: stored hash 2", log: true},
 	// Columns beside the record, which the leaf hash does not cover.
-	{name: "revision author edited", sql: "UPDATE revisions SET author = 'mallory' WHERE seq = 2", want: `revisions: revision 2: column author is "mallory", its record says "test"`},
-	{name: "revision time edited", sql: "UPDATE revisions SET created_at = '2001-01-01T00:00:00Z' WHERE seq = 2", want: `revisions: revision 2: column created_at is "2001-01-01T00:00:00Z"`},
-	{name: "revision op edited", sql: "UPDATE revisions SET op = 'retract' WHERE seq = 9", want: `revisions: revision 9: column op is "retract", its record says "create"`},
+	{name: "revision author edited", sql: "UPDATE revisions SET author = 'mallory' WHERE seq = 2", want: `revisions: revision 2: column author is "mallory", its record says "test"`, log: true},
+	{name: "revision time edited", sql: "UPDATE revisions SET created_at = '2001-01-01T00:00:00Z' WHERE seq = 2", want: `revisions: revision 2: column created_at is "2001-01-01T00:00:00Z"`, log: true},
+	{name: "revision op edited", sql: "UPDATE revisions SET op = 'retract' WHERE seq = 9", want: `revisions: revision 9: column op is "retract", its record says "create"`, log: true},
 
 	// The log's full tiles stored as files, which a server serves as
 	// they are: rebuild writes them again.
-	{name: "stored tile edited", fn: tamperTile("entries"), want: string(filepath.Separator) + filepath.Join("tile", "entries", "000") + ": ", rebuildFixes: true},
-	{name: "stored hash tile edited", fn: tamperTile("0"), want: string(filepath.Separator) + filepath.Join("tile", "0", "000") + ": ", rebuildFixes: true},
+	{name: "stored tile edited", fn: tamperTile("entries"), want: string(filepath.Separator) + filepath.Join("tile", "entries", "000") + ": ", rebuildFixes: true, log: true},
+	{name: "stored hash tile edited", fn: tamperTile("0"), want: string(filepath.Separator) + filepath.Join("tile", "0", "000") + ": ", rebuildFixes: true, log: true},
 
 	// The checkpoints, every one of them.
-	{name: "latest checkpoint forged", sql: "UPDATE checkpoints SET signed = replace(signed, {nl} || '10' || {nl}, {nl} || '11' || {nl}) WHERE size = 10", want: "checkpoints: row size 10: checkpoint signature"},
-	{name: "older checkpoint's text rewritten", sql: "UPDATE checkpoints SET signed = replace(signed, {nl} || '9' || {nl}, {nl} || '8' || {nl}) WHERE size = 9", want: "checkpoints: row size 9: checkpoint signature"},
-	{name: "older checkpoint re-signed over another root", fn: resign(9, nil), want: "checkpoints: row size 9: signed root"},
-	{name: "checkpoint re-signed by another key", fn: resign(10, otherKey), want: "checkpoints: row size 10: checkpoint signature: not signed by the key oversight.local/register+"},
-	{name: "checkpoint row for a size never signed", sql: "INSERT INTO checkpoints (size, signed) SELECT 5, signed FROM checkpoints WHERE size = 9", want: "checkpoints: row size 5: holds the checkpoint signed for 9 revisions"},
-	{name: "checkpoint row beyond the log", sql: "INSERT INTO checkpoints (size, signed) SELECT 11, signed FROM checkpoints WHERE size = 10", want: "checkpoints: row size 11: holds the checkpoint signed for 10 revisions"},
-	{name: "latest checkpoint deleted", sql: "DELETE FROM checkpoints WHERE size = 10", want: "checkpoints: the latest row, size 9, does not cover the log of 10 revisions"},
+	{name: "latest checkpoint forged", sql: "UPDATE checkpoints SET signed = replace(signed, {nl} || '10' || {nl}, {nl} || '11' || {nl}) WHERE size = 10", want: "checkpoints: row size 10: checkpoint signature", log: true},
+	{name: "older checkpoint's text rewritten", sql: "UPDATE checkpoints SET signed = replace(signed, {nl} || '9' || {nl}, {nl} || '8' || {nl}) WHERE size = 9", want: "checkpoints: row size 9: checkpoint signature", log: true},
+	{name: "older checkpoint re-signed over another root", fn: resign(9, nil), want: "checkpoints: row size 9: signed root", log: true},
+	{name: "checkpoint re-signed by another key", fn: resign(10, otherKey), want: "checkpoints: row size 10: checkpoint signature: not signed by the key oversight.local/register+", log: true},
+	{name: "checkpoint row for a size never signed", sql: "INSERT INTO checkpoints (size, signed) SELECT 5, signed FROM checkpoints WHERE size = 9", want: "checkpoints: row size 5: holds the checkpoint signed for 9 revisions", log: true},
+	{name: "checkpoint row beyond the log", sql: "INSERT INTO checkpoints (size, signed) SELECT 11, signed FROM checkpoints WHERE size = 10", want: "checkpoints: row size 11: holds the checkpoint signed for 10 revisions", log: true},
+	{name: "latest checkpoint deleted", sql: "DELETE FROM checkpoints WHERE size = 10", want: "checkpoints: the latest row, size 9, does not cover the log of 10 revisions", log: true},
 
 	// The schema.
 	{name: "trigger rewriting rows", engine: "sqlite", sql: "CREATE TRIGGER forge AFTER INSERT ON deployments BEGIN UPDATE deployments SET title = 'Forged' WHERE id = NEW.id; END", want: "schema: trigger deployments.forge is not one the migrations create"},
@@ -180,6 +183,9 @@ func TestVerifyCatchesTampering(t *testing.T) {
 				notLooked(t, db)
 			}
 			mentionsWith(t, db, opt, c.want)
+			if c.log {
+				mentionsWith(t, db, VerifyOptions{LogOnly: true}, c.want)
+			}
 			log := logContents(t, db)
 			_, err := db.Rebuild(ctx)
 			if after := logContents(t, db); after != log {
@@ -375,4 +381,35 @@ func joinTwoWords(t *testing.T, db *DB) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestVerifyLogOnly checks that a verify of the log alone says so, and
+// that it is what it says: a projection edited behind the program's back
+// passes it (and is caught by the whole verify), with a note that the
+// tables were not compared, so that an OK of the log alone cannot be
+// read as an OK of the register. The log's own cases are the tamper cases
+// marked log.
+func TestVerifyLogOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := tamperedRegister(t)
+	if _, err := db.db.ExecContext(ctx, tamperCases[0].sql); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.VerifyWith(ctx, VerifyOptions{LogOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || !rep.LogOnly || rep.Size != 10 || rep.Checkpoints != 2 {
+		t.Errorf("log alone: OK %v, LogOnly %v, %d revisions, %d checkpoints; want OK, true, 10, 2: %v", rep.OK(), rep.LogOnly, rep.Size, rep.Checkpoints, rep.Mismatches)
+	}
+	if !slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "tables") && strings.Contains(n, "not compared") }) {
+		t.Errorf("the log alone does not say the tables went unchecked: %q", rep.Notes)
+	}
+	for _, st := range rep.Stages {
+		if strings.HasPrefix(st.Name, "entities") || strings.HasPrefix(st.Name, "deployments") {
+			t.Errorf("the log alone read %q", st.Name)
+		}
+	}
+	mentionsWith(t, db, VerifyOptions{}, tamperCases[0].want)
 }

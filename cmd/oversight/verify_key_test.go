@@ -240,3 +240,25 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestVerifyLogAlone runs verify --log on the built-in register: it says
+// the log alone was checked, and refuses to be combined with the checks of
+// the database against the log.
+func TestVerifyLogAlone(t *testing.T) {
+	t.Parallel()
+	dir := builtinData(t)
+	out := mustRun(t, "verify", "--data", dir, "--log")
+	for _, want := range []string{"verify: OK: ", "the log alone was checked", "note: only the log was checked"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verify --log does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "tables, search index and schema match") {
+		t.Errorf("verify --log claims the tables were checked:\n%s", out)
+	}
+	for _, other := range []string{"--storage", "--tiers"} {
+		if _, stderr, err := run(t, "verify", "--data", dir, "--log", other); err == nil || !strings.Contains(stderr, "give one or the other") {
+			t.Errorf("verify --log %s: %v %s", other, err, stderr)
+		}
+	}
+}
