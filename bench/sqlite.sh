@@ -9,6 +9,11 @@
 #   DATA=DIR bash bench/sqlite.sh       # an existing one (oversight gen), left as it is
 #   BIN=path/to/oversight bash bench/sqlite.sh   # serve with another build
 #
+#   BARE=1 bash bench/sqlite.sh  # then the same pages from the bare floor server
+#                                # (sqlitecmp -bare: net/http and the same driver
+#                                # running each hand-written statement), BARE_N
+#                                # requests each (300), ONLY= a query's name
+#
 # The server projects the register's tiers before the timing starts (for a
 # new register of 100k, minutes on 2 cores). Needs sqlite3.
 set -euo pipefail
@@ -39,5 +44,17 @@ done
 # Tier filters classify as they read until no deployment is pending.
 until [ "$(sqlite3 -readonly "$DATA/oversight.db" 'SELECT count(*) FROM tier_pending')" = 0 ]; do sleep 5; done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(sqlite3 -readonly "$DATA/oversight.db" 'SELECT count(*) FROM deployments') deployments"
-"$WORK/sqlitecmp" -url "http://127.0.0.1:$PORT" -db "$DATA/oversight.db" -pid "$(cat "$WORK/serve.pid")" -n "$N"
+"$WORK/sqlitecmp" -url "http://127.0.0.1:$PORT" -db "$DATA/oversight.db" -pid "$(cat "$WORK/serve.pid")" -n "$N" -only "${ONLY:-}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${BARE:-}" ]; then
+  kill "$(cat "$WORK/serve.pid")"
+  "$WORK/sqlitecmp" -bare "127.0.0.1:$((PORT + 1))" -db "$DATA/oversight.db" >"$WORK/bare.log" 2>&1 &
+  echo $! >"$WORK/serve.pid"
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$((PORT + 1))/" && break
+    sleep 0.1
+  done
+  echo "the bare floor server (the same URI each time, no cache to miss):"
+  "$WORK/sqlitecmp" -url "http://127.0.0.1:$((PORT + 1))" -db "$DATA/oversight.db" -pid "$(cat "$WORK/serve.pid")" -n "${BARE_N:-300}" -same -only "${ONLY:-}"
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi

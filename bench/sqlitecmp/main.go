@@ -48,13 +48,23 @@ func main() {
 	pid := flag.Int("pid", 0, "the server's process id, to read its CPU time")
 	n := flag.Int("n", 30, "distinct requests, and sqlite3 runs, per query")
 	bin := flag.String("sqlite3", "sqlite3", "the sqlite3 command")
+	same := flag.Bool("same", false, "send the same URI every time, for a server without a response cache (the bare one), so that -n may pass the distinct forms a query has")
+	only := flag.String("only", "", "time only the queries whose name holds this text")
+	bare := flag.String("bare", "", "serve the bare floor server on this address instead of timing (bare.go)")
 	flag.Parse()
+	if *bare != "" && *dbFile != "" {
+		serveBare(*bare, *dbFile)
+		return
+	}
 	if *dbFile == "" || *pid == 0 {
 		log.Fatal("usage: sqlitecmp -url URL -db FILE -pid PID")
 	}
 	fmt.Printf("%-44s %10s %10s %10s %8s %8s\n", "query (page of 50)", "API wall", "API CPU", "sqlite3", "CPU/CPU", "wall/CPU")
 	var ratios []float64
 	for _, q := range queries {
+		if !strings.Contains(q.name, *only) {
+			continue
+		}
 		params := q.params + "&limit=50"
 		stmt := q.sql
 		if q.cursor {
@@ -84,7 +94,11 @@ func main() {
 		cpu0 := cpuOf(*pid)
 		for i := 1; i <= *n; i++ {
 			t := time.Now()
-			if _, err := get(*base, distinct(params, i)); err != nil {
+			uri := params
+			if !*same {
+				uri = distinct(params, i)
+			}
+			if _, err := get(*base, uri); err != nil {
 				log.Fatalf("%s: %v", q.name, err)
 			}
 			walls = append(walls, time.Since(t).Seconds())
