@@ -22,7 +22,7 @@ type value struct {
 // (of those any deployment has), read from the register.
 type values struct {
 	jurisdiction, subregion, technology, purpose, vendor, vendorHQ, status, certainty, tier, word [2]value
-	yearFrom, yearTo                                                                     int
+	yearFrom, yearTo                                                                              int
 }
 
 func (v values) String() string {
