@@ -33,6 +33,7 @@ func TestUnknownCodesRefused(t *testing.T) {
 		{"vendor=no-such-vendor", "vendor"},
 		{"vendor_hq=XX", "vendor_hq"},
 		{"technology=no_such_technology", "technology"},
+		{"purpose=no_such_purpose", "purpose"},
 		{"status=no_such_status", "status"},
 		{"certainty=no_such_certainty", "certainty"},
 		{"subregion=no_such_subregion", "subregion"},

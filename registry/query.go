@@ -36,6 +36,7 @@ type DeploymentFilter struct {
 	Vendors       []string // vendor ids, any of them in any role
 	VendorHQ      string   // headquarters country of any vendor
 	Capability    string
+	Purpose       string // one of Purposes
 	Status        string
 	Certainty     string
 	YearFrom      int // earliest dated event in [YearFrom, YearTo]

@@ -28,6 +28,7 @@ func apiVocabs() []apiVocab {
 		{"tier", params.TierNames(), []string{"tiers", "results[].tier", "tier=FRAMEWORK:TIER"}},
 		{"applicability", append(slices.Clone(rules.Applicabilities), rules.NotEncodedApplicability), []string{"results[].applicability"}},
 		enum(registry.Capabilities, "system.capabilities", "technology="),
+		enum(registry.Purposes, "system.purposes", "purpose="),
 		enum(registry.Statuses, "status.value", "status="),
 		enum(registry.Certainties, "certainty", "certainty="),
 		enum(registry.Subregions, "subregion", "subregion="),

@@ -188,7 +188,7 @@ func (s *Site) chips(q url.Values, vendors map[string]string) []chip {
 				names = append(names, countryName(strings.TrimSpace(c)))
 			}
 			v = strings.Join(names, label("filter separator", name))
-		case "subregion", "status", "certainty":
+		case "subregion", "status", "certainty", "purpose":
 			v = label(name, v)
 		case "technology":
 			v = label("capability", v)
@@ -235,6 +235,7 @@ type facetValues struct {
 	Vendors       []*registry.Vendor
 	HQ            []string
 	Technologies  []string
+	Purposes      []string
 	Statuses      []string
 	Certainties   []string
 }
@@ -262,7 +263,7 @@ func facetsOf(ctx context.Context, rd Reader) (facetValues, error) {
 	}
 	sort.Strings(f.HQ)
 	sort.Slice(f.Vendors, func(a, b int) bool { return f.Vendors[a].Name < f.Vendors[b].Name })
-	f.Technologies, f.Statuses, f.Certainties = registry.Capabilities.Values, registry.Statuses.Values, registry.Certainties.Values
+	f.Technologies, f.Purposes, f.Statuses, f.Certainties = registry.Capabilities.Values, registry.Purposes.Values, registry.Statuses.Values, registry.Certainties.Values
 	return f, err
 }
 

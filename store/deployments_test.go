@@ -19,7 +19,15 @@ func TestApplyListAndFilter(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := open(t)
-	res := apply(t, db, fixture.Set(30))
+	set := fixture.Set(30)
+	// Every fourth deployment for retail loss prevention as well, so that
+	// the purpose filter selects some and not all.
+	for i, d := range set.Deployments {
+		if i%4 == 1 {
+			d.System.Purposes = append(d.System.Purposes, "retail_loss_prevention")
+		}
+	}
+	res := apply(t, db, set)
 	if res.Created != 35 || res.Size != 35 {
 		t.Fatalf("apply: %+v, want 35 created", res)
 	}
@@ -41,6 +49,10 @@ func TestApplyListAndFilter(t *testing.T) {
 		{"either vendor in a country", registry.DeploymentFilter{Jurisdictions: []string{"PH"}, Vendors: []string{"vendor-a", "vendor-b"}}, func(d *registry.Deployment) bool { return d.Jurisdiction == "PH" }},
 		{"vendor hq", registry.DeploymentFilter{VendorHQ: "CN"}, func(d *registry.Deployment) bool { return d.Vendors[0].Vendor == "vendor-a" }},
 		{"capability", registry.DeploymentFilter{Capability: "lpr_anpr"}, func(d *registry.Deployment) bool { return d.System.Capabilities[0] == "lpr_anpr" }},
+		{"purpose", registry.DeploymentFilter{Purpose: "retail_loss_prevention"}, func(d *registry.Deployment) bool { return slices.Contains(d.System.Purposes, "retail_loss_prevention") }},
+		{"purpose and jurisdiction", registry.DeploymentFilter{Purpose: "retail_loss_prevention", Jurisdictions: []string{"PH"}}, func(d *registry.Deployment) bool {
+			return d.Jurisdiction == "PH" && slices.Contains(d.System.Purposes, "retail_loss_prevention")
+		}},
 		{"status", registry.DeploymentFilter{Status: "pilot"}, func(d *registry.Deployment) bool { return d.Status.Value == "pilot" }},
 		{"certainty", registry.DeploymentFilter{Certainty: "reported"}, func(d *registry.Deployment) bool { return d.Certainty == "reported" }},
 		{"years", registry.DeploymentFilter{YearFrom: 2012, YearTo: 2014}, func(d *registry.Deployment) bool { return d.Year() >= 2012 && d.Year() <= 2014 }},

@@ -11,9 +11,10 @@ import (
 // countable reports whether deployment_counts can answer f: whether each of
 // its conditions is one of the table's keys (jurisdiction, year, status,
 // certainty, capabilities, vendors) or an attribute of a jurisdiction or
-// vendor read beside it. Words, ids and tiers are not.
+// vendor read beside it. Words, ids, tiers and purposes are not: the
+// table's key holds no purposes (migration 023 left it as it was).
 func countable(f registry.DeploymentFilter) bool {
-	return len(registry.SearchWords(f.Q)) == 0 && f.IDs == nil && f.Tier == nil
+	return len(registry.SearchWords(f.Q)) == 0 && f.IDs == nil && f.Tier == nil && f.Purpose == ""
 }
 
 // countedTest returns the condition on a row c of deployment_counts that

@@ -9,17 +9,18 @@ import (
 
 // Facets counts the deployments a filter selects, by jurisdiction,
 // technology, status and vendor; nil under a tier filter the tier
-// projection cannot answer yet, and under words that facetWords
-// deployments or more hold: each facet keeps the words, and counting them
-// reads every deployment that holds them (at 1M synthetic deployments, a
-// search page for "city", on 197,682, did not finish in its 10 s). Each
+// projection cannot answer yet, and under words or a purpose that
+// facetWords deployments or more hold: each facet keeps the words, and
+// counting them reads every deployment that holds them (at 1M synthetic
+// deployments, a search page for "city", on 197,682, did not finish in its
+// 10 s). Each
 // facet leaves out its own filter: the count beside a country is what
 // choosing that country would give.
 //
 // A filter of the attributes deployment_counts holds (countable) is
 // answered by summing its rows, kept by every write, so that no request
-// counts the whole register; a filter of words, ids or tiers is counted by
-// four GROUP BY queries over what it selects (queriedFacets).
+// counts the whole register; a filter of words, ids, tiers or a purpose is
+// counted by four GROUP BY queries over what it selects (queriedFacets).
 func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*registry.Facets, error) {
 	if countable(f) {
 		return s.countedFacets(ctx, f)
@@ -37,6 +38,19 @@ func (s *reader) queriedFacets(ctx context.Context, f registry.DeploymentFilter)
 	if words := registry.SearchWords(f.Q); len(words) > 0 {
 		n, err := s.countTerm(ctx, s.searchTerm(words), s.d.facetWords, nil)
 		if err != nil || n >= s.d.facetWords {
+			return nil, err
+		}
+	}
+	if f.Purpose != "" {
+		// Bounded as words are: deployment_counts holds no purposes, and
+		// counting a purpose's deployments tests every deployment for it
+		// past fewMatches (at 100k, a page of /search for crowd
+		// management, on 7,556, took 1.1 s of CPU; docs/performance.md).
+		purpose, _, err := s.terms(ctx, registry.DeploymentFilter{Purpose: f.Purpose}, false, unpinned)
+		if err != nil {
+			return nil, err
+		}
+		if n, err := s.countTerm(ctx, purpose[0], s.d.facetWords, nil); err != nil || n >= s.d.facetWords {
 			return nil, err
 		}
 	}

@@ -370,6 +370,11 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 			return s.d.instr("' ' || c.capabilities || ' '", arg(" "+f.Capability+" ")) + " > 0"
 		})
 	}
+	if f.Purpose != "" {
+		// As a capability, and not counted: deployment_counts holds no
+		// purposes (countable).
+		linked("deployment_purposes l", "l.purpose", f.Purpose, freeCounted)
+	}
 	if f.Status != "" {
 		column("status", f.Status)
 	}

@@ -40,6 +40,10 @@ var (
 	// tDepCaps carries the deployment's jurisdiction and year (migration
 	// 020), which a trend table's cells of one technology are listed by.
 	tDepCaps = &table{name: "deployment_capabilities", cols: []string{"deployment_id", "capability", "jurisdiction", "year"}, owner: "deployment_id", key: 2}
+	// tDepPurposes lists each deployment's purposes (migration 023), which
+	// a list filtered by purpose reads from its index (purpose,
+	// deployment_id).
+	tDepPurposes = &table{name: "deployment_purposes", cols: []string{"deployment_id", "purpose"}, owner: "deployment_id", key: 2}
 	// tDepFinancing holds each deployment's financing entries (migration
 	// 017), entry being the place in its list, so that the money and the
 	// vendor network read the entries rather than every deployment's state.
@@ -91,7 +95,7 @@ var (
 )
 
 // allTables lists every projection table, in the order verify reports them.
-var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tDepFTS, tDepWords, tDepFacts, tRetractions}
+var allTables = []*table{tEntities, tSources, tJurisdiction, tVendors, tInstruments, tClaims, tDeployments, tDepVendors, tDepCaps, tDepPurposes, tDepFinancing, tDepFTS, tDepWords, tDepFacts, tRetractions}
 
 // kindTables lists the tables that hold rows of each kind.
 var kindTables = map[string][]*table{
@@ -99,7 +103,7 @@ var kindTables = map[string][]*table{
 	"vendor":       {tEntities, tSources, tVendors},
 	"instrument":   {tEntities, tSources, tInstruments},
 	"claim":        {tEntities, tSources, tClaims},
-	"deployment":   {tDepFTS, tDepWords, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepFinancing, tTierPending, tDepClasses}, // and tiers: deleteTiers
+	"deployment":   {tDepFTS, tDepWords, tEntities, tSources, tDeployments, tDepVendors, tDepCaps, tDepPurposes, tDepFinancing, tTierPending, tDepClasses}, // and tiers: deleteTiers
 	// A reply is found by its id, which its deployment and organisation
 	// make (registry.ReplyID).
 	"reply": {tEntities, tSources},
@@ -178,6 +182,9 @@ func projectRows(e registry.Entity, seq int64, words bool) []row {
 		}
 		for _, c := range v.System.Capabilities {
 			rows = append(rows, row{tDepCaps, []any{v.ID, c, v.Jurisdiction, year}})
+		}
+		for _, p := range v.System.Purposes {
+			rows = append(rows, row{tDepPurposes, []any{v.ID, p}})
 		}
 		for i, f := range v.Financing {
 			rows = append(rows, row{tDepFinancing, []any{v.ID, int64(i), null(f.Lender), f.Instrument, floatOrNil(f.Amount), null(f.Currency),

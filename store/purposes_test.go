@@ -64,9 +64,10 @@ func column(t testing.TB, db *DB, q string) []string {
 }
 
 // TestPurposesMigrated: a register whose search text and words were
-// written before the purposes were in them (set here as that projection
-// wrote them) holds, after migration 022, the rows the store writes now,
-// verifies clean, and finds a deployment by a word of its purposes.
+// written before the purposes were in them, and which had no table of
+// purposes (set here as that projection wrote them), holds, after
+// migrations 022 and 023, the rows the store writes now, verifies clean,
+// and finds a deployment by a word of its purposes and by its purpose.
 func TestPurposesMigrated(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -81,6 +82,8 @@ func TestPurposesMigrated(t *testing.T) {
 	two.Summary += " Revised."
 	apply(t, db, &registry.Set{Deployments: []*registry.Deployment{two}})
 	written := readSearchRows(t, db)
+	purposeRows := "SELECT deployment_id || ' ' || purpose FROM deployment_purposes ORDER BY deployment_id, purpose"
+	writtenPurposes := column(t, db, purposeRows)
 
 	undoPurposes(t, db)
 	if _, err := db.db.ExecContext(ctx, "UPDATE schema_version SET version = 21"); err != nil {
@@ -102,7 +105,14 @@ func TestPurposesMigrated(t *testing.T) {
 			t.Errorf("%s after migration 022:\n%q\nwritten by the store:\n%q", c.name, c.got, c.want)
 		}
 	}
+	if got := column(t, db, purposeRows); !slices.Equal(got, writtenPurposes) || len(got) == 0 {
+		t.Errorf("deployment_purposes after migration 023:\n%q\nwritten by the store:\n%q", got, writtenPurposes)
+	}
 	verifyOK(t, db)
+	p, err := db.Deployments(ctx, registry.DeploymentFilter{Purpose: "retail_loss_prevention"})
+	if err != nil || len(p.Items) != 1 || p.Items[0].ID != shop.ID {
+		t.Errorf("purpose retail_loss_prevention after migration 023: %d deployments, %v; want %s", len(p.Items), err, shop.ID)
+	}
 	for q, want := range map[string][]string{"retail": {shop.ID}, "loss prevention": {shop.ID}, "border": {two.ID}, "crowd management": {two.ID}} {
 		p, err := db.Deployments(ctx, registry.DeploymentFilter{Q: q})
 		if err != nil {
@@ -120,7 +130,8 @@ func TestPurposesMigrated(t *testing.T) {
 
 // undoPurposes takes db's search text and words back to what the
 // projection wrote before migration 022: no purposes in the text, their
-// words nowhere, unless the rest of the text held them. Tests that run
+// words nowhere, unless the rest of the text held them; nor the table of
+// purposes of migration 023. Tests that run
 // the migrations again on db call it before undoing earlier ones.
 func undoPurposes(t testing.TB, db *DB) {
 	t.Helper()
@@ -143,6 +154,7 @@ func undoPurposes(t testing.TB, db *DB) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	exec("DROP TABLE deployment_purposes") // migration 023
 	exec("DELETE FROM deployment_words")
 	for _, d := range ds {
 		d.System.Purposes = nil

@@ -57,6 +57,8 @@ var tamperCases = []tamperCase{
 	// which a trend table's lists of one technology are read by.
 	{name: "capability year edited", sql: "UPDATE deployment_capabilities SET year = 1999 WHERE deployment_id = (SELECT MIN(id) FROM deployments)", want: "deployment_capabilities: row not in the log", rebuildFixes: true},
 	{name: "capability jurisdiction edited", sql: "UPDATE deployment_capabilities SET jurisdiction = 'XX' WHERE deployment_id = (SELECT MAX(id) FROM deployments)", want: "deployment_capabilities: row not in the log", rebuildFixes: true},
+	{name: "purpose edited", sql: "UPDATE deployment_purposes SET purpose = 'border_control' WHERE deployment_id = (SELECT MIN(id) FROM deployments)", want: "deployment_purposes: row not in the log", rebuildFixes: true},
+	{name: "purpose deleted", sql: "DELETE FROM deployment_purposes WHERE deployment_id = (SELECT MAX(id) FROM deployments)", want: "deployment_purposes: missing", rebuildFixes: true},
 	{name: "rows swapped between deployments", sql: "UPDATE deployment_capabilities SET deployment_id = CASE WHEN deployment_id = (SELECT MIN(id) FROM deployments) THEN (SELECT MAX(id) FROM deployments) ELSE (SELECT MIN(id) FROM deployments) END WHERE deployment_id IN ((SELECT MIN(id) FROM deployments), (SELECT MAX(id) FROM deployments))", want: "deployment_capabilities", rebuildFixes: true},
 
 	// The counts kept by delta (deployment_counts): a count edited, a row

@@ -57,7 +57,7 @@ type pageRoute struct {
 }
 
 // searchQuery is what the search page reads (site.searchParams).
-var searchQuery = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q", "tier", "cursor"}
+var searchQuery = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "purpose", "status", "certainty", "year_from", "year_to", "q", "tier", "cursor"}
 
 // networkQuery is what the network, trends and who-paid pages read
 // (params.Network).
@@ -194,7 +194,7 @@ func (b *battery) pageRoutes() {
 	queryParam := func(name string) param {
 		p := param{Name: name}
 		switch name {
-		case "technology", "status", "certainty", "member":
+		case "technology", "purpose", "status", "certainty", "member":
 			p.Schema.Enum = []string{"never"} // no hostile value is one
 		case "year_from", "year_to":
 			p.Schema.Type = "integer"

@@ -44,6 +44,8 @@ func screenshotPages() []string {
 		// field answers 400, which the browser logs as an error: take it
 		// with chromium --headless --screenshot).
 		"/search?tier=th-pdpa:prohibited_unless_conditions_met",
+		// The search by purpose, its select chosen.
+		"/search?purpose=retail_loss_prevention",
 		// A law whose review notes name facts, rules and documents, in words.
 		"/frameworks/th-pdpa", "/frameworks/kr-pipa")
 }

@@ -21,8 +21,8 @@ type value struct {
 // values holds, for each filter, its most common value and its rarest
 // (of those any deployment has), read from the register.
 type values struct {
-	jurisdiction, subregion, technology, vendor, vendorHQ, status, certainty, tier, word [2]value
-	yearFrom, yearTo                                                                     int
+	jurisdiction, subregion, technology, purpose, vendor, vendorHQ, status, certainty, tier, word [2]value
+	yearFrom, yearTo                                                                              int
 }
 
 func (v values) String() string {
@@ -30,7 +30,7 @@ func (v values) String() string {
 	for _, f := range []struct {
 		name string
 		v    [2]value
-	}{{"jurisdiction", v.jurisdiction}, {"subregion", v.subregion}, {"technology", v.technology}, {"vendor", v.vendor},
+	}{{"jurisdiction", v.jurisdiction}, {"subregion", v.subregion}, {"technology", v.technology}, {"purpose", v.purpose}, {"vendor", v.vendor},
 		{"vendor_hq", v.vendorHQ}, {"status", v.status}, {"certainty", v.certainty}, {"tier", v.tier}, {"q", v.word}} {
 		fmt.Fprintf(&b, "\n  %-12s common %s (%d), rare %s (%d)", f.name, f.v[0].v, f.v[0].n, f.v[1].v, f.v[1].n)
 	}
@@ -54,6 +54,7 @@ func pickValues(ctx context.Context, file string, cls *analysis.Classifier) (val
 		{&v.jurisdiction, "SELECT jurisdiction, count(*) FROM deployments GROUP BY 1"},
 		{&v.subregion, "SELECT j.subregion, count(*) FROM deployments d JOIN jurisdictions j ON j.code = d.jurisdiction GROUP BY 1"},
 		{&v.technology, "SELECT capability, count(*) FROM deployment_capabilities GROUP BY 1"},
+		{&v.purpose, "SELECT purpose, count(*) FROM deployment_purposes GROUP BY 1"},
 		{&v.vendor, "SELECT vendor_id, count(DISTINCT deployment_id) FROM deployment_vendors GROUP BY 1"},
 		{&v.vendorHQ, "SELECT v.headquarters, count(DISTINCT dv.deployment_id) FROM deployment_vendors dv JOIN vendors v ON v.id = dv.vendor_id WHERE v.headquarters IS NOT NULL GROUP BY 1"},
 		{&v.status, "SELECT status, count(*) FROM deployments GROUP BY 1"},
@@ -180,6 +181,7 @@ func cases(v values) []filterCase {
 		}}},
 		both("subregion", v.subregion, func(f *registry.DeploymentFilter, x string) { f.Subregion = x }),
 		both("technology", v.technology, func(f *registry.DeploymentFilter, x string) { f.Capability = x }),
+		both("purpose", v.purpose, func(f *registry.DeploymentFilter, x string) { f.Purpose = x }),
 		both("vendor", v.vendor, func(f *registry.DeploymentFilter, x string) { f.Vendors = []string{x} }),
 		{{"vendors two", func(f *registry.DeploymentFilter) {
 			f.Vendors = []string{v.vendor[0].v, v.vendor[1].v}

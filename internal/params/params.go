@@ -24,7 +24,7 @@ import (
 )
 
 // Deployment lists the filters of deployment lists, exports and search.
-var Deployment = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "status", "certainty", "year_from", "year_to", "q"}
+var Deployment = []string{"jurisdiction", "subregion", "vendor", "vendor_hq", "technology", "purpose", "status", "certainty", "year_from", "year_to", "q"}
 
 // Network lists the filters of the network and trend tables: those a
 // NetworkQuery holds.
@@ -306,6 +306,7 @@ func (p *Reader) DeploymentFilter() registry.DeploymentFilter {
 		Vendors:       p.IDs("vendor", "a vendor id (see /api/v1/vendors)"),
 		VendorHQ:      p.Country("vendor_hq"),
 		Capability:    p.Enum("technology", registry.Capabilities),
+		Purpose:       p.Enum("purpose", registry.Purposes),
 		Status:        p.Enum("status", registry.Statuses),
 		Certainty:     p.Enum("certainty", registry.Certainties),
 		Q:             p.v.Get("q"),

@@ -22,7 +22,7 @@ func FuzzParams(f *testing.F) {
 		"", "jurisdiction=SG,MY&limit=10&cursor=c2ctZXhhbXBsZQ", "tier=eu-ai-act:prohibited,high_risk&as_of=2026-08-02",
 		"year_from=2020&year_to=2019", "limit=0", "limit=99999999999999999999", "cursor=%00", "cursor=_-_-",
 		"q=%ff%fe", "as_of=2026-02-30", "jurisdiction=" + "x,,", "tier=:", "tier=eu-ai-act:", "framework=a,,b",
-		"status=active&status=planned", "vendor=Not%20A%20Slug", "vendor=huawei,%20hikvision,,x", "vendor=" + strings.Repeat("a,", 60), "technology=cctv&certainty=documented",
+		"status=active&status=planned", "vendor=Not%20A%20Slug", "vendor=huawei,%20hikvision,,x", "vendor=" + strings.Repeat("a,", 60), "technology=cctv&certainty=documented", "purpose=retail_loss_prevention", "purpose=Retail_Loss_Prevention&purpose=x",
 		"subregion=oceania&vendor_hq=cn", "unknown=1", "q=" + string(make([]byte, 300)),
 	} {
 		f.Add(q, "x")
