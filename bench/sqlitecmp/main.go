@@ -76,7 +76,7 @@ func main() {
 				log.Fatalf("%s: no page after the first", q.name)
 			}
 			params += "&cursor=" + first.Next
-			stmt = strings.Replace(stmt, "/*cursor*/", "AND d.id > '"+first.Items[len(first.Items)-1].ID+"'", 1)
+			stmt = after(stmt, first.Items[len(first.Items)-1].ID)
 		}
 		// Once, for the ids to compare and to warm the server up.
 		page, err := get(*base, params)

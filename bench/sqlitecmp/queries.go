@@ -1,5 +1,7 @@
 package main
 
+import "strings"
+
 // from is the start of every hand-written statement: the current state of
 // each deployment, by its projected row.
 const from = "SELECT e.state FROM deployments d JOIN entities e ON e.kind = 'deployment' AND e.id = d.id WHERE "
@@ -39,4 +41,17 @@ var queries = []query{
 		from + "d.jurisdiction = 'IN' AND d.id IN (SELECT id FROM deployments_fts WHERE deployments_fts MATCH '\"border\"*') /*cursor*/ ORDER BY d.id LIMIT 50", false},
 	{"subregion + years, page 2", "subregion=south_asia&year_from=2015&year_to=2020",
 		from + "d.jurisdiction IN (SELECT code FROM jurisdictions WHERE subregion = 'south_asia') AND d.year BETWEEN 2015 AND 2020 /*cursor*/ ORDER BY d.id LIMIT 50", true},
+}
+
+// after returns stmt for the page after the deployment id: the cursor
+// written into the statement as a quoted literal, by the key it is ordered
+// by (the plain list reads entities alone). Bound as a parameter instead,
+// the id leaves SQLite's planner a worse plan for some (subregion + years
+// took minutes a page).
+func after(stmt, id string) string {
+	key := "d.id"
+	if !strings.Contains(stmt, "deployments d") {
+		key = "e.id"
+	}
+	return strings.Replace(stmt, "/*cursor*/", "AND "+key+" > '"+strings.ReplaceAll(id, "'", "''")+"'", 1)
 }
