@@ -15,33 +15,39 @@ import (
 // of queueing it without bound, so that the requests it accepts keep their
 // latency. Answers from the response cache do not count.
 //
-// The requests waiting are let in oldest first while the oldest has waited
-// less than standing: a burst, which the places drain in its order. Past
-// that the queue stands, the server being sent as much as it can serve or
-// more, and they are let in newest first. Oldest first, every request
-// accepted then waited as long as the queue was: at 1M deployments, offered
-// the capacity itself, the p95 of the requests accepted was the whole wait
-// (248 of 273 ms at p99; docs/performance.md). Newest first, most wait
-// little, and those left behind are shed at the end of their wait, as many
-// as before, since the places serve as many requests either way.
+// The requests waiting are let in oldest first while the queue is a burst,
+// which the places drain in its order. Once the queue has not emptied for
+// standing, the server is being sent as much as it can serve or more: then
+// they are let in newest first, and those that have waited standing are
+// shed. Oldest first, every request accepted then waited as long as the
+// queue was: at 1M deployments, offered the capacity itself, the p95 of
+// the requests accepted was the whole wait (248 of 273 ms at p99;
+// docs/performance.md). Newest first, most wait little; the places serve
+// as many requests either way, so no more are shed, only others.
 type shedder struct {
 	mu     sync.Mutex
 	places int
 	free   int       // places no request holds
 	queue  []*waiter // the requests waiting, oldest first
-	wait   time.Duration
-	retry  time.Duration
-	now    func() time.Time
+	// since is when the queue last went from empty to not, while it is
+	// not empty.
+	since time.Time
+	wait  time.Duration
+	retry time.Duration
+	now   func() time.Time
 }
 
-// standing is how long the oldest request waiting has waited when the queue
-// is taken to stand: a few of the slower requests' times.
-const standing = 20 * time.Millisecond
+// standing is how long a queue that does not empty is taken for a burst:
+// a few of the slower requests' times, and what a request waits at most
+// once the queue stands.
+const standing = 50 * time.Millisecond
 
-// A waiter is a request waiting for a place; given one, place is closed.
+// A waiter is a request waiting for a place. Its place is closed when it
+// is given one (given) or shed.
 type waiter struct {
-	since time.Time
+	at    time.Time
 	place chan struct{}
+	given bool
 }
 
 func newShedder(n int, wait, retry time.Duration) *shedder {
@@ -56,15 +62,19 @@ func (s *shedder) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		defer t.Stop()
 		select {
 		case <-wt.place:
-		case <-t.C:
-			if s.leave(wt) {
+			if !wt.given {
 				shed(w, s.retry)
 				return
 			}
-			// Given a place as the wait ended: it is served.
+		case <-t.C:
+			// Given a place as the wait ended, it is served.
+			if s.leave(wt) || !wt.given {
+				shed(w, s.retry)
+				return
+			}
 		case <-r.Context().Done():
 			// Past its deadline: answered, not left with an empty 200.
-			if !s.leave(wt) {
+			if !s.leave(wt) && wt.given {
 				s.exit()
 			}
 			shed(w, s.retry)
@@ -84,13 +94,17 @@ func (s *shedder) enter() *waiter {
 		s.free--
 		return nil
 	}
-	wt := &waiter{since: s.now(), place: make(chan struct{})}
+	now := s.now()
+	if len(s.queue) == 0 {
+		s.since = now
+	}
+	wt := &waiter{at: now, place: make(chan struct{})}
 	s.queue = append(s.queue, wt)
 	return wt
 }
 
-// leave takes wt out of the queue and says so, or says false if it was
-// given a place already, which it then holds.
+// leave takes wt out of the queue and says so, or says false if it left
+// it already: given a place, which it then holds (given), or shed.
 func (s *shedder) leave(wt *waiter) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -103,19 +117,31 @@ func (s *shedder) leave(wt *waiter) bool {
 }
 
 // exit gives the place a request held to a request waiting, the oldest or,
-// in a queue that stands, the newest; or frees it.
+// in a queue that stands, the newest, after shedding those that waited
+// standing; or frees it.
 func (s *shedder) exit() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now()
+	newest := len(s.queue) > 0 && now.Sub(s.since) >= standing
+	if newest {
+		stale := 0
+		for stale < len(s.queue) && now.Sub(s.queue[stale].at) >= standing {
+			close(s.queue[stale].place)
+			stale++
+		}
+		s.queue = slices.Delete(s.queue, 0, stale)
+	}
 	n := len(s.queue)
 	if n == 0 {
 		s.free++
 		return
 	}
 	i := 0
-	if s.now().Sub(s.queue[0].since) >= standing {
+	if newest {
 		i = n - 1
 	}
+	s.queue[i].given = true
 	close(s.queue[i].place)
 	s.queue = slices.Delete(s.queue, i, i+1)
 }
