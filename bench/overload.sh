@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Overload: measures the server's capacity on a mix of cached and uncached
-# requests, then offers twice that rate (FACTOR times it) for a minute, open
-# loop, and prints what it answered: statuses (5xx other than 503 with
-# Retry-After should be 0), the latency of the requests it accepted (p50,
-# p95, p99: all, the uncached kinds together, each kind), and its peak memory.
+# Overload: measures the server's capacity (the requests it accepts each
+# second, closed loop) on a mix of cached and uncached requests, then
+# offers twice that rate (FACTOR times it) for a minute, open loop, and
+# prints what it answered: statuses (5xx other than 503 with Retry-After
+# should be 0), the latency of the requests it accepted (p50, p95, p99:
+# all, the uncached kinds together, each kind), and its peak memory.
 #
 #   bash bench/overload.sh                    # 100k synthetic deployments
 #   SIZE=1000000 bash bench/overload.sh       # 1M (the import takes a minute)
