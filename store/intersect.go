@@ -19,13 +19,12 @@ import (
 // page's last row: about a quarter of the walk's CPU in sqlite3, and no
 // worse where the walk fills its page soon (docs/performance.md, "At
 // capacity").
-
 //
 // A word of several forms (city: city, cities) is the union of their
 // lists, merged the same way. The walk probed the word's lists for each
 // deployment of the jurisdiction: 622,000-1,168,000 steps and 110-150 ms
 // of sqlite3's CPU for a page of safe, police or city at 1M from a cursor
-// past the jurisdiction's last match, where the merge took 40 ms. SQLite
+// past the jurisdiction's last match, where the merge took 37-78 ms. SQLite
 // applies a compound's operators left to right, all of one precedence, so
 // the union comes first ((a UNION b) INTERSECT c); a union in a subquery
 // is sorted whole instead of merged, so a page of two such words keeps
