@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Overload: measures the server's capacity on a mix of cached and uncached
-# requests, then offers twice that rate (FACTOR times it) for a minute, open
-# loop, and prints what it answered: statuses (5xx other than 503 with
-# Retry-After should be 0), the latency of the requests it accepted (p50,
-# p95, p99: all, the uncached kinds together, each kind), and its peak memory.
+# Overload: measures the server's capacity (the requests it accepts each
+# second, closed loop) on a mix of cached and uncached requests, then
+# offers twice that rate (FACTOR times it) for a minute, open loop, and
+# prints what it answered: statuses (5xx other than 503 with Retry-After
+# should be 0), the latency of the requests it accepted (p50, p95, p99:
+# all, the uncached kinds together, each kind), and its peak memory.
 #
 #   bash bench/overload.sh                    # 100k synthetic deployments
 #   SIZE=1000000 bash bench/overload.sh       # 1M (the import takes a minute)
@@ -13,6 +14,8 @@
 #   SLOW=5s bash bench/overload.sh            # list each request slower than 5 s or timed out
 #   FACTOR=1 bash bench/overload.sh           # offer the capacity itself (issue 18's p99), not twice it
 #   CAP=230 bash bench/overload.sh            # skip the capacity phase: offer FACTOR × 230 req/s
+#   SEED=7 bash bench/overload.sh             # the requests' sequence (default: a new one each run)
+#   CACHED=0 bash bench/overload.sh           # no URL asked again: every request uncached (default 0.5)
 #
 # MEMLOG is bench/memwatch.sh's timeline (anonymous and file-backed memory,
 # SQLite connections), with the phases of the run marked in it.
@@ -52,17 +55,21 @@ for path in / /api/v1/index /search; do
   done
 done
 FACTOR=${FACTOR:-2}
+# Each phase asks for URLs no phase or run before asked for, so that the
+# uncached kinds are not answered from the response cache.
+SEED=${SEED:-$(( (RANDOM << 15) | RANDOM ))}
+echo "seed: $SEED"
 if [ -z "${CAP:-}" ]; then
   phase "== capacity (closed loop, 16 clients, 15 s)"
   # (Not `tee /dev/stderr`: with stderr sent to a file, tee opens it anew and
   # empties it, losing what the script printed before.)
-  CAPOUT=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s)
+  CAPOUT=$("$WORK/load" -url "$URL" -deployments "$SIZE" -rate 0 -conns 16 -for 15s -seed "$SEED" -cached "${CACHED:-0.5}")
   echo "$CAPOUT" >&2
   CAP=$(echo "$CAPOUT" | sed -n 's/^capacity: \([0-9]*\) req\/s.*/\1/p')
 fi
 RATE=$(awk -v c="$CAP" -v f="$FACTOR" 'BEGIN { printf "%d", c * f + 0.5 }')
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 phase "== load: $RATE req/s offered ($FACTOR × capacity $CAP) for $LOAD_FOR, open loop"
-"$WORK/load" -url "$URL" -deployments "$SIZE" -rate "$RATE" -for "$LOAD_FOR" -pid "$(cat "$WORK/server.pid")" -slow "${SLOW:-0}"
+"$WORK/load" -url "$URL" -deployments "$SIZE" -rate "$RATE" -for "$LOAD_FOR" -seed "$((SEED + 1))" -cached "${CACHED:-0.5}" -pid "$(cat "$WORK/server.pid")" -slow "${SLOW:-0}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); size: $SIZE deployments"

@@ -191,7 +191,7 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 		if len(witnesses) > 0 {
 			go cosignEach(ctx, db, witnesses)
 		}
-		go projectEach(ctx, db)
+		go keepUp(ctx, db)
 		if tiles != nil {
 			go fillTiles(ctx, db)
 		}
@@ -204,29 +204,6 @@ func serveCmd(fs *flag.FlagSet) runFunc {
 			shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			return srv.Shutdown(shut)
-		}
-	}
-}
-
-// projectEach writes the tiers of deployments that other processes left
-// pending (a bulk import, say), checking each time the log grows, every ten
-// seconds, until ctx is done. The server's own writes project their tiers
-// as they write.
-func projectEach(ctx context.Context, db *store.DB) {
-	var last int64 = -1
-	for {
-		if size, err := db.Size(ctx); err == nil && size != last {
-			if n, err := db.ProjectTiers(ctx); err != nil {
-				slog.Error("projecting tiers", "err", err)
-			} else if n > 0 {
-				slog.Info("projected tiers", "deployments", n)
-			}
-			last = size
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(10 * time.Second):
 		}
 	}
 }

@@ -79,7 +79,8 @@ type term struct {
 	forms []string
 	// ordered, when set, writes a query of the ids the filter selects
 	// after after, in id order from an index, for merging with others
-	// (intersect.go).
+	// (intersect.go): a compound UNION of lists for a word of several
+	// forms.
 	ordered func(arg func(any) string, after string) string
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // A word of a search among other filters (a jurisdiction, a technology, a
@@ -74,12 +75,15 @@ func wordTerm(forms []string) term {
 		return term{set: none, test: func(func(any) string) string { return "0 = 1" }, known: 0, forms: forms, free: freeList}
 	}
 	in := func(arg func(any) string) string { return "word IN " + placeholders(arg, forms) }
-	var ordered func(arg func(any) string, after string) string
-	if len(forms) == 1 {
-		// One list, in id order; several would need merging first.
-		ordered = func(arg func(any) string, after string) string {
-			return "SELECT deployment_id FROM deployment_words WHERE word = " + arg(forms[0]) + " AND deployment_id > " + arg(after)
+	// Each form's list in id order; several are merged by a compound
+	// UNION, which intersect.go puts first of its compound.
+	ordered := func(arg func(any) string, after string) string {
+		from := arg(after)
+		arms := make([]string, len(forms))
+		for i, f := range forms {
+			arms[i] = "SELECT deployment_id FROM deployment_words WHERE word = " + arg(f) + " AND deployment_id > " + from
 		}
+		return strings.Join(arms, " UNION ")
 	}
 	return term{
 		set: func(arg func(any) string) string {

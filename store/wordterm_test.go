@@ -23,14 +23,22 @@ func TestWordsAmongFilters(t *testing.T) {
 	for _, c := range []struct {
 		f     registry.DeploymentFilter
 		merge bool // the lists merged
+		union bool // a word's forms' lists merged first
 	}{
-		{registry.DeploymentFilter{Q: "harb", Jurisdictions: []string{"PK"}}, true},
-		{registry.DeploymentFilter{Q: "metro synthetic", Jurisdictions: []string{"KZ"}, Certainty: "reported"}, true},
-		{registry.DeploymentFilter{Q: "metro", Jurisdictions: []string{"PK"}, Status: "zzz"}, true}, // no deployment has the status
-		{registry.DeploymentFilter{Q: "metro", Vendors: []string{"vendor-a"}}, false},               // no deployment holds both
-		{registry.DeploymentFilter{Q: "river", Jurisdictions: []string{"PH", "KZ"}, Certainty: "documented"}, false},
-		{registry.DeploymentFilter{Q: "zzz", Jurisdictions: []string{"PK"}}, false}, // no word of the register: no list read
-		{registry.DeploymentFilter{Q: "airport synth"}, true},                       // two words, each a list
+		{registry.DeploymentFilter{Q: "harb", Jurisdictions: []string{"PK"}}, true, false},
+		{registry.DeploymentFilter{Q: "metro synthetic", Jurisdictions: []string{"KZ"}, Certainty: "reported"}, true, false},
+		{registry.DeploymentFilter{Q: "metro", Jurisdictions: []string{"PK"}, Status: "zzz"}, true, false}, // no deployment has the status
+		{registry.DeploymentFilter{Q: "metro", Vendors: []string{"vendor-a"}}, false, false},               // no deployment holds both
+		{registry.DeploymentFilter{Q: "river", Jurisdictions: []string{"PH", "KZ"}, Certainty: "documented"}, false, false},
+		{registry.DeploymentFilter{Q: "zzz", Jurisdictions: []string{"PK"}}, false, false}, // no word of the register: no list read
+		{registry.DeploymentFilter{Q: "airport synth"}, true, false},                       // two words, each a list
+		// Words of several forms (r: real, record, river; s: summit,
+		// synthetic): one is merged as the union of its lists, first;
+		// two are walked.
+		{registry.DeploymentFilter{Q: "r", Jurisdictions: []string{"PK"}}, true, true},
+		{registry.DeploymentFilter{Q: "metro r", Jurisdictions: []string{"KZ"}}, true, true},
+		{registry.DeploymentFilter{Q: "ri s", Jurisdictions: []string{"PH"}, Certainty: "documented"}, true, true},
+		{registry.DeploymentFilter{Q: "r s", Jurisdictions: []string{"PH"}}, false, false},
 	} {
 		f := c.f
 		var got [2][]string
@@ -48,6 +56,12 @@ func TestWordsAmongFilters(t *testing.T) {
 				merged := slices.ContainsFunc(stmts, func(s Statement) bool { return strings.Contains(s.SQL, " INTERSECT ") })
 				if words && merged != c.merge {
 					t.Fatalf("%+v: merged %v, want %v: the page runs %v", f, merged, c.merge, stmts)
+				}
+				union := slices.ContainsFunc(stmts, func(s Statement) bool {
+					return strings.Contains(s.SQL, " UNION SELECT deployment_id FROM deployment_words WHERE word")
+				})
+				if words && c.merge && union != c.union {
+					t.Fatalf("%+v: a union of forms %v, want %v: the page runs %v", f, union, c.union, stmts)
 				}
 				if !words && !fts {
 					t.Fatalf("%+v: read from the full-text index, the page runs %v", f, stmts)

@@ -170,7 +170,7 @@ func TestFlightNotShared(t *testing.T) {
 // 503 with Retry-After, not left with an empty 200.
 func TestShedPastDeadline(t *testing.T) {
 	sh := newShedder(1, time.Hour, 3*time.Second)
-	sh.slots <- struct{}{} // every place taken
+	sh.enter() // every place taken
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	rec := httptest.NewRecorder()

@@ -67,11 +67,16 @@ const (
 )
 
 // readers is how many requests read the register at once. Reads are CPU
-// bound (SQLite in process, classification), so two per core keep the
-// cores busy; more only share them thinner. At 1M deployments under twice
+// bound (SQLite in process, classification, a file the page cache holds),
+// so one per core keeps the cores busy; more only share them thinner, and
+// a slow request then takes longer still. At 1M deployments under twice
 // its capacity, four per core served 35 requests/s with a p99 of 7.5 s,
-// two per core 53/s with a p99 of 2.4 s (docs/performance.md).
-var readers = 2 * runtime.GOMAXPROCS(0)
+// two per core 53/s with a p99 of 2.4 s; offered its capacity (7 Dec), two
+// per core accepted 793-894 requests/s with a p99 of 65-66 ms, one per
+// core 966-1,069/s with 51 ms (docs/performance.md, "At capacity, 1M, 7
+// Dec"). A register larger than the memory would wait on the disk, and
+// want more.
+var readers = runtime.GOMAXPROCS(0)
 
 type server struct {
 	reg    Register

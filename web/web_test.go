@@ -224,7 +224,7 @@ func TestShedding(t *testing.T) {
 	first := httptest.NewRecorder()
 	done := make(chan struct{})
 	go func() { sh.serve(first, httptest.NewRequest("GET", "/", nil), slow); close(done) }()
-	for len(sh.slots) == 0 {
+	for held, _ := sh.busy(); held == 0; held, _ = sh.busy() {
 		time.Sleep(time.Millisecond)
 	}
 	shedRec := httptest.NewRecorder()
