@@ -13,9 +13,8 @@ import (
 // facetWords deployments or more hold: each facet keeps the words, and
 // counting them reads every deployment that holds them (at 1M synthetic
 // deployments, a search page for "city", on 197,682, did not finish in its
-// 10 s). Each
-// facet leaves out its own filter: the count beside a country is what
-// choosing that country would give.
+// 10 s). Each facet leaves out its own filter: the count beside a country
+// is what choosing that country would give.
 //
 // A filter of the attributes deployment_counts holds (countable) is
 // answered by summing its rows, kept by every write, so that no request

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -55,8 +54,10 @@ func (s *reader) intersectPlan(terms []term) (plan, bool) {
 		return plan{}, false
 	}
 	// The union first, where its operator applies to its own lists alone.
-	terms = slices.Clone(terms)
-	slices.SortStableFunc(terms, func(a, b term) int { return cmp.Compare(min(len(b.forms), 2), min(len(a.forms), 2)) })
+	if i := slices.IndexFunc(terms, func(t term) bool { return len(t.forms) > 1 }); i > 0 {
+		terms = slices.Clone(terms)
+		terms[0], terms[i] = terms[i], terms[0]
+	}
 	return plan{key: s.pin()("d.id"), from: func(arg func(any) string, after string, n int) string {
 		lists := make([]string, len(terms))
 		for i, t := range terms {

@@ -27,10 +27,9 @@ import (
 // the accepted fell under 80 ms, and at equal rates fewer were shed than
 // before (docs/performance.md, "At capacity, 1M, 7 Dec").
 type shedder struct {
-	mu     sync.Mutex
-	places int
-	free   int       // places no request holds
-	queue  []*waiter // the requests waiting, oldest first
+	mu    sync.Mutex
+	free  int       // places no request holds
+	queue []*waiter // the requests waiting, oldest first
 	// since is when the queue last went from empty to not, while it is
 	// not empty.
 	since time.Time
@@ -56,7 +55,7 @@ type waiter struct {
 }
 
 func newShedder(n int, wait, retry time.Duration) *shedder {
-	return &shedder{places: n, free: n, wait: wait, retry: retry, now: time.Now}
+	return &shedder{free: n, wait: wait, retry: retry, now: time.Now}
 }
 
 // serve runs next if a place frees up within the wait, and sheds the
@@ -149,14 +148,6 @@ func (s *shedder) exit() {
 	s.queue[i].given = true
 	close(s.queue[i].place)
 	s.queue = slices.Delete(s.queue, i, i+1)
-}
-
-// busy says how many places requests hold, and how many requests wait for
-// one.
-func (s *shedder) busy() (holding, waiting int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.places - s.free, len(s.queue)
 }
 
 // shed answers 503 with Retry-After in whole seconds.

@@ -45,7 +45,7 @@ func TestShedOrder(t *testing.T) {
 	if !closed(c) || c.given {
 		t.Fatal("c, waiting standing in a queue that stood, was not shed")
 	}
-	if held, waiting := sh.busy(); held != 0 || waiting != 0 {
+	if held, waiting := busy(sh, 1); held != 0 || waiting != 0 {
 		t.Fatalf("after all: %d places held, %d waiting; want none", held, waiting)
 	}
 }
@@ -58,4 +58,12 @@ func closed(w *waiter) bool {
 	default:
 		return false
 	}
+}
+
+// busy says how many of a shedder's places requests hold, and how many
+// requests wait for one.
+func busy(s *shedder, places int) (held, waiting int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return places - s.free, len(s.queue)
 }

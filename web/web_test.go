@@ -224,7 +224,7 @@ func TestShedding(t *testing.T) {
 	first := httptest.NewRecorder()
 	done := make(chan struct{})
 	go func() { sh.serve(first, httptest.NewRequest("GET", "/", nil), slow); close(done) }()
-	for held, _ := sh.busy(); held == 0; held, _ = sh.busy() {
+	for held, _ := busy(sh, 1); held == 0; held, _ = busy(sh, 1) {
 		time.Sleep(time.Millisecond)
 	}
 	shedRec := httptest.NewRecorder()

@@ -45,6 +45,7 @@ func main() {
 	pid := flag.Int("pid", 0, "the server's process id, to read its peak resident memory")
 	timeout := flag.Duration("timeout", 10*time.Second, "a request not answered by then counts as a timeout")
 	slow := flag.Duration("slow", 0, "print each request that takes longer than this or times out, with when it was sent (0: none)")
+	only := flag.String("only", "", "send only requests of this kind, as the results name it (\"search page\", say), drawn from the same mix")
 	seed := flag.Uint64("seed", 1, "the requests' random sequence: a run with another seed asks for URLs a run before did not (its answers are not in the response cache)")
 	flag.Parse()
 	u, err := url.Parse(*base)
@@ -52,7 +53,13 @@ func main() {
 		log.Fatalf("-url %s: must be a server on loopback", *base)
 	}
 	client := &http.Client{Timeout: *timeout, Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 1024}}
-	mix := &mix{n: *n, cached: *cached}
+	if *only != "" && !slices.Contains(kinds(), *only) {
+		log.Fatalf("-only %q: not a kind of request; one of %q", *only, kinds())
+	}
+	if *only == cachedKind && *cached <= 0 || *only != "" && *only != cachedKind && *cached >= 1 {
+		log.Fatalf("-only %q with -cached %g: the mix holds no such request", *only, *cached)
+	}
+	mix := &mix{n: *n, cached: *cached, only: *only}
 	res := results{slow: *slow}
 	ctx, cancel := context.WithTimeout(context.Background(), *dur)
 	defer cancel()
@@ -108,6 +115,7 @@ func loopback(host string) bool {
 type mix struct {
 	n      int
 	cached float64
+	only   string // a kind (kindOf) to keep, the others drawn and dropped
 }
 
 var (
@@ -119,6 +127,15 @@ var (
 )
 
 func (m *mix) next(r *rand.Rand) string {
+	for {
+		if p := m.draw(r); m.only == "" || kindOf(p) == m.only {
+			return p
+		}
+	}
+}
+
+// draw is one request of the mix.
+func (m *mix) draw(r *rand.Rand) string {
 	if r.Float64() < m.cached {
 		return hot[r.IntN(len(hot))]
 	}
@@ -229,14 +246,7 @@ func kindOf(path string) string {
 	if slices.Contains(hot, path) {
 		return cachedKind
 	}
-	for _, k := range []struct{ prefix, name string }{
-		{"/deployments/", "deployment page"},
-		{"/api/v1/deployments?jurisdiction=", "API list, filtered"},
-		{"/api/v1/deployments?limit=50&cursor=", "API list, a cursor"},
-		{"/api/v1/deployments?q=", "API search"},
-		{"/search?", "search page"},
-		{"/api/v1/index?", "index at a date"},
-	} {
+	for _, k := range prefixKinds {
 		if strings.HasPrefix(path, k.prefix) {
 			return k.name
 		}
@@ -245,6 +255,26 @@ func kindOf(path string) string {
 		return "classification at a date"
 	}
 	return "API deployment"
+}
+
+// prefixKinds names the kinds of request told apart by how their path
+// starts.
+var prefixKinds = []struct{ prefix, name string }{
+	{"/deployments/", "deployment page"},
+	{"/api/v1/deployments?jurisdiction=", "API list, filtered"},
+	{"/api/v1/deployments?limit=50&cursor=", "API list, a cursor"},
+	{"/api/v1/deployments?q=", "API search"},
+	{"/search?", "search page"},
+	{"/api/v1/index?", "index at a date"},
+}
+
+// kinds lists every kind kindOf names.
+func kinds() []string {
+	out := []string{cachedKind, "classification at a date", "API deployment"}
+	for _, k := range prefixKinds {
+		out = append(out, k.name)
+	}
+	return out
 }
 
 func (res *results) print() {
