@@ -15,36 +15,48 @@ import (
 // of queueing it without bound, so that the requests it accepts keep their
 // latency. Answers from the response cache do not count.
 //
-// The requests waiting are let in oldest first while the queue is a burst,
-// which the places drain in its order. Once the queue has not emptied for
-// standing, the server is being sent as much as it can serve or more: then
-// they are let in newest first, and those that have waited standing are
-// shed. Oldest first, every request accepted then waited as long as the
-// queue was: at 1M deployments, offered the capacity itself, the p95 of
-// the requests accepted was the whole wait (248 of 273 ms at p99;
-// docs/performance.md). Newest first, most wait little, and those left
-// behind are shed at standing rather than served late: at 1M, the p99 of
-// the accepted fell under 80 ms, and at equal rates fewer were shed than
-// before (docs/performance.md, "At capacity, 1M, 7 Dec").
+// The requests waiting are let in oldest first while the places, at the
+// pace they have been freeing, would let the whole queue in within burst:
+// each then waits little, and none is shed. A queue longer than that is
+// more than the server serves in time: then they are let in newest first,
+// and those that have waited standing are shed. Oldest first, every
+// request accepted would wait as long as the queue was: at 1M deployments,
+// offered the capacity itself, the p95 of the requests accepted was the
+// whole wait (248 of 273 ms at p99; docs/performance.md). Newest first,
+// most wait little, and those left behind are shed at standing rather than
+// served late. The queue's length, not how long it has been waiting, says
+// which: a fixed number of clients each sending its next request as the
+// last is answered keep a queue that never empties but drains in a few
+// milliseconds, and newest first would starve its oldest into being shed
+// (a fifth of sixteen clients' requests at 100k; docs/performance.md,
+// "Sixteen clients, none shed").
 type shedder struct {
-	mu    sync.Mutex
-	free  int       // places no request holds
-	queue []*waiter // the requests waiting, oldest first
-	// since is when the queue last went from empty to not, while it is
-	// not empty.
-	since time.Time
+	mu     sync.Mutex
+	places int
+	free   int       // places no request holds
+	queue  []*waiter // the requests waiting, oldest first
+	// held is how long a request has held a place, a moving average of
+	// the requests served.
+	held  time.Duration
 	wait  time.Duration // the longest a request waits, in a burst
 	retry time.Duration // what Retry-After tells a shed client
 	now   func() time.Time
 }
 
-// standing is how long a queue that does not empty is taken for a burst:
-// a few of the slower requests' times, and what a request waits at most
-// once the queue stands. At 1M deployments 50 ms shed 4-11% of the
-// requests at 300-400 uncached a second, 100 ms let the p99 of the
-// accepted reach 91-94 ms; 75 ms shed 4-7% with a p99 of 67-78 ms
-// (docs/performance.md, "At capacity, 1M, 7 Dec").
+// burst is the longest a queue may take to be let in, at the pace places
+// have been freeing, and still be let in oldest first.
+const burst = 30 * time.Millisecond
+
+// standing is what a request waits at most once the queue is longer than
+// a burst: a few of the slower requests' times. At 1M deployments 50 ms
+// shed 4-11% of the requests at 300-400 uncached a second, 100 ms let the
+// p99 of the accepted reach 91-94 ms; 75 ms shed 4-7% with a p99 of 67-78
+// ms (docs/performance.md, "At capacity, 1M, 7 Dec").
 const standing = 75 * time.Millisecond
+
+// heldWeight is the weight of the latest request in held: 1/16, enough to
+// follow a change of load within a few dozen requests.
+const heldWeight = 16
 
 // A waiter is a request waiting for a place. Its place is closed when it
 // is given one (given) or shed.
@@ -55,7 +67,7 @@ type waiter struct {
 }
 
 func newShedder(n int, wait, retry time.Duration) *shedder {
-	return &shedder{free: n, wait: wait, retry: retry, now: time.Now}
+	return &shedder{places: n, free: n, wait: wait, retry: retry, now: time.Now}
 }
 
 // serve runs next if a place frees up within the wait, and sheds the
@@ -79,13 +91,14 @@ func (s *shedder) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		case <-r.Context().Done():
 			// Past its deadline: answered, not left with an empty 200.
 			if !s.leave(wt) && wt.given {
-				s.exit()
+				s.exit(0)
 			}
 			shed(w, s.retry)
 			return
 		}
 	}
-	defer s.exit()
+	start := s.now()
+	defer func() { s.exit(s.now().Sub(start)) }()
 	next.ServeHTTP(w, r)
 }
 
@@ -98,11 +111,7 @@ func (s *shedder) enter() *waiter {
 		s.free--
 		return nil
 	}
-	now := s.now()
-	if len(s.queue) == 0 {
-		s.since = now
-	}
-	wt := &waiter{at: now, place: make(chan struct{})}
+	wt := &waiter{at: s.now(), place: make(chan struct{})}
 	s.queue = append(s.queue, wt)
 	return wt
 }
@@ -120,14 +129,18 @@ func (s *shedder) leave(wt *waiter) bool {
 	return true
 }
 
-// exit gives the place a request held to a request waiting, the oldest or,
-// in a queue that stands, the newest, after shedding those that waited
-// standing; or frees it.
-func (s *shedder) exit() {
+// exit gives back a place a request held for took (0: given a place it did
+// not use) to a request waiting, the oldest or, in a queue longer than a
+// burst, the newest, after shedding those that waited standing; or frees
+// it.
+func (s *shedder) exit(took time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if took > 0 {
+		s.held += (took - s.held) / heldWeight
+	}
 	now := s.now()
-	newest := len(s.queue) > 0 && now.Sub(s.since) >= standing
+	newest := s.behind() > burst
 	if newest {
 		stale := 0
 		for stale < len(s.queue) && now.Sub(s.queue[stale].at) >= standing {
@@ -148,6 +161,12 @@ func (s *shedder) exit() {
 	s.queue[i].given = true
 	close(s.queue[i].place)
 	s.queue = slices.Delete(s.queue, i, i+1)
+}
+
+// behind is how long the places, each held as long as requests have held
+// one, would take to let in the whole queue. s.mu is held.
+func (s *shedder) behind() time.Duration {
+	return time.Duration(len(s.queue)) * s.held / time.Duration(s.places)
 }
 
 // shed answers 503 with Retry-After in whole seconds.

@@ -6,47 +6,86 @@ import (
 )
 
 // TestShedOrder: a place freed goes to the request that has waited
-// longest while the queue is a burst, and, once the queue has not emptied
-// for standing, to the newest, those that waited standing being shed; a
-// request that leaves the queue is not given one, and the places all come
-// back free.
+// longest while the queue is one the places let in within a burst, however
+// long it has not emptied; in a longer queue, to the newest, those that
+// waited standing being shed; a request that leaves the queue is not given
+// one, and the places all come back free.
 func TestShedOrder(t *testing.T) {
 	sh := newShedder(1, time.Hour, 3*time.Second)
 	clock := time.Unix(0, 0)
 	sh.now = func() time.Time { return clock }
+	given := func(w *waiter) bool { return closed(w) && w.given }
 	if sh.enter() != nil {
 		t.Fatal("the free place not taken at once")
 	}
+	// Clients that each send the next request as the last is answered:
+	// the queue never empties, but drains in a few milliseconds.
+	sh.held = 2 * time.Millisecond
+	var queue []*waiter
+	for range 5 {
+		queue = append(queue, sh.enter())
+	}
+	for i := range 20 {
+		clock = clock.Add(standing)
+		sh.exit(2 * time.Millisecond)
+		if !given(queue[i]) {
+			t.Fatalf("a short queue, request %d: not given the place freed, oldest first", i)
+		}
+		for _, w := range queue[i+1:] {
+			if closed(w) {
+				t.Fatalf("a short queue, request %d: a later one given a place or shed", i)
+			}
+		}
+		queue = append(queue, sh.enter())
+	}
+	for _, w := range queue[20:] {
+		if !sh.leave(w) {
+			t.Fatal("leave: a request still waiting was not in the queue")
+		}
+	}
+	// Requests that hold the place 20 ms, three waiting: 60 ms to let
+	// them all in, more than a burst.
+	sh.held = 20 * time.Millisecond
 	a := sh.enter()
-	clock = clock.Add(time.Millisecond)
+	clock = clock.Add(standing / 2)
 	b := sh.enter()
-	clock = clock.Add(time.Millisecond)
+	clock = clock.Add(standing / 2)
 	c := sh.enter()
-	given := func(w *waiter) bool { return closed(w) && w.given }
-	sh.exit() // the oldest, a, has waited 2 ms
-	if !given(a) || given(b) || given(c) {
-		t.Fatalf("in a burst: given a %v, b %v, c %v; want a alone", given(a), given(b), given(c))
+	sh.exit(20 * time.Millisecond)
+	if !closed(a) || a.given || closed(b) || !given(c) {
+		t.Fatalf("a long queue: a shed %v, b closed %v, c given %v; want a, which waited standing, shed, and c, the newest, given",
+			closed(a) && !a.given, closed(b), given(c))
 	}
-	clock = clock.Add(standing - 3*time.Millisecond)
-	d := sh.enter()
-	clock = clock.Add(time.Millisecond)
-	e := sh.enter()
-	clock = clock.Add(time.Millisecond)
-	sh.exit() // a is done; the queue has not emptied for standing: b waited standing, c 1 ms less
-	if !closed(b) || b.given || closed(c) || closed(d) || !given(e) {
-		t.Fatalf("in a standing queue: b shed %v, c %v, d %v, e given %v; want b shed and e, the newest, given",
-			closed(b) && !b.given, closed(c), closed(d), given(e))
-	}
-	if sh.leave(b) || !sh.leave(d) || sh.leave(e) {
-		t.Fatal("leave: d was waiting, b and e were not")
+	if sh.leave(a) || sh.leave(c) {
+		t.Fatal("leave: a and c had left the queue")
 	}
 	clock = clock.Add(time.Millisecond)
-	sh.exit() // e is done: c is left alone, and has now waited standing
-	if !closed(c) || c.given {
-		t.Fatal("c, waiting standing in a queue that stood, was not shed")
+	sh.exit(20 * time.Millisecond) // b alone waits: within a burst, it is let in
+	if !given(b) {
+		t.Fatal("b, alone in the queue, was not given the place")
 	}
+	sh.exit(20 * time.Millisecond)
 	if held, waiting := busy(sh, 1); held != 0 || waiting != 0 {
 		t.Fatalf("after all: %d places held, %d waiting; want none", held, waiting)
+	}
+}
+
+// TestShedHeld: the time a place is held is a moving average of the
+// requests served; a place given and not used does not count.
+func TestShedHeld(t *testing.T) {
+	sh := newShedder(2, time.Hour, time.Second)
+	for range 200 {
+		sh.enter()
+		sh.exit(8 * time.Millisecond)
+	}
+	if sh.held < 7*time.Millisecond || sh.held > 8*time.Millisecond {
+		t.Fatalf("after 200 requests of 8 ms: held %v", sh.held)
+	}
+	before := sh.held
+	sh.enter()
+	sh.exit(0)
+	if sh.held != before {
+		t.Fatalf("a place not used moved held from %v to %v", before, sh.held)
 	}
 }
 
