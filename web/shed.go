@@ -15,26 +15,34 @@ import (
 // of queueing it without bound, so that the requests it accepts keep their
 // latency. Answers from the response cache do not count.
 //
-// The requests waiting are let in oldest first while the places, at the
-// pace they have been freeing, would let the whole queue in within burst:
-// each then waits little, and none is shed. A queue longer than that is
-// more than the server serves in time: then they are let in newest first,
-// and those that have waited standing are shed. Oldest first, every
-// request accepted would wait as long as the queue was: at 1M deployments,
-// offered the capacity itself, the p95 of the requests accepted was the
-// whole wait (248 of 273 ms at p99; docs/performance.md). Newest first,
-// most wait little, and those left behind are shed at standing rather than
-// served late. The queue's length, not how long it has been waiting, says
-// which: a fixed number of clients each sending its next request as the
-// last is answered keep a queue that never empties but drains in a few
-// milliseconds, and newest first would starve its oldest into being shed
-// (a fifth of sixteen clients' requests at 100k; docs/performance.md,
-// "Sixteen clients, none shed").
+// The requests waiting are let in oldest first while the queue is a burst,
+// which the places drain in its order. Once the queue has not emptied for
+// standing, the server is being sent as much as it can serve or more: then
+// they are let in newest first, and those that have waited standing are
+// shed. Oldest first, every request accepted then waited as long as the
+// queue was: at 1M deployments, offered the capacity itself, the p95 of
+// the requests accepted was the whole wait (248 of 273 ms at p99;
+// docs/performance.md). Newest first, most wait little, and those left
+// behind are shed at standing rather than served late: at 1M, the p99 of
+// the accepted fell under 80 ms, and at equal rates fewer were shed than
+// before (docs/performance.md, "At capacity, 1M, 7 Dec").
+//
+// A queue can stand and yet be short: a fixed number of clients, each
+// sending its next request as the last is answered, keep it from emptying
+// though the places drain it in milliseconds. Newest first would leave its
+// oldest to be shed, a fifth of sixteen clients' requests at 100k, all of
+// which the server had time for. So while the places, at the pace they
+// have been freeing, would let the whole queue in within rescue, the
+// oldest is let in once it has waited rescue, before it would be shed
+// (docs/performance.md, "A short queue that stands").
 type shedder struct {
 	mu     sync.Mutex
 	places int
 	free   int       // places no request holds
 	queue  []*waiter // the requests waiting, oldest first
+	// since is when the queue last went from empty to not, while it is
+	// not empty.
+	since time.Time
 	// held is how long a request has held a place, a moving average of
 	// the requests served.
 	held  time.Duration
@@ -43,16 +51,19 @@ type shedder struct {
 	now   func() time.Time
 }
 
-// burst is the longest a queue may take to be let in, at the pace places
-// have been freeing, and still be let in oldest first.
-const burst = 30 * time.Millisecond
-
-// standing is what a request waits at most once the queue is longer than
-// a burst: a few of the slower requests' times. At 1M deployments 50 ms
-// shed 4-11% of the requests at 300-400 uncached a second, 100 ms let the
-// p99 of the accepted reach 91-94 ms; 75 ms shed 4-7% with a p99 of 67-78
-// ms (docs/performance.md, "At capacity, 1M, 7 Dec").
+// standing is how long a queue that does not empty is taken for a burst:
+// a few of the slower requests' times, and what a request waits at most
+// once the queue stands. At 1M deployments 50 ms shed 4-11% of the
+// requests at 300-400 uncached a second, 100 ms let the p99 of the
+// accepted reach 91-94 ms; 75 ms shed 4-7% with a p99 of 67-78 ms
+// (docs/performance.md, "At capacity, 1M, 7 Dec").
 const standing = 75 * time.Millisecond
+
+// rescue is how long the oldest request of a short standing queue waits
+// before it is let in, and how short the queue must be: the places let
+// it all in within rescue. Half of standing, so that it is let in well
+// before it would be shed.
+const rescue = standing / 2
 
 // heldWeight is the weight of the latest request in held: 1/16, enough to
 // follow a change of load within a few dozen requests.
@@ -111,7 +122,11 @@ func (s *shedder) enter() *waiter {
 		s.free--
 		return nil
 	}
-	wt := &waiter{at: s.now(), place: make(chan struct{})}
+	now := s.now()
+	if len(s.queue) == 0 {
+		s.since = now
+	}
+	wt := &waiter{at: now, place: make(chan struct{})}
 	s.queue = append(s.queue, wt)
 	return wt
 }
@@ -130,9 +145,10 @@ func (s *shedder) leave(wt *waiter) bool {
 }
 
 // exit gives back a place a request held for took (0: given a place it did
-// not use) to a request waiting, the oldest or, in a queue longer than a
-// burst, the newest, after shedding those that waited standing; or frees
-// it.
+// not use) to a request waiting: the oldest while the queue is a burst; in
+// a queue that stands, after shedding those that waited standing, the
+// newest, or the oldest if it has waited rescue and the queue is short
+// (behind); or frees it.
 func (s *shedder) exit(took time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -140,8 +156,8 @@ func (s *shedder) exit(took time.Duration) {
 		s.held += (took - s.held) / heldWeight
 	}
 	now := s.now()
-	newest := s.behind() > burst
-	if newest {
+	stands := len(s.queue) > 0 && now.Sub(s.since) >= standing
+	if stands {
 		stale := 0
 		for stale < len(s.queue) && now.Sub(s.queue[stale].at) >= standing {
 			close(s.queue[stale].place)
@@ -155,7 +171,7 @@ func (s *shedder) exit(took time.Duration) {
 		return
 	}
 	i := 0
-	if newest {
+	if stands && (now.Sub(s.queue[0].at) < rescue || s.behind() > rescue) {
 		i = n - 1
 	}
 	s.queue[i].given = true

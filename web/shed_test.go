@@ -6,67 +6,113 @@ import (
 )
 
 // TestShedOrder: a place freed goes to the request that has waited
-// longest while the queue is one the places let in within a burst, however
-// long it has not emptied; in a longer queue, to the newest, those that
-// waited standing being shed; a request that leaves the queue is not given
-// one, and the places all come back free.
+// longest while the queue is a burst, and, once the queue has not emptied
+// for standing and is long, to the newest, those that waited standing
+// being shed; a request that leaves the queue is not given one, and the
+// places all come back free.
 func TestShedOrder(t *testing.T) {
 	sh := newShedder(1, time.Hour, 3*time.Second)
 	clock := time.Unix(0, 0)
 	sh.now = func() time.Time { return clock }
-	given := func(w *waiter) bool { return closed(w) && w.given }
+	sh.held = 20 * time.Millisecond // each request holds the place 20 ms
 	if sh.enter() != nil {
 		t.Fatal("the free place not taken at once")
 	}
-	// Clients that each send the next request as the last is answered:
-	// the queue never empties, but drains in a few milliseconds.
-	sh.held = 2 * time.Millisecond
-	var queue []*waiter
-	for range 5 {
-		queue = append(queue, sh.enter())
-	}
-	for i := range 20 {
-		clock = clock.Add(standing)
-		sh.exit(2 * time.Millisecond)
-		if !given(queue[i]) {
-			t.Fatalf("a short queue, request %d: not given the place freed, oldest first", i)
-		}
-		for _, w := range queue[i+1:] {
-			if closed(w) {
-				t.Fatalf("a short queue, request %d: a later one given a place or shed", i)
-			}
-		}
-		queue = append(queue, sh.enter())
-	}
-	for _, w := range queue[20:] {
-		if !sh.leave(w) {
-			t.Fatal("leave: a request still waiting was not in the queue")
-		}
-	}
-	// Requests that hold the place 20 ms, three waiting: 60 ms to let
-	// them all in, more than a burst.
-	sh.held = 20 * time.Millisecond
 	a := sh.enter()
-	clock = clock.Add(standing / 2)
+	clock = clock.Add(time.Millisecond)
 	b := sh.enter()
-	clock = clock.Add(standing / 2)
+	clock = clock.Add(time.Millisecond)
 	c := sh.enter()
-	sh.exit(20 * time.Millisecond)
-	if !closed(a) || a.given || closed(b) || !given(c) {
-		t.Fatalf("a long queue: a shed %v, b closed %v, c given %v; want a, which waited standing, shed, and c, the newest, given",
-			closed(a) && !a.given, closed(b), given(c))
+	given := func(w *waiter) bool { return closed(w) && w.given }
+	sh.exit(20 * time.Millisecond) // the oldest, a, has waited 2 ms
+	if !given(a) || given(b) || given(c) {
+		t.Fatalf("in a burst: given a %v, b %v, c %v; want a alone", given(a), given(b), given(c))
 	}
-	if sh.leave(a) || sh.leave(c) {
-		t.Fatal("leave: a and c had left the queue")
+	clock = clock.Add(standing - 3*time.Millisecond)
+	d := sh.enter()
+	clock = clock.Add(time.Millisecond)
+	e := sh.enter()
+	clock = clock.Add(time.Millisecond)
+	// a is done; the queue has not emptied for standing, and its four
+	// would take 80 ms to let in: b waited standing, c 1 ms less.
+	sh.exit(20 * time.Millisecond)
+	if !closed(b) || b.given || closed(c) || closed(d) || !given(e) {
+		t.Fatalf("in a standing queue: b shed %v, c %v, d %v, e given %v; want b shed and e, the newest, given",
+			closed(b) && !b.given, closed(c), closed(d), given(e))
+	}
+	if sh.leave(b) || !sh.leave(d) || sh.leave(e) {
+		t.Fatal("leave: d was waiting, b and e were not")
 	}
 	clock = clock.Add(time.Millisecond)
-	sh.exit(20 * time.Millisecond) // b alone waits: within a burst, it is let in
-	if !given(b) {
-		t.Fatal("b, alone in the queue, was not given the place")
+	sh.exit(20 * time.Millisecond) // e is done: c is left alone, and has now waited standing
+	if !closed(c) || c.given {
+		t.Fatal("c, waiting standing in a queue that stood, was not shed")
 	}
-	sh.exit(20 * time.Millisecond)
 	if held, waiting := busy(sh, 1); held != 0 || waiting != 0 {
 		t.Fatalf("after all: %d places held, %d waiting; want none", held, waiting)
+	}
+}
+
+// TestShedShortQueue: clients that each send their next request as the
+// last is answered keep the queue from emptying, but the place lets it all
+// in within rescue: newest first, the oldest let in once it has waited
+// rescue, and none shed, however long the queue stands.
+func TestShedShortQueue(t *testing.T) {
+	const took = 2 * time.Millisecond
+	sh := newShedder(1, time.Hour, 3*time.Second)
+	clock := time.Unix(0, 0)
+	sh.now = func() time.Time { return clock }
+	sh.held = took
+	if sh.enter() != nil {
+		t.Fatal("the free place not taken at once")
+	}
+	waiting := map[*waiter]time.Time{}
+	for range 5 {
+		waiting[sh.enter()] = clock
+	}
+	longest, rescued := time.Duration(0), 0
+	for range 200 {
+		clock = clock.Add(took)
+		sh.exit(took)
+		for w, at := range waiting {
+			if !closed(w) {
+				continue
+			}
+			if !w.given {
+				t.Fatalf("a request shed after %v in a queue the place drains in %v", clock.Sub(at), 5*took)
+			}
+			if wt := clock.Sub(at); wt > longest {
+				longest = wt
+			}
+			if clock.Sub(at) >= rescue {
+				rescued++
+			}
+			delete(waiting, w)
+			waiting[sh.enter()] = clock // its client's next request
+		}
+	}
+	if longest >= rescue+took || rescued == 0 {
+		t.Fatalf("the longest wait %v, %d let in at rescue; want some let in at rescue (%v), none later", longest, rescued, rescue)
+	}
+	// The same queue, each request holding the place 20 ms: 100 ms to let
+	// it in, and newest first leaves the oldest to be shed at standing.
+	sh.held = 20 * time.Millisecond
+	shed := 0
+	for range 50 {
+		clock = clock.Add(5 * time.Millisecond)
+		sh.exit(20 * time.Millisecond)
+		for w := range waiting {
+			if closed(w) {
+				if !w.given {
+					shed++
+				}
+				delete(waiting, w)
+				waiting[sh.enter()] = clock
+			}
+		}
+	}
+	if shed == 0 {
+		t.Fatal("a long standing queue: none shed")
 	}
 }
 
