@@ -75,6 +75,9 @@ func TestNoneMatch(t *testing.T) {
 		if known && (len(stmts) != 1 || !strings.Contains(stmts[0].SQL, "WHERE 0 = 1")) {
 			t.Errorf("%s: no deployment passes, and the page runs %d statements, the first %s", names[i], len(stmts), stmts[0].SQL)
 		}
+		if known {
+			memoized(t, db, names[i], f)
+		}
 	}
 	if empty < 4 {
 		t.Fatalf("%d filters select no deployment: the test needs some", empty)
@@ -84,5 +87,35 @@ func TestNoneMatch(t *testing.T) {
 	f := registry.DeploymentFilter{Capability: "no_such_capability"}
 	if none, err := db.noneMatch(ctx, f); err != nil || none {
 		t.Fatalf("%+v with at most one row read: none %v (%v), want false", f, none, err)
+	}
+}
+
+// memoized checks that a snapshot answers noneMatch for f as the pool
+// does, and a second time from the counts it keeps for its log size,
+// with no query: a page after the first asks again for the same filters.
+func memoized(t *testing.T, db *DB, name string, f registry.DeploymentFilter) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := db.noneMatch(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn, err := db.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sn.Close()
+	for i := range 2 {
+		before := sn.Queries()
+		none, err := sn.noneMatch(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if none != want {
+			t.Errorf("%s: a snapshot's noneMatch, time %d: %v, the pool's %v", name, i+1, none, want)
+		}
+		if ran := sn.Queries() - before; i == 1 && ran > 0 {
+			t.Errorf("%s: a snapshot's second noneMatch ran %d queries; the count is kept for its log size", name, ran)
+		}
 	}
 }
