@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-100000}
 PORT=${PORT:-41050}
-N=${N:-30}
+N=${N:-90}
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is missing" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/oversight-sqlite.XXXXXX)

@@ -22,23 +22,24 @@ import (
 // passes them all; when none does, the page is empty without reading a
 // deployment.
 
-// noneMatch reports whether deployment_counts shows that no current
-// deployment passes every filter of f, its rows tested as the deployments
-// are (countedTest). It answers false when it cannot tell: f has no
-// filter, or one the counts do not hold (countable), or the rows of
-// deployment_counts its jurisdictions select are more than jointRows. On
-// PostgreSQL, which plans by statistics, it always answers false. Nor
-// does it ask for one filter whose index the page walks (pagePlan).
-func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bool, error) {
+// jointCount returns how many current deployments pass every filter of f,
+// as deployment_counts shows, its rows tested as the deployments are
+// (countedTest); or -1 when it cannot tell: f has no filter, or one the
+// counts do not hold (countable), or the rows of deployment_counts its
+// jurisdictions select are more than jointRows. On PostgreSQL, which plans
+// by statistics, it is always -1. Nor does it count one filter whose index
+// the page walks (pagePlan). None: the page is empty; some: a walk knows
+// how many deployments it reads for each it finds (walk.go).
+func (s *reader) jointCount(ctx context.Context, f registry.DeploymentFilter) (int64, error) {
 	if s.d.pin == nil || !countable(f) {
-		return false, nil
+		return -1, nil
 	}
 	terms, _, err := s.terms(ctx, f, false, unpinned)
 	if err != nil || len(terms) == 0 || len(terms) == 1 && terms[0].walk != nil {
 		// One filter whose index lists its deployments in id order:
 		// the page reads that index in one statement, which finds no
 		// deployment as fast as the counts would.
-		return false, err
+		return -1, err
 	}
 	var args []any
 	arg := func(v any) string {
@@ -51,11 +52,16 @@ func (s *reader) noneMatch(ctx context.Context, f registry.DeploymentFilter) (bo
 		q += " WHERE " + keyed
 	}
 	q = fmt.Sprintf("SELECT count(*), coalesce(sum(CASE WHEN %s THEN n ELSE 0 END), 0) FROM (%s LIMIT %d) c", test, q, s.d.jointRows+1)
+	// Kept for the log size, as a page's filters are the same from page
+	// to page (docs/performance.md, "Counts kept for a later page").
 	var read, n int64
-	if err := s.q.QueryRowContext(ctx, q, args...).Scan(&read, &n); err != nil {
-		return false, err
+	if err := s.countRow(ctx, q, args, []any{&read, &n}); err != nil {
+		return -1, err
 	}
-	return read <= int64(s.d.jointRows) && n == 0, nil
+	if read > int64(s.d.jointRows) {
+		return -1, nil
+	}
+	return n, nil
 }
 
 // emptyPlan is the plan of a page no deployment can be on: the few shape

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -106,6 +107,11 @@ type plan struct {
 	// is spent (walk.go); nil otherwise.
 	terms []term
 	one   int
+	// perRow, when known, is how many deployments the walk reads for
+	// each row it finds (the walked filter's count over the joint count
+	// of every filter, from deployment_counts): its first window reads as
+	// many a row (walk.go).
+	perRow int
 	// from, when set, writes the condition that lists the first n
 	// deployments after the cursor's key, in id order, from an index
 	// that gives them so (one word's lists: words.go); the page reads
@@ -115,7 +121,8 @@ type plan struct {
 
 // pagePlan returns the plan of a page of deployments for f.
 func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) (plan, error) {
-	if none, err := s.noneMatch(ctx, f); err != nil || none {
+	joint, err := s.jointCount(ctx, f)
+	if err != nil || joint == 0 {
 		return emptyPlan(s.pin()), err
 	}
 	terms, one, err := s.terms(ctx, f, tiersIndexed, s.pin())
@@ -150,7 +157,18 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if err != nil {
 		return plan{}, err
 	}
-	return s.shape(terms, one, best), nil
+	p := s.shape(terms, one, best)
+	if p.terms != nil && one >= 0 && joint > 0 && counted[one].known > 0 {
+		p.perRow = perRow(int64(counted[one].known), joint)
+	}
+	return p, nil
+}
+
+// perRow is how many deployments a walk reads for each row it finds, half
+// again over the mean: it walks a filter's walked deployments, of which
+// joint pass every filter.
+func perRow(walked, joint int64) int {
+	return int(min((3*walked+2*joint-1)/(2*joint), math.MaxInt32))
 }
 
 // smallest returns the index of the term that selects the fewest

@@ -47,19 +47,8 @@ func (s *reader) countedTerms(ctx context.Context, terms []term) ([]term, error)
 	for i := range n {
 		dest = append(dest, &n[i])
 	}
-	tx, _ := s.q.(*countingTx)
-	var memo *countMemo
-	if tx != nil && s.tiers != nil {
-		memo = &s.tiers.counts
-	}
-	key := fmt.Sprint(q, args)
-	if memo == nil || !memo.get(tx.size, key, dest) {
-		if err := s.q.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
-			return nil, err
-		}
-		if memo != nil {
-			memo.put(tx.size, key, dest)
-		}
+	if err := s.countRow(ctx, q, args, dest); err != nil {
+		return nil, err
 	}
 	if read > int64(s.d.jointRows) {
 		return terms, nil
@@ -71,14 +60,37 @@ func (s *reader) countedTerms(ctx context.Context, terms []term) ([]term, error)
 	return out, nil
 }
 
-// A countMemo keeps the counts of filters (countedTerms) read at one log
-// size, up to maxMemoCounts of them; a count of another size replaces
+// countRow scans the one row of q, a statement that counts over
+// deployment_counts, into dest (*int64 each): from the memo of counts kept
+// for the snapshot's log size, or from the table, then kept there.
+func (s *reader) countRow(ctx context.Context, q string, args, dest []any) error {
+	tx, _ := s.q.(*countingTx)
+	var memo *countMemo
+	if tx != nil && s.tiers != nil {
+		memo = &s.tiers.counts
+	}
+	key := fmt.Sprint(q, args)
+	if memo != nil && memo.get(tx.size, key, dest) {
+		return nil
+	}
+	if err := s.q.QueryRowContext(ctx, q, args...).Scan(dest...); err != nil {
+		return err
+	}
+	if memo != nil {
+		memo.put(tx.size, key, dest)
+	}
+	return nil
+}
+
+// A countMemo keeps counts over deployment_counts (countRow) read at one
+// log size, up to maxMemoCounts of them; a count of another size replaces
 // them all. Writes change deployment_counts only with the log, in the
 // same transaction, so two snapshots of one size read the same counts.
-// Rebuild, the migrations that fill the table, and an edit behind the
-// program's back change it without the log: a server's memo may then
-// hold counts the table no longer has until the next write. That costs
-// a page at most a slower plan; the counts never choose what it lists.
+// Rebuild and the migrations that fill the table write it again without
+// the log, from the same log, so with the same counts; only an edit of the
+// table behind the program's back, which the counts' readers trust
+// already (verify compares the table with the states), would leave a
+// server's memo with counts the table no longer has, until the next write.
 type countMemo struct {
 	mu   sync.Mutex
 	size int64

@@ -19,7 +19,8 @@ import (
 // deployments took 0.2M; docs/performance.md, "Query plans").
 //
 // So a walk has a budget: it reads at most walkPerRow deployments for
-// each row of the page (firstPerRow first, then walkPerRow), up to the id
+// each row of the page (firstPerRow first, or as many as the counts say it
+// reads for each row it finds, then walkPerRow), up to the id
 // of the last of them (its bound, read from the index of ids first; the
 // second window continues from the first's bound). When they do not fill the page, the
 // filters are counted further, up to listMatches (and up to what the rest
@@ -99,7 +100,8 @@ func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 	// before, with the rows it found.
 	var got []T
 	from, budget, walked := cursor, 0, 0
-	for _, perRow := range []int{min(s.d.firstPerRow, s.d.walkPerRow), s.d.walkPerRow} {
+	first := min(max(s.d.firstPerRow, p.perRow), s.d.walkPerRow)
+	for _, perRow := range []int{first, s.d.walkPerRow} {
 		if perRow*(limit+1) == budget {
 			continue
 		}

@@ -11,11 +11,12 @@ import (
 func FuzzDistinct(f *testing.F) {
 	f.Add("jurisdiction=IN,PG&vendor=huawei&limit=50", 5)
 	f.Add("q=border&cursor=c3ludGhldGlj", 1)
-	f.Add("&limit=50", 31)
+	f.Add("&limit=50", 127)
+	f.Add("limit=%350&cursor=c3ludGhldGlj", 200)
 	f.Fuzz(func(t *testing.T, params string, i int) {
-		n := len(letters(params))
+		n := len(encodable(params))
 		if i < 1 || n > 20 || i >= 1<<n {
-			return // distinct refuses: too few letters for i
+			return // distinct refuses: too few letters and digits for i
 		}
 		want, err := url.ParseQuery(params)
 		if err != nil {
