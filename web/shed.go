@@ -62,10 +62,10 @@ const standing = 75 * time.Millisecond
 // rescue is how long the oldest request of a short standing queue waits
 // before it is let in, and how soon the places must let in the whole of
 // the queue for it to be short: half of standing, well before the oldest
-// would be shed. It costs the p99 of an open load at 1M 10-15 ms; a
-// quarter of standing cost about 8 ms, but shed up to 4% of a kind of
-// sixteen clients' requests at 100k (docs/performance.md, "A short queue
-// that stands").
+// would be shed. It costs the p99 of an open load at 1M 5-16 ms; a
+// quarter of standing cost 3-8 ms, but shed up to 4% of a kind of sixteen
+// clients' requests at 100k (docs/performance.md, "A short queue that
+// stands").
 const rescue = standing / 2
 
 // heldWeight is the weight of the latest request in held: 1/16, enough to
