@@ -48,7 +48,7 @@ func TestShedOrder(t *testing.T) {
 	if !closed(c) || c.given {
 		t.Fatal("c, waiting standing in a queue that stood, was not shed")
 	}
-	if held, waiting := busy(sh, 1); held != 0 || waiting != 0 {
+	if held, waiting := busy(sh); held != 0 || waiting != 0 {
 		t.Fatalf("after all: %d places held, %d waiting; want none", held, waiting)
 	}
 }
@@ -147,8 +147,8 @@ func closed(w *waiter) bool {
 
 // busy says how many of a shedder's places requests hold, and how many
 // requests wait for one.
-func busy(s *shedder, places int) (held, waiting int) {
+func busy(s *shedder) (held, waiting int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return places - s.free, len(s.queue)
+	return s.places - s.free, len(s.queue)
 }

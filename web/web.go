@@ -74,8 +74,8 @@ const (
 // two per core 53/s with a p99 of 2.4 s; offered its capacity (7 Dec), two
 // per core accepted 793-894 requests/s with a p99 of 65-66 ms, one per
 // core 966-1,069/s with 51 ms, the queue's standing at 50 ms
-// (docs/performance.md, "At capacity, 1M, 7 Dec"). A register larger than the memory would wait on the disk, and
-// want more.
+// (docs/performance.md, "At capacity, 1M, 7 Dec"). A register larger
+// than the memory would wait on the disk, and want more.
 var readers = runtime.GOMAXPROCS(0)
 
 type server struct {

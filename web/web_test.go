@@ -224,7 +224,7 @@ func TestShedding(t *testing.T) {
 	first := httptest.NewRecorder()
 	done := make(chan struct{})
 	go func() { sh.serve(first, httptest.NewRequest("GET", "/", nil), slow); close(done) }()
-	for held, _ := busy(sh, 1); held == 0; held, _ = busy(sh, 1) {
+	for held, _ := busy(sh); held == 0; held, _ = busy(sh) {
 		time.Sleep(time.Millisecond)
 	}
 	shedRec := httptest.NewRecorder()
