@@ -1,10 +1,6 @@
 package store
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-)
+import "slices"
 
 // A page of one jurisdiction and a word that no deployment of the
 // jurisdiction holds after the cursor (no synthetic deployment in China
@@ -59,10 +55,6 @@ func (s *reader) intersectPlan(terms []term) (plan, bool) {
 		terms[0], terms[i] = terms[i], terms[0]
 	}
 	return plan{key: s.pin()("d.id"), from: func(arg func(any) string, after string, n int) string {
-		lists := make([]string, len(terms))
-		for i, t := range terms {
-			lists[i] = t.ordered(arg, after)
-		}
-		return "d.id IN (" + strings.Join(lists, " INTERSECT ") + fmt.Sprintf(" ORDER BY 1 LIMIT %d)", n)
+		return "d.id IN (" + mergeFrom(terms, arg, after, n) + ")"
 	}}, true
 }
