@@ -79,10 +79,10 @@ type term struct {
 	// (wordterm.go).
 	forms []string
 	// ordered, when set, writes a query of the ids the filter selects
-	// after after, in id order from an index, for merging with others
-	// (intersect.go): a compound UNION of lists for a word of several
-	// forms.
-	ordered func(arg func(any) string, after string) string
+	// after the id placeholder from holds, and up to upto's (upTo), in id
+	// order from an index, for merging with others (intersect.go): a
+	// compound UNION of lists for a word of several forms.
+	ordered func(arg func(any) string, from, upto string) string
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -313,8 +313,8 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) },
 			func(arg func(any) string) string { return pin("d."+col) + " = " + arg(v) })
 		terms[len(terms)-1].walk = func(arg func(any) string) string { return "d." + col + " = " + arg(v) }
-		terms[len(terms)-1].ordered = func(arg func(any) string, after string) string {
-			return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) + " AND id > " + arg(after)
+		terms[len(terms)-1].ordered = func(arg func(any) string, from, upto string) string {
+			return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) + " AND id > " + from + upTo("id", upto)
 		}
 		counted(col == "jurisdiction", func(arg func(any) string) string { return "c." + col + " = " + arg(v) })
 	}

@@ -126,7 +126,7 @@ func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 		}
 		got, from, walked = pg.Items, registry.Cursor(bound), walked+budget
 	}
-	if pg, ok, err := listedPage[T](ctx, s, p, len(got), walked, cursor, limit, trace); ok || err != nil {
+	if pg, ok, err := listedPage[T](ctx, s, p, p.terms, len(got), walked, cursor, limit, trace); ok || err != nil {
 		return pg, err
 	}
 	pg, _, err := walkOn(ctx, s, deploymentsTable, got, p.where, p.args, p.key, from, limit, trace)
@@ -134,17 +134,18 @@ func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 }
 
 // listedPage reads the page after cursor by listing the smallest of p's
-// filters, when its walk has spent its budget, walking walked deployments
-// to find found rows, and listing costs less than the rest of the walk at
-// that rate (a row listed and sorted costs about three walked, measured at
-// 100k); ok is false when none is that few. The page's rows may lie
-// anywhere after the budget's bound.
-func listedPage[T any](ctx context.Context, s *reader, p plan, found, walked int, cursor string, limit int, trace traceFunc) (registry.Page[T], bool, error) {
+// filters (of candidates, p.terms with some set to none), when its walk
+// has spent its budget, walking walked deployments to find found rows,
+// and listing costs less than the rest of the walk at that rate (a row
+// listed and sorted costs about three walked, measured at 100k); ok is
+// false when none is that few. The page's rows may lie anywhere after the
+// budget's bound.
+func listedPage[T any](ctx context.Context, s *reader, p plan, candidates []term, found, walked int, cursor string, limit int, trace traceFunc) (registry.Page[T], bool, error) {
 	most := s.d.listMatches
 	if found > 0 {
 		most = min(most, (limit+1-found)*walked/found/3)
 	}
-	best, err := s.smallest(ctx, p.terms, most, trace)
+	best, err := s.smallest(ctx, candidates, most, trace)
 	if err != nil || best < 0 {
 		return registry.Page[T]{}, false, err
 	}
