@@ -111,20 +111,27 @@ func split(lists []term) bool {
 	return unions > 1
 }
 
-// mergeOrder returns lists in the order a merge writes them: the words
-// first, the first word of most forms at the head.
+// mergeOrder returns lists in the order a merge writes them: the first
+// word of most forms at the head, where its union applies to its own
+// lists alone, the others as the filters come.
 func mergeOrder(lists []term) []term {
-	word := func(t term) int {
-		if t.forms != nil {
-			return 1
-		}
-		return 0
-	}
 	lists = slices.Clone(lists)
-	slices.SortStableFunc(lists, func(a, b term) int {
-		return cmp.Or(cmp.Compare(len(b.forms), len(a.forms)), cmp.Compare(word(b), word(a)))
-	})
+	if h := head(lists); h > 0 {
+		lists[0], lists[h] = lists[h], lists[0]
+	}
 	return lists
+}
+
+// head returns the index in lists of the first word of most forms, -1
+// when none is a word.
+func head(lists []term) int {
+	h := -1
+	for i, t := range lists {
+		if t.forms != nil && (h < 0 || len(t.forms) > len(lists[h].forms)) {
+			h = i
+		}
+	}
+	return h
 }
 
 // upTo is the condition that col is at most the id placeholder upto
@@ -138,8 +145,7 @@ func upTo(col, upto string) string {
 
 // mergeFrom writes the query of the first n deployment ids after after,
 // and up to upto when it is not "", that every one of lists holds, merged
-// in id order. Its column is deployment_id: a word's list leads each
-// compound.
+// in id order. Its column is deployment_id, as each list's is.
 func mergeFrom(lists []term, arg func(any) string, after, upto string, n int) string {
 	limit := fmt.Sprintf(" ORDER BY 1 LIMIT %d", n)
 	from, up := arg(after), ""

@@ -76,7 +76,7 @@ func (s *reader) listWindow(p plan, cursor, upto string, n int) (string, []strin
 }
 
 // headBound returns the last of the next n deployments of the word that
-// heads p's merge (mergeOrder) after cursor, and false if fewer follow it.
+// heads p's merge (head) after cursor, and false if fewer follow it.
 func (s *reader) headBound(ctx context.Context, p plan, cursor string, n int, trace traceFunc) (string, bool, error) {
 	after, err := cursorKey(cursor)
 	if err != nil {
@@ -88,7 +88,7 @@ func (s *reader) headBound(ctx context.Context, p plan, cursor string, n int, tr
 		return fmt.Sprintf("$%d", len(args))
 	}
 	merged, _ := p.mergedTerms()
-	q := "SELECT max(deployment_id), count(*) FROM (" + formsFrom(arg, mergeOrder(merged)[0].forms, after, n) + ") w"
+	q := "SELECT max(deployment_id), count(*) FROM (" + formsFrom(arg, merged[head(merged)].forms, after, n) + ") w"
 	trace.add(q, args, false)
 	var last sql.NullString
 	var count int

@@ -314,7 +314,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 			func(arg func(any) string) string { return pin("d."+col) + " = " + arg(v) })
 		terms[len(terms)-1].walk = func(arg func(any) string) string { return "d." + col + " = " + arg(v) }
 		terms[len(terms)-1].ordered = func(arg func(any) string, from, upto string) string {
-			return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) + " AND id > " + from + upTo("id", upto)
+			return "SELECT id AS deployment_id FROM deployments WHERE " + col + " = " + arg(v) + " AND id > " + from + upTo("id", upto)
 		}
 		counted(col == "jurisdiction", func(arg func(any) string) string { return "c." + col + " = " + arg(v) })
 	}
