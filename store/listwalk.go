@@ -75,9 +75,10 @@ func (s *reader) listWindow(p plan, cursor, upto string, n int) (string, []strin
 	return table, where, args, nil
 }
 
-// headBound returns the last of the next n deployments of the word that
-// heads p's merge (head) after cursor, and false if fewer follow it.
-func (s *reader) headBound(ctx context.Context, p plan, cursor string, n int, trace traceFunc) (string, bool, error) {
+// listBound returns the last of the next n deployments after cursor of
+// p's merge, or of the word that heads it (head), and false if fewer
+// follow it.
+func (s *reader) listBound(ctx context.Context, p plan, cursor string, n int, ofHead bool, trace traceFunc) (string, bool, error) {
 	after, err := cursorKey(cursor)
 	if err != nil {
 		return "", false, err
@@ -88,7 +89,11 @@ func (s *reader) headBound(ctx context.Context, p plan, cursor string, n int, tr
 		return fmt.Sprintf("$%d", len(args))
 	}
 	merged, _ := p.mergedTerms()
-	q := "SELECT max(deployment_id), count(*) FROM (" + formsFrom(arg, merged[head(merged)].forms, after, n) + ") w"
+	list := mergeFrom(merged, arg, after, "", n)
+	if ofHead {
+		list = formsFrom(arg, merged[head(merged)].forms, after, n)
+	}
+	q := "SELECT max(deployment_id), count(*) FROM (" + list + ") w"
 	trace.add(q, args, false)
 	var last sql.NullString
 	var count int
@@ -98,24 +103,36 @@ func (s *reader) headBound(ctx context.Context, p plan, cursor string, n int, tr
 	return last.String, count == n, nil
 }
 
-// listPage reads the page of p's walk after cursor (planPage), in windows
-// each up to the last of the next deployments of the word that heads its
-// merge, firstPerRow a row in the first and four times the last in each
-// after it: a window reads at most as many, however rare the merge is in
-// them, and the page's statement stops where the page is full. Once the
-// windows have read walkPerRow deployments a row, a filter outside the
-// merge few enough is listed instead, as in any walk (listedPage).
+// listPage reads the page of p's walk after cursor (planPage), in windows.
+// A merge of one compound leads its statement, which stops where the page
+// is full: its windows are walkPerRow of its deployments a row, then twice
+// the last, each bound read only when the page is not full. A merge of
+// several compounds (split) sorts each compound's window whole: its
+// windows are each up to the last of the next deployments of the word
+// that heads it, firstPerRow a row and then four times the last, however
+// rare the merge is in them. Once the windows have read walkPerRow a row,
+// a filter outside the merge few enough is listed instead, as in any walk
+// (listedPage).
 func listPage[T any](ctx context.Context, s *reader, p plan, cursor string, limit int, trace traceFunc) (registry.Page[T], error) {
+	merged, _ := p.mergedTerms()
+	several, grow := split(merged), 4
+	budget := s.d.walkPerRow * (limit + 1)
+	n := s.d.firstPerRow * (limit + 1)
+	if !several {
+		n, grow = budget, 2
+	}
 	var got []T
-	from, walked, budget := cursor, 0, s.d.walkPerRow*(limit+1)
-	for n := s.d.firstPerRow * (limit + 1); ; n *= 4 {
-		bound, more, err := s.headBound(ctx, p, from, n, trace)
-		if err != nil {
-			return registry.Page[T]{}, err
-		}
-		upto := ""
-		if more {
-			upto = bound
+	from, walked := cursor, 0
+	for ; ; n *= grow {
+		bound, more, upto := "", true, ""
+		if several {
+			var err error
+			if bound, more, err = s.listBound(ctx, p, from, n, true, trace); err != nil {
+				return registry.Page[T]{}, err
+			}
+			if more {
+				upto = bound
+			}
 		}
 		table, where, args, err := s.listWindow(p, from, upto, n)
 		if err != nil {
@@ -126,6 +143,11 @@ func listPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 		pg, full, err := walkOn(ctx, s, table, got, where, args, "m.deployment_id", "", limit, trace)
 		if err != nil || full || !more {
 			return pg, err
+		}
+		if !several {
+			if bound, more, err = s.listBound(ctx, p, from, n, false, trace); err != nil || !more {
+				return pg, err
+			}
 		}
 		spent := walked < budget && walked+n >= budget
 		got, from, walked = pg.Items, registry.Cursor(bound), walked+n

@@ -11,7 +11,8 @@ import (
 )
 
 // A walk (pagePlan's many shape) reads the deployments in id order from
-// the cursor, testing each against every filter, until the page is full.
+// the cursor, testing each against every filter, until the page is full;
+// one that tests a word reads the merge of lists instead (listwalk.go).
 // Its cost is bounded by how rare the filters are together, which the
 // counts of each alone do not tell: two jurisdictions and a vendor that
 // each are common, but that no deployment has together, walked the whole
