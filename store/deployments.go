@@ -204,7 +204,14 @@ func pageQuery(kind, from, key string, where []string, args []any, cursor string
 		// projected table's key made it sort every entity of the kind for
 		// each page.
 		table := strings.Fields(from) // "deployments d"
-		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s.id", kind, table[len(table)-1])
+		join := "JOIN"
+		if strings.Contains(from, " CROSS JOIN ") {
+			// The caller fixed the order of the loops: the entity,
+			// whose state is the largest row, is read last, for the
+			// rows that pass the filters (listwalk.go).
+			join = "CROSS JOIN"
+		}
+		from += fmt.Sprintf(" %s entities e ON e.kind = '%s' AND e.id = %s.id", join, kind, table[len(table)-1])
 	}
 	if cursor != "" {
 		after, err := registry.CursorKey(cursor)

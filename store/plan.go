@@ -79,10 +79,10 @@ type term struct {
 	// (wordterm.go).
 	forms []string
 	// ordered, when set, writes a query of the ids the filter selects
-	// after after, in id order from an index, for merging with others
-	// (intersect.go): a compound UNION of lists for a word of several
-	// forms.
-	ordered func(arg func(any) string, after string) string
+	// after the id placeholder from holds, and up to upto's (upTo), in id
+	// order from an index, for merging with others (intersect.go): a
+	// compound UNION of lists for a word of several forms.
+	ordered func(arg func(any) string, from, upto string) string
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -107,6 +107,10 @@ type plan struct {
 	// is spent (walk.go); nil otherwise.
 	terms []term
 	one   int
+	// merged, when set, are the indexes in terms of the filters whose
+	// lists the walk reads merged, instead of every deployment
+	// (listwalk.go).
+	merged []int
 	// perRow, when known, is how many deployments the walk reads for
 	// each row it finds (the walked filter's count over the joint count
 	// of every filter, from deployment_counts): its first window reads as
@@ -157,7 +161,7 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if err != nil {
 		return plan{}, err
 	}
-	p := s.shape(terms, one, best)
+	p := listWalk(s.shape(terms, one, best))
 	if p.terms != nil && one >= 0 && joint > 0 && counted[one].known > 0 {
 		p.perRow = perRow(int64(counted[one].known), joint)
 	}
@@ -309,8 +313,8 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		add(func(arg func(any) string) string { return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) },
 			func(arg func(any) string) string { return pin("d."+col) + " = " + arg(v) })
 		terms[len(terms)-1].walk = func(arg func(any) string) string { return "d." + col + " = " + arg(v) }
-		terms[len(terms)-1].ordered = func(arg func(any) string, after string) string {
-			return "SELECT id FROM deployments WHERE " + col + " = " + arg(v) + " AND id > " + arg(after)
+		terms[len(terms)-1].ordered = func(arg func(any) string, from, upto string) string {
+			return "SELECT id AS deployment_id FROM deployments WHERE " + col + " = " + arg(v) + " AND id > " + from + upTo("id", upto)
 		}
 		counted(col == "jurisdiction", func(arg func(any) string) string { return "c." + col + " = " + arg(v) })
 	}
@@ -444,37 +448,6 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	return terms, one, nil
 }
 
-// conditions are the SQL conditions on deployments d that select what f's
-// terms select, with their arguments, for a statement whose plan the
-// database chooses (facets, the counts' examples).
-func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, tiersIndexed bool) ([]string, []any, error) {
-	terms, _, err := s.terms(ctx, f, tiersIndexed, unpinned)
-	if err != nil {
-		return nil, nil, err
-	}
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	for _, t := range terms {
-		var c string
-		switch t.free {
-		case freeList:
-			c = "d.id IN (" + t.set(arg) + ")"
-		case freeCounted:
-			if c, err = s.chosen(ctx, t, arg); err != nil {
-				return nil, nil, err
-			}
-		default:
-			c = t.test(arg)
-		}
-		where = append(where, c)
-	}
-	return where, args, nil
-}
-
 // searchTerm is the term of a full-text query of words, each matched as a
 // prefix. Among conditions it is listed: its test reads the entity e of a
 // page's statement, which theirs do not join (a common word's facets
@@ -500,18 +473,4 @@ func (s *reader) searchTerm(words []string) term {
 		return "e.seq IN (" + rowids(q)(arg) + ")"
 	}, count: []func(arg func(any) string) string{rowids(s.d.query(words, false)), rowids(q)},
 		known: -1, once: true, free: freeList}
-}
-
-// chosen is the condition of one term alone, in the form that is fast for
-// how many deployments it selects: few, and they are listed from its
-// index (IN); many, and each is tested as the deployments are walked.
-func (s *reader) chosen(ctx context.Context, t term, arg func(any) string) (string, error) {
-	if t.set == nil {
-		return t.test(arg), nil
-	}
-	n, err := s.countTerm(ctx, t, s.d.fewMatches, nil)
-	if err != nil || n >= s.d.fewMatches {
-		return t.test(arg), err
-	}
-	return "d.id IN (" + t.set(arg) + ")", nil
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // A walk (pagePlan's many shape) reads the deployments in id order from
-// the cursor, testing each against every filter, until the page is full.
+// the cursor, testing each against every filter, until the page is full;
+// one that tests a word reads the merge of lists instead (listwalk.go).
 // Its cost is bounded by how rare the filters are together, which the
 // counts of each alone do not tell: two jurisdictions and a vendor that
 // each are common, but that no deployment has together, walked the whole
@@ -96,6 +97,9 @@ func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 		}
 		return deploymentPage[T](ctx, s, p.where, p.args, p.key, cursor, limit, trace)
 	}
+	if p.merged != nil {
+		return listPage[T](ctx, s, p, cursor, limit, trace)
+	}
 	// Each window of the budget continues from the bound of the one
 	// before, with the rows it found.
 	var got []T
@@ -113,42 +117,51 @@ func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 		if !ok {
 			// Fewer deployments remain than the budget: the walk is
 			// bounded.
-			pg, _, err := walkOn(ctx, s, got, p.where, p.args, p.key, from, limit, trace)
+			pg, _, err := walkOn(ctx, s, deploymentsTable, got, p.where, p.args, p.key, from, limit, trace)
 			return pg, err
 		}
 		where := append(slices.Clip(p.where), fmt.Sprintf("%s <= $%d", p.key, len(p.args)+1))
-		pg, full, err := walkOn(ctx, s, got, where, append(slices.Clip(p.args), bound), p.key, from, limit, trace)
+		pg, full, err := walkOn(ctx, s, deploymentsTable, got, where, append(slices.Clip(p.args), bound), p.key, from, limit, trace)
 		if err != nil || full {
 			return pg, err
 		}
 		got, from, walked = pg.Items, registry.Cursor(bound), walked+budget
 	}
-	// The budget is spent, and the page is not full: its rows may lie
-	// anywhere after the bound. A filter is listed if that costs less
-	// than the rest of the walk at the rate the budget found rows (a row
-	// listed and sorted costs about three walked, measured at 100k).
-	most := s.d.listMatches
-	if n := len(got); n > 0 {
-		most = min(most, (limit+1-n)*walked/n/3)
+	if pg, ok, err := listedPage[T](ctx, s, p, p.terms, len(got), walked, cursor, limit, trace); ok || err != nil {
+		return pg, err
 	}
-	best, err := s.smallest(ctx, p.terms, most, trace)
-	if err != nil {
-		return registry.Page[T]{}, err
-	}
-	if best >= 0 {
-		p = s.shape(p.terms, p.one, best)
-		return deploymentPage[T](ctx, s, p.where, p.args, p.key, cursor, limit, trace)
-	}
-	pg, _, err := walkOn(ctx, s, got, p.where, p.args, p.key, from, limit, trace)
+	pg, _, err := walkOn(ctx, s, deploymentsTable, got, p.where, p.args, p.key, from, limit, trace)
 	return pg, err
+}
+
+// listedPage reads the page after cursor by listing the smallest of p's
+// filters (of candidates, p.terms with some set to none), when its walk
+// has spent its budget, walking walked deployments to find found rows,
+// and listing costs less than the rest of the walk at that rate (a row
+// listed and sorted costs about three walked, measured at 100k); ok is
+// false when none is that few. The page's rows may lie anywhere after the
+// budget's bound.
+func listedPage[T any](ctx context.Context, s *reader, p plan, candidates []term, found, walked int, cursor string, limit int, trace traceFunc) (registry.Page[T], bool, error) {
+	most := s.d.listMatches
+	if found > 0 {
+		most = min(most, (limit+1-found)*walked/found/3)
+	}
+	best, err := s.smallest(ctx, candidates, most, trace)
+	if err != nil || best < 0 {
+		return registry.Page[T]{}, false, err
+	}
+	p = s.shape(p.terms, p.one, best)
+	pg, err := deploymentPage[T](ctx, s, p.where, p.args, p.key, cursor, limit, trace)
+	return pg, true, err
 }
 
 // walkOn reads the rows of a page of limit that follow got, the rows
 // found up to from, and says whether the page is full (a row follows it).
-func walkOn[T any](ctx context.Context, s *reader, got []T, where []string, args []any, key, from string, limit int, trace traceFunc) (registry.Page[T], bool, error) {
+// Its statement reads table (deploymentPageFrom).
+func walkOn[T any](ctx context.Context, s *reader, table string, got []T, where []string, args []any, key, from string, limit int, trace traceFunc) (registry.Page[T], bool, error) {
 	need := limit - len(got)
 	// With none needed, one row says whether the page ends at got.
-	pg, err := deploymentPage[T](ctx, s, where, args, key, from, max(need, 1), trace)
+	pg, err := deploymentPageFrom[T](ctx, s, table, where, args, key, from, max(need, 1), trace)
 	if err != nil {
 		return pg, false, err
 	}
@@ -209,13 +222,23 @@ func (s *reader) walkBound(ctx context.Context, p plan, cursor string, budget in
 // deploymentPage reads a page of deployments (pageOf) and tells trace of
 // its statement.
 func deploymentPage[T any](ctx context.Context, s *reader, where []string, args []any, key, cursor string, limit int, trace traceFunc) (registry.Page[T], error) {
+	return deploymentPageFrom[T](ctx, s, deploymentsTable, where, args, key, cursor, limit, trace)
+}
+
+// deploymentsTable is what a page's statement reads, but a walk of merged
+// lists (listwalk.go).
+const deploymentsTable = "deployments d"
+
+// deploymentPageFrom is deploymentPage from table, deployments d joined
+// to what leads it.
+func deploymentPageFrom[T any](ctx context.Context, s *reader, table string, where []string, args []any, key, cursor string, limit int, trace traceFunc) (registry.Page[T], error) {
 	where, args = slices.Clip(where), slices.Clip(args)
 	if trace != nil {
-		q, a, err := pageQuery("deployment", "deployments d", key, where, args, cursor, limit)
+		q, a, err := pageQuery("deployment", table, key, where, args, cursor, limit)
 		if err != nil {
 			return registry.Page[T]{}, err
 		}
 		trace(q, a, true)
 	}
-	return pageOf[T](ctx, s, "deployment", "deployments d", key, where, args, cursor, limit)
+	return pageOf[T](ctx, s, "deployment", table, key, where, args, cursor, limit)
 }

@@ -129,7 +129,7 @@ func formsFrom(arg func(any) string, forms []string, after string, n int) string
 	from := arg(after)
 	arms := make([]string, len(forms))
 	for i, f := range forms {
-		arms[i] = fmt.Sprintf("SELECT deployment_id FROM (SELECT deployment_id FROM deployment_words WHERE word = %s AND deployment_id > %s ORDER BY deployment_id LIMIT %d)", arg(f), from, n)
+		arms[i] = "SELECT deployment_id FROM (" + formList(arg, f, from, "") + fmt.Sprintf(" ORDER BY deployment_id LIMIT %d)", n)
 	}
 	return strings.Join(arms, " UNION ") + fmt.Sprintf(" ORDER BY 1 LIMIT %d", n)
 }

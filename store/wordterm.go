@@ -77,11 +77,10 @@ func wordTerm(forms []string) term {
 	in := func(arg func(any) string) string { return "word IN " + placeholders(arg, forms) }
 	// Each form's list in id order; several are merged by a compound
 	// UNION, which intersect.go puts first of its compound.
-	ordered := func(arg func(any) string, after string) string {
-		from := arg(after)
+	ordered := func(arg func(any) string, from, upto string) string {
 		arms := make([]string, len(forms))
 		for i, f := range forms {
-			arms[i] = "SELECT deployment_id FROM deployment_words WHERE word = " + arg(f) + " AND deployment_id > " + from
+			arms[i] = formList(arg, f, from, upto)
 		}
 		return strings.Join(arms, " UNION ")
 	}
@@ -94,4 +93,11 @@ func wordTerm(forms []string) term {
 		},
 		known: -1, forms: forms, free: freeCounted, ordered: ordered,
 	}
+}
+
+// formList writes the query of the ids of the deployments that hold word
+// form, after the id placeholder from holds and up to upto's (upTo), in id
+// order.
+func formList(arg func(any) string, form, from, upto string) string {
+	return "SELECT deployment_id FROM deployment_words WHERE word = " + arg(form) + " AND deployment_id > " + from + upTo("deployment_id", upto)
 }

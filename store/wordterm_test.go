@@ -34,7 +34,7 @@ func TestWordsAmongFilters(t *testing.T) {
 		{registry.DeploymentFilter{Q: "airport synth"}, true, false},                       // two words, each a list
 		// Words of several forms (r: real, record, river; s: summit,
 		// synthetic): one is merged as the union of its lists, first;
-		// two are walked.
+		// two are listed here, each filter few (TestListWalk walks them).
 		{registry.DeploymentFilter{Q: "r", Jurisdictions: []string{"PK"}}, true, true},
 		{registry.DeploymentFilter{Q: "metro r", Jurisdictions: []string{"KZ"}}, true, true},
 		{registry.DeploymentFilter{Q: "ri s", Jurisdictions: []string{"PH"}, Certainty: "documented"}, true, true},

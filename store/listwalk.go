@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"oversight/registry"
+)
+
+// A search of a word and a filter without an ordered list (a technology),
+// or of two words of several forms, is not one merge of its lists
+// (intersectPlan): it walked every deployment in id order, or every
+// deployment of its jurisdiction, probing each word's lists for each. At
+// 100k, 441 deployments hold both city and police, so a page of 51 of
+// the two walked about 11,600 deployments: 623,656 VM steps, 30 ms of
+// sqlite3's CPU (bench/qplans -query 'q=city police').
+//
+// Only a deployment on every list can match, so such a walk reads the
+// merge of the lists it can merge instead and tests the other filters on
+// each deployment it reads.
+
+// listWalk returns p walking the merge of its terms' lists (mergedLists),
+// when p walks the deployments testing a word that deployment_words
+// lists.
+func listWalk(p plan) plan {
+	if p.terms == nil {
+		return p
+	}
+	merged := mergedLists(p.terms)
+	if !slices.ContainsFunc(merged, func(i int) bool { return p.terms[i].forms != nil }) {
+		return p
+	}
+	p.merged = merged
+	return p
+}
+
+// mergedTerms returns the terms of p's merge, and the others.
+func (p plan) mergedTerms() (merged, tested []term) {
+	in := make([]bool, len(p.terms))
+	for _, i := range p.merged {
+		merged, in[i] = append(merged, p.terms[i]), true
+	}
+	for i, t := range p.terms {
+		if !in[i] {
+			tested = append(tested, t)
+		}
+	}
+	return merged, tested
+}
+
+// listWindow returns what the window of p's walk after cursor and up to
+// upto ("" for none) reads, at most n deployments: the merge, which leads
+// the statement in id order (SQLite reads it as a co-routine, with no
+// sort, and stops when the page is full), and the other filters' tests,
+// with their arguments.
+func (s *reader) listWindow(p plan, cursor, upto string, n int) (string, []string, []any, error) {
+	after, err := cursorKey(cursor)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	merged, tested := p.mergedTerms()
+	// CROSS JOIN: SQLite keeps the merge the outer loop.
+	table := "(" + mergeFrom(merged, arg, after, upto, n) + ") m CROSS JOIN " + deploymentsTable
+	where := []string{"d.id = m.deployment_id"}
+	for _, t := range tested {
+		where = append(where, t.test(arg))
+	}
+	return table, where, args, nil
+}
+
+// listBound returns the last of the next n deployments after cursor of
+// p's merge, or of the word that heads it (head), and false if fewer
+// follow it.
+func (s *reader) listBound(ctx context.Context, p plan, cursor string, n int, ofHead bool, trace traceFunc) (string, bool, error) {
+	after, err := cursorKey(cursor)
+	if err != nil {
+		return "", false, err
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	merged, _ := p.mergedTerms()
+	list := mergeFrom(merged, arg, after, "", n)
+	if ofHead {
+		list = formsFrom(arg, merged[head(merged)].forms, after, n)
+	}
+	q := "SELECT max(deployment_id), count(*) FROM (" + list + ") w"
+	trace.add(q, args, false)
+	var last sql.NullString
+	var count int
+	if err := s.q.QueryRowContext(ctx, q, args...).Scan(&last, &count); err != nil {
+		return "", false, err
+	}
+	return last.String, count == n, nil
+}
+
+// listPage reads the page of p's walk after cursor (planPage), in windows.
+// A merge of one compound leads its statement, which stops where the page
+// is full: its windows are walkPerRow of its deployments a row, then twice
+// the last, each bound read only when the page is not full. A merge of
+// several compounds (split) sorts each compound's window whole: its
+// windows are each up to the last of the next deployments of the word
+// that heads it, firstPerRow a row and then four times the last, however
+// rare the merge is in them. Once the windows have read walkPerRow a row,
+// a filter outside the merge few enough is listed instead, as in any walk
+// (listedPage).
+func listPage[T any](ctx context.Context, s *reader, p plan, cursor string, limit int, trace traceFunc) (registry.Page[T], error) {
+	merged, _ := p.mergedTerms()
+	several, grow := split(merged), 4
+	budget := s.d.walkPerRow * (limit + 1)
+	n := s.d.firstPerRow * (limit + 1)
+	if !several {
+		n, grow = budget, 2
+	}
+	var got []T
+	from, walked := cursor, 0
+	for ; ; n *= grow {
+		bound, more, upto := "", true, ""
+		if several {
+			var err error
+			if bound, more, err = s.listBound(ctx, p, from, n, true, trace); err != nil {
+				return registry.Page[T]{}, err
+			}
+			if more {
+				upto = bound
+			}
+		}
+		table, where, args, err := s.listWindow(p, from, upto, n)
+		if err != nil {
+			return registry.Page[T]{}, err
+		}
+		// The merge starts after from: a cursor's condition beside it
+		// would lead SQLite to walk the entities from there instead.
+		pg, full, err := walkOn(ctx, s, table, got, where, args, "m.deployment_id", "", limit, trace)
+		if err != nil || full || !more {
+			return pg, err
+		}
+		if !several {
+			if bound, more, err = s.listBound(ctx, p, from, n, false, trace); err != nil || !more {
+				return pg, err
+			}
+		}
+		spent := walked < budget && walked+n >= budget
+		got, from, walked = pg.Items, registry.Cursor(bound), walked+n
+		if spent {
+			if pg, ok, err := listedPage[T](ctx, s, p, unmerged(p), len(got), walked, cursor, limit, trace); ok || err != nil {
+				return pg, err
+			}
+		}
+	}
+}
+
+// unmerged is p's terms, those of its merge with no set to list: the merge
+// reads their lists already, in order, where a list of one is sorted.
+func unmerged(p plan) []term {
+	terms := slices.Clone(p.terms)
+	for _, i := range p.merged {
+		terms[i].set = nil
+	}
+	return terms
+}
+
+// cursorKey is the key a cursor names, "" for none (the first page).
+func cursorKey(cursor string) (string, error) {
+	if cursor == "" {
+		return "", nil
+	}
+	return registry.CursorKey(cursor)
+}
