@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -59,7 +58,7 @@ func TestListWalk(t *testing.T) {
 							if st.Page && strings.Contains(st.SQL, ") m CROSS JOIN deployments d") {
 								// Each deployment of the merge is tested
 								// before its entity, the largest row, is read.
-								plan := explain(t, db, st)
+								plan, _ := explain(t, db, st)
 								d := slices.IndexFunc(plan, func(l string) bool { return strings.HasPrefix(l, "SEARCH d ") })
 								e := slices.IndexFunc(plan, func(l string) bool { return strings.HasPrefix(l, "SEARCH e ") })
 								if d < 0 || e < d {
@@ -78,29 +77,6 @@ func TestListWalk(t *testing.T) {
 			}
 		}
 	}
-}
-
-// explain returns the lines of SQLite's plan of st.
-func explain(t *testing.T, db *DB, st Statement) []string {
-	t.Helper()
-	rows, err := db.q.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+st.SQL, st.Args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return plan
 }
 
 // TestMergedLists holds a merge to maxArms compounds: of the words of

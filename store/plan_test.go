@@ -157,21 +157,10 @@ func TestWalkBudget(t *testing.T) {
 func badPlan(t *testing.T, db *DB, st Statement, cursor bool) string {
 	t.Helper()
 	q := st.SQL
-	rows, err := db.q.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, st.Args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
+	plan, parents := explain(t, db, st)
 	sorted := false // the statement's rows sorted, not a subquery's
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-		sorted = sorted || parent == 0 && detail == "USE TEMP B-TREE FOR ORDER BY"
+	for i, detail := range plan {
+		sorted = sorted || parents[i] == 0 && detail == "USE TEMP B-TREE FOR ORDER BY"
 	}
 	if !st.Page {
 		// A walk's bound reads the ids in order from an index, no rows.
@@ -387,4 +376,27 @@ func TestConditionsOfCommonWords(t *testing.T) {
 	if len(ids) != len(page.Items) {
 		t.Errorf("the counts' examples are %d deployments, the list %d", len(ids), len(page.Items))
 	}
+}
+
+// explain returns the lines of SQLite's plan of st, and the id of each
+// line's parent (0 for the statement's own).
+func explain(t *testing.T, db *DB, st Statement) (plan []string, parents []int) {
+	t.Helper()
+	rows, err := db.q.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+st.SQL, st.Args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan, parents = append(plan, detail), append(parents, parent)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan, parents
 }
