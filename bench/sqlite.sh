@@ -12,7 +12,11 @@
 #   BARE=1 bash bench/sqlite.sh  # then the same pages from the bare floor server
 #                                # (sqlitecmp -bare: net/http and the same driver
 #                                # running each hand-written statement), BARE_N
-#                                # requests each (300), ONLY= a query's name
+#                                # requests each (300), ONLY= a query's name.
+#                                # Its statement for "subregion + years, page 2"
+#                                # took 162 s a request in the driver's SQLite
+#                                # (3.54.1; 56 ms in sqlite3 3.40.1), so each page
+#                                # sends its requests for a minute at most (-for)
 #
 # The server projects the register's tiers before the timing starts (for a
 # new register of 100k, minutes on 2 cores). Needs sqlite3.
