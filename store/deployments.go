@@ -193,25 +193,27 @@ func pageOf[T any](ctx context.Context, s *reader, kind, from, key string, where
 	return p, nil
 }
 
+// cursorKey is the key a cursor names, "" for none (the first page).
+func cursorKey(cursor string) (string, error) {
+	if cursor == "" {
+		return "", nil
+	}
+	return registry.CursorKey(cursor)
+}
+
 // pageQuery is the statement pageOf runs, and its arguments: limit+1 rows
 // from the one after cursor, so that a row past the page says there is a
 // next.
 func pageQuery(kind, from, key string, where []string, args []any, cursor string, limit int) (string, []any, error) {
-	if !strings.HasPrefix(from, "entities ") {
+	// A from that joins the entities itself (listwalk.go) chose where.
+	if !strings.HasPrefix(from, "entities ") && !strings.Contains(from, " entities e ") {
 		// kind is one of registry.Kinds, never user input. Without a
 		// filter an index gives in order, paging on the entities key lets
 		// the planner walk (kind, id) from the cursor; paging on the
 		// projected table's key made it sort every entity of the kind for
 		// each page.
 		table := strings.Fields(from) // "deployments d"
-		join := "JOIN"
-		if strings.Contains(from, " CROSS JOIN ") {
-			// The caller fixed the order of the loops: the entity,
-			// whose state is the largest row, is read last, for the
-			// rows that pass the filters (listwalk.go).
-			join = "CROSS JOIN"
-		}
-		from += fmt.Sprintf(" %s entities e ON e.kind = '%s' AND e.id = %s.id", join, kind, table[len(table)-1])
+		from += fmt.Sprintf(" JOIN entities e ON e.kind = '%s' AND e.id = %s.id", kind, table[len(table)-1])
 	}
 	if cursor != "" {
 		after, err := registry.CursorKey(cursor)

@@ -50,50 +50,36 @@ func (p plan) mergedTerms() (merged, tested []term) {
 	return merged, tested
 }
 
-// listWindow returns what the window of p's walk after cursor and up to
-// upto ("" for none) reads, at most n deployments: the merge, which leads
-// the statement in id order (SQLite reads it as a co-routine, with no
-// sort, and stops when the page is full), and the other filters' tests,
-// with their arguments.
-func (s *reader) listWindow(p plan, cursor, upto string, n int) (string, []string, []any, error) {
-	after, err := cursorKey(cursor)
-	if err != nil {
-		return "", nil, nil, err
-	}
+// listWindow returns what a window of a list walk reads, at most n
+// deployments after after and up to upto ("" for none): the merge of
+// merged, which leads the statement in id order (SQLite reads it as a
+// co-routine, with no sort, and stops when the page is full), the
+// entities last, so that each deployment is tested before its entity,
+// the largest row, is read (CROSS JOIN keeps that order), and the tests
+// of the others; with their arguments.
+func listWindow(merged, tested []term, after, upto string, n int) (string, []string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	merged, tested := p.mergedTerms()
-	// CROSS JOIN: SQLite keeps the merge the outer loop.
-	table := "(" + mergeFrom(merged, arg, after, upto, n) + ") m CROSS JOIN " + deploymentsTable
+	table := "(" + mergeFrom(merged, arg, after, upto, n) + ") m CROSS JOIN " + deploymentsTable +
+		" CROSS JOIN entities e ON e.kind = 'deployment' AND e.id = d.id"
 	where := []string{"d.id = m.deployment_id"}
 	for _, t := range tested {
 		where = append(where, t.test(arg))
 	}
-	return table, where, args, nil
+	return table, where, args
 }
 
-// listBound returns the last of the next n deployments after cursor of
-// p's merge, or of the word that heads it (head), and false if fewer
-// follow it.
-func (s *reader) listBound(ctx context.Context, p plan, cursor string, n int, ofHead bool, trace traceFunc) (string, bool, error) {
-	after, err := cursorKey(cursor)
-	if err != nil {
-		return "", false, err
-	}
+// listBound returns the last of the n ids the query list writes lists, and
+// false if it lists fewer.
+func (s *reader) listBound(ctx context.Context, list func(arg func(any) string) string, n int, trace traceFunc) (string, bool, error) {
 	var args []any
-	arg := func(v any) string {
+	q := "SELECT max(deployment_id), count(*) FROM (" + list(func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
-	}
-	merged, _ := p.mergedTerms()
-	list := mergeFrom(merged, arg, after, "", n)
-	if ofHead {
-		list = formsFrom(arg, merged[head(merged)].forms, after, n)
-	}
-	q := "SELECT max(deployment_id), count(*) FROM (" + list + ") w"
+	}) + ") w"
 	trace.add(q, args, false)
 	var last sql.NullString
 	var count int
@@ -114,43 +100,46 @@ func (s *reader) listBound(ctx context.Context, p plan, cursor string, n int, of
 // a filter outside the merge few enough is listed instead, as in any walk
 // (listedPage).
 func listPage[T any](ctx context.Context, s *reader, p plan, cursor string, limit int, trace traceFunc) (registry.Page[T], error) {
-	merged, _ := p.mergedTerms()
+	after, err := cursorKey(cursor)
+	if err != nil {
+		return registry.Page[T]{}, err
+	}
+	merged, tested := p.mergedTerms()
 	several, grow := split(merged), 4
 	budget := s.d.walkPerRow * (limit + 1)
 	n := s.d.firstPerRow * (limit + 1)
 	if !several {
 		n, grow = budget, 2
 	}
+	headForms := merged[head(merged)].forms
+	// The next n ids of the head word's lists, and of the merge.
+	headList := func(arg func(any) string) string { return formsFrom(arg, headForms, after, n) }
+	mergeList := func(arg func(any) string) string { return mergeFrom(merged, arg, after, "", n) }
 	var got []T
-	from, walked := cursor, 0
-	for ; ; n *= grow {
+	for walked := 0; ; n *= grow {
 		bound, more, upto := "", true, ""
 		if several {
-			var err error
-			if bound, more, err = s.listBound(ctx, p, from, n, true, trace); err != nil {
+			if bound, more, err = s.listBound(ctx, headList, n, trace); err != nil {
 				return registry.Page[T]{}, err
 			}
 			if more {
 				upto = bound
 			}
 		}
-		table, where, args, err := s.listWindow(p, from, upto, n)
-		if err != nil {
-			return registry.Page[T]{}, err
-		}
-		// The merge starts after from: a cursor's condition beside it
+		table, where, args := listWindow(merged, tested, after, upto, n)
+		// The merge starts after after: a cursor's condition beside it
 		// would lead SQLite to walk the entities from there instead.
 		pg, full, err := walkOn(ctx, s, table, got, where, args, "m.deployment_id", "", limit, trace)
 		if err != nil || full || !more {
 			return pg, err
 		}
 		if !several {
-			if bound, more, err = s.listBound(ctx, p, from, n, false, trace); err != nil || !more {
+			if bound, more, err = s.listBound(ctx, mergeList, n, trace); err != nil || !more {
 				return pg, err
 			}
 		}
 		spent := walked < budget && walked+n >= budget
-		got, from, walked = pg.Items, registry.Cursor(bound), walked+n
+		got, after, walked = pg.Items, bound, walked+n
 		if spent {
 			if pg, ok, err := listedPage[T](ctx, s, p, unmerged(p), len(got), walked, cursor, limit, trace); ok || err != nil {
 				return pg, err
@@ -167,12 +156,4 @@ func unmerged(p plan) []term {
 		terms[i].set = nil
 	}
 	return terms
-}
-
-// cursorKey is the key a cursor names, "" for none (the first page).
-func cursorKey(cursor string) (string, error) {
-	if cursor == "" {
-		return "", nil
-	}
-	return registry.CursorKey(cursor)
 }

@@ -12,10 +12,11 @@ import (
 
 // TestListWalk pages through searches whose walk reads the merge of some
 // of their lists (listwalk.go): two words of several forms, and words with
-// a filter that has no ordered list, every filter common (none few), with the walk's windows as they are and
-// of one deployment a row (each page falls back once it is spent, and
-// reads the merge on to its end). Each gives the deployments the
-// full-text index gives, every page's walk reads a word's lists, and
+// a filter that has no ordered list, every filter common (none few), with
+// the walk's budget as it is and at one deployment a row (each page then
+// spends it in its first window, and lists a filter or reads on). Each
+// gives the deployments the full-text index gives, every page's walk
+// reads a word's lists and its deployments before their entities, and
 // SQLite plans each statement as TestPagePlans requires.
 func TestListWalk(t *testing.T) {
 	db := open(t)

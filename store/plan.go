@@ -162,7 +162,7 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 		return plan{}, err
 	}
 	p := listWalk(s.shape(terms, one, best))
-	if p.terms != nil && one >= 0 && joint > 0 && counted[one].known > 0 {
+	if p.terms != nil && p.merged == nil && one >= 0 && joint > 0 && counted[one].known > 0 {
 		p.perRow = perRow(int64(counted[one].known), joint)
 	}
 	return p, nil

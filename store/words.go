@@ -140,12 +140,9 @@ func (p plan) at(cursor string, limit int) (plan, error) {
 	if p.from == nil {
 		return p, nil
 	}
-	var after string
-	if cursor != "" {
-		var err error
-		if after, err = registry.CursorKey(cursor); err != nil {
-			return p, err
-		}
+	after, err := cursorKey(cursor)
+	if err != nil {
+		return p, err
 	}
 	if limit <= 0 || limit > registry.MaxLimit {
 		limit = registry.MaxLimit
