@@ -364,8 +364,8 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		})
 		terms[len(terms)-1].free = free
 	}
-	// The counts hold capabilities and vendors as lists joined by
-	// spaces, each vendor as vendor:role (counts.go).
+	// The counts hold capabilities, vendors and purposes as lists joined
+	// by spaces, each vendor as vendor:role (counts.go).
 	if len(f.Vendors) > 0 {
 		linkedAny("deployment_vendors l", "l.vendor_id", f.Vendors, freeList)
 		counted(false, func(arg func(any) string) string {
@@ -394,9 +394,12 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		})
 	}
 	if f.Purpose != "" {
-		// As a capability, and not counted: deployment_counts holds no
-		// purposes (countable).
+		// Listed or tested, as its count chooses: a purpose is rarer
+		// than a capability, and some are on a handful of deployments.
 		linked("deployment_purposes l", "l.purpose", f.Purpose, freeCounted)
+		counted(false, func(arg func(any) string) string {
+			return s.d.instr("' ' || c.purposes || ' '", arg(" "+f.Purpose+" ")) + " > 0"
+		})
 	}
 	if f.Status != "" {
 		column("status", f.Status)
