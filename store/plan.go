@@ -83,6 +83,11 @@ type term struct {
 	// order from an index, for merging with others (intersect.go): a
 	// compound UNION of lists for a word of several forms.
 	ordered func(arg func(any) string, from, upto string) string
+	// from, when set, writes the condition on d.id that lists the first
+	// n deployments the filter selects after the cursor's key, in id
+	// order from an index on (value, deployment id): the plan of a page
+	// of the filter alone (listedPlan).
+	from func(arg func(any) string, after string, n int) string
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -139,6 +144,11 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	}
 	if p, ok := s.intersectPlan(terms); ok {
 		return p, nil
+	}
+	if len(terms) == 1 && terms[0].from != nil && s.d.pin != nil {
+		// One technology, purpose or vendor alone: its list in id order,
+		// read from the cursor, as a word's (formsPlan).
+		return plan{key: s.pin()("d.id"), from: terms[0].from}, nil
 	}
 	if len(terms) == 1 && terms[0].walk != nil {
 		// One filter whose index lists its deployments in id order: the
@@ -260,39 +270,8 @@ func (s *reader) pin() func(string) string {
 	return s.d.pin
 }
 
-// countTerm counts the deployments t selects, up to limit, by its
-// counts when it has them.
-func (s *reader) countTerm(ctx context.Context, t term, limit int, trace traceFunc) (int, error) {
-	queries := t.count
-	if queries == nil {
-		queries = []func(arg func(any) string) string{t.set}
-	}
-	var n int
-	for _, q := range queries {
-		var err error
-		if n, err = s.countUpTo(ctx, q, limit, trace); err != nil || n >= limit {
-			return n, err
-		}
-	}
-	return n, nil
-}
-
 // unpinned leaves a column to the planner.
 func unpinned(column string) string { return column }
-
-// countUpTo counts the ids a set's query lists, up to limit.
-func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) string, limit int, trace traceFunc) (int, error) {
-	var args []any
-	q := set(func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	})
-	q = fmt.Sprintf("SELECT count(*) FROM (%s LIMIT %d) m", q, limit)
-	trace.add(q, args, false)
-	var n int
-	err := s.q.QueryRowContext(ctx, q, args...).Scan(&n)
-	return n, err
-}
 
 // terms are the filters of f (but its Match, which no database can run,
 // and its Tier unless the tier projection can answer it: tiersUsable),
@@ -351,6 +330,15 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		})
 		terms[len(terms)-1].free = free
 	}
+	// listed gives the term last added its list in id order from the
+	// index (col, deployment_id) of table, for a page of it alone. A
+	// deployment may be on the list more than once (a vendor in two
+	// roles): DISTINCT keeps a page of n to n deployments.
+	listed := func(table, col string, v any) {
+		terms[len(terms)-1].from = func(arg func(any) string, after string, n int) string {
+			return fmt.Sprintf("d.id IN (SELECT DISTINCT deployment_id FROM %s WHERE %s = %s AND deployment_id > %s ORDER BY deployment_id LIMIT %d)", table, col, arg(v), arg(after), n)
+		}
+	}
 	// linkedAny is linked for any of several values; one is linked's.
 	linkedAny := func(from, cond string, vs []string, free freeForm) {
 		if len(vs) == 1 {
@@ -368,6 +356,9 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	// by spaces, each vendor as vendor:role (counts.go).
 	if len(f.Vendors) > 0 {
 		linkedAny("deployment_vendors l", "l.vendor_id", f.Vendors, freeList)
+		if len(f.Vendors) == 1 {
+			listed("deployment_vendors", "vendor_id", f.Vendors[0])
+		}
 		counted(false, func(arg func(any) string) string {
 			ors := make([]string, len(f.Vendors))
 			for i, v := range f.Vendors {
@@ -389,6 +380,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		// filtered by jurisdiction, capability and year took 0.9 s with
 		// IN and 1 ms with EXISTS (docs/performance.md).
 		linked("deployment_capabilities l", "l.capability", f.Capability, freeTest)
+		listed("deployment_capabilities", "capability", f.Capability)
 		counted(false, func(arg func(any) string) string {
 			return s.d.instr("' ' || c.capabilities || ' '", arg(" "+f.Capability+" ")) + " > 0"
 		})
@@ -397,6 +389,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		// Listed or tested, as its count chooses: a purpose is rarer
 		// than a capability, and some are on a handful of deployments.
 		linked("deployment_purposes l", "l.purpose", f.Purpose, freeCounted)
+		listed("deployment_purposes", "purpose", f.Purpose)
 		counted(false, func(arg func(any) string) string {
 			return s.d.instr("' ' || c.purposes || ' '", arg(" "+f.Purpose+" ")) + " > 0"
 		})
