@@ -83,11 +83,13 @@ type term struct {
 	// order from an index, for merging with others (intersect.go): a
 	// compound UNION of lists for a word of several forms.
 	ordered func(arg func(any) string, from, upto string) string
-	// from, when set, writes the condition on d.id that lists the first
-	// n deployments the filter selects after the cursor's key, in id
-	// order from an index on (value, deployment id): the plan of a page
-	// of the filter alone (listedPlan).
-	from func(arg func(any) string, after string, n int) string
+	// listed, when set, writes a query of the ids the filter selects, as
+	// ordered does, from an index on (value, deployment id) of a table
+	// linked to the deployments (a technology, a purpose, one vendor):
+	// read in id order from the cursor, it leads a page of the filter
+	// alone, or a walk of its list that tests the others (listedWalk).
+	// It takes no part in a merge of words (mergedLists).
+	listed func(arg func(any) string, from, upto string) string
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -145,10 +147,13 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if p, ok := s.intersectPlan(terms); ok {
 		return p, nil
 	}
-	if len(terms) == 1 && terms[0].from != nil && s.d.pin != nil {
+	if len(terms) == 1 && terms[0].listed != nil && s.d.pin != nil {
 		// One technology, purpose or vendor alone: its list in id order,
 		// read from the cursor, as a word's (formsPlan).
-		return plan{key: s.pin()("d.id"), from: terms[0].from}, nil
+		listed := terms[0].listed
+		return plan{key: s.pin()("d.id"), from: func(arg func(any) string, after string, n int) string {
+			return "d.id IN (" + listed(arg, arg(after), "") + fmt.Sprintf(" ORDER BY deployment_id LIMIT %d)", n)
+		}}, nil
 	}
 	if len(terms) == 1 && terms[0].walk != nil {
 		// One filter whose index lists its deployments in id order: the
@@ -170,6 +175,11 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	best, err := s.smallest(ctx, counted, few, nil)
 	if err != nil {
 		return plan{}, err
+	}
+	if i := listedWalk(counted, one, best, s.d.pin != nil); i >= 0 {
+		lists := slices.Clone(terms)
+		lists[i].ordered = lists[i].listed
+		return plan{terms: lists, one: one, merged: []int{i}}, nil
 	}
 	p := listWalk(s.shape(terms, one, best))
 	if p.terms != nil && p.merged == nil && one >= 0 && joint > 0 && counted[one].known > 0 {
@@ -331,12 +341,12 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		terms[len(terms)-1].free = free
 	}
 	// listed gives the term last added its list in id order from the
-	// index (col, deployment_id) of table, for a page of it alone. A
-	// deployment may be on the list more than once (a vendor in two
-	// roles): DISTINCT keeps a page of n to n deployments.
+	// index (col, deployment_id) of table. A deployment may be on it
+	// more than once (a vendor in two roles): DISTINCT keeps a page of n
+	// to n deployments.
 	listed := func(table, col string, v any) {
-		terms[len(terms)-1].from = func(arg func(any) string, after string, n int) string {
-			return fmt.Sprintf("d.id IN (SELECT DISTINCT deployment_id FROM %s WHERE %s = %s AND deployment_id > %s ORDER BY deployment_id LIMIT %d)", table, col, arg(v), arg(after), n)
+		terms[len(terms)-1].listed = func(arg func(any) string, from, upto string) string {
+			return fmt.Sprintf("SELECT DISTINCT deployment_id FROM %s WHERE %s = %s AND deployment_id > %s", table, col, arg(v), from) + upTo("deployment_id", upto)
 		}
 	}
 	// linkedAny is linked for any of several values; one is linked's.
