@@ -12,11 +12,20 @@
 #   BIN_A=main/oversight BIN_B=new/oversight DATA=DIR bash bench/pagecost.sh
 #
 # DATA is a register made by oversight gen, its tiers projected (a server
-# projecting tiers meanwhile would spend its CPU on that). Needs sqlite3.
+# projecting tiers meanwhile would spend its CPU on that). DATA_B, a copy
+# of it, is B's register instead, where B migrates it to a schema A does
+# not read. PAGE is the path asked for, /api/v1/deployments unless set
+# (/search: the search page, its counts included). Needs sqlite3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BIN_A:?BIN_A names a build}" "${BIN_B:?BIN_B names a build}" "${DATA:?DATA=DIR names a register}"
 PORT=${PORT:-42510}
+DATA_B=${DATA_B:-$DATA}
+PAGE=${PAGE:-/api/v1/deployments}
+# The API is asked for pages of 50; the search page lists 50 and refuses
+# a limit.
+lim="&limit=50"
+case $PAGE in /api/*) ;; *) lim="" ;; esac
 N=${N:-200}
 ROUNDS=${ROUNDS:-4}
 KINDS=${KINDS:-"plain| jurisdiction|jurisdiction=IN jur+tech+years|jurisdiction=IN&technology=cctv&year_from=2015&year_to=2020 certainty|certainty=unconfirmed"}
@@ -30,15 +39,18 @@ cleanup() {
 trap cleanup EXIT
 pids=() ports=()
 for b in A B; do
-  bin=BIN_$b port=$((PORT + ${#pids[@]}))
-  "${!bin}" serve --data "$DATA" --addr "127.0.0.1:$port" >"$WORK/$b.log" 2>&1 &
+  bin=BIN_$b port=$((PORT + ${#pids[@]})) data=$DATA
+  [ "$b" = B ] && data=$DATA_B
+  "${!bin}" serve --data "$data" --addr "127.0.0.1:$port" >"$WORK/$b.log" 2>&1 &
   echo $! >"$WORK/$b.pid"
   pids+=($!) ports+=("$port")
 done
 for port in "${ports[@]}"; do
   for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 done
-until [ "$(sqlite3 -readonly "$DATA/oversight.db" 'SELECT count(*) FROM tier_pending')" = 0 ]; do sleep 5; done
+for d in "$DATA" "$DATA_B"; do
+  until [ "$(sqlite3 -readonly "$d/oversight.db" 'SELECT count(*) FROM tier_pending')" = 0 ]; do sleep 5; done
+done
 cpu() { awk -v t="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1e6 / t }' "/proc/$1/stat"; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 out=$WORK/out
@@ -52,7 +64,7 @@ for r in $(seq "$ROUNDS"); do
       port=${ports[$i]} pid=${pids[$i]}
       while read -r id; do
         c=$(printf %s "$id" | base64 -w0 | tr '+/' '-_' | tr -d '=')
-        printf 'url = "http://127.0.0.1:%s/api/v1/deployments?%s&limit=50&cursor=%s"\noutput = "/dev/null"\n' "$port" "$q" "$c"
+        printf 'url = "http://127.0.0.1:%s%s?%s%s&cursor=%s"\noutput = "/dev/null"\n' "$port" "$PAGE" "$q" "$lim" "$c"
       done <"$WORK/ids" >"$WORK/urls"
       a=$(cpu "$pid") t0=$(date +%s.%N)
       curl -fsS -K "$WORK/urls"

@@ -25,7 +25,10 @@ type DeploymentCount struct {
 	// Lenders are the organisations its financing entries name as lender,
 	// each once, sorted.
 	Lenders []CountLender
-	N       int
+	// Purposes are the deployment's stated purposes, sorted; none when
+	// none is stated.
+	Purposes []string
+	N        int
 }
 
 // A CountLender is a lender of the deployments of one DeploymentCount.

@@ -70,6 +70,7 @@ type Facets struct {
 	Technology   map[string]int `json:"technology"`
 	Status       map[string]int `json:"status"`
 	Vendor       map[string]int `json:"vendor"`
+	Purpose      map[string]int `json:"purpose"`
 }
 
 // EntityID names an entity.

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -23,9 +24,11 @@ func TestSearchPageFindsPurposes(t *testing.T) {
 }
 
 // TestSearchPageByPurpose: /search offers the purposes in a select, in
-// words; purpose=retail_loss_prevention lists Kmart's face recognition and
-// no deployment recorded for other purposes only, its option chosen and
-// its chip shown; an unknown purpose is refused beside the select.
+// words, each with the deployments choosing it would list; under
+// purpose=retail_loss_prevention it lists Kmart's face recognition and no
+// deployment recorded for other purposes only, its option chosen, its chip
+// shown and each technology counted among that purpose's deployments; an
+// unknown purpose is refused beside the select.
 func TestSearchPageByPurpose(t *testing.T) {
 	set, err := data.Load()
 	if err != nil {
@@ -33,10 +36,25 @@ func TestSearchPageByPurpose(t *testing.T) {
 	}
 	s, _ := siteOf(t, set)
 	page := pageOf(t, s, "/search?purpose=retail_loss_prevention")
+	// The count beside a purpose leaves the purpose chosen out; beside a
+	// technology, it keeps it.
+	byPurpose, retailCCTV := map[string]int{}, 0
+	for _, d := range set.Deployments {
+		for _, p := range d.System.Purposes {
+			byPurpose[p]++
+		}
+		if slices.Contains(d.System.Purposes, "retail_loss_prevention") && slices.Contains(d.System.Capabilities, "cctv") {
+			retailCCTV++
+		}
+	}
+	if byPurpose["retail_loss_prevention"] == 0 || byPurpose["border_control"] == 0 || retailCCTV == 0 {
+		t.Fatalf("the built-in data: %d retail loss prevention, %d border control, %d retail CCTV; want some of each", byPurpose["retail_loss_prevention"], byPurpose["border_control"], retailCCTV)
+	}
 	for _, want := range []string{
 		`<select id="purpose" name="purpose"`,
-		`<option value="retail_loss_prevention" selected>` + label("purpose", "retail_loss_prevention") + `</option>`,
-		`<option value="border_control">` + label("purpose", "border_control") + `</option>`,
+		fmt.Sprintf(`<option value="retail_loss_prevention" selected>%s (%d)</option>`, label("purpose", "retail_loss_prevention"), byPurpose["retail_loss_prevention"]),
+		fmt.Sprintf(`<option value="border_control">%s (%d)</option>`, label("purpose", "border_control"), byPurpose["border_control"]),
+		fmt.Sprintf(`<option value="cctv">%s (%d)</option>`, label("capability", "cctv"), retailCCTV),
 		`href="/deployments/au-kmart-store-face-recognition"`,
 		`<span>` + label("filter", "purpose") + `: ` + label("purpose", "retail_loss_prevention") + `</span>`,
 	} {

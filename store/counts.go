@@ -11,15 +11,15 @@ import (
 
 // tCounts counts the current deployments by the attributes that trends,
 // the vendor network and search counts group and filter by (migrations
-// 013 and 015). It is a projection of the log like the others, but of all the
+// 013, 015 and 024). It is a projection of the log like the others, but of all the
 // deployments together rather than of each: a write changes it by delta,
 // -1 for the old state of each deployment it replaces or retracts and +1
 // for each new one, and a row whose count falls to 0 is deleted.
-var tCounts = &table{name: "deployment_counts", cols: []string{"jurisdiction", "year", "status", "certainty", "capabilities", "vendors", "lenders", "n"}, key: 7}
+var tCounts = &table{name: "deployment_counts", cols: []string{"jurisdiction", "year", "status", "certainty", "capabilities", "vendors", "lenders", "purposes", "n"}, key: 8}
 
-// A countKey is one row's key in deployment_counts. Capabilities, vendors
-// and lenders are lists kept as text: sorted, joined by spaces, each
-// vendor as vendor:role, each lender as its id, or id:linked where no
+// A countKey is one row's key in deployment_counts. Capabilities, vendors,
+// lenders and purposes are lists kept as text: sorted, joined by spaces,
+// each vendor as vendor:role, each lender as its id, or id:linked where no
 // vendor role names it as financier (project links it as one). Slugs and
 // vocabulary values hold neither character.
 type countKey struct {
@@ -30,14 +30,15 @@ type countKey struct {
 	capabilities string
 	vendors      string
 	lenders      string
+	purposes     string
 }
 
 // countKeyOf returns the key of a deployment e whose projected rows are
 // rows (project), and false for an entity of another kind. It reads the
 // rows rather than the deployment where it can, so that the counts say
-// exactly what the deployments, deployment_capabilities and
-// deployment_vendors tables say, which is how migration 013 computes them
-// for an existing register; the lenders, which no table holds apart from
+// exactly what the deployments, deployment_capabilities,
+// deployment_vendors and deployment_purposes tables say, which is how
+// migrations 013 and 024 compute them for an existing register; the lenders, which no table holds apart from
 // other financiers, come from the deployment (lendersOf).
 func countKeyOf(e registry.Entity, rows []row) (countKey, bool) {
 	d, ok := e.(*registry.Deployment)
@@ -46,7 +47,7 @@ func countKeyOf(e registry.Entity, rows []row) (countKey, bool) {
 	}
 	var k countKey
 	found := false
-	var caps, vendors []string
+	var caps, vendors, purposes []string
 	for _, r := range rows {
 		switch r.t {
 		case tDeployments:
@@ -59,11 +60,15 @@ func countKeyOf(e registry.Entity, rows []row) (countKey, bool) {
 			caps = append(caps, r.vals[1].(string))
 		case tDepVendors:
 			vendors = append(vendors, r.vals[1].(string)+":"+r.vals[2].(string))
+		case tDepPurposes:
+			purposes = append(purposes, r.vals[1].(string))
 		}
 	}
 	slices.Sort(caps)
 	slices.Sort(vendors)
+	slices.Sort(purposes)
 	k.capabilities, k.vendors, k.lenders = strings.Join(caps, " "), strings.Join(vendors, " "), lendersOf(d)
+	k.purposes = strings.Join(purposes, " ")
 	return k, found
 }
 
@@ -126,16 +131,16 @@ func (w *txWriter) writeCounts() error {
 		if delta == 0 {
 			continue
 		}
-		err := w.exec(`INSERT INTO deployment_counts (jurisdiction, year, status, certainty, capabilities, vendors, lenders, n)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-ON CONFLICT (jurisdiction, year, status, certainty, capabilities, vendors, lenders) DO UPDATE SET n = deployment_counts.n + excluded.n`,
-			k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders, delta)
+		err := w.exec(`INSERT INTO deployment_counts (jurisdiction, year, status, certainty, capabilities, vendors, lenders, purposes, n)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (jurisdiction, year, status, certainty, capabilities, vendors, lenders, purposes) DO UPDATE SET n = deployment_counts.n + excluded.n`,
+			k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders, k.purposes, delta)
 		if err != nil {
 			return fmt.Errorf("deployment_counts: %w", err)
 		}
 		if delta < 0 {
 			err := w.exec(`DELETE FROM deployment_counts WHERE jurisdiction = $1 AND year = $2 AND status = $3 AND certainty = $4
-AND capabilities = $5 AND vendors = $6 AND lenders = $7 AND n = 0`, k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders)
+AND capabilities = $5 AND vendors = $6 AND lenders = $7 AND purposes = $8 AND n = 0`, k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders, k.purposes)
 			if err != nil {
 				return fmt.Errorf("deployment_counts: %w", err)
 			}
@@ -158,15 +163,15 @@ func sortedKeys(m map[countKey]int) []countKey {
 
 // text renders a key as one comparable string, as verify reports it.
 func (k countKey) text() string {
-	return fmt.Sprintf("%s %d %s %s [%s] [%s] [%s]", k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders)
+	return fmt.Sprintf("%s %d %s %s [%s] [%s] [%s] [%s]", k.jurisdiction, k.year, k.status, k.certainty, k.capabilities, k.vendors, k.lenders, k.purposes)
 }
 
 // DeploymentCounts returns every row of deployment_counts: how many current
 // deployments share each combination of jurisdiction, year, status,
-// certainty, capabilities, vendors and lenders. The table has a row per combination
-// the register holds, not per deployment.
+// certainty, capabilities, vendors, lenders and purposes. The table has a
+// row per combination the register holds, not per deployment.
 func (s *reader) DeploymentCounts(ctx context.Context) ([]registry.DeploymentCount, error) {
-	rows, err := s.q.QueryContext(ctx, "SELECT jurisdiction, year, status, certainty, capabilities, vendors, lenders, n FROM deployment_counts")
+	rows, err := s.q.QueryContext(ctx, "SELECT jurisdiction, year, status, certainty, capabilities, vendors, lenders, purposes, n FROM deployment_counts")
 	if err != nil {
 		return nil, err
 	}
@@ -174,11 +179,11 @@ func (s *reader) DeploymentCounts(ctx context.Context) ([]registry.DeploymentCou
 	var out []registry.DeploymentCount
 	for rows.Next() {
 		var c registry.DeploymentCount
-		var caps, vendors, lenders string
-		if err := rows.Scan(&c.Jurisdiction, &c.Year, &c.Status, &c.Certainty, &caps, &vendors, &lenders, &c.N); err != nil {
+		var caps, vendors, lenders, purposes string
+		if err := rows.Scan(&c.Jurisdiction, &c.Year, &c.Status, &c.Certainty, &caps, &vendors, &lenders, &purposes, &c.N); err != nil {
 			return nil, err
 		}
-		c.Capabilities = strings.Fields(caps)
+		c.Capabilities, c.Purposes = strings.Fields(caps), strings.Fields(purposes)
 		for _, v := range strings.Fields(vendors) {
 			id, role, _ := strings.Cut(v, ":")
 			c.Vendors = append(c.Vendors, registry.VendorRole{Vendor: id, Role: role})

@@ -25,7 +25,7 @@ func (s *DB) readCounts(ctx context.Context, c *countCheck) error {
 	var bad error
 	err = eachRow(ctx, sn.q, tCounts, "", func(vals []any) {
 		year, err1 := strconv.ParseInt(cell(vals[1]), 10, 64)
-		n, err2 := strconv.Atoi(cell(vals[7]))
+		n, err2 := strconv.Atoi(cell(vals[8]))
 		if err1 != nil || err2 != nil {
 			bad = err1
 			if bad == nil {
@@ -33,7 +33,7 @@ func (s *DB) readCounts(ctx context.Context, c *countCheck) error {
 			}
 			return
 		}
-		k := countKey{cell(vals[0]), year, cell(vals[2]), cell(vals[3]), cell(vals[4]), cell(vals[5]), cell(vals[6])}
+		k := countKey{cell(vals[0]), year, cell(vals[2]), cell(vals[3]), cell(vals[4]), cell(vals[5]), cell(vals[6]), cell(vals[7])}
 		c.rows[k] = n
 	})
 	if err != nil {

@@ -10,11 +10,10 @@ import (
 
 // countable reports whether deployment_counts can answer f: whether each of
 // its conditions is one of the table's keys (jurisdiction, year, status,
-// certainty, capabilities, vendors) or an attribute of a jurisdiction or
-// vendor read beside it. Words, ids, tiers and purposes are not: the
-// table's key holds no purposes (migration 023 left it as it was).
+// certainty, capabilities, vendors, purposes) or an attribute of a
+// jurisdiction or vendor read beside it. Words, ids and tiers are not.
 func countable(f registry.DeploymentFilter) bool {
-	return len(registry.SearchWords(f.Q)) == 0 && f.IDs == nil && f.Tier == nil && f.Purpose == ""
+	return len(registry.SearchWords(f.Q)) == 0 && f.IDs == nil && f.Tier == nil
 }
 
 // countedTest returns the condition on a row c of deployment_counts that
@@ -46,7 +45,7 @@ func countedOf(terms []term, keyed bool, arg func(any) string) string {
 // deployment_counts: a few hundred rows where the register holds 100,000
 // deployments, rather than four GROUP BY queries over every deployment
 // the filters select. Each facet leaves out its own filter, as Facets
-// does: a row is read with whether it passes each of the four facets'
+// does: a row is read with whether it passes each of the five facets'
 // filters, and only if it passes the others, each tested once.
 func (s *reader) countedFacets(ctx context.Context, f registry.DeploymentFilter) (*registry.Facets, error) {
 	var args []any
@@ -56,10 +55,10 @@ func (s *reader) countedFacets(ctx context.Context, f registry.DeploymentFilter)
 	}
 	// The facets' own filters, and the rest.
 	own := []registry.DeploymentFilter{
-		{Jurisdictions: f.Jurisdictions}, {Capability: f.Capability}, {Status: f.Status}, {Vendors: f.Vendors},
+		{Jurisdictions: f.Jurisdictions}, {Capability: f.Capability}, {Status: f.Status}, {Vendors: f.Vendors}, {Purpose: f.Purpose},
 	}
 	rest := f
-	rest.Jurisdictions, rest.Capability, rest.Status, rest.Vendors = nil, "", "", nil
+	rest.Jurisdictions, rest.Capability, rest.Status, rest.Vendors, rest.Purpose = nil, "", "", nil, ""
 	passes := make([]string, len(own))
 	for i, g := range own {
 		test, err := s.countedTest(ctx, g, false, arg)
@@ -71,7 +70,7 @@ func (s *reader) countedFacets(ctx context.Context, f registry.DeploymentFilter)
 			passes[i] = "CASE WHEN " + test + " THEN 1 ELSE 0 END"
 		}
 	}
-	q := "SELECT jurisdiction, capabilities, status, vendors, n, " + strings.Join(passes, ", ") + " FROM deployment_counts c"
+	q := "SELECT jurisdiction, capabilities, status, vendors, purposes, n, " + strings.Join(passes, ", ") + " FROM deployment_counts c"
 	test, err := s.countedTest(ctx, rest, false, arg)
 	if err != nil {
 		return nil, err
@@ -84,12 +83,12 @@ func (s *reader) countedFacets(ctx context.Context, f registry.DeploymentFilter)
 		return nil, err
 	}
 	defer rows.Close()
-	out := &registry.Facets{Jurisdiction: map[string]int{}, Technology: map[string]int{}, Status: map[string]int{}, Vendor: map[string]int{}}
+	out := &registry.Facets{Jurisdiction: map[string]int{}, Technology: map[string]int{}, Status: map[string]int{}, Vendor: map[string]int{}, Purpose: map[string]int{}}
 	for rows.Next() {
-		var jurisdiction, caps, status, vendors string
+		var jurisdiction, caps, status, vendors, purposes string
 		var n int
-		var p [4]bool // passes own[i]
-		if err := rows.Scan(&jurisdiction, &caps, &status, &vendors, &n, &p[0], &p[1], &p[2], &p[3]); err != nil {
+		var p [5]bool // passes own[i]
+		if err := rows.Scan(&jurisdiction, &caps, &status, &vendors, &purposes, &n, &p[0], &p[1], &p[2], &p[3], &p[4]); err != nil {
 			return nil, err
 		}
 		// A facet counts a row that passes the others' filters.
@@ -121,6 +120,11 @@ func (s *reader) countedFacets(ctx context.Context, f registry.DeploymentFilter)
 					out.Vendor[id] += n
 					last = id
 				}
+			}
+		}
+		if others(4) {
+			for _, pu := range strings.Fields(purposes) {
+				out.Purpose[pu] += n
 			}
 		}
 	}

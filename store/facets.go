@@ -8,18 +8,19 @@ import (
 )
 
 // Facets counts the deployments a filter selects, by jurisdiction,
-// technology, status and vendor; nil under a tier filter the tier
-// projection cannot answer yet, and under words or a purpose that
-// facetWords deployments or more hold: each facet keeps the words, and
-// counting them reads every deployment that holds them (at 1M synthetic
-// deployments, a search page for "city", on 197,682, did not finish in its
-// 10 s). Each facet leaves out its own filter: the count beside a country
-// is what choosing that country would give.
+// technology, status, vendor and purpose; nil under a tier filter the tier
+// projection cannot answer yet, and under words, or a purpose beside
+// words, ids or a tier, that facetWords deployments or more hold: each
+// facet keeps them, and counting them reads every deployment that holds
+// them (at 1M synthetic deployments, a search page for "city", on
+// 197,682, did not finish in its 10 s). Each facet leaves out its own
+// filter: the count beside a country is what choosing that country would
+// give.
 //
 // A filter of the attributes deployment_counts holds (countable) is
 // answered by summing its rows, kept by every write, so that no request
-// counts the whole register; a filter of words, ids, tiers or a purpose is
-// counted by four GROUP BY queries over what it selects (queriedFacets).
+// counts the whole register; a filter of words, ids or tiers is counted
+// by five GROUP BY queries over what it selects (queriedFacets).
 func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*registry.Facets, error) {
 	if countable(f) {
 		return s.countedFacets(ctx, f)
@@ -41,10 +42,11 @@ func (s *reader) queriedFacets(ctx context.Context, f registry.DeploymentFilter)
 		}
 	}
 	if f.Purpose != "" {
-		// Bounded as words are: deployment_counts holds no purposes, and
-		// counting a purpose's deployments tests every deployment for it
-		// past fewMatches (at 100k, a page of /search for crowd
-		// management, on 7,556, took 1.1 s of CPU; docs/performance.md).
+		// Bounded as words are, under ids or a tier: counting a
+		// purpose's deployments tests every deployment for it past
+		// fewMatches (at 100k, a page of /search for crowd management,
+		// on 7,556, took 1.1 s of CPU before the counts held purposes;
+		// docs/performance.md).
 		purpose, _, err := s.terms(ctx, registry.DeploymentFilter{Purpose: f.Purpose}, false, unpinned)
 		if err != nil {
 			return nil, err
@@ -63,6 +65,7 @@ func (s *reader) queriedFacets(ctx context.Context, f registry.DeploymentFilter)
 		{&out.Technology, func(g *registry.DeploymentFilter) { g.Capability = "" }, "SELECT c.capability, count(*) FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id WHERE %s GROUP BY 1"},
 		{&out.Status, func(g *registry.DeploymentFilter) { g.Status = "" }, "SELECT d.status, count(*) FROM deployments d WHERE %s GROUP BY 1"},
 		{&out.Vendor, func(g *registry.DeploymentFilter) { g.Vendors = nil }, "SELECT v.vendor_id, count(DISTINCT d.id) FROM deployments d JOIN deployment_vendors v ON v.deployment_id = d.id WHERE %s GROUP BY 1"},
+		{&out.Purpose, func(g *registry.DeploymentFilter) { g.Purpose = "" }, "SELECT p.purpose, count(*) FROM deployments d JOIN deployment_purposes p ON p.deployment_id = d.id WHERE %s GROUP BY 1"},
 	} {
 		g := f
 		g.Match, g.Cursor, g.Limit = nil, "", 0

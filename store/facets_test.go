@@ -29,7 +29,7 @@ func TestFacetsCounted(t *testing.T) {
 		c := *d
 		switch i % 3 {
 		case 0:
-			c.System.Capabilities = nil
+			c.System.Capabilities, c.System.Purposes = nil, nil
 		case 1:
 			c.Dates = nil
 		case 2:
@@ -58,6 +58,27 @@ func TestFacetsCounted(t *testing.T) {
 			break
 		}
 	}
+	// A purpose of the built-in records, and the rarest of the purposes
+	// written.
+	purpose, rare := "", ""
+	for _, b := range base.Deployments {
+		if len(b.System.Purposes) > 0 {
+			purpose = b.System.Purposes[0]
+			break
+		}
+	}
+	byPurpose, err := db.queriedFacets(ctx, registry.DeploymentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pu, n := range byPurpose.Purpose {
+		if rare == "" || n < byPurpose.Purpose[rare] || n == byPurpose.Purpose[rare] && pu < rare {
+			rare = pu
+		}
+	}
+	if purpose == "" || rare == "" || rare == purpose {
+		t.Fatalf("purposes %q and %q: want two of the register's", purpose, rare)
+	}
 	singles := []registry.DeploymentFilter{
 		{Jurisdictions: []string{d.Jurisdiction}},
 		{Jurisdictions: []string{"PK", "IN", "CN"}},
@@ -71,6 +92,8 @@ func TestFacetsCounted(t *testing.T) {
 		{YearFrom: 2015},
 		{YearTo: 2018},
 		{YearFrom: 2012, YearTo: 2019},
+		{Purpose: purpose},
+		{Purpose: rare},
 	}
 	filters := []registry.DeploymentFilter{{}, {Q: `" ( -`}}
 	filters = append(filters, singles...)
@@ -134,6 +157,7 @@ func both(a, b registry.DeploymentFilter) registry.DeploymentFilter {
 	a.Certainty = cmp.Or(a.Certainty, b.Certainty)
 	a.YearFrom = cmp.Or(a.YearFrom, b.YearFrom)
 	a.YearTo = cmp.Or(a.YearTo, b.YearTo)
+	a.Purpose = cmp.Or(a.Purpose, b.Purpose)
 	return a
 }
 
@@ -147,6 +171,7 @@ func sameFacets(t *testing.T, counted, queried *registry.Facets) {
 		{"technology", counted.Technology, queried.Technology},
 		{"status", counted.Status, queried.Status},
 		{"vendor", counted.Vendor, queried.Vendor},
+		{"purpose", counted.Purpose, queried.Purpose},
 	} {
 		if !maps.Equal(c.got, c.want) {
 			t.Errorf("facet %s: summed %v, queried %v", c.name, c.got, c.want)

@@ -14,9 +14,10 @@ import (
 // synthetic deployments a page of Pakistan with crowd analytics read all
 // 65,890 of Pakistan's, 0.38 s of the server's CPU, for an empty page.
 //
-// deployment_counts (migration 013) holds how many deployments share each
-// combination of jurisdiction, year, status, certainty, capabilities and
-// vendors, kept by every write: a few hundred rows where the deployments
+// deployment_counts (migrations 013, 015 and 024) holds how many
+// deployments share each combination of jurisdiction, year, status,
+// certainty, capabilities, vendors, lenders and purposes, kept by every
+// write: a few hundred rows where the deployments
 // are a million. Where it can answer every filter of a page, and the rows
 // it reads for that are few, it tells exactly whether any deployment
 // passes them all; when none does, the page is empty without reading a

@@ -83,6 +83,13 @@ type term struct {
 	// order from an index, for merging with others (intersect.go): a
 	// compound UNION of lists for a word of several forms.
 	ordered func(arg func(any) string, from, upto string) string
+	// listed, when set, writes a query of the ids the filter selects, as
+	// ordered does, from an index on (value, deployment id) of a table
+	// linked to the deployments (a technology, a purpose, one vendor):
+	// read in id order from the cursor, it leads a page of the filter
+	// alone, or a walk of its list that tests the others (listedWalk).
+	// It takes no part in a merge of words (mergedLists).
+	listed func(arg func(any) string, from, upto string) string
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -140,6 +147,14 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if p, ok := s.intersectPlan(terms); ok {
 		return p, nil
 	}
+	if len(terms) == 1 && terms[0].listed != nil && s.d.pin != nil {
+		// One technology, purpose or vendor alone: its list in id order,
+		// read from the cursor, as a word's (formsPlan).
+		listed := terms[0].listed
+		return plan{key: s.pin()("d.id"), from: func(arg func(any) string, after string, n int) string {
+			return "d.id IN (" + listed(arg, arg(after), "") + fmt.Sprintf(" ORDER BY deployment_id LIMIT %d)", n)
+		}}, nil
+	}
 	if len(terms) == 1 && terms[0].walk != nil {
 		// One filter whose index lists its deployments in id order: the
 		// page reads them from the cursor, few or many, as either shape
@@ -160,6 +175,11 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	best, err := s.smallest(ctx, counted, few, nil)
 	if err != nil {
 		return plan{}, err
+	}
+	if i := listedWalk(counted, one, best, s.d.pin != nil); i >= 0 {
+		lists := slices.Clone(terms)
+		lists[i].ordered = lists[i].listed
+		return plan{terms: lists, one: one, merged: []int{i}}, nil
 	}
 	p := listWalk(s.shape(terms, one, best))
 	if p.terms != nil && p.merged == nil && one >= 0 && joint > 0 && counted[one].known > 0 {
@@ -260,39 +280,8 @@ func (s *reader) pin() func(string) string {
 	return s.d.pin
 }
 
-// countTerm counts the deployments t selects, up to limit, by its
-// counts when it has them.
-func (s *reader) countTerm(ctx context.Context, t term, limit int, trace traceFunc) (int, error) {
-	queries := t.count
-	if queries == nil {
-		queries = []func(arg func(any) string) string{t.set}
-	}
-	var n int
-	for _, q := range queries {
-		var err error
-		if n, err = s.countUpTo(ctx, q, limit, trace); err != nil || n >= limit {
-			return n, err
-		}
-	}
-	return n, nil
-}
-
 // unpinned leaves a column to the planner.
 func unpinned(column string) string { return column }
-
-// countUpTo counts the ids a set's query lists, up to limit.
-func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) string, limit int, trace traceFunc) (int, error) {
-	var args []any
-	q := set(func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	})
-	q = fmt.Sprintf("SELECT count(*) FROM (%s LIMIT %d) m", q, limit)
-	trace.add(q, args, false)
-	var n int
-	err := s.q.QueryRowContext(ctx, q, args...).Scan(&n)
-	return n, err
-}
 
 // terms are the filters of f (but its Match, which no database can run,
 // and its Tier unless the tier projection can answer it: tiersUsable),
@@ -351,6 +340,15 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		})
 		terms[len(terms)-1].free = free
 	}
+	// listed gives the term last added its list in id order from the
+	// index (col, deployment_id) of table. A deployment may be on it
+	// more than once (a vendor in two roles): DISTINCT keeps a page of n
+	// to n deployments.
+	listed := func(table, col string, v any) {
+		terms[len(terms)-1].listed = func(arg func(any) string, from, upto string) string {
+			return fmt.Sprintf("SELECT DISTINCT deployment_id FROM %s WHERE %s = %s AND deployment_id > %s", table, col, arg(v), from) + upTo("deployment_id", upto)
+		}
+	}
 	// linkedAny is linked for any of several values; one is linked's.
 	linkedAny := func(from, cond string, vs []string, free freeForm) {
 		if len(vs) == 1 {
@@ -364,10 +362,13 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		})
 		terms[len(terms)-1].free = free
 	}
-	// The counts hold capabilities and vendors as lists joined by
-	// spaces, each vendor as vendor:role (counts.go).
+	// The counts hold capabilities, vendors and purposes as lists joined
+	// by spaces, each vendor as vendor:role (counts.go).
 	if len(f.Vendors) > 0 {
 		linkedAny("deployment_vendors l", "l.vendor_id", f.Vendors, freeList)
+		if len(f.Vendors) == 1 {
+			listed("deployment_vendors", "vendor_id", f.Vendors[0])
+		}
 		counted(false, func(arg func(any) string) string {
 			ors := make([]string, len(f.Vendors))
 			for i, v := range f.Vendors {
@@ -389,14 +390,19 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		// filtered by jurisdiction, capability and year took 0.9 s with
 		// IN and 1 ms with EXISTS (docs/performance.md).
 		linked("deployment_capabilities l", "l.capability", f.Capability, freeTest)
+		listed("deployment_capabilities", "capability", f.Capability)
 		counted(false, func(arg func(any) string) string {
 			return s.d.instr("' ' || c.capabilities || ' '", arg(" "+f.Capability+" ")) + " > 0"
 		})
 	}
 	if f.Purpose != "" {
-		// As a capability, and not counted: deployment_counts holds no
-		// purposes (countable).
+		// Listed or tested, as its count chooses: a purpose is rarer
+		// than a capability, and some are on a handful of deployments.
 		linked("deployment_purposes l", "l.purpose", f.Purpose, freeCounted)
+		listed("deployment_purposes", "purpose", f.Purpose)
+		counted(false, func(arg func(any) string) string {
+			return s.d.instr("' ' || c.purposes || ' '", arg(" "+f.Purpose+" ")) + " > 0"
+		})
 	}
 	if f.Status != "" {
 		column("status", f.Status)

@@ -129,3 +129,34 @@ func (c *countMemo) put(size int64, key string, dest []any) {
 	}
 	c.m[key] = v
 }
+
+// countTerm counts the deployments t selects, up to limit, by its
+// counts when it has them.
+func (s *reader) countTerm(ctx context.Context, t term, limit int, trace traceFunc) (int, error) {
+	queries := t.count
+	if queries == nil {
+		queries = []func(arg func(any) string) string{t.set}
+	}
+	var n int
+	for _, q := range queries {
+		var err error
+		if n, err = s.countUpTo(ctx, q, limit, trace); err != nil || n >= limit {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// countUpTo counts the ids a set's query lists, up to limit.
+func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) string, limit int, trace traceFunc) (int, error) {
+	var args []any
+	q := set(func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	})
+	q = fmt.Sprintf("SELECT count(*) FROM (%s LIMIT %d) m", q, limit)
+	trace.add(q, args, false)
+	var n int
+	err := s.q.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}

@@ -65,7 +65,7 @@ var tamperCases = []tamperCase{
 	// deleted, a row of a combination no deployment has.
 	{name: "count edited", sql: "UPDATE deployment_counts SET n = n + 1 WHERE jurisdiction = (SELECT MIN(jurisdiction) FROM deployment_counts)", want: "deployment_counts: row ", rebuildFixes: true},
 	{name: "count deleted", sql: "DELETE FROM deployment_counts WHERE jurisdiction = (SELECT MIN(jurisdiction) FROM deployment_counts)", want: "deployment_counts: missing row", rebuildFixes: true},
-	{name: "count added", sql: "INSERT INTO deployment_counts VALUES ('PK', 1999, 'live', 'documented', '', '', '', 0)", want: "deployment_counts: row PK 1999 live documented [] [] [] (n=0) that no current state accounts for", rebuildFixes: true},
+	{name: "count added", sql: "INSERT INTO deployment_counts VALUES ('PK', 1999, 'live', 'documented', '', '', '', '', 0)", want: "deployment_counts: row PK 1999 live documented [] [] [] [] (n=0) that no current state accounts for", rebuildFixes: true},
 
 	// The financing entries kept apart for the money (withFinancing gives
 	// synthetic-pk-0000000 12 entries).
