@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"oversight/registry"
@@ -96,7 +97,7 @@ func (s *reader) queriedFacets(ctx context.Context, f registry.DeploymentFilter)
 		if err != nil {
 			return nil, err
 		}
-		if *c.into(out), err = s.groupCounts(ctx, strings.Replace(withSearch(c.sql, g), "%s", allOf(where), 1), args...); err != nil {
+		if *c.into(out), err = s.groupCounts(ctx, strings.Replace(withSearch(c.sql, where), "%s", allOf(where), 1), args...); err != nil {
 			return nil, err
 		}
 	}
@@ -151,7 +152,7 @@ func (s *reader) sharedFacets(ctx context.Context, f registry.DeploymentFilter, 
 	if err != nil {
 		return err
 	}
-	rows, err := s.q.QueryContext(ctx, withSearch("SELECT d.id, d.jurisdiction, d.status FROM deployments d WHERE "+allOf(where), f), args...)
+	rows, err := s.q.QueryContext(ctx, withSearch("SELECT d.id, d.jurisdiction, d.status FROM deployments d WHERE "+allOf(where), where), args...)
 	if err != nil {
 		return err
 	}
@@ -214,10 +215,12 @@ func allOf(where []string) string {
 }
 
 // withSearch is q, a statement on deployments d, joined to each
-// deployment's entity e when f searches text: a search matching many
-// deployments tests the revision of each (searchCondition), e.seq.
-func withSearch(q string, f registry.DeploymentFilter) string {
-	if len(registry.SearchWords(f.Q)) == 0 {
+// deployment's entity e when one of the conditions where reads it: a
+// search of the full-text index tests the revision of each deployment
+// (searchTerm), e.seq. Words read from their lists do not, and the join
+// was a lookup a deployment for nothing.
+func withSearch(q string, where []string) string {
+	if !slices.ContainsFunc(where, func(c string) bool { return strings.Contains(c, entitySeq) }) {
 		return q
 	}
 	return strings.Replace(q, "FROM deployments d", "FROM deployments d JOIN entities e ON e.kind = 'deployment' AND e.id = d.id", 1)
