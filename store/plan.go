@@ -178,7 +178,9 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	}
 	if i := listedWalk(counted, one, best, s.d.pin != nil); i >= 0 {
 		lists := slices.Clone(terms)
-		lists[i].ordered = lists[i].listed
+		if lists[i].listed != nil {
+			lists[i].ordered = lists[i].listed
+		}
 		return plan{terms: lists, one: one, merged: []int{i}}, nil
 	}
 	p := listWalk(s.shape(terms, one, best))
