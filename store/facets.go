@@ -180,6 +180,12 @@ func (s *reader) sharedFacets(ctx context.Context, f registry.DeploymentFilter, 
 			*c.into(out) = byColumn[c.column]
 			continue
 		}
+		if len(ids) == 0 {
+			// None selected: nothing to ask for (PostgreSQL takes no
+			// null for an array).
+			*c.into(out) = map[string]int{}
+			continue
+		}
 		if *c.into(out), err = s.groupCounts(ctx, fmt.Sprintf(c.of, s.d.inJSON("deployment_id", "$1")), string(list)); err != nil {
 			return err
 		}
