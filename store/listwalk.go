@@ -51,13 +51,14 @@ func listWalk(p plan) plan {
 
 // listedWalk returns the index in terms of the filter whose list
 // (term.listed, or a word's lists) a page walks, or -1: the filter that is
-// few (best), if it has such a list; where none is few, the smallest such list of known
-// count, unless the jurisdiction whose index the walk would follow (one)
-// selects fewer than twice as many: a list's deployments are each looked
-// up by id, a jurisdiction's read in its index's order (at 100k, a page
-// of Huawei in Pakistan took 3.8 ms walking Huawei's 6,119, 2.8 ms walking
-// Pakistan's 6,564). Not with words then, which are merged (listWalk),
-// nor on PostgreSQL (pinned false), which plans by its statistics.
+// few (best), if it has such a list; where none is few, the smallest
+// term.listed of known count, unless the jurisdiction whose index the
+// walk would follow (one) selects fewer than twice as many: a list's
+// deployments are each looked up by id, a jurisdiction's read in its
+// index's order (at 100k, a page of Huawei in Pakistan took 3.8 ms walking
+// Huawei's 6,119, 2.8 ms walking Pakistan's 6,564). Not with words then,
+// which are merged (listWalk), nor on PostgreSQL (pinned false), which
+// plans by its statistics.
 func listedWalk(terms []term, one, best int, pinned bool) int {
 	if !pinned {
 		return -1
