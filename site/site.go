@@ -48,7 +48,8 @@ type Reader interface {
 	Releases(ctx context.Context) ([]release.Release, error)
 	ChangeCounts(ctx context.Context, from, to int64) (map[string]int, error)
 	EachRevision(ctx context.Context, from, to int64, fn func(*registry.Revision) error) error
-	// Facets counts what each value of each search filter would select.
+	// Facets counts what each value of each search filter would select;
+	// the counts may be shared with other requests, and are not changed.
 	Facets(ctx context.Context, f registry.DeploymentFilter) (*registry.Facets, error)
 	// The history of changes, newest first, and each record's state before.
 	RecentRevisions(ctx context.Context, before int64, limit int) ([]*registry.Revision, error)

@@ -249,7 +249,7 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 		if c.NoCapability {
 			w = append(w, "NOT EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id)")
 		}
-		parts[i] = withSearch(fmt.Sprintf("SELECT id FROM (SELECT %[1]s AS id FROM %[2]s WHERE %[3]s ORDER BY %[1]s LIMIT %[4]d) p%[5]d", id, from, strings.Join(w, " AND "), max(c.Limit, 0), i), f)
+		parts[i] = withSearch(fmt.Sprintf("SELECT id FROM (SELECT %[1]s AS id FROM %[2]s WHERE %[3]s ORDER BY %[1]s LIMIT %[4]d) p%[5]d", id, from, strings.Join(w, " AND "), max(c.Limit, 0), i), w)
 	}
 	q := strings.Join(parts, " UNION ALL ") + fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
 	return queryStrings(ctx, s.q, q, args...)

@@ -13,9 +13,11 @@ import (
 )
 
 // TestFacetsCounted checks that the facets summed from deployment_counts
-// are those the GROUP BY queries count, for every filter the counts cover,
-// alone and in pairs, on a register after updates, a retraction and
-// merges; and that Facets sums them for exactly those filters.
+// are those the GROUP BY queries count, each facet alone or those a
+// filter leaves alike over one read of its deployments, for every filter
+// the counts cover, alone and in pairs, on a register after updates, a
+// retraction and merges; and that Facets sums them for exactly those
+// filters.
 func TestFacetsCounted(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -102,6 +104,10 @@ func TestFacetsCounted(t *testing.T) {
 			filters = append(filters, both(a, b))
 		}
 	}
+	var ids []string
+	for _, d := range append(base.Deployments, ds...) {
+		ids = append(ids, d.ID)
+	}
 	for _, f := range filters {
 		t.Run(fmt.Sprintf("%+v", f), func(t *testing.T) {
 			if !countable(f) {
@@ -116,6 +122,16 @@ func TestFacetsCounted(t *testing.T) {
 				t.Fatal(err)
 			}
 			sameFacets(t, counted, queried)
+			// With every id, the facets whose own filter f does not set
+			// are counted over one read of the deployments
+			// (sharedFacets), the others each by its own query.
+			withIDs := f
+			withIDs.IDs = ids
+			shared, err := db.queriedFacets(ctx, withIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameFacets(t, counted, shared)
 		})
 	}
 	all, err := db.Facets(ctx, registry.DeploymentFilter{})

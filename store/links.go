@@ -58,7 +58,7 @@ func (s *reader) EachFinancing(ctx context.Context, f registry.DeploymentFilter,
 		return err
 	}
 	q := withSearch(`SELECT f.deployment_id, d.jurisdiction, f.lender, f.instrument, f.amount, f.currency, f.year, f.amount_usd_2021, f.aiddata_id
-FROM deployments d JOIN deployment_financing f ON f.deployment_id = d.id`, f)
+FROM deployments d JOIN deployment_financing f ON f.deployment_id = d.id`, where)
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 // TestListedPages pages through a technology, a purpose and a vendor,
-// alone and with other filters, whose pages read the filter's list in id
-// order from the cursor (listed, in terms; listedWalk): every page in
+// alone and with other filters, and a word with filters, whose pages read
+// the filter's list in id order from the cursor (listed, in terms;
+// listedWalk): every page in
 // pages of 1, 2, 5 and 7 gives the deployments the filters select, in id
 // order, each once, a vendor in two roles on a deployment included,
 // whether the filters are few or not and with the walk's budget as it is
@@ -62,6 +63,14 @@ func TestListedPages(t *testing.T) {
 		}},
 		{registry.DeploymentFilter{Capability: "crowd_analytics", Purpose: "crowd_management", Status: "unknown"}, "", func(d *registry.Deployment) bool {
 			return capability(d) && purpose(d) && d.Status.Value == "unknown"
+		}},
+		// A word few enough to be listed, with filters it is not merged
+		// with: its lists walked, as a technology's.
+		{registry.DeploymentFilter{Q: "harbour", Certainty: "documented"}, "", func(d *registry.Deployment) bool {
+			return strings.Contains(d.Title, "harbour") && d.Certainty == "documented"
+		}},
+		{registry.DeploymentFilter{Q: "harbour", Purpose: "crowd_management"}, "", func(d *registry.Deployment) bool {
+			return strings.Contains(d.Title, "harbour") && purpose(d)
 		}},
 	} {
 		var want []string

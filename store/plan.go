@@ -178,7 +178,9 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	}
 	if i := listedWalk(counted, one, best, s.d.pin != nil); i >= 0 {
 		lists := slices.Clone(terms)
-		lists[i].ordered = lists[i].listed
+		if lists[i].listed != nil {
+			lists[i].ordered = lists[i].listed
+		}
 		return plan{terms: lists, one: one, merged: []int{i}}, nil
 	}
 	p := listWalk(s.shape(terms, one, best))
@@ -454,6 +456,11 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	return terms, one, nil
 }
 
+// entitySeq is the column of a deployment's entity e that the test of a
+// full-text query reads (searchTerm): a statement whose conditions name it
+// joins the entities (withSearch).
+const entitySeq = "e.seq"
+
 // searchTerm is the term of a full-text query of words, each matched as a
 // prefix. Among conditions it is listed: its test reads the entity e of a
 // page's statement, which theirs do not join (a common word's facets
@@ -476,7 +483,7 @@ func (s *reader) searchTerm(words []string) term {
 		// The set of matching revisions, the index's rowid, read without
 		// its rows: testing each row against the index itself costs a
 		// seek in its every segment (0.9 s for a page of 51 at 100k).
-		return "e.seq IN (" + rowids(q)(arg) + ")"
+		return entitySeq + " IN (" + rowids(q)(arg) + ")"
 	}, count: []func(arg func(any) string) string{rowids(s.d.query(words, false)), rowids(q)},
 		known: -1, once: true, free: freeList}
 }

@@ -36,13 +36,15 @@ const tierProjection = "tiers"
 
 // tierState is the projector a DB writes tiers with, shared by its
 // snapshots. ready is set once the rows are known to be the projector's.
-// It also holds the filters' counts that snapshots of one log size share
-// (termcounts.go): the state a DB and its snapshots share.
+// It also holds the filters' counts and facets that snapshots of one log
+// size share (termcounts.go, facetmemo.go): the state a DB and its
+// snapshots share.
 type tierState struct {
 	mu     sync.RWMutex
 	p      *tierCodec
 	ready  atomic.Bool
 	counts countMemo
+	facets facetMemo
 }
 
 func (t *tierState) projector() *tierCodec {
