@@ -89,7 +89,7 @@ func TestPostgres(t *testing.T) {
 		{"Retract", TestRetract}, {"Redact", TestRedact}, {"RedactRefuses", TestRedactRefuses}, {"FormatOneRegister", TestFormatOneRegister}, {"Merge", TestMerge}, {"MergeInstrument", TestMergeInstrument}, {"TierProjection", TestTierProjection}, {"ResetTiersInParts", TestResetTiersInParts}, {"TiersMigrated", TestTiersMigrated}, {"CountsByDelta", TestCountsByDelta}, {"FinancingProjection", TestFinancingProjection}, {"ClassCounts", TestClassCounts}, {"FacetsCounted", TestFacetsCounted},
 		{"SnapshotSameAsDB", TestSnapshotSameAsDB}, {"SnapshotIsolation", TestSnapshotIsolation}, {"SnapshotGetMany", TestSnapshotGetMany}, {"SnapshotClose", TestSnapshotClose},
 		{"FactsLogged", TestFactsLogged}, {"FactsRefused", TestFactsRefused}, {"FactsTampered", TestFactsTampered},
-		{"WordsMigrated", TestWordsMigrated}, {"PurposesMigrated", TestPurposesMigrated}, {"PurposeFacets", TestPurposeFacets}, {"CapabilityCells", TestCapabilityCells}, {"CountDeployments", TestCountDeployments},
+		{"WordsMigrated", TestWordsMigrated}, {"PurposesMigrated", TestPurposesMigrated}, {"PurposeFacets", TestPurposeFacets}, {"FacetsKept", TestFacetsKept}, {"CapabilityCells", TestCapabilityCells}, {"CountDeployments", TestCountDeployments},
 	} {
 		t.Run(c.name, c.fn)
 	}
