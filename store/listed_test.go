@@ -10,7 +10,7 @@ import (
 	"oversight/registry"
 )
 
-// TestListedPages pages through a technology, a purpose and a vendor,
+// TestListedPages pages through a technology, a purpose, a vendor and two,
 // alone and with other filters, and a word with filters, whose pages read
 // the filter's list in id order from the cursor (listed, in terms;
 // listedWalk): every page in
@@ -55,6 +55,11 @@ func TestListedPages(t *testing.T) {
 		{registry.DeploymentFilter{Capability: "crowd_analytics"}, "deployment_capabilities", capability},
 		{registry.DeploymentFilter{Purpose: "crowd_management"}, "deployment_purposes", purpose},
 		{registry.DeploymentFilter{Vendors: []string{"vendor-a"}}, "deployment_vendors", vendor},
+		// Two vendors: the union of their lists, each deployment once.
+		{registry.DeploymentFilter{Vendors: []string{"vendor-b", "vendor-a"}}, "deployment_vendors", func(*registry.Deployment) bool { return true }},
+		{registry.DeploymentFilter{Vendors: []string{"vendor-a", "vendor-b"}, Status: "pilot"}, "", func(d *registry.Deployment) bool {
+			return d.Status.Value == "pilot"
+		}},
 		{registry.DeploymentFilter{Purpose: "crowd_management", Jurisdictions: []string{"PK"}}, "", func(d *registry.Deployment) bool {
 			return purpose(d) && d.Jurisdiction == "PK"
 		}},

@@ -85,7 +85,7 @@ type term struct {
 	ordered func(arg func(any) string, from, upto string) string
 	// listed, when set, writes a query of the ids the filter selects, as
 	// ordered does, from an index on (value, deployment id) of a table
-	// linked to the deployments (a technology, a purpose, one vendor):
+	// linked to the deployments (a technology, a purpose, vendors):
 	// read in id order from the cursor, it leads a page of the filter
 	// alone, or a walk of its list that tests the others (listedWalk).
 	// It takes no part in a merge of words (mergedLists).
@@ -343,12 +343,17 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		terms[len(terms)-1].free = free
 	}
 	// listed gives the term last added its list in id order from the
-	// index (col, deployment_id) of table. A deployment may be on it
-	// more than once (a vendor in two roles): DISTINCT keeps a page of n
-	// to n deployments.
-	listed := func(table, col string, v any) {
+	// index (col, deployment_id) of table, for any of vs: the union of
+	// each value's list, which SQLite merges in id order, as a word's
+	// forms'. A deployment may be on a list twice (a vendor in two roles):
+	// DISTINCT, as UNION, keeps a page of n to n deployments.
+	listed := func(table, col string, vs ...string) {
 		terms[len(terms)-1].listed = func(arg func(any) string, from, upto string) string {
-			return fmt.Sprintf("SELECT DISTINCT deployment_id FROM %s WHERE %s = %s AND deployment_id > %s", table, col, arg(v), from) + upTo("deployment_id", upto)
+			arms := make([]string, len(vs))
+			for i, v := range vs {
+				arms[i] = fmt.Sprintf("SELECT DISTINCT deployment_id FROM %s WHERE %s = %s AND deployment_id > %s", table, col, arg(v), from) + upTo("deployment_id", upto)
+			}
+			return strings.Join(arms, " UNION ")
 		}
 	}
 	// linkedAny is linked for any of several values; one is linked's.
@@ -368,9 +373,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	// by spaces, each vendor as vendor:role (counts.go).
 	if len(f.Vendors) > 0 {
 		linkedAny("deployment_vendors l", "l.vendor_id", f.Vendors, freeList)
-		if len(f.Vendors) == 1 {
-			listed("deployment_vendors", "vendor_id", f.Vendors[0])
-		}
+		listed("deployment_vendors", "vendor_id", f.Vendors...)
 		counted(false, func(arg func(any) string) string {
 			ors := make([]string, len(f.Vendors))
 			for i, v := range f.Vendors {
