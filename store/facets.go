@@ -26,7 +26,7 @@ import (
 // by five GROUP BY queries over what it selects (queriedFacets).
 //
 // In a snapshot the facets of a filter are kept for the snapshot's log
-// size (facetMemo), and shared: the caller must not change them.
+// size (facetmemo.go), and shared: the caller must not change them.
 func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*registry.Facets, error) {
 	tx, _ := s.q.(*countingTx)
 	key, keep := facetKey(f)
@@ -44,7 +44,7 @@ func (s *reader) Facets(ctx context.Context, f registry.DeploymentFilter) (*regi
 		v, err = s.queriedFacets(ctx, f)
 	}
 	if err == nil && keep {
-		s.tiers.facets.put(tx.size, key, v)
+		s.tiers.facets.put(tx.size, key, v, maxMemoFacets)
 	}
 	return v, err
 }

@@ -38,9 +38,15 @@ func (s *reader) intersectPlan(terms []term) (plan, bool) {
 		!slices.ContainsFunc(terms, func(t term) bool { return t.forms != nil }) {
 		return plan{}, false
 	}
+	return s.mergePlan(terms), true
+}
+
+// mergePlan is the plan of a page that reads the merge of lists from the
+// cursor (mergeFrom) in one statement, as many ids as the page needs.
+func (s *reader) mergePlan(lists []term) plan {
 	return plan{key: s.pin()("d.id"), from: func(arg func(any) string, after string, n int) string {
-		return "d.id IN (" + mergeFrom(terms, arg, after, "", n) + ")"
-	}}, true
+		return "d.id IN (" + mergeFrom(lists, arg, after, "", n) + ")"
+	}}
 }
 
 // A merge, of a page (intersectPlan) or of a walk (listwalk.go), is

@@ -50,7 +50,7 @@ func listWalk(p plan) plan {
 // deployments at 100k, 16.7 ms of sqlite3's CPU listed and sorted).
 
 // listedWalk returns the index in terms of the filter whose list
-// (term.listed, or a word's lists) a page walks, or -1: the filter that is
+// (term.listed) a page walks, or -1: the filter that is
 // few (best), if it has such a list; where none is few, the smallest
 // term.listed of known count, unless the jurisdiction whose index the
 // walk would follow (one) selects fewer than twice as many: a list's
@@ -64,7 +64,7 @@ func listedWalk(terms []term, one, best int, pinned bool) int {
 		return -1
 	}
 	if best >= 0 {
-		if t := terms[best]; t.listed == nil && (t.forms == nil || t.ordered == nil) {
+		if terms[best].listed == nil {
 			return -1
 		}
 		return best
@@ -82,6 +82,14 @@ func listedWalk(terms []term, one, best int, pinned bool) int {
 		return -1
 	}
 	return pick
+}
+
+// listedTerms is terms with terms[i] read through its list
+// (term.listed) where a merge reads ordered lists (mergeFrom).
+func listedTerms(terms []term, i int) []term {
+	lists := slices.Clone(terms)
+	lists[i].ordered = lists[i].listed
+	return lists
 }
 
 // mergedTerms returns the terms of p's merge, and the others.

@@ -85,10 +85,11 @@ type term struct {
 	ordered func(arg func(any) string, from, upto string) string
 	// listed, when set, writes a query of the ids the filter selects, as
 	// ordered does, from an index on (value, deployment id) of a table
-	// linked to the deployments (a technology, a purpose, vendors):
-	// read in id order from the cursor, it leads a page of the filter
-	// alone, or a walk of its list that tests the others (listedWalk).
-	// It takes no part in a merge of words (mergedLists).
+	// linked to the deployments (a technology, a purpose, vendors), or a
+	// word's lists (ordered itself): read in id order from the cursor, it
+	// leads a page of the filter alone, or a walk of its list that tests
+	// the others (listedWalk). Only ordered takes part in a merge of
+	// words (mergedLists).
 	listed func(arg func(any) string, from, upto string) string
 }
 
@@ -150,10 +151,7 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if len(terms) == 1 && terms[0].listed != nil && s.d.pin != nil {
 		// One technology, purpose or vendor alone: its list in id order,
 		// read from the cursor, as a word's (formsPlan).
-		listed := terms[0].listed
-		return plan{key: s.pin()("d.id"), from: func(arg func(any) string, after string, n int) string {
-			return "d.id IN (" + listed(arg, arg(after), "") + fmt.Sprintf(" ORDER BY deployment_id LIMIT %d)", n)
-		}}, nil
+		return s.mergePlan(listedTerms(terms, 0)), nil
 	}
 	if len(terms) == 1 && terms[0].walk != nil {
 		// One filter whose index lists its deployments in id order: the
@@ -177,11 +175,7 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 		return plan{}, err
 	}
 	if i := listedWalk(counted, one, best, s.d.pin != nil); i >= 0 {
-		lists := slices.Clone(terms)
-		if lists[i].listed != nil {
-			lists[i].ordered = lists[i].listed
-		}
-		return plan{terms: lists, one: one, merged: []int{i}}, nil
+		return plan{terms: listedTerms(terms, i), one: one, merged: []int{i}}, nil
 	}
 	p := listWalk(s.shape(terms, one, best))
 	if p.terms != nil && p.merged == nil && one >= 0 && joint > 0 && counted[one].known > 0 {

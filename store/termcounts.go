@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // countedTerms returns terms with how many deployments each selects
@@ -83,19 +82,8 @@ func (s *reader) countRow(ctx context.Context, q string, args, dest []any) error
 }
 
 // A countMemo keeps counts over deployment_counts (countRow) read at one
-// log size, up to maxMemoCounts of them; a count of another size replaces
-// them all. Writes change deployment_counts only with the log, in the
-// same transaction, so two snapshots of one size read the same counts.
-// Rebuild and the migrations that fill the table write it again without
-// the log, from the same log, so with the same counts; only an edit of the
-// table behind the program's back, which the counts' readers trust
-// already (verify compares the table with the states), would leave a
-// server's memo with counts the table no longer has, until the next write.
-type countMemo struct {
-	mu   sync.Mutex
-	size int64
-	m    map[string][]int64
-}
+// log size (sizeMemo), up to maxMemoCounts of them.
+type countMemo struct{ sizeMemo[[]int64] }
 
 // maxMemoCounts bounds the filters a countMemo keeps: each is a
 // statement's text and a few integers.
@@ -104,10 +92,8 @@ const maxMemoCounts = 512
 // get fills dest (*int64 each) with the counts kept for key at size, and
 // reports whether there were any.
 func (c *countMemo) get(size int64, key string, dest []any) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.m[key]
-	if !ok || c.size != size || len(v) != len(dest) {
+	v, ok := c.sizeMemo.get(size, key)
+	if !ok || len(v) != len(dest) {
 		return false
 	}
 	for i, d := range dest {
@@ -118,16 +104,11 @@ func (c *countMemo) get(size int64, key string, dest []any) bool {
 
 // put keeps the counts in dest (*int64 each) for key at size.
 func (c *countMemo) put(size int64, key string, dest []any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || c.size != size || len(c.m) >= maxMemoCounts {
-		c.m, c.size = make(map[string][]int64), size
-	}
 	v := make([]int64, len(dest))
 	for i, d := range dest {
 		v[i] = *d.(*int64)
 	}
-	c.m[key] = v
+	c.sizeMemo.put(size, key, v, maxMemoCounts)
 }
 
 // countTerm counts the deployments t selects, up to limit, by its

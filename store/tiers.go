@@ -44,7 +44,7 @@ type tierState struct {
 	p      *tierCodec
 	ready  atomic.Bool
 	counts countMemo
-	facets facetMemo
+	facets sizeMemo[*registry.Facets]
 }
 
 func (t *tierState) projector() *tierCodec {

@@ -91,7 +91,7 @@ func wordTerm(forms []string) term {
 		test: func(arg func(any) string) string {
 			return "EXISTS (SELECT 1 FROM deployment_words w WHERE w.deployment_id = d.id AND w." + in(arg) + ")"
 		},
-		known: -1, forms: forms, free: freeCounted, ordered: ordered,
+		known: -1, forms: forms, free: freeCounted, ordered: ordered, listed: ordered,
 	}
 }
 
