@@ -64,7 +64,7 @@ func listedWalk(terms []term, one, best int, pinned bool) int {
 		return -1
 	}
 	if best >= 0 {
-		if terms[best].listed == nil {
+		if !terms[best].hasList() {
 			return -1
 		}
 		return best
@@ -74,7 +74,7 @@ func listedWalk(terms []term, one, best int, pinned bool) int {
 	}
 	pick := -1
 	for i, t := range terms {
-		if t.listed != nil && t.known >= 0 && (pick < 0 || t.known < terms[pick].known) {
+		if t.hasList() && t.known >= 0 && (pick < 0 || t.known < terms[pick].known) {
 			pick = i
 		}
 	}
