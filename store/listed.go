@@ -54,17 +54,17 @@ func unionList[V any](table, idCol, col string, vs []V) idList {
 }
 
 // yearsList is term.listed of the years from through to, each from
-// deployments_year, or nil when the range is open or holds more than
-// maxYearArms years.
-func yearsList(from, to int) idList {
+// deployments_year, and how many years, or nil when the range is open or
+// holds more than maxYearArms years.
+func yearsList(from, to int) (idList, int) {
 	if from == 0 || to == 0 || to < from || to-from >= maxYearArms {
-		return nil
+		return nil, 0
 	}
 	years := make([]int, 0, to-from+1)
 	for y := from; y <= to; y++ {
 		years = append(years, y)
 	}
-	return unionList("deployments", "id", "year", years)
+	return unionList("deployments", "id", "year", years), len(years)
 }
 
 // hasList is whether t has a list in id order (term.listed), or may have
@@ -82,6 +82,22 @@ func lookUp(ctx context.Context, terms []term, i int) (bool, error) {
 		}
 	}
 	return terms[i].listed != nil, nil
+}
+
+// lookUpAll is merged without the filters that have no list once their
+// values are read (lookUp).
+func lookUpAll(ctx context.Context, terms []term, merged []int) ([]int, error) {
+	out := merged[:0:0]
+	for _, j := range merged {
+		ok, err := lookUp(ctx, terms, j)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, j)
+		}
+	}
+	return out, nil
 }
 
 // headquartersList is term.listed of the deployments of any vendor

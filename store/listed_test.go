@@ -14,7 +14,7 @@ import (
 // a vendor headquarters, a few years, two jurisdictions and a subregion,
 // alone and with other filters, and a word with filters, whose pages read
 // the filter's list in id order from the cursor (listed, in terms;
-// listedWalk): every page in
+// listedWalk, merged with others': withLists): every page in
 // pages of 1, 2, 5 and 7 gives the deployments the filters select, in id
 // order, each once, a vendor in two roles on a deployment included,
 // whether the filters are few or not and with the walk's budget as it is
@@ -63,6 +63,8 @@ func TestListedPages(t *testing.T) {
 	lists := []string{"deployment_capabilities", "deployment_purposes", "deployment_vendors", "deployments WHERE year", "deployments WHERE jurisdiction"}
 	read := map[string]bool{} // the lists some page read
 	walked := 0               // pages of several filters that walked a list
+	intersected := 0          // of them, pages that merged another list with it (withLists)
+	headed := 0               // of those, pages whose merge a union of several values heads
 	for _, c := range []struct {
 		f     registry.DeploymentFilter
 		table string // the list a page of the filter alone reads
@@ -144,6 +146,12 @@ func TestListedPages(t *testing.T) {
 							}
 							if c.table == "" && st.Page && strings.Contains(st.SQL, ") m CROSS JOIN deployments d") && strings.Contains(st.SQL, "AS deployment_id FROM") {
 								walked++
+								if u, i := strings.Index(st.SQL, " UNION "), strings.Index(st.SQL, " INTERSECT "); i >= 0 {
+									intersected++
+									if u >= 0 && u < i {
+										headed++
+									}
+								}
 							}
 							if msg := badPlan(t, db, st, page > 1); msg != "" {
 								t.Errorf("%s: %s\n%s", name, msg, st.SQL)
@@ -167,8 +175,8 @@ func TestListedPages(t *testing.T) {
 			t.Errorf("no page read %s in id order", table)
 		}
 	}
-	if walked == 0 {
-		t.Error("no page of several filters walked a filter's list")
+	if walked == 0 || intersected == 0 || headed == 0 {
+		t.Errorf("of the pages of several filters, %d walked a filter's list, %d merged another with it, %d headed by a union", walked, intersected, headed)
 	}
 }
 

@@ -92,10 +92,12 @@ type term struct {
 	// the others (listedWalk). Only ordered takes part in a merge of
 	// words (mergedLists).
 	listed idList
-	// lookup, when set, reads the values listed is the union of the
-	// lists of (a headquarters' vendors, a subregion's jurisdictions),
-	// and returns it: read only where a page's plan reads the list
-	// (lookUp).
+	// arms is how many index ranges listed reads, one a value (0 when
+	// not yet known: lookup).
+	arms int
+	// lookup, when set, reads the values whose lists listed is the union
+	// of (a headquarters' vendors, a subregion's jurisdictions) and
+	// returns it, where a page's plan reads it (lookUp).
 	lookup func(ctx context.Context) (idList, error)
 }
 
@@ -187,8 +189,8 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 		one = walkedColumn(counted, one)
 	}
 	if i := listedWalk(counted, one, best, s.d.pin != nil); i >= 0 {
-		if ok, err := lookUp(ctx, terms, i); err != nil || ok {
-			return plan{terms: listedTerms(terms, i), one: one, merged: []int{i}}, err
+		if p, ok, err := s.listPlan(ctx, terms, counted, one, i); ok || err != nil {
+			return p, err
 		}
 	}
 	p := listWalk(s.shape(terms, one, best))
@@ -330,7 +332,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + list(arg) })
 		counted(true, func(arg func(any) string) string { return "c.jurisdiction IN " + list(arg) })
 		if len(f.Jurisdictions) <= maxListArms {
-			terms[len(terms)-1].listed = unionList("deployments", "id", "jurisdiction", f.Jurisdictions)
+			terms[len(terms)-1].listed, terms[len(terms)-1].arms = unionList("deployments", "id", "jurisdiction", f.Jurisdictions), len(f.Jurisdictions)
 		}
 	}
 	if f.Subregion != "" {
@@ -357,7 +359,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	// listed gives the term last added its list in id order from the
 	// index (col, deployment_id) of table, for any of vs (listed.go).
 	listed := func(table, col string, vs ...string) {
-		terms[len(terms)-1].listed = unionList(table, "deployment_id", col, vs)
+		terms[len(terms)-1].listed, terms[len(terms)-1].arms = unionList(table, "deployment_id", col, vs), len(vs)
 	}
 	// linkedAny is linked for any of several values; one is linked's.
 	linkedAny := func(from, cond string, vs []string, free freeForm) {
@@ -434,7 +436,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 			func(arg func(any) string) string { return years(pin("d.year"), arg) })
 		// An undated deployment has year NULL, and 0 in the counts.
 		counted(false, func(arg func(any) string) string { return years("nullif(c.year, 0)", arg) })
-		terms[len(terms)-1].listed = yearsList(f.YearFrom, f.YearTo)
+		terms[len(terms)-1].listed, terms[len(terms)-1].arms = yearsList(f.YearFrom, f.YearTo)
 	}
 	if f.IDs != nil {
 		ids, err := json.Marshal(f.IDs)
