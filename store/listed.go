@@ -71,6 +71,32 @@ func yearsList(from, to int) (idList, int) {
 // once its values are read (term.lookup).
 func (t term) hasList() bool { return t.listed != nil || t.lookup != nil }
 
+// A page of one filter read from its lists merges them from the cursor,
+// each an index range (a co-routine of SQLite's) read to the page's last
+// row: cheap where the filter is rare, but where it holds much of the
+// register a walk of every deployment, which finds a row every few,
+// costs less than a merge of several lists. At 1M a page of South Asia's
+// eight jurisdictions, 40% of the register, took 2.6 ms of the server's
+// CPU from their lists, 1.6 ms walked; at 100k, a page of 2010-2025 (96%),
+// 1.9 ms from its 16 lists against 1.6 ms walked, and a page of the
+// Pacific's jurisdictions (6%) 2.2 ms against 2.9.
+
+// dense reports whether t, a filter alone that selects joint deployments
+// (-1: not known), is a union of several lists (term.arms) that selects
+// at least a denseShare-th of the register (limits; its size from
+// deployment_counts, as joint is).
+func (s *reader) dense(ctx context.Context, t term, joint int64) (bool, error) {
+	if t.arms == 1 || joint < 0 || s.d.denseShare <= 0 {
+		return false, nil
+	}
+	var read, n int64
+	q := fmt.Sprintf("SELECT count(*), coalesce(sum(n), 0) FROM (SELECT n FROM deployment_counts LIMIT %d) c", s.d.jointRows+1)
+	if err := s.countRow(ctx, q, nil, []any{&read, &n}); err != nil || read > int64(s.d.jointRows) {
+		return false, err
+	}
+	return joint*int64(s.d.denseShare) >= n, nil
+}
+
 // lookUp gives terms[i] its list, reading its values if need be
 // (term.lookup), and returns whether it has one: a headquarters of more
 // vendors than maxListArms has none.

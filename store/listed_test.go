@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -131,8 +132,11 @@ func TestListedPages(t *testing.T) {
 		for _, few := range []int{0, db.d.fewMatches} {
 			for _, perRow := range []int{db.d.walkPerRow, 1} {
 				for _, limit := range []int{1, 2, 5, 7} {
-					name := fmt.Sprintf("%+v, few below %d, walk %d a row, pages of %d", c.f, few, perRow, limit)
-					db.d.fewMatches, db.d.walkPerRow = few, perRow
+					// Dense as by default, or never: most of these
+					// filters hold much of this small register.
+					dense := defaultLimits.denseShare * (limit % 2)
+					name := fmt.Sprintf("%+v, few below %d, walk %d a row, pages of %d, dense from 1/%d", c.f, few, perRow, limit, dense)
+					db.d.fewMatches, db.d.walkPerRow, db.d.denseShare = few, perRow, dense
 					f := c.f
 					f.Limit = limit
 					page := 0
@@ -157,7 +161,7 @@ func TestListedPages(t *testing.T) {
 								t.Errorf("%s: %s\n%s", name, msg, st.SQL)
 							}
 						}
-						if c.table != "" && !slices.ContainsFunc(stmts, func(st Statement) bool {
+						if c.table != "" && dense == 0 && !slices.ContainsFunc(stmts, func(st Statement) bool {
 							return st.Page && strings.Contains(st.SQL, "AS deployment_id FROM "+c.table)
 						}) {
 							t.Fatalf("%s: no page statement reads %s in id order: %v", name, c.table, stmts)
@@ -233,6 +237,33 @@ func TestWalkedColumn(t *testing.T) {
 					t.Errorf("%s:\n got %q\nwant %q", name, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestDenseWalked: a filter alone of several lists is read from them where
+// it selects less than a denseShare-th of the register, and walked where
+// it selects more (dense).
+func TestDenseWalked(t *testing.T) {
+	db := open(t)
+	apply(t, db, fixture.Set(60)) // years 2010-2024, four deployments each
+	for _, c := range []struct {
+		f      registry.DeploymentFilter
+		listed bool
+	}{
+		{registry.DeploymentFilter{YearFrom: 2012, YearTo: 2013}, true},               // 2 of 15 years
+		{registry.DeploymentFilter{YearFrom: 2012, YearTo: 2017}, false},              // 6 of 15
+		{registry.DeploymentFilter{Vendors: []string{"vendor-a", "vendor-b"}}, false}, // all
+		{registry.DeploymentFilter{Vendors: []string{"vendor-a"}}, true},              // half, but one list
+	} {
+		c.f.Limit = 5
+		stmts, err := db.DeploymentsQueries(context.Background(), c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := slices.ContainsFunc(stmts, func(st Statement) bool { return st.Page && strings.Contains(st.SQL, "AS deployment_id FROM") })
+		if listed != c.listed {
+			t.Errorf("%+v: read from its lists %v, want %v: %v", c.f, listed, c.listed, stmts)
 		}
 	}
 }

@@ -164,10 +164,11 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 		return s.shape(terms, one, 0), nil
 	}
 	if len(terms) == 1 && terms[0].hasList() && s.d.pin != nil {
-		// One technology, purpose, vendor, headquarters, subregion or a
-		// few years or jurisdictions alone: its lists merged in id order,
-		// read from the cursor, as a word's (formsPlan).
-		if ok, err := lookUp(ctx, terms, 0); err != nil || ok {
+		// One filter of lists alone (term.listed): merged in id order
+		// from the cursor, as a word's (formsPlan), unless dense.
+		if dense, err := s.dense(ctx, terms[0], joint); err != nil || dense {
+			terms[0].listed, terms[0].lookup = nil, nil
+		} else if ok, err := lookUp(ctx, terms, 0); err != nil || ok {
 			return s.mergePlan(listedTerms(terms, 0)), err
 		}
 	}
