@@ -65,7 +65,6 @@ func TestListedPages(t *testing.T) {
 	read := map[string]bool{} // the lists some page read
 	walked := 0               // pages of several filters that walked a list
 	intersected := 0          // of them, pages that merged another list with it (withLists)
-	headed := 0               // of those, pages whose merge a union of several values heads
 	for _, c := range []struct {
 		f     registry.DeploymentFilter
 		table string // the list a page of the filter alone reads
@@ -150,11 +149,8 @@ func TestListedPages(t *testing.T) {
 							}
 							if c.table == "" && st.Page && strings.Contains(st.SQL, ") m CROSS JOIN deployments d") && strings.Contains(st.SQL, "AS deployment_id FROM") {
 								walked++
-								if u, i := strings.Index(st.SQL, " UNION "), strings.Index(st.SQL, " INTERSECT "); i >= 0 {
+								if strings.Contains(st.SQL, " INTERSECT ") {
 									intersected++
-									if u >= 0 && u < i {
-										headed++
-									}
 								}
 							}
 							if msg := badPlan(t, db, st, page > 1); msg != "" {
@@ -179,8 +175,8 @@ func TestListedPages(t *testing.T) {
 			t.Errorf("no page read %s in id order", table)
 		}
 	}
-	if walked == 0 || intersected == 0 || headed == 0 {
-		t.Errorf("of the pages of several filters, %d walked a filter's list, %d merged another with it, %d headed by a union", walked, intersected, headed)
+	if walked == 0 || intersected == 0 {
+		t.Errorf("of the pages of several filters, %d walked a filter's list, %d merged another with it", walked, intersected)
 	}
 }
 

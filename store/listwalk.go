@@ -122,30 +122,22 @@ func listedTerms(terms []term, merged ...int) []term {
 const mergeRatio = 8
 
 // withLists returns the indexes in terms of the filters a walk of
-// terms[i]'s list merges, the head of the merge first (its union of
-// several values applies to its own lists alone: mergeFrom): i, and the
-// others of one range each (oneRange) that mergeRatio admits; and, where
-// i is of one range, the first filter of several ranges it admits, at the
-// head (a purpose beside a subregion's jurisdictions).
+// terms[i]'s list merges: i first, at the head of the merge, where its
+// union of several values applies to its own lists alone (mergeFrom), and
+// the others of one range each (oneRange) that mergeRatio admits. Another
+// filter of several ranges is tested, not merged: each entry of its lists
+// passes a merge of them first (at 100k, a page of Huawei in South Asia
+// took 3.7 ms of the server's CPU with the region's eight lists merged
+// with Huawei's, 3.2 ms walking Huawei's list).
 func withLists(terms []term, i int) []int {
 	merged := []int{i}
 	if terms[i].known < 0 {
 		return merged
 	}
-	union := -1
 	for j, t := range terms {
-		if j == i || t.known < 0 || t.known > mergeRatio*terms[i].known {
-			continue
-		}
-		switch {
-		case t.oneRange():
+		if j != i && t.oneRange() && t.known >= 0 && t.known <= mergeRatio*terms[i].known {
 			merged = append(merged, j)
-		case t.hasList() && union < 0 && terms[i].oneRange():
-			union = j
 		}
-	}
-	if union >= 0 {
-		merged = append([]int{union}, merged...)
 	}
 	return merged
 }
