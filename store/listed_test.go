@@ -118,16 +118,7 @@ func TestListedPages(t *testing.T) {
 			return strings.Contains(d.Title, "harbour") && purpose(d)
 		}},
 	} {
-		var want []string
-		for _, d := range set.Deployments {
-			if c.has(d) {
-				want = append(want, d.ID)
-			}
-		}
-		slices.Sort(want)
-		if len(want) < 2 {
-			t.Fatalf("%+v: %d deployments; the test proves little", c.f, len(want))
-		}
+		want := selected(t, set, c.f, c.has, 2)
 		for _, few := range []int{0, db.d.fewMatches} {
 			for _, perRow := range []int{db.d.walkPerRow, 1} {
 				for _, limit := range []int{1, 2, 5, 7} {
@@ -206,16 +197,7 @@ func TestWalkedColumn(t *testing.T) {
 			return d.Status.Value == "active" && d.Certainty == "reported" && d.Dates[0].Date.Year >= 2011
 		}},
 	} {
-		var want []string
-		for _, d := range set.Deployments {
-			if c.has(d) {
-				want = append(want, d.ID)
-			}
-		}
-		slices.Sort(want)
-		if len(want) < 3 {
-			t.Fatalf("%+v: %d deployments; the test proves little", c.f, len(want))
-		}
+		want := selected(t, set, c.f, c.has, 3)
 		for _, perRow := range []int{db.d.walkPerRow, 1} {
 			for _, limit := range []int{2, 3, 5} {
 				db.d.fewMatches, db.d.walkPerRow = 0, perRow
@@ -262,4 +244,22 @@ func TestDenseWalked(t *testing.T) {
 			t.Errorf("%+v: read from its lists %v, want %v: %v", c.f, listed, c.listed, stmts)
 		}
 	}
+}
+
+// selected returns the ids of set's deployments that has accepts, in
+// order: what a filter f selects, of which there must be at least least
+// for a test of its pages to prove something.
+func selected(t *testing.T, set *registry.Set, f registry.DeploymentFilter, has func(*registry.Deployment) bool, least int) []string {
+	t.Helper()
+	var ids []string
+	for _, d := range set.Deployments {
+		if has(d) {
+			ids = append(ids, d.ID)
+		}
+	}
+	slices.Sort(ids)
+	if len(ids) < least {
+		t.Fatalf("%+v: %d deployments; the test proves little", f, len(ids))
+	}
+	return ids
 }

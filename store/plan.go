@@ -86,7 +86,8 @@ type term struct {
 	// listed, when set, writes a query of the ids the filter selects, as
 	// ordered does, from an index on (value, deployment id) of a table
 	// linked to the deployments (a technology, a purpose, vendors, a
-	// vendor headquarters) or of the deployments (a few years), or a
+	// vendor headquarters) or of the deployments (a few years, countries
+	// or a subregion's; listed.go), or a
 	// word's lists (ordered itself): read in id order from the cursor, it
 	// leads a page of the filter alone, or a walk of its list that tests
 	// the others (listedWalk). Only ordered takes part in a merge of
@@ -164,12 +165,8 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 		return s.shape(terms, one, 0), nil
 	}
 	if len(terms) == 1 && terms[0].hasList() && s.d.pin != nil {
-		// One filter of lists alone (term.listed): merged in id order
-		// from the cursor, as a word's (formsPlan), unless dense.
-		if dense, err := s.dense(ctx, terms[0], joint); err != nil || dense {
-			terms[0].listed, terms[0].lookup = nil, nil
-		} else if ok, err := lookUp(ctx, terms, 0); err != nil || ok {
-			return s.mergePlan(listedTerms(terms, 0)), err
+		if p, ok, err := s.alonePlan(ctx, terms, joint); ok || err != nil {
+			return p, err
 		}
 	}
 	few := s.d.fewMatches

@@ -137,9 +137,9 @@ func planPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 // walkedColumn returns the index in terms of the filter on a column of
 // deployments (term.walk) whose index a walk follows where no filter is
 // few: of those of known count, the one that selects fewest, or else one,
-// the jurisdiction's. At 1M, a page of 14,000 suspended deployments of
-// Chinese vendors walked every deployment (15 ms of the server's CPU),
-// where walking the status's index reads a seventieth of them.
+// the jurisdiction's. At 1M, a page of Chinese vendors' suspended
+// deployments walked every deployment (15 ms of the server's CPU), where
+// the status's index holds a seventieth of them.
 func walkedColumn(terms []term, one int) int {
 	for i, t := range terms {
 		if t.walk != nil && t.known >= 0 && (one < 0 || terms[one].known < 0 || t.known < terms[one].known) {
