@@ -50,6 +50,10 @@ type limits struct {
 	// bound the set starts again, and a word sent twice is left as it is
 	// (ignore).
 	maxWordsSeen int
+	// denseShare is the share of the register (one in denseShare) from
+	// which a filter alone of several lists (a subregion's jurisdictions)
+	// is walked rather than read from its lists (dense); 0: never.
+	denseShare int
 }
 
 // defaultLimits are the limits of every register the program opens.
@@ -65,4 +69,5 @@ var defaultLimits = limits{
 	tiersInline:  1000,
 	resetRows:    1000,
 	maxWordsSeen: 1 << 16,
+	denseShare:   4,
 }

@@ -85,12 +85,21 @@ type term struct {
 	ordered func(arg func(any) string, from, upto string) string
 	// listed, when set, writes a query of the ids the filter selects, as
 	// ordered does, from an index on (value, deployment id) of a table
-	// linked to the deployments (a technology, a purpose, vendors), or a
+	// linked to the deployments (a technology, a purpose, vendors, a
+	// vendor headquarters) or of the deployments (a few years, countries
+	// or a subregion's; listed.go), or a
 	// word's lists (ordered itself): read in id order from the cursor, it
 	// leads a page of the filter alone, or a walk of its list that tests
 	// the others (listedWalk). Only ordered takes part in a merge of
 	// words (mergedLists).
-	listed func(arg func(any) string, from, upto string) string
+	listed idList
+	// arms is how many index ranges listed reads, one a value (0 when
+	// not yet known: lookup).
+	arms int
+	// lookup, when set, reads the values whose lists listed is the union
+	// of (a headquarters' vendors, a subregion's jurisdictions) and
+	// returns it, where a page's plan reads it (lookUp).
+	lookup func(ctx context.Context) (idList, error)
 }
 
 // A freeForm is how a term is written among conditions: tested on each
@@ -148,17 +157,17 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if p, ok := s.intersectPlan(terms); ok {
 		return p, nil
 	}
-	if len(terms) == 1 && terms[0].listed != nil && s.d.pin != nil {
-		// One technology, purpose or vendor alone: its list in id order,
-		// read from the cursor, as a word's (formsPlan).
-		return s.mergePlan(listedTerms(terms, 0)), nil
-	}
 	if len(terms) == 1 && terms[0].walk != nil {
 		// One filter whose index lists its deployments in id order: the
 		// page reads them from the cursor, few or many, as either shape
 		// would, and no count is needed to choose (a count up to
 		// fewMatches was most of the CPU of such a page at 100k).
 		return s.shape(terms, one, 0), nil
+	}
+	if len(terms) == 1 && terms[0].hasList() && s.d.pin != nil {
+		if p, ok, err := s.alonePlan(ctx, terms, joint); ok || err != nil {
+			return p, err
+		}
 	}
 	few := s.d.fewMatches
 	if len(terms) == 1 && terms[0].once {
@@ -174,8 +183,13 @@ func (s *reader) pagePlan(ctx context.Context, f registry.DeploymentFilter, tier
 	if err != nil {
 		return plan{}, err
 	}
+	if best < 0 {
+		one = walkedColumn(counted, one)
+	}
 	if i := listedWalk(counted, one, best, s.d.pin != nil); i >= 0 {
-		return plan{terms: listedTerms(terms, i), one: one, merged: []int{i}}, nil
+		if p, ok, err := s.listPlan(ctx, terms, counted, one, i); ok || err != nil {
+			return p, err
+		}
 	}
 	p := listWalk(s.shape(terms, one, best))
 	if p.terms != nil && p.merged == nil && one >= 0 && joint > 0 && counted[one].known > 0 {
@@ -315,6 +329,9 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		},
 			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + list(arg) })
 		counted(true, func(arg func(any) string) string { return "c.jurisdiction IN " + list(arg) })
+		if len(f.Jurisdictions) <= maxListArms {
+			terms[len(terms)-1].listed, terms[len(terms)-1].arms = unionList("deployments", "id", "jurisdiction", f.Jurisdictions), len(f.Jurisdictions)
+		}
 	}
 	if f.Subregion != "" {
 		codes := func(arg func(any) string) string {
@@ -325,6 +342,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		},
 			func(arg func(any) string) string { return pin("d.jurisdiction") + " IN " + codes(arg) })
 		counted(true, func(arg func(any) string) string { return "c.jurisdiction IN " + codes(arg) })
+		terms[len(terms)-1].lookup = func(ctx context.Context) (idList, error) { return s.subregionList(ctx, f.Subregion) }
 	}
 	// A filter on rows linked to the deployment (l): listed from the
 	// index on its value, or tested by the deployment's key.
@@ -337,18 +355,9 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		terms[len(terms)-1].free = free
 	}
 	// listed gives the term last added its list in id order from the
-	// index (col, deployment_id) of table, for any of vs: the union of
-	// each value's list, which SQLite merges in id order, as a word's
-	// forms'. A deployment may be on a list twice (a vendor in two roles):
-	// DISTINCT, as UNION, keeps a page of n to n deployments.
+	// index (col, deployment_id) of table, for any of vs (listed.go).
 	listed := func(table, col string, vs ...string) {
-		terms[len(terms)-1].listed = func(arg func(any) string, from, upto string) string {
-			arms := make([]string, len(vs))
-			for i, v := range vs {
-				arms[i] = fmt.Sprintf("SELECT DISTINCT deployment_id FROM %s WHERE %s = %s AND deployment_id > %s", table, col, arg(v), from) + upTo("deployment_id", upto)
-			}
-			return strings.Join(arms, " UNION ")
-		}
+		terms[len(terms)-1].listed, terms[len(terms)-1].arms = unionList(table, "deployment_id", col, vs), len(vs)
 	}
 	// linkedAny is linked for any of several values; one is linked's.
 	linkedAny := func(from, cond string, vs []string, free freeForm) {
@@ -381,6 +390,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		counted(false, func(arg func(any) string) string {
 			return s.d.anyVendor("c.vendors", "SELECT id FROM vendors WHERE headquarters = "+arg(f.VendorHQ))
 		})
+		terms[len(terms)-1].lookup = func(ctx context.Context) (idList, error) { return s.headquartersList(ctx, f.VendorHQ) }
 	}
 	if f.Capability != "" {
 		// Tested row by row among conditions: a capability is common
@@ -424,6 +434,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 			func(arg func(any) string) string { return years(pin("d.year"), arg) })
 		// An undated deployment has year NULL, and 0 in the counts.
 		counted(false, func(arg func(any) string) string { return years("nullif(c.year, 0)", arg) })
+		terms[len(terms)-1].listed, terms[len(terms)-1].arms = yearsList(f.YearFrom, f.YearTo)
 	}
 	if f.IDs != nil {
 		ids, err := json.Marshal(f.IDs)
