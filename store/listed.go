@@ -16,7 +16,7 @@ import (
 //     deployments_year (year, id). Listed whole and sorted, a page of
 //     2012-2013 (2,798 deployments at 100k) took 9.3 ms of sqlite3's CPU.
 //   - A vendor headquarters, the lists of the vendors the register places
-//     there. Japan's three vendors hold 3,300 deployments at 100k: listed
+//     there. Japan's three vendors hold 3,271 deployments at 100k: listed
 //     and sorted, a page took 10.6 ms of sqlite3's CPU.
 //   - Several jurisdictions, or a subregion's, each from the index
 //     deployments_jurisdiction (jurisdiction, id).
