@@ -1,7 +1,8 @@
 // Command qplans prints, for every filter the deployment search offers and
 // every pair of them, the SQL the store runs for a page of 50 (and for the
-// page after it, from its cursor), SQLite's plan for it, and what sqlite3
-// takes to run it on the register's own file: the median of several warm
+// page after it, from its cursor), the server's SQLite's plan for it
+// (driverplan.go), and what sqlite3 takes to run it on the register's own
+// file: the median of several warm
 // runs (CPU time), with the virtual machine steps, full-scan steps and sorts that
 // sqlite3's .stats reports (counts that do not depend on the machine's
 // load). A line is marked when its plan scans the deployments, sorts the
@@ -20,6 +21,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"log"
@@ -78,8 +80,13 @@ func main() {
 		all = cases(vals)
 	}
 	cli := &sqlite3{bin: *bin, file: file, runs: *runs, timeout: *timeout}
+	drv, err := openDriver(file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer drv.Close()
 	if *facets {
-		if err := facetLines(ctx, db, cli, all, keep, *showSQL); err != nil {
+		if err := facetLines(ctx, db, cli, drv, all, keep, *showSQL); err != nil {
 			log.Fatal(err)
 		}
 		return
@@ -101,7 +108,7 @@ func main() {
 			// times summed, the plans of those that read rows.
 			var r result
 			for _, st := range stmts {
-				one := cli.run(st.SQL, st.Args)
+				one := withDriverPlan(ctx, drv, cli.run(st.SQL, st.Args), st.SQL, st.Args)
 				if st.Page && len(r.plan) > 0 {
 					one.plan = append([]string{"THEN"}, one.plan...)
 				}
@@ -136,7 +143,7 @@ func main() {
 
 // facetLines prints, for each case, the statements of its facets in one
 // line (as main prints a page's), and the steps of all of them.
-func facetLines(ctx context.Context, db *store.DB, cli *sqlite3, cs []filterCase, keep *regexp.Regexp, showSQL bool) error {
+func facetLines(ctx context.Context, db *store.DB, cli *sqlite3, drv *sql.DB, cs []filterCase, keep *regexp.Regexp, showSQL bool) error {
 	fmt.Printf("%-58s %10s %12s %10s %5s  %s\n", "facets of", "CPU s", "VM steps", "fullscan", "sorts", "plan")
 	var total float64
 	for _, c := range cs {
@@ -150,7 +157,7 @@ func facetLines(ctx context.Context, db *store.DB, cli *sqlite3, cs []filterCase
 		}
 		var r result
 		for _, st := range stmts {
-			r.add(cli.run(st.SQL, st.Args), st.Page)
+			r.add(withDriverPlan(ctx, drv, cli.run(st.SQL, st.Args), st.SQL, st.Args), st.Page)
 			if showSQL {
 				fmt.Printf("    %s\n    %v\n", st.SQL, st.Args)
 			}
