@@ -165,20 +165,8 @@ func (s *reader) valuesList(ctx context.Context, query string, v any, table, idC
 	if s.d.pin == nil {
 		return nil, nil
 	}
-	rows, err := s.q.QueryContext(ctx, fmt.Sprintf("%s LIMIT %d", query, maxListArms+1), v)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var vs []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		vs = append(vs, s)
-	}
-	if err := rows.Err(); err != nil || len(vs) == 0 || len(vs) > maxListArms {
+	vs, err := queryStrings(ctx, s.q, fmt.Sprintf("%s LIMIT %d", query, maxListArms+1), v)
+	if err != nil || len(vs) == 0 || len(vs) > maxListArms {
 		return nil, err
 	}
 	return unionList(table, idCol, col, vs), nil
