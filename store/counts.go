@@ -210,7 +210,13 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	if len(cells) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	f.Match, f.Tier, f.Cursor, f.Jurisdictions = nil, nil, "", nil
+	// The filter's technology is tested here, as a cell's is: a cell of
+	// that technology, or of none, is then read from the technology's
+	// index, where a test of each deployment of the cell's year read
+	// most of a trend table of a common technology at 1M (1.9 s of the
+	// server's CPU, docs/performance.md, "Every route at 1M").
+	capability := f.Capability
+	f.Match, f.Tier, f.Cursor, f.Jurisdictions, f.Capability = nil, nil, "", nil, ""
 	where, args, err := s.conditions(ctx, f, false)
 	if err != nil {
 		return nil, err
@@ -221,15 +227,21 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	}
 	parts := make([]string, len(cells))
 	for i, c := range cells {
+		w := slices.Clip(where)
+		if capability != "" && c.Capability == "" && !c.NoCapability {
+			c.Capability = capability
+		} else if capability != "" && c.Capability != capability {
+			w = append(w, "EXISTS (SELECT 1 FROM deployment_capabilities l WHERE l.deployment_id = d.id AND l.capability = "+arg(capability)+")")
+		}
 		from, id, alias := "deployments d", "d.id", "d"
 		byCapability := c.Capability != "" && !c.AnyYear && len(registry.SearchWords(f.Q)) == 0
 		if byCapability {
 			from, id, alias = "deployment_capabilities c", "c.deployment_id", "c"
-			if len(where) > 0 || len(c.Links) > 0 {
+			if len(w) > 0 || len(c.Links) > 0 {
 				from += " JOIN deployments d ON d.id = c.deployment_id"
 			}
 		}
-		w := append(slices.Clip(where), alias+".jurisdiction = "+arg(c.Jurisdiction))
+		w = append(w, alias+".jurisdiction = "+arg(c.Jurisdiction))
 		switch {
 		case c.AnyYear:
 		case c.Year == 0:
