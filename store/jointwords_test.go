@@ -12,16 +12,16 @@ import (
 	"oversight/registry"
 )
 
-// jointSet is a register of 60 deployments over three jurisdictions
+// jointSet is a register of 120 deployments over three jurisdictions
 // (fixture.Set) whose titles hold "alpha" or "alphas" (even ones) or
-// "bravo" or "bravos" (odd ones), and both words in three: 3 (PK), 23
-// (KZ) and 43 (PH). Each word is on half the register, the two together
-// on a twentieth of it.
+// "bravo" or "bravos" (odd ones), and both words in three: 3 (PK), 43
+// (PH) and 83 (KZ), all three discontinued. Each word is on half the
+// register, the two together on a fortieth of it.
 func jointSet() *registry.Set {
-	s := fixture.Set(60)
+	s := fixture.Set(120)
 	for i, d := range s.Deployments {
 		word := []string{"alpha", "bravo", "alphas", "bravos"}[i%4]
-		if i%20 == 3 {
+		if i%40 == 3 {
 			word = "alpha bravos"
 		}
 		d.Title = fmt.Sprintf("Synthetic %s deployment %d", word, i)
@@ -47,7 +47,7 @@ func TestJointWordsListed(t *testing.T) {
 	}{
 		{registry.DeploymentFilter{Q: "alpha bravo", Jurisdictions: []string{"PK"}}, 10, []string{"synthetic-pk-0000003"}},
 		{registry.DeploymentFilter{Q: "alpha bravo", Jurisdictions: []string{"PH"}}, 10, []string{"synthetic-ph-0000043"}},
-		{registry.DeploymentFilter{Q: "alph brav", Status: "discontinued"}, 10, []string{"synthetic-pk-0000003", "synthetic-ph-0000043", "synthetic-kz-0000023"}},
+		{registry.DeploymentFilter{Q: "alph brav", Status: "discontinued"}, 10, []string{"synthetic-pk-0000003", "synthetic-ph-0000043", "synthetic-kz-0000083"}},
 		{registry.DeploymentFilter{Q: "alpha bravo", Status: "pilot"}, 10, nil},
 		{registry.DeploymentFilter{Q: "alpha bravo", Jurisdictions: []string{"PK"}}, 2, []string{"synthetic-pk-0000003"}},
 	} {
@@ -85,6 +85,39 @@ func TestJointWordsListed(t *testing.T) {
 	}
 }
 
+// TestJointListed requires the words' joint matches to be listed from
+// the full-text index only while the head word's matches past those the
+// merge has read are jointCost times as many, or more.
+func TestJointListed(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, jointSet())
+	terms, _, err := db.terms(ctx, registry.DeploymentFilter{Q: "alpha bravo", Jurisdictions: []string{"PK"}}, false, db.pin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words []term
+	for _, tm := range terms {
+		if tm.forms != nil {
+			words = append(words, tm)
+		}
+	}
+	// "alpha" or "alphas" is on 63 deployments, "alpha" and "bravo" on 3:
+	// listing them is worth it while 31 of the 63 are left.
+	for _, c := range []struct {
+		walked int
+		want   bool
+	}{{0, true}, {32, true}, {33, false}, {63, false}} {
+		joint, ok, err := db.jointListed(ctx, terms, words, c.walked, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != c.want || ok && joint.known != 3 {
+			t.Errorf("%d walked: listed %v (known %d), want %v (3)", c.walked, ok, joint.known, c.want)
+		}
+	}
+}
+
 // TestJointWordsConditions requires that the conditions of two words each
 // held by many deployments and together by few list those from the
 // full-text index beside the words' tests (jointWords), so that a facet
@@ -103,7 +136,7 @@ func TestJointWordsConditions(t *testing.T) {
 		{registry.DeploymentFilter{Q: "alpha bravo"}, 10, true},
 		{registry.DeploymentFilter{Q: "alph brav", Jurisdictions: []string{"KZ"}}, 10, true},
 		{registry.DeploymentFilter{Q: "alpha bravo"}, 3, false},    // three together: not few
-		{registry.DeploymentFilter{Q: "alpha bravo"}, 40, false},   // each word listed itself
+		{registry.DeploymentFilter{Q: "alpha bravo"}, 80, false},   // each word listed itself
 		{registry.DeploymentFilter{Q: "alpha harbour"}, 10, false}, // no deployment holds both; "harbour" is in none
 	} {
 		name := fmt.Sprintf("%+v, %d few", c.f, c.few)

@@ -261,7 +261,9 @@ func listPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 		got, after, walked = pg.Items, bound, walked+n
 		if spent {
 			q, candidates := p, unmerged(p)
-			if joint, ok := s.jointTerm(p.terms); ok {
+			if joint, ok, err := s.jointListed(ctx, p.terms, merged, walked, trace); err != nil {
+				return registry.Page[T]{}, err
+			} else if ok {
 				q.terms = append(slices.Clone(p.terms), joint)
 				candidates = append(candidates, joint)
 			}
