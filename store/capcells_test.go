@@ -70,7 +70,9 @@ func TestCapabilityCells(t *testing.T) {
 
 // sameCells requires FirstDeployments of every jurisdiction's cells of one
 // year and one capability to give what the deployments table and the
-// capabilities' deployment ids give, unfiltered and for one certainty.
+// capabilities' deployment ids give, unfiltered, for one certainty, and
+// for one technology, where a cell of that technology is asked as a cell
+// of none.
 func sameCells(t *testing.T, db *DB) {
 	t.Helper()
 	ctx := context.Background()

@@ -270,10 +270,12 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	// keep a hundred (the network of South-East Asia in 2014-2020 at 1M:
 	// 3.5 s of the server's CPU; docs/performance.md, "Every route at
 	// 1M"). Each part holds the first of the cell's deployments of its
-	// year, so together they hold the cell's first.
+	// year, so together they hold the cell's first. A cell cut short of
+	// the list's length holds no more than it reads: its parts would read
+	// as much, each a statement's part more.
 	years := fewYears(f.YearFrom, f.YearTo)
 	for _, c := range cells {
-		if !c.AnyYear || years == nil {
+		if !c.AnyYear || years == nil || c.Limit < limit {
 			parts = append(parts, part(c))
 			continue
 		}
