@@ -131,7 +131,7 @@ func (s *reader) jointTerm(terms []term) (term, bool) {
 
 // jointCost is how many ids of a merge's head word's lists cost as much to
 // merge as one of its words' joint matches costs to list: about 1.6 µs an
-// id merged and 15-20 µs a match listed (its id read from the full-text
+// id merged and 10-20 µs a match listed (its id read from the full-text
 // index's content, its deployment looked up and tested), measured on the
 // pages of "city police" in India at 1M and "smart city" in Pakistan at
 // 100k (docs/performance.md, "Every route at 1M").
