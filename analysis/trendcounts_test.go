@@ -97,6 +97,7 @@ var countQueries = []NetworkQuery{
 	{Certainty: "documented"},
 	{Capability: "remote_biometric_identification"},
 	{YearFrom: 2015, YearTo: 2020},
+	{Subregion: "southeast_asia", YearFrom: 2014, YearTo: 2017},
 	{YearFrom: 2018},
 	{Subregion: "south_asia", Capability: "cctv", YearTo: 2019},
 	{VendorHQ: "CN", Certainty: "reported", Capability: "remote_biometric_identification"},

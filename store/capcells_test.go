@@ -70,7 +70,9 @@ func TestCapabilityCells(t *testing.T) {
 
 // sameCells requires FirstDeployments of every jurisdiction's cells of one
 // year and one capability to give what the deployments table and the
-// capabilities' deployment ids give, unfiltered and for one certainty.
+// capabilities' deployment ids give, unfiltered, for one certainty, and
+// for one technology, where a cell of that technology is asked as a cell
+// of none.
 func sameCells(t *testing.T, db *DB) {
 	t.Helper()
 	ctx := context.Background()
@@ -135,6 +137,47 @@ FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id ORDE
 	}
 	if cut == 0 {
 		t.Error("no cell holds more than its limit: the limit is not tested")
+	}
+	// Under a filter of a technology, a cell of none is one of that
+	// technology, and a cell of another is of both (FirstDeployments
+	// reads both from the capabilities' rows).
+	has := func(j string, year int, capability, id string) bool {
+		return slices.ContainsFunc(members[fmt.Sprintf("%s %d %s", j, year, capability)], func(m struct{ id, certainty string }) bool { return m.id == id })
+	}
+	crossed := 0
+	for j, cells := range byJ {
+		for _, capability := range []string{"cctv", "remote_biometric_identification"} {
+			var want []string
+			var asked []registry.Cell
+			for _, c := range cells {
+				part := c
+				if c.Capability == capability {
+					part.Capability = ""
+				}
+				asked = append(asked, part)
+				n := 0
+				for _, m := range members[fmt.Sprintf("%s %d %s", j, c.Year, c.Capability)] {
+					if n < limit && has(j, c.Year, capability, m.id) {
+						want = append(want, m.id)
+						n++
+						if c.Capability != capability {
+							crossed++
+						}
+					}
+				}
+			}
+			slices.Sort(want)
+			got, err := db.FirstDeployments(ctx, registry.DeploymentFilter{Capability: capability}, asked, 10_000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, technology %s: FirstDeployments gives\n%v\nwant\n%v", j, capability, got, want)
+			}
+		}
+	}
+	if crossed == 0 {
+		t.Error("no deployment of one technology in a cell of another: the filter beside a cell is not tested")
 	}
 }
 

@@ -210,7 +210,13 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	if len(cells) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	f.Match, f.Tier, f.Cursor, f.Jurisdictions = nil, nil, "", nil
+	// The filter's technology is tested here, as a cell's is: a cell of
+	// that technology, or of none, is then read from the technology's
+	// index, where a test of each deployment of the cell's year read
+	// most of a trend table of a common technology at 1M (1.9 s of the
+	// server's CPU, docs/performance.md, "Every route at 1M").
+	capability := f.Capability
+	f.Match, f.Tier, f.Cursor, f.Jurisdictions, f.Capability = nil, nil, "", nil, ""
 	where, args, err := s.conditions(ctx, f, false)
 	if err != nil {
 		return nil, err
@@ -219,17 +225,23 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	parts := make([]string, len(cells))
-	for i, c := range cells {
+	var parts []string
+	part := func(c registry.Cell) string {
+		w := slices.Clip(where)
+		if capability != "" && c.Capability == "" && !c.NoCapability {
+			c.Capability = capability
+		} else if capability != "" && c.Capability != capability {
+			w = append(w, "EXISTS (SELECT 1 FROM deployment_capabilities l WHERE l.deployment_id = d.id AND l.capability = "+arg(capability)+")")
+		}
 		from, id, alias := "deployments d", "d.id", "d"
 		byCapability := c.Capability != "" && !c.AnyYear && len(registry.SearchWords(f.Q)) == 0
 		if byCapability {
 			from, id, alias = "deployment_capabilities c", "c.deployment_id", "c"
-			if len(where) > 0 || len(c.Links) > 0 {
+			if len(w) > 0 || len(c.Links) > 0 {
 				from += " JOIN deployments d ON d.id = c.deployment_id"
 			}
 		}
-		w := append(slices.Clip(where), alias+".jurisdiction = "+arg(c.Jurisdiction))
+		w = append(w, alias+".jurisdiction = "+arg(c.Jurisdiction))
 		switch {
 		case c.AnyYear:
 		case c.Year == 0:
@@ -249,7 +261,28 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 		if c.NoCapability {
 			w = append(w, "NOT EXISTS (SELECT 1 FROM deployment_capabilities c WHERE c.deployment_id = d.id)")
 		}
-		parts[i] = withSearch(fmt.Sprintf("SELECT id FROM (SELECT %[1]s AS id FROM %[2]s WHERE %[3]s ORDER BY %[1]s LIMIT %[4]d) p%[5]d", id, from, strings.Join(w, " AND "), max(c.Limit, 0), i), w)
+		return withSearch(fmt.Sprintf("SELECT id FROM (SELECT %[1]s AS id FROM %[2]s WHERE %[3]s ORDER BY %[1]s LIMIT %[4]d) p%[5]d", id, from, strings.Join(w, " AND "), max(c.Limit, 0), len(parts)), w)
+	}
+	// A cell of every year under a filter of a few years is read as one
+	// part a year, each in id order from the index (jurisdiction, year,
+	// id) and cut at the cell's limit: as one part, SQLite read every
+	// deployment of the jurisdiction in those years and sorted them to
+	// keep a hundred (the network of South-East Asia in 2014-2020 at 1M:
+	// 3.5 s of the server's CPU; docs/performance.md, "Every route at
+	// 1M"). Each part holds the first of the cell's deployments of its
+	// year, so together they hold the cell's first. A cell cut short of
+	// the list's length holds no more than it reads: its parts would read
+	// as much, each a statement's part more.
+	years := fewYears(f.YearFrom, f.YearTo)
+	for _, c := range cells {
+		if !c.AnyYear || years == nil || c.Limit < limit {
+			parts = append(parts, part(c))
+			continue
+		}
+		for _, y := range years {
+			c.AnyYear, c.Year = false, y
+			parts = append(parts, part(c))
+		}
 	}
 	q := strings.Join(parts, " UNION ALL ") + fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
 	return queryStrings(ctx, s.q, q, args...)

@@ -57,14 +57,24 @@ func unionList[V any](table, idCol, col string, vs []V) idList {
 // deployments_year, and how many years, or nil when the range is open or
 // holds more than maxYearArms years.
 func yearsList(from, to int) (idList, int) {
-	if from == 0 || to == 0 || to < from || to-from >= maxYearArms {
+	years := fewYears(from, to)
+	if years == nil {
 		return nil, 0
+	}
+	return unionList("deployments", "id", "year", years), len(years)
+}
+
+// fewYears returns the years from through to, or nil when the range is
+// open or holds more than maxYearArms years.
+func fewYears(from, to int) []int {
+	if from == 0 || to == 0 || to < from || to-from >= maxYearArms {
+		return nil
 	}
 	years := make([]int, 0, to-from+1)
 	for y := from; y <= to; y++ {
 		years = append(years, y)
 	}
-	return unionList("deployments", "id", "year", years), len(years)
+	return years
 }
 
 // hasList is whether t has a list in id order (term.listed), or may have

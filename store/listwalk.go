@@ -216,7 +216,8 @@ func (s *reader) listBound(ctx context.Context, list func(arg func(any) string) 
 // that heads it, firstPerRow a row and then four times the last, however
 // rare the merge is in them. Once the windows have read walkPerRow a row,
 // a filter outside the merge few enough is listed instead, as in any walk
-// (listedPage).
+// (listedPage), or the words merged, read together from the full-text
+// index (jointTerm).
 func listPage[T any](ctx context.Context, s *reader, p plan, cursor string, limit int, trace traceFunc) (registry.Page[T], error) {
 	after, err := cursorKey(cursor)
 	if err != nil {
@@ -259,7 +260,14 @@ func listPage[T any](ctx context.Context, s *reader, p plan, cursor string, limi
 		spent := walked < budget && walked+n >= budget
 		got, after, walked = pg.Items, bound, walked+n
 		if spent {
-			if pg, ok, err := listedPage[T](ctx, s, p, unmerged(p), len(got), walked, cursor, limit, trace); ok || err != nil {
+			q, candidates := p, unmerged(p)
+			if joint, ok, err := s.jointListed(ctx, p.terms, merged, walked, trace); err != nil {
+				return registry.Page[T]{}, err
+			} else if ok {
+				q.terms = append(slices.Clone(p.terms), joint)
+				candidates = append(candidates, joint)
+			}
+			if pg, ok, err := listedPage[T](ctx, s, q, candidates, len(got), walked, cursor, limit, trace); ok || err != nil {
 				return pg, err
 			}
 		}

@@ -78,6 +78,8 @@ type term struct {
 	// matches, whose lists in deployment_words the term reads
 	// (wordterm.go).
 	forms []string
+	// word is the search word whose forms these are.
+	word string
 	// ordered, when set, writes a query of the ids the filter selects
 	// after the id placeholder from holds, and up to upto's (upTo), in id
 	// order from an index, for merging with others (intersect.go): a
@@ -375,7 +377,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 	// The counts hold capabilities, vendors and purposes as lists joined
 	// by spaces, each vendor as vendor:role (counts.go).
 	if len(f.Vendors) > 0 {
-		linkedAny("deployment_vendors l", "l.vendor_id", f.Vendors, freeList)
+		linkedAny("deployment_vendors l", "l.vendor_id", f.Vendors, freeCounted)
 		listed("deployment_vendors", "vendor_id", f.Vendors...)
 		counted(false, func(arg func(any) string) string {
 			ors := make([]string, len(f.Vendors))
@@ -386,7 +388,7 @@ func (s *reader) terms(ctx context.Context, f registry.DeploymentFilter, tiersIn
 		})
 	}
 	if f.VendorHQ != "" {
-		linked("deployment_vendors l JOIN vendors v ON v.id = l.vendor_id", "v.headquarters", f.VendorHQ, freeList)
+		linked("deployment_vendors l JOIN vendors v ON v.id = l.vendor_id", "v.headquarters", f.VendorHQ, freeCounted)
 		counted(false, func(arg func(any) string) string {
 			return s.d.anyVendor("c.vendors", "SELECT id FROM vendors WHERE headquarters = "+arg(f.VendorHQ))
 		})
