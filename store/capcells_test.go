@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"oversight/internal/fixture"
 	"oversight/registry"
 	"oversight/synth"
 )
@@ -209,5 +210,33 @@ func TestCountDeployments(t *testing.T) {
 	}
 	if got != want || want != len(base.Deployments)+len(ds)-2 {
 		t.Errorf("Count(deployment) = %d, entities hold %d, want %d", got, want, len(base.Deployments)+len(ds)-2)
+	}
+}
+
+// TestFirstDeploymentsManyParts asks for the cells of every year of a
+// range across more jurisdictions than a statement can hold a part a year
+// of (maxParts): read whole instead, they give the same deployments.
+func TestFirstDeploymentsManyParts(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	apply(t, db, fixture.Set(60))
+	f := registry.DeploymentFilter{YearFrom: 2010, YearTo: 2017}
+	var cells []registry.Cell
+	for _, j := range []string{"KZ", "PH", "PK"} {
+		cells = append(cells, registry.Cell{Jurisdiction: j, AnyYear: true, Limit: 5})
+	}
+	few, err := db.FirstDeployments(ctx, f, cells, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 70 { // 73 cells of 8 years: 584 parts
+		cells = append(cells, registry.Cell{Jurisdiction: fmt.Sprintf("Z%d", i), AnyYear: true, Limit: 5})
+	}
+	many, err := db.FirstDeployments(ctx, f, cells, 5)
+	if err != nil {
+		t.Fatalf("%d cells of 8 years: %v", len(cells), err)
+	}
+	if len(few) != 5 || !slices.Equal(few, many) {
+		t.Errorf("3 cells give %v, %d cells %v", few, len(cells), many)
 	}
 }

@@ -197,6 +197,12 @@ func (s *reader) DeploymentCounts(ctx context.Context) ([]registry.DeploymentCou
 	return out, rows.Err()
 }
 
+// maxParts is how many parts a statement of FirstDeployments holds at most
+// where its cells are read a year at a time: SQLite allows 500 terms in a
+// compound SELECT (SQLITE_MAX_COMPOUND_SELECT); the register's 38
+// jurisdictions over eight years are 304.
+const maxParts = 400
+
 // FirstDeployments returns the ids of the first limit deployments in id
 // order that f selects (its jurisdictions, Match and Tier aside) within
 // any of the cells: the examples behind one count of a whole-register
@@ -274,6 +280,9 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	// the list's length holds no more than it reads: its parts would read
 	// as much, each a statement's part more.
 	years := fewYears(f.YearFrom, f.YearTo)
+	if len(cells)*len(years) > maxParts {
+		years = nil
+	}
 	for _, c := range cells {
 		if !c.AnyYear || years == nil || c.Limit < limit {
 			parts = append(parts, part(c))
