@@ -111,29 +111,29 @@ FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id ORDE
 	if len(byJ) < 5 {
 		t.Fatalf("cells of only %d jurisdictions", len(byJ))
 	}
+	// first returns the ids of cell c's first limit members that keep
+	// passes, and how many more pass.
+	first := func(c registry.Cell, keep func(id, certainty string) bool) (ids []string, more int) {
+		for _, m := range members[fmt.Sprintf("%s %d %s", c.Jurisdiction, c.Year, c.Capability)] {
+			switch {
+			case !keep(m.id, m.certainty):
+			case len(ids) < limit:
+				ids = append(ids, m.id)
+			default:
+				more++
+			}
+		}
+		return ids, more
+	}
 	cut := 0
 	for _, certainty := range []string{"", "documented"} {
 		for j, cells := range byJ {
 			var want []string
 			for _, c := range cells {
-				n := 0
-				for _, m := range members[fmt.Sprintf("%s %d %s", j, c.Year, c.Capability)] {
-					if n < limit && (certainty == "" || m.certainty == certainty) {
-						want = append(want, m.id)
-						n++
-					} else if n == limit {
-						cut++
-					}
-				}
+				ids, more := first(c, func(_, cert string) bool { return certainty == "" || cert == certainty })
+				want, cut = append(want, ids...), cut+more
 			}
-			slices.Sort(want)
-			got, err := db.FirstDeployments(ctx, registry.DeploymentFilter{Certainty: certainty}, cells, 10_000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("%s, certainty %q: FirstDeployments gives\n%v\nwant\n%v", j, certainty, got, want)
-			}
+			sameFirst(t, db, fmt.Sprintf("%s, certainty %q", j, certainty), registry.DeploymentFilter{Certainty: certainty}, cells, want)
 		}
 	}
 	if cut == 0 {
@@ -142,43 +142,43 @@ FROM deployments d JOIN deployment_capabilities c ON c.deployment_id = d.id ORDE
 	// Under a filter of a technology, a cell of none is one of that
 	// technology, and a cell of another is of both (FirstDeployments
 	// reads both from the capabilities' rows).
-	has := func(j string, year int, capability, id string) bool {
-		return slices.ContainsFunc(members[fmt.Sprintf("%s %d %s", j, year, capability)], func(m struct{ id, certainty string }) bool { return m.id == id })
-	}
 	crossed := 0
 	for j, cells := range byJ {
 		for _, capability := range []string{"cctv", "remote_biometric_identification"} {
 			var want []string
 			var asked []registry.Cell
 			for _, c := range cells {
+				ids, _ := first(c, func(id, _ string) bool {
+					return slices.ContainsFunc(members[fmt.Sprintf("%s %d %s", j, c.Year, capability)], func(m struct{ id, certainty string }) bool { return m.id == id })
+				})
+				want = append(want, ids...)
 				part := c
 				if c.Capability == capability {
 					part.Capability = ""
+				} else {
+					crossed += len(ids)
 				}
 				asked = append(asked, part)
-				n := 0
-				for _, m := range members[fmt.Sprintf("%s %d %s", j, c.Year, c.Capability)] {
-					if n < limit && has(j, c.Year, capability, m.id) {
-						want = append(want, m.id)
-						n++
-						if c.Capability != capability {
-							crossed++
-						}
-					}
-				}
 			}
-			slices.Sort(want)
-			got, err := db.FirstDeployments(ctx, registry.DeploymentFilter{Capability: capability}, asked, 10_000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("%s, technology %s: FirstDeployments gives\n%v\nwant\n%v", j, capability, got, want)
-			}
+			sameFirst(t, db, fmt.Sprintf("%s, technology %s", j, capability), registry.DeploymentFilter{Capability: capability}, asked, want)
 		}
 	}
 	if crossed == 0 {
 		t.Error("no deployment of one technology in a cell of another: the filter beside a cell is not tested")
+	}
+}
+
+// sameFirst requires FirstDeployments of cells under f to give want, in
+// id order.
+func sameFirst(t *testing.T, db *DB, name string, f registry.DeploymentFilter, cells []registry.Cell, want []string) {
+	t.Helper()
+	got, err := db.FirstDeployments(context.Background(), f, cells, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: FirstDeployments gives\n%v\nwant\n%v", name, got, want)
 	}
 }
 

@@ -40,12 +40,20 @@ func (s *reader) conditions(ctx context.Context, f registry.DeploymentFilter, ti
 		}
 		where = append(where, c)
 	}
-	if testedWords > 1 {
-		c, err := s.jointWords(ctx, registry.SearchWords(f.Q), arg)
+	// Words each held by many deployments may be held together by few
+	// ("city" and "police": 249,519 and 183,569 of a million synthetic
+	// deployments, both 4,611). Each tested as the deployments are read, a
+	// statement read every deployment (the facets of a search for both in
+	// one country: 8 s of the server's CPU at 1M); the full-text index
+	// finds the few in a few milliseconds. So where two or more are
+	// tested, their joint matches are listed beside them where few
+	// (docs/performance.md, "Every route at 1M").
+	if joint, ok := s.jointTerm(terms); ok && testedWords > 1 {
+		c, listed, err := s.chosen(ctx, joint, arg)
 		if err != nil {
 			return nil, nil, err
 		}
-		if c != "" {
+		if listed {
 			where = append(where, c)
 		}
 	}
@@ -65,23 +73,4 @@ func (s *reader) chosen(ctx context.Context, t term, arg func(any) string) (stri
 		return t.test(arg), false, err
 	}
 	return "d.id IN (" + t.set(arg) + ")", true, nil
-}
-
-// jointWords is the condition that lists the deployments holding all of
-// words from the full-text index, where they are few, or "". Words each
-// held by many deployments may be held together by few: "city" and
-// "police" by 249,519 and 183,569 of a million synthetic deployments, both
-// by 4,611. Each tested as the deployments are read, a statement read
-// every deployment (the facets of a search for both in one country: 8 s
-// of the server's CPU at 1M); the index finds the few in a few
-// milliseconds, as it steps through both words' lists together
-// (docs/performance.md, "Every route at 1M"). The words' own tests stay
-// beside it.
-func (s *reader) jointWords(ctx context.Context, words []string, arg func(any) string) (string, error) {
-	joint := s.searchTerm(words)
-	n, err := s.countTerm(ctx, joint, s.d.fewMatches, nil)
-	if err != nil || n >= s.d.fewMatches {
-		return "", err
-	}
-	return "d.id IN (" + joint.set(arg) + ")", nil
 }

@@ -47,22 +47,32 @@ func (s *reader) jointCount(ctx context.Context, f registry.DeploymentFilter) (i
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	test, keyed := countedOf(terms, false, arg), countedOf(terms, true, arg)
+	return s.countsSum(ctx, countedOf(terms, true, arg), countedOf(terms, false, arg), args)
+}
+
+// countsSum sums the deployments of the rows of deployment_counts that
+// keyed selects from the table's key and test passes (either "" for
+// every row), or returns -1 where that reads more than jointRows rows.
+// The sum is kept for the log size, as a page's filters are the same
+// from page to page (docs/performance.md, "Counts kept for a later page").
+func (s *reader) countsSum(ctx context.Context, keyed, test string, args []any) (int64, error) {
 	q := "SELECT * FROM deployment_counts c"
 	if keyed != "" {
 		q += " WHERE " + keyed
 	}
-	q = fmt.Sprintf("SELECT count(*), coalesce(sum(CASE WHEN %s THEN n ELSE 0 END), 0) FROM (%s LIMIT %d) c", test, q, s.d.jointRows+1)
-	// Kept for the log size, as a page's filters are the same from page
-	// to page (docs/performance.md, "Counts kept for a later page").
-	var read, n int64
-	if err := s.countRow(ctx, q, args, []any{&read, &n}); err != nil {
+	n := "n"
+	if test != "" {
+		n = "CASE WHEN " + test + " THEN n ELSE 0 END"
+	}
+	q = fmt.Sprintf("SELECT count(*), coalesce(sum(%s), 0) FROM (%s LIMIT %d) c", n, q, s.d.jointRows+1)
+	var read, sum int64
+	if err := s.countRow(ctx, q, args, []any{&read, &sum}); err != nil {
 		return -1, err
 	}
 	if read > int64(s.d.jointRows) {
 		return -1, nil
 	}
-	return n, nil
+	return sum, nil
 }
 
 // emptyPlan is the plan of a page no deployment can be on: the few shape

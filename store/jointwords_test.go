@@ -120,7 +120,7 @@ func TestJointListed(t *testing.T) {
 
 // TestJointWordsConditions requires that the conditions of two words each
 // held by many deployments and together by few list those from the
-// full-text index beside the words' tests (jointWords), so that a facet
+// full-text index beside the words' tests (conditions), so that a facet
 // reads them and not every deployment, and that the facets so counted are
 // those of the deployments the filter selects.
 func TestJointWordsConditions(t *testing.T) {

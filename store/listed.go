@@ -116,9 +116,8 @@ func (s *reader) dense(ctx context.Context, t term, joint int64) (bool, error) {
 	if t.arms == 1 || joint < 0 || s.d.denseShare <= 0 {
 		return false, nil
 	}
-	var read, n int64
-	q := fmt.Sprintf("SELECT count(*), coalesce(sum(n), 0) FROM (SELECT n FROM deployment_counts LIMIT %d) c", s.d.jointRows+1)
-	if err := s.countRow(ctx, q, nil, []any{&read, &n}); err != nil || read > int64(s.d.jointRows) {
+	n, err := s.countsSum(ctx, "", "", nil)
+	if err != nil || n < 0 {
 		return false, err
 	}
 	return joint*int64(s.d.denseShare) >= n, nil

@@ -4,8 +4,8 @@ import "sync"
 
 // A sizeMemo keeps values computed from the register at one log size, by
 // key, a bounded number of them; a value of another size replaces them
-// all. What the memos keep (counts over deployment_counts, a filter's
-// facets) is read from tables that writes change only with the log, in
+// all. What the memos keep (counts over deployment_counts and of a
+// filter's set, a filter's facets) is read from tables that writes change only with the log, in
 // the same transaction, so two snapshots of one size read the same values.
 // Rebuild and the migrations that fill those tables write them again
 // without the log, from the same log, so with the same values; only an

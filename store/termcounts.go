@@ -60,8 +60,9 @@ func (s *reader) countedTerms(ctx context.Context, terms []term) ([]term, error)
 }
 
 // countRow scans the one row of q, a statement that counts over
-// deployment_counts, into dest (*int64 each): from the memo of counts kept
-// for the snapshot's log size, or from the table, then kept there.
+// deployment_counts or a filter's set (countUpTo), into dest (*int64
+// each): from the memo of counts kept for the snapshot's log size, or from
+// the tables, then kept there.
 func (s *reader) countRow(ctx context.Context, q string, args, dest []any) error {
 	tx, _ := s.q.(*countingTx)
 	var memo *countMemo
@@ -137,7 +138,10 @@ func (s *reader) countUpTo(ctx context.Context, set func(arg func(any) string) s
 	})
 	q = fmt.Sprintf("SELECT count(*) FROM (%s LIMIT %d) m", q, limit)
 	trace.add(q, args, false)
-	var n int
-	err := s.q.QueryRowContext(ctx, q, args...).Scan(&n)
-	return n, err
+	// Kept for the log size: the lists of a network or a trend table ask
+	// for the same filter's count once a statement (FirstDeployments,
+	// through conditions), some forty times for a network at 1M.
+	var n int64
+	err := s.countRow(ctx, q, args, []any{&n})
+	return int(n), err
 }

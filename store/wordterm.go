@@ -105,7 +105,8 @@ func formList(arg func(any) string, form, from, upto string) string {
 
 // jointTerm returns the term of the deployments that hold every search
 // word among terms (two or more), read together from the full-text index,
-// for a merge of their lists that finds few (listPage) to list instead.
+// for a merge of their lists that finds few (listPage) to list instead,
+// and for conditions that test each word to list beside them.
 // Words each held by many deployments may be held together by few: "city"
 // and "police" by 249,519 and 183,569 of a million synthetic deployments,
 // both by 4,611, none of them in India. The merge of their lists and

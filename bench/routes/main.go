@@ -15,8 +15,8 @@
 // tables), so the first and the others are printed apart. With -base, each
 // request goes to one server then the other, the order alternating.
 //
-// The server's CPU is read from /proc (user and system, in the kernel's
-// ticks of 10 ms): a request under a tick shows as 0 or 10 ms. Requests go
+// The server's CPU is read from /proc (proccpu, in steps of 10 ms): a
+// request under a step shows as 0 or 10 ms. Requests go
 // only to servers on this machine.
 package main
 
@@ -34,6 +34,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"oversight/bench/internal/proccpu"
 )
 
 //go:embed routes.txt
@@ -141,7 +143,7 @@ func variants(path string, n int) []string {
 
 // ask sends one request to s and reads the whole answer.
 func ask(client *http.Client, s server, path string) (cost, error) {
-	before, err := cpuOf(s.pid)
+	before, err := proccpu.Of(s.pid)
 	if err != nil {
 		return cost{}, err
 	}
@@ -158,31 +160,9 @@ func ask(client *http.Client, s server, path string) (cost, error) {
 		c.status = "timeout"
 	}
 	c.wall = time.Since(start)
-	after, err := cpuOf(s.pid)
+	after, err := proccpu.Of(s.pid)
 	c.cpu = after - before
 	return c, err
-}
-
-// cpuOf returns the user and system CPU time of process pid so far.
-func cpuOf(pid int) (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The fields after the command's name, which ends at the last ')'.
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
-	if len(f) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
-	}
-	var ticks int64
-	for _, s := range f[11:13] {
-		t, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return 0, err
-		}
-		ticks += t
-	}
-	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }

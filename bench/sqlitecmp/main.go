@@ -26,12 +26,13 @@ import (
 	"io"
 	"log"
 	"net/http"
-	"os"
 	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"oversight/bench/internal/proccpu"
 )
 
 // A query is a page of the API and the statement that returns its rows.
@@ -218,18 +219,13 @@ func runSQLite(bin, file, stmt string, n int) ([]string, float64, error) {
 	return ids, median(times[1:]), nil // the first run warms the cache
 }
 
-// cpuOf is the CPU time of process pid, in seconds (utime and stime of
-// /proc/PID/stat, in clock ticks of 1/100 s).
+// cpuOf is the CPU time of process pid, in seconds (proccpu).
 func cpuOf(pid int) float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	d, err := proccpu.Of(pid)
 	if err != nil {
 		log.Fatal(err)
 	}
-	// The fields after the command's name, which is in parentheses.
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
-	u, _ := strconv.ParseFloat(f[11], 64)
-	s, _ := strconv.ParseFloat(f[12], 64)
-	return (u + s) / 100
+	return d.Seconds()
 }
 
 func median(xs []float64) float64 {

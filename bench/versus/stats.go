@@ -1,17 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"oversight/bench/internal/proccpu"
 )
 
 // A run is what one server answered to one kind of query for a while.
@@ -70,23 +70,12 @@ func cpuTime(pid int) time.Duration {
 	if pid == 0 {
 		return 0
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	d, err := proccpu.Of(pid)
 	if err != nil {
 		return 0
 	}
-	// The fields after the command, which is in parentheses and may hold
-	// spaces: state is the first, utime the 12th and stime the 13th.
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(f) < 13 {
-		return 0
-	}
-	user, _ := strconv.ParseInt(f[11], 10, 64)
-	sys, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(user+sys) * time.Second / clockTicks
+	return d
 }
-
-// clockTicks is the unit of /proc's CPU times (USER_HZ), 100 on Linux.
-const clockTicks = 100
 
 // series are the runs of one kind on one server.
 type series struct{ runs []*run }
