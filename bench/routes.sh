@@ -9,6 +9,7 @@
 #   DATA=DIR bash bench/routes.sh                        # this tree's build
 #   DATA=DIR BIN=new/oversight BASE=main/oversight bash bench/routes.sh
 #   DATA=DIR COPY=DIR2 BIN=new BASE=main bash bench/routes.sh  # BIN on a copy it migrates
+#   DATA=DIR LIST=file N=1 TIMEOUT=10m bash bench/routes.sh     # each path once, waiting up to 10 minutes
 #
 # DATA is a register made by oversight gen, its tiers projected. COPY, a
 # copy of it, is served by BIN where BIN migrates the register to a
@@ -44,5 +45,5 @@ if [ -n "${BASE:-}" ]; then
   args+=(-base "http://127.0.0.1:$((PORT + 1))" -basepid "${pids[1]}")
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$WORK/routes" "${args[@]}" ${LIST:+-list "$LIST"}
+"$WORK/routes" "${args[@]}" ${LIST:+-list "$LIST"} ${N:+-n "$N"} ${TIMEOUT:+-timeout "$TIMEOUT"}
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
