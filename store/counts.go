@@ -207,7 +207,9 @@ const maxParts = 400
 // order that f selects (its jurisdictions, Match and Tier aside) within
 // any of the cells: the examples behind one count of a whole-register
 // table, which cannot be summed. Each cell is read in id order, up to its
-// own limit: from the index (jurisdiction, year, id) of migration 013, or,
+// own limit: from the index (jurisdiction, year, id) of migration 013,
+// which carries status and certainty since 025 so that a filter of either
+// is tested there rather than in each deployment's row, or,
 // for a cell of one year and one capability, from the index (jurisdiction,
 // year, capability, deployment_id) of migration 020. The cells
 // are merged in one statement, so that only the ids returned leave the
@@ -216,6 +218,16 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	if len(cells) == 0 || limit <= 0 {
 		return nil, nil
 	}
+	st, err := s.firstStatement(ctx, f, cells, limit)
+	if err != nil {
+		return nil, err
+	}
+	return queryStrings(ctx, s.q, st.SQL, st.Args...)
+}
+
+// firstStatement is the statement FirstDeployments runs, for cells and a
+// limit that are not empty.
+func (s *reader) firstStatement(ctx context.Context, f registry.DeploymentFilter, cells []registry.Cell, limit int) (Statement, error) {
 	// The filter's technology is tested here, as a cell's is: a cell of
 	// that technology, or of none, is then read from the technology's
 	// index, where a test of each deployment of the cell's year read
@@ -225,7 +237,7 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 	f.Match, f.Tier, f.Cursor, f.Jurisdictions, f.Capability = nil, nil, "", nil, ""
 	where, args, err := s.conditions(ctx, f, false)
 	if err != nil {
-		return nil, err
+		return Statement{}, err
 	}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -294,5 +306,5 @@ func (s *reader) FirstDeployments(ctx context.Context, f registry.DeploymentFilt
 		}
 	}
 	q := strings.Join(parts, " UNION ALL ") + fmt.Sprintf(" ORDER BY id LIMIT %d", limit)
-	return queryStrings(ctx, s.q, q, args...)
+	return Statement{SQL: q, Args: args}, nil
 }
