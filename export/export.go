@@ -30,6 +30,17 @@ type Register interface {
 	EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error
 }
 
+// StateRegister is a Register that also gives each deployment's stored
+// state, its canonical JSON (registry.Canonical), as it is stored. JSON
+// exports write those bytes as they are rather than decode and encode
+// each deployment again, which was a third of an export of the whole
+// register (docs/performance.md, "Exports classified once a set of
+// facts").
+type StateRegister interface {
+	Register
+	EachDeploymentState(ctx context.Context, f registry.DeploymentFilter, fn func(registry.Stored) error) error
+}
+
 // Tiers gives deployments' tiers under frameworks, which an export adds:
 // as "tier:<framework>" columns in CSV, properties in GeoJSON, and a
 // top-level "classification" object in JSON. Import ignores all three.
@@ -82,9 +93,14 @@ func writeAll(ctx context.Context, w *bufio.Writer, r Register, tiers Tiers) err
 		}
 		fmt.Fprintf(w, "\n%q: [", registry.Field(kind))
 		n := 0
-		err := r.Each(ctx, kind, func(e registry.Entity) error {
-			return writeItem(w, &n, e)
-		})
+		var err error
+		if sr, ok := r.(StateRegister); ok && kind == "deployment" {
+			err = sr.EachDeploymentState(ctx, registry.DeploymentFilter{}, func(st registry.Stored) error { return writeState(w, &n, st) })
+		} else {
+			err = r.Each(ctx, kind, func(e registry.Entity) error {
+				return writeItem(w, &n, e)
+			})
+		}
 		if err != nil {
 			return err
 		}
@@ -115,17 +131,10 @@ func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(*regist
 	w.WriteString(",\n\"classification\": ")
 	w.Write(head[:len(head)-1])
 	w.WriteString(`,"tiers":{`)
+	row := newRowWriter(fws)
 	n := 0
 	err = each(func(d *registry.Deployment) error {
 		of, _, err := tiers.Of(d)
-		if err != nil {
-			return err
-		}
-		row := make(map[string]string, len(fws))
-		for i, fw := range fws {
-			row[fw] = of[i]
-		}
-		b, err := json.Marshal(row)
 		if err != nil {
 			return err
 		}
@@ -136,7 +145,7 @@ func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(*regist
 		k, _ := json.Marshal(d.ID)
 		w.Write(k)
 		w.WriteByte(':')
-		w.Write(b)
+		row.write(w, of)
 		return nil
 	})
 	if err != nil {
@@ -149,7 +158,13 @@ func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(*regist
 func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f registry.DeploymentFilter, tiers Tiers) error {
 	w.WriteString("{\"deployments\": [")
 	n := 0
-	if err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error { return writeItem(w, &n, d) }); err != nil {
+	var err error
+	if sr, ok := r.(StateRegister); ok {
+		err = sr.EachDeploymentState(ctx, f, func(st registry.Stored) error { return writeState(w, &n, st) })
+	} else {
+		err = r.EachDeployment(ctx, f, func(d *registry.Deployment) error { return writeItem(w, &n, d) })
+	}
+	if err != nil {
 		return err
 	}
 	w.WriteString("\n]")
@@ -168,11 +183,16 @@ func writeItem(w *bufio.Writer, n *int, v any) error {
 	if err != nil {
 		return err
 	}
+	return writeState(w, n, registry.Stored{State: b})
+}
+
+// writeState writes one item of a list, its JSON as it is given.
+func writeState(w *bufio.Writer, n *int, st registry.Stored) error {
 	if *n > 0 {
 		w.WriteByte(',')
 	}
 	w.WriteString("\n")
-	w.Write(b)
+	w.Write(st.State)
 	*n++
 	return nil
 }

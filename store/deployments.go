@@ -248,6 +248,16 @@ func (s *reader) EachDeployment(ctx context.Context, f registry.DeploymentFilter
 	}, fn)
 }
 
+// EachDeploymentState is EachDeployment with each deployment's stored
+// state in place of the decoded record (DeploymentStates).
+func (s *reader) EachDeploymentState(ctx context.Context, f registry.DeploymentFilter, fn func(registry.Stored) error) error {
+	f.Limit = registry.MaxLimit
+	return walk(f.Cursor, func(cursor string) (registry.Page[registry.Stored], error) {
+		f.Cursor = cursor
+		return s.DeploymentStates(ctx, f)
+	}, fn)
+}
+
 // walk follows a paginated list from the page after cursor to its last.
 func walk[T any](cursor string, page func(cursor string) (registry.Page[T], error), fn func(T) error) error {
 	for {
