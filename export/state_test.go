@@ -23,7 +23,7 @@ type decodedOnly struct{ export.Register }
 // TestStatesAsDecoded: a JSON export written from the deployments' stored
 // states is the export written by decoding and encoding each deployment,
 // byte for byte: the whole register, the deployments a filter selects,
-// with tiers and without.
+// with tiers and without, one of them retracted.
 func TestStatesAsDecoded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -45,6 +45,10 @@ func TestStatesAsDecoded(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.Apply(ctx, &registry.Set{Deployments: synth.Batch(base, 7, 0, 300)}, store.Meta{Author: "test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A retracted deployment leaves both lists.
+	if _, err := db.Retract(ctx, "deployment", base.Deployments[0].ID, store.Meta{Author: "test", Reason: "a test retraction"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := any(db).(export.StateRegister); !ok {

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"slices"
 )
@@ -25,15 +26,7 @@ func newRowWriter(fws []string) *rowWriter {
 	for i := range fws {
 		r.order[i] = i
 	}
-	slices.SortStableFunc(r.order, func(a, b int) int {
-		switch {
-		case fws[a] < fws[b]:
-			return -1
-		case fws[a] > fws[b]:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(r.order, func(a, b int) int { return cmp.Compare(fws[a], fws[b]) })
 	for _, i := range r.order {
 		r.keys = append(r.keys, append(r.quote(fws[i]), ':'))
 	}
