@@ -6,6 +6,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -259,47 +260,74 @@ type geometry struct {
 func writeGeoJSON(ctx context.Context, w *bufio.Writer, r Register, f registry.DeploymentFilter, tiers Tiers) error {
 	w.WriteString(`{"type": "FeatureCollection", "features": [`)
 	n := 0
-	err := r.EachDeployment(ctx, f, func(d *registry.Deployment) error {
+	write := func(d *registry.Deployment) error {
 		if d.Place.Lat == nil {
 			return nil
 		}
-		vendors := make([]string, len(d.Vendors))
-		for i, v := range d.Vendors {
-			vendors[i] = v.Vendor
-		}
-		urls := make([]string, len(d.Sources))
-		for i, s := range d.Sources {
-			urls[i] = s.URL
-		}
-		props := map[string]any{
-			"title": d.Title, "jurisdiction": d.Jurisdiction, "place": d.Place.Name, "place_level": d.Place.Level,
-			"status": d.Status.Value, "certainty": d.Certainty, "year": d.Year(),
-			"capabilities": d.System.Capabilities, "vendors": vendors, "sources": urls,
-		}
-		if tiers != nil {
-			of, later, err := tiers.Of(d)
+		return writeFeature(w, &n, d, tiers)
+	}
+	var err error
+	if sr, ok := r.(StateRegister); ok {
+		// A state without the bytes of the key "lat" has no latitude,
+		// and is left undecoded: most deployments have none (61% of a
+		// synthetic register). One with them is decoded and tested.
+		err = sr.EachDeploymentState(ctx, f, func(st registry.Stored) error {
+			if !bytes.Contains(st.State, latKey) {
+				return nil
+			}
+			e, err := registry.Decode("deployment", st.State)
 			if err != nil {
-				return err
+				return fmt.Errorf("deployment %s: %w", st.ID, err)
 			}
-			fws := tiers.FrameworkIDs()
-			for i, fw := range fws {
-				props[ingest.TierColumnPrefix+fw] = of[i]
-			}
-			if c := laterCell(fws, later); c != "" {
-				props[ingest.LaterColumn] = c
-			}
-		}
-		return writeItem(w, &n, feature{
-			Type: "Feature", ID: d.ID,
-			Geometry:   geometry{"Point", [2]float64{*d.Place.Lon, *d.Place.Lat}},
-			Properties: props,
+			return write(e.(*registry.Deployment))
 		})
-	})
+	} else {
+		err = r.EachDeployment(ctx, f, write)
+	}
 	if err != nil {
 		return err
 	}
 	w.WriteString("\n]}\n")
 	return nil
+}
+
+// latKey is how a state that has a latitude writes its key (json.Marshal
+// writes no space), so a state without these bytes has none.
+var latKey = []byte(`"lat":`)
+
+// writeFeature writes a deployment that has coordinates as a Feature.
+func writeFeature(w *bufio.Writer, n *int, d *registry.Deployment, tiers Tiers) error {
+	vendors := make([]string, len(d.Vendors))
+	for i, v := range d.Vendors {
+		vendors[i] = v.Vendor
+	}
+	urls := make([]string, len(d.Sources))
+	for i, s := range d.Sources {
+		urls[i] = s.URL
+	}
+	props := map[string]any{
+		"title": d.Title, "jurisdiction": d.Jurisdiction, "place": d.Place.Name, "place_level": d.Place.Level,
+		"status": d.Status.Value, "certainty": d.Certainty, "year": d.Year(),
+		"capabilities": d.System.Capabilities, "vendors": vendors, "sources": urls,
+	}
+	if tiers != nil {
+		of, later, err := tiers.Of(d)
+		if err != nil {
+			return err
+		}
+		fws := tiers.FrameworkIDs()
+		for i, fw := range fws {
+			props[ingest.TierColumnPrefix+fw] = of[i]
+		}
+		if c := laterCell(fws, later); c != "" {
+			props[ingest.LaterColumn] = c
+		}
+	}
+	return writeItem(w, n, feature{
+		Type: "Feature", ID: d.ID,
+		Geometry:   geometry{"Point", [2]float64{*d.Place.Lon, *d.Place.Lat}},
+		Properties: props,
+	})
 }
 
 // laterCell joins, for the frameworks whose tier a rule not yet in force

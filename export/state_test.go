@@ -22,8 +22,9 @@ type decodedOnly struct{ export.Register }
 
 // TestStatesAsDecoded: a JSON export written from the deployments' stored
 // states is the export written by decoding and encoding each deployment,
-// byte for byte: the whole register, the deployments a filter selects,
-// with tiers and without, one of them retracted.
+// byte for byte, and so is a GeoJSON one that passes over the states with
+// no latitude undecoded: the whole register, the deployments a filter
+// selects, with tiers and without, one of them retracted.
 func TestStatesAsDecoded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -56,20 +57,23 @@ func TestStatesAsDecoded(t *testing.T) {
 	}
 	table := testcls.New(t, nil).Table(time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
 	for _, c := range []struct {
-		name  string
-		f     registry.DeploymentFilter
-		tiers export.Tiers
+		name   string
+		format string
+		f      registry.DeploymentFilter
+		tiers  export.Tiers
 	}{
-		{"whole register", registry.DeploymentFilter{}, nil},
-		{"whole register, tiers", registry.DeploymentFilter{}, table},
-		{"a country, tiers", registry.DeploymentFilter{Jurisdictions: []string{"IN"}}, table},
-		{"a technology", registry.DeploymentFilter{Capability: "remote_biometric_identification"}, nil},
+		{"whole register", "json", registry.DeploymentFilter{}, nil},
+		{"whole register, tiers", "json", registry.DeploymentFilter{}, table},
+		{"a country, tiers", "json", registry.DeploymentFilter{Jurisdictions: []string{"IN"}}, table},
+		{"a technology", "json", registry.DeploymentFilter{Capability: "remote_biometric_identification"}, nil},
+		{"GeoJSON, tiers", "geojson", registry.DeploymentFilter{}, table},
+		{"GeoJSON of a country", "geojson", registry.DeploymentFilter{Jurisdictions: []string{"IN"}}, nil},
 	} {
 		var fast, slow bytes.Buffer
-		if err := export.Write(ctx, &fast, db, "json", c.f, c.tiers); err != nil {
+		if err := export.Write(ctx, &fast, db, c.format, c.f, c.tiers); err != nil {
 			t.Fatal(err)
 		}
-		if err := export.Write(ctx, &slow, decodedOnly{db}, "json", c.f, c.tiers); err != nil {
+		if err := export.Write(ctx, &slow, decodedOnly{db}, c.format, c.f, c.tiers); err != nil {
 			t.Fatal(err)
 		}
 		if fast.Len() < 1000 || !bytes.Equal(fast.Bytes(), slow.Bytes()) {
