@@ -96,7 +96,7 @@ func writeAll(ctx context.Context, w *bufio.Writer, r Register, tiers Tiers) err
 		n := 0
 		var err error
 		if sr, ok := r.(StateRegister); ok && kind == "deployment" {
-			err = sr.EachDeploymentState(ctx, registry.DeploymentFilter{}, func(st registry.Stored) error { return writeState(w, &n, st) })
+			err = sr.EachDeploymentState(ctx, registry.DeploymentFilter{}, func(st registry.Stored) error { return writeJSON(w, &n, st.State) })
 		} else {
 			err = r.Each(ctx, kind, func(e registry.Entity) error {
 				return writeItem(w, &n, e)
@@ -161,7 +161,7 @@ func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f re
 	n := 0
 	var err error
 	if sr, ok := r.(StateRegister); ok {
-		err = sr.EachDeploymentState(ctx, f, func(st registry.Stored) error { return writeState(w, &n, st) })
+		err = sr.EachDeploymentState(ctx, f, func(st registry.Stored) error { return writeJSON(w, &n, st.State) })
 	} else {
 		err = r.EachDeployment(ctx, f, func(d *registry.Deployment) error { return writeItem(w, &n, d) })
 	}
@@ -184,16 +184,16 @@ func writeItem(w *bufio.Writer, n *int, v any) error {
 	if err != nil {
 		return err
 	}
-	return writeState(w, n, registry.Stored{State: b})
+	return writeJSON(w, n, b)
 }
 
-// writeState writes one item of a list, its JSON as it is given.
-func writeState(w *bufio.Writer, n *int, st registry.Stored) error {
+// writeJSON writes one item of a list, its JSON as it is given.
+func writeJSON(w *bufio.Writer, n *int, b []byte) error {
 	if *n > 0 {
 		w.WriteByte(',')
 	}
 	w.WriteString("\n")
-	w.Write(st.State)
+	w.Write(b)
 	*n++
 	return nil
 }

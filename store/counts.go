@@ -295,14 +295,14 @@ func (s *reader) firstStatement(ctx context.Context, f registry.DeploymentFilter
 	}
 	// A cell of every year under a filter of a few years is read as one
 	// part a year, each in id order from the index (jurisdiction, year,
-	// id) and cut at the cell's limit: as one part, SQLite read every
-	// deployment of the jurisdiction in those years and sorted them to
-	// keep a hundred (the network of South-East Asia in 2014-2020 at 1M:
-	// 3.5 s of the server's CPU; docs/performance.md, "Every route at
-	// 1M"). Each part holds the first of the cell's deployments of its
-	// year, so together they hold the cell's first. A cell cut short of
-	// the list's length holds no more than it reads: its parts would read
-	// as much, each a statement's part more.
+	// id) and merged with the others as it is read: as one part, SQLite
+	// read every deployment of the jurisdiction in those years and sorted
+	// them to keep a hundred (the network of South-East Asia in 2014-2020
+	// at 1M: 3.5 s of the server's CPU; docs/performance.md, "Every route
+	// at 1M"). Each part holds the cell's deployments of its year, so
+	// together they hold the cell's first. A cell cut short of the list's
+	// length holds no more than it reads: its parts would read as much,
+	// each a statement's part more.
 	years := fewYears(f.YearFrom, f.YearTo)
 	if len(cells)*len(years) > maxParts {
 		years = nil

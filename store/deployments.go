@@ -241,20 +241,22 @@ func (s *reader) Each(ctx context.Context, kind string, fn func(registry.Entity)
 // EachDeployment calls fn for every deployment f selects, in id order,
 // page by page, from the one after f.Cursor (from the first when empty).
 func (s *reader) EachDeployment(ctx context.Context, f registry.DeploymentFilter, fn func(*registry.Deployment) error) error {
-	f.Limit = registry.MaxLimit
-	return walk(f.Cursor, func(cursor string) (registry.Page[*registry.Deployment], error) {
-		f.Cursor = cursor
-		return s.Deployments(ctx, f)
-	}, fn)
+	return walkFilter(ctx, f, s.Deployments, fn)
 }
 
 // EachDeploymentState is EachDeployment with each deployment's stored
 // state in place of the decoded record (DeploymentStates).
 func (s *reader) EachDeploymentState(ctx context.Context, f registry.DeploymentFilter, fn func(registry.Stored) error) error {
+	return walkFilter(ctx, f, s.DeploymentStates, fn)
+}
+
+// walkFilter walks the pages of the largest size that page gives for f,
+// from the one after f.Cursor.
+func walkFilter[T any](ctx context.Context, f registry.DeploymentFilter, page func(context.Context, registry.DeploymentFilter) (registry.Page[T], error), fn func(T) error) error {
 	f.Limit = registry.MaxLimit
-	return walk(f.Cursor, func(cursor string) (registry.Page[registry.Stored], error) {
+	return walk(f.Cursor, func(cursor string) (registry.Page[T], error) {
 		f.Cursor = cursor
-		return s.DeploymentStates(ctx, f)
+		return page(ctx, f)
 	}, fn)
 }
 

@@ -21,7 +21,6 @@
 package main
 
 import (
-	"bufio"
 	_ "embed"
 	"flag"
 	"fmt"
@@ -83,13 +82,7 @@ func main() {
 	}
 	client := &http.Client{Timeout: *timeout}
 	fmt.Printf("%-6s %-8s %10s %12s %12s %12s  %s\n", "server", "status", "bytes", "first wall", "first CPU", "rest CPU", "path")
-	round := 0
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		path := strings.TrimSpace(sc.Text())
-		if path == "" || strings.HasPrefix(path, "#") {
-			continue
-		}
+	for round, path := range paths(text) {
 		got := make([][]cost, len(servers))
 		for i, v := range variants(path, *n) {
 			order := []int{0, 1}[:len(servers)]
@@ -104,7 +97,6 @@ func main() {
 				got[k] = append(got[k], c)
 			}
 		}
-		round++
 		for k, s := range servers {
 			cs := got[k]
 			var rest time.Duration
@@ -118,9 +110,18 @@ func main() {
 			fmt.Printf("%-6s %-8s %10d %12s %12s %12s  %s\n", s.name, cs[0].status, cs[0].bytes, ms(cs[0].wall), ms(cs[0].cpu), restCPU, path)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		log.Fatal(err)
+}
+
+// paths lists the paths of a list: one a line, spaces around it cut,
+// blank lines and lines that start with # left out.
+func paths(text string) []string {
+	var out []string
+	for line := range strings.Lines(text) {
+		if p := strings.TrimSpace(line); p != "" && !strings.HasPrefix(p, "#") {
+			out = append(out, p)
+		}
 	}
+	return out
 }
 
 // variants returns up to n forms of path, each with one more letter after
