@@ -16,9 +16,15 @@
 #                                           # (default: a target a core, one worker each)
 #   bash scripts/fuzz.sh -build DIR         # only build the binaries into DIR
 #   FUZZBIN=DIR bash scripts/fuzz.sh        # run the binaries DIR holds (builds the missing)
+#   TESTBIN=DIR bash scripts/fuzz.sh        # run plain test binaries, as `go test -o DIR/ ./...`
+#                                           # left them: no coverage guidance, nothing built
 #
-# scripts/test.sh builds the binaries with -build, under nice, while the
-# tests run, and then fuzzes with FUZZBIN.
+# scripts/test.sh fuzzes with TESTBIN, the binaries its go test ran: an
+# instrumented build compiles every dependency again (SQLite, CEL, pgx:
+# 586 CPU s of a cold CI run's 1,679, docs/performance.md, "The suite on a
+# cold machine"), and at 1 s half the targets got no further than their
+# seeds with it. Without coverage the fuzzer still mutates each seed
+# corpus; fuzz with this script's default for guidance.
 #
 # A failing input is written under the package's testdata/fuzz/<Target>/,
 # where plain `go test` then replays it.
@@ -47,15 +53,27 @@ if [ -z "$pkgs" ]; then
   exit 1
 fi
 
-# binary names a package's instrumented test binary in $BIN; a build that
-# failed leaves its output beside it, in .log.
-binary() { echo "$BIN/$(echo "$1" | tr / _).test"; }
-build() {
-  local bin
-  bin=$(binary "$1")
-  [ -x "$bin" ] && return
-  go test -c -o "$bin.tmp" -fuzz . "$1" >"$bin.log" 2>&1 && mv "$bin.tmp" "$bin"
-}
+# binary names a package's instrumented test binary in $BIN, or with
+# TESTBIN its plain one as go test -o names it (the package's last
+# element); a build that failed leaves its output beside it, in .log.
+if [ -n "${TESTBIN:-}" ]; then
+  BIN=$TESTBIN
+  binary() { echo "$BIN/${1##*/}.test"; }
+  build() {
+    local bin
+    bin=$(binary "$1")
+    [ -x "$bin" ] && return
+    go test -c -o "$bin.tmp" "$1" >"$bin.log" 2>&1 && mv "$bin.tmp" "$bin"
+  }
+else
+  binary() { echo "$BIN/$(echo "$1" | tr / _).test"; }
+  build() {
+    local bin
+    bin=$(binary "$1")
+    [ -x "$bin" ] && return
+    go test -c -o "$bin.tmp" -fuzz . "$1" >"$bin.log" 2>&1 && mv "$bin.tmp" "$bin"
+  }
+fi
 export -f binary build
 export BIN
 echo "$pkgs" | xargs -P 2 -I{} bash -c 'build {}'
@@ -99,8 +117,10 @@ fuzzone() {
   # its time runs out under load, with no failing input: that is run
   # again once. A real failure writes its input and is reported.
   if run || { grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written' "$log" && run; }; then
+    # "execs: N (R/sec), new interesting: I (total: C)"; without
+    # coverage guidance the line ends at the rate.
     local last
-    last=$(grep -a 'execs:' "$log" | tail -1 | sed -E 's/.*execs: ([0-9]+).*total: ([0-9]+)\).*/\1 execs, corpus \2/')
+    last=$(grep -a 'execs:' "$log" | tail -1 | sed -nE 's/.*execs: ([0-9]+).*total: ([0-9]+)\).*/\1 execs, corpus \2/p; t; s/.*execs: ([0-9]+).*/\1 execs/p')
     echo "fuzz: $pkg $t, $FUZZTIME: ok, ${last:-no execs reported}" >"$report"
   else
     { echo "fuzz: $pkg $t, $FUZZTIME: FAILED"; tail -20 "$log"; } >"$report"
@@ -127,4 +147,4 @@ if [ "$n" = 0 ]; then
   echo "fuzz: no fuzz targets found in $PKGS" >&2
   exit 1
 fi
-echo "fuzz: $n targets, $FUZZTIME each: no failures"
+echo "fuzz: $n targets, $FUZZTIME each${TESTBIN:+, without coverage guidance}: no failures"
