@@ -180,11 +180,15 @@ func (j *journey) text(sel string) string {
 	for tries := 1; ; tries++ {
 		s, err := chromedp.Run(j.ctx, chromedp.Text(chromedp.CSS(sel)))
 		// The node chromedp found can be gone by the time it asks for its
-		// text, when the browser renumbers the document's nodes in between
-		// (seen once in TestThreeQuestions, on /history, which no script
-		// changes): found again, it is read from the page as it is.
+		// text, when the document's nodes are numbered again in between,
+		// most likely as a long page finishes loading (TestThreeQuestions
+		// failed so on /history, which no script changes, in two runs of
+		// the suite): once the page has loaded, it is found again and read.
 		var cdpErr *cdproto.Error
 		if errors.As(err, &cdpErr) && cdpErr.Message == "No node with given id found" && tries < 3 {
+			if err := waitFor(j.ctx, `document.readyState === "complete"`); err != nil {
+				j.t.Fatalf("text of %s: %v", sel, err)
+			}
 			continue
 		}
 		if err != nil {
