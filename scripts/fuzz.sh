@@ -21,7 +21,7 @@
 #
 # scripts/test.sh fuzzes with TESTBIN, the binaries its go test ran: an
 # instrumented build compiles every dependency again (SQLite, CEL, pgx:
-# 586 CPU s of a cold CI run's 1,679, docs/performance.md, "The suite on a
+# 586 CPU s of a cold run's 1,653, docs/performance.md, "The suite on a
 # cold machine"), and at 1 s half the targets got no further than their
 # seeds with it. Without coverage the fuzzer still mutates each seed
 # corpus; fuzz with this script's default for guidance.
@@ -56,26 +56,23 @@ fi
 # binary names a package's instrumented test binary in $BIN, or with
 # TESTBIN its plain one as go test -o names it (the package's last
 # element); a build that failed leaves its output beside it, in .log.
+INSTRUMENT="-fuzz ."
 if [ -n "${TESTBIN:-}" ]; then
   BIN=$TESTBIN
+  INSTRUMENT=
   binary() { echo "$BIN/${1##*/}.test"; }
-  build() {
-    local bin
-    bin=$(binary "$1")
-    [ -x "$bin" ] && return
-    go test -c -o "$bin.tmp" "$1" >"$bin.log" 2>&1 && mv "$bin.tmp" "$bin"
-  }
 else
   binary() { echo "$BIN/$(echo "$1" | tr / _).test"; }
-  build() {
-    local bin
-    bin=$(binary "$1")
-    [ -x "$bin" ] && return
-    go test -c -o "$bin.tmp" -fuzz . "$1" >"$bin.log" 2>&1 && mv "$bin.tmp" "$bin"
-  }
 fi
+build() {
+  local bin
+  bin=$(binary "$1")
+  [ -x "$bin" ] && return
+  # shellcheck disable=SC2086 # INSTRUMENT is two words or none
+  go test -c -o "$bin.tmp" $INSTRUMENT "$1" >"$bin.log" 2>&1 && mv "$bin.tmp" "$bin"
+}
 export -f binary build
-export BIN
+export BIN INSTRUMENT
 echo "$pkgs" | xargs -P 2 -I{} bash -c 'build {}'
 if [ -n "$only_build" ]; then
   exit 0
@@ -117,7 +114,7 @@ fuzzone() {
   # the end of FUZZTIME itself as a failure, a bare "context deadline
   # exceeded" with no failing input, more often under load: that is run
   # again, twice at most, and then taken for the end of its time (it
-  # failed twice so in a CI run, 7 Dec). A real failure, a hang among
+  # failed twice so in a run of the suite, 7 Dec). A real failure, a hang among
   # them, writes its input and is reported; a target's own error names
   # its file and line.
   race() { grep -qx '    context deadline exceeded' "$log" && ! grep -q 'Failing input written' "$log"; }
