@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto"
 	"github.com/chromedp/chromedp"
 
 	"oversight/account"
@@ -175,11 +177,25 @@ func (j *journey) visit(name string) {
 // text returns the text of the first element sel selects.
 func (j *journey) text(sel string) string {
 	j.t.Helper()
-	s, err := chromedp.Run(j.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		j.t.Fatalf("text of %s: %v", sel, err)
+	for tries := 1; ; tries++ {
+		s, err := chromedp.Run(j.ctx, chromedp.Text(chromedp.CSS(sel)))
+		// The node chromedp found can be gone by the time it asks for its
+		// text, when the document's nodes are numbered again in between,
+		// most likely as a long page finishes loading (TestThreeQuestions
+		// failed so on /history, which no script changes, in two runs of
+		// the suite): once the page has loaded, it is found again and read.
+		var cdpErr *cdproto.Error
+		if errors.As(err, &cdpErr) && cdpErr.Message == "No node with given id found" && tries < 3 {
+			if err := waitFor(j.ctx, `document.readyState === "complete"`); err != nil {
+				j.t.Fatalf("text of %s: %v", sel, err)
+			}
+			continue
+		}
+		if err != nil {
+			j.t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
 	}
-	return s
 }
 
 // do runs browser steps and fails the test, with the page's text, if one
