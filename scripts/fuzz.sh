@@ -42,12 +42,18 @@ fi
 LOGS=$(mktemp -d)
 trap 'rm -rf "$LOGS"' EXIT
 BIN=${FUZZBIN:-$LOGS}
-mkdir -p "$BIN"
 
-# The packages with a fuzz target: one of their test files declares one.
-pkgs=$(go list -f '{{.ImportPath}} {{.Dir}}' $PKGS | while read -r pkg dir; do
-  if grep -qs '^func Fuzz' "$dir"/*_test.go; then echo "$pkg"; fi
-done)
+# The packages with a fuzz target: one of their test files declares one;
+# each one's directory kept from the same listing.
+declare -A dirs
+pkgs=
+while read -r pkg dir; do
+  if grep -qs '^func Fuzz' "$dir"/*_test.go; then
+    pkgs+="$pkg"$'\n'
+    dirs[$pkg]=$dir
+  fi
+done < <(go list -f '{{.ImportPath}} {{.Dir}}' $PKGS)
+pkgs=${pkgs%$'\n'}
 if [ -z "$pkgs" ]; then
   echo "fuzz: no fuzz targets found in $PKGS" >&2
   exit 1
@@ -64,6 +70,7 @@ if [ -n "${TESTBIN:-}" ]; then
 else
   binary() { echo "$BIN/$(echo "$1" | tr / _).test"; }
 fi
+mkdir -p "$BIN"
 build() {
   local bin
   bin=$(binary "$1")
@@ -93,7 +100,7 @@ for pkg in $pkgs; do
     failed+=("$pkg (build)")
     continue
   fi
-  dir=$(go list -f '{{.Dir}}' "$pkg")
+  dir=${dirs[$pkg]}
   for t in $(cd "$dir" && "$bin" -test.list '^Fuzz'); do
     echo "$pkg $dir $bin $t" >>"$targets"
   done
