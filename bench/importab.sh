@@ -9,10 +9,13 @@
 # memory, and the load average as it ended. With FILE set, each round
 # imports that file (`oversight import --no-builtin FILE`) instead. The
 # machine may be shared: compare CPU seconds (user + system) round by
-# round, and take medians. N defaults to 100000, ROUNDS to 3.
+# round, and take medians. N defaults to 100000, ROUNDS to 3. On a quiet
+# machine, SEQ=1 runs them one after the other instead, A first in odd
+# rounds and B first in even ones: each then has both cores, as an import
+# on an idle machine does.
 set -euo pipefail
 A=${A:?A is the first oversight binary} B=${B:?B is the second oversight binary}
-N=${N:-100000} ROUNDS=${ROUNDS:-3} FILE=${FILE:-}
+N=${N:-100000} ROUNDS=${ROUNDS:-3} FILE=${FILE:-} SEQ=${SEQ:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 run() { # run NAME BINARY ROUND
@@ -26,7 +29,15 @@ run() { # run NAME BINARY ROUND
 	rm -rf "$dir"
 }
 for r in $(seq "$ROUNDS"); do
-	run A "$A" "$r" &
-	run B "$B" "$r" &
-	wait
+	if [ -z "$SEQ" ]; then
+		run A "$A" "$r" &
+		run B "$B" "$r" &
+		wait
+	elif [ $((r % 2)) = 1 ]; then
+		run A "$A" "$r"
+		run B "$B" "$r"
+	else
+		run B "$B" "$r"
+		run A "$A" "$r"
+	fi
 done

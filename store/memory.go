@@ -28,9 +28,10 @@ type Memory struct {
 const writerCache = 64 << 20
 
 // pageCost is what a page of SQLite's cache costs in memory over its size.
-// A 4 KiB page comes with SQLite's header for it (about 200 bytes), and
-// modernc's allocator rounds an allocation under 16 KiB up to a power of
-// two: each page takes 8 KiB.
+// A page of 4 or 8 KiB (pageSize; older registers have 4) comes with
+// SQLite's header for it (about 200 bytes), and modernc's allocator rounds
+// an allocation up to 16 KiB to a power of two: each page takes twice its
+// size.
 const pageCost = 2
 
 // within applies m's bound on connections to a pool.

@@ -206,6 +206,9 @@ func OpenSQLite(ctx context.Context, path string, key *ledger.Key) (*DB, error) 
 // OpenSQLiteWithin is OpenSQLite with its connections and their caches
 // bounded by m.
 func OpenSQLiteWithin(ctx context.Context, path string, key *ledger.Key, m Memory) (*DB, error) {
+	if err := createSQLite(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	// WAL lets readers run beside the writer. synchronous=FULL makes every
 	// commit durable before its signed checkpoint can be read: a checkpoint

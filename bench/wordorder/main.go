@@ -8,6 +8,9 @@
 //	go run ./bench/wordorder -data DIR -layout by-word        # sorted by (word, id) first
 //	go run ./bench/wordorder -data DIR -layout no-index       # without the list by deployment
 //	go run ./bench/wordorder -data DIR -layout integer-ids    # ids as integers (synthetic registers)
+//	go run ./bench/wordorder -data DIR -layout sorted-no-index  # sorted by (word, id), no list by deployment
+//	go run ./bench/wordorder -data DIR -layout index-after    # the list by deployment made by CREATE INDEX after the rows
+//	go run ./bench/wordorder -data DIR -layout staged         # rows to a plain table, then sorted into the list by word, then the index
 //
 // The register is opened read-only; the new file is made in a temporary
 // directory and removed.
@@ -42,7 +45,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if *layout == "by-word" {
+	if *layout == "by-word" || *layout == "sorted-no-index" {
 		slices.SortFunc(pairs, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[1], b[1]), cmp.Compare(a[0], b[0])) })
 	}
 	tmp, err := os.MkdirTemp("", "wordorder")
@@ -96,7 +99,17 @@ func write(path, layout string, pairs [][2]string) (float64, time.Duration, erro
 	db.SetMaxOpenConns(1)
 	setup := []string{"PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY",
 		"CREATE TABLE deployment_words (word TEXT NOT NULL, deployment_id TEXT NOT NULL, PRIMARY KEY (word, deployment_id)) WITHOUT ROWID"}
-	if layout != "no-index" {
+	// after runs once the rows are in, inside the transaction.
+	var after []string
+	switch layout {
+	case "no-index", "sorted-no-index":
+	case "index-after":
+		after = []string{"CREATE INDEX deployment_words_deployment ON deployment_words (deployment_id)"}
+	case "staged":
+		setup = append(setup, "CREATE TEMP TABLE staging (deployment_id TEXT NOT NULL, word TEXT NOT NULL)")
+		after = []string{"INSERT INTO deployment_words (word, deployment_id) SELECT word, deployment_id FROM staging ORDER BY word, deployment_id",
+			"CREATE INDEX deployment_words_deployment ON deployment_words (deployment_id)"}
+	default:
 		setup = append(setup, "CREATE INDEX deployment_words_deployment ON deployment_words (deployment_id)")
 	}
 	for _, q := range setup {
@@ -111,8 +124,12 @@ func write(path, layout string, pairs [][2]string) (float64, time.Duration, erro
 		return 0, 0, err
 	}
 	defer tx.Rollback()
+	into := "deployment_words"
+	if layout == "staged" {
+		into = "staging"
+	}
 	insert := func(n int) string {
-		return "INSERT OR FAIL INTO deployment_words (deployment_id, word) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
+		return "INSERT OR FAIL INTO " + into + " (deployment_id, word) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
 	}
 	st, err := tx.Prepare(insert(per))
 	if err != nil {
@@ -140,6 +157,11 @@ func write(path, layout string, pairs [][2]string) (float64, time.Duration, erro
 				return 0, 0, err
 			}
 			vals = vals[:0]
+		}
+	}
+	for _, q := range after {
+		if _, err := tx.Exec(q); err != nil {
+			return 0, 0, err
 		}
 	}
 	if err := tx.Commit(); err != nil {

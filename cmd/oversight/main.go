@@ -2,31 +2,49 @@
 // register of AI surveillance in the Asia-Pacific. Run "oversight help".
 //
 // OVERSIGHT_CPUPROFILE=FILE writes a CPU profile of the run to FILE, for
-// "go tool pprof" (docs/performance.md).
+// "go tool pprof"; OVERSIGHT_TRACE=FILE an execution trace, for "go tool
+// trace" (where a goroutine waited: docs/performance.md).
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 
 	"oversight/cli"
 )
 
 func main() {
-	if path := os.Getenv("OVERSIGHT_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "oversight: OVERSIGHT_CPUPROFILE:", err)
-			os.Exit(2)
-		}
-		code := cli.Main(os.Args[1:], os.Stdout, os.Stderr)
-		pprof.StopCPUProfile()
-		f.Close()
-		os.Exit(code)
+	stop, err := profile(os.Getenv("OVERSIGHT_CPUPROFILE"), pprof.StartCPUProfile, pprof.StopCPUProfile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "oversight: OVERSIGHT_CPUPROFILE:", err)
+		os.Exit(2)
 	}
-	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	stopTrace, err := profile(os.Getenv("OVERSIGHT_TRACE"), trace.Start, trace.Stop)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "oversight: OVERSIGHT_TRACE:", err)
+		os.Exit(2)
+	}
+	code := cli.Main(os.Args[1:], os.Stdout, os.Stderr)
+	stopTrace()
+	stop()
+	os.Exit(code)
+}
+
+// profile starts writing a profile to path with start, unless path is
+// empty, and returns what ends it.
+func profile(path string, start func(io.Writer) error, end func()) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = start(f)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func() { end(); f.Close() }, nil
 }
