@@ -11,12 +11,16 @@ import (
 	"oversight/ledger"
 )
 
-func cacheSize(t *testing.T, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) int {
+func cacheSize(t *testing.T, q querier) int {
+	t.Helper()
+	return pragmaInt(t, q, "cache_size")
+}
+
+// pragmaInt returns the value of an SQLite pragma that is a number.
+func pragmaInt(t *testing.T, q querier, name string) int {
 	t.Helper()
 	var n int
-	if err := q.QueryRowContext(context.Background(), "PRAGMA cache_size").Scan(&n); err != nil {
+	if err := q.QueryRowContext(context.Background(), "PRAGMA "+name).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -8,15 +8,6 @@ import (
 	"testing"
 )
 
-func pageSizeOf(t *testing.T, db *DB) int {
-	t.Helper()
-	var n int
-	if err := db.db.QueryRowContext(context.Background(), "PRAGMA page_size").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // A new register's file has pages of pageSize, whether its file is
 // missing or empty; a file made before with SQLite's pages of 4 KiB keeps
 // them, and opens and migrates as before.
@@ -36,7 +27,7 @@ func TestPageSize(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := pageSizeOf(t, db); got != pageSize {
+		if got := pragmaInt(t, db.db, "page_size"); got != pageSize {
 			t.Errorf("%s: page_size %d, want %d", filepath.Base(path), got, pageSize)
 		}
 		var mode string
@@ -62,7 +53,7 @@ func TestPageSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if got := pageSizeOf(t, db); got != 4096 {
+	if got := pragmaInt(t, db.db, "page_size"); got != 4096 {
 		t.Errorf("a file made with pages of 4096: page_size %d after opening, want 4096", got)
 	}
 	var n int

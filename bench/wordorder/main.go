@@ -33,13 +33,19 @@ import (
 	_ "modernc.org/sqlite"
 )
 
+// layouts are the ways -layout writes the rows (see the package comment).
+var layouts = []string{"by-deployment", "by-word", "no-index", "integer-ids", "sorted-no-index", "index-after", "staged"}
+
 func main() {
 	dir := flag.String("data", "", "data directory of the register to read the word rows from")
-	layout := flag.String("layout", "by-deployment", "by-deployment, by-word, no-index or integer-ids")
+	layout := flag.String("layout", "by-deployment", strings.Join(layouts, ", "))
 	rows := flag.Int("rows", 0, "read at most this many rows (0: all)")
 	flag.Parse()
 	if *dir == "" {
 		log.Fatal("usage: wordorder -data DIR [-layout L] [-rows N]")
+	}
+	if !slices.Contains(layouts, *layout) {
+		log.Fatalf("-layout %q: want one of %s", *layout, strings.Join(layouts, ", "))
 	}
 	pairs, err := read(filepath.Join(*dir, "oversight.db"), *rows)
 	if err != nil {

@@ -40,10 +40,11 @@ func profile(path string, start func(io.Writer) error, end func()) (func(), erro
 		return func() {}, nil
 	}
 	f, err := os.Create(path)
-	if err == nil {
-		err = start(f)
-	}
 	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
 		return nil, err
 	}
 	return func() { end(); f.Close() }, nil
