@@ -147,16 +147,7 @@ func (v *validator) digits() int {
 
 // object reads {…}, the brace at b[i], at depth.
 func (v *validator) object(depth int) bool {
-	if depth > maxDepth {
-		return false
-	}
-	v.i++
-	v.space()
-	if v.i < len(v.b) && v.b[v.i] == '}' {
-		v.i++
-		return true
-	}
-	for {
+	return depth <= maxDepth && v.items('}', func() bool {
 		if v.i >= len(v.b) || v.b[v.i] != '"' || !v.str() {
 			return false
 		}
@@ -166,39 +157,26 @@ func (v *validator) object(depth int) bool {
 		}
 		v.i++
 		v.space()
-		if !v.value(depth) {
-			return false
-		}
-		v.space()
-		if v.i >= len(v.b) {
-			return false
-		}
-		switch v.b[v.i] {
-		case ',':
-			v.i++
-			v.space()
-		case '}':
-			v.i++
-			return true
-		default:
-			return false
-		}
-	}
+		return v.value(depth)
+	})
 }
 
 // array reads […], the bracket at b[i], at depth.
 func (v *validator) array(depth int) bool {
-	if depth > maxDepth {
-		return false
-	}
+	return depth <= maxDepth && v.items(']', func() bool { return v.value(depth) })
+}
+
+// items reads the items of an array or object from its opening bracket at
+// b[i] to end, each by item, with commas between them.
+func (v *validator) items(end byte, item func() bool) bool {
 	v.i++
 	v.space()
-	if v.i < len(v.b) && v.b[v.i] == ']' {
+	if v.i < len(v.b) && v.b[v.i] == end {
 		v.i++
 		return true
 	}
 	for {
-		if !v.value(depth) {
+		if !item() {
 			return false
 		}
 		v.space()
@@ -209,7 +187,7 @@ func (v *validator) array(depth int) bool {
 		case ',':
 			v.i++
 			v.space()
-		case ']':
+		case end:
 			v.i++
 			return true
 		default:
