@@ -39,6 +39,18 @@ func (t *Table) AsOf() string { return t.asOf.Format(time.DateOnly) }
 // FrameworkIDs lists the frameworks, in id order.
 func (t *Table) FrameworkIDs() []string { return t.c.FrameworkIDs() }
 
+// TierVersion is the version of the classifier the table classifies with
+// (Classifier.TierVersion) once it reads a register's fact documents
+// (SyncFacts), as the register's tier projection does; "" before, when it
+// reads its curated ones. An export reads the tiers of a register whose
+// projection has this version from the projection (export.Projected).
+func (t *Table) TierVersion() string {
+	if _, bound := t.c.bound.load(); !bound {
+		return ""
+	}
+	return t.c.TierVersion()
+}
+
 // FactsRevision returns the revision of the fact document the tiers of
 // deployment id read (Classifier.FactsRevision).
 func (t *Table) FactsRevision(id string) (int64, bool) { return t.c.FactsRevision(id) }

@@ -73,7 +73,7 @@ func (s *server) listBody(ctx context.Context, rd Reader, page registry.Page[reg
 	}
 	fws := s.Classifier.FrameworkIDs()
 	slices.Sort(fws)
-	cols := columns(stored, fws)
+	cols := stored.Columns(fws)
 	var w rowWriter
 	if cols != nil {
 		w = newRowWriter(stored, fws, cols)

@@ -61,20 +61,6 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// columns are the table's columns of frameworks fws, nil if it lacks one.
-func columns(t *registry.TierTable, fws []string) []int {
-	if t == nil {
-		return nil
-	}
-	cols := make([]int, len(fws))
-	for i, fw := range fws {
-		if cols[i] = t.Index(fw); cols[i] < 0 {
-			return nil
-		}
-	}
-	return cols
-}
-
 // A rowWriter writes a table's rows as appendJSON writes the same tiers
 // as a map whose keys are fws, each framework and tier quoted once a page
 // rather than once a deployment.

@@ -110,17 +110,43 @@ func writeAll(ctx context.Context, w *bufio.Writer, r Register, tiers Tiers) err
 	each := func(fn func(*registry.Deployment) error) error {
 		return r.Each(ctx, "deployment", func(e registry.Entity) error { return fn(e.(*registry.Deployment)) })
 	}
-	if err := writeClassification(w, tiers, each); err != nil {
+	if err := writeClassification(w, tiers, classificationRows(ctx, r, registry.DeploymentFilter{}, tiers, each)); err != nil {
 		return err
 	}
 	w.WriteString("\n}\n")
 	return nil
 }
 
+// classificationRows returns the walk of the rows of a "classification":
+// each deployment's id and tiers. From the tier projection when r keeps
+// these tiers (projectedRows); otherwise each deployment each gives is
+// classified.
+func classificationRows(ctx context.Context, r Register, f registry.DeploymentFilter, tiers Tiers, each func(fn func(*registry.Deployment) error) error) func(fn func(id string, of []string) error) error {
+	if tiers == nil {
+		return nil
+	}
+	if sr, ok := r.(StateRegister); ok {
+		if p, ok := projection(r, tiers); ok {
+			return func(fn func(id string, of []string) error) error {
+				return projectedRows(ctx, sr, p, f, tiers, fn)
+			}
+		}
+	}
+	return func(fn func(id string, of []string) error) error {
+		return each(func(d *registry.Deployment) error {
+			of, _, err := tiers.Of(d)
+			if err != nil {
+				return err
+			}
+			return fn(d.ID, of)
+		})
+	}
+}
+
 // writeClassification writes the "classification" member: the date, the
-// frameworks and the tier of each deployment each yields, under each
-// framework. It walks the deployments again rather than hold them.
-func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(*registry.Deployment) error) error) error {
+// frameworks and each deployment's tier under each framework, as rows
+// gives them. It walks the deployments again rather than hold them.
+func writeClassification(w *bufio.Writer, tiers Tiers, rows func(fn func(id string, of []string) error) error) error {
 	if tiers == nil {
 		return nil
 	}
@@ -134,16 +160,12 @@ func writeClassification(w *bufio.Writer, tiers Tiers, each func(fn func(*regist
 	w.WriteString(`,"tiers":{`)
 	row := newRowWriter(fws)
 	n := 0
-	err = each(func(d *registry.Deployment) error {
-		of, _, err := tiers.Of(d)
-		if err != nil {
-			return err
-		}
+	err = rows(func(id string, of []string) error {
 		if n > 0 {
 			w.WriteByte(',')
 		}
 		n++
-		k, _ := json.Marshal(d.ID)
+		k, _ := json.Marshal(id)
 		w.Write(k)
 		w.WriteByte(':')
 		row.write(w, of)
@@ -172,7 +194,7 @@ func writeJSONDeployments(ctx context.Context, w *bufio.Writer, r Register, f re
 	each := func(fn func(*registry.Deployment) error) error {
 		return r.EachDeployment(ctx, f, fn)
 	}
-	if err := writeClassification(w, tiers, each); err != nil {
+	if err := writeClassification(w, tiers, classificationRows(ctx, r, f, tiers, each)); err != nil {
 		return err
 	}
 	w.WriteString("}\n")

@@ -61,12 +61,6 @@ func parseCanonical(rec []byte) (*Revision, bool) {
 
 func set[T any](p *T, v T) bool { *p = v; return true }
 
-// isValue reports whether b is one JSON value without surrounding space,
-// which Unmarshal would drop from a RawMessage.
-func isValue(b []byte) bool {
-	return len(b) > 0 && len(bytes.TrimSpace(b)) == len(b) && json.Valid(b)
-}
-
 // A recordParser reads a record from the front.
 type recordParser struct{ b []byte }
 

@@ -125,6 +125,21 @@ func (t *TierTable) Index(framework string) int {
 	return -1
 }
 
+// Columns returns the table's column of each of frameworks, in their
+// order, or nil if the table has no column for one of them (or is nil).
+func (t *TierTable) Columns(frameworks []string) []int {
+	if t == nil {
+		return nil
+	}
+	cols := make([]int, len(frameworks))
+	for i, fw := range frameworks {
+		if cols[i] = t.Index(fw); cols[i] < 0 {
+			return nil
+		}
+	}
+	return cols
+}
+
 // Map is a deployment's tiers by framework, nil if the table has no row
 // for it.
 func (t *TierTable) Map(id string) map[string]string {

@@ -110,6 +110,17 @@ func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers m
 	return out, true, nil
 }
 
+// ProjectedTierVersion is the version (registry.TierProjector) of the
+// tiers TierTable answers with: the projector's, once the table holds its
+// tiers; "" before.
+func (s *reader) ProjectedTierVersion() string {
+	p := s.tiers.projector()
+	if p == nil || !s.tiers.ready.Load() {
+		return ""
+	}
+	return p.TierVersion()
+}
+
 // TierTable is TiersOn as a table (registry.TierTable): a row for each
 // deployment of ids that has stored spans, or a framework out of force on
 // day, with no map made.

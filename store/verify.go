@@ -166,20 +166,33 @@ func (s *DB) verify(ctx context.Context, opt VerifyOptions, earlier []ledger.Che
 		g.SetLimit(1)
 	}
 	var tileBad findings
+	lg.sums = !opt.LogOnly
 	g.Go(func() error {
-		err := st.time("log: revisions read, hashed and replayed; tree hashes compared", func() (int64, error) {
+		err := st.time("log: revisions read, hashed and replayed", func() (int64, error) {
 			err := s.readLog(gctx, &lg)
 			return lg.tree.Size(), err
 		})
 		if err != nil || lg.gap {
 			return err
 		}
-		// Beside the other readers, with the log just read.
-		return st.time("tiles: compared with the log just read", func() (int64, error) {
-			n, err := s.verifyTiles(gctx, &lg, tileBad.add)
-			rep.Tiles = n
-			return -1, err
+		// Beside the other readers and each other, with the log just read.
+		var after errgroup.Group
+		if lg.head < parallelVerifyFrom {
+			after.SetLimit(1)
+		}
+		after.Go(func() error {
+			return st.time("tree hashes: compared with the log just read", func() (int64, error) {
+				return lg.tree.Len(), s.readTreeHashes(gctx, &lg)
+			})
 		})
+		after.Go(func() error {
+			return st.time("tiles: compared with the log just read", func() (int64, error) {
+				n, err := s.verifyTiles(gctx, &lg, tileBad.add)
+				rep.Tiles = n
+				return -1, err
+			})
+		})
+		return after.Wait()
 	})
 	g.Go(func() error {
 		return st.time("checkpoints: signatures", func() (int64, error) {

@@ -25,8 +25,15 @@ func TestVerifyStages(t *testing.T) {
 			t.Errorf("stage %q: start %v, wall %v, after %v", st.Name, st.Start, st.Wall, rep.Stages[i-1].Start)
 		}
 	}
-	if n, ok := rows["log: revisions read, hashed and replayed; tree hashes compared"]; !ok || n != rep.Size {
+	if n, ok := rows["log: revisions read, hashed and replayed"]; !ok || n != rep.Size {
 		t.Errorf("the log's stage read %d rows (found %v), the log holds %d", n, ok, rep.Size)
+	}
+	var hashes int64
+	if err := db.db.QueryRow("SELECT count(*) FROM tree_hashes").Scan(&hashes); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := rows["tree hashes: compared with the log just read"]; !ok || n != hashes {
+		t.Errorf("the tree hashes' stage read %d rows (found %v), the table holds %d", n, ok, hashes)
 	}
 	for _, tb := range allTables {
 		if tb == tEntities {
