@@ -24,7 +24,9 @@ type Projected interface {
 }
 
 // versioned is Tiers that name the version of the classifier they come
-// from (registry.TierProjector's TierVersion).
+// from (registry.TierProjector's TierVersion), or "" when their tiers may
+// differ from a projection's of that version (analysis.Table: a classifier
+// that does not read the register's fact documents).
 type versioned interface {
 	TierVersion() string
 }
@@ -34,7 +36,7 @@ const projectedBatch = 512
 
 // projection returns r as Projected when it keeps the tiers that tiers
 // give: the same classifier's version, which covers its frameworks and
-// curated facts.
+// curated facts, named by the tiers.
 func projection(r Register, tiers Tiers) (Projected, bool) {
 	p, ok := r.(Projected)
 	v, vok := tiers.(versioned)
