@@ -41,23 +41,51 @@ func (c countedTiers) TierTable(ctx context.Context, ids []string, day string) (
 // TestClassificationFromProjection: a JSON export whose "classification"
 // is read from the tier projection is the export that classifies each
 // deployment, byte for byte: the whole register and a country, on a day
-// before any framework is in force, today and after rules not yet in force,
-// with one deployment's projected tiers missing (it is classified).
+// before any framework is in force, today and after rules not yet in force;
+// on SQLite also with one deployment's projected tiers missing (it is
+// classified), and on PostgreSQL.
 func TestClassificationFromProjection(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	base, _ := testcls.Builtin(t)
-	set := &registry.Set{Jurisdictions: base.Jurisdictions, Vendors: base.Vendors, Instruments: base.Instruments,
-		Deployments: append(base.Deployments, synth.Batch(base, 11, 0, 400)...), Facts: base.Facts}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "oversight.db")
-	db := testreg.OpenAt(t, path, dir, set)
-	// As a server's: the built-in frameworks, reading the register's fact
-	// documents.
-	cls := testcls.New(t, nil)
 	if len(base.Facts) == 0 {
 		t.Fatal("the built-in dataset has no fact documents: this test would not read any")
 	}
+	set := &registry.Set{Jurisdictions: base.Jurisdictions, Vendors: base.Vendors, Instruments: base.Instruments,
+		Deployments: append(base.Deployments, synth.Batch(base, 11, 0, 400)...), Facts: base.Facts}
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		path := filepath.Join(dir, "oversight.db")
+		db := testreg.OpenAt(t, path, dir, set)
+		classificationFromProjection(t, db, func() {
+			// One deployment's tiers gone from the projection, behind
+			// its back: export classifies it, as one written since.
+			gone := base.Deployments[1].ID
+			raw, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if res, err := raw.Exec("DELETE FROM deployment_spans WHERE deployment_id = $1", gone); err != nil {
+				t.Fatal(err)
+			} else if n, _ := res.RowsAffected(); n != 1 {
+				t.Fatalf("%d rows of spans deleted for %s, want 1", n, gone)
+			}
+		})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		classificationFromProjection(t, testreg.OpenPostgres(t, "exportproj", set), func() {})
+	})
+}
+
+// classificationFromProjection projects db's tiers as a server does, lets
+// damage change the projection, and compares the exports.
+func classificationFromProjection(t *testing.T, db *store.DB, damage func()) {
+	ctx := context.Background()
+	// As a server's: the built-in frameworks, reading the register's fact
+	// documents.
+	cls := testcls.New(t, nil)
 	if cls.Table(time.Now()).TierVersion() != "" {
 		t.Fatal("a classifier not yet reading the register's facts names a version: export would read the projection for it")
 	}
@@ -68,19 +96,7 @@ func TestClassificationFromProjection(t *testing.T) {
 	if db.ProjectedTierVersion() != cls.Table(time.Now()).TierVersion() {
 		t.Fatal("the projection is not the classifier's: this test compares nothing")
 	}
-	// One deployment's tiers gone from the projection, behind its back:
-	// export classifies it, as it would one written since.
-	gone := base.Deployments[1].ID
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if res, err := raw.ExecContext(ctx, "DELETE FROM deployment_spans WHERE deployment_id = $1", gone); err != nil {
-		t.Fatal(err)
-	} else if n, _ := res.RowsAffected(); n != 1 {
-		t.Fatalf("%d rows of spans deleted for %s, want 1", n, gone)
-	}
+	damage()
 	for _, day := range []string{"2019-06-01", "2026-12-08", "2031-01-01"} {
 		asOf, _ := time.Parse(time.DateOnly, day)
 		table := cls.Table(asOf)
