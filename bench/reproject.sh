@@ -12,6 +12,10 @@
 #
 #   bash bench/reproject.sh DATA [BIN]   # DATA is changed: use a copy
 #   RATE=20 bash bench/reproject.sh DATA # with 20 requests a second of bench/load, for LOAD_FOR (120s)
+#   WRITE_EVERY=3 bash bench/reproject.sh DATA  # and every 3 s an edit of one
+#                                        # deployment, by `oversight import`,
+#                                        # timed: how long a write waits for
+#                                        # the projection's batches
 #
 # PORT (default random) serves the register on loopback; N is how many
 # synthetic deployments it holds, for bench/load (default 1000000).
@@ -37,6 +41,25 @@ if [ -n "${RATE:-}" ]; then
   "$WORK/load" -url "http://127.0.0.1:$PORT" -deployments "${N:-1000000}" -rate "$RATE" -for "${LOAD_FOR:-120s}" -pid $pid >"$WORK/load.out" 2>&1 &
   loadpid=$!
 fi
+if [ -n "${WRITE_EVERY:-}" ]; then
+  # The deployment edited, read before the server starts: its state is
+  # the import format's record.
+  sqlite3 -readonly "$db" "SELECT state FROM entities WHERE kind = 'deployment' AND id = 'synthetic-00000001'" >"$WORK/state.json"
+  (
+    n=0
+    while kill -0 $pid 2>/dev/null; do
+      n=$((n + 1))
+      jq --arg t "Synthetic deployment 1 (edit $n $RANDOM)" '{deployments: [.title = $t]}' "$WORK/state.json" >"$WORK/one.json"
+      t0=$(date +%s.%N)
+      if "$WORK/oversight" import --data "$data" --reason "bench/reproject.sh" "$WORK/one.json" >"$WORK/import.out" 2>&1; then
+        echo "$(date +%s) $(echo "$(date +%s.%N) - $t0" | bc)"
+      else
+        echo "import failed: $(tail -1 "$WORK/import.out")" >&2
+      fi
+      sleep "$WRITE_EVERY"
+    done
+  ) >"$WORK/writes" &
+fi
 tck=$(getconf CLK_TCK)
 echo "seconds pending cpu_s rss_mb"
 until grep -q 'projected tiers' "$WORK/server.log"; do
@@ -51,11 +74,22 @@ if [ -n "${RATE:-}" ]; then
   echo "== bench/load"
   cat "$WORK/load.out"
 fi
+end=$(date +%s)
 kill $pid
 wait $pid 2>/dev/null || true
+if [ -n "${WRITE_EVERY:-}" ]; then
+  # Only the writes made while deployments were pending.
+  first=$(awk 'NR == FNR { if ($2 ~ /^[0-9]+$/ && $2 > most) most = $2; next } $2 ~ /^[0-9]+$/ && $2 >= most / 10 { print $1; exit }' "$WORK/samples" "$WORK/samples")
+  awk -v from=$((start + ${first:-0})) -v to="$end" '$1 >= from && $1 <= to { print $2 }' "$WORK/writes" | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR) printf "writes while projecting: %d, seconds each: median %.2f, p90 %.2f, max %.2f\n", NR, v[int((NR + 1) / 2)], v[int(NR * 0.9 + 0.999)], v[NR]; else print "writes while projecting: none" }'
+fi
 sleep 1.5 # memwatch's last line
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "peak (MB: rss anon file hwm threads conns): $(tail -1 "$WORK/mem" | cut -d' ' -f2-)"
-awk '$2 ~ /^[0-9]+$/ && $2 > 0 { if (!t1) { t1 = $1; p1 = $2; c1 = $3 } t2 = $1; p2 = $2; c2 = $3 }
+# The projection's samples: from the first with at least a tenth of the
+# most pending (a few pending before the reset, left by an edit, are not
+# it) to the last with any.
+awk 'NR == FNR { if ($2 ~ /^[0-9]+$/ && $2 > most) most = $2; next }
+  $2 ~ /^[0-9]+$/ && $2 > 0 && (t1 || $2 >= most / 10) { if (!t1) { t1 = $1; p1 = $2; c1 = $3 } t2 = $1; p2 = $2; c2 = $3 }
   END { if (t2 > t1) printf "reset: %d s, %.1f CPU s; projected %d in %d s: %.0f deployments/s, %.0f µs of CPU a deployment\n",
-    t1, c1, p1 - p2, t2 - t1, (p1 - p2) / (t2 - t1), (c2 - c1) * 1e6 / (p1 - p2) }' "$WORK/samples"
+    t1, c1, p1 - p2, t2 - t1, (p1 - p2) / (t2 - t1), (c2 - c1) * 1e6 / (p1 - p2) }' "$WORK/samples" "$WORK/samples"
