@@ -42,8 +42,8 @@ if [ -n "${RATE:-}" ]; then
   loadpid=$!
 fi
 if [ -n "${WRITE_EVERY:-}" ]; then
-  # The deployment edited, read before the server starts: its state is
-  # the import format's record.
+  # The deployment edited, read from the file beside the server: its
+  # state is the import format's record (jq makes each edit).
   sqlite3 -readonly "$db" "SELECT state FROM entities WHERE kind = 'deployment' AND id = 'synthetic-00000001'" >"$WORK/state.json"
   (
     n=0
