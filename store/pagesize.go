@@ -44,6 +44,9 @@ func createSQLite(path string) error {
 		return err
 	}
 	defer db.Close()
+	// page_size holds for the connection that first writes the file: the
+	// pool must not hand the second pragma another.
+	db.SetMaxOpenConns(1)
 	// Two processes making the same register at once both get here; the
 	// second's page_size then finds a file that has one and is ignored.
 	for _, q := range []string{fmt.Sprintf("PRAGMA page_size = %d", pageSize), "PRAGMA journal_mode = WAL"} {
