@@ -13,6 +13,8 @@
 #
 #   bash bench/reproject.sh DATA [BIN]   # DATA is changed: use a copy
 #   RATE=20 bash bench/reproject.sh DATA # with 20 requests a second of bench/load, for LOAD_FOR (120s)
+#   RESET_ONLY=1 bash bench/reproject.sh DATA   # the reset alone, timed to half a
+#                                        # second, then the server stopped
 #   WRITE_EVERY=3 bash bench/reproject.sh DATA  # and every 3 s an edit of one
 #                                        # deployment, by `oversight import`,
 #                                        # timed: how long a write waits for
@@ -33,6 +35,7 @@ if [ -n "${2:-}" ]; then cp "$2" "$WORK/oversight"; else go build -o "$WORK/over
 sqlite3 "$db" "UPDATE projections SET version = 'stale' WHERE name = 'tiers'"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(date +%s)
+began=$(date +%s.%N)
 "$WORK/oversight" serve --data "$data" --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 pid=$!
 echo $pid >"$WORK/server.pid"
@@ -64,12 +67,23 @@ if [ -n "${WRITE_EVERY:-}" ]; then
   ) >"$WORK/writes" &
 fi
 tck=$(getconf CLK_TCK)
+resetting() {
+  sqlite3 -readonly "$db" "SELECT count(*) FROM projections WHERE name = 'tiers' AND (version = 'stale' OR version LIKE 'resetting to %')" 2>/dev/null || echo "?"
+}
+if [ -n "${RESET_ONLY:-}" ]; then
+  until [ "$(resetting)" = 0 ]; do
+    kill -0 $pid 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
+    sleep 0.5
+  done
+  awk -v t="$tck" -v s="$began" -v now="$(date +%s.%N)" '{ printf "reset: %.1f s, %.1f CPU s (the server'"'"'s start included)\n", now - s, ($14 + $15) / t }' /proc/$pid/stat
+  exit 0
+fi
 echo "seconds pending cpu_s rss_mb resetting"
 until grep -q 'projected tiers' "$WORK/server.log"; do
   kill -0 $pid 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
   sleep "$EVERY"
   n=$(sqlite3 -readonly "$db" "SELECT count(*) FROM tier_pending" 2>/dev/null || echo "?")
-  r=$(sqlite3 -readonly "$db" "SELECT count(*) FROM projections WHERE name = 'tiers' AND (version = 'stale' OR version LIKE 'resetting to %')" 2>/dev/null || echo "?")
+  r=$(resetting)
   cpu=$(awk -v t="$tck" '{ printf "%.1f", ($14 + $15) / t }' /proc/$pid/stat)
   echo "$(($(date +%s) - start)) $n $cpu $(awk '$1 == "VmRSS:" { print int($2 / 1024) }' /proc/$pid/status) $r"
 done | tee "$WORK/samples"

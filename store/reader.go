@@ -27,7 +27,7 @@ type reader struct {
 	tiers *tierState
 	// seen is the tier projection's version and pending marks as a
 	// snapshot found them when it opened; nil for a DB, which reads them
-	// at each call (projection).
+	// at each call (projected).
 	seen *projectionSeen
 }
 

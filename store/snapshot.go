@@ -43,7 +43,7 @@ func (s *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 	// The tier projection's version and pending marks are read in the
 	// same statement: a reader uses the projection only where they say
 	// it holds the projector's tiers, in the state this snapshot sees
-	// (tiers.go, projection).
+	// (tiers.go, projected).
 	err = c.QueryRowContext(ctx, "SELECT h.size, c.signed, "+projectionColumns+" FROM log_head h LEFT JOIN checkpoints c ON c.size = h.size WHERE h.id = 1").Scan(&sn.size, &sn.signed, &seen.version, &seen.pending)
 	if err != nil {
 		tx.Rollback()
