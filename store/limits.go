@@ -39,10 +39,10 @@ type limits struct {
 	// import leaves them pending, for ProjectTiers, since classifying
 	// them would take most of its time.
 	tierBatch, tiersInline int
-	// resetRows is how many class rows one statement deletes, and how
-	// many deployments one statement marks pending, when every tier is
-	// projected again (resetTiers): SQLite holds what such a statement
-	// changes in memory until it ends.
+	// resetRows is how many deployments one part of a reset of the
+	// tier projection (resetTiers) marks pending, their class rows
+	// deleted: a transaction, for which other writers wait, and two
+	// statements, whose changes SQLite holds in memory until each ends.
 	resetRows int
 	// maxWordsSeen bounds the words a write remembers sending to
 	// search_words. An import of a million synthetic deployments holds a
@@ -67,7 +67,7 @@ var defaultLimits = limits{
 	jointRows:    2000,
 	tierBatch:    500,
 	tiersInline:  1000,
-	resetRows:    1000,
+	resetRows:    4000,
 	maxWordsSeen: 1 << 16,
 	denseShare:   4,
 }

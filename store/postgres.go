@@ -74,7 +74,7 @@ func OpenPostgresWithin(ctx context.Context, url string, key *ledger.Key, m Memo
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &DB{reader: reader{db, postgres, key, &tierState{}}, db: db}
+	s := &DB{reader: reader{db, postgres, key, &tierState{}, nil}, db: db}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)

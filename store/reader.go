@@ -25,6 +25,10 @@ type reader struct {
 	// tiers is the tier projection's state, shared by a DB and its
 	// snapshots.
 	tiers *tierState
+	// seen is the tier projection's version and pending marks as a
+	// snapshot found them when it opened; nil for a DB, which reads them
+	// at each call (projected).
+	seen *projectionSeen
 }
 
 // A rowScanner is a row of a statement's result: *sql.Row or *sql.Rows.

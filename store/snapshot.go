@@ -38,8 +38,13 @@ func (s *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 		return nil, err
 	}
 	c := &countingTx{Tx: tx}
-	sn := &Snapshot{reader: reader{c, s.d, s.key, s.tiers}, c: c}
-	err = c.QueryRowContext(ctx, "SELECT h.size, c.signed FROM log_head h LEFT JOIN checkpoints c ON c.size = h.size WHERE h.id = 1").Scan(&sn.size, &sn.signed)
+	seen := &projectionSeen{}
+	sn := &Snapshot{reader: reader{c, s.d, s.key, s.tiers, seen}, c: c}
+	// The tier projection's version and pending marks are read in the
+	// same statement: a reader uses the projection only where they say
+	// it holds the projector's tiers, in the state this snapshot sees
+	// (tiers.go, projected).
+	err = c.QueryRowContext(ctx, "SELECT h.size, c.signed, "+projectionColumns+" FROM log_head h LEFT JOIN checkpoints c ON c.size = h.size WHERE h.id = 1").Scan(&sn.size, &sn.signed, &seen.version, &seen.pending)
 	if err != nil {
 		tx.Rollback()
 		return nil, err

@@ -195,6 +195,10 @@ type DB struct {
 	writerCache int64     // its cache_size, in bytes (SQLite)
 
 	tiles *tilestore.Files // the log's full tiles as files, or nil (SetTiles)
+
+	// afterResetPart, when set (by tests), runs after each part of a
+	// reset of the tier projection commits (resetTiers).
+	afterResetPart func()
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and
@@ -227,7 +231,7 @@ func OpenSQLiteWithin(ctx context.Context, path string, key *ledger.Key, m Memor
 		return nil, err
 	}
 	m.within(db)
-	s := &DB{reader: reader{db, sqlite, key, &tierState{}}, db: db, writerCache: cmp.Or(m.WriterCache/pageCost, writerCache)}
+	s := &DB{reader: reader{db, sqlite, key, &tierState{}, nil}, db: db, writerCache: cmp.Or(m.WriterCache/pageCost, writerCache)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -111,11 +111,11 @@ func (s *reader) TiersOn(ctx context.Context, ids []string, day string) (tiers m
 }
 
 // ProjectedTierVersion is the version (registry.TierProjector) of the
-// tiers TierTable answers with: the projector's, once the table holds its
-// tiers; "" before.
+// tiers TierTable answers with, when it answers: the store's projector's;
+// "" without one.
 func (s *reader) ProjectedTierVersion() string {
 	p := s.tiers.projector()
-	if p == nil || !s.tiers.ready.Load() {
+	if p == nil {
 		return ""
 	}
 	return p.TierVersion()
@@ -125,9 +125,9 @@ func (s *reader) ProjectedTierVersion() string {
 // deployment of ids that has stored spans, or a framework out of force on
 // day, with no map made.
 func (s *reader) TierTable(ctx context.Context, ids []string, day string) (t *registry.TierTable, ok bool, err error) {
-	p := s.tiers.projector()
-	if p == nil || !s.tiers.ready.Load() {
-		return nil, false, nil
+	p, _, err := s.projected(ctx)
+	if p == nil || err != nil {
+		return nil, false, err
 	}
 	list, err := json.Marshal(ids)
 	if err != nil {

@@ -35,14 +35,12 @@ var (
 const tierProjection = "tiers"
 
 // tierState is the projector a DB writes tiers with, shared by its
-// snapshots. ready is set once the rows are known to be the projector's.
-// It also holds the filters' counts and facets that snapshots of one log
-// size share (termcounts.go, facetmemo.go): the state a DB and its
-// snapshots share.
+// snapshots. It also holds the filters' counts and facets that snapshots
+// of one log size share (termcounts.go, facetmemo.go): the state a DB and
+// its snapshots share.
 type tierState struct {
 	mu     sync.RWMutex
 	p      *tierCodec
-	ready  atomic.Bool
 	counts countMemo
 	facets sizeMemo[*registry.Facets]
 }
@@ -56,26 +54,53 @@ func (t *tierState) projector() *tierCodec {
 	return t.p
 }
 
-// tiersUsable says whether the table can answer a tier filter: its version
-// is the projector's, the framework is projected, and no deployment is
-// pending. Without a filter there is nothing to answer.
-func (s *reader) tiersUsable(ctx context.Context, f *registry.TierFilter) (bool, error) {
-	p := s.tiers.projector()
-	if f == nil || p == nil || !s.tiers.ready.Load() {
-		return false, nil
-	}
-	if _, ok := p.TierBounds(f.Framework); !ok {
-		return false, nil
-	}
-	pending, err := anyPending(ctx, s.q)
-	return !pending, err
+// projectionColumns are two columns of a statement: the version the tier
+// projection records ("" for none), and whether any deployment's tiers
+// are pending.
+const projectionColumns = "COALESCE((SELECT version FROM projections WHERE name = '" + tierProjection + "'), ''), EXISTS (SELECT 1 FROM tier_pending)"
+
+// projectionSeen is what projectionColumns read.
+type projectionSeen struct {
+	version string
+	pending bool
 }
 
-// anyPending says whether any deployment's tiers are pending.
-func anyPending(ctx context.Context, q querier) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM tier_pending LIMIT 1) p").Scan(&n)
-	return n > 0, err
+// projected returns the store's projector when the table holds its tiers
+// (the version recorded is its own), and whether some deployment's are
+// still pending; p is nil otherwise, and while a reset is under way
+// (resetTiers). A snapshot answers as the projection was when it opened,
+// so that none reads the rows of one version with another's codes.
+func (s *reader) projected(ctx context.Context) (p *tierCodec, pending bool, err error) {
+	p = s.tiers.projector()
+	if p == nil {
+		return nil, false, nil
+	}
+	seen := s.seen
+	if seen == nil {
+		seen = &projectionSeen{}
+		if err := s.q.QueryRowContext(ctx, "SELECT "+projectionColumns).Scan(&seen.version, &seen.pending); err != nil {
+			return nil, false, err
+		}
+	}
+	if seen.version != p.TierVersion() {
+		return nil, false, nil
+	}
+	return p, seen.pending, nil
+}
+
+// tiersUsable says whether the table can answer a tier filter: it holds
+// the projector's tiers, the framework is projected, and no deployment is
+// pending. Without a filter there is nothing to answer.
+func (s *reader) tiersUsable(ctx context.Context, f *registry.TierFilter) (bool, error) {
+	if f == nil {
+		return false, nil
+	}
+	p, pending, err := s.projected(ctx)
+	if p == nil || pending || err != nil {
+		return false, err
+	}
+	_, ok := p.TierBounds(f.Framework)
+	return ok, nil
 }
 
 // SetTierProjector makes p the projector of every later write, and says
@@ -86,13 +111,8 @@ func (s *DB) SetTierProjector(ctx context.Context, p registry.TierProjector) (re
 	s.tiers.mu.Lock()
 	s.tiers.p = newTierCodec(p)
 	s.tiers.mu.Unlock()
-	have, err := tierVersion(ctx, s.q)
-	if err != nil {
-		return false, err
-	}
-	s.tiers.ready.Store(have == p.TierVersion())
-	pending, err := anyPending(ctx, s.q)
-	return have == p.TierVersion() && !pending, err
+	have, pending, err := s.projected(ctx)
+	return have != nil && !pending, err
 }
 
 // tierVersion reads the version the tier projection was written with, ""
@@ -118,22 +138,9 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 	if p == nil {
 		return 0, errors.New("no tier projector (SetTierProjector)")
 	}
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		// Writers take the same lock, so none writes a deployment's
-		// tiers between the delete and the marking below.
-		if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
-			return err
-		}
-		have, err := tierVersion(ctx, tx)
-		if err != nil || have == p.TierVersion() {
-			return err
-		}
-		return resetTiers(ctx, tx, s.d, p.TierVersion())
-	})
-	if err != nil {
+	if err := s.resetTiers(ctx, p.TierVersion()); err != nil {
 		return 0, fmt.Errorf("projecting tiers: %w", err)
 	}
-	s.tiers.ready.Store(true)
 	n := 0
 	for {
 		done := 0

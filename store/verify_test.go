@@ -70,7 +70,7 @@ func TestVerifyWithPinnedKey(t *testing.T) {
 	ctx := context.Background()
 	db := tamperedRegister(t)
 	with := func(k *ledger.Key) *Report {
-		pinned := &DB{reader: reader{db.db, db.d, k, db.tiers}, db: db.db}
+		pinned := &DB{reader: reader{db.db, db.d, k, db.tiers, nil}, db: db.db}
 		rep, err := pinned.Verify(ctx)
 		if err != nil {
 			t.Fatal(err)
