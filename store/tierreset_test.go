@@ -37,7 +37,11 @@ func TestResetTiersInParts(t *testing.T) {
 	for i, n := range []int{1, 3, total - 1, total, total + 1} {
 		db.d.resetRows = n
 		parts := 0
-		db.afterResetPart = func() { parts++ }
+		db.onStep = func(step string) {
+			if step == "reset part" {
+				parts++
+			}
+		}
 		version := fmt.Sprintf("version %d", i)
 		for range 2 { // the second time, nothing to do
 			if err := db.resetTiers(ctx, version); err != nil {
@@ -117,7 +121,7 @@ func TestResetLetsOthersWrite(t *testing.T) {
 	db.d.resetRows = 2
 	cut, cancel := context.WithCancel(ctx)
 	defer cancel()
-	db.afterResetPart = cancel // the process stops after the first part
+	db.onStep = func(string) { cancel() } // the process stops after the first part
 	if _, err := db.ProjectTiers(cut); err == nil {
 		t.Fatal("ProjectTiers went on after its context was cancelled")
 	}
@@ -127,7 +131,10 @@ func TestResetLetsOthersWrite(t *testing.T) {
 	ignored("after a reset cut short", &db.reader)
 
 	part := 0
-	db.afterResetPart = func() {
+	db.onStep = func(step string) {
+		if step != "reset part" {
+			return
+		}
 		if part++; part != 1 {
 			return
 		}
