@@ -20,16 +20,7 @@ import (
 func TestProjectionSkipsWhatChanged(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, reopen := openReopenable(t)
-	t.Cleanup(func() { db.Close() })
-	set, facts := testcls.Builtin(t)
-	cls := testcls.New(t, facts)
-	if _, err := db.SetTierProjector(ctx, cls); err != nil {
-		t.Fatal(err)
-	}
-	apply(t, db, set)
-	other := reopen() // no projector: its writes leave the tiers pending
-	t.Cleanup(func() { other.Close() })
+	db, other, set, cls, facts := openTwoProjected(t)
 	byID := map[string]*registry.Deployment{}
 	var ids []string
 	for _, d := range set.Deployments {

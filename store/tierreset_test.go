@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"oversight/analysis"
 	"oversight/internal/testcls"
 	"oversight/registry"
+	"oversight/rules"
 )
 
 // TestResetTiersInParts checks that resetting the projection in parts of
@@ -78,17 +80,8 @@ func TestResetTiersInParts(t *testing.T) {
 func TestResetLetsOthersWrite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, reopen := openReopenable(t)
-	t.Cleanup(func() { db.Close() })
-	set, facts := testcls.Builtin(t)
-	cls := testcls.New(t, facts)
-	if _, err := db.SetTierProjector(ctx, cls); err != nil {
-		t.Fatal(err)
-	}
-	apply(t, db, set)
+	db, other, set, cls, _ := openTwoProjected(t)
 	total := len(set.Deployments)
-	other := reopen()
-	t.Cleanup(func() { other.Close() })
 	for _, h := range []*DB{db, other} {
 		if ready, err := h.SetTierProjector(ctx, otherVersion{cls}); err != nil || ready {
 			t.Fatalf("SetTierProjector with another version: ready %v, %v", ready, err)
@@ -187,4 +180,22 @@ func outer(a, b *registry.Deployment, sign int) *registry.Deployment {
 		return b
 	}
 	return a
+}
+
+// openTwoProjected opens a register holding the built-in deployments, their
+// tiers projected by cls, and a second handle on it (other, as another
+// process's), which has no projector: its writes leave tiers pending.
+func openTwoProjected(t *testing.T) (db, other *DB, set *registry.Set, cls *analysis.Classifier, facts map[string]*rules.Facts) {
+	t.Helper()
+	db, reopen := openReopenable(t)
+	t.Cleanup(func() { db.Close() })
+	set, facts = testcls.Builtin(t)
+	cls = testcls.New(t, facts)
+	if _, err := db.SetTierProjector(context.Background(), cls); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, db, set)
+	other = reopen()
+	t.Cleanup(func() { other.Close() })
+	return db, other, set, cls, facts
 }
