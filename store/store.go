@@ -196,9 +196,17 @@ type DB struct {
 
 	tiles *tilestore.Files // the log's full tiles as files, or nil (SetTiles)
 
-	// afterResetPart, when set (by tests), runs after each part of a
-	// reset of the tier projection commits (resetTiers).
-	afterResetPart func()
+	// onStep, when set (by tests), is called between the steps of a
+	// re-projection (resetTiers, ProjectTiers), outside any transaction,
+	// with the step just done: "reset part", "batch classified".
+	onStep func(step string)
+}
+
+// step calls onStep, if set, with step.
+func (s *DB) step(step string) {
+	if s.onStep != nil {
+		s.onStep(step)
+	}
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and

@@ -76,9 +76,7 @@ func (s *DB) resetTiers(ctx context.Context, version string) error {
 		if err != nil {
 			return err
 		}
-		if s.afterResetPart != nil {
-			s.afterResetPart()
-		}
+		s.step("reset part")
 	}
 	return nil
 }

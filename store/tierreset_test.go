@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"oversight/analysis"
 	"oversight/internal/testcls"
 	"oversight/registry"
+	"oversight/rules"
 )
 
 // TestResetTiersInParts checks that resetting the projection in parts of
@@ -37,7 +39,11 @@ func TestResetTiersInParts(t *testing.T) {
 	for i, n := range []int{1, 3, total - 1, total, total + 1} {
 		db.d.resetRows = n
 		parts := 0
-		db.afterResetPart = func() { parts++ }
+		db.onStep = func(step string) {
+			if step == "reset part" {
+				parts++
+			}
+		}
 		version := fmt.Sprintf("version %d", i)
 		for range 2 { // the second time, nothing to do
 			if err := db.resetTiers(ctx, version); err != nil {
@@ -74,17 +80,8 @@ func TestResetTiersInParts(t *testing.T) {
 func TestResetLetsOthersWrite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, reopen := openReopenable(t)
-	t.Cleanup(func() { db.Close() })
-	set, facts := testcls.Builtin(t)
-	cls := testcls.New(t, facts)
-	if _, err := db.SetTierProjector(ctx, cls); err != nil {
-		t.Fatal(err)
-	}
-	apply(t, db, set)
+	db, other, set, cls, _ := openTwoProjected(t)
 	total := len(set.Deployments)
-	other := reopen()
-	t.Cleanup(func() { other.Close() })
 	for _, h := range []*DB{db, other} {
 		if ready, err := h.SetTierProjector(ctx, otherVersion{cls}); err != nil || ready {
 			t.Fatalf("SetTierProjector with another version: ready %v, %v", ready, err)
@@ -117,7 +114,7 @@ func TestResetLetsOthersWrite(t *testing.T) {
 	db.d.resetRows = 2
 	cut, cancel := context.WithCancel(ctx)
 	defer cancel()
-	db.afterResetPart = cancel // the process stops after the first part
+	db.onStep = func(string) { cancel() } // the process stops after the first part
 	if _, err := db.ProjectTiers(cut); err == nil {
 		t.Fatal("ProjectTiers went on after its context was cancelled")
 	}
@@ -127,7 +124,10 @@ func TestResetLetsOthersWrite(t *testing.T) {
 	ignored("after a reset cut short", &db.reader)
 
 	part := 0
-	db.afterResetPart = func() {
+	db.onStep = func(step string) {
+		if step != "reset part" {
+			return
+		}
 		if part++; part != 1 {
 			return
 		}
@@ -180,4 +180,22 @@ func outer(a, b *registry.Deployment, sign int) *registry.Deployment {
 		return b
 	}
 	return a
+}
+
+// openTwoProjected opens a register holding the built-in deployments, their
+// tiers projected by cls, and a second handle on it (other, as another
+// process's), which has no projector: its writes leave tiers pending.
+func openTwoProjected(t *testing.T) (db, other *DB, set *registry.Set, cls *analysis.Classifier, facts map[string]*rules.Facts) {
+	t.Helper()
+	db, reopen := openReopenable(t)
+	t.Cleanup(func() { db.Close() })
+	set, facts = testcls.Builtin(t)
+	cls = testcls.New(t, facts)
+	if _, err := db.SetTierProjector(context.Background(), cls); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, db, set)
+	other = reopen()
+	t.Cleanup(func() { other.Close() })
+	return db, other, set, cls, facts
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"runtime"
 	"strconv"
 	"sync"
@@ -124,101 +123,6 @@ func tierVersion(ctx context.Context, q querier) (string, error) {
 		err = nil
 	}
 	return have, err
-}
-
-// ProjectTiers brings the tier projection up to date with the store's
-// projector, and returns how many deployments it projected. If the table
-// holds another version's tiers (or none), every deployment is marked
-// pending (resetTiers); then the pending deployments are projected,
-// tierBatch a transaction, so that writers wait for one batch at most.
-// Readers go on meanwhile, classifying under tier filters until no
-// deployment is pending.
-func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
-	p := s.tiers.projector()
-	if p == nil {
-		return 0, errors.New("no tier projector (SetTierProjector)")
-	}
-	if err := s.resetTiers(ctx, p.TierVersion()); err != nil {
-		return 0, fmt.Errorf("projecting tiers: %w", err)
-	}
-	n := 0
-	for {
-		done := 0
-		err := s.writeTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, s.d.lockHead); err != nil {
-				return err
-			}
-			if have, err := tierVersion(ctx, tx); err != nil || have != p.TierVersion() {
-				if err == nil {
-					err = errors.New("another process projected the tiers with another version of the frameworks")
-				}
-				return err
-			}
-			ds, err := pendingDeployments(ctx, tx, s.d.tierBatch)
-			if err != nil || len(ds) == 0 {
-				return err
-			}
-			fs, err := factsFor(ctx, tx, s.d, ds)
-			if err != nil {
-				return err
-			}
-			tw := newTxWriter(ctx, s.d, tx, p)
-			defer tw.wait()
-			ids := make([]string, len(ds))
-			for i, rows := range spansOf(p, ds, fs) {
-				if err := tw.insertProjected(rows); err != nil {
-					return err
-				}
-				ids[i] = ds[i].ID
-			}
-			list, err := json.Marshal(ids)
-			if err != nil {
-				return err
-			}
-			if err := tw.exec("DELETE FROM tier_pending WHERE "+s.d.inJSON("deployment_id", "$1"), string(list)); err != nil {
-				return err
-			}
-			done = len(ds)
-			return tw.flush()
-		})
-		if err != nil {
-			return n, fmt.Errorf("projecting tiers: %w", err)
-		}
-		if done == 0 {
-			return n, nil
-		}
-		n += done
-	}
-}
-
-// pendingDeployments reads up to n pending deployments' current states.
-// The first n pending ids are taken from their own index, then their
-// states: joined as one, SQLite walked every deployment's entity, probed
-// the pending list for each and sorted all it found, for every batch (at
-// 1M deployments, 0.5 s a batch of 500 in sqlite3 against 15 ms, and
-// about 1.3 ms of the server's CPU a deployment projected).
-func pendingDeployments(ctx context.Context, tx *sql.Tx, n int) ([]*registry.Deployment, error) {
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT e.state FROM (SELECT deployment_id FROM tier_pending t
-		WHERE EXISTS (SELECT 1 FROM entities x WHERE x.kind = 'deployment' AND x.id = t.deployment_id)
-		ORDER BY deployment_id LIMIT %d) p
-		CROSS JOIN entities e WHERE e.kind = 'deployment' AND e.id = p.deployment_id ORDER BY p.deployment_id`, n))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*registry.Deployment
-	for rows.Next() {
-		var state []byte
-		if err := rows.Scan(&state); err != nil {
-			return nil, err
-		}
-		e, err := registry.Decode("deployment", state)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e.(*registry.Deployment))
-	}
-	return out, rows.Err()
 }
 
 // setVersion records the version the tier projection is written with.
