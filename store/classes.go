@@ -106,8 +106,11 @@ func (w *txWriter) classDoc(id, doc string) error {
 // TierVersion that wrote them) or some deployment's tiers are pending:
 // then the caller classifies the deployments instead.
 func (s *reader) ClassCounts(ctx context.Context, version string) ([]registry.ClassCount, bool, error) {
-	p, pending, err := s.projected(ctx)
-	if p == nil || p.TierVersion() != version || pending || err != nil {
+	p, err := s.projected(ctx)
+	if p == nil || p.TierVersion() != version || err != nil {
+		return nil, false, err
+	}
+	if pending, err := s.pendingTiers(ctx); pending || err != nil {
 		return nil, false, err
 	}
 	rows, err := s.q.QueryContext(ctx, `SELECT c.class, f.doc, c.jurisdiction, c.year, c.certainty, c.capabilities, c.n, c.cameras, c.scale, c.people, c.people_sum

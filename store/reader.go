@@ -25,9 +25,8 @@ type reader struct {
 	// tiers is the tier projection's state, shared by a DB and its
 	// snapshots.
 	tiers *tierState
-	// seen is the tier projection's version and pending marks as a
-	// snapshot found them when it opened; nil for a DB, which reads them
-	// at each call (projected).
+	// seen is the tier projection as a snapshot found it; nil for a
+	// DB, which reads it at each call (projected, pendingTiers).
 	seen *projectionSeen
 }
 

@@ -40,11 +40,10 @@ func (s *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 	c := &countingTx{Tx: tx}
 	seen := &projectionSeen{}
 	sn := &Snapshot{reader: reader{c, s.d, s.key, s.tiers, seen}, c: c}
-	// The tier projection's version and pending marks are read in the
-	// same statement: a reader uses the projection only where they say
-	// it holds the projector's tiers, in the state this snapshot sees
-	// (tiers.go, projected).
-	err = c.QueryRowContext(ctx, "SELECT h.size, c.signed, "+projectionColumns+" FROM log_head h LEFT JOIN checkpoints c ON c.size = h.size WHERE h.id = 1").Scan(&sn.size, &sn.signed, &seen.version, &seen.pending)
+	// The tier projection's version is read in the same statement: a
+	// reader uses the projection only where it is the projector's, in
+	// the state this snapshot sees (tiers.go, projected).
+	err = c.QueryRowContext(ctx, "SELECT h.size, c.signed, "+projectionVersion+" FROM log_head h LEFT JOIN checkpoints c ON c.size = h.size WHERE h.id = 1").Scan(&sn.size, &sn.signed, &seen.version)
 	if err != nil {
 		tx.Rollback()
 		return nil, err

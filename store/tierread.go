@@ -125,7 +125,7 @@ func (s *reader) ProjectedTierVersion() string {
 // deployment of ids that has stored spans, or a framework out of force on
 // day, with no map made.
 func (s *reader) TierTable(ctx context.Context, ids []string, day string) (t *registry.TierTable, ok bool, err error) {
-	p, _, err := s.projected(ctx)
+	p, err := s.projected(ctx)
 	if p == nil || err != nil {
 		return nil, false, err
 	}

@@ -53,38 +53,57 @@ func (t *tierState) projector() *tierCodec {
 	return t.p
 }
 
-// projectionColumns are two columns of a statement: the version the tier
-// projection records ("" for none), and whether any deployment's tiers
-// are pending.
-const projectionColumns = "COALESCE((SELECT version FROM projections WHERE name = '" + tierProjection + "'), ''), EXISTS (SELECT 1 FROM tier_pending)"
+// projectionVersion is a column of a statement: the version the tier
+// projection records, "" for none.
+const projectionVersion = "COALESCE((SELECT version FROM projections WHERE name = '" + tierProjection + "'), '')"
 
-// projectionSeen is what projectionColumns read.
+// projectionSeen is what a snapshot saw of the tier projection: its
+// version, read when it opened, and whether any deployment is pending,
+// read at the first call that asks (pendingTiers).
 type projectionSeen struct {
-	version string
-	pending bool
+	version          string
+	pending, checked bool
 }
 
 // projected returns the store's projector when the table holds its tiers
-// (the version recorded is its own), and whether some deployment's are
-// still pending; p is nil otherwise, and while a reset is under way
-// (resetTiers). A snapshot answers as the projection was when it opened,
-// so that none reads the rows of one version with another's codes.
-func (s *reader) projected(ctx context.Context) (p *tierCodec, pending bool, err error) {
-	p = s.tiers.projector()
+// (the version recorded is its own); nil otherwise, and while a reset is
+// under way (resetTiers). A snapshot answers as the projection was when it
+// opened, so that none reads the rows of one version with another's codes.
+func (s *reader) projected(ctx context.Context) (*tierCodec, error) {
+	p := s.tiers.projector()
 	if p == nil {
-		return nil, false, nil
+		return nil, nil
 	}
-	seen := s.seen
-	if seen == nil {
-		seen = &projectionSeen{}
-		if err := s.q.QueryRowContext(ctx, "SELECT "+projectionColumns).Scan(&seen.version, &seen.pending); err != nil {
-			return nil, false, err
-		}
+	version := ""
+	if s.seen != nil {
+		version = s.seen.version
+	} else if err := s.q.QueryRowContext(ctx, "SELECT "+projectionVersion).Scan(&version); err != nil {
+		return nil, err
 	}
-	if seen.version != p.TierVersion() {
-		return nil, false, nil
+	if version != p.TierVersion() {
+		return nil, nil
 	}
-	return p, seen.pending, nil
+	return p, nil
+}
+
+// pendingTiers says whether any deployment's tiers are pending, once a
+// snapshot. The highest key is read from the index: ProjectTiers writes
+// the lowest first, and on PostgreSQL the rows it deleted stay, dead,
+// until vacuumed. There EXISTS, which drops an ORDER BY, scanned the table
+// from its start past them all: 14-29 ms midway through re-projecting
+// 100k deployments, against 0.03-0.4 ms read from the index's end.
+func (s *reader) pendingTiers(ctx context.Context) (bool, error) {
+	if s.seen != nil && s.seen.checked {
+		return s.seen.pending, nil
+	}
+	var pending bool
+	if err := s.q.QueryRowContext(ctx, "SELECT (SELECT deployment_id FROM tier_pending ORDER BY deployment_id DESC LIMIT 1) IS NOT NULL").Scan(&pending); err != nil {
+		return false, err
+	}
+	if s.seen != nil {
+		s.seen.pending, s.seen.checked = pending, true
+	}
+	return pending, nil
 }
 
 // tiersUsable says whether the table can answer a tier filter: it holds
@@ -94,12 +113,15 @@ func (s *reader) tiersUsable(ctx context.Context, f *registry.TierFilter) (bool,
 	if f == nil {
 		return false, nil
 	}
-	p, pending, err := s.projected(ctx)
-	if p == nil || pending || err != nil {
+	p, err := s.projected(ctx)
+	if p == nil || err != nil {
 		return false, err
 	}
-	_, ok := p.TierBounds(f.Framework)
-	return ok, nil
+	if _, ok := p.TierBounds(f.Framework); !ok {
+		return false, nil
+	}
+	pending, err := s.pendingTiers(ctx)
+	return !pending, err
 }
 
 // SetTierProjector makes p the projector of every later write, and says
@@ -110,8 +132,12 @@ func (s *DB) SetTierProjector(ctx context.Context, p registry.TierProjector) (re
 	s.tiers.mu.Lock()
 	s.tiers.p = newTierCodec(p)
 	s.tiers.mu.Unlock()
-	have, pending, err := s.projected(ctx)
-	return have != nil && !pending, err
+	have, err := s.projected(ctx)
+	if have == nil || err != nil {
+		return false, err
+	}
+	pending, err := s.pendingTiers(ctx)
+	return !pending, err
 }
 
 // tierVersion reads the version the tier projection was written with, ""
