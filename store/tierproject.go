@@ -34,16 +34,12 @@ func (s *DB) ProjectTiers(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for {
-		batch, fs, err := s.readPending(ctx, p)
+		batch, ds, fs, err := s.readPending(ctx, p)
 		if err != nil {
 			return n, fmt.Errorf("projecting tiers: %w", err)
 		}
 		if len(batch) == 0 {
 			return n, nil
-		}
-		ds := make([]*registry.Deployment, len(batch))
-		for i, b := range batch {
-			ds[i] = b.d
 		}
 		rows := spansOf(p, ds, fs)
 		s.step("batch classified")
@@ -67,27 +63,27 @@ type pendingDeployment struct {
 	seq, factsSeq int64
 }
 
-// readPending reads up to tierBatch pending deployments and their facts,
-// in a snapshot.
-func (s *DB) readPending(ctx context.Context, p *tierCodec) ([]pendingDeployment, []*registry.FactDoc, error) {
+// readPending reads up to tierBatch pending deployments, in a snapshot:
+// each with its revisions (batch), its state (ds) and its facts (fs).
+func (s *DB) readPending(ctx context.Context, p *tierCodec) (batch []pendingDeployment, ds []*registry.Deployment, fs []*registry.FactDoc, err error) {
 	sn, err := s.Snapshot(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer sn.Close()
 	if sn.seen.version != p.TierVersion() {
-		return nil, nil, errOtherVersion
+		return nil, nil, nil, errOtherVersion
 	}
-	batch, err := pendingDeployments(ctx, sn.c, s.d.tierBatch)
+	batch, err = pendingDeployments(ctx, sn.c, s.d.tierBatch)
 	if err != nil || len(batch) == 0 {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	ds := make([]*registry.Deployment, len(batch))
+	ds = make([]*registry.Deployment, len(batch))
 	for i, b := range batch {
 		ds[i] = b.d
 	}
-	fs, err := factsFor(ctx, sn.c, s.d, ds)
-	return batch, fs, err
+	fs, err = factsFor(ctx, sn.c, s.d, ds)
+	return batch, ds, fs, err
 }
 
 // writeProjected writes the rows of each deployment of batch (rows[i],

@@ -74,11 +74,14 @@ func (s *reader) projected(ctx context.Context) (*tierCodec, error) {
 	if p == nil {
 		return nil, nil
 	}
-	version := ""
+	var version string
 	if s.seen != nil {
 		version = s.seen.version
-	} else if err := s.q.QueryRowContext(ctx, "SELECT "+projectionVersion).Scan(&version); err != nil {
-		return nil, err
+	} else {
+		var err error
+		if version, err = tierVersion(ctx, s.q); err != nil {
+			return nil, err
+		}
 	}
 	if version != p.TierVersion() {
 		return nil, nil
